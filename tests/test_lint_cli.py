@@ -1,0 +1,365 @@
+"""`stepguard lint` on the command line: output, exit codes, selection, noqa, config, fix and diff."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from stepguard.lint.cli import main
+from stepguard.lint.engine import lint_paths
+
+ADAM = "opt = torch.optim.Adam(model.parameters(), lr=1e-3, weight_decay=1e-2)\n"
+BAD = "import torch\n\n" + ADAM
+GOOD = "import torch\n\nopt = torch.optim.SGD(model.parameters(), lr=0.1)\n"
+LINE = re.compile(r"^(?P<path>[^:]+):(?P<line>\d+):(?P<col>\d+): (?P<code>SG\d{3}) \S")
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def codes(out: str) -> list[str]:
+    return [m["code"] for m in map(LINE.match, out.splitlines()) if m]
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "bad.py").write_text(BAD)
+    (tmp_path / "good.py").write_text(GOOD)
+    return tmp_path
+
+
+def test_findings_print_path_line_col_code_and_exit_1(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run(capsys, "bad.py", "--select", "SG101")
+    assert code == 1
+    lines = out.splitlines()
+    assert len(lines) == 1
+    m = LINE.match(lines[0])
+    assert (
+        m
+        and m["path"] == "bad.py"
+        and m["line"] == "3"
+        and m["col"] == "7"
+        and m["code"] == "SG101"
+    )
+    assert "1 finding in 1 file" in err
+
+
+def test_clean_file_exits_0_with_empty_stdout(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run(capsys, "good.py")
+    assert (code, out) == (0, "")
+    assert "all checks passed (1 file)" in err
+
+
+def test_directory_argument_lints_every_python_file(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = run(capsys, ".", "--select", "SG101")
+    assert code == 1
+    assert [LINE.match(x)["path"] for x in out.splitlines()] == ["bad.py"]  # type: ignore[index]
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--no-such-option", "bad.py"],
+        ["--select", "XX1", "bad.py"],
+        ["--ignore", "SG9", "bad.py"],
+        ["missing.py"],
+        ["--format", "xml", "bad.py"],
+        ["--max-file-size", "0", "bad.py"],
+        ["--config", "nowhere.toml", "bad.py"],
+    ],
+)
+def test_usage_errors_exit_2(
+    project: Path, capsys: pytest.CaptureFixture[str], argv: list[str]
+) -> None:
+    code, out, err = run(capsys, *argv)
+    assert code == 2
+    assert out == ""
+    assert err.strip()
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        ([], ["SG101", "SG102"]),
+        (["--select", "SG1"], ["SG101", "SG102"]),
+        (["--select", "SG2"], []),
+        (["--select", "SG101"], ["SG101"]),
+        (["--select", "SG101,SG102"], ["SG101", "SG102"]),
+        (["--ignore", "SG101"], ["SG102"]),
+        (["--select", "SG1", "--ignore", "SG10"], []),
+        (["--select", "SG101", "--ignore", "SG1"], ["SG101"]),  # the more specific selector wins
+        (["--select", "ALL", "--ignore", "sg102"], ["SG101"]),
+    ],
+)
+def test_select_and_ignore_match_code_prefixes(
+    project: Path, capsys: pytest.CaptureFixture[str], argv: list[str], expected: list[str]
+) -> None:
+    code, out, _ = run(capsys, "bad.py", *argv)
+    assert codes(out) == expected
+    assert code == (1 if expected else 0)
+
+
+@pytest.mark.parametrize(
+    ("comment", "expected"),
+    [
+        ("", ["SG101", "SG102"]),
+        ("  # noqa", []),
+        ("  # noqa: SG101", ["SG102"]),
+        ("  # noqa:SG101,SG102", []),
+        ("  # NOQA: SG101 SG102", []),
+        ("  # noqa: SG202", ["SG101", "SG102"]),
+        ("  # noqa: SG1", []),
+    ],
+)
+def test_noqa_suppresses_blanket_or_listed_codes(
+    project: Path, capsys: pytest.CaptureFixture[str], comment: str, expected: list[str]
+) -> None:
+    (project / "bad.py").write_text(BAD.rstrip("\n") + comment + "\n")
+    code, out, _ = run(capsys, "bad.py")
+    assert codes(out) == expected
+    assert code == (1 if expected else 0)
+
+
+def test_noqa_inside_a_string_does_not_suppress(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    src = 'import torch\n\nopt = torch.optim.Adam(model.parameters(), lr=1e-3, weight_decay=1e-2, name="# noqa")\n'
+    (project / "bad.py").write_text(src)
+    assert codes(run(capsys, "bad.py", "--select", "SG101")[1]) == ["SG101"]
+
+
+def test_pyproject_config_selects_ignores_and_excludes(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (project / "legacy").mkdir()
+    (project / "legacy" / "old.py").write_text(BAD)
+    (project / "tests").mkdir()
+    (project / "tests" / "t.py").write_text(BAD)
+    (project / "pyproject.toml").write_text(
+        '[project]\nname = "x"\n\n[tool.stepguard]\nignore = ["SG102"]\nexclude = ["legacy"]\n\n'
+        '[tool.stepguard.per-file-ignores]\n"tests/*" = ["SG1"]\n'
+    )
+    code, out, _ = run(capsys, ".")
+    assert code == 1
+    assert [(m["path"], m["code"]) for m in map(LINE.match, out.splitlines()) if m] == [
+        ("bad.py", "SG101")
+    ]
+    # --isolated ignores the file; --select on the command line replaces the file's selection.
+    code, out, _ = run(capsys, ".", "--isolated")
+    assert sorted(set(codes(out))) == ["SG101", "SG102"] and len(codes(out)) == 6
+    code, out, _ = run(capsys, "bad.py", "--select", "SG102")
+    assert codes(out) == []  # still ignored by the file: ignore of equal specificity wins
+
+
+def test_config_found_from_a_subdirectory_and_read_from_lint_subtable(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (project / "pyproject.toml").write_text('[tool.stepguard.lint]\nselect = ["SG102"]\n')
+    sub = project / "pkg"
+    sub.mkdir()
+    (sub / "train.py").write_text(BAD)
+    assert codes(run(capsys, "pkg")[1]) == ["SG102"]
+
+
+def test_invalid_config_is_a_usage_error_naming_the_key(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (project / "pyproject.toml").write_text('[tool.stepguard]\nselect = ["SG999"]\n')
+    code, _, err = run(capsys, "bad.py")
+    assert code == 2 and "SG999" in err
+    (project / "pyproject.toml").write_text("[tool.stepguard]\nselect = [\n")
+    code, _, err = run(capsys, "bad.py")
+    assert code == 2 and "invalid TOML" in err
+    (project / "pyproject.toml").write_text('[tool.stepguard.lint]\nselct = ["SG1"]\n')
+    code, _, err = run(capsys, "bad.py")
+    assert code == 2 and "selct" in err
+
+
+def test_default_skips_virtualenvs_build_hidden_and_caches(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for folder in [
+        ".venv",
+        "venv",
+        "myenv",
+        "build",
+        "dist",
+        ".hidden",
+        "__pycache__",
+        "site-packages",
+        "x.egg-info",
+    ]:
+        (project / folder).mkdir()
+        (project / folder / "train.py").write_text(BAD)
+    (project / "myenv" / "pyvenv.cfg").write_text("home = /usr/bin\n")
+    (project / "src").mkdir()
+    (project / "src" / "train.py").write_text(BAD)
+    code, out, _ = run(capsys, ".", "--format", "json", "--select", "SG101")
+    doc = json.loads(out)
+    assert code == 1
+    assert doc["files"] == 3  # bad.py, good.py, src/train.py
+    assert sorted(f["path"] for f in doc["findings"]) == ["bad.py", "src/train.py"]
+    # A skipped folder named explicitly is linted; --exclude removes files and folders by glob.
+    assert codes(run(capsys, ".venv", "--select", "SG101")[1]) == ["SG101"]
+    assert (
+        codes(run(capsys, ".", "--select", "SG101", "--exclude", "src", "--exclude", "bad.py")[1])
+        == []
+    )
+
+
+def test_unreadable_files_are_skipped_with_one_stderr_line_each(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (project / "broken.py").write_text(
+        "opt = torch.optim.Adam(model.parameters(), weight_decay=0.1\n"
+    )
+    (project / "latin1.py").write_bytes("# caf\xe9\nopt.step()\n".encode("latin-1"))
+    (project / "nul.py").write_bytes(b"loss.backward()\x00\n")
+    (project / "huge.py").write_text("x = 1\n" * 100 + "opt.step()\n")
+    code, out, err = run(capsys, ".", "--max-file-size", "500", "--select", "SG101")
+    assert code == 1 and codes(out) == ["SG101"]
+    skipped = dict(
+        line.split(": skipped: ", 1) for line in err.splitlines() if ": skipped: " in line
+    )
+    assert set(skipped) == {"broken.py", "latin1.py", "nul.py", "huge.py"}
+    assert skipped["broken.py"].startswith("does not parse")
+    assert skipped["latin1.py"].startswith("not UTF-8 (byte 0xe9")
+    assert skipped["nul.py"].startswith("does not parse")
+    assert skipped["huge.py"].startswith("larger than the size limit (611 > 500 bytes")
+    # Skipped files alone do not fail the run.
+    code, out, err = run(capsys, "broken.py", "latin1.py")
+    assert (code, out) == (0, "") and err.count("skipped") == 2
+
+
+def test_fix_rewrites_adam_to_adamw_keeping_comments_then_lints_clean(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    src = (
+        "from torch.optim import Adam  # optimizers\n\n\n"
+        "def build(model):\n    # keep this comment\n"
+        "    return Adam(model.parameters(), lr=1e-3, weight_decay=1e-2)  # tuned\n"
+    )
+    (project / "bad.py").write_text(src)
+    code, out, err = run(capsys, "bad.py", "--fix", "--select", "SG101")
+    assert (code, out) == (0, "")
+    assert "1 fixed" in err
+    fixed = (project / "bad.py").read_text()
+    assert fixed == src.replace("import Adam ", "import Adam, AdamW ").replace(
+        "return Adam(", "return AdamW("
+    )
+    assert run(capsys, "bad.py", "--select", "SG101")[0] == 0
+
+
+def test_fix_reports_what_remains_and_leaves_noqa_lines_alone(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    src = BAD + ADAM.rstrip("\n") + "  # noqa: SG101\n"
+    (project / "bad.py").write_text(src)
+    code, out, err = run(capsys, "bad.py", "--fix")
+    assert code == 1 and "1 fixed" in err
+    assert codes(out) == ["SG102", "SG102"]  # SG102 has no safe fix
+    text = (project / "bad.py").read_text()
+    assert text.count("torch.optim.AdamW(") == 1 and text.count("torch.optim.Adam(") == 1
+
+
+def test_diff_prints_the_fix_without_writing(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = run(capsys, "bad.py", "--diff")
+    assert code == 1
+    assert out.splitlines()[:2] == ["--- a/bad.py", "+++ b/bad.py"]
+    assert "-" + ADAM.rstrip("\n") in out.splitlines()
+    assert "+" + ADAM.rstrip("\n").replace("Adam(", "AdamW(") in out.splitlines()
+    assert (project / "bad.py").read_text() == BAD
+    assert run(capsys, "good.py", "--diff")[:2] == (0, "")
+
+
+def test_json_format_lists_findings_with_fixability(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = run(capsys, ".", "--format", "json")
+    doc = json.loads(out)
+    assert code == 1 and doc["files"] == 2 and doc["skipped"] == []
+    assert [(f["code"], f["line"], f["col"], f["fixable"]) for f in doc["findings"]] == [
+        ("SG101", 3, 7, True),
+        ("SG102", 3, 7, False),
+    ]
+
+
+def test_sarif_format_and_output_file(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, ".", "--format", "sarif", "-o", "out.sarif")
+    assert (code, out) == (1, "")
+    log = json.loads((project / "out.sarif").read_text())
+    run_ = log["runs"][0]
+    assert log["version"] == "2.1.0"
+    assert [r["ruleId"] for r in run_["results"]] == ["SG101", "SG102"]
+    assert (
+        run_["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+        == "bad.py"
+    )
+    # The rules that ran are described even when nothing is found.
+    code, out, _ = run(capsys, "good.py", "--format", "sarif")
+    assert code == 0
+    assert {"SG101", "SG102"} <= {
+        r["id"] for r in json.loads(out)["runs"][0]["tool"]["driver"]["rules"]
+    }
+
+
+def test_statistics_counts_per_code(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (project / "two.py").write_text(BAD + ADAM)
+    code, out, _ = run(capsys, ".", "--statistics")
+    assert code == 1
+    assert out.splitlines() == [
+        "3  SG101  [*] coupled-weight-decay",
+        "3  SG102  decay-on-no-decay-param",
+    ]
+
+
+def test_exit_zero_and_quiet(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "bad.py", "--exit-zero", "--quiet")
+    assert code == 0 and len(codes(out)) == 2 and err == ""
+
+
+def test_lint_paths_returns_a_report(project: Path) -> None:
+    report = lint_paths([project / "bad.py", "good.py"], select=["SG1"], ignore=["SG102"])
+    assert report.codes == ["SG101"]
+    assert report.summary == {"files": 2, "skipped": {}}
+    with pytest.raises(FileNotFoundError, match=r"nope\.py"):
+        lint_paths(["nope.py"])
+
+
+def test_console_script_dispatches_to_lint(project: Path) -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "stepguard", "lint", "bad.py", "--select", "SG101"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 1
+    assert codes(proc.stdout) == ["SG101"]
+
+
+def test_importing_the_linter_does_not_import_torch() -> None:
+    # The flake8 plugin is loaded on every flake8 run; torch would add seconds to each.
+    code = (
+        "import sys, stepguard.lint, stepguard.lint.cli, stepguard.lint.flake8_plugin, stepguard.lint.engine\n"
+        "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('torch', 'numpy', 'transformers'))\n"
+        "print(bad)\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert proc.stdout.strip() == "[]"
