@@ -1,0 +1,157 @@
+"""Safe fixes for the linter: edit generation per rule, and applying edits to source text.
+
+A fix is offered only when the rewrite is unambiguous; everything else keeps the source byte for
+byte (formatting and comments included). `apply_edits` is pure; `fix_source` applies the fixes of
+a whole file in rounds (edits of different violations may touch the same import line), re-linting
+between rounds, like Ruff does.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Collection
+from typing import TYPE_CHECKING
+
+from stepguard.lint.scan import Facts
+
+if TYPE_CHECKING:
+    from stepguard.lint.rules_base import Edit
+
+
+def _edit(start: int, end: int, text: str) -> Edit:
+    from stepguard.lint.rules_base import Edit
+
+    return Edit(start, end, text)
+
+
+def apply_edits(source: str, edits: Collection[Edit]) -> str:
+    """Return `source` with every edit applied (``source[start:end]`` replaced by ``text``).
+
+    Offsets refer to the original `source`. Raises ValueError when two edits overlap (or insert
+    at the same position), or an edit lies outside the source.
+    """
+    ordered = sorted(edits, key=lambda e: (e.start, e.end))
+    out: list[str] = []
+    pos = 0
+    prev: Edit | None = None
+    for e in ordered:
+        if not 0 <= e.start <= e.end <= len(source):
+            raise ValueError(f"edit {e} lies outside the source (length {len(source)})")
+        if prev is not None and (
+            e.start < prev.end or (e.start == prev.start and e.start == prev.end)
+        ):
+            raise ValueError(f"overlapping edits {prev} and {e}; apply them in separate rounds")
+        out.append(source[pos : e.start])
+        out.append(e.text)
+        pos = e.end
+        prev = e
+    out.append(source[pos:])
+    return "".join(out)
+
+
+def _overlaps(a: Edit, b: Edit) -> bool:
+    if a.start == a.end == b.start == b.end:
+        return True
+    return (a.start < b.end and b.start < a.end) or (a.start == b.start and a.end == b.end)
+
+
+def fix_source(
+    source: str,
+    path: str = "<string>",
+    select: Collection[str] | None = None,
+    max_rounds: int = 8,
+) -> tuple[str, int]:
+    """Apply every safe fix to `source`; return ``(fixed source, number of fixes applied)``.
+
+    Each round lints the current text, keeps the fixes (of rules in `select`, all when None) whose
+    edits do not overlap an already accepted fix, applies them, and repeats until no fix is left.
+    """
+    from stepguard.lint.rules import check_source
+
+    applied = 0
+    for _ in range(max_rounds):
+        accepted: list[Edit] = []
+        count = 0
+        for v in check_source(source, path):
+            if not v.edits or (select is not None and v.finding.code not in select):
+                continue
+            if any(_overlaps(e, a) for e in v.edits for a in accepted):
+                continue
+            accepted.extend(v.edits)
+            count += 1
+        if not count:
+            break
+        source = apply_edits(source, accepted)
+        applied += count
+    return source, applied
+
+
+# -- SG101 ---------------------------------------------------------------------------------------
+
+
+def sg101_edits(facts: Facts, call: ast.Call, cls: str) -> tuple[Edit, ...]:
+    """Edits turning a coupled-decay optimizer into a decoupled one, or ``()`` if unsafe.
+
+    ``Adam(...)`` -> ``AdamW(...)`` keeping every argument (same signature; only when
+    `weight_decay` is passed explicitly, since AdamW's default is 0.01, not 0): ``torch.optim.Adam``
+    -> ``torch.optim.AdamW``, ``optim.Adam`` -> ``optim.AdamW``, and a name imported with ``from
+    torch.optim import Adam`` -> ``AdamW``, added to that import. NAdam/RAdam get
+    ``decoupled_weight_decay=True``. Other classes have no safe rewrite.
+    """
+    from stepguard.lint.rules_decay import weight_decay_arg
+
+    if cls in ("NAdam", "RAdam"):
+        if not (call.args or call.keywords):
+            return ()
+        _, end = max(facts.text.span(n) for n in [*call.args, *call.keywords])
+        return (_edit(end, end, ", decoupled_weight_decay=True"),)
+    if cls != "Adam" or weight_decay_arg(call, cls) is None:
+        return ()
+    func = call.func
+    start, end = facts.text.span(func)
+    if isinstance(func, ast.Attribute):
+        if facts.resolve(func.value) != "torch.optim" or facts.source[end - 4 : end] != "Adam":
+            return ()
+        return (_edit(end - 4, end, "AdamW"),)
+    if not isinstance(func, ast.Name) or facts.resolve(func) != "torch.optim.Adam":
+        return ()
+    if func.id not in facts.aliases:
+        return ()  # bound by a star import: leave it
+    existing = [k for k, v in facts.aliases.items() if v == "torch.optim.AdamW"]
+    if existing:
+        return (_edit(start, end, existing[0]),)
+    if _name_taken(facts, "AdamW"):
+        return ()  # the name AdamW means something else here
+    imp = _import_binding(facts, func.id, "torch.optim")
+    if imp is None:
+        return ()
+    last_alias = imp.names[-1]
+    if getattr(last_alias, "end_lineno", None) is None:
+        return ()
+    _, alias_end = facts.text.span(last_alias)
+    return (_edit(start, end, "AdamW"), _edit(alias_end, alias_end, ", AdamW"))
+
+
+def _import_binding(facts: Facts, local: str, module: str) -> ast.ImportFrom | None:
+    """The first ``from module import ...`` that binds `local`."""
+    found = [
+        n
+        for n in facts.parents
+        if isinstance(n, ast.ImportFrom)
+        and n.module == module
+        and not n.level
+        and any((a.asname or a.name) == local for a in n.names)
+    ]
+    return min(found, key=lambda n: (n.lineno, n.col_offset)) if found else None
+
+
+def _name_taken(facts: Facts, name: str) -> bool:
+    """`name` is bound or used as a bare name anywhere in the file."""
+    if name in facts.aliases:
+        return True
+    for n in facts.parents:
+        if isinstance(n, ast.Name) and n.id == name:
+            return True
+        if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and n.name == name:
+            return True
+    return False

@@ -1,0 +1,84 @@
+"""The linter's entry point: `check_source` runs every implemented rule over one file.
+
+The linter never imports or executes the code it reads: it parses it with `ast` and reasons
+about the tree (`stepguard.lint.scan`). Rules live by concept in `rules_decay` (SG101-SG103) and
+`rules_loop` (accumulation windows, clipping, schedulers, DDP: SG201-SG212). Precision comes
+first: a value or structure the file does not show is treated as unknown and not reported.
+"""
+
+from __future__ import annotations
+
+import ast
+import dataclasses
+import re
+from collections.abc import Callable
+
+from stepguard.lint import rules_decay
+from stepguard.lint.rules_base import Edit, Violation
+from stepguard.lint.scan import Facts, scan
+
+__all__ = ["IMPLEMENTED", "Edit", "Violation", "check_source", "might_contain_training_code"]
+
+_RULES: dict[str, Callable[[Facts], list[Violation]]] = {
+    "SG101": rules_decay.check_sg101,
+    "SG102": rules_decay.check_sg102,
+    "SG103": rules_decay.check_sg103,
+}
+
+IMPLEMENTED: tuple[str, ...] = tuple(_RULES)
+
+# Every rule needs at least one of these in the text: an optimizer from an import of
+# `torch.optim`, an explicit `weight_decay`, a backward call (every accumulation window), a
+# `.step` call, gradient zeroing or clipping, or DDP's sync switches.
+_PREFILTER = re.compile(
+    r"\boptim\b|weight_decay|backward|zero_grad|clip_grad|no_sync|require_backward_grad_sync|\.step\b"
+)
+
+
+def might_contain_training_code(source: str) -> bool:
+    """Cheap textual test (no parse): False only when no rule can fire on `source`.
+
+    Sound by construction: `check_source` returns ``[]`` without parsing when this is False.
+    """
+    return _PREFILTER.search(source) is not None
+
+
+def check_source(
+    source: str, path: str = "<string>", tree: ast.Module | None = None
+) -> list[Violation]:
+    """Run every implemented rule on `source`; violations sorted by (line, col, code).
+
+    Each violation's `Finding` has `path`, 1-based `line` and 1-based character `col` set; its
+    `edits` are non-empty only when a safe fix exists. Raises SyntaxError (from `ast.parse`) when
+    `source` does not parse and no `tree` is given. Never raises on parsable code: a rule that
+    meets an unexpected shape (or code nested deeper than the recursion limit) is skipped for
+    that file.
+    """
+    if not might_contain_training_code(source):
+        return []
+    if tree is None:
+        tree = ast.parse(source, filename=path)
+    try:
+        facts = scan(source, tree)
+    except (RecursionError, ValueError, AttributeError, TypeError, KeyError, IndexError):
+        return []
+    found: list[Violation] = []
+    for check in _RULES.values():
+        try:
+            found.extend(check(facts))
+        except (RecursionError, ValueError, AttributeError, TypeError, KeyError, IndexError):
+            continue  # an unexpected shape: skip this rule for this file rather than crash
+    out = [dataclasses.replace(v, finding=dataclasses.replace(v.finding, path=path)) for v in found]
+    out.sort(key=lambda v: (v.finding.line or 0, v.finding.col or 0, v.finding.code))
+    return _dedupe(out)
+
+
+def _dedupe(violations: list[Violation]) -> list[Violation]:
+    seen: set[tuple[int | None, int | None, str]] = set()
+    out = []
+    for v in violations:
+        key = (v.finding.line, v.finding.col, v.finding.code)
+        if key not in seen:
+            seen.add(key)
+            out.append(v)
+    return out

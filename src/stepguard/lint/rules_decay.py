@@ -1,0 +1,354 @@
+"""Weight-decay rules: SG101 (coupled decay), SG102 (decay on every parameter), SG103 (L2 twice).
+
+Each rule reads the optimizer constructions `scan` found and decides only from what the file
+shows: a `weight_decay` that is not a visible constant (``args.wd``) is treated as unknown and
+never reported.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from stepguard.lint import autofix
+from stepguard.lint.rules_base import Violation, binding, const_number, violation
+from stepguard.lint.scan import (
+    COUPLED_DECAY,
+    WD_POSITION,
+    Facts,
+    assigned_names,
+    call_name,
+    dotted,
+    has_star_kwargs,
+    kwarg,
+    short,
+    walk,
+)
+
+_DECOUPLED_POSITION = {"NAdam": 6, "RAdam": 5}
+
+
+def _target(facts: Facts, call: ast.Call) -> str | None:
+    """The name an optimizer construction is assigned to (``opt``, ``self.optimizer``)."""
+    parent = facts.parents.get(call)
+    if isinstance(parent, ast.Assign):
+        names = [n for t in parent.targets for n in assigned_names(t)]
+        return names[0] if len(names) == 1 else None
+    if isinstance(parent, ast.AnnAssign):
+        return dotted(parent.target)
+    if isinstance(parent, ast.Return):
+        f = facts.function_of(call)
+        if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            return f"{f.name}()"
+    return None
+
+
+def _who(facts: Facts, call: ast.Call) -> str:
+    """Message prefix naming where an optimizer goes: "`opt` = ", "`build()` returns "."""
+    who = _target(facts, call)
+    if who is None:
+        return ""
+    return f"`{who}` returns " if who.endswith("()") else f"`{who}` = "
+
+
+def weight_decay_arg(call: ast.Call, cls: str) -> ast.expr | None:
+    """The expression passed as `weight_decay` (keyword or positional), or None."""
+    value = kwarg(call, "weight_decay")
+    if value is not None:
+        return value
+    pos = WD_POSITION.get(cls)
+    if pos is not None and len(call.args) > pos and not has_star_kwargs(call):
+        return call.args[pos]
+    return None
+
+
+def params_arg(call: ast.Call) -> ast.expr | None:
+    """The first argument (the parameters or param groups) of an optimizer construction."""
+    if call.args and not isinstance(call.args[0], ast.Starred):
+        return call.args[0]
+    return kwarg(call, "params")
+
+
+def group_dicts(facts: Facts, params: ast.expr | None) -> list[ast.Dict] | None:
+    """The param-group dict literals of ``[{"params": ..., ...}, ...]`` (or a name bound to one)."""
+    if isinstance(params, ast.Name):
+        params = binding(facts, params.id, params)
+    if (
+        isinstance(params, (ast.List, ast.Tuple))
+        and params.elts
+        and all(isinstance(e, ast.Dict) for e in params.elts)
+    ):
+        return [e for e in params.elts if isinstance(e, ast.Dict)]
+    return None
+
+
+def dict_get(d: ast.Dict, key: str) -> ast.expr | None:
+    """The value for a constant string key of a dict literal (None if absent or ``**`` used)."""
+    for k, v in zip(d.keys, d.values, strict=True):
+        if k is None:
+            return None
+        if isinstance(k, ast.Constant) and k.value == key:
+            return v
+    return None
+
+
+def decay_values(facts: Facts, call: ast.Call, cls: str) -> tuple[float, ...] | None:
+    """The weight decays this optimizer applies (top level and per group); None if any is unknown.
+
+    The top-level value counts only when explicit (an omitted one is the class default, which is 0
+    for the coupled-decay optimizers and not reported for the others).
+    """
+    if has_star_kwargs(call) and kwarg(call, "weight_decay") is None:
+        return None
+    wd_node = weight_decay_arg(call, cls)
+    top = 0.0 if wd_node is None else const_number(facts, wd_node, call)
+    if top is None:
+        return None
+    groups = group_dicts(facts, params_arg(call))
+    if groups is None:
+        return (top,)
+    values = []
+    for g in groups:
+        v = dict_get(g, "weight_decay")
+        if v is None and any(k is None for k in g.keys):
+            return None
+        n = top if v is None else const_number(facts, v, call)
+        if n is None:
+            return None
+        values.append(n)
+    return tuple(values)
+
+
+def _decoupled(facts: Facts, call: ast.Call, cls: str) -> bool | None:
+    node = kwarg(call, "decoupled_weight_decay")
+    pos = _DECOUPLED_POSITION.get(cls)
+    if node is None and pos is not None and len(call.args) > pos:
+        node = call.args[pos]
+    if node is None:
+        return False
+    if isinstance(node, ast.Constant):
+        return bool(node.value)
+    return None  # decided at run time
+
+
+def check_sg101(facts: Facts) -> list[Violation]:
+    """SG101: Adam/NAdam/RAdam/Adamax/RMSprop/Adagrad from torch.optim with weight_decay > 0."""
+    out = []
+    for call in facts.optimizer_builds:
+        cls = facts.optimizer_class(call)
+        q = facts.resolve(call.func) or ""
+        if cls not in COUPLED_DECAY or not q.startswith("torch.optim"):
+            continue
+        if _decoupled(facts, call, cls) is not False:
+            continue
+        values = decay_values(facts, call, cls)
+        if not values or max(values) <= 0:
+            continue
+        wd = max(values)
+        name = _who(facts, call)
+        better = (
+            "torch.optim.AdamW"
+            if cls in ("Adam", "Adamax")
+            else f"{cls}(..., decoupled_weight_decay=True)"
+            if cls in ("NAdam", "RAdam")
+            else "torch.optim.AdamW (decoupled decay)"
+        )
+        message = (
+            f"{name}{cls}(..., weight_decay={wd:g}) applies coupled L2 decay: the decay term is "
+            f"divided by the adaptive denominator, so large weights barely decay; use {better}"
+        )
+        edits = autofix.sg101_edits(facts, call, cls)
+        out.append(violation(facts, call, "SG101", message, edits, optimizer=cls, weight_decay=wd))
+    return out
+
+
+def _all_parameters(facts: Facts, node: ast.expr | None, depth: int = 0) -> str | None:
+    """The model whose parameters `node` lists without any filter by name or shape, else None.
+
+    ``model.parameters()``, ``list(model.parameters())``, ``filter(lambda p: p.requires_grad,
+    model.parameters())``, ``[p for n, p in model.named_parameters()]`` (no ``if``), or a name bound
+    to one of these.
+    """
+    if node is None or depth > 3:
+        return None
+    if isinstance(node, ast.Name):
+        return _all_parameters(facts, binding(facts, node.id, node), depth + 1)
+    if isinstance(node, ast.Call):
+        name = call_name(node)
+        if name == "parameters" and isinstance(node.func, ast.Attribute) and not node.args:
+            return short(node.func.value, 40)
+        if name in ("list", "tuple") and len(node.args) == 1:
+            return _all_parameters(facts, node.args[0], depth + 1)
+        if name == "filter" and len(node.args) == 2 and _requires_grad_only(node.args[0]):
+            return _all_parameters(facts, node.args[1], depth + 1)
+        return None
+    if isinstance(node, (ast.ListComp, ast.GeneratorExp)) and len(node.generators) == 1:
+        gen = node.generators[0]
+        it = gen.iter
+        if (
+            isinstance(it, ast.Call)
+            and call_name(it) in ("parameters", "named_parameters")
+            and all(_requires_grad_only_test(c) for c in gen.ifs)
+            and isinstance(it.func, ast.Attribute)
+        ):
+            return short(it.func.value, 40)
+    return None
+
+
+def _requires_grad_only(fn: ast.expr) -> bool:
+    return isinstance(fn, ast.Lambda) and _requires_grad_only_test(fn.body)
+
+
+def _requires_grad_only_test(test: ast.expr) -> bool:
+    return isinstance(test, ast.Attribute) and test.attr == "requires_grad"
+
+
+def check_sg102(facts: Facts) -> list[Violation]:
+    """SG102: weight_decay > 0 on ``model.parameters()`` (or all named parameters), no no-decay group."""
+    out = []
+    for call in facts.optimizer_builds:
+        cls = facts.optimizer_class(call)
+        if cls is None:
+            continue
+        values = decay_values(facts, call, cls)
+        if not values or min(values) <= 0:
+            continue  # unknown, no decay, or some group already without decay
+        params = params_arg(call)
+        groups = group_dicts(facts, params)
+        if groups is None:
+            models = [_all_parameters(facts, params)]
+        else:
+            models = [_all_parameters(facts, dict_get(g, "params")) for g in groups]
+        if not models or any(m is None for m in models):
+            continue
+        name = _who(facts, call)
+        source = ", ".join(sorted({f"{m}.parameters()" for m in models if m}))
+        message = (
+            f"{name}{cls}(..., weight_decay={min(values):g}) decays every parameter of {source}, "
+            "including biases and normalization/embedding weights; build groups with "
+            "stepguard.param_groups(model, weight_decay=...)"
+        )
+        out.append(
+            violation(facts, call, "SG102", message, optimizer=cls, weight_decay=min(values))
+        )
+    return out
+
+
+_SQUARES = ("pow", "square", "norm")
+
+
+def _is_square_of(node: ast.AST, var: str) -> bool:
+    """`node` contains ``var ** 2``, ``var.pow(2)``, ``var.square()``, ``var.norm()`` or
+    ``torch.norm(var)`` (an L2 term of the parameter `var`)."""
+    for n in walk(node):
+        if (
+            isinstance(n, ast.BinOp)
+            and isinstance(n.op, ast.Pow)
+            and isinstance(n.left, ast.Name)
+            and n.left.id == var
+        ):
+            return True
+        if isinstance(n, ast.Call) and call_name(n) in _SQUARES:
+            f = n.func
+            if isinstance(f, ast.Attribute) and isinstance(f.value, ast.Name) and f.value.id == var:
+                return True
+            if any(isinstance(a, ast.Name) and a.id == var for a in n.args):
+                return True
+    return False
+
+
+def _param_var(facts: Facts, gen: ast.comprehension) -> str | None:
+    """The parameter variable of ``for p in m.parameters()`` / ``for n, p in m.named_parameters()``."""
+    it = gen.iter
+    if not isinstance(it, ast.Call) or call_name(it) not in ("parameters", "named_parameters"):
+        return None
+    t = gen.target
+    if isinstance(t, ast.Tuple) and len(t.elts) == 2 and isinstance(t.elts[1], ast.Name):
+        return t.elts[1].id
+    return t.id if isinstance(t, ast.Name) else None
+
+
+def check_sg103(facts: Facts) -> list[Violation]:
+    """SG103: an L2 penalty over parameters added to a loss while the optimizer decays them."""
+    decaying = []
+    for call in facts.optimizer_builds:
+        cls = facts.optimizer_class(call)
+        values = decay_values(facts, call, cls) if cls else None
+        if values and max(values) > 0:
+            decaying.append((call, cls, max(values)))
+    if not decaying:
+        return []
+    out = []
+    opt_call, cls, wd = decaying[0]
+    who = _target(facts, opt_call) or cls
+    for node in walk(facts.tree):
+        penalty: ast.AST | None = None
+        if isinstance(node, (ast.GeneratorExp, ast.ListComp)) and len(node.generators) == 1:
+            var = _param_var(facts, node.generators[0])
+            if var is not None and _is_square_of(node.elt, var):
+                penalty = node
+        elif isinstance(node, (ast.For, ast.AsyncFor)) and isinstance(node.iter, ast.Call):
+            comp = ast.comprehension(target=node.target, iter=node.iter, ifs=[], is_async=0)
+            var = _param_var(facts, comp)
+            if var is not None:
+                for s in node.body:
+                    if isinstance(s, (ast.AugAssign, ast.Assign)) and _is_square_of(s.value, var):
+                        penalty = node
+                        break
+        if penalty is None or not _added_to_loss(facts, penalty):
+            continue
+        what = short(_penalty_iter(penalty), 40)
+        message = (
+            f"an L2 penalty over `{what}` is added to the loss "
+            f"while `{who}` (line {opt_call.lineno}) already applies weight_decay={wd:g}: "
+            "parameters are regularized twice; drop the penalty"
+        )
+        out.append(violation(facts, penalty, "SG103", message, weight_decay=wd))
+    return out
+
+
+def _penalty_iter(penalty: ast.AST) -> ast.AST:
+    if isinstance(penalty, (ast.GeneratorExp, ast.ListComp)):
+        return penalty.generators[0].iter
+    if isinstance(penalty, (ast.For, ast.AsyncFor)):
+        return penalty.iter
+    return penalty
+
+
+def _added_to_loss(facts: Facts, penalty: ast.AST) -> bool:
+    """The penalty flows into a sum: inside a ``+`` expression, or into a name later added."""
+    node: ast.AST | None = penalty
+    while node is not None and not isinstance(node, ast.stmt):
+        parent = facts.parents.get(node)
+        if isinstance(parent, ast.BinOp) and isinstance(parent.op, ast.Add):
+            return True
+        node = parent
+    if isinstance(penalty, (ast.For, ast.AsyncFor)):
+        names = {
+            n
+            for s in penalty.body
+            if isinstance(s, (ast.AugAssign, ast.Assign))
+            for t in ([s.target] if isinstance(s, ast.AugAssign) else s.targets)
+            for n in assigned_names(t)
+        }
+    elif isinstance(node, (ast.Assign, ast.AnnAssign)):
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+        names = {n for t in targets for n in assigned_names(t)}
+    else:
+        return isinstance(node, ast.AugAssign) and isinstance(node.op, ast.Add)
+    scope = facts.function_of(penalty)
+    inside = {id(n) for n in walk(penalty)}
+    for other in walk(scope):
+        if id(other) in inside:
+            continue
+        if isinstance(other, ast.BinOp) and isinstance(other.op, ast.Add):
+            for side in (other.left, other.right):
+                for n in walk(side):
+                    if isinstance(n, ast.Name) and n.id in names and n.lineno > penalty.lineno:  # type: ignore[attr-defined]
+                        return True
+        if isinstance(other, ast.AugAssign) and isinstance(other.op, ast.Add):
+            if isinstance(other.target, ast.Name) and other.target.id in names:
+                continue
+            for n in walk(other.value):
+                if isinstance(n, ast.Name) and n.id in names:
+                    return True
+    return False
