@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import pytest
 import torch
@@ -102,3 +103,207 @@ def test_no_trainable_parameters_is_a_value_error() -> None:
     assert classify(model) == []
     with pytest.raises(ValueError, match=r"TinyLM has no trainable parameters"):
         param_groups(model, 0.1)
+
+
+class Block(nn.Module):
+    """A submodule declaring no-decay names the timm way."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.fc = nn.Linear(4, 4)
+        self.pos_embed = nn.Parameter(torch.zeros(1, 3, 4))
+        self.rel_table = nn.Parameter(torch.zeros(5, 2))
+        self.gain = nn.Parameter(torch.ones(4, 4))
+
+    def no_weight_decay(self) -> set[str]:
+        return {"pos_embed"}
+
+    def no_weight_decay_keywords(self) -> set[str]:
+        return {"rel_"}
+
+
+class Declaring(nn.Module):
+    def __init__(self) -> None:
+        super().__init__()
+        self.block = Block()
+        self.gates = nn.Parameter(torch.zeros(2, 4))
+        self.gates._no_weight_decay = True  # type: ignore[attr-defined]
+        self.extra = nn.Parameter(torch.zeros(3, 3))
+
+
+def test_declared_tensor_flag_and_pattern_reasons() -> None:
+    got = {
+        d.name: (d.decay, d.reason, d.detail) for d in classify(Declaring(), patterns=["*.gain"])
+    }
+    assert got == {
+        "gates": (False, "tensor-flag", "tensor attribute _no_weight_decay = True"),
+        "extra": (True, "default", "2-D tensor owned by Declaring"),
+        "block.pos_embed": (False, "declared", "block.no_weight_decay() lists 'pos_embed'"),
+        "block.rel_table": (False, "declared", "block.no_weight_decay_keywords() has 'rel_'"),
+        "block.gain": (False, "pattern", "matches pattern '*.gain'"),
+        "block.fc.weight": (True, "default", "Linear weight"),
+        "block.fc.bias": (False, "bias", "Linear bias"),
+    }
+
+
+def test_no_decay_categories_and_embedding_switch() -> None:
+    only_norm = by_name(TinyLM(), no_decay={"norm"})
+    assert only_norm["proj.bias"] == (True, "bias")
+    assert only_norm["ln.weight"] == (False, "norm")
+    assert only_norm["emb.weight"] == (True, "embedding")
+    decayed = by_name(TinyLM(), decay_embeddings=True)
+    assert decayed["emb.weight"] == (True, "embedding")
+    assert decayed["scale"] == (False, "1d")
+    with pytest.raises(ValueError, match=r"unknown no_decay categories \['norms'\]"):
+        classify(TinyLM(), no_decay={"norms"})
+    with pytest.raises(TypeError, match=r"not the string 'norm'"):
+        classify(TinyLM(), no_decay="norm")
+
+
+def test_overrides_make_extra_groups_without_breaking_the_decay_split() -> None:
+    model = TinyLM()
+    groups = param_groups(
+        model, 0.1, overrides={"proj.*": {"lr": 1e-3, "weight_decay": 0.5}}, with_names=True
+    )
+    assert [(g["param_names"], g["weight_decay"], g.get("lr")) for g in groups] == [
+        (["scale", "emb.weight", "ln.weight", "ln.bias"], 0.0, None),
+        (["proj.weight"], 0.5, 1e-3),
+        (["proj.bias"], 0.0, 1e-3),
+    ]
+    opt = torch.optim.AdamW(groups, lr=1e-2)
+    assert [g["lr"] for g in opt.param_groups] == [1e-2, 1e-3, 1e-3]
+    with pytest.raises(ValueError, match=r"pattern\(s\) \['decoder\.\*'\] match no trainable"):
+        param_groups(model, 0.1, overrides={"decoder.*": {"lr": 1.0}})
+    with pytest.raises(ValueError, match=r"may not set \['params'\]"):
+        param_groups(model, 0.1, overrides={"proj.*": {"params": []}})
+
+
+def test_every_torch_norm_class_and_custom_norm_types_are_norms() -> None:
+    class Fp32LN(nn.LayerNorm):  # a subclass without "Norm" in its name: caught by isinstance
+        pass
+
+    class LearnedLRN(nn.LocalResponseNorm):  # LRN has no tensors of its own; give it one
+        def __init__(self) -> None:
+            super().__init__(2)
+            self.scale = nn.Parameter(torch.ones(3))
+
+    class MyRMSNorm(nn.Module):  # custom class: caught by its type name
+        def __init__(self) -> None:
+            super().__init__()
+            self.weight = nn.Parameter(torch.ones(4))
+
+    layers = [
+        nn.LayerNorm(4),
+        nn.RMSNorm(4),
+        nn.GroupNorm(2, 4),
+        nn.BatchNorm1d(4),
+        nn.BatchNorm2d(4),
+        nn.BatchNorm3d(4),
+        nn.SyncBatchNorm(4),
+        nn.InstanceNorm1d(4, affine=True),
+        nn.InstanceNorm2d(4, affine=True),
+        nn.InstanceNorm3d(4, affine=True),
+        nn.LazyBatchNorm1d(),
+        nn.LazyBatchNorm2d(),
+        nn.LazyBatchNorm3d(),
+        nn.LazyInstanceNorm1d(affine=True),
+        nn.LazyInstanceNorm2d(affine=True),
+        nn.LazyInstanceNorm3d(affine=True),
+        Fp32LN(4),
+        LearnedLRN(),
+        MyRMSNorm(),
+    ]
+    decisions = classify(nn.ModuleList(layers))
+    assert len(decisions) == 35
+    assert {(d.reason, d.decay) for d in decisions} == {("norm", False)}
+    assert decisions[-1].module_type == "MyRMSNorm"
+    assert decisions[-2].detail == "LearnedLRN scale"
+
+
+def test_attention_and_rnn_tensors_classified_by_role() -> None:
+    model = nn.ModuleDict(
+        {"mha": nn.MultiheadAttention(4, 2, add_bias_kv=True), "rnn": nn.GRU(4, 4)}
+    )
+    got = {d.name: d.reason for d in classify(model)}
+    assert got == {
+        "mha.in_proj_weight": "default",
+        "mha.in_proj_bias": "bias",
+        "mha.bias_k": "bias",
+        "mha.bias_v": "bias",
+        "mha.out_proj.weight": "default",
+        "mha.out_proj.bias": "bias",
+        "rnn.weight_ih_l0": "default",
+        "rnn.weight_hh_l0": "default",
+        "rnn.bias_ih_l0": "bias",
+        "rnn.bias_hh_l0": "bias",
+    }
+
+
+class FlatLinear(nn.Linear):
+    """A Linear whose weight is stored flattened to 1-D (as a sharded flat parameter is)."""
+
+    def __init__(self, n_in: int, n_out: int) -> None:
+        super().__init__(n_in, n_out)
+        self.weight = nn.Parameter(self.weight.detach().reshape(-1))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        w = self.weight.view(self.out_features, self.in_features)
+        return nn.functional.linear(x, w, self.bias)
+
+
+def test_flattened_weight_is_classified_by_role_not_ndim() -> None:
+    model = nn.Sequential(FlatLinear(4, 3), nn.Linear(3, 2))
+    got = {d.name: (d.shape, d.decay, d.reason, d.detail) for d in classify(model)}
+    assert got["0.weight"] == ((12,), True, "default", "FlatLinear weight")
+    assert got["0.bias"] == ((3,), False, "bias", "FlatLinear bias")
+    # the rule the role overrides: a bare 1-D tensor of unknown role skips decay
+    assert by_name(nn.ParameterList([nn.Parameter(torch.ones(12))])) == {"0": (False, "1d")}
+
+
+def test_torch_compile_wrapper_gives_same_decisions_and_clean_names() -> None:
+    model = Declaring()
+    model.block = torch.compile(model.block)  # type: ignore[assignment]
+    compiled = torch.compile(model)
+    plain = [(d.names, d.decay, d.reason) for d in classify(Declaring())]
+    assert [(d.names, d.decay, d.reason) for d in classify(compiled)] == plain
+    groups = param_groups(compiled, 0.1, with_names=True)  # type: ignore[arg-type]
+    assert groups[0]["param_names"] == ["extra", "block.gain", "block.fc.weight"]
+
+
+def test_ddp_and_fsdp2_wrappers_give_same_decisions(tmp_path: Path) -> None:
+    import torch.distributed as dist
+    from torch.distributed.fsdp import fully_shard
+
+    plain = [(d.names, d.shape, d.decay, d.reason) for d in classify(Declaring())]
+    dist.init_process_group("gloo", init_method=f"file://{tmp_path / 'pg'}", rank=0, world_size=1)
+    try:
+        ddp = nn.parallel.DistributedDataParallel(Declaring())
+        assert next(n for n, _ in ddp.named_parameters()) == "module.gates"
+        assert [(d.names, d.shape, d.decay, d.reason) for d in classify(ddp)] == plain
+        sharded = Declaring()
+        fully_shard(sharded.block)
+        fully_shard(sharded)
+        assert type(sharded.block.fc.weight).__name__ == "DTensor"
+        # fully_shard makes new Parameters and drops tensor attributes: the _no_weight_decay flag
+        # is lost (a documented limitation), everything structural survives; the names do too,
+        # so the flagged names found before sharding can be passed as patterns.
+        flagged = [d.name for d in classify(Declaring()) if d.reason == "tensor-flag"]
+        after = [(d.names, d.shape, d.decay, d.reason) for d in classify(sharded)]
+        assert after[0] == (("gates",), (2, 4), True, "default")
+        assert after[1:] == plain[1:]
+        assert by_name(sharded, patterns=flagged)["gates"] == (False, "pattern")
+    finally:
+        dist.destroy_process_group()
+
+
+def test_meta_device_classify_works_param_groups_refuses() -> None:
+    with torch.device("meta"):
+        model = TinyLM()
+    assert by_name(model) == by_name(TinyLM())
+    with pytest.raises(ValueError, match=r"6 parameter\(s\) are on the meta device .*to_empty"):
+        param_groups(model, 0.1)
+
+
+def test_order_is_named_parameters_order() -> None:
+    model = Declaring()
+    assert [d.name for d in classify(model)] == [n for n, _ in model.named_parameters()]

@@ -45,20 +45,33 @@ from __future__ import annotations
 import fnmatch
 import math
 import numbers
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-import torch
 from torch import nn
+
+from stepguard.grouping_rules import (
+    Alias,
+    aliases,
+    clean_name,
+    declarations,
+    is_lazy,
+    rule_for,
+    unwrap,
+)
 
 __all__ = [
     "DEFAULT_NO_DECAY",
     "NO_DECAY_CATEGORIES",
     "REASONS",
     "ParamDecision",
+    "check_weight_decay",
     "classify",
+    "clean_name",
+    "groups_from_decisions",
     "param_groups",
+    "unwrap",
 ]
 
 # Reasons in priority order: for a tensor with several aliases, the earliest reason wins.
@@ -75,37 +88,6 @@ REASONS: tuple[str, ...] = (
 )
 NO_DECAY_CATEGORIES: tuple[str, ...] = tuple(r for r in REASONS if r != "default")
 DEFAULT_NO_DECAY: frozenset[str] = frozenset(NO_DECAY_CATEGORIES)
-
-# Path segments added by wrappers around (sub)modules; stripped from every reported name.
-_WRAPPER_SEGMENTS = frozenset({"_orig_mod", "_fsdp_wrapped_module", "_checkpoint_wrapped_module"})
-
-# Parameters that reference implementations exempt from decay by flag, keyed by owner type-name
-# substring. Ports of these models often lose the flag; the owner type keeps the convention.
-_CONVENTIONS: dict[str, frozenset[str]] = {"Mamba": frozenset({"A_log", "D", "dt_bias"})}
-
-_TORCH_NORMS: tuple[type[nn.Module], ...] = tuple(
-    cls
-    for cls in (
-        getattr(
-            nn.modules.batchnorm, "_NormBase", None
-        ),  # BatchNorm*, SyncBatchNorm, InstanceNorm*
-        nn.LayerNorm,
-        nn.GroupNorm,
-        getattr(nn, "RMSNorm", None),  # torch >= 2.4
-        nn.LocalResponseNorm,
-        nn.CrossMapLRN2d,
-    )
-    if isinstance(cls, type)
-)
-_WEIGHT_LAYERS: tuple[type[nn.Module], ...] = (
-    nn.Linear,
-    nn.Bilinear,
-    nn.modules.conv._ConvNd,
-    nn.MultiheadAttention,
-    nn.RNNBase,
-)
-# Layer classes outside torch recognised by type name (no import of their library needed).
-_WEIGHT_LAYER_NAMES = frozenset({"Conv1D"})
 
 
 @dataclass(frozen=True)
@@ -135,31 +117,6 @@ class ParamDecision:
     def numel(self) -> int:
         """Number of elements of the tensor."""
         return math.prod(self.shape)
-
-
-@dataclass(frozen=True)
-class _Alias:
-    name: str
-    attr: str
-    owner: nn.Module
-
-
-def unwrap(model: nn.Module) -> nn.Module:
-    """Return the model inside torch.compile / DDP / DataParallel wrappers (repeatedly)."""
-    while True:
-        inner = getattr(model, "_orig_mod", None)
-        if isinstance(inner, nn.Module):
-            model = inner
-            continue
-        if isinstance(model, (nn.parallel.DistributedDataParallel, nn.DataParallel)):
-            model = model.module
-            continue
-        return model
-
-
-def clean_name(name: str) -> str:
-    """Drop wrapper segments (`_orig_mod`, `_fsdp_wrapped_module`, ...) from a qualified name."""
-    return ".".join(s for s in name.split(".") if s not in _WRAPPER_SEGMENTS)
 
 
 def _check_model(model: object, what: str) -> nn.Module:
@@ -197,121 +154,6 @@ def _check_patterns(patterns: Iterable[str], what: str) -> tuple[str, ...]:
     return out
 
 
-def _aliases(model: nn.Module) -> Iterator[tuple[nn.Parameter, _Alias]]:
-    """Every (tensor, alias) pair, in `named_parameters(remove_duplicate=False)` order."""
-    for mod_name, module in model.named_modules(remove_duplicate=False):
-        for attr, p in module._parameters.items():
-            if p is None:
-                continue
-            full = f"{mod_name}.{attr}" if mod_name else attr
-            yield p, _Alias(clean_name(full), attr, module)
-
-
-def _declarations(model: nn.Module) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
-    """(prefix, name-or-glob) from every `no_weight_decay()`, (prefix, keyword) from `..._keywords()`."""
-    names: list[tuple[str, str]] = []
-    keywords: list[tuple[str, str]] = []
-    cache: dict[tuple[int, str], list[str]] = {}  # a shared submodule is asked once
-    for mod_name, module in model.named_modules(remove_duplicate=False):
-        prefix = clean_name(mod_name)
-        for method, sink in (("no_weight_decay", names), ("no_weight_decay_keywords", keywords)):
-            fn = getattr(type(module), method, None)
-            if not callable(fn) or isinstance(fn, nn.Module):
-                continue
-            key = (id(module), method)
-            if key not in cache:
-                cache[key] = _call_declaration(module, method, prefix)
-            sink.extend((prefix, d) for d in cache[key])
-    return names, keywords
-
-
-def _call_declaration(module: nn.Module, method: str, prefix: str) -> list[str]:
-    try:
-        declared = getattr(module, method)()
-    except Exception as exc:
-        raise TypeError(
-            f"{type(module).__name__}.{method}() (module {prefix or '<root>'!r}) failed: "
-            f"{exc}; it should return a collection of parameter names"
-        ) from exc
-    if isinstance(declared, str) or not isinstance(declared, Iterable):
-        raise TypeError(
-            f"{type(module).__name__}.{method}() must return a collection of strings, "
-            f"got {declared!r}"
-        )
-    return [str(d) for d in declared]
-
-
-def _is_norm(module: nn.Module) -> bool:
-    return isinstance(module, _TORCH_NORMS) or "Norm" in type(module).__name__
-
-
-def _is_weight_layer(module: nn.Module) -> bool:
-    return isinstance(module, _WEIGHT_LAYERS) or type(module).__name__ in _WEIGHT_LAYER_NAMES
-
-
-def _is_torch_bias(module: nn.Module, attr: str) -> bool:
-    if isinstance(module, nn.MultiheadAttention):
-        return attr in ("in_proj_bias", "bias_k", "bias_v")
-    return isinstance(module, nn.RNNBase) and attr.startswith("bias_")
-
-
-def _relative(name: str, prefix: str) -> str | None:
-    if not prefix:
-        return name
-    return name[len(prefix) + 1 :] if name.startswith(prefix + ".") else None
-
-
-def _shape_text(p: torch.Tensor) -> str:
-    return "0-D scalar" if p.ndim == 0 else f"1-D tensor of {p.shape[0]}"
-
-
-def _rule(
-    p: nn.Parameter,
-    alias: _Alias,
-    declared: tuple[list[tuple[str, str]], list[tuple[str, str]]],
-    patterns: tuple[str, ...],
-) -> tuple[str, str]:
-    """(reason, detail) for one alias of a tensor."""
-    owner, attr, name = alias.owner, alias.attr, alias.name
-    kind = type(owner).__name__
-    if getattr(p, "_no_weight_decay", False) is True:
-        return "tensor-flag", "tensor attribute _no_weight_decay = True"
-    names, keywords = declared
-    for prefix, decl in names:
-        rel = _relative(name, prefix)
-        if rel is not None and (rel == decl or fnmatch.fnmatchcase(rel, decl)):
-            where = f"{prefix}.no_weight_decay()" if prefix else "model.no_weight_decay()"
-            return "declared", f"{where} lists {decl!r}"
-    for prefix, kw in keywords:
-        rel = _relative(name, prefix)
-        if rel is not None and kw in rel:
-            where = (
-                f"{prefix}.no_weight_decay_keywords()"
-                if prefix
-                else "model.no_weight_decay_keywords()"
-            )
-            return "declared", f"{where} has {kw!r}"
-    for pat in patterns:
-        if fnmatch.fnmatchcase(name, pat):
-            return "pattern", f"matches pattern {pat!r}"
-    for type_part, attrs in _CONVENTIONS.items():
-        if type_part in kind and attr in attrs:
-            return "convention", f"{kind}.{attr} (the reference implementation flags it no-decay)"
-    if _is_norm(owner):
-        return "norm", f"{kind} {attr}"
-    if isinstance(owner, (nn.Embedding, nn.EmbeddingBag)) and attr == "weight":
-        return "embedding", f"{kind} weight"
-    if "Embedding" in kind:
-        return "embedding", f"parameter {attr!r} owned by {kind}"
-    if getattr(owner, "bias", None) is p or _is_torch_bias(owner, attr):
-        return "bias", f"{kind} {attr}"
-    if _is_weight_layer(owner):
-        return "default", f"{kind} {attr}"
-    if p.ndim <= 1:
-        return "1d", f"{_shape_text(p)} owned by {kind}"
-    return "default", f"{p.ndim}-D tensor owned by {kind}"
-
-
 def classify(
     model: nn.Module,
     *,
@@ -333,10 +175,10 @@ def classify(
     model = _check_model(model, "classify")
     cats = _check_categories(no_decay, decay_embeddings)
     pats = _check_patterns(patterns, "patterns")
-    declared = _declarations(model)
+    declared = declarations(model)
     order: list[nn.Parameter] = []
-    per_tensor: dict[int, list[_Alias]] = {}
-    for p, alias in _aliases(model):
+    per_tensor: dict[int, list[Alias]] = {}
+    for p, alias in aliases(model):
         if not p.requires_grad:
             continue
         if id(p) not in per_tensor:
@@ -346,20 +188,20 @@ def classify(
 
     decisions = []
     for p in order:
-        aliases = per_tensor[id(p)]
-        ruled = [(_rule(p, a, declared, pats), a) for a in aliases]
+        tensor_aliases = per_tensor[id(p)]
+        ruled = [(rule_for(p, a, declared, pats), a) for a in tensor_aliases]
         (reason, detail), chosen = min(ruled, key=lambda r: REASONS.index(r[0][0]))
         others = [
             f"alias {a.name!r} is {d}" for (r, d), a in ruled if a is not chosen and r != reason
         ]
         if others:
             detail = f"tied to {reason} {chosen.name!r} ({detail}); " + "; ".join(others)
-        names = tuple(dict.fromkeys(a.name for a in aliases))
+        names = tuple(dict.fromkeys(a.name for a in tensor_aliases))
         decisions.append(
             ParamDecision(
                 names=names,
                 param=p,
-                shape=tuple(p.shape),
+                shape=() if is_lazy(p) else tuple(p.shape),
                 decay=reason not in cats,
                 reason=reason,
                 detail=detail,
