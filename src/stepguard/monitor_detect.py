@@ -1,0 +1,179 @@
+"""The Monitor's detection logic: Python-side counters per accumulation window, no tensor reads.
+
+A *window* is the run of backward passes between two optimizer steps (a GradScaler-skipped step
+ends a window too). `DetectorState` counts what happened inside the current window (backward
+passes, scheduler steps, clipping calls and when they came, zeroing, DDP syncs, loss scale
+factors) and turns it into catalog findings when the window closes. `Monitor` feeds it from hooks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import torch
+
+from stepguard.findings import Finding
+from stepguard.instruments import ParamTable
+
+__all__ = ["DetectorState", "sg106_findings"]
+
+
+class _Unseen:
+    def __repr__(self) -> str:
+        return "UNSEEN"
+
+
+Issue = tuple[str, str]
+
+
+class DetectorState:
+    """Counters for the detections; `close_window` / `end_backward` return (code, message) pairs."""
+
+    UNSEEN: Any = _Unseen()  # a backward pass that did not go through torch.autograd.backward
+
+    def __init__(self) -> None:
+        self.step = 0  # closed windows = attempted optimizer steps
+        self.opt_steps = 0  # optimizer.step() calls that ran
+        self.skipped_steps = 0
+        self.bw_total = 0
+        self.sched_total = 0
+        self.clip_calls = 0
+        self.clip_hits: torch.Tensor | None = None
+        self.bw_open = False
+        self.pending_factor: Any = self.UNSEEN
+        self.ddp_sync_next = False
+        self.skip_pending = False
+        self.reset_window()
+
+    def reset_window(self) -> None:
+        """Forget everything about the window that just closed."""
+        self.bw = 0
+        self.sched = 0
+        self.clip_at: list[int] = []
+        self.factors: list[Any] = []
+        self.synced = 0
+        self.zeroed_after: int | None = None
+        self.zero_reported = False
+        self.unscaled = False
+        self.last_clip_norm: torch.Tensor | None = None
+        self.last_clip_hit: torch.Tensor | None = None
+        self.scale_at_step: torch.Tensor | None = None
+
+    def wrap_zero_grad(self, orig: Callable[..., Any]) -> Callable[..., Any]:
+        """`orig` (a bound `zero_grad`), noting when it runs after a backward pass of a window."""
+
+        def zero_grad(*args: Any, **kwargs: Any) -> Any:
+            if self.bw > 0 and self.zeroed_after is None:
+                self.zeroed_after = self.bw
+            return orig(*args, **kwargs)
+
+        return zero_grad
+
+    def end_backward(self) -> list[Issue]:
+        """A backward pass that reached the model finished (runs as an autograd callback)."""
+        self.bw_open = False
+        self.bw += 1
+        self.bw_total += 1
+        self.factors.append(self.pending_factor)
+        if self.ddp_sync_next:
+            self.synced += 1
+        self.skip_pending = False
+        if self.zeroed_after is not None and not self.zero_reported:
+            self.zero_reported = True
+            n = self.zeroed_after
+            return [
+                (
+                    "SG210",
+                    f"zero_grad() wiped the gradients of {n} backward pass(es) of an accumulation "
+                    f"window before backward pass {self.bw} of the same window; the optimizer "
+                    "step sees only the passes after the last zeroing",
+                )
+            ]
+        return []
+
+    def close_window(self, ddp: bool, bn_training: list[str]) -> list[Issue]:
+        """The optimizer step (or a skipped step) that ends the window: evaluate the window."""
+        k = self.bw
+        out: list[Issue] = []
+        if k <= 1:
+            return out
+        if self.sched > 1:
+            out.append(
+                (
+                    "SG202",
+                    f"scheduler.step() ran {self.sched} times for one optimizer step of {k} "
+                    "backward passes: the schedule advances per micro-batch",
+                )
+            )
+        early = [c for c in self.clip_at if 0 < c < k]
+        if early:
+            out.append(
+                (
+                    "SG203",
+                    f"gradients were clipped after backward pass(es) {sorted(set(early))} of a "
+                    f"{k}-pass accumulation window, before the window was complete",
+                )
+            )
+        if len(self.factors) == k and all(f == 1.0 for f in self.factors):
+            out.append(
+                (
+                    "SG201",
+                    f"{k} backward passes accumulated into one optimizer step and none of their "
+                    "losses was scaled (no constant factor at the root of the backward graph): "
+                    f"the gradient is {k}x the mean over the window",
+                )
+            )
+        if ddp and self.synced == k:
+            out.append(
+                (
+                    "SG208",
+                    f"DistributedDataParallel all-reduced on all {k} backward passes of the "
+                    f"window ({k - 1} more than needed)",
+                )
+            )
+        if bn_training:
+            names = ", ".join(bn_training[:5]) + (" ..." if len(bn_training) > 5 else "")
+            out.append(
+                (
+                    "SG209",
+                    f"BatchNorm layer(s) in train mode under {k}-pass accumulation normalise with "
+                    f"micro-batch statistics: {names}",
+                )
+            )
+        return out
+
+
+def sg106_findings(
+    table: ParamTable,
+    zero_count: torch.Tensor,
+    seen_count: torch.Tensor,
+    first_step: int | None,
+    min_steps: int = 2,
+) -> list[Finding]:
+    """SG106 for decayed tensors whose gradient was all-zero on every instrumented step seen
+    (at least `min_steps`). Reads the two counters from the device once."""
+    if first_step is None or not table.params:
+        return []
+    zeros = zero_count.tolist()
+    seen = seen_count.tolist()
+    bad = [
+        i
+        for i, dec in enumerate(table.decayed)
+        if dec and seen[i] >= min_steps and zeros[i] == seen[i]
+    ]
+    if not bad:
+        return []
+    names = [table.names[i] for i in bad]
+    shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+    steps = int(max(seen[i] for i in bad))
+    return [
+        Finding(
+            "SG106",
+            f"{len(names)} parameter(s) in a weight-decay group had an all-zero gradient on all "
+            f"{steps} instrumented steps, yet still decay: {shown}",
+            step=first_step,
+            count=steps,
+            data={"params": names},
+        )
+    ]

@@ -1,0 +1,315 @@
+"""Monitor: attaching and detaching, the detections on the seeds' buggy vs fixed loops."""
+
+from __future__ import annotations
+
+import torch
+import torch.nn.functional as F
+import torch.nn.utils.clip_grad as clip_grad_mod
+from torch import nn
+from torch.nn.utils import clip_grad_norm_ as clip_imported_before_attach
+
+from stepguard.monitor import Monitor
+
+K = 4
+UPDATES = 5
+SG2 = {"SG201", "SG202", "SG203", "SG204", "SG208", "SG209", "SG210", "SG211", "SG106"}
+
+
+def mlp(norm: type[nn.Module] = nn.LayerNorm) -> nn.Module:
+    torch.manual_seed(0)
+    mid = nn.GroupNorm(4, 16) if norm is nn.GroupNorm else norm(16)
+    return nn.Sequential(nn.Linear(8, 16), mid, nn.ReLU(), nn.Linear(16, 2))
+
+
+def data(n: int) -> list[tuple[torch.Tensor, torch.Tensor]]:
+    g = torch.Generator().manual_seed(1)
+    out = []
+    for _ in range(n):
+        x = torch.randn(6, 8, generator=g)
+        out.append((x, (x[:, 0] > 0).long()))
+    return out
+
+
+def setup(norm: type[nn.Module] = nn.LayerNorm) -> tuple[nn.Module, torch.optim.Optimizer, object]:
+    model = mlp(norm)
+    opt = torch.optim.AdamW(model.parameters(), lr=1e-2, weight_decay=1e-2)
+    sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: min(1.0, (s + 1) / 10))
+    return model, opt, sched
+
+
+def seed003_loop(model, opt, sched, *, bug: bool, k: int = K, updates: int = UPDATES) -> None:
+    """The seed's accumulation loop (bug: no /k, clip and scheduler per micro-batch)."""
+    batches = iter(data(k * updates))
+    for _ in range(updates):
+        for _ in range(k):
+            x, y = next(batches)
+            loss = F.cross_entropy(model(x), y)
+            if not bug:
+                loss = loss / k
+            loss.backward()
+            if bug:
+                nn.utils.clip_grad_norm_(model.parameters(), 0.5)
+                sched.step()
+        if not bug:
+            nn.utils.clip_grad_norm_(model.parameters(), 0.5)
+        opt.step()
+        opt.zero_grad(set_to_none=True)
+        if not bug:
+            sched.step()
+
+
+def run(loop, *, norm: type[nn.Module] = nn.LayerNorm, **kw) -> Monitor:
+    model, opt, sched = setup(norm)
+    with Monitor(model, opt, scheduler=sched, audit=False) as mon:
+        loop(model, opt, sched, **kw)
+    return mon
+
+
+def codes(mon: Monitor) -> set[str]:
+    return {f.code for f in mon.findings}
+
+
+def test_seed003_buggy_loop_fires_sg201_sg202_sg203_on_every_step():
+    mon = run(seed003_loop, bug=True)
+    found = {f.code: f for f in mon.findings}
+    assert codes(mon) == {"SG201", "SG202", "SG203"}
+    for code in ("SG201", "SG202", "SG203"):
+        assert (found[code].step, found[code].count) == (1, UPDATES)
+    assert "4 times" in found["SG202"].message
+    assert "[1, 2, 3]" in found["SG203"].message
+
+
+def test_seed003_fixed_loop_is_silent():
+    mon = run(seed003_loop, bug=False)
+    assert codes(mon) == set()
+    assert [r["micro_batches"] for r in mon.history] == [K] * UPDATES
+
+
+def test_non_accumulating_loop_with_scheduler_and_clip_per_batch_is_silent():
+    mon = run(seed003_loop, bug=True, k=1, updates=4)
+    assert codes(mon) == set()
+
+
+def test_sg201_reads_every_way_of_scaling_the_loss():
+    def loop(model, opt, sched, *, how: str) -> None:
+        for i, (x, y) in enumerate(data(2 * K)):
+            loss = F.cross_entropy(model(x), y)
+            if how == "div":
+                (loss / K).backward()
+            elif how == "mul":
+                (loss * (1.0 / K)).backward()
+            elif how == "rmul-tensor":
+                (torch.tensor(1.0 / K) * loss).backward()
+            elif how == "gradient":
+                loss.backward(gradient=torch.tensor(1.0 / K))
+            elif how == "item-count":
+                (F.cross_entropy(model(x), y, reduction="sum") / (K * len(y))).backward()
+            else:
+                loss.backward()
+            if (i + 1) % K == 0:
+                opt.step()
+                opt.zero_grad()
+
+    for how in ("div", "mul", "rmul-tensor", "gradient", "item-count"):
+        assert "SG201" not in codes(run(loop, how=how)), how
+    mon = run(loop, how="none")
+    assert [(f.code, f.step, f.count) for f in mon.findings] == [("SG201", 1, 2)]
+
+
+def test_sg201_ignores_the_gradscaler_scale_but_not_a_missing_division():
+    def loop(model, opt, sched, *, divide: bool) -> Monitor:
+        scaler = torch.amp.GradScaler("cpu", init_scale=8.0)
+        with Monitor(model, opt, scaler=scaler, audit=False) as mon:
+            for i, (x, y) in enumerate(data(2 * K)):
+                loss = F.cross_entropy(model(x), y)
+                scaler.scale(loss / K if divide else loss).backward()
+                if (i + 1) % K == 0:
+                    scaler.step(opt)
+                    scaler.update()
+                    opt.zero_grad()
+        return mon
+
+    assert "SG201" in codes(loop(*setup(), divide=False))
+    assert codes(loop(*setup(), divide=True)) == set()
+
+
+def test_sg203_sees_clip_grad_norm_imported_by_name_before_attach():
+    def loop(model, opt, sched) -> None:
+        for i, (x, y) in enumerate(data(2 * K)):
+            (F.cross_entropy(model(x), y) / K).backward()
+            clip_imported_before_attach(model.parameters(), 1.0)
+            if (i + 1) % K == 0:
+                opt.step()
+                opt.zero_grad()
+
+    mon = run(loop)
+    assert [(f.code, f.count) for f in mon.findings] == [("SG203", 2)]
+
+
+def amp_loop(model, opt, sched, scaler, *, unscale: bool, k: int = 2, steps: int = 3) -> None:
+    for i, (x, y) in enumerate(data(k * steps)):
+        with torch.autocast("cpu", dtype=torch.bfloat16):
+            loss = F.cross_entropy(model(x), y) / k
+        scaler.scale(loss).backward()
+        if (i + 1) % k == 0:
+            if unscale:
+                scaler.unscale_(opt)
+            nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            scaler.step(opt)
+            scaler.update()
+            opt.zero_grad()
+            sched.step()
+
+
+def test_sg204_fires_when_clipping_before_unscale_and_not_after():
+    for unscale, expected in ((False, [("SG204", 1, 3)]), (True, [])):
+        model, opt, sched = setup()
+        scaler = torch.amp.GradScaler("cpu")
+        with Monitor(model, opt, scheduler=sched, scaler=scaler, audit=False) as mon:
+            amp_loop(model, opt, sched, scaler, unscale=unscale)
+        assert [(f.code, f.step, f.count) for f in mon.findings] == expected
+
+
+def test_sg210_fires_when_zero_grad_runs_inside_the_window():
+    def loop(model, opt, sched, *, bug: bool) -> None:
+        for i, (x, y) in enumerate(data(3 * K)):
+            if bug:
+                opt.zero_grad()
+            (F.cross_entropy(model(x), y) / K).backward()
+            if (i + 1) % K == 0:
+                opt.step()
+                if not bug:
+                    model.zero_grad()
+
+    mon = run(loop, bug=True)
+    assert [(f.code, f.step, f.count) for f in mon.findings] == [("SG210", 1, 3)]
+    assert codes(run(loop, bug=False)) == set()
+
+
+def skip_loop(model, opt, sched, scaler, *, bug: bool) -> None:
+    for i, (x, y) in enumerate(data(4)):
+        scaler.scale(F.cross_entropy(model(x), y)).backward()
+        if i == 1:  # an overflow: the scaler must skip this step
+            model[0].weight.grad[0, 0] = float("inf")
+        before = scaler.get_scale()
+        scaler.step(opt)
+        scaler.update()
+        opt.zero_grad()
+        if bug or scaler.get_scale() >= before:
+            sched.step()
+
+
+def test_sg211_fires_when_the_scheduler_advances_on_a_skipped_step():
+    for bug, expected in ((True, [("SG211", 2, 1)]), (False, [])):
+        model, opt, sched = setup()
+        scaler = torch.amp.GradScaler("cpu", init_scale=4.0)
+        with Monitor(model, opt, scheduler=sched, scaler=scaler, audit=False) as mon:
+            skip_loop(model, opt, sched, scaler, bug=bug)
+        assert [(f.code, f.step, f.count) for f in mon.findings] == expected
+        rows = mon.history
+        assert [r["skipped"] for r in rows] == [0, 1, 0, 0]
+        assert [r["skipped_steps"] for r in rows] == [0, 1, 1, 1]
+        assert [r["scale"] for r in rows] == [4.0, 4.0, 2.0, 2.0]
+        assert sched.last_epoch == (4 if bug else 3)
+
+
+def test_sg209_batchnorm_in_train_mode_under_accumulation_only():
+    mon = run(seed003_loop, bug=False, norm=nn.BatchNorm1d)
+    (f,) = mon.findings
+    assert (f.code, f.step, f.count) == ("SG209", 1, UPDATES)
+    assert "1" in f.message  # names the layer: module "1" of the Sequential
+    assert codes(run(seed003_loop, bug=False, norm=nn.GroupNorm)) == set()
+    assert codes(run(seed003_loop, bug=False, k=1, norm=nn.BatchNorm1d)) == set()
+
+
+def test_sg106_decayed_parameter_with_all_zero_gradient():
+    def loop(model, opt, sched, *, zero: bool) -> None:
+        for x, y in data(4):
+            F.cross_entropy(model(x), y).backward()
+            if zero:
+                model[3].weight.grad.zero_()  # "freezing" by zeroing: AdamW still decays it
+            opt.step()
+            opt.zero_grad()
+
+    mon = run(loop, zero=True)
+    (f,) = mon.findings
+    assert (f.code, f.step, f.count, f.data["params"]) == ("SG106", 1, 4, ["3.weight"])
+    assert codes(run(loop, zero=False)) == set()
+    model = mlp()
+    groups = [
+        {"params": [p for n, p in model.named_parameters() if n != "3.weight"]},
+        {"params": [model[3].weight], "weight_decay": 0.0},
+    ]
+    opt = torch.optim.AdamW(groups, lr=1e-2, weight_decay=1e-2)
+    with Monitor(model, opt, audit=False) as mon:
+        loop(model, opt, None, zero=True)
+    assert codes(mon) == set()
+
+
+def test_detach_restores_every_patched_object_exactly():
+    import torch.nn.utils as nn_utils
+
+    model, opt, sched = setup()
+    scaler = torch.amp.GradScaler("cpu")
+    torch_objs = {
+        "backward": (torch.autograd, torch.autograd.backward),
+        "_clip_grads_with_norm_": (clip_grad_mod, clip_grad_mod._clip_grads_with_norm_),
+        "clip_grads_with_norm_": (nn_utils, nn_utils.clip_grads_with_norm_),
+        "clip_grad_norm_": (nn_utils, nn_utils.clip_grad_norm_),
+        "clip_grad_value_": (nn_utils, nn_utils.clip_grad_value_),
+    }
+    mod_value = clip_grad_mod.clip_grad_value_
+    amp_loop(model, opt, sched, scaler, unscale=True, steps=1)  # lazily created state exists
+    lr_sched_step_wrapper = vars(opt)["step"]  # installed by the LR scheduler: must survive
+    own = {o: set(vars(o)) for o in (model, opt, sched, scaler)}
+    mon = Monitor(model, opt, scheduler=sched, scaler=scaler, audit=False).attach()
+    assert torch.autograd.backward is not torch_objs["backward"][1]
+    assert clip_grad_mod.clip_grad_value_ is not mod_value
+    assert "step" in vars(sched) and "unscale_" in vars(scaler) and "zero_grad" in vars(opt)
+    amp_loop(model, opt, sched, scaler, unscale=True, steps=1)
+    mon.detach()
+    for name, (owner, obj) in torch_objs.items():
+        assert getattr(owner, name) is obj, name
+    assert clip_grad_mod.clip_grad_value_ is mod_value
+    assert vars(opt)["step"] is lr_sched_step_wrapper
+    for o, keys in own.items():
+        assert set(vars(o)) == keys, type(o).__name__
+    assert not opt._optimizer_step_pre_hooks and not opt._optimizer_step_post_hooks
+    assert all(not p._post_accumulate_grad_hooks for p in model.parameters())
+    steps = mon.state.step
+    amp_loop(model, opt, sched, scaler, unscale=False, steps=1)  # no longer watched
+    assert mon.state.step == steps and codes(mon) == set()
+    mon.detach()  # idempotent
+
+
+def test_attach_twice_and_bad_arguments_raise_clear_errors():
+    model, opt, _ = setup()
+    mon = Monitor(model, opt, audit=False).attach()
+    try:
+        try:
+            mon.attach()
+            raise AssertionError("expected ValueError")
+        except ValueError as e:
+            assert "already attached" in str(e)
+    finally:
+        mon.detach()
+    for kwargs, exc, words in (
+        ({"model": opt, "optimizer": opt}, TypeError, "torch.nn.Module"),
+        ({"model": model, "optimizer": model}, TypeError, "torch.optim.Optimizer"),
+        ({"model": model, "optimizer": opt, "every": 0}, ValueError, "positive int"),
+        ({"model": model, "optimizer": opt, "scheduler": 3}, TypeError, "step()"),
+        ({"model": model, "optimizer": opt, "scaler": object()}, TypeError, "GradScaler"),
+    ):
+        try:
+            Monitor(**kwargs)
+            raise AssertionError(f"expected {exc.__name__}")
+        except exc as e:
+            assert words in str(e)
+
+
+def test_on_finding_is_called_once_per_finding_with_its_first_step():
+    seen = []
+    model, opt, sched = setup()
+    with Monitor(model, opt, scheduler=sched, audit=False, on_finding=seen.append):
+        seed003_loop(model, opt, sched, bug=True)
+    assert sorted((f.code, f.step) for f in seen) == [("SG201", 1), ("SG202", 1), ("SG203", 1)]
