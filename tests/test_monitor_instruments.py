@@ -1,0 +1,186 @@
+"""Monitor instruments: exact values, every-N sampling, exports, the report; monitoring changes nothing."""
+
+from __future__ import annotations
+
+import csv
+import math
+import sys
+
+import pytest
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from stepguard.accumulate import Accumulator
+from stepguard.monitor import Monitor
+
+
+def model_and_opt(seed: int = 0) -> tuple[nn.Module, torch.optim.Optimizer]:
+    torch.manual_seed(seed)
+    model = nn.Sequential(nn.Linear(8, 16), nn.LayerNorm(16), nn.ReLU(), nn.Linear(16, 3))
+    decay = [model[0].weight, model[3].weight]
+    rest = [model[0].bias, model[1].weight, model[1].bias, model[3].bias]
+    groups = [{"params": decay, "weight_decay": 0.1}, {"params": rest, "weight_decay": 0.0}]
+    return model, torch.optim.AdamW(groups, lr=1e-2)
+
+
+def batches(n: int, seed: int = 1) -> list[tuple[torch.Tensor, torch.Tensor]]:
+    g = torch.Generator().manual_seed(seed)
+    out = []
+    for _ in range(n):
+        x = torch.randn(8, 8, generator=g)
+        out.append((x, (x[:, 0] > 0).long() + (x[:, 1] > 0).long()))
+    return out
+
+
+def amp_training(monitor: bool, steps: int = 6, k: int = 2) -> tuple[list[torch.Tensor], Monitor]:
+    """bf16 autocast, GradScaler, accumulation, clipping after unscale, a scheduler."""
+    model, opt = model_and_opt()
+    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=[2e-2, 1e-2], total_steps=steps)
+    scaler = torch.amp.GradScaler("cpu", init_scale=2.0**10)
+    mon = Monitor(model, opt, scheduler=sched, scaler=scaler, audit=False)
+    if monitor:
+        mon.attach()
+    for i, (x, y) in enumerate(batches(steps * k)):
+        with torch.autocast("cpu", dtype=torch.bfloat16):
+            loss = F.cross_entropy(model(x), y) / k
+        scaler.scale(loss).backward()
+        if (i + 1) % k == 0:
+            scaler.unscale_(opt)
+            nn.utils.clip_grad_norm_(model.parameters(), 0.3)
+            scaler.step(opt)
+            scaler.update()
+            opt.zero_grad(set_to_none=True)
+            sched.step()
+    mon.detach()
+    return [p.detach().clone() for p in model.parameters()], mon
+
+
+def test_monitoring_changes_no_bit_of_training_under_bf16_autocast_gradscaler_and_clipping():
+    bare, _ = amp_training(monitor=False)
+    watched, mon = amp_training(monitor=True)
+    assert all(torch.equal(a, b) for a, b in zip(bare, watched, strict=True))
+    assert len(mon.history) == 6 and mon.findings == []
+    assert any(r["clipped"] == 1.0 for r in mon.history)  # clipping really ran in this loop
+
+
+def plain_steps(mon_kwargs: dict, steps: int = 5, k: int = 2, clip: float | None = 0.5):
+    model, opt = model_and_opt()
+    sched = torch.optim.lr_scheduler.StepLR(opt, step_size=1, gamma=0.5)
+    norms, lrs, updates, weights = [], [], [], []
+    with Monitor(model, opt, scheduler=sched, audit=False, **mon_kwargs) as mon:
+        for i, (x, y) in enumerate(batches(steps * k)):
+            (F.cross_entropy(model(x), y) / k).backward()
+            if (i + 1) % k == 0:
+                if clip is None:
+                    norms.append(
+                        torch.linalg.vector_norm(
+                            torch.stack([p.grad.norm() for p in model.parameters()])
+                        )
+                    )
+                else:
+                    norms.append(nn.utils.clip_grad_norm_(model.parameters(), clip))
+                lrs.append([g["lr"] for g in opt.param_groups])
+                before = [[p.detach().clone() for p in g["params"]] for g in opt.param_groups]
+                opt.step()
+                opt.zero_grad()
+                sched.step()
+                ups, ws = [], []
+                for g, old in zip(opt.param_groups, before, strict=True):
+                    ups.append(
+                        math.sqrt(
+                            sum(
+                                float((p.detach() - o).norm()) ** 2
+                                for p, o in zip(g["params"], old, strict=True)
+                            )
+                        )
+                    )
+                    ws.append(math.sqrt(sum(float(p.detach().norm()) ** 2 for p in g["params"])))
+                updates.append(ups)
+                weights.append(ws)
+    return mon, model, [float(n) for n in norms], lrs, updates, weights
+
+
+def test_history_rows_hold_lr_grad_norm_clip_and_update_ratio_per_group():
+    mon, model, norms, lrs, updates, weights = plain_steps({})
+    rows = mon.history
+    assert [r["step"] for r in rows] == [1, 2, 3, 4, 5]
+    assert [r["micro_batches"] for r in rows] == [2] * 5
+    for r, n, lr, up, w in zip(rows, norms, lrs, updates, weights, strict=True):
+        assert r["grad_norm"] == pytest.approx(n, rel=1e-6)
+        assert r["clipped"] == float(n + 1e-6 > 0.5)
+        assert [r["lr_group0"], r["lr_group1"]] == lr
+        for gi in (0, 1):
+            assert r[f"update_ratio_group{gi}"] == pytest.approx(up[gi] / w[gi], rel=1e-5)
+    hits = [n + 1e-6 > 0.5 for n in norms]
+    assert rows[-1]["clip_rate"] == pytest.approx(sum(hits) / len(hits))
+    ln = model[1].weight
+    assert rows[-1]["norm_weight_mean_abs"] == pytest.approx(float(ln.abs().mean()), rel=1e-6)
+    biases = torch.cat([model[0].bias, model[1].bias, model[3].bias])
+    assert rows[-1]["bias_mean_abs"] == pytest.approx(float(biases.abs().mean()), rel=1e-6)
+
+
+def test_grad_norm_without_clipping_is_measured_at_the_step():
+    mon, _, norms, *_ = plain_steps({}, clip=None)
+    assert [r["grad_norm"] for r in mon.history] == pytest.approx(norms, rel=1e-6)
+    assert all(math.isnan(r["clipped"]) and math.isnan(r["clip_rate"]) for r in mon.history)
+
+
+def test_every_n_instruments_steps_1_and_every_nth_after():
+    mon, *_ = plain_steps({"every": 3, "update_ratio": False}, steps=7)
+    assert [r["step"] for r in mon.history] == [1, 4, 7]
+    assert mon.state.step == 7
+    assert not any(k.startswith("update_ratio") for k in mon.history[0])
+
+
+def test_log_callback_receives_each_row_and_csv_round_trips(tmp_path):
+    rows = []
+    mon, *_ = plain_steps({"log": rows.append}, steps=3)
+    assert rows == mon.history
+    path = tmp_path / "h.csv"
+    mon.to_csv(str(path))
+    with open(path) as fh:
+        back = list(csv.DictReader(fh))
+    assert [int(r["step"]) for r in back] == [1, 2, 3]
+    assert [float(r["grad_norm"]) for r in back] == [r["grad_norm"] for r in mon.history]
+
+
+def test_plot_writes_a_png_and_names_the_extra_without_matplotlib(tmp_path, monkeypatch):
+    mon, *_ = plain_steps({}, steps=3)
+    path = tmp_path / "curves.png"
+    mon.plot(str(path))
+    assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    monkeypatch.setitem(sys.modules, "matplotlib", None)
+    with pytest.raises(ImportError, match=r"pip install stepguard\[plot\]"):
+        mon.plot(str(tmp_path / "again.png"))
+
+
+def test_report_has_first_step_count_and_instrument_summary():
+    model, opt = model_and_opt()
+    with Monitor(model, opt, audit=False) as mon:
+        for i, (x, y) in enumerate(batches(6)):
+            F.cross_entropy(model(x), y).backward()  # not divided by 3
+            if (i + 1) % 3 == 0:
+                opt.step()
+                opt.zero_grad()
+    rep = mon.report()
+    d = rep.to_dict()
+    assert [(f["code"], f["step"], f["count"]) for f in d["findings"]] == [("SG201", 1, 2)]
+    s = d["summary"]
+    assert (s["steps"], s["backward_passes"], s["micro_batches_per_step"]) == (2, 6, 3.0)
+    assert s["lr_group0"] == {"first": 0.01, "last": 0.01, "min": 0.01, "max": 0.01}
+    text = str(rep)
+    assert "SG201" in text and "1 (x2)" in text and "micro_batches_per_step: 3" in text
+
+
+def test_loop_using_the_accumulator_is_silent():
+    model, opt = model_and_opt()
+    sched = torch.optim.lr_scheduler.StepLR(opt, step_size=1, gamma=0.9)
+    acc = Accumulator(model, opt, steps=4, scheduler=sched, clip_grad_norm=0.5)
+    with Monitor(model, opt, scheduler=sched, audit=False) as mon:
+        for x, y in acc.iterate(batches(12)):
+            acc.backward(F.cross_entropy(model(x), y))
+    assert mon.findings == []
+    assert [r["micro_batches"] for r in mon.history] == [4, 4, 4]
+    assert [r["scheduler_steps"] for r in mon.history] == [0, 1, 1]
+    assert mon.state.clip_calls == 3
