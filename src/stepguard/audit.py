@@ -1,0 +1,491 @@
+"""The live audit: one look at a model, its optimizer (and scheduler, loss) before training.
+
+`audit(model, optimizer, ...)` returns a `Report` of catalog findings:
+
+* SG101 an adaptive optimizer applies coupled L2 weight decay (see `stepguard._decoupling` for what
+  is recognised);
+* SG102 bias / norm / embedding / 1-D / declared no-decay tensors in a group with weight decay
+  (per-tensor decisions from `stepguard.grouping.classify`);
+* SG103 the loss's autograd graph holds a norm penalty on parameters the optimizer also decays
+  (see `stepguard._graph` for the method and its limits);
+* SG104 trainable parameters missing from the optimizer, frozen ones inside it, optimizer tensors
+  that are not the model's, and an empty ``weight_decay=0`` group while decay is on;
+* SG105 the decay timescale far outside the run (needs ``total_steps``);
+* SG205 a schedule sized in micro-batches (needs ``scheduler``, ``total_steps`` and
+  ``accum_steps > 1``; see `stepguard._schedule` for which schedulers reveal their length).
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import torch
+from torch import nn
+
+from stepguard._decoupling import decay_style, sgd_rate_factor
+from stepguard._graph import find_penalties
+from stepguard._schedule import schedule_length
+from stepguard.decay import decay_timescale
+from stepguard.findings import Finding, Report, Severity
+from stepguard.grouping import DEFAULT_NO_DECAY, classify, clean_name, unwrap
+
+__all__ = ["DEFAULT_TAU_BAND", "audit"]
+
+# SG105's band, as fractions of the run: flag tau < run / 100 or tau > 10 * run.
+DEFAULT_TAU_BAND: tuple[float, float] = (0.01, 10.0)
+_SHOW = 5  # names shown in a message; `data` holds all of them
+
+
+@dataclass
+class _Group:
+    index: int
+    weight_decay: float
+    lr: float
+    params: list[torch.Tensor]
+    style: str = ""
+    how: str = ""
+    names: list[str] = field(default_factory=list)
+    raw: dict[str, Any] = field(default_factory=dict)
+
+
+def _listing(names: Sequence[str], show: int = _SHOW) -> str:
+    head = ", ".join(names[:show])
+    return head + (f", ... and {len(names) - show} more" if len(names) > show else "")
+
+
+def _float(value: Any) -> float:
+    return float(value.item()) if isinstance(value, torch.Tensor) else float(value)
+
+
+def _check_int(value: object, what: str, *, minimum: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
+        raise ValueError(f"{what} must be an integer >= {minimum}, got {value!r}")
+    return int(value)
+
+
+def _unwrap_optimizer(optimizer: object) -> torch.optim.Optimizer:
+    # accelerate's AcceleratedOptimizer subclasses Optimizer and wraps one; Lightning's
+    # LightningOptimizer does not subclass it. Either way, look at the real optimizer.
+    for _ in range(4):
+        inner = getattr(optimizer, "optimizer", None) or getattr(optimizer, "_optimizer", None)
+        if isinstance(inner, torch.optim.Optimizer) and inner is not optimizer:
+            optimizer = inner
+        else:
+            break
+    if not isinstance(optimizer, torch.optim.Optimizer):
+        raise TypeError(
+            f"audit() needs a torch.optim.Optimizer, got {type(optimizer).__name__}; pass the "
+            "optimizer object (e.g. torch.optim.AdamW(...)), not its param_groups or state_dict"
+        )
+    return optimizer
+
+
+def _check_loss(loss: object) -> torch.Tensor:
+    if not isinstance(loss, torch.Tensor):
+        raise TypeError(
+            f"loss must be the loss tensor (before .backward()), got {type(loss).__name__}; "
+            "pass `loss`, not `loss.item()`"
+        )
+    if loss.numel() != 1:
+        raise ValueError(
+            f"loss must be a scalar tensor, got shape {tuple(loss.shape)}; pass the reduced "
+            "loss (e.g. loss.mean()) that you call .backward() on"
+        )
+    if loss.grad_fn is None:
+        raise ValueError(
+            "loss has no autograd graph (grad_fn is None): it was computed under torch.no_grad(), "
+            "detached, or does not depend on any parameter; pass the loss before .backward()"
+        )
+    return loss
+
+
+def audit(
+    model: nn.Module,
+    optimizer: torch.optim.Optimizer,
+    *,
+    scheduler: Any = None,
+    loss: torch.Tensor | None = None,
+    total_steps: int | None = None,
+    accum_steps: int = 1,
+    steps_per_epoch: int | None = None,
+    patterns: Iterable[str] = (),
+    no_decay: Iterable[str] = DEFAULT_NO_DECAY,
+    decay_embeddings: bool = False,
+    tau_band: tuple[float, float] = DEFAULT_TAU_BAND,
+    allow_meta: bool = False,
+) -> Report:
+    """Audit how `optimizer` trains `model`; return a `Report` of SG101-SG105 (and SG205) findings.
+
+    Arguments:
+        model: the module being trained (torch.compile / DDP / DataParallel wrappers are looked
+            through; names are the inner model's).
+        optimizer: a torch optimizer (accelerate / Lightning wrappers are unwrapped).
+        scheduler: the learning-rate scheduler, for SG205.
+        loss: a scalar loss tensor whose graph is still alive (before ``backward()``), for SG103.
+            Its graph is only read, never re-run or freed.
+        total_steps: the run's length in *optimizer* steps (``ceil(batches / accum_steps) *
+            epochs``), for SG105 and SG205.
+        accum_steps: micro-batches per optimizer step. Used only by SG205: a schedule sized for
+            about ``accum_steps * total_steps`` steps was counted in micro-batches.
+        steps_per_epoch: optimizer steps per epoch; only used to state timescales in epochs.
+        patterns, no_decay, decay_embeddings: passed to `classify` (which tensors should not
+            decay) for SG102.
+        tau_band: SG105's band ``(low, high)`` as fractions of ``total_steps``.
+        allow_meta: audit a model whose parameters are on the meta device (structure only).
+
+    SG105 band and source. AdamW's weights are an exponential moving average of recent updates
+    with timescale ``tau = 1 / (lr * wd)`` optimizer steps (Wang & Aitchison, "How to set AdamW's
+    weight decay as you scale model and dataset size", ICML 2025, arXiv:2405.13698); their guideline
+    is that tau should not be much shorter than one epoch nor much longer than the whole run.
+    stepguard flags ``tau < 0.01 * total_steps`` (WARNING: the weights average over the last 1 %
+    of the run and forget the rest) and ``tau > 10 * total_steps`` (INFO: decay shrinks the weights
+    by less than ``1 - exp(-0.1)`` = 9.5 % over the run, i.e. it does nothing measurable). ``lr``
+    is the group's peak learning rate (``max_lr`` of OneCycleLR, else a scheduler's
+    ``initial_lr``, else ``lr``); for SGD the rate is multiplied by ``(1 - dampening) /
+    (1 - momentum)``. Groups flagged by SG101 have no such timescale and are skipped.
+
+    SG102 and SG104 do not double-report: SG102 names the misplaced tensors per group; SG104's
+    empty-group finding is about the group (an explicit ``weight_decay=0`` group holding no
+    tensors while no-decay tensors sit in decay groups: the filter that built it matched nothing)
+    and refers to SG102 for the names. Without such an empty group only SG102 fires.
+
+    Raises TypeError for a `model` that is not an ``nn.Module``, an `optimizer` that is not a
+    torch optimizer, or a `loss` that is not a tensor; ValueError for a model without trainable
+    parameters, parameters on the meta device (unless ``allow_meta``), a loss that is not a
+    scalar or has no graph, and bad `total_steps` / `accum_steps` / `tau_band`.
+    """
+    if not isinstance(model, nn.Module):
+        raise TypeError(
+            f"audit() needs the model as a torch.nn.Module, got {type(model).__name__}; pass "
+            "the model itself, not model.parameters() or a state_dict"
+        )
+    opt = _unwrap_optimizer(optimizer)
+    accum = _check_int(accum_steps, "accum_steps", minimum=1)
+    total = None if total_steps is None else _check_int(total_steps, "total_steps", minimum=1)
+    spe = (
+        None
+        if steps_per_epoch is None
+        else _check_int(steps_per_epoch, "steps_per_epoch", minimum=1)
+    )
+    low, high = tau_band
+    if not 0 < low < high:
+        raise ValueError(f"tau_band must be (low, high) with 0 < low < high, got {tau_band!r}")
+    if loss is not None:
+        loss = _check_loss(loss)
+
+    inner = unwrap(model)
+    names: dict[int, list[str]] = {}
+    params: dict[int, torch.Tensor] = {}
+    for name, p in inner.named_parameters(remove_duplicate=False):
+        names.setdefault(id(p), []).append(clean_name(name))
+        params[id(p)] = p
+    trainable = [p for p in params.values() if p.requires_grad]
+    if not trainable:
+        raise ValueError(
+            f"{type(inner).__name__} has no trainable parameters ({len(params)} tensors, all with "
+            "requires_grad=False): there is nothing for the optimizer to train; unfreeze the "
+            "parameters you mean to train (p.requires_grad_(True))"
+        )
+    meta = [names[id(p)][0] for p in params.values() if p.is_meta]
+    if meta and not allow_meta:
+        raise ValueError(
+            f"{len(meta)} parameter(s) are on the meta device ({_listing(meta, 3)}): they hold no "
+            "data, so training would update nothing; materialise the model first "
+            "(model.to_empty(device=...) and load or initialise the weights), or pass "
+            "allow_meta=True to audit the structure only"
+        )
+
+    groups = [
+        _Group(
+            index=i,
+            weight_decay=_float(g.get("weight_decay", 0.0) or 0.0),
+            lr=_float(g.get("max_lr", g.get("initial_lr", g["lr"]))),
+            params=list(g["params"]),
+            raw=g,
+        )
+        for i, g in enumerate(opt.param_groups)
+    ]
+    for g, raw in zip(groups, opt.param_groups, strict=True):
+        g.style, g.how = decay_style(opt, raw)
+        g.names = [names[id(p)][0] if id(p) in names else "<not in model>" for p in g.params]
+
+    findings: list[Finding] = []
+    findings += _coverage(params, names, groups)
+    findings += _coupled(opt, groups)
+    decisions = classify(
+        model, patterns=patterns, no_decay=no_decay, decay_embeddings=decay_embeddings
+    )
+    misplaced = _misplaced(decisions, groups)
+    findings += misplaced
+    findings += _empty_no_decay_group(groups, sum(len(f.data["params"]) for f in misplaced))
+    if loss is not None:
+        findings += _double_regularization(loss, groups, names)
+    if total is not None:
+        findings += _timescale(groups, total, spe, low, high)
+    sched = None
+    if scheduler is not None:
+        sched = schedule_length(scheduler)
+        if total is not None:
+            findings += _schedule_counts_micro_batches(sched, total, accum)
+
+    summary: dict[str, Any] = {
+        "optimizer": type(opt).__name__,
+        "model tensors": len(params),
+        "trainable tensors": len(trainable),
+        "no-decay tensors (classify)": sum(not d.decay for d in decisions),
+        "groups": [
+            f"{g.index}: weight_decay={g.weight_decay:g} lr={g.lr:g} tensors={len(g.params)}"
+            + ("" if g.weight_decay == 0 else f" decay={g.style}")
+            for g in groups
+        ],
+    }
+    if total is not None:
+        summary["total_steps"] = total
+    if sched is not None:
+        summary["schedule length"] = sched[0] if sched[0] is not None else f"unknown ({sched[1]})"
+    return Report(findings, summary=summary, title=f"stepguard audit: {type(inner).__name__}")
+
+
+def _coverage(
+    params: dict[int, torch.Tensor], names: dict[int, list[str]], groups: list[_Group]
+) -> list[Finding]:
+    """SG104: missing trainable tensors, frozen tensors inside, and tensors not in the model."""
+    held: dict[int, int] = {}
+    for g in groups:
+        for p in g.params:
+            held.setdefault(id(p), g.index)
+    out = []
+    missing = [p for i, p in params.items() if p.requires_grad and i not in held]
+    if missing:
+        miss = [names[id(p)][0] for p in missing]
+        numel = sum(p.numel() for p in missing)
+        out.append(
+            Finding(
+                "SG104",
+                f"{len(miss)} trainable tensor(s) ({numel:,} elements) are in no optimizer group "
+                f"and will never change: {_listing(miss)}",
+                data={"kind": "missing", "params": miss, "numel": numel},
+            )
+        )
+    frozen = [
+        (names[i][0], held[i]) for i, p in params.items() if not p.requires_grad and i in held
+    ]
+    if frozen:
+        out.append(
+            Finding(
+                "SG104",
+                f"{len(frozen)} frozen tensor(s) (requires_grad=False) are inside the optimizer: "
+                f"{_listing([f'{n} (group {gi})' for n, gi in frozen])}; whenever they hold a "
+                ".grad they are still decayed and updated, and they cost optimizer state",
+                data={"kind": "frozen", "params": [{"name": n, "group": gi} for n, gi in frozen]},
+            )
+        )
+    foreign = [(g.index, p) for g in groups for p in g.params if id(p) not in params]
+    if foreign:
+        shapes = [f"{tuple(p.shape)} (group {gi})" for gi, p in foreign]
+        out.append(
+            Finding(
+                "SG104",
+                f"{len(foreign)} optimizer tensor(s) are not parameters of this model: "
+                f"{_listing(shapes)}; the optimizer was built for another model instance (the "
+                "model was rebuilt, copied or reloaded after the optimizer was created)",
+                data={
+                    "kind": "foreign",
+                    "params": [{"group": gi, "shape": list(p.shape)} for gi, p in foreign],
+                },
+            )
+        )
+    return out
+
+
+def _coupled(opt: torch.optim.Optimizer, groups: list[_Group]) -> list[Finding]:
+    """SG101: one finding naming every group whose decay goes through the adaptive moments."""
+    bad = [g for g in groups if g.weight_decay > 0 and g.style == "coupled"]
+    if not bad:
+        return []
+    name = type(opt).__name__
+    where = ", ".join(
+        f"group {g.index} (weight_decay={g.weight_decay:g}, {len(g.params)} tensors)" for g in bad
+    )
+    fix = None
+    if isinstance(opt, (torch.optim.NAdam, torch.optim.RAdam)) or (
+        isinstance(opt, torch.optim.Adam) and "decoupled_weight_decay" in opt.defaults
+    ):
+        fix = f"torch.optim.{name}(param_groups(model, weight_decay=wd), lr=lr, decoupled_weight_decay=True)"
+        if type(opt) is torch.optim.Adam:
+            fix = "torch.optim.AdamW(param_groups(model, weight_decay=wd), lr=lr)"
+    return [
+        Finding(
+            "SG101",
+            f"{bad[0].how}, so the decay passes through the adaptive moments: {where}",
+            fix=fix,
+            data={
+                "optimizer": name,
+                "recognised": bad[0].how,
+                "groups": [
+                    {"group": g.index, "weight_decay": g.weight_decay, "params": len(g.params)}
+                    for g in bad
+                ],
+            },
+        )
+    ]
+
+
+def _misplaced(decisions: list[Any], groups: list[_Group]) -> list[Finding]:
+    """SG102: per decaying group, the tensors `classify` says should not decay."""
+    by_id = {id(d.param): d for d in decisions}
+    out = []
+    for g in groups:
+        if g.weight_decay <= 0:
+            continue
+        wrong = [by_id[id(p)] for p in g.params if id(p) in by_id and not by_id[id(p)].decay]
+        if not wrong:
+            continue
+        reasons = Counter(d.reason for d in wrong)
+        counts = ", ".join(f"{r} {n}" for r, n in reasons.most_common())
+        shown = [f"{d.name} ({d.reason})" for d in wrong]
+        out.append(
+            Finding(
+                "SG102",
+                f"group {g.index} (weight_decay={g.weight_decay:g}) decays {len(wrong)} tensor(s) "
+                f"that should not decay ({counts}): {_listing(shown)}",
+                data={
+                    "group": g.index,
+                    "weight_decay": g.weight_decay,
+                    "by_reason": dict(reasons),
+                    "params": [
+                        {"name": d.name, "reason": d.reason, "detail": d.detail} for d in wrong
+                    ],
+                },
+            )
+        )
+    return out
+
+
+def _empty_no_decay_group(groups: list[_Group], misplaced: int) -> list[Finding]:
+    """SG104: an explicit weight_decay=0 group with no tensors while no-decay tensors decay."""
+    empty = [g for g in groups if g.weight_decay == 0 and not g.params]
+    if not empty or misplaced == 0 or not any(g.weight_decay > 0 for g in groups):
+        return []
+    idx = ", ".join(str(g.index) for g in empty)
+    return [
+        Finding(
+            "SG104",
+            f"no-decay group {idx} (weight_decay=0) holds no tensors while {misplaced} no-decay "
+            "tensor(s) sit in decay groups (named under SG102): the filter that built the "
+            "no-decay group matched nothing",
+            data={"kind": "empty-no-decay-group", "groups": [g.index for g in empty]},
+        )
+    ]
+
+
+def _double_regularization(
+    loss: torch.Tensor, groups: list[_Group], names: dict[int, list[str]]
+) -> list[Finding]:
+    """SG103: parameters the loss penalises by their norm while their group decays them."""
+    penalties = {id(pen.param): pen.op for pen in find_penalties(loss)}
+    both = [(g, p) for g in groups if g.weight_decay > 0 for p in g.params if id(p) in penalties]
+    if not both:
+        return []
+    label = [names[id(p)][0] if id(p) in names else "<not in model>" for _, p in both]
+    ops = ", ".join(sorted({penalties[id(p)] for _, p in both}))
+    gidx = ", ".join(str(i) for i in sorted({g.index for g, _ in both}))
+    rows = [
+        {
+            "name": name,
+            "group": g.index,
+            "weight_decay": g.weight_decay,
+            "penalty": penalties[id(p)],
+        }
+        for name, (g, p) in zip(label, both, strict=True)
+    ]
+    return [
+        Finding(
+            "SG103",
+            f"the loss adds a norm penalty ({ops}) on {len(rows)} tensor(s) that the optimizer "
+            f"also decays (group {gidx}): {_listing(label)}",
+            data={"params": rows, "penalised_total": len(penalties)},
+        )
+    ]
+
+
+def _timescale(
+    groups: list[_Group], total: int, spe: int | None, low: float, high: float
+) -> list[Finding]:
+    """SG105: the decay timescale of each decaying group against the run length."""
+    out = []
+    for g in groups:
+        if g.weight_decay <= 0 or g.style == "coupled" or g.lr <= 0:
+            continue
+        factor = sgd_rate_factor(g.raw) if g.style == "sgd" else 1.0
+        tau = decay_timescale(g.lr, g.weight_decay) / factor
+        ratio = tau / total
+        if low <= ratio <= high:
+            continue
+        in_epochs = f" ({tau / spe:.3g} epochs)" if spe else ""
+        suggest = 1.0 / (total / 3 * g.lr * factor)
+        fix = (
+            f"weight_decay = weight_decay_for_timescale(tau_steps={total / 3:.0f}, lr={g.lr:g})"
+            f"  # = {suggest:.3g}"
+        )
+        head = (
+            f"group {g.index}: decay timescale 1/(lr*wd) = {tau:,.0f} optimizer steps{in_epochs} "
+            f"at lr={g.lr:g}, weight_decay={g.weight_decay:g}"
+        )
+        if ratio < low:
+            msg = (
+                f"{head} is {1 / ratio:.3g}x shorter than the run ({total:,} steps): the weights "
+                f"average only the last {100 * ratio:.2g}% of training and forget the rest"
+            )
+            severity = Severity.WARNING
+        else:
+            shrink = 1 - math.exp(-1 / ratio)
+            msg = (
+                f"{head} is {ratio:.3g}x the run ({total:,} steps): decay shrinks the weights by "
+                f"at most {100 * shrink:.2g}% over the whole run, i.e. it does nothing measurable"
+            )
+            severity = Severity.INFO
+        out.append(
+            Finding(
+                "SG105",
+                msg,
+                severity=severity,
+                fix=fix,
+                data={
+                    "group": g.index,
+                    "tau_steps": tau,
+                    "total_steps": total,
+                    "ratio": ratio,
+                    "band": [low, high],
+                    "suggested_weight_decay": suggest,
+                },
+            )
+        )
+    return out
+
+
+def _schedule_counts_micro_batches(
+    sched: tuple[int | None, str], total: int, accum: int
+) -> list[Finding]:
+    """SG205: a schedule sized for (about) accum_steps times the run's optimizer steps."""
+    length, source = sched
+    if length is None or accum <= 1:
+        return []
+    ratio = length / total
+    if ratio < max(1.5, accum / 2):
+        return []
+    return [
+        Finding(
+            "SG205",
+            f"the schedule is sized for {length:,} steps ({source}) but the run has {total:,} "
+            f"optimizer steps ({ratio:.3g}x; accum_steps={accum}): it was counted in "
+            f"micro-batches, so the run ends {100 / ratio:.3g}% of the way through the schedule, "
+            "before the learning rate has decayed",
+            data={"schedule_steps": length, "total_steps": total, "accum_steps": accum},
+        )
+    ]
