@@ -10,6 +10,8 @@ import torch
 from torch import nn
 
 from stepguard.grouping import classify, param_groups
+from stepguard.grouping_summary import summarize_groups
+from stepguard.hybrid import muon_param_groups, output_head
 
 
 class TinyLM(nn.Module):
@@ -307,3 +309,100 @@ def test_meta_device_classify_works_param_groups_refuses() -> None:
 def test_order_is_named_parameters_order() -> None:
     model = Declaring()
     assert [d.name for d in classify(model)] == [n for n, _ in model.named_parameters()]
+
+
+def test_summary_rows_for_built_groups_count_tensors_and_elements() -> None:
+    model = TinyLM()
+    summary = summarize_groups(param_groups(model, 0.1, overrides={"proj.*": {"lr": 1e-3}}), model)
+    rows = [(r.weight_decay, r.tensors, r.elements, r.names, dict(r.options)) for r in summary.rows]
+    assert rows == [
+        (0.0, 4, 8 + 88 + 8 + 8, ("scale", "emb.weight", "ln.weight", "ln.bias"), {}),
+        (0.1, 1, 64, ("proj.weight",), {"lr": 1e-3}),
+        (0.0, 1, 8, ("proj.bias",), {"lr": 1e-3}),
+    ]
+    text = str(summary).splitlines()
+    assert text[0].split() == ["group", "weight_decay", "tensors", "elements", "lr", "examples"]
+    assert text[2].split() == [
+        "0",
+        "0",
+        "4",
+        "112",
+        "-",
+        "scale,",
+        "emb.weight,",
+        "ln.weight,",
+        "...",
+        "(+1)",
+    ]
+    assert text[-1].split() == ["total", "6", "184"]
+
+
+def test_summary_of_existing_optimizer_lists_reasons_and_marks_disagreement() -> None:
+    model = TinyLM()
+    opt = torch.optim.AdamW(
+        [p for n, p in model.named_parameters() if n != "proj.bias" and p.requires_grad], lr=0.1
+    )
+    summary = summarize_groups(opt, model, per_parameter=True)
+    assert [(r.weight_decay, r.tensors) for r in summary.rows] == [(0.01, 5)]
+    assert summary.missing == ("proj.bias",)
+    assert summary.parameters is not None
+    listing = {p.name: (p.reason, p.mismatch) for p in summary.parameters}
+    assert listing == {
+        "scale": ("1d", True),
+        "emb.weight": ("embedding", True),
+        "proj.weight": ("default", False),
+        "ln.weight": ("norm", True),
+        "ln.bias": ("norm", True),
+    }
+    text = str(summary)
+    assert "not in any group: 1 trainable tensor(s): proj.bias" in text
+    assert "! 4 tensor(s) whose group decay disagrees with classify()" in text
+    assert summary.to_dict()["groups"][0]["names"] == [
+        "scale",
+        "emb.weight",
+        "proj.weight",
+        "ln.weight",
+        "ln.bias",
+    ]
+
+
+def test_summary_rejects_what_is_not_groups() -> None:
+    with pytest.raises(TypeError, match=r"needs an optimizer or a list of param-group dicts"):
+        summarize_groups(TinyLM())  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"'params' is a generator; pass a list"):
+        summarize_groups([{"params": (p for p in TinyLM().parameters())}])
+
+
+def test_muon_split_hidden_matrices_to_muon_rest_to_adamw() -> None:
+    model = nn.Sequential(
+        nn.Embedding(16, 8), nn.Linear(8, 8), nn.LayerNorm(8), nn.Linear(8, 8), nn.Linear(8, 16)
+    )
+    assert output_head(model) == ("4.weight", "4.bias")
+    muon, adamw = muon_param_groups(model, 0.1, adamw_weight_decay=0.01, with_names=True)
+    assert [(g["param_names"], g["weight_decay"]) for g in muon] == [
+        (["1.weight", "3.weight"], 0.1)
+    ]
+    assert [(g["param_names"], g["weight_decay"]) for g in adamw] == [
+        (["4.weight"], 0.01),
+        (["0.weight", "1.bias", "2.weight", "2.bias", "3.bias", "4.bias"], 0.0),
+    ]
+    opt_muon = torch.optim.Muon(muon, lr=0.02)
+    opt_adamw = torch.optim.AdamW(adamw, lr=1e-3)
+    model(torch.tensor([1, 5])).sum().backward()
+    before = model[1].weight.detach().clone()
+    opt_muon.step()
+    opt_adamw.step()
+    assert not torch.equal(before, model[1].weight)
+    # an explicit empty head puts the last Linear in Muon too
+    muon, _ = muon_param_groups(model, 0.1, head=(), with_names=True)
+    assert muon[0]["param_names"] == ["1.weight", "3.weight", "4.weight"]
+
+
+def test_muon_split_keeps_conv_and_flat_weights_with_adamw() -> None:
+    model = nn.Sequential(nn.Conv2d(3, 4, 3), nn.Flatten(), FlatLinear(4, 4), nn.Linear(4, 4))
+    muon, adamw = muon_param_groups(model, 0.1, head=["3.*"], with_names=True)
+    assert muon == []
+    assert [g["param_names"] for g in adamw] == [
+        ["0.weight", "2.weight", "3.weight"],
+        ["0.bias", "2.bias", "3.bias"],
+    ]
