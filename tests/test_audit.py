@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import copy
 import json
-import math
 
 import pytest
 import torch
@@ -116,6 +115,7 @@ def test_sg101_fires_on_seed003_adam_and_names_only_decaying_groups():
         (torch.optim.Adamax, {}, True),
         (torch.optim.RMSprop, {}, True),
         (torch.optim.Adagrad, {}, True),
+        (torch.optim.Adadelta, {}, True),
         (torch.optim.SGD, {"momentum": 0.9}, False),
         (torch.optim.AdamW, {}, False),
     ],
@@ -126,6 +126,31 @@ def test_sg101_honours_torch_decoupled_flags(cls, kwargs, fires):
     assert len(audit(model, opt).by_code("SG101")) == int(fires)
     silent = cls(model.parameters(), lr=1e-3, weight_decay=0.0, **kwargs)
     assert audit(model, silent).by_code("SG101") == []
+
+
+def test_sg101_on_torch_without_the_decoupled_flag():
+    # torch versions before the flag existed: Adam is coupled, AdamW decoupled by type.
+    model = MLP()
+    adam = torch.optim.Adam(model.parameters(), lr=1e-3, weight_decay=0.1)
+    adamw = torch.optim.AdamW(model.parameters(), lr=1e-3, weight_decay=0.1)
+    for opt in (adam, adamw):
+        for group in opt.param_groups:
+            del group["decoupled_weight_decay"]
+        del opt.defaults["decoupled_weight_decay"]
+    assert len(audit(model, adam).by_code("SG101")) == 1
+    assert audit(model, adamw).by_code("SG101") == []
+
+
+def test_audit_unwraps_a_wrapped_optimizer():
+    class LightningLikeOptimizer:  # holds the real optimizer, is not a torch Optimizer
+        def __init__(self, optimizer: torch.optim.Optimizer) -> None:
+            self._optimizer = optimizer
+
+    model = MLP()
+    wrapped = LightningLikeOptimizer(torch.optim.Adam(model.parameters(), weight_decay=0.1))
+    report = audit(model, wrapped)
+    assert report.summary["optimizer"] == "Adam"
+    assert report.codes == ["SG101", "SG102"]
 
 
 def _third_party(name: str, module: str, **attrs: object) -> type:
@@ -540,4 +565,6 @@ def test_bad_input_run_lengths():
         audit(model, opt, accum_steps=0)
     with pytest.raises(ValueError, match=r"total_steps must be an integer >= 1, got 10\.5"):
         audit(model, opt, total_steps=10.5)
-    assert math.isfinite(audit(model, opt, total_steps=10).summary["total_steps"])
+    with pytest.raises(ValueError, match=r"tau_band must be \(low, high\)"):
+        audit(model, opt, total_steps=10, tau_band=(10.0, 0.01))
+    assert audit(model, opt, total_steps=10).summary["total_steps"] == 10
