@@ -206,35 +206,44 @@ ARCHITECTURES: dict[str, Arch] = {
 _DECAYED_LAYERS = (nn.Linear, nn.Conv1d, nn.Conv2d)
 
 
-def expected_no_decay(model: nn.Module, arch: Arch) -> dict[str, bool]:
-    """Map each trainable tensor's first name to "should skip decay?", by explicit enumeration.
+def expected_split(model: nn.Module, arch: Arch) -> dict[str, tuple[bool, str]]:
+    """Map each trainable tensor's first name to (should skip decay?, category), by enumeration.
 
-    Per alias: a parameter of a module whose type is in `arch.norm_types` → skip; the weight of an
-    nn.Embedding (or subclass) → skip; an attribute named ``bias`` → skip; the weight of a
-    Linear / Conv1d / Conv2d / transformers Conv1D → decay; a name in `arch.special` → as listed;
-    anything else fails loudly. A tied tensor skips decay if any alias does (a head tied to an
-    embedding is an embedding).
+    Per alias: a parameter of a module whose type is in `arch.norm_types` → skip ("norm"); the
+    weight of an nn.Embedding (or subclass) → skip ("embedding"); an attribute named ``bias`` →
+    skip ("bias"); the weight of a Linear / Conv1d / Conv2d / transformers Conv1D → decay
+    ("matrix"); a name in `arch.special` → as listed ("special"); anything else fails loudly. A
+    tied tensor skips decay if any alias does (a head tied to an embedding is an embedding).
     """
     first: dict[int, str] = {id(p): n for n, p in model.named_parameters()}
-    verdict: dict[str, bool] = {}
+    verdict: dict[str, tuple[bool, str]] = {}
     for mod_name, module in model.named_modules(remove_duplicate=False):
         for attr, p in module._parameters.items():
             if p is None or not p.requires_grad:
                 continue
             full = f"{mod_name}.{attr}" if mod_name else attr
             kind = type(module).__name__
-            is_embedding = isinstance(module, nn.Embedding) and attr == "weight"
-            if kind in arch.norm_types or is_embedding or attr == "bias":
-                skip = True
+            if kind in arch.norm_types:
+                answer = (True, "norm")
+            elif isinstance(module, nn.Embedding) and attr == "weight":
+                answer = (True, "embedding")
+            elif attr == "bias":
+                answer = (True, "bias")
             elif attr == "weight" and (isinstance(module, _DECAYED_LAYERS) or kind == "Conv1D"):
-                skip = False
+                answer = (False, "matrix")
             elif full in arch.special:
-                skip = arch.special[full]
+                answer = (arch.special[full], "special")
             else:
                 raise AssertionError(f"{arch.name}: no expectation for {full} ({kind}.{attr})")
             key = first[id(p)]
-            verdict[key] = verdict.get(key, False) or skip
+            if key not in verdict or (answer[0] and not verdict[key][0]):
+                verdict[key] = answer
     return verdict
+
+
+def expected_no_decay(model: nn.Module, arch: Arch) -> dict[str, bool]:
+    """`expected_split` without the categories: first name → should skip decay."""
+    return {name: skip for name, (skip, _) in expected_split(model, arch).items()}
 
 
 def stepguard_rule(model: nn.Module) -> dict[str, bool]:
@@ -288,23 +297,29 @@ def main() -> None:
     print(header)
     print("-" * len(header))
     totals = dict.fromkeys(RULES, 0)
-    examples: dict[str, list[str]] = {r: [] for r in RULES}
+    # rule -> category of the wrongly grouped tensor -> count
+    by_category: dict[str, dict[str, int]] = {r: {} for r in RULES}
     for arch in ARCHITECTURES.values():
         model = arch.build()
-        expected = expected_no_decay(model, arch)
+        split = expected_split(model, arch)
+        expected = {name: skip for name, (skip, _) in split.items()}
         skips = sum(expected.values())
         row = f"{arch.name:<13}{len(expected) - skips:>6}{skips:>9}"
         for rule, fn in RULES.items():
             bad = wrong(expected, fn(model))
             totals[rule] += len(bad)
-            examples[rule] += [f"{arch.name}:{n}" for n in bad[:2]]
+            for name in bad:
+                category = split[name][1] if name in split else "unknown"
+                by_category[rule][category] = by_category[rule].get(category, 0) + 1
             row += f"{len(bad):>16}"
         print(row)
     print("-" * len(header))
     print(f"{'total':<28}" + "".join(f"{totals[r]:>16}" for r in RULES))
-    for rule, ex in examples.items():
-        if ex:
-            print(f"e.g. {rule} wrong on: {', '.join(ex[:4])}")
+    print()
+    print("wrongly grouped tensors by what they are:")
+    for rule, counts in by_category.items():
+        parts = ", ".join(f"{c} {n}" for c, n in sorted(counts.items())) or "none"
+        print(f"  {rule:<10} {parts}")
     print(" ".join(f"{r}_wrong={totals[r]}" for r in RULES))
 
 
