@@ -16,6 +16,7 @@ from stepguard.lint.scan import Facts
 
 if TYPE_CHECKING:
     from stepguard.lint.rules_base import Edit
+    from stepguard.lint.scan_windows import Window
 
 
 def _edit(start: int, end: int, text: str) -> Edit:
@@ -37,9 +38,7 @@ def apply_edits(source: str, edits: Collection[Edit]) -> str:
     for e in ordered:
         if not 0 <= e.start <= e.end <= len(source):
             raise ValueError(f"edit {e} lies outside the source (length {len(source)})")
-        if prev is not None and (
-            e.start < prev.end or (e.start == prev.start and e.start == prev.end)
-        ):
+        if prev is not None and _overlaps(prev, e):
             raise ValueError(f"overlapping edits {prev} and {e}; apply them in separate rounds")
         out.append(source[pos : e.start])
         out.append(e.text)
@@ -50,9 +49,16 @@ def apply_edits(source: str, edits: Collection[Edit]) -> str:
 
 
 def _overlaps(a: Edit, b: Edit) -> bool:
-    if a.start == a.end == b.start == b.end:
-        return True
-    return (a.start < b.end and b.start < a.end) or (a.start == b.start and a.end == b.end)
+    """Two edits conflict: their ranges intersect, an insertion falls strictly inside a
+    replaced range, or both insert at the same position (the order would be ambiguous)."""
+    a_ins, b_ins = a.start == a.end, b.start == b.end
+    if a_ins and b_ins:
+        return a.start == b.start
+    if a_ins:
+        return b.start < a.start < b.end
+    if b_ins:
+        return a.start < b.start < a.end
+    return a.start < b.end and b.start < a.end
 
 
 def fix_source(
@@ -155,3 +161,110 @@ def _name_taken(facts: Facts, name: str) -> bool:
         if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and n.name == name:
             return True
     return False
+
+
+# -- SG202 / SG203: move a per-micro-batch call under the window's step ------------------------
+
+
+def move_edits(facts: Facts, window: Window, stmt: ast.stmt, before: bool) -> tuple[Edit, ...]:
+    """Edits moving `stmt` (a whole-line expression statement run on every micro-batch) next to
+    the window's optimizer step: right before it (`before`, for clipping) or right after the step
+    and the ``scaler.update()`` / ``zero_grad()`` calls that directly follow it (schedulers).
+
+    Only when the structure is unambiguous: `stmt` is a direct child of the micro-batch loop's
+    body (not the only one), the step is a whole-line statement directly in the window's step
+    block, and, for clipping with a GradScaler, ``scaler.unscale_`` already precedes the step in
+    that block. Otherwise ``()``.
+    """
+    loop_body = window.loop.body
+    if not isinstance(stmt, ast.Expr) or len(loop_body) < 2 or not _has(loop_body, stmt):
+        return ()
+    if window.kind == "guard" and window.guard is not None:
+        block = window.guard.body
+    elif window.kind == "continue":
+        block = loop_body
+    elif window.kind == "nested" and window.outer is not None:
+        block = window.outer.body
+    else:
+        return ()
+    step = next((s for s in block if isinstance(s, ast.Expr) and s.value is window.step), None)
+    if step is None or step is stmt:
+        return ()
+    text = facts.text
+    if not (_whole_lines(facts, stmt) and _whole_lines(facts, step)):
+        return ()
+    idx = next(i for i, s in enumerate(block) if s is step)
+    if before:
+        rec = window.step.func.value if isinstance(window.step.func, ast.Attribute) else None
+        if rec is not None and facts.is_scaler(rec):
+            prior = block[:idx]
+            if not any(
+                isinstance(s, ast.Expr)
+                and isinstance(s.value, ast.Call)
+                and s.value.func is not None
+                and getattr(s.value.func, "attr", "") == "unscale_"
+                for s in prior
+            ):
+                return ()
+        anchor_pos = text.line_start(step.lineno)
+    else:
+        last = step
+        for s in block[idx + 1 :]:
+            if (
+                isinstance(s, ast.Expr)
+                and isinstance(s.value, ast.Call)
+                and getattr(s.value.func, "attr", "") in ("update", "zero_grad")
+                and _whole_lines(facts, s)
+            ):
+                last = s
+            else:
+                break
+        anchor_pos = text.line_end(last.end_lineno or last.lineno)
+    new_indent = _indent(facts, step)
+    old_indent = _indent(facts, stmt)
+    first, end_line = stmt.lineno, stmt.end_lineno or stmt.lineno
+    raw = facts.source[text.line_start(first) : text.line_end(end_line)]
+    lines = raw.splitlines(keepends=True)
+    moved = []
+    for i, line in enumerate(lines):
+        if line.startswith(old_indent):
+            line = new_indent + line[len(old_indent) :]
+        elif i == 0:
+            return ()
+        moved.append(line)
+    body = "".join(moved)
+    newline = "\r\n" if text.line(step.lineno).endswith("\r\n") else "\n"
+    if not body.endswith(("\n", "\r")):
+        body += newline
+    if not before and anchor_pos > 0 and facts.source[anchor_pos - 1] not in "\r\n":
+        body = newline + body.rstrip("\r\n")
+    delete = _edit(text.line_start(first), text.line_end(end_line), "")
+    insert = _edit(anchor_pos, anchor_pos, body)
+    if _overlaps(delete, insert):
+        return ()
+    return (delete, insert)
+
+
+def _has(block: list[ast.stmt], stmt: ast.stmt) -> bool:
+    return any(s is stmt for s in block)
+
+
+def _indent(facts: Facts, stmt: ast.stmt) -> str:
+    line = facts.text.line(stmt.lineno)
+    return line[: len(line) - len(line.lstrip(" \t"))]
+
+
+def _whole_lines(facts: Facts, stmt: ast.stmt) -> bool:
+    """`stmt` alone on its lines (a trailing comment is fine), and no string spans its lines."""
+    text = facts.text
+    start, end = text.span(stmt)
+    head = facts.source[text.line_start(stmt.lineno) : start]
+    tail = facts.source[end : text.line_end(stmt.end_lineno or stmt.lineno)].strip()
+    if head.strip() or (tail and not tail.startswith("#")):
+        return False
+    return not any(
+        isinstance(n, ast.Constant)
+        and isinstance(n.value, (str, bytes))
+        and getattr(n, "end_lineno", n.lineno) != n.lineno
+        for n in ast.walk(stmt)
+    )

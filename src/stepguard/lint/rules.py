@@ -2,7 +2,8 @@
 
 The linter never imports or executes the code it reads: it parses it with `ast` and reasons
 about the tree (`stepguard.lint.scan`). Rules live by concept in `rules_decay` (SG101-SG103) and
-`rules_loop` (accumulation windows, clipping, schedulers, DDP: SG201-SG212). Precision comes
+`rules_loop` (accumulation windows: SG201-SG203, SG205, SG208, SG210) and `rules_sync`
+(statement order around GradScaler and DDP: SG204, SG211, SG212). Precision comes
 first: a value or structure the file does not show is treated as unknown and not reported.
 """
 
@@ -13,7 +14,7 @@ import dataclasses
 import re
 from collections.abc import Callable
 
-from stepguard.lint import rules_decay
+from stepguard.lint import rules_decay, rules_loop, rules_sync
 from stepguard.lint.rules_base import Edit, Violation
 from stepguard.lint.scan import Facts, scan
 
@@ -23,6 +24,15 @@ _RULES: dict[str, Callable[[Facts], list[Violation]]] = {
     "SG101": rules_decay.check_sg101,
     "SG102": rules_decay.check_sg102,
     "SG103": rules_decay.check_sg103,
+    "SG201": rules_loop.check_sg201,
+    "SG202": rules_loop.check_sg202,
+    "SG203": rules_loop.check_sg203,
+    "SG204": rules_sync.check_sg204,
+    "SG205": rules_loop.check_sg205,
+    "SG208": rules_loop.check_sg208,
+    "SG210": rules_loop.check_sg210,
+    "SG211": rules_sync.check_sg211,
+    "SG212": rules_sync.check_sg212,
 }
 
 IMPLEMENTED: tuple[str, ...] = tuple(_RULES)

@@ -236,7 +236,9 @@ class Facts:
     prepared: set[str] = field(default_factory=set)  # names returned by accelerator.prepare(...)
     step_functions: set[str] = field(default_factory=set)  # same-file functions doing opt.step()
     unscale_functions: set[str] = field(default_factory=set)
+    backward_functions: set[str] = field(default_factory=set)  # same-file functions doing backward
     loss_objects: set[str] = field(default_factory=set)  # criterion = nn.CrossEntropyLoss()
+    cache: dict[str, object] = field(default_factory=dict)  # per-file results shared by rules
 
     # -- names -------------------------------------------------------------------------------
     def resolve(self, node: ast.AST) -> str | None:
@@ -550,6 +552,12 @@ def _helper_functions(facts: Facts, funcs: list[FuncDef]) -> None:
             for call in direct_calls.get(f.name, ()):
                 if f.name not in facts.step_functions and facts.is_optimizer_step(call):
                     facts.step_functions.add(f.name)
+                    changed = True
+                if f.name not in facts.backward_functions and (
+                    facts.backward_of(call) is not None
+                    or call_name(call) in facts.backward_functions
+                ):
+                    facts.backward_functions.add(f.name)
                     changed = True
                 if f.name not in facts.unscale_functions and (
                     call_name(call) == "unscale_" or call_name(call) in facts.unscale_functions

@@ -1,0 +1,15 @@
+# accelerate's documented loop: the prepared optimizer's zero_grad() is skipped until sync.
+import torch
+from accelerate import Accelerator
+
+
+def main(model, loader):
+    accelerator = Accelerator(gradient_accumulation_steps=4)
+    optimizer = torch.optim.AdamW(model.parameters(), lr=1e-4)
+    model, optimizer, loader = accelerator.prepare(model, optimizer, loader)
+    for batch in loader:
+        with accelerator.accumulate(model):
+            optimizer.zero_grad()
+            loss = model(**batch).loss
+            accelerator.backward(loss)
+            optimizer.step()
