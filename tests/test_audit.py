@@ -259,13 +259,17 @@ def test_sg103_fires_on_seed000_adam_bug_plus_l2(tiny):
 
 def test_sg103_silent_on_plain_cross_entropy(tiny):
     opt = torch.optim.Adam(tiny.parameters(), lr=3e-4, weight_decay=1e-2)
-    assert audit(tiny, opt, loss=ce_loss(tiny)).by_code("SG103") == []
+    report = audit(tiny, opt, loss=ce_loss(tiny))
+    assert report.by_code("SG103") == []
+    assert report.summary["norm-penalised tensors (loss)"] == 0
 
 
 def test_sg103_silent_when_penalised_params_are_not_decayed(tiny):
     # Adam without weight decay plus an explicit L2 term is legitimate L2 regularization.
     opt = torch.optim.Adam(tiny.parameters(), lr=3e-4, weight_decay=0.0)
-    assert audit(tiny, opt, loss=ce_loss(tiny) + 1e-4 * l2(tiny)).by_code("SG103") == []
+    report = audit(tiny, opt, loss=ce_loss(tiny) + 1e-4 * l2(tiny))
+    assert report.by_code("SG103") == []
+    assert report.summary["norm-penalised tensors (loss)"] == 28
 
 
 @pytest.mark.parametrize(

@@ -115,11 +115,13 @@ def _penalty_op(node: Any, leaf: Any) -> str | None:
 def _layout_leaves(node: Any) -> set[Any]:
     """The AccumulateGrad leaves reachable from `node` through layout ops only."""
     out: set[Any] = set()
+    seen: set[Any] = set()
     stack = [node]
     while stack:
         n = stack.pop()
-        if n is None:
+        if n is None or n in seen:
             continue
+        seen.add(n)
         if hasattr(n, "variable"):
             out.add(n)
         elif _kind(n) in _LAYOUT:

@@ -224,7 +224,8 @@ def audit(
     findings += misplaced
     findings += _empty_no_decay_group(groups, sum(len(f.data["params"]) for f in misplaced))
     if loss is not None:
-        findings += _double_regularization(loss, groups, names)
+        penalties = {id(pen.param): pen.op for pen in find_penalties(loss)}
+        findings += _double_regularization(penalties, groups, names)
     if total is not None:
         findings += _timescale(groups, total, spe, low, high)
     sched = None
@@ -244,6 +245,8 @@ def audit(
             for g in groups
         ],
     }
+    if loss is not None:
+        summary["norm-penalised tensors (loss)"] = len(penalties)
     if total is not None:
         summary["total_steps"] = total
     if sched is not None:
@@ -385,10 +388,9 @@ def _empty_no_decay_group(groups: list[_Group], misplaced: int) -> list[Finding]
 
 
 def _double_regularization(
-    loss: torch.Tensor, groups: list[_Group], names: dict[int, list[str]]
+    penalties: dict[int, str], groups: list[_Group], names: dict[int, list[str]]
 ) -> list[Finding]:
     """SG103: parameters the loss penalises by their norm while their group decays them."""
-    penalties = {id(pen.param): pen.op for pen in find_penalties(loss)}
     both = [(g, p) for g in groups if g.weight_decay > 0 for p in g.params if id(p) in penalties]
     if not both:
         return []
