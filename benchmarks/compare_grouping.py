@@ -54,104 +54,90 @@ def _transformers() -> Any:
     return transformers
 
 
-def _gpt2() -> nn.Module:
-    t = _transformers()
-    cfg = t.GPT2Config(
-        n_embd=32,
-        n_layer=2,
-        n_head=2,
-        vocab_size=64,
-        n_positions=32,
-        bos_token_id=0,
-        eos_token_id=0,
-    )
-    return t.GPT2LMHeadModel(cfg)
+def _hf(model: str, config: str, **kwargs: Any) -> Callable[[], nn.Module]:
+    """A builder for `transformers.<model>(transformers.<config>(**kwargs))`, imported lazily."""
+
+    def build() -> nn.Module:
+        t = _transformers()
+        module: nn.Module = getattr(t, model)(getattr(t, config)(**kwargs))
+        return module
+
+    return build
 
 
-def _llama() -> nn.Module:
-    t = _transformers()
-    cfg = t.LlamaConfig(
-        **_SMALL, **_HEADS, num_key_value_heads=1, vocab_size=64, max_position_embeddings=32
-    )
-    return t.LlamaForCausalLM(cfg)
+# Token ids must lie inside the tiny vocabularies.
+_IDS = {"pad_token_id": 0, "bos_token_id": 0, "eos_token_id": 0}
+_LM = dict(_SMALL, **_HEADS, vocab_size=64, max_position_embeddings=32)
+_DECODER = {"num_key_value_heads": 1, **_LM}
+_WHISPER = {
+    "d_model": 32,
+    **{f"{side}_layers": 2 for side in ("encoder", "decoder")},
+    **{f"{side}_attention_heads": 2 for side in ("encoder", "decoder")},
+    **{f"{side}_ffn_dim": 64 for side in ("encoder", "decoder")},
+    "vocab_size": 64,
+    "num_mel_bins": 8,
+    "max_source_positions": 16,
+    "max_target_positions": 16,
+    "decoder_start_token_id": 0,
+    **_IDS,
+}
+_CLIP_TEXT = dict(_SMALL, **_HEADS, vocab_size=64, max_position_embeddings=16)
+_VISION = dict(_SMALL, **_HEADS, image_size=16, patch_size=8)
 
-
-def _gemma() -> nn.Module:
-    t = _transformers()
-    cfg = t.GemmaConfig(
-        **_SMALL,
-        **_HEADS,
-        num_key_value_heads=1,
-        head_dim=16,
-        vocab_size=64,
-        max_position_embeddings=32,
-    )
-    return t.GemmaForCausalLM(cfg)
-
-
-def _t5() -> nn.Module:
-    t = _transformers()
-    cfg = t.T5Config(d_model=32, d_ff=64, d_kv=16, num_layers=2, num_heads=2, vocab_size=64)
-    return t.T5ForConditionalGeneration(cfg)
-
-
-def _bert() -> nn.Module:
-    t = _transformers()
-    cfg = t.BertConfig(**_SMALL, **_HEADS, vocab_size=64, max_position_embeddings=32)
-    return t.BertForMaskedLM(cfg)
-
-
-def _vit() -> nn.Module:
-    t = _transformers()
-    cfg = t.ViTConfig(**_SMALL, **_HEADS, image_size=16, patch_size=8, num_labels=3)
-    return t.ViTForImageClassification(cfg)
-
-
-def _resnet() -> nn.Module:
-    t = _transformers()
-    cfg = t.ResNetConfig(embedding_size=8, hidden_sizes=[8, 16], depths=[1, 1], num_labels=3)
-    return t.ResNetForImageClassification(cfg)
-
-
-def _convnext() -> nn.Module:
-    t = _transformers()
-    cfg = t.ConvNextConfig(num_stages=2, hidden_sizes=[8, 16], depths=[1, 1], num_labels=3)
-    return t.ConvNextForImageClassification(cfg)
-
-
-def _clip() -> nn.Module:
-    t = _transformers()
-    text = dict(_SMALL, **_HEADS, vocab_size=64, max_position_embeddings=16)
-    vision = dict(_SMALL, **_HEADS, image_size=16, patch_size=8)
-    return t.CLIPModel(t.CLIPConfig(text_config=text, vision_config=vision, projection_dim=16))
-
-
-def _whisper() -> nn.Module:
-    t = _transformers()
-    cfg = t.WhisperConfig(
-        d_model=32,
-        encoder_layers=2,
-        decoder_layers=2,
-        encoder_attention_heads=2,
-        decoder_attention_heads=2,
-        encoder_ffn_dim=64,
-        decoder_ffn_dim=64,
-        vocab_size=64,
-        num_mel_bins=8,
-        max_source_positions=16,
-        max_target_positions=16,
-        pad_token_id=0,
-        bos_token_id=0,
-        eos_token_id=0,
-        decoder_start_token_id=0,
-    )
-    return t.WhisperForConditionalGeneration(cfg)
-
-
-def _mamba() -> nn.Module:
-    t = _transformers()
-    cfg = t.MambaConfig(hidden_size=32, state_size=4, num_hidden_layers=2, vocab_size=64, expand=2)
-    return t.MambaForCausalLM(cfg)
+_gpt2 = _hf(
+    "GPT2LMHeadModel",
+    "GPT2Config",
+    n_embd=32,
+    n_layer=2,
+    n_head=2,
+    vocab_size=64,
+    n_positions=32,
+    bos_token_id=0,
+    eos_token_id=0,
+)
+_llama = _hf("LlamaForCausalLM", "LlamaConfig", **_DECODER)
+_gemma = _hf("GemmaForCausalLM", "GemmaConfig", head_dim=16, **_DECODER)
+_t5 = _hf(
+    "T5ForConditionalGeneration",
+    "T5Config",
+    d_model=32,
+    d_ff=64,
+    d_kv=16,
+    num_layers=2,
+    num_heads=2,
+    vocab_size=64,
+)
+_bert = _hf("BertForMaskedLM", "BertConfig", **_LM)
+_vit = _hf("ViTForImageClassification", "ViTConfig", num_labels=3, **_VISION)
+_resnet = _hf(
+    "ResNetForImageClassification",
+    "ResNetConfig",
+    embedding_size=8,
+    hidden_sizes=[8, 16],
+    depths=[1, 1],
+    num_labels=3,
+)
+_convnext = _hf(
+    "ConvNextForImageClassification",
+    "ConvNextConfig",
+    num_stages=2,
+    hidden_sizes=[8, 16],
+    depths=[1, 1],
+    num_labels=3,
+)
+_clip = _hf(
+    "CLIPModel", "CLIPConfig", text_config=_CLIP_TEXT, vision_config=_VISION, projection_dim=16
+)
+_whisper = _hf("WhisperForConditionalGeneration", "WhisperConfig", **_WHISPER)
+_mamba = _hf(
+    "MambaForCausalLM",
+    "MambaConfig",
+    hidden_size=32,
+    state_size=4,
+    num_hidden_layers=2,
+    vocab_size=64,
+    expand=2,
+)
 
 
 def _layers(template: str, n: int, value: bool) -> dict[str, bool]:
