@@ -15,7 +15,6 @@ micro-batches, with the mean loss over micro-batches (equal sizes) or over items
 from __future__ import annotations
 
 import contextlib
-import math
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -95,9 +94,10 @@ class Accumulator:
     before the step, and item mode backpropagates the raw sum and divides by the window's item
     count at the end. Under DDP wrap each micro-batch's forward+backward in ``acc.micro_batch()``.
 
-    Non-finite loss (``on_nonfinite``): ``"raise"`` (default) raises `FloatingPointError` at the
-    end of the window, ``"skip"`` warns; either way the window's gradients are discarded and
-    parameters, optimizer, scheduler and scaler state are untouched.
+    Non-finite loss (``on_nonfinite``): ``"raise"`` (the default without a scaler) raises
+    `FloatingPointError` at the end of the window, ``"skip"`` (the default with a scaler, whose
+    contract is to skip inf/nan steps) warns; either way the window's gradients are discarded,
+    parameters, optimizer, scheduler and scaler state are untouched, and `skipped_steps` counts it.
 
     ``accumulate_fp32=True`` keeps the running sum of bf16/fp16 gradients in float32 buffers
     (rounded once, when the window steps) instead of rounding after every micro-batch.
@@ -114,7 +114,7 @@ class Accumulator:
         scaler: Any = None,
         items: Callable[[Any], int] | None = None,
         drop_last: bool = False,
-        on_nonfinite: Literal["raise", "skip"] = "raise",
+        on_nonfinite: Literal["raise", "skip"] | None = None,
         step_scheduler_on_skip: bool = False,
         accumulate_fp32: bool = False,
         norm_type: float = 2.0,
@@ -143,6 +143,9 @@ class Accumulator:
             _check_scaler(scaler, self._params)
         if clip_grad_norm is not None and not clip_grad_norm > 0:
             raise ValueError(f"Accumulator: clip_grad_norm must be > 0, got {clip_grad_norm!r}")
+        if on_nonfinite is None:
+            # A GradScaler's contract is to skip inf/nan steps; without one, stop loudly.
+            on_nonfinite = "skip" if scaler is not None else "raise"
         if on_nonfinite not in ("raise", "skip"):
             raise ValueError(
                 f"Accumulator: on_nonfinite must be 'raise' or 'skip', got {on_nonfinite!r}"
@@ -425,9 +428,13 @@ class Accumulator:
                 buf = self._buffers.pop(id(p), None)
                 if buf is not None:
                     p.grad = buf.to(p.dtype) if factor is None else (buf * factor).to(p.dtype)
-        grads = [p.grad for p in self._params if p.grad is not None and id(p) not in self._fp32_ids]
-        if factor is not None and grads:
-            torch._foreach_mul_(grads, factor)
+        if factor is not None:
+            # (float32 buffers were scaled above, before rounding to the parameter dtype)
+            rest = [
+                p.grad for p in self._params if p.grad is not None and id(p) not in self._fp32_ids
+            ]
+            if rest:
+                torch._foreach_mul_(rest, factor)
         bad = self._nonfinite_micro_batches()
         self._win = _Window()
         if bad:
@@ -435,9 +442,13 @@ class Accumulator:
             return
         if self.scaler is not None and self.track_grad_norm:
             self.scaler.unscale_(self.optimizer)
-        if self.track_grad_norm:
-            max_norm = self.clip_grad_norm if self.clip_grad_norm is not None else math.inf
-            self._last_norm = nn.utils.clip_grad_norm_(self._params, max_norm, self.norm_type)
+        if self.clip_grad_norm is not None:
+            self._last_norm = nn.utils.clip_grad_norm_(
+                self._params, self.clip_grad_norm, self.norm_type
+            )
+        elif self.track_grad_norm:
+            grads = [p.grad for p in self._params if p.grad is not None]
+            self._last_norm = nn.utils.get_total_norm(grads, self.norm_type)
         if self.scaler is not None:
             stepped = [False]
 
