@@ -128,6 +128,15 @@ def test_sg101_honours_torch_decoupled_flags(cls, kwargs, fires):
     assert audit(model, silent).by_code("SG101") == []
 
 
+def test_sg101_fix_names_the_flag_where_torch_has_one():
+    model = MLP()
+    nadam = torch.optim.NAdam(model.parameters(), lr=1e-3, weight_decay=0.1)
+    [f] = audit(model, nadam).by_code("SG101")
+    assert f.fix.startswith("torch.optim.NAdam(") and "decoupled_weight_decay=True" in f.fix
+    [f] = audit(model, torch.optim.Adamax(model.parameters(), weight_decay=0.1)).by_code("SG101")
+    assert f.fix.startswith("torch.optim.AdamW(")
+
+
 def test_sg101_on_torch_without_the_decoupled_flag():
     # torch versions before the flag existed: Adam is coupled, AdamW decoupled by type.
     model = MLP()
@@ -478,6 +487,7 @@ def test_sg205_silent_when_schedule_is_sized_in_optimizer_steps():
             True,
         ),
         (lambda o: torch.optim.lr_scheduler.LambdaLR(o, lambda s: 1.0), False),
+        (lambda o: {"scheduler": torch.optim.lr_scheduler.CosineAnnealingLR(o, 2400)}, True),
     ],
 )
 def test_sg205_reads_torch_schedulers(make, fires):

@@ -17,7 +17,7 @@ LambdaLR / MultiplicativeLR                a ``functools.partial`` lambda with a
                                            ``num_training_steps`` / ``total_steps`` keyword (every
                                            transformers ``get_*_schedule_with_warmup``), or a
                                            WSD lambda (warmup + stable + decay steps)
-wrappers (accelerate)                      the wrapped ``.scheduler``
+wrappers (accelerate), Lightning's dict    the wrapped ``.scheduler`` / ``["scheduler"]``
 ========================================== ======================================================
 
 A plain lambda or closure (``LambdaLR(opt, lambda s: ...)``) hides its length: it is reported
@@ -28,6 +28,7 @@ and ReduceLROnPlateau have no run length.
 from __future__ import annotations
 
 import functools
+from collections.abc import Mapping
 from typing import Any
 
 from torch.optim import lr_scheduler as L
@@ -59,6 +60,8 @@ def _lambda_length(fn: Any) -> tuple[int | None, str]:
 
 def schedule_length(scheduler: Any) -> tuple[int | None, str]:
     """``(steps, source)``: how many scheduler steps `scheduler` is sized for; see the module doc."""
+    if isinstance(scheduler, Mapping):  # Lightning's {"scheduler": ..., "interval": ...}
+        return schedule_length(scheduler.get("scheduler"))
     inner = getattr(scheduler, "scheduler", None)
     if inner is not None and inner is not scheduler and hasattr(inner, "step"):
         return schedule_length(inner)

@@ -204,7 +204,7 @@ def audit(
         _Group(
             index=i,
             weight_decay=_float(g.get("weight_decay", 0.0) or 0.0),
-            lr=_float(g.get("max_lr", g.get("initial_lr", g["lr"]))),
+            lr=_float(g.get("max_lr", g.get("initial_lr", g.get("lr", 0.0))) or 0.0),
             params=list(g["params"]),
             raw=g,
         )
@@ -319,7 +319,8 @@ def _coupled(opt: torch.optim.Optimizer, groups: list[_Group]) -> list[Finding]:
     if isinstance(opt, (torch.optim.NAdam, torch.optim.RAdam)) or (
         isinstance(opt, torch.optim.Adam) and "decoupled_weight_decay" in opt.defaults
     ):
-        fix = f"torch.optim.{name}(param_groups(model, weight_decay=wd), lr=lr, decoupled_weight_decay=True)"
+        qual = f"torch.optim.{name}" if type(opt).__module__.startswith("torch.optim") else name
+        fix = f"{qual}(param_groups(model, weight_decay=wd), lr=lr, decoupled_weight_decay=True)"
         if type(opt) is torch.optim.Adam:
             fix = "torch.optim.AdamW(param_groups(model, weight_decay=wd), lr=lr)"
     return [
