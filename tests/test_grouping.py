@@ -222,6 +222,14 @@ def test_every_torch_norm_class_and_custom_norm_types_are_norms() -> None:
     assert decisions[-2].detail == "LearnedLRN scale"
 
 
+def test_torch_base_class_wins_over_norm_in_type_name() -> None:
+    class WeightNormLinear(nn.Linear):
+        pass
+
+    got = by_name(nn.Sequential(WeightNormLinear(4, 4)))
+    assert got == {"0.weight": (True, "default"), "0.bias": (False, "bias")}
+
+
 def test_attention_and_rnn_tensors_classified_by_role() -> None:
     model = nn.ModuleDict(
         {"mha": nn.MultiheadAttention(4, 2, add_bias_kv=True), "rnn": nn.GRU(4, 4)}
@@ -279,6 +287,17 @@ def test_ddp_and_fsdp2_wrappers_give_same_decisions(tmp_path: Path) -> None:
     plain = [(d.names, d.shape, d.decay, d.reason) for d in classify(Declaring())]
     dist.init_process_group("gloo", init_method=f"file://{tmp_path / 'pg'}", rank=0, world_size=1)
     try:
+
+        class Root(Declaring):
+            def no_weight_decay(self) -> list[str]:
+                return ["extra"]
+
+        wrapped_root = classify(nn.parallel.DistributedDataParallel(Root()))
+        assert wrapped_root[1].name == "extra"
+        assert (wrapped_root[1].reason, wrapped_root[1].detail) == (
+            "declared",
+            "model.no_weight_decay() lists 'extra'",
+        )
         ddp = nn.parallel.DistributedDataParallel(Declaring())
         assert next(n for n, _ in ddp.named_parameters()) == "module.gates"
         assert [(d.names, d.shape, d.decay, d.reason) for d in classify(ddp)] == plain

@@ -33,6 +33,9 @@ reason          when
 "default"       everything else
 =============== ===============================================================================
 
+torch's own classes are recognised before the type-name conventions: a `WeightNormLinear` that
+subclasses nn.Linear is a Linear, not a norm.
+
 Tied tensors are classified once, by identity: every alias is classified and the highest-priority
 rule wins (so a Linear head tied to an embedding counts as an embedding); ``detail`` reports what
 the other aliases would have been. Wrappers (``torch.compile``'s ``_orig_mod``, DDP and DataParallel's

@@ -120,8 +120,12 @@ def _call_declaration(module: nn.Module, method: str, prefix: str) -> list[str]:
     return [str(d) for d in declared]
 
 
-def _is_norm(module: nn.Module) -> bool:
-    return isinstance(module, _TORCH_NORMS) or "Norm" in type(module).__name__
+def _bias_attribute(module: nn.Module) -> object:
+    """`module.bias`, or None; a property that raises is not a bias."""
+    try:
+        return getattr(module, "bias", None)
+    except Exception:
+        return None
 
 
 def _is_weight_layer(module: nn.Module) -> bool:
@@ -180,16 +184,21 @@ def rule_for(
     for type_part, attrs in _CONVENTIONS.items():
         if type_part in kind and attr in attrs:
             return "convention", f"{kind}.{attr} (the reference implementation flags it no-decay)"
-    if _is_norm(owner):
+    # torch's own classes first, so a subclass such as `WeightNormLinear(nn.Linear)` is a Linear;
+    # then the type-name conventions for custom classes.
+    if isinstance(owner, _TORCH_NORMS):
         return "norm", f"{kind} {attr}"
     if isinstance(owner, (nn.Embedding, nn.EmbeddingBag)) and attr == "weight":
         return "embedding", f"{kind} weight"
+    is_bias = attr == "bias" or _is_torch_bias(owner, attr) or _bias_attribute(owner) is p
+    if _is_weight_layer(owner):
+        return ("bias" if is_bias else "default"), f"{kind} {attr}"
+    if "Norm" in kind:
+        return "norm", f"{kind} {attr}"
     if "Embedding" in kind:
         return "embedding", f"parameter {attr!r} owned by {kind}"
-    if getattr(owner, "bias", None) is p or _is_torch_bias(owner, attr):
+    if is_bias:
         return "bias", f"{kind} {attr}"
-    if _is_weight_layer(owner):
-        return "default", f"{kind} {attr}"
     if is_lazy(p):
         return "default", f"uninitialised lazy tensor owned by {kind}"
     if p.ndim <= 1:
