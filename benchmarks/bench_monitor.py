@@ -1,0 +1,107 @@
+"""Overhead of `stepguard.Monitor` on a small transformer trained on CPU.
+
+Bare loop vs the same loop monitored with every=1 and every=10, alternating in one process (the
+order rotates each round so drift and warm caches hit every variant alike). Each round times
+STEPS optimizer steps (2 micro-batches each, clipping, a scheduler) per variant; the ratio of a
+round is monitored time / bare time of that round; the printed ratio is the median over rounds.
+Time is the process's CPU time (one torch thread), which a machine shared with other jobs disturbs
+far less than wall time; `--wall` switches to wall time. An A/A line (bare vs bare, same rounds)
+shows the noise floor of the run.
+
+Run: .venv/bin/python benchmarks/bench_monitor.py [--rounds N] [--steps N] [--threads N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from stepguard.monitor import Monitor
+
+
+class TinyLM(nn.Module):
+    def __init__(self, vocab: int = 512, d: int = 128, layers: int = 2, seq: int = 64) -> None:
+        super().__init__()
+        self.tok = nn.Embedding(vocab, d)
+        self.pos = nn.Embedding(seq, d)
+        layer = nn.TransformerEncoderLayer(d, 4, 4 * d, dropout=0.0, batch_first=True)
+        self.body = nn.TransformerEncoder(layer, layers, enable_nested_tensor=False)
+        self.norm = nn.LayerNorm(d)
+        self.head = nn.Linear(d, vocab)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        h = self.tok(x) + self.pos(torch.arange(x.shape[1]))
+        return self.head(self.norm(self.body(h)))
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--rounds", type=int, default=30)
+    ap.add_argument("--steps", type=int, default=3)
+    ap.add_argument("--wall", action="store_true", help="wall-clock time instead of CPU time")
+    ap.add_argument("--threads", type=int, default=1)
+    args = ap.parse_args()
+    torch.set_num_threads(args.threads)
+    torch.manual_seed(0)
+    model = TinyLM()
+    opt = torch.optim.AdamW(model.parameters(), lr=1e-4, weight_decay=0.1)
+    sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: 1.0 / (1.0 + 1e-3 * s))
+    k = 2
+    data = torch.randint(0, 512, (16, 16, 65))
+
+    clock = time.perf_counter if args.wall else time.process_time
+
+    def train(steps: int) -> float:
+        t0 = clock()
+        for s in range(steps):
+            for j in range(k):
+                b = data[(s * k + j) % len(data)]
+                logits = model(b[:, :-1])
+                loss = F.cross_entropy(logits.reshape(-1, 512), b[:, 1:].reshape(-1)) / k
+                loss.backward()
+            nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            opt.step()
+            opt.zero_grad(set_to_none=True)
+            sched.step()
+        return clock() - t0
+
+    def timed(every: int | None) -> float:
+        if every is None or every < 0:
+            return train(args.steps)
+        mon = Monitor(model, opt, scheduler=sched, every=every, audit=False).attach()
+        try:
+            return train(args.steps)
+        finally:
+            mon.detach()
+            _ = mon.history  # read the values back (outside the timed loop, as a user would)
+
+    train(3)  # warm up allocator and kernels
+    variants: list[int | None] = [None, 1, 10, -1]  # -1: a second bare run (A/A)
+    times: dict[int | None, list[float]] = {v: [] for v in variants}
+    for r in range(args.rounds):
+        order = variants[r % 4 :] + variants[: r % 4]
+        for v in order:
+            times[v].append(timed(v))
+    r1 = [a / b for a, b in zip(times[1], times[None], strict=True)]
+    r10 = [a / b for a, b in zip(times[10], times[None], strict=True)]
+    raa = [a / b for a, b in zip(times[-1], times[None], strict=True)]
+    bare = statistics.median(times[None]) / args.steps * 1e3
+    print(
+        f"bare loop: median {bare:.2f} ms per optimizer step ({k} micro-batches), {args.rounds} rounds"
+    )
+    print(f"A/A (bare vs bare) median ratio: {statistics.median(raa):.4f} (noise floor)")
+    print(f"every=1 per-round ratios: {', '.join(f'{x:.4f}' for x in r1)}")
+    print(f"every=10 per-round ratios: {', '.join(f'{x:.4f}' for x in r10)}")
+    print(
+        f"monitor_overhead_ratio_every1={statistics.median(r1):.4f} "
+        f"monitor_overhead_ratio_every10={statistics.median(r10):.4f}"
+    )
+
+
+if __name__ == "__main__":
+    main()
