@@ -26,15 +26,15 @@ _WRAPPER_SEGMENTS = frozenset({"_orig_mod", "_fsdp_wrapped_module", "_checkpoint
 # substring. Ports of these models often lose the flag; the owner type keeps the convention.
 _CONVENTIONS: dict[str, frozenset[str]] = {"Mamba": frozenset({"A_log", "D", "dt_bias"})}
 
+# _NormBase covers BatchNorm*, SyncBatchNorm, InstanceNorm* and their Lazy variants; RMSNorm
+# exists from torch 2.4 on.
 _TORCH_NORMS: tuple[type[nn.Module], ...] = tuple(
     cls
     for cls in (
-        getattr(
-            nn.modules.batchnorm, "_NormBase", None
-        ),  # BatchNorm*, SyncBatchNorm, InstanceNorm*
+        getattr(nn.modules.batchnorm, "_NormBase", None),
         nn.LayerNorm,
         nn.GroupNorm,
-        getattr(nn, "RMSNorm", None),  # torch >= 2.4
+        getattr(nn, "RMSNorm", None),
         nn.LocalResponseNorm,
         nn.CrossMapLRN2d,
     )
@@ -53,6 +53,8 @@ _WEIGHT_LAYER_NAMES = frozenset({"Conv1D"})
 
 @dataclass(frozen=True)
 class Alias:
+    """One way to reach a tensor: its cleaned qualified name, attribute name and owning module."""
+
     name: str
     attr: str
     owner: nn.Module
@@ -95,7 +97,7 @@ def declarations(model: nn.Module) -> Declarations:
         prefix = clean_name(mod_name)
         for method, sink in (("no_weight_decay", names), ("no_weight_decay_keywords", keywords)):
             fn = getattr(type(module), method, None)
-            if not callable(fn) or isinstance(fn, nn.Module):
+            if not callable(fn):
                 continue
             key = (id(module), method)
             if key not in cache:
@@ -145,6 +147,7 @@ def _relative(name: str, prefix: str) -> str | None:
 
 
 def is_lazy(p: torch.Tensor) -> bool:
+    """True for a lazy module's not-yet-materialised parameter (its shape is unknown)."""
     return isinstance(p, nn.parameter.UninitializedParameter)
 
 
