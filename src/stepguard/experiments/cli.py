@@ -1,0 +1,162 @@
+"""`stepguard demo [weight-decay|accumulation|all] [--out DIR] [--quick|--full] [--seeds N]`.
+
+Runs the bug-vs-fix experiments with a progress bar per run, prints the result tables and writes
+DIR (default ./stepguard-report) with report.md, results.json and PNG plots.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Sequence
+from typing import Any
+
+from stepguard.experiments.progress import DemoExtraMissing, require_demo_extras
+
+__all__ = ["main", "run_demo"]
+
+_START = time.perf_counter()  # import time of the command: the total includes imports and plots
+
+
+def run_demo(
+    which: str = "all",
+    preset: str = "default",
+    seeds: int | None = None,
+    threads: int = 1,
+    progress: bool = False,
+    command: str = "stepguard demo",
+) -> dict[str, Any]:
+    """Run the experiments (``which``: "weight-decay", "accumulation" or "all") at `preset`
+    ("quick", "default", "full"); return the results dict that `report.write_report` writes."""
+    import torch
+
+    from stepguard.experiments.progress import Bars
+    from stepguard.experiments.suite import PRESETS, run_accumulation, run_weight_decay
+
+    if which not in ("weight-decay", "accumulation", "all"):
+        raise ValueError(f"which must be weight-decay, accumulation or all, got {which!r}")
+    if preset not in PRESETS:
+        raise ValueError(f"preset must be one of {', '.join(PRESETS)}, got {preset!r}")
+    if seeds is not None and (isinstance(seeds, bool) or not isinstance(seeds, int) or seeds < 1):
+        raise ValueError(f"seeds must be an int >= 1, got {seeds!r}")
+    previous = torch.get_num_threads()
+    torch.set_num_threads(threads)
+    start, cpu_start = time.perf_counter(), time.process_time()
+    bars = Bars(enabled=progress)
+    results: dict[str, Any] = {}
+    try:
+        if which in ("weight-decay", "all"):
+            results["weight_decay"] = run_weight_decay(PRESETS[preset], seeds, bars)
+        if which in ("accumulation", "all"):
+            results["accumulation"] = run_accumulation(PRESETS[preset], seeds, bars)
+    finally:
+        torch.set_num_threads(previous)
+    results["meta"] = {
+        "command": command,
+        "preset": preset,
+        "which": which,
+        "torch": torch.__version__.split("+")[0],
+        "threads": threads,
+        "seconds": time.perf_counter() - start,
+        "cpu_seconds": time.process_time() - cpu_start,
+    }
+    return results
+
+
+def _print_tables(results: dict[str, Any]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    from stepguard.experiments.report import _pm, fmt, headline_rows
+    from stepguard.experiments.weight_decay import CONFIGS
+
+    console = Console()
+    wd = results.get("weight_decay")
+    if wd:
+        for task in ("transformer", "digits"):
+            table = Table(title=f"weight decay · {task}: final val acc (norm-layer mean |w|)")
+            table.add_column("wd")
+            for c in CONFIGS:
+                table.add_column(c)
+            for w in wd["weight_decays"]:
+                rows = {r["config"]: r for r in wd[task]["summary"] if r["weight_decay"] == w}
+                table.add_row(
+                    fmt(w),
+                    *(
+                        f"{_pm(rows[c]['val_acc'])} ({fmt(rows[c]['norm_w_abs']['mean'])})"
+                        for c in CONFIGS
+                    ),
+                )
+            console.print(table)
+    acc = results.get("accumulation")
+    if acc:
+        updates = acc["settings"]["updates"]
+        table = Table(title=f"accumulation · seed 003 MLP, k = 8, {updates} updates")
+        for col in ("loop", "schedule", "sched. steps", "Σ lr", "clip rate", "held-out acc"):
+            table.add_column(col)
+        for s in acc["summary"]:
+            table.add_row(
+                s["loop"],
+                "clamped" if s["clamped"] else "unclamped",
+                fmt(s["scheduler_steps"]),
+                _pm(s["lr_sum"]),
+                _pm(s["clip_rate"]),
+                _pm(s["heldout_acc"]),
+            )
+        console.print(table)
+    table = Table(title="headline: BUG vs FIX")
+    for col in ("measurement", "BUG", "FIX"):
+        table.add_column(col)
+    for row in headline_rows(results):
+        table.add_row(*(cell.replace("\\|", "|") for cell in row))
+    console.print(table)
+
+
+def main(argv: Sequence[str]) -> int:
+    """Entry point of `stepguard demo`; returns the exit code."""
+    parser = argparse.ArgumentParser(
+        prog="stepguard demo",
+        description="Run the seeds' experiments, bug vs fix, and write a report with plots.",
+    )
+    parser.add_argument(
+        "which", nargs="?", default="all", choices=("weight-decay", "accumulation", "all")
+    )
+    parser.add_argument("--out", default="stepguard-report", help="report directory")
+    size = parser.add_mutually_exclusive_group()
+    size.add_argument("--quick", action="store_true", help="smallest run (about a minute)")
+    size.add_argument("--full", action="store_true", help="more seeds and sweep points (slow)")
+    parser.add_argument("--seeds", type=int, default=None, help="seeds per configuration")
+    parser.add_argument("--threads", type=int, default=1, help="torch intra-op threads")
+    parser.add_argument("--no-progress", action="store_true", help="no progress bars")
+    args = parser.parse_args(list(argv))
+    if args.seeds is not None and args.seeds < 1:
+        parser.error("--seeds must be >= 1")
+    if args.threads < 1:
+        parser.error("--threads must be >= 1")
+    try:
+        require_demo_extras()
+    except DemoExtraMissing as exc:
+        print(f"stepguard demo: {exc}", file=sys.stderr)
+        return 2
+    from stepguard.experiments.report import write_report
+
+    preset = "quick" if args.quick else "full" if args.full else "default"
+    command = "stepguard demo " + " ".join(argv) if argv else "stepguard demo"
+    results = run_demo(
+        args.which,
+        preset,
+        args.seeds,
+        args.threads,
+        progress=not args.no_progress and sys.stdout.isatty(),
+        command=command.strip(),
+    )
+    paths = write_report(results, args.out)
+    _print_tables(results)
+    meta = results["meta"]
+    print(
+        f"report: {paths['markdown']}  ·  numbers: {paths['json']}  ·  experiments: "
+        f"{meta['seconds']:.1f} s wall, {meta['cpu_seconds']:.1f} s CPU ({preset}); total "
+        f"{time.perf_counter() - _START:.1f} s"
+    )
+    return 0
