@@ -1,0 +1,39 @@
+"""Monitor runs the live audit at attach: SG1xx findings at step 0."""
+
+from __future__ import annotations
+
+import torch
+from torch import nn
+
+from stepguard.grouping import param_groups
+from stepguard.monitor import Monitor
+
+
+def mlp() -> nn.Module:
+    torch.manual_seed(0)
+    return nn.Sequential(nn.Linear(8, 16), nn.LayerNorm(16), nn.ReLU(), nn.Linear(16, 2))
+
+
+def codes(mon: Monitor) -> set[str]:
+    return {f.code for f in mon.findings}
+
+
+def test_attach_runs_the_audit_and_reports_sg1xx_at_step_zero():
+    model = mlp()
+    opt = torch.optim.Adam(model.parameters(), lr=1e-3, weight_decay=1e-2)
+    with Monitor(model, opt) as mon:
+        pass
+    assert {"SG101", "SG102"} <= codes(mon)
+    assert all(f.step == 0 for f in mon.findings)
+
+
+def test_attach_audit_is_silent_on_decoupled_decay_with_groups_and_can_be_turned_off():
+    model = mlp()
+    opt = torch.optim.AdamW(param_groups(model, weight_decay=1e-2), lr=1e-3)
+    with Monitor(model, opt) as mon:
+        pass
+    assert codes(mon) == set()
+    bad = torch.optim.Adam(model.parameters(), lr=1e-3, weight_decay=1e-2)
+    with Monitor(model, bad, audit=False) as quiet:
+        pass
+    assert codes(quiet) == set()
