@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from torch import nn
 
 from stepguard.grouping import classify, param_groups
@@ -325,6 +327,47 @@ def test_meta_device_classify_works_param_groups_refuses() -> None:
         param_groups(model, 0.1)
 
 
+@settings(max_examples=40, deadline=None)
+@given(
+    layers=st.lists(
+        st.sampled_from(["linear", "ln", "emb", "conv", "vec"]), min_size=1, max_size=6
+    ),
+    tie=st.booleans(),
+    frozen=st.sets(st.integers(0, 5)),
+)
+def test_groups_partition_trainable_tensors_for_any_layer_mix(
+    layers: list[str], tie: bool, frozen: set[int]
+) -> None:
+    make = {
+        "linear": lambda: nn.Linear(4, 4),
+        "ln": lambda: nn.LayerNorm(4),
+        "emb": lambda: nn.Embedding(4, 4),
+        "conv": lambda: nn.Conv1d(4, 4, 1),
+        "vec": lambda: nn.ParameterList([nn.Parameter(torch.ones(4))]),
+    }
+    model = nn.ModuleList([make[kind]() for kind in layers])
+    if tie and "emb" in layers and "linear" in layers:
+        model[layers.index("linear")].weight = model[layers.index("emb")].weight
+    for i in frozen & set(range(len(layers))):
+        model[i].requires_grad_(False)
+    trainable = {id(p) for p in model.parameters() if p.requires_grad}
+    decisions = classify(model)
+    assert [id(d.param) for d in decisions] == [
+        id(p) for p in model.parameters() if p.requires_grad
+    ]
+    if not trainable:
+        return
+    groups = param_groups(model, 0.1)
+    placed = [id(p) for g in groups for p in g["params"]]
+    assert len(placed) == len(set(placed)) and set(placed) == trainable
+    decay = {id(d.param) for d in decisions if d.decay}
+    assert {id(p) for g in groups if g["weight_decay"] > 0 for p in g["params"]} == decay
+    # in this zoo exactly the trainable Linear/Conv weights decay, unless tied to an embedding
+    layer_weights = {id(m.weight) for m in model if isinstance(m, (nn.Linear, nn.Conv1d))}
+    embeddings = {id(m.weight) for m in model if isinstance(m, nn.Embedding)}
+    assert decay == (layer_weights - embeddings) & trainable
+
+
 def test_order_is_named_parameters_order() -> None:
     model = Declaring()
     assert [d.name for d in classify(model)] == [n for n, _ in model.named_parameters()]
@@ -383,6 +426,21 @@ def test_summary_of_existing_optimizer_lists_reasons_and_marks_disagreement() ->
         "ln.weight",
         "ln.bias",
     ]
+
+
+def test_summary_names_frozen_and_foreign_tensors_in_an_optimizer() -> None:
+    model = TinyLM()
+    stranger = nn.Parameter(torch.zeros(2, 2))
+    opt = torch.optim.SGD([model.frozen, stranger, model.proj.weight], lr=0.1, weight_decay=0.1)
+    summary = summarize_groups(opt, model, per_parameter=True)
+    assert summary.parameters is not None
+    assert [(p.name, p.reason, p.mismatch) for p in summary.parameters] == [
+        ("frozen", "frozen", False),
+        ("<not in model>", "foreign", False),
+        ("proj.weight", "default", False),
+    ]
+    assert summary.rows[0].elements == 64 + 4 + 64
+    assert len(summary.missing) == 5
 
 
 def test_summary_rejects_what_is_not_groups() -> None:

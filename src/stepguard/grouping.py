@@ -118,8 +118,8 @@ class ParamDecision:
 
     @property
     def numel(self) -> int:
-        """Number of elements of the tensor."""
-        return math.prod(self.shape)
+        """Number of elements of the tensor (0 while a lazy parameter is uninitialised)."""
+        return 0 if is_lazy(self.param) else math.prod(self.shape)
 
 
 def _check_model(model: object, what: str) -> nn.Module:
