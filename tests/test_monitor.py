@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 import torch
 import torch.nn.functional as F
 import torch.nn.utils.clip_grad as clip_grad_mod
@@ -9,6 +10,16 @@ from torch import nn
 from torch.nn.utils import clip_grad_norm_ as clip_imported_before_attach
 
 from stepguard.monitor import Monitor
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _one_thread():
+    # Tiny tensors: intra-op threads only add contention (and are slow on a shared machine).
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
+
 
 K = 4
 UPDATES = 5

@@ -13,6 +13,16 @@ from torch.nn.parallel import DistributedDataParallel as DDP
 
 from stepguard.monitor import Monitor
 
+
+@pytest.fixture(autouse=True, scope="module")
+def _one_thread():
+    # Tiny tensors: intra-op threads only add contention (and are slow on a shared machine).
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
+
+
 K = 3
 
 
