@@ -319,6 +319,28 @@ def test_sg103_silent_on_forward_uses_of_norms_and_activation_penalties():
     assert audit(model, opt, loss=loss).by_code("SG103") == []
 
 
+def test_sg103_silent_on_learned_loss_weights_and_non_quadratic_terms():
+    model = MLP()
+    sigma = nn.Parameter(torch.tensor(1.0))  # uncertainty weighting: ce / (2 sigma^2) + log sigma
+    gate = nn.Parameter(torch.ones(3))
+    opt = torch.optim.AdamW([*model.parameters(), sigma, gate], lr=1e-3, weight_decay=0.1)
+    ce = F.cross_entropy(model(torch.randn(4, 20)), torch.tensor([0, 1, 0, 1]))
+    loss = ce / (2 * sigma**2) + torch.log(sigma) + 0.1 * gate.pow(0.5).sum()
+    report = audit(model, opt, loss=loss)
+    assert report.by_code("SG103") == []
+    assert report.summary["norm-penalised tensors (loss)"] == 0
+    scaled = ce * sigma**2  # a learned scale multiplying the loss
+    inverse = ce + torch.tensor(1e-3) / sigma**2  # grows as sigma shrinks: not a decay penalty
+    linear = ce + (gate * torch.tensor([1.0, 2.0, 3.0])).sum()
+    for other in (scaled, inverse, linear):
+        assert audit(model, opt, loss=other).summary["norm-penalised tensors (loss)"] == 0
+    # The same sigma added as a quadratic term is a penalty (on a tensor outside the model).
+    [f] = audit(model, opt, loss=loss + 1e-3 * sigma**2).by_code("SG103")
+    assert f.data["params"] == [
+        {"name": "<not in model>", "group": 0, "weight_decay": 0.1, "penalty": "pow(2)"}
+    ]
+
+
 def test_audit_reads_the_loss_graph_without_consuming_it():
     model = MLP()
     opt = torch.optim.AdamW(model.parameters(), lr=1e-3, weight_decay=0.1)

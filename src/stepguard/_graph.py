@@ -10,13 +10,16 @@ that parameter. A parameter is *penalised* when, going from its leaf toward the 
 2. then reaches a *penalty op*: ``pow(2)`` (``p ** 2``, ``p.pow(2)``, ``p.square()``), ``abs``
    (an L1 penalty), a vector norm (``p.norm()``, ``torch.norm``, ``torch.linalg.norm`` /
    ``vector_norm``), or ``mul`` / ``dot`` of the parameter with itself (``(p * p).sum()``);
-3. and every path from that op on to the loss passes only through scalar arithmetic and
-   reductions (add, sub, mul, div, pow, sqrt, neg, sum, mean, stack, cat, views), so the value only
-   enters the loss as an additive term.
+3. and from that op on reaches the loss only additively: through add / sub / stack / cat (which
+   may combine it with other loss terms) and through reductions, views, sqrt, pow, neg, and mul /
+   div by constants (``1e-4 * penalty``, ``penalty / accum_steps``) -- never multiplied by, or
+   dividing, anything that depends on parameters.
 
-Rule 3 is what separates a penalty from a normal forward use: in the forward a parameter reaches
-``mm`` / ``addmm`` / ``convolution`` / ``embedding`` / ``native_layer_norm``, and even a norm of a
-weight computed in the forward (weight normalisation, cosine classifiers) flows on into such an op.
+Rule 3 is what separates a penalty from other uses: in the forward a parameter reaches ``mm`` /
+``addmm`` / ``convolution`` / ``embedding`` / ``native_layer_norm``, and even a norm of a weight
+computed in the forward (weight normalisation, cosine classifiers) flows on into such an op; a
+learned loss weight (``ce / (2 * sigma ** 2) + log(sigma)``, uncertainty weighting) multiplies
+another loss term instead of being added.
 
 Limits: ops inside a ``torch.compile``'d or checkpointed region are one opaque node (a penalty
 computed inside a compiled module is not seen; one computed outside, as usual, is); a penalty
@@ -70,6 +73,10 @@ _SCALAR_ARITHMETIC = _LAYOUT | {
     "NormBackward",
     "ExpandBackward",
 }
+# Ops that may combine the penalty with other differentiable terms (other loss terms, penalties).
+_ADDITIVE = frozenset(
+    {"AddBackward", "SubBackward", "RsubBackward", "StackBackward", "CatBackward"}
+)
 _DIGITS = re.compile(r"\d+$")
 
 
@@ -163,25 +170,31 @@ def _find_penalty_from(leaf: Any, parents: dict[Any, list[Any]], root: Any) -> s
         seen.add(node)
         op = _penalty_op(node, leaf)
         if op is not None:
-            if _only_scalar_arithmetic_to(node, parents, root):
+            if _enters_additively(node, parents, root):
                 return op
         elif _kind(node) in _LAYOUT:
             stack.extend(parents.get(node, []))
     return None
 
 
-def _only_scalar_arithmetic_to(start: Any, parents: dict[Any, list[Any]], root: Any) -> bool:
-    if start is root:
-        return True
-    stack = list(parents.get(start, []))
-    seen: set[Any] = set()
+def _enters_additively(start: Any, parents: dict[Any, list[Any]], root: Any) -> bool:
+    """Every path from `start` to `root` adds the value in, scaled only by constants."""
+    stack = [start]
+    seen = {start}
     while stack:
         node = stack.pop()
-        if node in seen:
+        if node is root:
             continue
-        seen.add(node)
-        if _kind(node) not in _SCALAR_ARITHMETIC:
-            return False
-        if node is not root:
-            stack.extend(parents.get(node, []))
+        for parent in parents.get(node, []):
+            kind = _kind(parent)
+            if kind not in _SCALAR_ARITHMETIC:
+                return False
+            inputs = [child for child, _ in parent.next_functions]
+            if kind not in _ADDITIVE and any(c is not None and c is not node for c in inputs):
+                return False  # multiplied or divided by something that depends on parameters
+            if kind == "DivBackward" and inputs[0] is not node:
+                return False  # in the denominator: not a penalty
+            if parent not in seen:
+                seen.add(parent)
+                stack.append(parent)
     return True
