@@ -78,3 +78,127 @@ def test_columns_count_characters_not_utf8_bytes() -> None:
     (v,) = [v for v in check_source(source, "x.py") if v.finding.code == "SG101"]
     assert (v.finding.line, v.finding.col) == (2, source.splitlines()[1].index("torch") + 1)
     assert v.finding.path == "x.py"
+
+
+def codes(source: str) -> list[tuple[str, int]]:
+    return [(v.finding.code, v.finding.line or 0) for v in check_source(source)]
+
+
+ODD_SOURCES = [
+    "",
+    "# only a comment about optim and backward\n",
+    "import torch\nopt = torch.optim.Adam()\n",
+    "import torch\nopt = torch.optim.Adam(weight_decay='0.1')\n",
+    "import torch\nopt = torch.optim.Adam(p, weight_decay=True)\n",
+    "import torch\nopt = torch.optim.Adam(p, weight_decay=1e400)\n",
+    "import torch\nopt = torch.optim.Adam(*args, **kwargs)\n",
+    "import torch\nopt = torch.optim.Adam(p, **{'weight_decay': 0.1})\n",
+    "from torch.optim import *\nopt = Adam(p, lr=1.0, weight_decay=0.1)\n",
+    "import torch\na = b = torch.optim.Adam(p, weight_decay=0.1)\nx, y = torch.optim.Adam(p, weight_decay=0.1), 1\n",
+    "import torch\nclass T:\n    opt: torch.optim.Optimizer = torch.optim.Adam(p, weight_decay=0.1)\n",
+    "def step():\n    step()\n\nfor i in x:\n    loss.backward()\n    if i % 2 == 0:\n        step()\n",
+    "async def f(loader, opt):\n    async for i, b in loader:\n        async with ctx:\n            (await model(b)).backward()\n        if (i + 1) % 4 == 0:\n            opt.step()\n",
+    "match cmd:\n    case {'opt': opt}:\n        opt.step()\n    case [x, *rest] if (n := len(rest)) > 0:\n        x.backward()\n    case _:\n        pass\n",
+    "for i, b in enumerate(l):\n    (lambda: loss.backward())()\n    if (i + 1) % k == 0:\n        optimizer.step()\nelse:\n    pass\n",
+    "while (n := next(it, None)) is not None:\n    loss = f(n)\n    loss.backward()\n    if n % k == 0:\n        optimizer.step()\n        break\n",
+    "try:\n    pass\nexcept* ValueError:\n    optimizer.step()\n",
+    "for i in x:\n    optimizer.step\n    scheduler.step\n    loss.backward\n    if i % 2:\n        optimizer.step(closure)\n",
+    "@decorator(optimizer.step())\ndef g(*a, **k):\n    global optimizer\n    del optimizer\n",
+    "with model.no_sync() as (a, b), other:\n    loss.backward()\n",
+    "model.require_backward_grad_sync = False\nx.a.b.require_backward_grad_sync = True\n",
+    "for i, (x, y) in enumerate(loader):\n    scaler.scale(loss).backward()\n    torch.nn.utils.clip_grad_norm_(*ps)\n    scaler.step()\n    scaler.step(*opts)\n    sched.step()\n",
+    "é = 1\nfor ü in x:\n    ü.backward()\n    if ü % 2 == 0:\n        optimizer.step()\n",
+]
+
+
+@pytest.mark.parametrize("source", ODD_SOURCES, ids=range(len(ODD_SOURCES)))
+def test_odd_but_valid_python_never_raises(source: str) -> None:
+    ast.parse(source)
+    found = check_source(source)
+    assert all(v.finding.line and v.finding.col and v.finding.col >= 1 for v in found)
+
+
+def test_star_import_and_chained_assignments_are_still_recognised() -> None:
+    assert codes(ODD_SOURCES[8]) == [("SG101", 2)]
+    assert [c for c in codes(ODD_SOURCES[9]) if c[0] == "SG101"] == [("SG101", 2), ("SG101", 3)]
+
+
+def test_unknown_or_non_numeric_weight_decay_is_not_reported() -> None:
+    for source in ODD_SOURCES[2:5] + ODD_SOURCES[6:8]:
+        assert codes(source) == [], source
+
+
+def test_deeply_nested_training_loop_is_analysed() -> None:
+    lines = ["import torch.nn.functional as F", "for i, (x, y) in enumerate(loader):"]
+    depth = 90
+    lines += ["    " * (d + 1) + f"if flag{d}:" for d in range(depth)]
+    pad = "    " * (depth + 1)
+    lines += [
+        pad + "loss = F.cross_entropy(model(x), y)",
+        pad + "loss.backward()",
+        pad + "scheduler.step()",
+        pad + "if (i + 1) % k == 0:",
+        pad + "    optimizer.step()",
+    ]
+    source = "\n".join(lines) + "\n"
+    assert codes(source) == [("SG201", depth + 4), ("SG202", depth + 5)]
+
+
+def test_source_too_deep_for_the_parser_raises_syntax_error() -> None:
+    source = "import torch.optim\nloss = " + " + ".join(["x"] * 5000) + "\n"
+    with pytest.raises(SyntaxError):
+        check_source(source)
+
+
+def test_logging_and_eval_guards_with_modulo_are_not_windows() -> None:
+    source = (
+        "for i, (x, y) in enumerate(loader):\n"
+        "    optimizer.zero_grad()\n"
+        "    loss = criterion(model(x), y)\n"
+        "    loss.backward()\n"
+        "    optimizer.step()\n"
+        "    scheduler.step()\n"
+        "    if i % 100 == 0:\n"
+        "        evaluate(model)\n"
+    )
+    assert codes(source) == []
+
+
+def test_backward_only_inside_the_guard_is_not_accumulation() -> None:
+    source = (
+        "for i, (x, y) in enumerate(loader):\n"
+        "    optimizer.zero_grad()\n"
+        "    loss = criterion(model(x), y)\n"
+        "    if (i + 1) % 4 == 0:\n"
+        "        loss.backward()\n"
+        "        optimizer.step()\n"
+    )
+    assert codes(source) == []
+
+
+def test_loss_from_a_same_file_helper_or_scaled_by_a_factor_is_not_sg201() -> None:
+    template = (
+        "def compute(model, batch):\n"
+        "    return model(batch).loss / 4\n"
+        "for i, batch in enumerate(loader):\n"
+        "    loss = {expr}\n"
+        "    loss.backward()\n"
+        "    if (i + 1) % 4 == 0:\n"
+        "        optimizer.step()\n"
+        "        optimizer.zero_grad()\n"
+    )
+    for expr in ("compute(model, batch)", "model(batch).loss * scale", "model(batch).loss"):
+        got = codes(template.format(expr=expr))
+        assert got == ([("SG201", 5)] if expr == "model(batch).loss" else []), expr
+
+
+def test_zero_grad_of_another_optimizer_in_the_window_is_not_sg210() -> None:
+    source = (
+        "for i, (x, y) in enumerate(loader):\n"
+        "    probe_optimizer.zero_grad()\n"
+        "    (criterion(model(x), y) / 4).backward()\n"
+        "    if (i + 1) % 4 == 0:\n"
+        "        optimizer.step()\n"
+        "        optimizer.zero_grad()\n"
+    )
+    assert codes(source) == []

@@ -59,15 +59,19 @@ def check_source(
     """Run every implemented rule on `source`; violations sorted by (line, col, code).
 
     Each violation's `Finding` has `path`, 1-based `line` and 1-based character `col` set; its
-    `edits` are non-empty only when a safe fix exists. Raises SyntaxError (from `ast.parse`) when
-    `source` does not parse and no `tree` is given. Never raises on parsable code: a rule that
+    `edits` are non-empty only when a safe fix exists. Raises SyntaxError when `source` does not
+    parse (also for nesting beyond the parser's limit and NUL bytes) and no `tree` is given. Never raises on parsable code: a rule that
     meets an unexpected shape (or code nested deeper than the recursion limit) is skipped for
     that file.
     """
     if not might_contain_training_code(source):
         return []
     if tree is None:
-        tree = ast.parse(source, filename=path)
+        try:
+            tree = ast.parse(source, filename=path)
+        except (RecursionError, MemoryError, ValueError) as exc:
+            # Nesting deeper than the parser's limit, or NUL bytes: unparsable, like a syntax error.
+            raise SyntaxError(f"{path}: cannot parse: {exc}") from exc
     try:
         facts = scan(source, tree)
     except (RecursionError, ValueError, AttributeError, TypeError, KeyError, IndexError):

@@ -121,13 +121,36 @@ def has_star_kwargs(call: ast.Call) -> bool:
     )
 
 
+_FIELDS: dict[type, tuple[str, ...]] = {}
+# Nodes with no child worth visiting: names, constants and the Load/Store/Del markers.
+_LEAVES = frozenset((ast.Name, ast.Constant, ast.Load, ast.Store, ast.Del, ast.alias))
+
+
+def children(node: ast.AST) -> list[ast.AST]:
+    """The child nodes of `node` in field order, without the Load/Store/Del context markers."""
+    cls = type(node)
+    fields = _FIELDS.get(cls)
+    if fields is None:
+        fields = tuple(f for f in cls._fields if f not in ("ctx", "type_comment"))
+        _FIELDS[cls] = fields
+    out: list[ast.AST] = []
+    for name in fields:
+        value = getattr(node, name, None)
+        if isinstance(value, list):
+            out.extend(v for v in value if isinstance(v, ast.AST))
+        elif isinstance(value, ast.AST):
+            out.append(value)
+    return out
+
+
 def walk(node: ast.AST) -> Iterator[ast.AST]:
-    """Every node under `node` (itself included), iteratively, in source order-ish."""
+    """Every node under `node` (itself included), iteratively, parents before children."""
     stack = [node]
     while stack:
         n = stack.pop()
         yield n
-        stack.extend(reversed(list(ast.iter_child_nodes(n))))
+        if type(n) not in _LEAVES:
+            stack.extend(reversed(children(n)))
 
 
 def walk_stmts(stmts: list[ast.stmt]) -> Iterator[ast.AST]:
@@ -469,11 +492,14 @@ def scan(source: str, tree: ast.Module) -> Facts:
     binds: list[tuple[ast.AST, ast.expr]] = []
     returns_call: list[tuple[FuncDef, ast.Call]] = []
     funcs: list[FuncDef] = []
+    push = stack.append
     while stack:
         node = stack.pop()
-        for child in ast.iter_child_nodes(node):
+        for child in children(node):
             parents[child] = node
-            stack.append(child)
+            push(child)
+        if type(node) in _LEAVES:
+            continue
         if isinstance(node, ast.Call):
             facts.calls.append(node)
         elif isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
@@ -540,29 +566,34 @@ def _position(node: ast.AST) -> tuple[int, int]:
 
 
 def _helper_functions(facts: Facts, funcs: list[FuncDef]) -> None:
-    """Same-file functions that (transitively, a few levels) step an optimizer or unscale."""
-    direct_calls: dict[str, list[ast.Call]] = {}
+    """Same-file functions that (transitively, a few levels) step an optimizer, run a backward
+    or unscale gradients: ``def optimizer_step(self): self.scaler.step(self.optimizer)``."""
+    steps: set[FuncDef] = set()
+    backwards: set[FuncDef] = set()
+    unscales: set[FuncDef] = set()
+    callees: dict[FuncDef, set[str]] = {}
     for call in facts.calls:
         f = facts.function_of(call)
-        if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            direct_calls.setdefault(f.name, []).append(call)
-    for _ in range(4):  # a fixpoint over helper-calls-helper, bounded
-        changed = False
-        for f in funcs:
-            for call in direct_calls.get(f.name, ()):
-                if f.name not in facts.step_functions and facts.is_optimizer_step(call):
-                    facts.step_functions.add(f.name)
-                    changed = True
-                if f.name not in facts.backward_functions and (
-                    facts.backward_of(call) is not None
-                    or call_name(call) in facts.backward_functions
-                ):
-                    facts.backward_functions.add(f.name)
-                    changed = True
-                if f.name not in facts.unscale_functions and (
-                    call_name(call) == "unscale_" or call_name(call) in facts.unscale_functions
-                ):
-                    facts.unscale_functions.add(f.name)
-                    changed = True
-        if not changed:
-            break
+        if not isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
+        name = call_name(call)
+        rec = receiver(call)
+        if isinstance(call.func, ast.Name) or (rec is not None and dotted(rec) in ("self", "cls")):
+            callees.setdefault(f, set()).add(name)
+        if name == "unscale_":
+            unscales.add(f)
+        elif facts.backward_of(call) is not None:
+            backwards.add(f)
+        elif name == "step" and facts.is_optimizer_step(call):
+            steps.add(f)
+    for found, names in (
+        (steps, facts.step_functions),
+        (backwards, facts.backward_functions),
+        (unscales, facts.unscale_functions),
+    ):
+        names.update(f.name for f in found)
+        for _ in range(4):  # helpers calling helpers, a few levels deep
+            more = {f.name for f in funcs if f.name not in names and callees.get(f, set()) & names}
+            if not more:
+                break
+            names.update(more)
