@@ -324,3 +324,24 @@ def test_on_finding_is_called_once_per_finding_with_its_first_step():
     with Monitor(model, opt, scheduler=sched, audit=False, on_finding=seen.append):
         seed003_loop(model, opt, sched, bug=True)
     assert sorted((f.code, f.step) for f in seen) == [("SG201", 1), ("SG202", 1), ("SG203", 1)]
+
+
+def test_sg203_also_sees_clip_grad_value_per_micro_batch():
+    def loop(model, opt, sched, *, per_micro: bool) -> None:
+        for i, (x, y) in enumerate(data(2 * K)):
+            (F.cross_entropy(model(x), y) / K).backward()
+            if per_micro or (i + 1) % K == 0:
+                nn.utils.clip_grad_value_(model.parameters(), 0.1)
+            if (i + 1) % K == 0:
+                opt.step()
+                opt.zero_grad()
+
+    assert [(f.code, f.count) for f in run(loop, per_micro=True).findings] == [("SG203", 2)]
+    assert codes(run(loop, per_micro=False)) == set()
+
+
+def test_a_monitor_never_attached_has_no_findings_and_no_history():
+    model, opt, _ = setup()
+    mon = Monitor(model, opt)
+    assert mon.findings == [] and mon.history == []
+    assert mon.report().summary["steps"] == 0

@@ -157,6 +157,8 @@ class Monitor:
         self._rows: list[dict[str, Any]] = []
         self._pending: list[tuple[dict[str, Any], list[str], torch.Tensor]] = []
         self.state = DetectorState()
+        self._table: ParamTable | None = None
+        self._first_instr: int | None = None  # first instrumented step (SG106 counts from it)
 
     # ---- attaching -------------------------------------------------------------------------
 
@@ -165,8 +167,7 @@ class Monitor:
         if self._attached:
             raise ValueError("this Monitor is already attached; detach() it first")
         model, opt = self.model, self.optimizer
-        self._table = ParamTable.build(model, opt)
-        t = self._table
+        t = self._table = ParamTable.build(model, opt)
         self._ids = {id(p) for p in t.params} | {id(p) for p in model.parameters()}
         self._dev = t.params[0].device if t.params else torch.device("cpu")
         n = len(t.params)
@@ -276,7 +277,10 @@ class Monitor:
         out = list(self._audit_findings)
         hits = sorted(self._hits.values(), key=lambda h: h.step)
         out += [Finding(h.code, h.message, step=h.step, count=h.count, data=h.data) for h in hits]
-        out += sg106_findings(self._table, self._zero_count, self._seen_count, self._first_instr)
+        if self._table is not None:
+            out += sg106_findings(
+                self._table, self._zero_count, self._seen_count, self._first_instr
+            )
         return out
 
     # ---- hooks and wrappers ----------------------------------------------------------------
@@ -393,6 +397,7 @@ class Monitor:
         if not self._instrumented(self.state.step + 1):
             return
         t, dev = self._table, self._dev
+        assert t is not None  # hooks exist only while attached
         with torch.no_grad():
             idx = [i for i, p in enumerate(t.params) if p.grad is not None]
             grads = [t.params[i].grad for i in idx]
@@ -407,8 +412,6 @@ class Monitor:
                 if self._snapshot is None:
                     self._snapshot = [torch.empty_like(p) for p in t.params]
                 torch._foreach_copy_(self._snapshot, t.params)
-
-    _first_instr: int | None = None
 
     def _post_step(self, opt: Any, args: Any, kwargs: Any) -> None:
         self.state.opt_steps += 1
@@ -427,6 +430,7 @@ class Monitor:
 
     def _record(self, skipped: bool) -> None:
         s, t, dev = self.state, self._table, self._dev
+        assert t is not None
         nan = torch.tensor(_NAN, device=dev)
         meta: dict[str, Any] = {
             "step": s.step,
@@ -504,5 +508,5 @@ class Monitor:
         instruments (see `stepguard.monitor_output.summarize`)."""
         from stepguard.monitor_output import summarize
 
-        summary = summarize(self.history, self.state, self._table)
+        summary = summarize(self.history, self.state)
         return Report(self.findings, summary=summary, title="stepguard monitor report")

@@ -7,7 +7,6 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
-from stepguard.instruments import ParamTable
 from stepguard.monitor_detect import DetectorState
 
 __all__ = ["plot_history", "summarize", "write_csv"]
@@ -37,9 +36,7 @@ def _curve_keys(history: Sequence[dict[str, Any]]) -> list[str]:
     return sorted(keys, key=lambda k: [k.startswith(p) for p in _CURVE_PREFIXES].index(True))
 
 
-def summarize(
-    history: Sequence[dict[str, Any]], state: DetectorState, table: ParamTable
-) -> dict[str, Any]:
+def summarize(history: Sequence[dict[str, Any]], state: DetectorState) -> dict[str, Any]:
     """The instrument summary of a Monitor run.
 
     Counts: ``steps`` (attempted optimizer steps), ``skipped_steps``, ``backward_passes``,
@@ -57,7 +54,6 @@ def summarize(
         "scheduler_steps": state.sched_total,
         "clip_calls": state.clip_calls,
         "instrumented_steps": len(history),
-        "parameters": len(table.params),
     }
     for key in _curve_keys(history):
         vals = [float(r[key]) for r in history if key in r and math.isfinite(float(r[key]))]
