@@ -1,0 +1,290 @@
+"""stepguard for Lightning: a `Callback` that audits `configure_optimizers` and monitors training.
+
+``Trainer(callbacks=[StepGuardCallback()])`` audits, when training starts, each optimizer and LR
+scheduler config that ``configure_optimizers`` returned, with the trainer's
+``accumulate_grad_batches`` and ``estimated_stepping_batches``; checks each scheduler's ``interval``
+and ``frequency`` against accumulation; then runs a `stepguard.monitor.Monitor` and logs its
+instruments through ``LightningModule.log_dict``.
+
+How Lightning (2.x, automatic optimization) steps schedulers, read from
+``lightning.pytorch.loops.training_epoch_loop``:
+
+* ``interval="step"`` schedulers are stepped only when the optimizer steps (never on a micro-batch
+  that only accumulates), so a step schedule must be sized in optimizer steps:
+  ``trainer.estimated_stepping_batches`` = ``ceil(batches / accumulate_grad_batches) * epochs``.
+  One sized with ``len(train_dataloader) * epochs`` is k times too long (SG205).
+* ``frequency`` is tested against the *batch* index (``(batch_idx + 1) % frequency == 0``), so
+  under accumulation a step scheduler with ``frequency=f`` steps every ``f / gcd(f, k)`` optimizer
+  steps, not every ``f`` as documented (with f=2, k=2: every optimizer step); ``frequency=N * k``
+  steps every N optimizer steps. (The batch index restarts every epoch, so does the count.)
+* ``interval="epoch"`` (Lightning's default when a bare scheduler is returned) steps once per
+  epoch: a scheduler sized in steps but left at the default interval barely moves (SG205).
+
+Lightning runs the forward/backward of an optimizer step inside the closure it passes to
+``optimizer.step(closure)``, i.e. after the optimizer's step pre-hooks. So that the Monitor
+measures the final gradients, this callback registers a pre-hook (before the Monitor's) that runs
+the closure first, under ``torch.enable_grad()`` exactly as the optimizer would, and hands the
+optimizer a closure returning that result (a second call, as LBFGS makes, runs it again).
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from typing import Any
+
+import torch
+
+from stepguard.integrations._extras import missing_extra
+
+try:
+    import lightning.pytorch as pl
+except ImportError as err:  # pragma: no cover - exercised in a subprocess by the tests
+    raise missing_extra("lightning", "lightning", err) from err
+
+from stepguard._schedule import schedule_length
+from stepguard.audit import audit
+from stepguard.findings import Finding, Report, Severity
+from stepguard.integrations.logging import log_findings, scalars
+from stepguard.monitor import Monitor
+
+__all__ = ["StepGuardCallback", "scheduler_findings"]
+
+logger = logging.getLogger("stepguard")
+
+
+def scheduler_findings(
+    config: Any, *, accumulate: int, stepping_batches: int | None, max_epochs: int | None
+) -> list[Finding]:
+    """Findings about one Lightning ``LRSchedulerConfig`` under ``accumulate_grad_batches``.
+
+    * ``interval="step"``, ``frequency=f > 1`` with ``g = gcd(f, accumulate) > 1``: SG205
+      (warning) -- the scheduler steps every ``f / g`` optimizer steps, not every ``f``. (A
+      frequency deliberately counted in batches, ``N * accumulate``, is reported too: the finding
+      states the period it measured in optimizer steps.)
+    * ``interval="epoch"`` with a schedule length (see `stepguard._schedule.schedule_length`) of at
+      least ``stepping_batches`` optimizer steps and more than ``max_epochs``: SG205 -- a schedule
+      sized in steps is stepped once per epoch.
+
+    The schedule length against ``stepping_batches`` for step schedulers is the audit's SG205.
+    """
+    findings: list[Finding] = []
+    name = type(config.scheduler).__name__
+    interval, frequency = config.interval, int(config.frequency)
+    if interval == "step" and frequency > 1 and accumulate > 1:
+        g = math.gcd(frequency, accumulate)
+        if g > 1:
+            every = frequency // g
+            findings.append(
+                Finding(
+                    "SG205",
+                    f"{name} has interval='step', frequency={frequency} under "
+                    f"accumulate_grad_batches={accumulate}: it steps every {every} optimizer "
+                    f"step(s), not every {frequency} as Lightning documents, because Lightning "
+                    "compares frequency with the batch index ((batch_idx + 1) % frequency); for "
+                    f"every N optimizer steps use frequency=N*{accumulate}",
+                    severity=Severity.WARNING,
+                    fix=f'"frequency": N * {accumulate}  # N optimizer steps per scheduler step',
+                    data={
+                        "frequency": frequency,
+                        "accumulate_grad_batches": accumulate,
+                        "optimizer_steps_per_scheduler_step": every,
+                    },
+                )
+            )
+    if interval == "epoch" and stepping_batches is not None and max_epochs is not None:
+        length, source = schedule_length(config.scheduler)
+        if length is not None and length >= stepping_batches and length > max(1, max_epochs):
+            findings.append(
+                Finding(
+                    "SG205",
+                    f"{name} is sized for {length:,} steps ({source}) but has interval='epoch' "
+                    f"(Lightning's default for a bare scheduler): it will step {max_epochs} "
+                    f"time(s) in this run of {stepping_batches:,} optimizer steps",
+                    fix='return {"optimizer": opt, "lr_scheduler": {"scheduler": sched, '
+                    '"interval": "step"}}',
+                    data={
+                        "schedule_steps": length,
+                        "max_epochs": max_epochs,
+                        "total_steps": stepping_batches,
+                    },
+                )
+            )
+    return findings
+
+
+def _eager_closure(optimizer: Any, args: Any, kwargs: Any) -> tuple[Any, Any] | None:
+    """Step pre-hook: run the closure now, so later pre-hooks see the step's final gradients."""
+    if "closure" in kwargs:
+        closure, where = kwargs["closure"], "kw"
+    elif args:
+        closure, where = args[0], "pos"
+    else:
+        return None
+    if closure is None:
+        return None
+    with torch.enable_grad():
+        result = closure()
+    calls = [0]
+
+    def replay() -> Any:
+        calls[0] += 1
+        return result if calls[0] == 1 else closure()
+
+    if where == "kw":
+        return args, {**kwargs, "closure": replay}
+    return (replay, *args[1:]), kwargs
+
+
+class StepGuardCallback(pl.Callback):
+    """A Lightning `Callback`: audit at train start, Monitor while training, report at the end.
+
+    At ``on_train_start``: for each optimizer in ``trainer.optimizers``, ``audit(pl_module,
+    optimizer, scheduler=<its interval="step", frequency=1 scheduler, if any>,
+    total_steps=trainer.estimated_stepping_batches, accum_steps=trainer.accumulate_grad_batches)``
+    plus `scheduler_findings` for each of its scheduler configs, merged into `report`; findings are
+    logged on the ``"stepguard"`` logger and, with `raise_on`, raised as `FindingsError` before any
+    step. Then, with `monitor` true and exactly one optimizer, a `Monitor` (no attach-time audit;
+    given the optimizer's scheduler when it has exactly one) is attached; see the module doc for
+    how it sees Lightning's closure.
+
+    After each optimizer step (``on_train_batch_end``): new Monitor findings are logged and raised
+    on with `raise_on` (the Monitor is detached first); when the trainer has loggers, the latest
+    Monitor record goes to ``pl_module.log_dict`` under `prefix` (one host read per optimizer
+    step). At ``on_train_end`` the Monitor is detached and its report kept in `monitor_report`
+    (findings not logged yet are logged, and raised on with `raise_on`).
+    """
+
+    def __init__(
+        self,
+        *,
+        raise_on: str | Severity | None = None,
+        monitor: bool = True,
+        every: int = 1,
+        prefix: str = "stepguard/",
+    ) -> None:
+        self.raise_on = None if raise_on is None else Severity.parse(raise_on)
+        self.use_monitor = monitor
+        self.every = every
+        self.prefix = prefix
+        self.report: Report | None = None
+        self.monitor: Monitor | None = None
+        self.monitor_report: Report | None = None
+        self._hook: Any = None
+        self._new: list[Finding] = []
+        self._seen_codes: set[str] = set()
+        self._logged_records = 0
+        self._last_step = 0
+
+    def on_train_start(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
+        accumulate = int(trainer.accumulate_grad_batches)
+        estimated = trainer.estimated_stepping_batches
+        total = int(estimated) if math.isfinite(estimated) and estimated > 0 else None
+        max_epochs = trainer.max_epochs if trainer.max_epochs and trainer.max_epochs > 0 else None
+        findings: list[Finding] = []
+        summary: dict[str, Any] = {
+            "accumulate_grad_batches": accumulate,
+            "estimated_stepping_batches": estimated,
+            "optimizers": len(trainer.optimizers),
+        }
+        watched: dict[int, Any] = {}
+        for i, opt in enumerate(trainer.optimizers):
+            configs = [c for c in trainer.lr_scheduler_configs if c.scheduler.optimizer is opt]
+            step = [c.scheduler for c in configs if c.interval == "step" and c.frequency == 1]
+            if len(configs) == 1:  # the Monitor counts its steps per window (SG202), any interval
+                watched[i] = configs[0].scheduler
+            rep = audit(
+                pl_module,
+                opt,
+                scheduler=step[0] if len(step) == 1 else None,
+                total_steps=total,
+                accum_steps=accumulate,
+            )
+            findings += rep.findings
+            for c in configs:
+                findings += scheduler_findings(
+                    c, accumulate=accumulate, stepping_batches=total, max_epochs=max_epochs
+                )
+            summary[f"optimizer{i}"] = rep.summary
+        self.report = Report(findings, summary=summary, title="stepguard audit of Lightning")
+        log_findings(self.report, logger)
+        if self.raise_on is not None:
+            self.report.raise_on(self.raise_on)
+        if not self.use_monitor:
+            return
+        if len(trainer.optimizers) != 1:
+            logger.info(
+                "stepguard: the Monitor watches one optimizer; %d configured, not monitoring",
+                len(trainer.optimizers),
+            )
+            return
+        opt = trainer.optimizers[0]
+        self._new, self._seen_codes = [], set()
+        self._logged_records = self._last_step = 0
+        # Registered before the Monitor's hooks, so they run after the closure (see module doc).
+        self._hook = opt.register_step_pre_hook(_eager_closure)
+        self.monitor = Monitor(
+            pl_module,
+            opt,
+            scheduler=watched.get(0),
+            every=self.every,
+            audit=False,
+            on_finding=self._new.append,
+        ).attach()
+
+    def _stop(self) -> None:
+        if self.monitor is not None:
+            self.monitor.detach()
+        if self._hook is not None:
+            self._hook.remove()
+            self._hook = None
+
+    def _flush(self, findings: list[Finding]) -> None:
+        fresh = [f for f in findings if f.code not in self._seen_codes]
+        self._seen_codes.update(f.code for f in fresh)
+        if not fresh:
+            return
+        report = Report(fresh, title="stepguard monitor (Lightning)")
+        log_findings(report, logger)
+        if self.raise_on is not None and report.at_least(self.raise_on):
+            self._stop()
+            report.raise_on(self.raise_on)
+
+    def on_train_batch_end(
+        self,
+        trainer: pl.Trainer,
+        pl_module: pl.LightningModule,
+        outputs: Any,
+        batch: Any,
+        batch_idx: int,
+    ) -> None:
+        if self.monitor is None:
+            return
+        if self._new:
+            new, self._new[:] = list(self._new), []
+            self._flush(new)
+        # Only read the history (a host sync) after an optimizer step, and only if someone logs.
+        if trainer.loggers and self.monitor.state.step != self._last_step:
+            self._last_step = self.monitor.state.step
+            history = self.monitor.history
+            if len(history) > self._logged_records:
+                pl_module.log_dict(_logged(scalars(history[-1], prefix=self.prefix)))
+                self._logged_records = len(history)
+
+    def on_train_end(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
+        if self.monitor is None:
+            return
+        self._stop()
+        self.monitor_report = self.monitor.report()
+        self._new[:] = []
+        self._flush(self.monitor_report.findings)
+
+    def on_exception(
+        self, trainer: pl.Trainer, pl_module: pl.LightningModule, exception: BaseException
+    ) -> None:
+        self._stop()
+
+
+def _logged(metrics: dict[str, float]) -> dict[str, float]:
+    # NaN means "not measured" (e.g. `clipped` without a clipping call): leave it out of the logs.
+    return {k: v for k, v in metrics.items() if not math.isnan(v)}

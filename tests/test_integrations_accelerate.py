@@ -1,0 +1,153 @@
+"""Accumulator, Monitor and audit on objects prepared by accelerate.Accelerator (CPU, 1 process)."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+import torch
+from accelerate import Accelerator
+from accelerate.optimizer import AcceleratedOptimizer
+from accelerate.scheduler import AcceleratedScheduler
+from accelerate.state import AcceleratorState, GradientState
+from torch import nn
+from torch.utils.data import DataLoader, TensorDataset
+
+from stepguard.grouping import param_groups
+from stepguard.integrations.accelerate import (
+    accumulator,
+    audit_accelerator,
+    monitor,
+    unwrap_optimizer,
+    unwrap_scheduler,
+)
+
+K = 4
+BATCHES = 10  # 10 micro-batches of 4: windows of 4, 4 and a partial one of 2
+
+
+@pytest.fixture(autouse=True)
+def fresh_accelerate_state() -> None:
+    # Accelerator state is process-global; each test builds its own Accelerator.
+    AcceleratorState._reset_state(reset_partial_state=True)
+    GradientState._reset_state()
+
+
+def data() -> TensorDataset:
+    g = torch.Generator().manual_seed(0)
+    return TensorDataset(
+        torch.randn(4 * BATCHES, 6, generator=g), torch.randn(4 * BATCHES, 1, generator=g)
+    )
+
+
+def model_and_optimizer() -> tuple[nn.Module, torch.optim.Optimizer]:
+    torch.manual_seed(0)
+    model = nn.Sequential(nn.Linear(6, 8), nn.LayerNorm(8), nn.Linear(8, 1))
+    return model, torch.optim.SGD(param_groups(model, weight_decay=0.0), lr=0.1)
+
+
+def lam(opt: torch.optim.Optimizer) -> torch.optim.lr_scheduler.LambdaLR:
+    return torch.optim.lr_scheduler.LambdaLR(opt, lambda s: 1.0 / (1 + s))
+
+
+def test_accumulator_on_prepared_objects_equals_big_batches() -> None:
+    accelerator = Accelerator(cpu=True, gradient_accumulation_steps=K)
+    model, opt = model_and_optimizer()
+    sched = lam(opt)
+    pm, po, ps, pdl = accelerator.prepare(model, opt, sched, DataLoader(data(), batch_size=4))
+    assert isinstance(po, AcceleratedOptimizer) and isinstance(ps, AcceleratedScheduler)
+    acc = accumulator(accelerator, pm, po, ps)
+    assert acc.steps == K
+    for x, y in acc.iterate(pdl):
+        acc.backward(nn.functional.mse_loss(pm(x), y))
+    # reference: one big batch per window (16, 16, 8), the same schedule
+    ref, ref_opt = model_and_optimizer()
+    ref_sched = lam(ref_opt)
+    for x, y in DataLoader(data(), batch_size=4 * K):
+        nn.functional.mse_loss(ref(x), y).backward()
+        ref_opt.step()
+        ref_opt.zero_grad()
+        ref_sched.step()
+    assert acc.optimizer_steps == 3 and sched.last_epoch == 3
+    for a, b in zip(pm.parameters(), ref.parameters(), strict=True):
+        torch.testing.assert_close(a, b, rtol=0, atol=2e-7)
+
+
+def run_accelerate_idiom(
+    use_accelerator_backward: bool,
+) -> tuple[list[dict[str, float]], list[str], list[float]]:
+    """The Accelerate docs' loop, under a Monitor; returns history, finding codes, true norms."""
+    accelerator = Accelerator(cpu=True, gradient_accumulation_steps=K)
+    model, opt = model_and_optimizer()
+    sched = lam(opt)
+    pm, po, ps, pdl = accelerator.prepare(model, opt, sched, DataLoader(data(), batch_size=4))
+    norms: list[float] = []
+    opt.register_step_pre_hook(
+        lambda o, a, k: norms.append(
+            float(torch.nn.utils.get_total_norm([p.grad for p in model.parameters()]))
+        )
+    )
+    with monitor(accelerator, pm, po, ps, audit=False) as mon:
+        for x, y in pdl:
+            with accelerator.accumulate(pm):
+                loss = nn.functional.mse_loss(pm(x), y)
+                if use_accelerator_backward:
+                    accelerator.backward(loss)
+                else:
+                    loss.backward()  # the bug: no division by gradient_accumulation_steps
+                po.step()
+                ps.step()  # Accelerate's idiom: every micro-batch, the wrapper filters
+                po.zero_grad()
+    return mon.history, mon.report().codes, norms
+
+
+def test_monitor_on_prepared_objects_sees_accelerates_windows() -> None:
+    history, codes, norms = run_accelerate_idiom(use_accelerator_backward=True)
+    assert [r["micro_batches"] for r in history] == [4, 4, 2]
+    assert [r["scheduler_steps"] for r in history] == [0, 1, 1]  # once per optimizer step
+    assert [r["grad_norm"] for r in history] == pytest.approx(norms, rel=1e-6)
+    assert codes == []
+
+
+def test_monitor_on_prepared_objects_catches_unscaled_accumulation() -> None:
+    _, codes, _ = run_accelerate_idiom(use_accelerator_backward=False)
+    assert codes == ["SG201"]
+
+
+def test_audit_accelerator_reads_gradient_accumulation_steps() -> None:
+    accelerator = Accelerator(cpu=True, gradient_accumulation_steps=K)
+    model, _ = model_and_optimizer()
+    opt = torch.optim.AdamW(param_groups(model, weight_decay=0.01), lr=1e-3)
+    loader = DataLoader(data(), batch_size=4)
+    epochs = 3
+    optimizer_steps = math.ceil(len(loader) / K) * epochs  # 9
+    bad = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=1e-3, total_steps=len(loader) * epochs)
+    pm, po, ps, _ = accelerator.prepare(model, opt, bad, loader)
+    report = audit_accelerator(accelerator, pm, po, ps, total_steps=optimizer_steps)
+    (sg205,) = report.by_code("SG205")
+    assert sg205.data == {"schedule_steps": 30, "total_steps": 9, "accum_steps": 4}
+    assert report.summary["accelerate_gradient_accumulation_steps"] == K
+    good = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=1e-3, total_steps=optimizer_steps)
+    pgood = accelerator.prepare(good)
+    report = audit_accelerator(accelerator, pm, po, pgood, total_steps=optimizer_steps)
+    assert report.by_code("SG205") == []
+    assert report.at_least("warning") == []
+
+
+def test_audit_accelerator_reports_coupled_decay_through_the_wrapper() -> None:
+    accelerator = Accelerator(cpu=True)
+    model, _ = model_and_optimizer()
+    po = accelerator.prepare(torch.optim.Adam(model.parameters(), lr=1e-3, weight_decay=0.01))
+    report = audit_accelerator(accelerator, model, po)
+    assert {"SG101", "SG102"} <= set(report.codes)
+
+
+def test_unwrap_and_bad_input() -> None:
+    accelerator = Accelerator(cpu=True)
+    model, opt = model_and_optimizer()
+    sched = lam(opt)
+    po, ps = accelerator.prepare(opt, sched)
+    assert unwrap_optimizer(po) is opt and unwrap_optimizer(opt) is opt
+    assert unwrap_scheduler(ps) is sched and unwrap_scheduler(None) is None
+    with pytest.raises(TypeError, match=r"accelerate\.Accelerator"):
+        audit_accelerator(model, model, opt)  # type: ignore[arg-type]
