@@ -1,0 +1,189 @@
+"""How fast is `stepguard lint`? Measured on the installed transformers package.
+
+1. The whole source tree: stepguard (`lint_file`: read, pre-filter, parse, rules, noqa) against a
+   bare `ast.parse` of the same files (also read from disk), alternating in one process, median of
+   `--reps` repetitions. stepguard's time is its full cost; its pre-filter lets it skip parsing
+   the files that contain no optimizer or training code, and the output says how many it skipped.
+2. stepguard against TorchFix (its flake8 checker, `torchfix.torchfix.TorchChecker`, which parses
+   with libcst) on a fixed sample of 50 transformers files that import torch (seed 0), both from
+   source text in memory, alternating, median of `--reps`.
+
+The last line is ``lint_files_per_s=<v> torchfix_ratio=<stepguard speed / TorchFix speed>
+parse_ratio=<stepguard time / ast.parse time>``. Targets: torchfix_ratio >= 25, parse_ratio <= 2.
+Run: ``.venv/bin/python benchmarks/bench_lint.py [--reps 3]`` (TorchFix: ``pip install torchfix``,
+the ``bench`` extra).
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import contextlib
+import importlib.metadata
+import importlib.util
+import os
+import random
+import re
+import statistics
+import sys
+import time
+import warnings
+from collections.abc import Callable
+from pathlib import Path
+
+from stepguard.lint.engine import lint_file, lint_source
+from stepguard.lint.rules import might_contain_training_code
+
+SEED = 0
+SAMPLE = 50
+_IMPORTS_TORCH = re.compile(r"^\s*(import torch\b|from torch(\.\w+)* import )", re.M)
+
+
+def tree_files(package: str) -> list[str]:
+    spec = importlib.util.find_spec(package)  # locates the package without importing it
+    if spec is None or spec.origin is None:
+        sys.exit(f"{package} is not installed")
+    out = []
+    for folder, dirs, files in os.walk(os.path.dirname(spec.origin)):
+        dirs.sort()
+        out += [os.path.join(folder, f) for f in sorted(files) if f.endswith(".py")]
+    return out
+
+
+def parse_file(path: str) -> None:
+    with open(path, "rb") as handle:
+        data = handle.read()
+    with contextlib.suppress(SyntaxError):
+        ast.parse(data, filename=path)
+
+
+def timed(fn: Callable[[str], object], items: list[str]) -> tuple[float, list[float]]:
+    """Total seconds and per-item seconds of fn over items."""
+    per = []
+    clock = time.perf_counter
+    for item in items:
+        t0 = clock()
+        fn(item)
+        per.append(clock() - t0)
+    return sum(per), per
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--reps", type=int, default=3, help="repetitions (median reported)")
+    args = parser.parse_args()
+    warnings.simplefilter("ignore")  # SyntaxWarnings from parsing library code
+
+    files = tree_files("transformers")
+    version = importlib.metadata.version("transformers")
+    sizes = sum(os.path.getsize(f) for f in files)
+    sources = {f: Path(f).read_text(encoding="utf-8") for f in files}
+    passed = [f for f in files if might_contain_training_code(sources[f])]
+    print(f"transformers {version}: {len(files)} files, {sizes / 1e6:.1f} MB")
+    print(
+        f"stepguard's pre-filter passes {len(passed)} files; it never parses the other {len(files) - len(passed)}"
+    )
+
+    # 1. Whole tree: stepguard vs bare ast.parse, both reading from disk, alternating order.
+    sg_runs, parse_runs = [], []
+    sg_per: list[float] = []
+    parse_per: list[float] = []
+    counts: list[int] = []
+
+    def lint_counting(path: str) -> None:
+        counts.append(len(lint_file(path).violations))
+
+    for rep in range(args.reps):
+        order = ("sg", "parse") if rep % 2 == 0 else ("parse", "sg")
+        for which in order:
+            if which == "sg":
+                counts.clear()
+                total, sg_per = timed(lint_counting, files)
+                sg_runs.append(total)
+            else:
+                total, parse_per = timed(parse_file, files)
+                parse_runs.append(total)
+        print(
+            f"  rep {rep + 1}: stepguard {sg_runs[-1]:.2f} s, ast.parse {parse_runs[-1]:.2f} s",
+            flush=True,
+        )
+    findings = sum(counts)
+    sg_time, parse_time = statistics.median(sg_runs), statistics.median(parse_runs)
+    files_per_s = len(files) / sg_time
+    parse_ratio = sg_time / parse_time
+    index = {f: i for i, f in enumerate(files)}
+    sub_sg = sum(sg_per[index[f]] for f in passed)
+    sub_parse = sum(parse_per[index[f]] for f in passed)
+    print(
+        f"whole tree (median of {args.reps}, file reading included): stepguard {sg_time:.2f} s "
+        f"= {files_per_s:.0f} files/s ({findings} findings); bare ast.parse {parse_time:.2f} s "
+        f"= {len(files) / parse_time:.0f} files/s; ratio {parse_ratio:.2f}"
+    )
+    print(
+        f"  on the {len(passed)} files the pre-filter passes (last rep): stepguard {sub_sg:.2f} s vs "
+        f"ast.parse {sub_parse:.2f} s (ratio {sub_sg / max(sub_parse, 1e-9):.2f}: parse + analysis)"
+    )
+
+    # 2. stepguard vs TorchFix on a fixed sample of files that import torch.
+    candidates = [f for f in files if _IMPORTS_TORCH.search(sources[f])]
+    sample = random.Random(SEED).sample(candidates, SAMPLE)
+    analysed = sum(might_contain_training_code(sources[f]) for f in sample)
+    try:
+        from torchfix.torchfix import TorchChecker
+    except ImportError:
+        print(
+            "TorchFix is not installed (pip install torchfix, the `bench` extra): torchfix_ratio=nan"
+        )
+        print(
+            f"lint_files_per_s={files_per_s:.1f} torchfix_ratio=nan parse_ratio={parse_ratio:.2f}"
+        )
+        return
+
+    def run_torchfix(path: str) -> object:
+        return list(TorchChecker(None, sources[path].splitlines(keepends=True)).run())
+
+    def run_stepguard(path: str) -> object:
+        return lint_source(sources[path], path)
+
+    tf_runs, sg_sample_runs = [], []
+    tf_per: list[float] = []
+    sg_sample_per: list[float] = []
+    for rep in range(args.reps):
+        order = (run_stepguard, run_torchfix) if rep % 2 == 0 else (run_torchfix, run_stepguard)
+        for fn in order:
+            total, per = timed(fn, sample)
+            if fn is run_stepguard:
+                sg_sample_runs.append(total)
+                sg_sample_per = per
+            else:
+                tf_runs.append(total)
+                tf_per = per
+        print(
+            f"  rep {rep + 1}: stepguard {sg_sample_runs[-1]:.3f} s, TorchFix {tf_runs[-1]:.2f} s",
+            flush=True,
+        )
+    tf_time, sg_sample = statistics.median(tf_runs), statistics.median(sg_sample_runs)
+    torchfix_ratio = tf_time / sg_sample  # speed ratio = inverse time ratio on the same files
+    tf_version = importlib.metadata.version("torchfix")
+    print(
+        f"sample of {SAMPLE} files importing torch (seed {SEED}, from {len(candidates)}; median of {args.reps}): "
+        f"stepguard {sg_sample:.3f} s (pre-filter passed {analysed}/{SAMPLE}, those parsed and analysed), "
+        f"TorchFix {tf_version} {tf_time:.2f} s ({tf_time / SAMPLE:.2f} s/file)"
+    )
+    kept = [i for i, f in enumerate(sample) if might_contain_training_code(sources[f])]
+    if kept:
+        sg_kept = sum(sg_sample_per[i] for i in kept)
+        tf_kept = sum(tf_per[i] for i in kept)
+        print(
+            f"  on the {len(kept)} sampled files stepguard analyses (last rep): stepguard {sg_kept:.3f} s, "
+            f"TorchFix {tf_kept:.2f} s (ratio {tf_kept / max(sg_kept, 1e-9):.1f})"
+        )
+    print(
+        f"lint_files_per_s={files_per_s:.1f} torchfix_ratio={torchfix_ratio:.1f} parse_ratio={parse_ratio:.2f}"
+    )
+
+
+if __name__ == "__main__":
+    main()
