@@ -60,9 +60,9 @@ def check_source(
 
     Each violation's `Finding` has `path`, 1-based `line` and 1-based character `col` set; its
     `edits` are non-empty only when a safe fix exists. Raises SyntaxError when `source` does not
-    parse (also for nesting beyond the parser's limit and NUL bytes) and no `tree` is given. Never raises on parsable code: a rule that
-    meets an unexpected shape (or code nested deeper than the recursion limit) is skipped for
-    that file.
+    parse (also for nesting beyond the parser's limit and NUL bytes) and no `tree` is given.
+    Never raises on parsable code: a rule that meets an unexpected shape (or code nested deeper
+    than the recursion limit) is skipped for that file.
     """
     if not might_contain_training_code(source):
         return []

@@ -79,8 +79,11 @@ def _unscaled(facts: Facts, w: Window, expr: ast.AST, depth: int = 0) -> bool:
         )
     if (
         isinstance(expr, ast.Call)
-        and isinstance(expr.func, ast.Name)
-        and expr.func.id in facts.functions
+        and call_name(expr) in facts.functions
+        and (
+            isinstance(expr.func, ast.Name)
+            or (isinstance(expr.func, ast.Attribute) and dotted(expr.func.value) in ("self", "cls"))
+        )
     ):
         return False  # a same-file helper may divide inside
     if any(isinstance(x, ast.BinOp) and isinstance(x.op, _SCALING_OPS) for x in walk(expr)):

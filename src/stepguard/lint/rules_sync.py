@@ -63,8 +63,7 @@ def check_sg211(facts: Facts) -> list[Violation]:
     """SG211: ``scheduler.step()`` in the same block after ``scaler.step(optimizer)``, unguarded."""
     out = []
     for call in facts.calls:
-        rec = receiver(call)
-        if call_name(call) != "step" or rec is None or not call.args or not facts.is_scaler(rec):
+        if not facts.is_scaler_step(call):
             continue
         stmt = statement_of(facts, call)
         if not isinstance(stmt, ast.Expr):
@@ -79,8 +78,9 @@ def check_sg211(facts: Facts) -> list[Violation]:
                 and isinstance(s.value, ast.Call)
                 and facts.is_scheduler_step(s.value)
             ):
+                via = "" if call_name(call) == "step" else " (which calls `scaler.step`)"
                 message = (
-                    f"`{short(s.value)}` runs even when `{short(call)}` (line {call.lineno}) "
+                    f"`{short(s.value)}` runs even when `{short(call)}`{via} (line {call.lineno}) "
                     "skipped the optimizer step (inf/NaN gradients): the schedule runs ahead of "
                     "the optimizer; step it only when the scale did not drop"
                 )

@@ -259,6 +259,7 @@ class Facts:
     prepared: set[str] = field(default_factory=set)  # names returned by accelerator.prepare(...)
     step_functions: set[str] = field(default_factory=set)  # same-file functions doing opt.step()
     unscale_functions: set[str] = field(default_factory=set)
+    scaler_step_functions: set[str] = field(default_factory=set)  # ... doing scaler.step(opt)
     backward_functions: set[str] = field(default_factory=set)  # same-file functions doing backward
     loss_objects: set[str] = field(default_factory=set)  # criterion = nn.CrossEntropyLoss()
     cache: dict[str, object] = field(default_factory=dict)  # per-file results shared by rules
@@ -367,6 +368,16 @@ class Facts:
                 return bool(call.args)
             return self.is_optimizer(rec)
         return name in self.step_functions and (
+            isinstance(call.func, ast.Name) or (rec is not None and dotted(rec) in ("self", "cls"))
+        )
+
+    def is_scaler_step(self, call: ast.Call) -> bool:
+        """``scaler.step(optimizer)``, or a call of a same-file helper that does it."""
+        rec = receiver(call)
+        name = call_name(call)
+        if name == "step" and rec is not None and call.args and self.is_scaler(rec):
+            return True
+        return name in self.scaler_step_functions and (
             isinstance(call.func, ast.Name) or (rec is not None and dotted(rec) in ("self", "cls"))
         )
 
@@ -571,6 +582,7 @@ def _helper_functions(facts: Facts, funcs: list[FuncDef]) -> None:
     steps: set[FuncDef] = set()
     backwards: set[FuncDef] = set()
     unscales: set[FuncDef] = set()
+    scaler_steps: set[FuncDef] = set()
     callees: dict[FuncDef, set[str]] = {}
     for call in facts.calls:
         f = facts.function_of(call)
@@ -586,10 +598,13 @@ def _helper_functions(facts: Facts, funcs: list[FuncDef]) -> None:
             backwards.add(f)
         elif name == "step" and facts.is_optimizer_step(call):
             steps.add(f)
+            if rec is not None and facts.is_scaler(rec):
+                scaler_steps.add(f)
     for found, names in (
         (steps, facts.step_functions),
         (backwards, facts.backward_functions),
         (unscales, facts.unscale_functions),
+        (scaler_steps, facts.scaler_step_functions),
     ):
         names.update(f.name for f in found)
         for _ in range(4):  # helpers calling helpers, a few levels deep
