@@ -550,6 +550,15 @@ def test_audit_looks_through_compile_and_dataparallel_wrappers():
         assert [p["name"] for p in f.data["params"]] == ["net.0.bias", "net.2.bias"]
 
 
+def test_stepguard_audit_is_callable_whatever_the_import_order():
+    import sys
+
+    module = sys.modules["stepguard.audit"]  # what `stepguard.audit` is after a submodule import
+    model = MLP()
+    report = module(model, torch.optim.Adam(model.parameters(), weight_decay=0.1))
+    assert report.codes == ["SG101", "SG102"]
+
+
 # ----------------------------------------------------------------------------------- bad input
 
 

@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import math
 import numbers
+import sys
+import types
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -492,3 +494,19 @@ def _schedule_counts_micro_batches(
             data={"schedule_steps": length, "total_steps": total, "accum_steps": accum},
         )
     ]
+
+
+class _CallableModule(types.ModuleType):
+    """This module, callable as `audit` itself.
+
+    `stepguard.audit` is both this submodule and the re-exported function. Importing the
+    submodule (``from stepguard.audit import audit``) rebinds the package attribute
+    ``stepguard.audit`` to the module, so ``stepguard.audit(model, opt)`` would fail with "module
+    is not callable" depending on import order; calling the module calls the function.
+    """
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Report:
+        return audit(*args, **kwargs)
+
+
+sys.modules[__name__].__class__ = _CallableModule
