@@ -393,7 +393,8 @@ def test_sg104_empty_no_decay_group_while_decay_is_on():
     ]
     report = audit(model, torch.optim.AdamW(groups, lr=1e-3))
     [f] = report.by_code("SG104")
-    assert f.data == {"kind": "empty-no-decay-group", "groups": [1]}
+    assert f.data == {"kind": "empty-no-decay-group", "groups": ["group 1"]}
+    assert f.message.startswith("no-decay group 1 (weight_decay=0) holds no tensors while 2 ")
     # The misplaced tensors are named once, by SG102.
     assert [p["name"] for p in report.by_code("SG102")[0].data["params"]] == [
         "net.0.bias",
@@ -404,6 +405,25 @@ def test_sg104_empty_no_decay_group_while_decay_is_on():
 def test_sg104_silent_on_param_groups(tiny):
     opt = torch.optim.AdamW(param_groups(tiny, weight_decay=0.01), lr=1e-3)
     assert audit(tiny, opt).by_code("SG104") == []
+
+
+def test_hybrid_muon_plus_adamw_is_audited_as_one_setup(tiny):
+    from stepguard.hybrid import muon_param_groups
+
+    muon_groups, adamw_groups = muon_param_groups(tiny, weight_decay=0.1)
+    muon = torch.optim.Muon(muon_groups, lr=0.02)
+    adamw = torch.optim.AdamW(adamw_groups, lr=3e-4)
+    assert audit(tiny, adamw).by_code("SG104")[0].data["kind"] == "missing"  # half the picture
+    report = audit(tiny, [muon, adamw], total_steps=10_000)
+    assert report.codes == []
+    assert report.summary["optimizer"] == "Muon, AdamW"
+
+    # The same tensors given to both optimizers are updated twice.
+    both = torch.optim.AdamW(tiny.parameters(), lr=3e-4, weight_decay=0.0)
+    [f] = audit(tiny, [muon, both]).by_code("SG104")
+    assert f.data["kind"] == "duplicate"
+    assert len(f.data["params"]) == len(muon_groups[0]["params"])
+    assert f.data["params"][0]["in"] == "optimizer 0 (Muon) group 0 and optimizer 1 (AdamW) group 0"
 
 
 def test_sg104_silent_when_frozen_params_are_left_out():
@@ -570,7 +590,9 @@ def test_bad_input_model_not_a_module():
 
 def test_bad_input_optimizer_not_a_torch_optimizer():
     model = MLP()
-    with pytest.raises(TypeError, match=r"torch\.optim\.Optimizer, got list"):
+    with pytest.raises(TypeError, match=r"torch\.optim\.Optimizer, got dict"):
+        audit(model, param_groups(model, weight_decay=0.1)[0])
+    with pytest.raises(TypeError, match=r"got a list of dict, dict; pass the optimizer object"):
         audit(model, param_groups(model, weight_decay=0.1))
 
 

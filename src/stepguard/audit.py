@@ -46,6 +46,9 @@ _SHOW = 5  # names shown in a message; `data` holds all of them
 @dataclass
 class _Group:
     index: int
+    label: str  # "group 1", or "optimizer 0 (Muon) group 1" when several optimizers
+    where: dict[str, int]  # {"group": i} (+ "optimizer": k) for a finding's data
+    opt: torch.optim.Optimizer
     weight_decay: float
     lr: float
     params: list[torch.Tensor]
@@ -68,6 +71,18 @@ def _check_int(value: object, what: str, *, minimum: int) -> int:
     if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
         raise ValueError(f"{what} must be an integer >= {minimum}, got {value!r}")
     return int(value)
+
+
+def _optimizers(optimizer: object) -> list[torch.optim.Optimizer]:
+    if isinstance(optimizer, (list, tuple)):
+        if not optimizer or not all(hasattr(o, "param_groups") for o in optimizer):
+            raise TypeError(
+                "audit() needs a torch.optim.Optimizer (or a list of optimizers), got a "
+                f"{type(optimizer).__name__} of {', '.join(type(o).__name__ for o in optimizer[:2]) or 'nothing'}; "
+                "pass the optimizer object (e.g. torch.optim.AdamW(...)), not its param groups"
+            )
+        return [_unwrap_optimizer(o) for o in optimizer]
+    return [_unwrap_optimizer(optimizer)]
 
 
 def _unwrap_optimizer(optimizer: object) -> torch.optim.Optimizer:
@@ -108,7 +123,7 @@ def _check_loss(loss: object) -> torch.Tensor:
 
 def audit(
     model: nn.Module,
-    optimizer: torch.optim.Optimizer,
+    optimizer: torch.optim.Optimizer | Sequence[torch.optim.Optimizer],
     *,
     scheduler: Any = None,
     loss: torch.Tensor | None = None,
@@ -126,7 +141,9 @@ def audit(
     Arguments:
         model: the module being trained (torch.compile / DDP / DataParallel wrappers are looked
             through; names are the inner model's).
-        optimizer: a torch optimizer (accelerate / Lightning wrappers are unwrapped).
+        optimizer: a torch optimizer (accelerate / Lightning wrappers are unwrapped), or a list
+            of the optimizers that together train the model (``[muon, adamw]``); groups are
+            then named "optimizer k (Class) group i" and findings' data carry ``"optimizer": k``.
         scheduler: the learning-rate scheduler, for SG205.
         loss: a scalar loss tensor whose graph is still alive (before ``backward()``), for SG103.
             Its graph is only read, never re-run or freed.
@@ -166,7 +183,7 @@ def audit(
             f"audit() needs the model as a torch.nn.Module, got {type(model).__name__}; pass "
             "the model itself, not model.parameters() or a state_dict"
         )
-    opt = _unwrap_optimizer(optimizer)
+    opts = _optimizers(optimizer)
     accum = _check_int(accum_steps, "accum_steps", minimum=1)
     total = None if total_steps is None else _check_int(total_steps, "total_steps", minimum=1)
     spe = (
@@ -202,23 +219,30 @@ def audit(
             "allow_meta=True to audit the structure only"
         )
 
-    groups = [
-        _Group(
-            index=i,
-            weight_decay=_float(g.get("weight_decay", 0.0) or 0.0),
-            lr=_float(g.get("max_lr", g.get("initial_lr", g.get("lr", 0.0))) or 0.0),
-            params=list(g["params"]),
-            raw=g,
-        )
-        for i, g in enumerate(opt.param_groups)
-    ]
-    for g, raw in zip(groups, opt.param_groups, strict=True):
-        g.style, g.how = decay_style(opt, raw)
-        g.names = [names[id(p)][0] if id(p) in names else "<not in model>" for p in g.params]
+    groups = []
+    for k, opt in enumerate(opts):
+        for i, raw in enumerate(opt.param_groups):
+            several = len(opts) > 1
+            g = _Group(
+                index=i,
+                label=f"optimizer {k} ({type(opt).__name__}) group {i}"
+                if several
+                else f"group {i}",
+                where={"optimizer": k, "group": i} if several else {"group": i},
+                opt=opt,
+                weight_decay=_float(raw.get("weight_decay", 0.0) or 0.0),
+                lr=_float(raw.get("max_lr", raw.get("initial_lr", raw.get("lr", 0.0))) or 0.0),
+                params=list(raw["params"]),
+                raw=raw,
+            )
+            g.style, g.how = decay_style(opt, raw)
+            g.names = [names[id(p)][0] if id(p) in names else "<not in model>" for p in g.params]
+            groups.append(g)
 
     findings: list[Finding] = []
     findings += _coverage(params, names, groups)
-    findings += _coupled(opt, groups)
+    for opt in opts:
+        findings += _coupled(opt, [g for g in groups if g.opt is opt])
     decisions = classify(
         model, patterns=patterns, no_decay=no_decay, decay_embeddings=decay_embeddings
     )
@@ -237,13 +261,13 @@ def audit(
             findings += _schedule_counts_micro_batches(sched, total, accum)
 
     summary: dict[str, Any] = {
-        "optimizer": type(opt).__name__,
+        "optimizer": ", ".join(type(o).__name__ for o in opts),
         "model tensors": len(params),
         "trainable tensors": len(trainable),
         "no-decay tensors (classify)": sum(not d.decay for d in decisions),
         "groups": [
-            f"{g.index}: weight_decay={g.weight_decay:g} lr={g.lr:g} tensors={len(g.params)}"
-            + ("" if g.weight_decay == 0 else f" decay={g.style}")
+            f"{g.label.removeprefix('group ')}: weight_decay={g.weight_decay:g} lr={g.lr:g} "
+            f"tensors={len(g.params)}" + ("" if g.weight_decay == 0 else f" decay={g.style}")
             for g in groups
         ],
     }
@@ -259,11 +283,11 @@ def audit(
 def _coverage(
     params: dict[int, torch.Tensor], names: dict[int, list[str]], groups: list[_Group]
 ) -> list[Finding]:
-    """SG104: missing trainable tensors, frozen tensors inside, and tensors not in the model."""
-    held: dict[int, int] = {}
+    """SG104: missing trainable tensors, frozen ones inside, foreign ones, ones held twice."""
+    held: dict[int, list[_Group]] = {}
     for g in groups:
         for p in g.params:
-            held.setdefault(id(p), g.index)
+            held.setdefault(id(p), []).append(g)
     out = []
     missing = [p for i, p in params.items() if p.requires_grad and i not in held]
     if missing:
@@ -278,21 +302,21 @@ def _coverage(
             )
         )
     frozen = [
-        (names[i][0], held[i]) for i, p in params.items() if not p.requires_grad and i in held
+        (names[i][0], held[i][0]) for i, p in params.items() if not p.requires_grad and i in held
     ]
     if frozen:
         out.append(
             Finding(
                 "SG104",
                 f"{len(frozen)} frozen tensor(s) (requires_grad=False) are inside the optimizer: "
-                f"{_listing([f'{n} (group {gi})' for n, gi in frozen])}; whenever they hold a "
+                f"{_listing([f'{n} ({g.label})' for n, g in frozen])}; whenever they hold a "
                 ".grad they are still decayed and updated, and they cost optimizer state",
-                data={"kind": "frozen", "params": [{"name": n, "group": gi} for n, gi in frozen]},
+                data={"kind": "frozen", "params": [{"name": n, **g.where} for n, g in frozen]},
             )
         )
-    foreign = [(g.index, p) for g in groups for p in g.params if id(p) not in params]
+    foreign = [(g, p) for g in groups for p in g.params if id(p) not in params]
     if foreign:
-        shapes = [f"{tuple(p.shape)} (group {gi})" for gi, p in foreign]
+        shapes = [f"{tuple(p.shape)} ({g.label})" for g, p in foreign]
         out.append(
             Finding(
                 "SG104",
@@ -301,8 +325,22 @@ def _coverage(
                 "model was rebuilt, copied or reloaded after the optimizer was created)",
                 data={
                     "kind": "foreign",
-                    "params": [{"group": gi, "shape": list(p.shape)} for gi, p in foreign],
+                    "params": [{**g.where, "shape": list(p.shape)} for g, p in foreign],
                 },
+            )
+        )
+    twice = [(i, gs) for i, gs in held.items() if len(gs) > 1]
+    if twice:
+        rows = [
+            (names[i][0] if i in names else "<not in model>", " and ".join(g.label for g in gs))
+            for i, gs in twice
+        ]
+        out.append(
+            Finding(
+                "SG104",
+                f"{len(rows)} tensor(s) are held by two optimizers and updated twice per step: "
+                f"{_listing([f'{n} ({w})' for n, w in rows])}",
+                data={"kind": "duplicate", "params": [{"name": n, "in": w} for n, w in rows]},
             )
         )
     return out
@@ -315,7 +353,7 @@ def _coupled(opt: torch.optim.Optimizer, groups: list[_Group]) -> list[Finding]:
         return []
     name = type(opt).__name__
     where = ", ".join(
-        f"group {g.index} (weight_decay={g.weight_decay:g}, {len(g.params)} tensors)" for g in bad
+        f"{g.label} (weight_decay={g.weight_decay:g}, {len(g.params)} tensors)" for g in bad
     )
     fix = None
     if isinstance(opt, (torch.optim.NAdam, torch.optim.RAdam)) or (
@@ -334,7 +372,7 @@ def _coupled(opt: torch.optim.Optimizer, groups: list[_Group]) -> list[Finding]:
                 "optimizer": name,
                 "recognised": bad[0].how,
                 "groups": [
-                    {"group": g.index, "weight_decay": g.weight_decay, "params": len(g.params)}
+                    {**g.where, "weight_decay": g.weight_decay, "params": len(g.params)}
                     for g in bad
                 ],
             },
@@ -358,10 +396,10 @@ def _misplaced(decisions: list[Any], groups: list[_Group]) -> list[Finding]:
         out.append(
             Finding(
                 "SG102",
-                f"group {g.index} (weight_decay={g.weight_decay:g}) decays {len(wrong)} tensor(s) "
+                f"{g.label} (weight_decay={g.weight_decay:g}) decays {len(wrong)} tensor(s) "
                 f"that should not decay ({counts}): {_listing(shown)}",
                 data={
-                    "group": g.index,
+                    **g.where,
                     "weight_decay": g.weight_decay,
                     "by_reason": dict(reasons),
                     "params": [
@@ -378,14 +416,14 @@ def _empty_no_decay_group(groups: list[_Group], misplaced: int) -> list[Finding]
     empty = [g for g in groups if g.weight_decay == 0 and not g.params]
     if not empty or misplaced == 0 or not any(g.weight_decay > 0 for g in groups):
         return []
-    idx = ", ".join(str(g.index) for g in empty)
+    idx = ", ".join(g.label for g in empty)
     return [
         Finding(
             "SG104",
-            f"no-decay group {idx} (weight_decay=0) holds no tensors while {misplaced} no-decay "
+            f"no-decay {idx} (weight_decay=0) holds no tensors while {misplaced} no-decay "
             "tensor(s) sit in decay groups (named under SG102): the filter that built the "
             "no-decay group matched nothing",
-            data={"kind": "empty-no-decay-group", "groups": [g.index for g in empty]},
+            data={"kind": "empty-no-decay-group", "groups": [g.label for g in empty]},
         )
     ]
 
@@ -399,11 +437,11 @@ def _double_regularization(
         return []
     label = [names[id(p)][0] if id(p) in names else "<not in model>" for _, p in both]
     ops = ", ".join(sorted({penalties[id(p)] for _, p in both}))
-    gidx = ", ".join(str(i) for i in sorted({g.index for g, _ in both}))
+    gidx = ", ".join(dict.fromkeys(g.label for g, _ in both))
     rows = [
         {
             "name": name,
-            "group": g.index,
+            **g.where,
             "weight_decay": g.weight_decay,
             "penalty": penalties[id(p)],
         }
@@ -413,7 +451,7 @@ def _double_regularization(
         Finding(
             "SG103",
             f"the loss adds a norm penalty ({ops}) on {len(rows)} tensor(s) that the optimizer "
-            f"also decays (group {gidx}): {_listing(label)}",
+            f"also decays ({gidx}): {_listing(label)}",
             data={"params": rows, "penalised_total": len(penalties)},
         )
     ]
@@ -439,7 +477,7 @@ def _timescale(
             f"  # = {suggest:.3g}"
         )
         head = (
-            f"group {g.index}: decay timescale 1/(lr*wd) = {tau:,.0f} optimizer steps{in_epochs} "
+            f"{g.label}: decay timescale 1/(lr*wd) = {tau:,.0f} optimizer steps{in_epochs} "
             f"at lr={g.lr:g}, weight_decay={g.weight_decay:g}"
         )
         if ratio < low:
@@ -462,7 +500,7 @@ def _timescale(
                 severity=severity,
                 fix=fix,
                 data={
-                    "group": g.index,
+                    **g.where,
                     "tau_steps": tau,
                     "total_steps": total,
                     "ratio": ratio,
