@@ -85,13 +85,19 @@ def test_sg101_fix_adds_adamw_to_the_from_import_once_for_two_optimizers() -> No
     )
 
 
-def test_sg101_fix_reuses_an_existing_adamw_alias_and_skips_unsafe_shapes() -> None:
+def test_sg101_fix_reuses_an_existing_adamw_alias_and_keeps_group_defaults() -> None:
     src = (
         "from torch.optim import Adam, AdamW as W\n"
         "a = Adam(p, weight_decay=0.1)\n"
-        "b = Adam([{'params': p, 'weight_decay': 0.1}])\n"  # AdamW's default decay would differ
+        "b = Adam([{'params': p, 'weight_decay': 0.1}, {'params': q}])\n"
+        "c = Adam(p, **{'weight_decay': 0.1})\n"
     )
     fixed, count = fix_source(src)
-    assert count == 1
+    assert count == 2
     assert fixed.splitlines()[1] == "a = W(p, weight_decay=0.1)"
-    assert fixed.splitlines()[2] == src.splitlines()[2]
+    # AdamW's default decay is 0.01: the group without its own value must stay at Adam's 0.
+    assert (
+        fixed.splitlines()[2]
+        == "b = W([{'params': p, 'weight_decay': 0.1}, {'params': q}], weight_decay=0.0)"
+    )
+    assert fixed.splitlines()[3] == src.splitlines()[3]  # arguments not visible: no fix

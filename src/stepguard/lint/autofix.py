@@ -12,7 +12,7 @@ import ast
 from collections.abc import Collection
 from typing import TYPE_CHECKING
 
-from stepguard.lint.scan import Facts
+from stepguard.lint.scan import Facts, has_star_kwargs
 
 if TYPE_CHECKING:
     from stepguard.lint.rules_base import Edit
@@ -98,34 +98,40 @@ def fix_source(
 def sg101_edits(facts: Facts, call: ast.Call, cls: str) -> tuple[Edit, ...]:
     """Edits turning a coupled-decay optimizer into a decoupled one, or ``()`` if unsafe.
 
-    ``Adam(...)`` -> ``AdamW(...)`` keeping every argument (same signature; only when
-    `weight_decay` is passed explicitly, since AdamW's default is 0.01, not 0): ``torch.optim.Adam``
+    ``Adam(...)`` -> ``AdamW(...)`` keeping every argument (same signature; when the decay is set
+    only inside param groups, ``weight_decay=0.0`` is added so groups without one keep Adam's
+    default of 0 instead of AdamW's 0.01): ``torch.optim.Adam``
     -> ``torch.optim.AdamW``, ``optim.Adam`` -> ``optim.AdamW``, and a name imported with ``from
     torch.optim import Adam`` -> ``AdamW``, added to that import. NAdam/RAdam get
     ``decoupled_weight_decay=True``. Other classes have no safe rewrite.
     """
     from stepguard.lint.rules_decay import weight_decay_arg
 
+    if has_star_kwargs(call) or not (call.args or call.keywords):
+        return ()
     if cls in ("NAdam", "RAdam"):
-        if not (call.args or call.keywords):
-            return ()
         _, end = max(facts.text.span(n) for n in [*call.args, *call.keywords])
         return (_edit(end, end, ", decoupled_weight_decay=True"),)
-    if cls != "Adam" or weight_decay_arg(call, cls) is None:
+    if cls != "Adam":
         return ()
+    # Decay only inside param groups: keep the other groups at Adam's default of 0, not AdamW's 0.01.
+    extra: tuple[Edit, ...] = ()
+    if weight_decay_arg(call, cls) is None:
+        _, last = max(facts.text.span(n) for n in [*call.args, *call.keywords])
+        extra = (_edit(last, last, ", weight_decay=0.0"),)
     func = call.func
     start, end = facts.text.span(func)
     if isinstance(func, ast.Attribute):
         if facts.resolve(func.value) != "torch.optim" or facts.source[end - 4 : end] != "Adam":
             return ()
-        return (_edit(end - 4, end, "AdamW"),)
+        return (_edit(end - 4, end, "AdamW"), *extra)
     if not isinstance(func, ast.Name) or facts.resolve(func) != "torch.optim.Adam":
         return ()
     if func.id not in facts.aliases:
         return ()  # bound by a star import: leave it
     existing = [k for k, v in facts.aliases.items() if v == "torch.optim.AdamW"]
     if existing:
-        return (_edit(start, end, existing[0]),)
+        return (_edit(start, end, existing[0]), *extra)
     if _name_taken(facts, "AdamW"):
         return ()  # the name AdamW means something else here
     imp = _import_binding(facts, func.id, "torch.optim")
@@ -135,7 +141,7 @@ def sg101_edits(facts: Facts, call: ast.Call, cls: str) -> tuple[Edit, ...]:
     if getattr(last_alias, "end_lineno", None) is None:
         return ()
     _, alias_end = facts.text.span(last_alias)
-    return (_edit(start, end, "AdamW"), _edit(alias_end, alias_end, ", AdamW"))
+    return (_edit(start, end, "AdamW"), _edit(alias_end, alias_end, ", AdamW"), *extra)
 
 
 def _import_binding(facts: Facts, local: str, module: str) -> ast.ImportFrom | None:
