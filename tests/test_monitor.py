@@ -345,3 +345,27 @@ def test_a_monitor_never_attached_has_no_findings_and_no_history():
     mon = Monitor(model, opt)
     assert mon.findings == [] and mon.history == []
     assert mon.report().summary["steps"] == 0
+
+
+def test_two_monitors_detached_in_reverse_order_restore_identity_and_otherwise_pass_through():
+    model, opt, sched = setup()
+    seed003_loop(model, opt, sched, bug=False, updates=1)  # lazily created state exists
+    own = {o: dict(vars(o)) for o in (model, opt, sched)}
+    first = Monitor(model, opt, scheduler=sched, audit=False).attach()
+    second = Monitor(model, opt, scheduler=sched, audit=False).attach()
+    seed003_loop(model, opt, sched, bug=True, updates=1)
+    assert codes(first) == codes(second) == {"SG201", "SG202", "SG203"}
+    second.detach()
+    first.detach()
+    for o, before in own.items():
+        assert vars(o).keys() == before.keys()
+        assert all(vars(o)[k] is v for k, v in before.items() if callable(v))
+
+    first.attach()
+    second.attach()
+    with pytest.warns(RuntimeWarning, match="reverse order"):
+        first.detach()
+    second.detach()
+    steps = first.state.sched_total
+    sched.step()  # through first's leftover wrapper: passes through, counts nothing
+    assert first.state.sched_total == steps and sched.last_epoch == 2 + K

@@ -124,7 +124,9 @@ def test_history_rows_hold_lr_grad_norm_clip_and_update_ratio_per_group():
     hits = [n + 1e-6 > 0.5 for n in norms]
     assert rows[-1]["clip_rate"] == pytest.approx(sum(hits) / len(hits))
     ln = model[1].weight
-    assert rows[-1]["norm_weight_mean_abs"] == pytest.approx(float(ln.detach().abs().mean()), rel=1e-6)
+    assert rows[-1]["norm_weight_mean_abs"] == pytest.approx(
+        float(ln.detach().abs().mean()), rel=1e-6
+    )
     biases = torch.cat([model[0].bias, model[1].bias, model[3].bias])
     assert rows[-1]["bias_mean_abs"] == pytest.approx(float(biases.detach().abs().mean()), rel=1e-6)
 

@@ -46,13 +46,20 @@ class AttrPatch:
         self.replacement = replacement
         setattr(owner, name, replacement)
 
-    def restore(self) -> None:
-        """Put back exactly what the owner held before (or delete the instance attribute)."""
+    def restore(self) -> bool:
+        """Put back exactly what the owner held before (or delete the instance attribute).
+
+        If someone replaced the attribute again after us (another Monitor attached later and still
+        attached), nothing is changed and False is returned: removing our layer would remove theirs
+        too. Our replacement must then behave as a pass-through (the Monitor's do, once detached).
+        """
+        if vars(self.owner).get(self.name) is not self.replacement:
+            return False
         if self.saved is _MISSING:
-            if vars(self.owner).get(self.name) is self.replacement:
-                delattr(self.owner, self.name)
+            delattr(self.owner, self.name)
         else:
             setattr(self.owner, self.name, self.saved)
+        return True
 
 
 class Listener(Protocol):
@@ -145,7 +152,7 @@ def unsubscribe(listener: Listener) -> None:
         _listeners.remove(listener)
     if not _listeners:
         while _installed:
-            _installed.pop().restore()
+            _installed.pop().restore()  # only stepguard patches these; always the top layer
 
 
 # Nodes a scalar loss may pass through between the scaling and the root without changing its scale.

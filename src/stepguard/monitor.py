@@ -22,6 +22,7 @@ Attach-time audit findings carry step 0.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from types import TracebackType
@@ -208,7 +209,7 @@ class Monitor:
             self._patches.append(_patch.AttrPatch(sc, "unscale_", self._wrap_unscale(sc.unscale_)))
             self._patches.append(_patch.AttrPatch(sc, "step", self._wrap_scaler_step(sc.step)))
         _patch.subscribe(self)
-        self._attached = True
+        self._attached = self.state.active = True
         if self.audit:
             self._run_audit()
         return self
@@ -218,8 +219,16 @@ class Monitor:
         if not self._attached:
             return
         _patch.unsubscribe(self)
-        while self._patches:
-            self._patches.pop().restore()
+        self.state.active = False
+        stuck = [p.name for p in reversed(self._patches) if not p.restore()]
+        self._patches = []
+        if stuck:
+            warnings.warn(
+                f"Monitor.detach: {', '.join(stuck)} was patched again by a Monitor attached later "
+                "and still attached; left as a pass-through. Detach Monitors in reverse order.",
+                RuntimeWarning,
+                stacklevel=2,
+            )
         for h in self._handles:
             h.remove()
         self._handles = []
@@ -348,6 +357,8 @@ class Monitor:
     def _wrap_scheduler(self, orig: Callable[..., Any]) -> Callable[..., Any]:
         def step(*args: Any, **kwargs: Any) -> Any:
             s = self.state
+            if not s.active:
+                return orig(*args, **kwargs)
             s.sched += 1
             s.sched_total += 1
             if s.skip_pending:
@@ -363,7 +374,7 @@ class Monitor:
 
     def _wrap_unscale(self, orig: Callable[..., Any]) -> Callable[..., Any]:
         def unscale_(optimizer: Any, *args: Any, **kwargs: Any) -> Any:
-            if optimizer is self.optimizer:
+            if optimizer is self.optimizer and self.state.active:
                 self.state.unscaled = True
             return orig(optimizer, *args, **kwargs)
 
@@ -371,7 +382,7 @@ class Monitor:
 
     def _wrap_scaler_step(self, orig: Callable[..., Any]) -> Callable[..., Any]:
         def step(optimizer: Any, *args: Any, **kwargs: Any) -> Any:
-            if optimizer is not self.optimizer:
+            if optimizer is not self.optimizer or not self.state.active:
                 return orig(optimizer, *args, **kwargs)
             s = self.state
             before = s.opt_steps

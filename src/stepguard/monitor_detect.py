@@ -44,6 +44,7 @@ class DetectorState:
         self.pending_factor: Any = self.UNSEEN
         self.ddp_sync_next = False
         self.skip_pending = False
+        self.active = False  # attached: wrappers left behind after detach only pass through
         self.reset_window()
 
     def reset_window(self) -> None:
@@ -64,7 +65,7 @@ class DetectorState:
         """`orig` (a bound `zero_grad`), noting when it runs after a backward pass of a window."""
 
         def zero_grad(*args: Any, **kwargs: Any) -> Any:
-            if self.bw > 0 and self.zeroed_after is None:
+            if self.active and self.bw > 0 and self.zeroed_after is None:
                 self.zeroed_after = self.bw
             return orig(*args, **kwargs)
 
