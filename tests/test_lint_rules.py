@@ -202,3 +202,32 @@ def test_zero_grad_of_another_optimizer_in_the_window_is_not_sg210() -> None:
         "        optimizer.zero_grad()\n"
     )
     assert codes(source) == []
+
+
+# Catalog examples that need surrounding code to show the pitfall (a DDP model, an accumulation
+# window) get it from here; every other example is linted exactly as the README shows it.
+CATALOG_CONTEXT = {
+    "SG205": (
+        "for epoch in range(epochs):\n"
+        "    for i, (x, y) in enumerate(loader):\n"
+        "        (criterion(model(x), y) / accum_steps).backward()\n"
+        "        if (i + 1) % accum_steps == 0:\n"
+        "            optimizer.step()\n"
+        "            optimizer.zero_grad()\n"
+        "            scheduler.step()\n"
+    ),
+    "SG208": "import torch\nddp_model = torch.nn.parallel.DistributedDataParallel(model)\n",
+}
+
+
+@pytest.mark.parametrize("code", IMPLEMENTED)
+def test_catalog_bad_example_is_reported_and_good_example_is_clean(code: str) -> None:
+    entry = CATALOG[code]
+    context = CATALOG_CONTEXT.get(code, "")
+
+    def lint(snippet: str) -> list[str]:
+        source = snippet + "\n" + context if code == "SG205" else context + snippet + "\n"
+        return [v.finding.code for v in check_source(source)]
+
+    assert code in lint(entry.bad)
+    assert lint(entry.good) == []

@@ -140,7 +140,8 @@ class Facts:
         """Qualified name of a Name/Attribute through this file's imports, or None.
 
         ``optim.Adam`` with ``import torch.optim as optim`` -> ``torch.optim.Adam``; a name that no
-        import binds resolves to None (except through ``from torch.optim import *``).
+        import binds resolves to None (except through ``from torch.optim import *``, and
+        ``torch.…`` itself, so that snippets without their ``import torch`` line still resolve).
         """
         d = dotted(node)
         if d is None:
@@ -151,6 +152,8 @@ class Facts:
             return f"{q}.{rest}" if rest else q
         if not rest and self.star_modules:
             return f"{self.star_modules[0]}.{head}"
+        if head == "torch" and rest:
+            return d
         return None
 
     def enclosing(self, node: ast.AST, kinds: tuple[type, ...]) -> ast.AST | None:
