@@ -309,3 +309,49 @@ def test_float32_accumulation_buffers_keep_a_long_bf16_window_precise() -> None:
     )
     assert errors[True] * 3 < errors[False]
     assert errors[True] < 1e-2
+
+
+def test_reduce_on_plateau_and_foreign_objects_are_rejected_with_the_fix() -> None:
+    model = mlp()
+    opt = torch.optim.SGD(model.parameters(), lr=0.1)
+    plateau = torch.optim.lr_scheduler.ReduceLROnPlateau(opt)
+    with pytest.raises(TypeError, match=r"scheduler\.step\(metric\) yourself"):
+        Accumulator(model, opt, steps=K, scheduler=plateau)
+    with pytest.raises(TypeError, match=r"model must be an nn\.Module"):
+        Accumulator(object(), opt, steps=K)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="clip_grad_norm must be > 0"):
+        Accumulator(model, opt, steps=K, clip_grad_norm=0.0)
+
+
+def test_flush_inside_iterate_is_an_error_not_a_mis_scaled_window() -> None:
+    model = mlp()
+    acc = Accumulator(model, torch.optim.SGD(model.parameters(), lr=0.1), steps=K)
+    with pytest.raises(RuntimeError, match=r"window was closed \(acc\.flush\(\)\?\)"):
+        for i, (x, y) in enumerate(acc.iterate(micro_batches(K))):
+            acc.backward(F.cross_entropy(model(x), y))
+            if i == 1:
+                acc.flush()
+
+
+def test_clipping_with_a_scaler_unscales_even_when_the_norm_is_not_tracked() -> None:
+    data = _amp_data(K)
+    model = _amp_model()
+    opt = torch.optim.SGD(model.parameters(), lr=0.1)
+    acc = Accumulator(
+        model,
+        opt,
+        steps=K,
+        scaler=torch.amp.GradScaler("cpu"),
+        clip_grad_norm=0.1,
+        track_grad_norm=False,
+    )
+    grads: list[float] = []
+    opt.register_step_pre_hook(
+        lambda o, a, kw: grads.append(
+            float(torch.cat([p.grad.flatten() for p in model.parameters()]).norm())
+        )
+    )
+    for x, y in acc.iterate(data):
+        acc.backward(_amp_loss(model, x, y))
+    # Unclipped the norm is ~0.49; clipping scaled gradients would leave ~0.1 / 65536 (SG204).
+    assert grads[0] == pytest.approx(0.1, rel=1e-4)

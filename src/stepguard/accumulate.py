@@ -16,13 +16,14 @@ from __future__ import annotations
 
 import contextlib
 import warnings
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal, TypeVar
 
 import torch
 from torch import nn
 
+from stepguard import _accumulate_args as _args
 from stepguard import _ddp
 
 __all__ = ["Accumulator", "optimizer_steps"]
@@ -120,38 +121,9 @@ class Accumulator:
         norm_type: float = 2.0,
         track_grad_norm: bool | None = None,
     ) -> None:
-        if not isinstance(model, nn.Module):
-            raise TypeError(f"Accumulator: model must be an nn.Module, got {type(model).__name__}")
-        if not isinstance(optimizer, torch.optim.Optimizer):
-            raise TypeError(
-                f"Accumulator: optimizer must be a torch.optim.Optimizer, got "
-                f"{type(optimizer).__name__}"
-            )
-        if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
-            raise ValueError(
-                f"Accumulator: steps must be an int >= 1 (micro-batches per optimizer step), "
-                f"got {steps!r}"
-            )
-        if scheduler is not None and getattr(scheduler, "optimizer", None) is not optimizer:
-            raise ValueError(
-                "Accumulator: the scheduler is bound to a different optimizer "
-                "(scheduler.optimizer is not optimizer); build it from the optimizer you pass "
-                "here, or its step() will not change this optimizer's learning rate."
-            )
-        self._params = [p for p in model.parameters() if p.requires_grad]
-        if scaler is not None:
-            _check_scaler(scaler, self._params)
-        if clip_grad_norm is not None and not clip_grad_norm > 0:
-            raise ValueError(f"Accumulator: clip_grad_norm must be > 0, got {clip_grad_norm!r}")
-        if on_nonfinite is None:
-            # A GradScaler's contract is to skip inf/nan steps; without one, stop loudly.
-            on_nonfinite = "skip" if scaler is not None else "raise"
-        if on_nonfinite not in ("raise", "skip"):
-            raise ValueError(
-                f"Accumulator: on_nonfinite must be 'raise' or 'skip', got {on_nonfinite!r}"
-            )
-        if items is not None and not callable(items):
-            raise TypeError("Accumulator: items must be a function batch -> item count")
+        self.on_nonfinite, self._params = _args.check_config(
+            model, optimizer, steps, scheduler, clip_grad_norm, scaler, items, on_nonfinite
+        )
         self.model = model
         self.optimizer = optimizer
         self.steps = steps
@@ -160,7 +132,6 @@ class Accumulator:
         self.scaler = scaler
         self.items = items
         self.drop_last = drop_last
-        self.on_nonfinite = on_nonfinite
         self.step_scheduler_on_skip = step_scheduler_on_skip
         self.norm_type = norm_type
         self.track_grad_norm = (
@@ -252,9 +223,14 @@ class Accumulator:
                         f"Accumulator.iterate: the loader ended {want - len(batches)} batch(es) "
                         "before the interrupted window was complete; resume with the same data"
                     )
-                start = self._win.pos
+                window, start = self._win, self._win.pos
                 for i, batch in enumerate(batches):
-                    last = start + i == (self._win.size or 0) - 1
+                    if self._win is not window:
+                        raise RuntimeError(
+                            "Accumulator.iterate: the window was closed (acc.flush()?) before its "
+                            "last batch; iterate() closes windows itself"
+                        )
+                    last = start + i == (window.size or 0) - 1
                     self._yielded = start + i
                     ctx = contextlib.nullcontext() if last else self._no_sync()
                     with ctx:
@@ -272,7 +248,7 @@ class Accumulator:
         counts = None
         total = None
         if self.items is not None:
-            counts = [_check_items(self.items(b), "items(batch)") for b in batches]
+            counts = [_args.check_items(self.items(b), "items(batch)") for b in batches]
             total = _ddp.global_sum([sum(counts)], self.model)[0]
         self._win = _Window(size=len(batches), counts=counts, total=total)
 
@@ -309,22 +285,10 @@ class Accumulator:
         ``items=`` here or ``items=`` on the Accumulator). Returns True when this call closed a
         window (its optimizer step ran, or was skipped: see `last_step_skipped`).
         """
-        if not isinstance(loss, torch.Tensor):
-            raise TypeError(
-                f"Accumulator.backward: loss must be a tensor, got {type(loss).__name__}"
-            )
-        if loss.dim() != 0:
-            raise ValueError(
-                f"Accumulator.backward: loss must be a scalar, got shape {tuple(loss.shape)}; "
-                "reduce it first (.mean() in mean mode, .sum() with items=)"
-            )
-        if not loss.requires_grad:
-            raise ValueError(
-                "Accumulator.backward: loss does not require grad (computed under no_grad?)"
-            )
+        _args.check_loss(loss)
         win = self._win
         if items is not None:
-            items = _check_items(items, "items")
+            items = _args.check_items(items, "items")
         mode = "items" if (items is not None or win.counts is not None) else "mean"
         if self.items is not None and win.counts is None and items is None:
             raise ValueError(
@@ -440,8 +404,8 @@ class Accumulator:
         if bad:
             self._discard(bad)
             return
-        if self.scaler is not None and self.track_grad_norm:
-            self.scaler.unscale_(self.optimizer)
+        if self.scaler is not None and (self.track_grad_norm or self.clip_grad_norm is not None):
+            self.scaler.unscale_(self.optimizer)  # once, before clipping (SG204)
         if self.clip_grad_norm is not None:
             self._last_norm = nn.utils.clip_grad_norm_(
                 self._params, self.clip_grad_norm, self.norm_type
@@ -583,37 +547,3 @@ class Accumulator:
                 p.grad = None
             else:
                 p.grad = g.detach().clone().to(device=p.device, dtype=p.dtype)
-
-
-def _check_items(value: Any, what: str) -> int:
-    if isinstance(value, torch.Tensor):
-        if value.numel() != 1:
-            raise ValueError(
-                f"Accumulator: {what} must be one integer count, got shape {tuple(value.shape)}"
-            )
-        value = value.item()
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value != int(value):
-        raise TypeError(f"Accumulator: {what} must be an integer item count, got {value!r}")
-    if value <= 0:
-        raise ValueError(
-            f"Accumulator: {what} = {value}: a micro-batch must hold at least one item (token or "
-            "sample) to be weighted; drop empty micro-batches before accumulating"
-        )
-    return int(value)
-
-
-def _check_scaler(scaler: Any, params: Sequence[torch.Tensor]) -> None:
-    for name in ("scale", "unscale_", "step", "update"):
-        if not callable(getattr(scaler, name, None)):
-            raise TypeError(
-                f"Accumulator: scaler has no {name}(); pass a torch.amp.GradScaler, got "
-                f"{type(scaler).__name__}"
-            )
-    device = getattr(scaler, "_device", None)
-    enabled = getattr(scaler, "_enabled", True)
-    kinds = {p.device.type for p in params}
-    if enabled and isinstance(device, str) and kinds and kinds != {device}:
-        raise ValueError(
-            f"Accumulator: the GradScaler is bound to device {device!r} but the parameters are on "
-            f"{sorted(kinds)}; build it with torch.amp.GradScaler({sorted(kinds)[0]!r})"
-        )
