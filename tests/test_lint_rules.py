@@ -231,3 +231,11 @@ def test_catalog_bad_example_is_reported_and_good_example_is_clean(code: str) ->
 
     assert code in lint(entry.bad)
     assert lint(entry.good) == []
+
+
+def test_parameter_norm_added_to_a_statistic_is_not_an_l2_penalty() -> None:
+    head = "import torch\nopt = torch.optim.AdamW(groups, lr=1e-3, weight_decay=0.1)\n"
+    logged = "norm = sum(p.norm() ** 2 for p in model.parameters()) ** 0.5\nstats = stats + norm\n"
+    penalty = "reg = sum(p.norm() ** 2 for p in model.parameters())\nloss = loss + 1e-4 * reg\n"
+    assert codes(head + logged) == []
+    assert codes(head + penalty) == [("SG103", 3)]

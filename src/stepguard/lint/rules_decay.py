@@ -314,13 +314,34 @@ def _penalty_iter(penalty: ast.AST) -> ast.AST:
     return penalty
 
 
+def _loss_like(facts: Facts, node: ast.AST) -> bool:
+    """`node` mentions a loss: a name or attribute containing "loss", or a loss function call."""
+    for n in walk(node):
+        if isinstance(n, ast.Name) and "loss" in n.id.lower():
+            return True
+        if isinstance(n, ast.Attribute) and "loss" in n.attr.lower():
+            return True
+        if isinstance(n, ast.Call) and facts.is_loss_source(n):
+            return True
+    return False
+
+
+def _mentions(node: ast.AST, names: set[str]) -> bool:
+    return any(isinstance(n, ast.Name) and n.id in names for n in walk(node))
+
+
 def _added_to_loss(facts: Facts, penalty: ast.AST) -> bool:
-    """The penalty flows into a sum: inside a ``+`` expression, or into a name later added."""
+    """The penalty is added to a loss: ``loss_expr + penalty``, ``loss += penalty``, or through a
+    name (``reg = sum(...)``, ``for p in ...: reg += ...``) later added to a loss the same way."""
     node: ast.AST | None = penalty
+    child: ast.AST = penalty
     while node is not None and not isinstance(node, ast.stmt):
         parent = facts.parents.get(node)
         if isinstance(parent, ast.BinOp) and isinstance(parent.op, ast.Add):
-            return True
+            operand = parent.right if parent.left is node else parent.left
+            if _loss_like(facts, operand):
+                return True
+        child = node
         node = parent
     if isinstance(penalty, (ast.For, ast.AsyncFor)):
         names = {
@@ -334,21 +355,28 @@ def _added_to_loss(facts: Facts, penalty: ast.AST) -> bool:
         targets = node.targets if isinstance(node, ast.Assign) else [node.target]
         names = {n for t in targets for n in assigned_names(t)}
     else:
-        return isinstance(node, ast.AugAssign) and isinstance(node.op, ast.Add)
+        return (
+            isinstance(node, ast.AugAssign)
+            and isinstance(node.op, ast.Add)
+            and child is node.value
+            and _loss_like(facts, node.target)
+        )
     scope = facts.function_of(penalty)
     inside = {id(n) for n in walk(penalty)}
     for other in walk(scope):
-        if id(other) in inside:
+        if id(other) in inside or getattr(other, "lineno", 0) < getattr(penalty, "lineno", 0):
             continue
         if isinstance(other, ast.BinOp) and isinstance(other.op, ast.Add):
-            for side in (other.left, other.right):
-                for n in walk(side):
-                    if isinstance(n, ast.Name) and n.id in names and n.lineno > penalty.lineno:  # type: ignore[attr-defined]
-                        return True
-        if isinstance(other, ast.AugAssign) and isinstance(other.op, ast.Add):
-            if isinstance(other.target, ast.Name) and other.target.id in names:
-                continue
-            for n in walk(other.value):
-                if isinstance(n, ast.Name) and n.id in names:
-                    return True
+            left, right = other.left, other.right
+            if (_mentions(left, names) and _loss_like(facts, right)) or (
+                _mentions(right, names) and _loss_like(facts, left)
+            ):
+                return True
+        if (
+            isinstance(other, ast.AugAssign)
+            and isinstance(other.op, ast.Add)
+            and _mentions(other.value, names)
+            and _loss_like(facts, other.target)
+        ):
+            return True
     return False
