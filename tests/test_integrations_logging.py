@@ -2,17 +2,30 @@
 
 from __future__ import annotations
 
+import logging
 import math
 import subprocess
 import sys
 import textwrap
 from pathlib import Path
+from typing import Any
 
 import pytest
 import torch
 from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
+from torch import nn
 
-from stepguard.integrations.logging import HistoryStream, log_history, scalars, tensorboard_writer
+from stepguard.findings import Finding, Report
+from stepguard.grouping import param_groups
+from stepguard.integrations.logging import (
+    log_findings,
+    log_history,
+    monitor_log,
+    recent_scalars,
+    scalars,
+    tensorboard_writer,
+)
+from stepguard.monitor import Monitor
 
 HISTORY = [
     {"step": 1, "lr": [1e-3, 5e-4], "grad_norm": 2.5, "clipped": True, "norm": {"mean_abs_w": 1.0}},
@@ -74,34 +87,72 @@ def test_bad_sink_and_bad_source_name_the_fix() -> None:
         log_history({"step": 1}, print)
 
 
-def test_history_stream_writes_each_new_record_after_the_optimizer_step() -> None:
-    model = torch.nn.Linear(3, 1)
-    opt = torch.optim.SGD(model.parameters(), lr=0.1)
-
-    class FakeMonitor:  # appends one record per step from its own (earlier) hook
-        def __init__(self) -> None:
-            self.optimizer = opt
-            self.history: list[dict[str, float]] = []
-            opt.register_step_post_hook(
-                lambda o, a, k: self.history.append(
-                    {"step": len(self.history) + 1, "w": float(model.weight.detach().abs().mean())}
-                )
-            )
-
-    mon = FakeMonitor()
-    seen: list[tuple[int, float]] = []
-    with HistoryStream(mon, lambda m, s: seen.append((s, m["stepguard/w"]))) as stream:
+def run_monitored(**monitor_kw: Any) -> Monitor:
+    torch.manual_seed(0)
+    model = nn.Sequential(nn.Linear(4, 8), nn.LayerNorm(8), nn.Linear(8, 1))
+    opt = torch.optim.AdamW(param_groups(model, weight_decay=0.1), lr=0.05)
+    with Monitor(model, opt, **monitor_kw) as mon:
         for _ in range(3):
-            model(torch.ones(2, 3)).sum().backward()
+            x = torch.randn(8, 4)
+            loss = ((model(x) - 1.0) ** 2).mean()
+            loss.backward()
+            nn.utils.clip_grad_norm_(model.parameters(), 1.0)
             opt.step()
             opt.zero_grad()
-            # written live, not only at close
-            assert len(seen) == len(mon.history)
-    assert stream.written == 3
-    assert [s for s, _ in seen] == [1, 2, 3]
-    assert seen[-1][1] == pytest.approx(float(model.weight.detach().abs().mean()))
-    opt.step()  # after close the hook is gone
-    assert len(seen) == 3
+    return mon
+
+
+def test_a_real_monitor_history_reads_back_from_tensorboard(tmp_path: Path) -> None:
+    mon = run_monitored()
+    writer = tensorboard_writer(str(tmp_path))
+    assert log_history(mon, writer) == 3
+    writer.close()
+    got = read_scalars(tmp_path)
+    for key in ("grad_norm", "clip_rate", "norm_weight_mean_abs", "bias_mean_abs", "lr_group0"):
+        assert [s for s, _ in got[f"stepguard/{key}"]] == [1, 2, 3]
+        assert [v for _, v in got[f"stepguard/{key}"]] == pytest.approx(
+            [r[key] for r in mon.history]
+        )
+
+
+def test_monitor_log_writes_each_record_while_training() -> None:
+    calls: list[tuple[int, dict[str, float]]] = []
+    mon = run_monitored(log=monitor_log(lambda m, s: calls.append((s, m)), prefix="sg/"))
+    assert [s for s, _ in calls] == [1, 2, 3]
+    assert [m["sg/grad_norm"] for _, m in calls] == pytest.approx(
+        [r["grad_norm"] for r in mon.history]
+    )
+    with pytest.raises(TypeError, match="add_scalar"):
+        monitor_log(42)  # type: ignore[arg-type]
+
+
+def test_recent_scalars_reports_the_clip_rate_of_the_new_records_only() -> None:
+    history = [
+        {"step": 1, "clipped": 1.0},
+        {"step": 2, "clipped": 0.0},
+        {"step": 3, "clipped": float("nan")},  # no clipping call: not counted
+        {"step": 4, "clipped": 1.0, "grad_norm": 3.0},
+    ]
+    assert recent_scalars(history, 1) == {
+        "stepguard/clipped": 1.0,
+        "stepguard/grad_norm": 3.0,
+        "stepguard/clip_rate_window": 0.5,
+    }
+    assert recent_scalars(history, 4) == {}
+
+
+def test_log_findings_logs_by_severity(caplog: pytest.LogCaptureFixture) -> None:
+    report = Report(
+        [Finding("SG101", "coupled"), Finding("SG102", "norms decay"), Finding("SG209", "bn")]
+    )
+    with caplog.at_level(logging.INFO, logger="stepguard"):
+        assert log_findings(report) == 3
+    assert [(r.levelno, r.getMessage().split()[0]) for r in caplog.records] == [
+        (logging.ERROR, "SG101"),
+        (logging.WARNING, "SG102"),
+        (logging.INFO, "SG209"),
+    ]
+    assert "fix: " in caplog.records[0].getMessage()
 
 
 ABSENT_EXTRAS = textwrap.dedent(

@@ -1,9 +1,9 @@
 """Write Monitor history to TensorBoard or to any callable logger.
 
 A Monitor's history is a list of per-optimizer-step records (dicts of numbers, per-group lists and
-nested dicts). `scalars` flattens one record into ``{"stepguard/grad_norm": 0.8, "stepguard/lr/0":
-1e-3, ...}``; `log_history` writes a whole history to a sink; `HistoryStream` writes each new record
-as training runs. A sink is either a TensorBoard-style writer (anything with
+nested dicts). `scalars` flattens one record into ``{"stepguard/grad_norm": 0.8, "stepguard/lr_group0":
+1e-3, ...}``; `log_history` writes a whole history to a sink after (or during) training;
+`monitor_log(sink)` is a Monitor's ``log=`` argument that writes each record as it is recorded. A sink is either a TensorBoard-style writer (anything with
 ``add_scalar(tag, value, global_step)``, e.g. `torch.utils.tensorboard.SummaryWriter`) or a callable
 ``sink(metrics: dict[str, float], step: int)`` (wandb: ``lambda m, s: wandb.log(m, step=s)``;
 MLflow: ``lambda m, s: mlflow.log_metrics(m, step=s)``).
@@ -26,10 +26,10 @@ from stepguard.findings import Report, Severity
 from stepguard.integrations._extras import require
 
 __all__ = [
-    "HistoryStream",
     "Sink",
     "log_findings",
     "log_history",
+    "monitor_log",
     "recent_scalars",
     "scalars",
     "tensorboard_writer",
@@ -129,61 +129,24 @@ def log_history(source: Any, sink: Sink, *, prefix: str = "stepguard/", start: i
     return written
 
 
-class HistoryStream:
-    """Write each new record of a Monitor's history to `sink` while training runs.
+def monitor_log(sink: Sink, *, prefix: str = "stepguard/") -> Callable[[Mapping[str, Any]], None]:
+    """The ``log=`` argument of `stepguard.monitor.Monitor` that writes each record to `sink`.
 
-    ``stream = HistoryStream(monitor, sink)`` registers a post-step hook on `optimizer` (default:
-    the monitor's ``optimizer`` attribute); after every ``optimizer.step()`` the records appended
-    since the last write go to the sink. `close()` writes what is left and removes the hook; the
-    stream is also a context manager. Register it after the Monitor is attached so the Monitor's own
-    hook has run first (hooks run in registration order); a record the Monitor appends later is
-    written at the next step or at `close()`, never twice.
+    ``Monitor(model, opt, log=monitor_log(writer))`` writes every instrumented step's record as
+    it is recorded: `scalars(record, prefix=prefix)` at x-axis step ``record["step"]``. (The
+    Monitor then reads its values back once per instrumented step; `log_history` after training
+    costs nothing during it.)
     """
+    if getattr(sink, "add_scalar", None) is None and not callable(sink):
+        raise TypeError(
+            f"a sink is a writer with add_scalar(tag, value, step) (e.g. SummaryWriter) or a "
+            f"callable sink(metrics, step); got {type(sink).__name__}"
+        )
 
-    def __init__(
-        self,
-        monitor: Any,
-        sink: Sink,
-        *,
-        optimizer: torch.optim.Optimizer | None = None,
-        prefix: str = "stepguard/",
-    ) -> None:
-        _records(monitor)  # validate early
-        opt = optimizer if optimizer is not None else getattr(monitor, "optimizer", None)
-        if not isinstance(opt, torch.optim.Optimizer):
-            raise TypeError(
-                "HistoryStream needs the torch optimizer the monitor watches; pass optimizer=..."
-            )
-        inner = getattr(opt, "optimizer", None)  # accelerate's wrapper does not run hooks
-        if isinstance(inner, torch.optim.Optimizer):
-            opt = inner
-        self.monitor = monitor
-        self.sink = sink
-        self.prefix = prefix
-        self.written = 0
-        self._handle: Any = opt.register_step_post_hook(self._on_step)
+    def log(record: Mapping[str, Any]) -> None:
+        log_history([record], sink, prefix=prefix)
 
-    def _on_step(self, optimizer: torch.optim.Optimizer, args: Any, kwargs: Any) -> None:
-        self.flush()
-
-    def flush(self) -> int:
-        """Write the records not written yet; return how many were written now."""
-        n = log_history(self.monitor, self.sink, prefix=self.prefix, start=self.written)
-        self.written += n
-        return n
-
-    def close(self) -> None:
-        """Write what is left and stop listening to the optimizer."""
-        if self._handle is not None:
-            self._handle.remove()
-            self._handle = None
-        self.flush()
-
-    def __enter__(self) -> HistoryStream:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+    return log
 
 
 def tensorboard_writer(log_dir: str | None = None, **kwargs: Any) -> Any:
