@@ -334,11 +334,16 @@ def _bind(facts: Facts, node: ast.AST, value: ast.expr, returns: dict[str, str])
         targets.extend(assigned_names(node.target))
     if not targets:
         return
-    call = value
-    while isinstance(call, ast.Await):
-        call = call.value
-    if not isinstance(call, ast.Call):
-        return
+    # `x = Build(...)`, `x = await Build(...)`, `x = Build(...) if flag else other`.
+    candidates = [value.body, value.orelse] if isinstance(value, ast.IfExp) else [value]
+    for call in candidates:
+        while isinstance(call, ast.Await):
+            call = call.value
+        if isinstance(call, ast.Call):
+            _bind_call(facts, targets, call, returns)
+
+
+def _bind_call(facts: Facts, targets: list[str], call: ast.Call, returns: dict[str, str]) -> None:
     q = facts.resolve(call.func) or ""
     name = call_name(call)
     if facts.optimizer_class(call) is not None:
