@@ -369,3 +369,28 @@ def test_two_monitors_detached_in_reverse_order_restore_identity_and_otherwise_p
     steps = first.state.sched_total
     sched.step()  # through first's leftover wrapper: passes through, counts nothing
     assert first.state.sched_total == steps and sched.last_epoch == 2 + K
+
+
+def epochs_loop(model, opt, sched, *, last: str, n: int = 10, epochs: int = 2) -> None:
+    """k=4 over 10 batches per epoch; `last` says what happens to the 2 left-over batches."""
+    for _ in range(epochs):
+        for i, (x, y) in enumerate(data(n)):
+            size = K if i < n - n % K else n % K
+            divisor = size if last == "scale-by-size" else K
+            (F.cross_entropy(model(x), y) / divisor).backward()
+            if (i + 1) % K == 0 or (last != "leak" and i == n - 1):
+                opt.step()
+                opt.zero_grad()
+
+
+def test_sg206_partial_window_leaked_scaled_by_1_over_k_or_dropped():
+    mon = run(epochs_loop, last="leak")
+    (f,) = mon.findings
+    # epoch 2's first step gets 2 + 4 passes (step 3); the final 2 are never stepped (step 5)
+    assert (f.code, f.step, f.count) == ("SG206", 3, 2)
+    assert "6 backward passes where 4 is usual" in f.message
+    assert [r["micro_batches"] for r in mon.history] == [4, 4, 6, 4]
+    mon = run(epochs_loop, last="scale-by-k")
+    assert [(f.code, f.step, f.count) for f in mon.findings] == [("SG206", 3, 2)]
+    assert "scaled by 1/4" in mon.findings[0].message
+    assert codes(run(epochs_loop, last="scale-by-size")) == set()

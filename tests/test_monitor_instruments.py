@@ -184,14 +184,15 @@ def test_report_has_first_step_count_and_instrument_summary():
     assert "SG201" in text and "1 (x2)" in text and "micro_batches_per_step: 3" in text
 
 
-def test_loop_using_the_accumulator_is_silent():
+def test_loop_using_the_accumulator_is_silent_including_partial_windows():
     model, opt = model_and_opt()
     sched = torch.optim.lr_scheduler.StepLR(opt, step_size=1, gamma=0.9)
     acc = Accumulator(model, opt, steps=4, scheduler=sched, clip_grad_norm=0.5)
     with Monitor(model, opt, scheduler=sched, audit=False) as mon:
-        for x, y in acc.iterate(batches(12)):
-            acc.backward(F.cross_entropy(model(x), y))
+        for _ in range(2):  # 10 batches per epoch: windows of 4, 4 and a partial 2
+            for x, y in acc.iterate(batches(10)):
+                acc.backward(F.cross_entropy(model(x), y))
     assert mon.findings == []
-    assert [r["micro_batches"] for r in mon.history] == [4, 4, 4]
-    assert [r["scheduler_steps"] for r in mon.history] == [0, 1, 1]
-    assert mon.state.clip_calls == 3
+    assert [r["micro_batches"] for r in mon.history] == [4, 4, 2, 4, 4, 2]
+    assert [r["scheduler_steps"] for r in mon.history] == [0, 1, 1, 1, 1, 1]
+    assert mon.state.clip_calls == 6

@@ -82,6 +82,10 @@ class Monitor:
     * SG210 -- `optimizer.zero_grad()` / `model.zero_grad()` after a backward pass of a window,
       followed by another backward pass before the optimizer step.
     * SG211 -- `scheduler.step()` after a GradScaler-skipped step and before the next backward.
+    * SG206 -- against the usual window size u (the size seen most often, at least twice): a
+      window longer than u (an epoch's leftover micro-batches leaked into the next step), a
+      shorter window whose losses were all scaled by exactly 1/u, or, at detach, an unfinished
+      shorter window (its gradients never reached a step).
     * SG106 -- a parameter in a group with ``weight_decay > 0`` whose gradient was present and
       all-zero on every instrumented step (at least two).
     * SG1xx -- `stepguard.audit.audit(model, optimizer, scheduler=...)` at attach (``audit=True``).
@@ -219,6 +223,8 @@ class Monitor:
         if not self._attached:
             return
         _patch.unsubscribe(self)
+        for code, msg in self.state.dropped_window():
+            self._hit(code, msg, self.state.step + 1)
         self.state.active = False
         stuck = [p.name for p in reversed(self._patches) if not p.restore()]
         self._patches = []

@@ -1,7 +1,8 @@
 """The Monitor's detection logic: Python-side counters per accumulation window, no tensor reads.
 
 A *window* is the run of backward passes between two optimizer steps (a GradScaler-skipped step
-ends a window too). `DetectorState` counts what happened inside the current window (backward
+ends a window too); the *usual* window size is the one seen most often (at least twice), which
+SG206 compares each window with. `DetectorState` counts what happened inside the current window (backward
 passes, scheduler steps, clipping calls and when they came, zeroing, DDP syncs, loss scale
 factors) and turns it into catalog findings when the window closes. `Monitor` feeds it from hooks.
 """
@@ -44,6 +45,7 @@ class DetectorState:
         self.pending_factor: Any = self.UNSEEN
         self.ddp_sync_next = False
         self.skip_pending = False
+        self.sizes: dict[int, int] = {}  # window size -> how many windows had it
         self.active = False  # attached: wrappers left behind after detach only pass through
         self.reset_window()
 
@@ -71,6 +73,50 @@ class DetectorState:
 
         return zero_grad
 
+    def usual_window(self) -> int:
+        """The window size seen most often (ties: the larger), once seen at least twice; else 0."""
+        if not self.sizes:
+            return 0
+        n, size = max((n, size) for size, n in self.sizes.items())
+        return size if n >= 2 else 0
+
+    def _partial_window(self, k: int) -> list[Issue]:
+        usual = self.usual_window()
+        if usual <= 1 or k == 0 or k == usual:
+            return []
+        if k > usual:
+            return [
+                (
+                    "SG206",
+                    f"a window of {k} backward passes where {usual} is usual: the micro-batches "
+                    "left over at the end of an epoch leaked into the next epoch's first step",
+                )
+            ]
+        if len(self.factors) == k and all(
+            isinstance(f, float) and abs(f * usual - 1.0) < 1e-6 for f in self.factors
+        ):
+            return [
+                (
+                    "SG206",
+                    f"a partial window of {k} backward passes was scaled by 1/{usual} (the full "
+                    f"window size) instead of 1/{k}: its gradient is {k}/{usual} of the mean",
+                )
+            ]
+        return []
+
+    def dropped_window(self) -> list[Issue]:
+        """At detach: backward passes of an unfinished window that no optimizer step used."""
+        usual = self.usual_window()
+        if usual > 1 and 0 < self.bw < usual:
+            return [
+                (
+                    "SG206",
+                    f"the last {self.bw} backward pass(es) (a partial window; {usual} is usual) "
+                    "never reached an optimizer step: their gradients were dropped",
+                )
+            ]
+        return []
+
     def end_backward(self) -> list[Issue]:
         """A backward pass that reached the model finished (runs as an autograd callback)."""
         self.bw_open = False
@@ -96,7 +142,9 @@ class DetectorState:
     def close_window(self, ddp: bool, bn_training: list[str]) -> list[Issue]:
         """The optimizer step (or a skipped step) that ends the window: evaluate the window."""
         k = self.bw
-        out: list[Issue] = []
+        out: list[Issue] = self._partial_window(k)
+        if k > 0:
+            self.sizes[k] = self.sizes.get(k, 0) + 1
         if k <= 1:
             return out
         if self.sched > 1:
