@@ -26,6 +26,7 @@ from stepguard.integrations.lightning import StepGuardCallback
 logging.getLogger("lightning.pytorch").setLevel(logging.ERROR)
 
 BATCHES = 4  # per epoch
+CLIP = 2.0
 
 
 def loader() -> DataLoader[tuple[torch.Tensor, ...]]:
@@ -105,7 +106,13 @@ def fit(
 def test_good_configuration_is_silent_monitored_exactly_and_unchanged(tmp_path: Path) -> None:
     cb = StepGuardCallback(raise_on="warning")
     module = Tiny("good")
-    trainer = fit(module, cb, logger=CSVLogger(tmp_path, name="run"), log_every_n_steps=1)
+    trainer = fit(
+        module,
+        cb,
+        logger=CSVLogger(tmp_path, name="run"),
+        log_every_n_steps=1,
+        gradient_clip_val=CLIP,
+    )
     assert cb.report is not None and cb.monitor_report is not None and cb.monitor is not None
     assert cb.report.at_least("warning") == []  # (SG105 info: a 4-step run is short)
     assert cb.report.summary["accumulate_grad_batches"] == 2
@@ -116,11 +123,16 @@ def test_good_configuration_is_silent_monitored_exactly_and_unchanged(tmp_path: 
     # the Monitor measured the step's final gradients although Lightning runs the backward
     # inside optimizer.step(closure)
     assert [r["grad_norm"] for r in history] == pytest.approx(module.true_grad_norms, rel=1e-6)
+    # Lightning's clipping (inside the closure) was seen: pre-clip norm, clipped flag, rate
+    clipped = [float(n > CLIP) for n in module.true_grad_norms]
+    assert [r["clipped"] for r in history] == clipped
+    assert 0 < sum(clipped) < 4
+    assert history[-1]["clip_rate"] == pytest.approx(sum(clipped) / 4)
     # a step scheduler runs once per optimizer step
     assert [r["scheduler_steps"] for r in history] == [0, 1, 1, 1]
     # monitoring did not change a bit of training
     plain = Tiny("good")
-    fit(plain)
+    fit(plain, gradient_clip_val=CLIP)
     for a, b in zip(module.parameters(), plain.parameters(), strict=True):
         assert torch.equal(a, b)
     # the instruments reached the trainer's logger
