@@ -12,7 +12,9 @@ from pathlib import Path
 import pytest
 
 from stepguard.findings import CATALOG
-from stepguard.lint.autofix import apply_edits, fix_source
+from stepguard.lint.autofix import apply_edits
+from stepguard.lint.config import LintConfig
+from stepguard.lint.engine import fix_source
 from stepguard.lint.rules import IMPLEMENTED, Edit, check_source
 
 FIXTURES = Path(__file__).parent / "lint_fixtures"
@@ -25,7 +27,7 @@ BAD = sorted(p for c in FIXABLE for p in (FIXTURES / c).glob("bad_*.py"))
 def test_fixing_a_bad_fixture_gives_the_reviewed_text_and_lints_clean(path: Path) -> None:
     code = path.parent.name
     source = path.read_text(encoding="utf-8")
-    fixed, count = fix_source(source, select={code})
+    fixed, _, count = fix_source(source, path.name, LintConfig(select=(code,)))
     fixed_path = path.with_suffix(".fixed")
     if UPDATE:
         if count:
@@ -73,7 +75,7 @@ def test_sg101_fix_adds_adamw_to_the_from_import_once_for_two_optimizers() -> No
         "a = Adam(p, lr=1e-3, weight_decay=0.1)\n"
         "b = Adam(q, lr=1e-3, weight_decay=0.1)\n"
     )
-    fixed, count = fix_source(src)
+    fixed, _, count = fix_source(src)
     assert count == 2
     assert fixed == (
         "from torch.optim import (\n"
@@ -92,7 +94,7 @@ def test_sg101_fix_reuses_an_existing_adamw_alias_and_keeps_group_defaults() -> 
         "b = Adam([{'params': p, 'weight_decay': 0.1}, {'params': q}])\n"
         "c = Adam(p, **{'weight_decay': 0.1})\n"
     )
-    fixed, count = fix_source(src)
+    fixed, _, count = fix_source(src)
     assert count == 2
     assert fixed.splitlines()[1] == "a = W(p, weight_decay=0.1)"
     # AdamW's default decay is 0.01: the group without its own value must stay at Adam's 0.

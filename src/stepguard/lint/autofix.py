@@ -1,9 +1,9 @@
 """Safe fixes for the linter: edit generation per rule, and applying edits to source text.
 
 A fix is offered only when the rewrite is unambiguous; everything else keeps the source byte for
-byte (formatting and comments included). `apply_edits` is pure; `fix_source` applies the fixes of
-a whole file in rounds (edits of different violations may touch the same import line), re-linting
-between rounds, like Ruff does.
+byte (formatting and comments included). `apply_edits` is pure; `stepguard.lint.engine.fix_source`
+applies the fixes of a whole file in rounds with it (edits of different violations may touch the
+same import line), re-linting between rounds, like Ruff does.
 """
 
 from __future__ import annotations
@@ -59,37 +59,6 @@ def _overlaps(a: Edit, b: Edit) -> bool:
     if b_ins:
         return a.start < b.start < a.end
     return a.start < b.end and b.start < a.end
-
-
-def fix_source(
-    source: str,
-    path: str = "<string>",
-    select: Collection[str] | None = None,
-    max_rounds: int = 8,
-) -> tuple[str, int]:
-    """Apply every safe fix to `source`; return ``(fixed source, number of fixes applied)``.
-
-    Each round lints the current text, keeps the fixes (of rules in `select`, all when None) whose
-    edits do not overlap an already accepted fix, applies them, and repeats until no fix is left.
-    """
-    from stepguard.lint.rules import check_source
-
-    applied = 0
-    for _ in range(max_rounds):
-        accepted: list[Edit] = []
-        count = 0
-        for v in check_source(source, path):
-            if not v.edits or (select is not None and v.finding.code not in select):
-                continue
-            if any(_overlaps(e, a) for e in v.edits for a in accepted):
-                continue
-            accepted.extend(v.edits)
-            count += 1
-        if not count:
-            break
-        source = apply_edits(source, accepted)
-        applied += count
-    return source, applied
 
 
 # -- SG101 ---------------------------------------------------------------------------------------

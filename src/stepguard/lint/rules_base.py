@@ -28,7 +28,7 @@ class Violation:
     """One finding in a file, with the edits of its safe fix (empty when there is none).
 
     The edits of one violation never overlap each other; edits of different violations may, so
-    apply them with `stepguard.lint.autofix.fix_source` (which re-lints between rounds).
+    apply them with `stepguard.lint.engine.fix_source` (which re-lints between rounds).
     """
 
     finding: Finding
