@@ -4,8 +4,10 @@ hypothesmith-generated programs, and on files that are not Python at all."""
 from __future__ import annotations
 
 import importlib.util
+import multiprocessing
 import os
 import time
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import hypothesmith
@@ -30,30 +32,44 @@ def package_files(name: str) -> list[str]:
     return out
 
 
-@pytest.mark.slow
-def test_no_crash_on_every_file_of_torch_and_transformers() -> None:
+def lint_all(paths: list[str]) -> tuple[dict[str, int], list[tuple[str, str]]]:
+    """Counts (files, analysed, unparsable, findings) and crashes of check_source over `paths`."""
     stats = {"files": 0, "analysed": 0, "unparsable": 0, "findings": 0}
     crashes: list[tuple[str, str]] = []
+    for path in paths:
+        stats["files"] += 1
+        source, reason = read_source(
+            path, max_bytes=64 * 1024 * 1024
+        )  # every file, whatever its size
+        if source is None:
+            crashes.append((path, f"unreadable: {reason}"))
+            continue
+        if not might_contain_training_code(source):
+            continue  # check_source returns [] for these without parsing
+        stats["analysed"] += 1
+        try:
+            stats["findings"] += len(check_source(source, path))
+        except SyntaxError:
+            stats["unparsable"] += 1  # e.g. Python 3.12 syntax in files for newer interpreters
+        except Exception as exc:
+            crashes.append((path, f"{type(exc).__name__}: {exc}"))
+    return stats, crashes
+
+
+@pytest.mark.slow
+def test_no_crash_on_every_file_of_torch_and_transformers() -> None:
+    paths = [p for package in PACKAGES for p in package_files(package)]
+    workers = max(1, min(4, os.cpu_count() or 1))
+    chunks = [paths[i::workers] for i in range(workers)]
     start = time.perf_counter()
-    for package in PACKAGES:
-        for path in package_files(package):
-            stats["files"] += 1
-            source, reason = read_source(
-                path, max_bytes=64 * 1024 * 1024
-            )  # every file, whatever its size
-            assert source is not None, (path, reason)
-            if not might_contain_training_code(source):
-                continue
-            stats["analysed"] += 1
-            try:
-                stats["findings"] += len(check_source(source, path))
-            except SyntaxError:
-                stats["unparsable"] += 1  # e.g. Python 3.12 syntax in files for newer interpreters
-            except Exception as exc:
-                crashes.append((path, f"{type(exc).__name__}: {exc}"))
+    # Separate processes only to use every core; "fork" keeps this test module's functions.
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        parts = list(pool.map(lint_all, chunks))
     elapsed = time.perf_counter() - start
-    print(f"\nlinted {stats} in {elapsed:.1f} s; crashes: {len(crashes)}")
-    assert stats["files"] > 4000 and stats["analysed"] > 500
+    stats = {key: sum(part[0][key] for part in parts) for key in parts[0][0]}
+    crashes = [crash for part in parts for crash in part[1]]
+    print(f"\nlinted {stats} in {elapsed:.1f} s on {workers} processes; crashes: {len(crashes)}")
+    assert stats["files"] == len(paths) > 4000 and stats["analysed"] > 500
     assert crashes == []
 
 
