@@ -384,6 +384,14 @@ def test_sg104_optimizer_params_of_another_model_instance():
     assert [p["shape"] for p in foreign.data["params"]] == [[128, 20], [128], [2, 128], [2]]
 
 
+def test_sg104_with_uninitialized_lazy_parameters():
+    model = nn.Sequential(nn.LazyLinear(4), nn.LayerNorm(4), nn.Linear(4, 2))
+    opt = torch.optim.AdamW(model[2].parameters(), lr=1e-3)
+    [f] = audit(model, opt).by_code("SG104")
+    assert f.data["params"] == ["0.weight", "0.bias", "1.weight", "1.bias"]
+    assert f.data["numel"] == 8  # the lazy tensors have no size yet
+
+
 def test_sg104_empty_no_decay_group_while_decay_is_on():
     model = MLP()
     # A name filter for "LayerNorm"/"bias" keys that this model does not use: nothing matched.

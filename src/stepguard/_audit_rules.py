@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import torch
+from torch.nn.parameter import is_lazy
 
 from stepguard._decoupling import sgd_rate_factor
 from stepguard.decay import decay_timescale
@@ -45,6 +46,14 @@ def listing(names: Sequence[str], show: int = _SHOW) -> str:
     return head + (f", ... and {len(names) - show} more" if len(names) > show else "")
 
 
+def _numel(p: torch.Tensor) -> int:
+    return 0 if is_lazy(p) else p.numel()  # a LazyModule's tensor has no size before its forward
+
+
+def _shape(p: torch.Tensor) -> list[int] | str:
+    return "uninitialized" if is_lazy(p) else list(p.shape)
+
+
 def coverage(
     params: dict[int, torch.Tensor], names: dict[int, list[str]], groups: list[Group]
 ) -> list[Finding]:
@@ -57,7 +66,7 @@ def coverage(
     missing = [p for i, p in params.items() if p.requires_grad and i not in held]
     if missing:
         miss = [names[id(p)][0] for p in missing]
-        numel = sum(p.numel() for p in missing)
+        numel = sum(_numel(p) for p in missing)
         out.append(
             Finding(
                 "SG104",
@@ -81,7 +90,7 @@ def coverage(
         )
     foreign = [(g, p) for g in groups for p in g.params if id(p) not in params]
     if foreign:
-        shapes = [f"{tuple(p.shape)} ({g.label})" for g, p in foreign]
+        shapes = [f"{_shape(p)} ({g.label})" for g, p in foreign]
         out.append(
             Finding(
                 "SG104",
@@ -90,7 +99,7 @@ def coverage(
                 "model was rebuilt, copied or reloaded after the optimizer was created)",
                 data={
                     "kind": "foreign",
-                    "params": [{**g.where, "shape": list(p.shape)} for g, p in foreign],
+                    "params": [{**g.where, "shape": _shape(p)} for g, p in foreign],
                 },
             )
         )
