@@ -394,3 +394,18 @@ def test_sg206_partial_window_leaked_scaled_by_1_over_k_or_dropped():
     assert [(f.code, f.step, f.count) for f in mon.findings] == [("SG206", 3, 2)]
     assert "scaled by 1/4" in mon.findings[0].message
     assert codes(run(epochs_loop, last="scale-by-size")) == set()
+
+
+def test_sg205_schedule_sized_in_micro_batches_fires_at_the_end_of_the_run():
+    def run_with(total_steps: int) -> Monitor:
+        model = mlp()
+        opt = torch.optim.SGD(model.parameters(), lr=0.1)
+        sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=0.1, total_steps=total_steps)
+        with Monitor(model, opt, scheduler=sched, audit=False) as mon:
+            seed003_loop(model, opt, sched, bug=False)  # K=4 micro-batches x UPDATES steps
+        return mon
+
+    mon = run_with(K * UPDATES)
+    assert [(f.code, f.step) for f in mon.findings] == [("SG205", UPDATES)]
+    assert "sized for 20 scheduler steps" in mon.findings[0].message
+    assert codes(run_with(UPDATES)) == set()

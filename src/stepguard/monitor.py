@@ -82,6 +82,9 @@ class Monitor:
     * SG210 -- `optimizer.zero_grad()` / `model.zero_grad()` after a backward pass of a window,
       followed by another backward pass before the optimizer step.
     * SG211 -- `scheduler.step()` after a GradScaler-skipped step and before the next backward.
+    * SG205 -- at detach: the scheduler's length (read as the audit does, `stepguard._schedule`)
+      is within one usual window of the number of backward passes of the run, while the
+      scheduler stepped once per optimizer step (so it only fires once a whole run was watched).
     * SG206 -- against the usual window size u (the size seen most often, at least twice): a
       window longer than u (an epoch's leftover micro-batches leaked into the next step), a
       shorter window whose losses were all scaled by exactly 1/u, or, at detach, an unfinished
@@ -225,6 +228,8 @@ class Monitor:
         _patch.unsubscribe(self)
         for code, msg in self.state.dropped_window():
             self._hit(code, msg, self.state.step + 1)
+        for code, msg in self.state.schedule_in_micro_batches(self._schedule_length()):
+            self._hit(code, msg, self.state.step)
         self.state.active = False
         stuck = [p.name for p in reversed(self._patches) if not p.restore()]
         self._patches = []
@@ -251,6 +256,15 @@ class Monitor:
         tb: TracebackType | None,
     ) -> None:
         self.detach()
+
+    def _schedule_length(self) -> int | None:
+        if self.scheduler is None:
+            return None
+        try:
+            from stepguard._schedule import schedule_length
+        except ImportError:  # shared with the audit; optional for the Monitor
+            return None
+        return schedule_length(self.scheduler)[0]
 
     def _run_audit(self) -> None:
         try:

@@ -117,6 +117,26 @@ class DetectorState:
             ]
         return []
 
+    def schedule_in_micro_batches(self, length: int | None) -> list[Issue]:
+        """At detach: a schedule sized for the run's backward passes, stepped once per step.
+
+        Fires when the usual window u > 1, the scheduler stepped at most once per optimizer step,
+        and the schedule's length is within u of the number of backward passes seen (so only once
+        the whole run was watched; a run watched in part never matches)."""
+        usual, steps = self.usual_window(), self.step
+        if length is None or usual <= 1 or steps < 2 or self.sched_total > steps + 1:
+            return []
+        if abs(length - self.bw_total) > usual:
+            return []
+        return [
+            (
+                "SG205",
+                f"the schedule is sized for {length} scheduler steps, the number of micro-batches "
+                f"of the run ({self.bw_total}), but it was stepped per optimizer step: the run "
+                f"ended after {steps} steps, {steps / length:.0%} of the way through the schedule",
+            )
+        ]
+
     def end_backward(self) -> list[Issue]:
         """A backward pass that reached the model finished (runs as an autograd callback)."""
         self.bw_open = False
