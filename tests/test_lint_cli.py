@@ -363,3 +363,35 @@ def test_importing_the_linter_does_not_import_torch() -> None:
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert proc.stdout.strip() == "[]"
+
+
+FIXTURES = Path(__file__).resolve().parent / "lint_fixtures"
+FIXED = sorted(FIXTURES.glob("*/*.fixed"))
+
+
+@pytest.mark.parametrize("expected", FIXED, ids=[f"{p.parent.name}/{p.stem}" for p in FIXED])
+def test_fix_and_diff_on_every_fixture_with_a_safe_fix(
+    expected: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code = expected.parent.name
+    original = expected.with_suffix(".py").read_text(encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    Path("train.py").write_text(original, encoding="utf-8")
+    status, out, _ = run(capsys, "train.py", "--diff", "--select", code, "--isolated")
+    assert status == 1 and out.startswith("--- a/train.py\n+++ b/train.py\n")
+    assert Path("train.py").read_text(encoding="utf-8") == original  # --diff writes nothing
+    status, out, _ = run(
+        capsys, "train.py", "--fix", "--select", code, "--isolated", "--format", "json"
+    )
+    assert Path("train.py").read_text(encoding="utf-8") == expected.read_text(encoding="utf-8")
+    left = json.loads(out)["findings"]
+    assert status == (1 if left else 0)
+    assert not any(f["fixable"] for f in left)  # fixed point: what remains has no safe fix
+    # Linting the fixed file reports exactly what --fix said remains, and --diff has nothing to add.
+    assert codes(run(capsys, "train.py", "--select", code, "--isolated")[1]) == [
+        f["code"] for f in left
+    ]
+    assert run(capsys, "train.py", "--diff", "--select", code, "--isolated")[:2] == (0, "")
