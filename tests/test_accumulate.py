@@ -22,6 +22,8 @@ from accumulate_workers import (
     warmup_cosine,
     windows,
 )
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from stepguard.accumulate import Accumulator, optimizer_steps
 
@@ -234,3 +236,39 @@ def test_accumulator_with_steps_1_is_the_plain_loop() -> None:
     for x, y in acc.iterate(copy.deepcopy(data)):
         assert acc.backward(F.cross_entropy(model(x), y)) is True
     assert max_diff(ref, model) == 0.0
+
+
+@settings(max_examples=15, deadline=None)
+@given(
+    k=st.integers(1, 5),
+    lengths=st.lists(st.lists(st.integers(0, 6), min_size=2, max_size=2), min_size=1, max_size=11),
+    own_loop=st.booleans(),
+)
+def test_item_weighted_windows_of_any_shape_match_the_big_batch(
+    k: int, lengths: list[list[int]], own_loop: bool
+) -> None:
+    # Any k, any number of micro-batches (partial last window), any token counts (>= 1 each).
+    g = torch.Generator().manual_seed(len(lengths) * 10 + k)
+    data = []
+    for pair in lengths:
+        tokens = torch.randint(0, 11, (2, 7), generator=g)
+        labels = torch.randint(0, 11, (2, 7), generator=g)
+        for row, n in enumerate(pair):
+            labels[row, max(n, 1 if row == 0 else 0) :] = -100
+        data.append((tokens, labels))
+    ref, model = TokenModel(), TokenModel()
+    ref_opt = torch.optim.SGD(ref.parameters(), lr=0.5, momentum=0.5)
+    opt = torch.optim.SGD(model.parameters(), lr=0.5, momentum=0.5)
+    for window in windows(data, k):
+        big_batch_step(ref, ref_opt, token_loss(ref, concat(window), "mean"))
+    if own_loop:
+        acc = Accumulator(model, opt, steps=k)
+        for b in data:
+            acc.backward(token_loss(model, b, "sum"), items=count_tokens(b))
+        acc.flush()
+    else:
+        acc = Accumulator(model, opt, steps=k, items=count_tokens)
+        for b in acc.iterate(data):
+            acc.backward(token_loss(model, b, "sum"))
+    assert acc.optimizer_steps == optimizer_steps(len(data), k)
+    assert max_diff(ref, model) <= TOL

@@ -9,7 +9,18 @@ from typing import Any
 import pytest
 import torch
 import torch.nn.functional as F
-from accumulate_workers import concat, max_diff, micro_batches, mlp, warmup_cosine, windows
+from accumulate_workers import (
+    TokenModel,
+    concat,
+    count_tokens,
+    max_diff,
+    micro_batches,
+    mlp,
+    sequences,
+    token_loss,
+    warmup_cosine,
+    windows,
+)
 from torch import nn
 
 from stepguard.accumulate import Accumulator
@@ -355,3 +366,30 @@ def test_clipping_with_a_scaler_unscales_even_when_the_norm_is_not_tracked() -> 
         acc.backward(_amp_loss(model, x, y))
     # Unclipped the norm is ~0.49; clipping scaled gradients would leave ~0.1 / 65536 (SG204).
     assert grads[0] == pytest.approx(0.1, rel=1e-4)
+
+
+def test_item_weighted_checkpoint_mid_window_resumes_bit_identically() -> None:
+    data = sequences(K * 3)
+
+    def setup() -> tuple[nn.Module, torch.optim.Optimizer, Accumulator]:
+        model = TokenModel()
+        opt = torch.optim.AdamW(model.parameters(), lr=1e-2)
+        return model, opt, Accumulator(model, opt, steps=K, items=count_tokens, clip_grad_norm=1.0)
+
+    model, _, acc = setup()
+    for b in acc.iterate(data):
+        acc.backward(token_loss(model, b, "sum"))
+    m1, o1, a1 = setup()
+    for i, b in enumerate(a1.iterate(data)):
+        a1.backward(token_loss(m1, b, "sum"))
+        if i == K + 2:
+            break
+    ckpt = copy.deepcopy({"m": m1.state_dict(), "o": o1.state_dict(), "a": a1.state_dict()})
+    m2, o2, a2 = setup()
+    m2.load_state_dict(ckpt["m"])
+    o2.load_state_dict(ckpt["o"])
+    a2.load_state_dict(ckpt["a"])
+    for b in a2.iterate(data[K + 3 :]):
+        a2.backward(token_loss(m2, b, "sum"))
+    assert all(torch.equal(p, q) for p, q in zip(model.parameters(), m2.parameters(), strict=True))
+    assert a2.optimizer_steps == 3
