@@ -1,6 +1,6 @@
 """Exact gradient accumulation: k micro-batches make the same optimizer step as one big batch.
 
-`Accumulator` owns everything the seeds get wrong around accumulation (SG201-SG212): the loss
+`Accumulator` owns what the seeds get wrong around accumulation (SG201-SG208, SG210-SG212): the loss
 scaling (by the window's real size, or by its item count), backward through a GradScaler, DDP /
 FSDP2 gradient sync on the window's last micro-batch only, and once per window
 ``scaler.unscale_ -> clip -> optimizer.step (scaler.step + update) -> zero_grad -> scheduler.step``.
