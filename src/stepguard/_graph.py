@@ -152,14 +152,17 @@ def find_penalties(loss: torch.Tensor) -> list[Penalty]:
                 parents.setdefault(child, []).append(node)
 
     found: list[Penalty] = []
+    additive: set[Any] = set()
     for leaf in leaves:
-        op = _find_penalty_from(leaf, parents, root)
+        op = _find_penalty_from(leaf, parents, root, additive)
         if op is not None:
             found.append(Penalty(param=leaf.variable, op=op))
     return found
 
 
-def _find_penalty_from(leaf: Any, parents: dict[Any, list[Any]], root: Any) -> str | None:
+def _find_penalty_from(
+    leaf: Any, parents: dict[Any, list[Any]], root: Any, additive: set[Any]
+) -> str | None:
     # Walk down from the leaf through layout ops to candidate penalty ops.
     stack = list(parents.get(leaf, []))
     seen: set[Any] = set()
@@ -170,20 +173,26 @@ def _find_penalty_from(leaf: Any, parents: dict[Any, list[Any]], root: Any) -> s
         seen.add(node)
         op = _penalty_op(node, leaf)
         if op is not None:
-            if _enters_additively(node, parents, root):
+            if _enters_additively(node, parents, root, additive):
                 return op
         elif _kind(node) in _LAYOUT:
             stack.extend(parents.get(node, []))
     return None
 
 
-def _enters_additively(start: Any, parents: dict[Any, list[Any]], root: Any) -> bool:
-    """Every path from `start` to `root` adds the value in, scaled only by constants."""
+def _enters_additively(
+    start: Any, parents: dict[Any, list[Any]], root: Any, additive: set[Any]
+) -> bool:
+    """Every path from `start` to `root` adds the value in, scaled only by constants.
+
+    `additive` holds nodes already proven so (a property of the node, not of the path to it); it
+    is extended on success, so many penalty terms summed into one loss are checked in linear time.
+    """
     stack = [start]
     seen = {start}
     while stack:
         node = stack.pop()
-        if node is root:
+        if node is root or node in additive:
             continue
         for parent in parents.get(node, []):
             kind = _kind(parent)
@@ -197,4 +206,5 @@ def _enters_additively(start: Any, parents: dict[Any, list[Any]], root: Any) -> 
             if parent not in seen:
                 seen.add(parent)
                 stack.append(parent)
+    additive.update(seen)
     return True
