@@ -409,3 +409,36 @@ def test_sg205_schedule_sized_in_micro_batches_fires_at_the_end_of_the_run():
     assert [(f.code, f.step) for f in mon.findings] == [("SG205", UPDATES)]
     assert "sized for 20 scheduler steps" in mon.findings[0].message
     assert codes(run_with(UPDATES)) == set()
+
+
+def token_batches(k: int, steps: int) -> list[tuple[torch.Tensor, torch.Tensor]]:
+    """Micro-batches of 6 'tokens' with 1..5 of them padding (ignore_index=-100)."""
+    out = []
+    for x, y in data(k * steps):
+        y = y.clone()
+        y[: 1 + len(out) % 5] = -100
+        out.append((x, y))
+    return out
+
+
+def test_sg207_mean_of_token_means_over_unequal_micro_batches():
+    def loop(model, opt, sched, *, how: str) -> None:
+        window = []
+        for i, (x, y) in enumerate(token_batches(K, 2)):
+            window.append(y)
+            if how == "mean-of-means":
+                loss = F.cross_entropy(model(x), y) / K
+            else:  # sum-reduce, divide by the window's token count (known ahead in real code)
+                first = i - i % K
+                n = sum(int((t != -100).sum()) for _, t in token_batches(K, 2)[first : first + K])
+                loss = F.cross_entropy(model(x), y, reduction="sum") / n
+            loss.backward()
+            if (i + 1) % K == 0:
+                opt.step()
+                opt.zero_grad()
+
+    mon = run(loop, how="mean-of-means")
+    (f,) = mon.findings
+    assert (f.code, f.step, f.count) == ("SG207", 1, 2)
+    assert "(5, 4, 3, 2)" in f.message
+    assert codes(run(loop, how="window-token-sum")) == set()

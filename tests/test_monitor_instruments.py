@@ -196,3 +196,18 @@ def test_loop_using_the_accumulator_is_silent_including_partial_windows():
     assert [r["micro_batches"] for r in mon.history] == [4, 4, 2, 4, 4, 2]
     assert [r["scheduler_steps"] for r in mon.history] == [0, 1, 1, 1, 1, 1]
     assert mon.state.clip_calls == 6
+
+
+def test_accumulator_item_mode_on_unequal_token_counts_is_silent():
+    model, opt = model_and_opt()
+    acc = Accumulator(model, opt, steps=4, items=lambda b: int((b[1] != -100).sum()))
+    padded = []
+    for i, (x, y) in enumerate(batches(8)):
+        y = y.clone()
+        y[: 1 + i % 5] = -100  # unequal counted targets per micro-batch
+        padded.append((x, y))
+    with Monitor(model, opt, audit=False) as mon:
+        for x, y in acc.iterate(padded):
+            acc.backward(F.cross_entropy(model(x), y, reduction="sum"))
+    assert mon.findings == []
+    assert [r["micro_batches"] for r in mon.history] == [4, 4]

@@ -29,7 +29,14 @@ import torch
 import torch.nn.utils as nn_utils
 import torch.nn.utils.clip_grad as clip_grad_mod
 
-__all__ = ["AttrPatch", "Listener", "root_scale_factors", "subscribe", "unsubscribe"]
+__all__ = [
+    "AttrPatch",
+    "Listener",
+    "mean_loss_items",
+    "root_scale_factors",
+    "subscribe",
+    "unsubscribe",
+]
 
 _MISSING = object()
 
@@ -174,15 +181,15 @@ _TRANSPARENT = frozenset(
 )
 
 
-def root_scale_factors(loss: torch.Tensor, max_depth: int = 8) -> list[tuple[str, Any]]:
+def root_scale_factors(loss: torch.Tensor, max_depth: int = 8) -> tuple[list[tuple[str, Any]], Any]:
     """The constant scalar multiplications and divisions at the root of `loss`'s backward graph.
 
     Walks from `loss.grad_fn` toward the leaves while each node has exactly one input that needs a
     gradient and is either a multiplication/division by a one-element constant (recorded as
     ``("mul", c)`` or ``("div", c)``, `c` a tensor or number) or a shape/dtype-only node (a cast,
     a view, a sum or mean of one element). Stops at the first other node, so `loss_a + loss_b` or a
-    per-element weighting ends the walk. Costs a few Python attribute reads; reads nothing from
-    the device.
+    per-element weighting ends the walk. Returns the factors and the node the walk stopped at.
+    Costs a few Python attribute reads; reads nothing from the device.
     """
     out: list[tuple[str, Any]] = []
     node = loss.grad_fn
@@ -211,7 +218,27 @@ def root_scale_factors(loss: torch.Tensor, max_depth: int = 8) -> list[tuple[str
         elif name not in _TRANSPARENT:
             break
         node = nexts[live[0]][0]
-    return out
+    return out, node
+
+
+_NLL = frozenset({"NllLossBackward0", "NllLoss2DBackward0", "NllLoss2dBackward0"})
+
+
+def mean_loss_items(node: Any) -> torch.Tensor | None:
+    """The item count a mean-reduced `cross_entropy` / `nll_loss` divided by, if `node` is one.
+
+    That is the loss's saved ``total_weight``: the number of targets not equal to
+    ``ignore_index`` (or the sum of their class weights). A 0-d tensor, not read to the host.
+    """
+    if node is None or type(node).__name__ not in _NLL:
+        return None
+    try:
+        if node._saved_reduction != 1:  # 1 = mean
+            return None
+        items = node._saved_total_weight
+    except (AttributeError, RuntimeError):
+        return None
+    return items.detach() if isinstance(items, torch.Tensor) else None
 
 
 def combine_factors(

@@ -76,6 +76,11 @@ class Monitor:
     * SG203 -- a gradient-clipping call followed by another backward pass in the same window.
     * SG204 -- a clipping call after a backward pass while the GradScaler (enabled) has not
       unscaled this optimizer's gradients (`scaler.unscale_` not yet called in this window).
+    * SG207 -- a window of k > 1 backward passes whose losses are all mean-reduced
+      `cross_entropy`/`nll_loss` (read at the root, after the constant factors) scaled by the same
+      constant, over micro-batches with unequal counted targets (the loss's saved
+      ``total_weight``; targets equal to ``ignore_index`` do not count): a mean of per-micro-batch
+      means, not the window's token mean. Reads the k counts with one copy per such window.
     * SG208 -- a DistributedDataParallel model all of whose k > 1 backward passes were set to
       all-reduce (`require_backward_grad_sync` true at the forward, which is when DDP decides).
     * SG209 -- BatchNorm layers (not SyncBatchNorm) in train mode in a window with k > 1.
@@ -335,7 +340,8 @@ class Monitor:
         if not isinstance(loss, torch.Tensor) or loss.grad_fn is None:
             self.state.pending_factor = None
             return
-        factors = _patch.root_scale_factors(loss)
+        factors, stop = _patch.root_scale_factors(loss)
+        self.state.pending_items = _patch.mean_loss_items(stop)
         g = grad_tensors
         if isinstance(g, (list, tuple)) and len(g) == 1:
             g = g[0]
@@ -345,6 +351,7 @@ class Monitor:
 
     def _after_backward(self) -> None:
         self.state.pending_factor = self.state.UNSEEN
+        self.state.pending_items = None
 
     def _is_scaler_scale(self, c: Any) -> bool:
         scale = getattr(self.scaler, "_scale", None)

@@ -43,6 +43,7 @@ class DetectorState:
         self.clip_hits: torch.Tensor | None = None
         self.bw_open = False
         self.pending_factor: Any = self.UNSEEN
+        self.pending_items: torch.Tensor | None = None
         self.ddp_sync_next = False
         self.skip_pending = False
         self.sizes: dict[int, int] = {}  # window size -> how many windows had it
@@ -55,6 +56,7 @@ class DetectorState:
         self.sched = 0
         self.clip_at: list[int] = []
         self.factors: list[Any] = []
+        self.items: list[torch.Tensor | None] = []
         self.synced = 0
         self.zeroed_after: int | None = None
         self.zero_reported = False
@@ -104,6 +106,25 @@ class DetectorState:
             ]
         return []
 
+    def _token_means(self, k: int) -> list[Issue]:
+        f = self.factors
+        if len(f) != k or not isinstance(f[0], float) or any(x != f[0] for x in f):
+            return []  # per-micro-batch weights differ: the user weighted them (or unknown)
+        if any(t is None for t in self.items) or len(self.items) != k:
+            return []
+        counts = torch.stack([t.float() for t in self.items if t is not None]).tolist()  # one copy
+        if max(counts) == min(counts):
+            return []
+        shown = ", ".join(f"{c:g}" for c in counts[:8]) + (" ..." if k > 8 else "")
+        return [
+            (
+                "SG207",
+                f"the window averages {k} per-micro-batch mean losses over micro-batches with "
+                f"unequal target counts ({shown}): a token in a short micro-batch weighs more "
+                "than one in a long one; not the window's mean loss",
+            )
+        ]
+
     def dropped_window(self) -> list[Issue]:
         """At detach: backward passes of an unfinished window that no optimizer step used."""
         usual = self.usual_window()
@@ -143,6 +164,7 @@ class DetectorState:
         self.bw += 1
         self.bw_total += 1
         self.factors.append(self.pending_factor)
+        self.items.append(self.pending_items)
         if self.ddp_sync_next:
             self.synced += 1
         self.skip_pending = False
@@ -193,6 +215,7 @@ class DetectorState:
                     f"the gradient is {k}x the mean over the window",
                 )
             )
+        out += self._token_means(k)
         if ddp and self.synced == k:
             out.append(
                 (
