@@ -115,11 +115,13 @@ def lint_source(
 
 
 def _disjoint(edits: Sequence[Edit], taken: Sequence[Edit]) -> bool:
-    """True when no edit of `edits` touches one already taken (same rule as `apply_edits`)."""
+    """True when no edit of `edits` intersects, or starts where, an edit already taken starts.
+
+    Stricter than `apply_edits` needs (it rejects two edits at one position), so a round never
+    fails; the edits left out are applied in the next round, on re-linted text.
+    """
     return not any(
-        (e.start < t.end and t.start < e.end) or (e.start == t.start and e.end == t.end)
-        for e in edits
-        for t in taken
+        (e.start < t.end and t.start < e.end) or e.start == t.start for e in edits for t in taken
     )
 
 
@@ -148,11 +150,11 @@ def fix_source(
                 count += 1
         if not count:
             break
-        candidate = apply_edits(text, taken)
         try:
+            candidate = apply_edits(text, taken)
             after = lint_source(candidate, path, config, tree=ast.parse(candidate))
         except (SyntaxError, ValueError, RecursionError, MemoryError):
-            break  # never write code that does not parse; keep the last good text
+            break  # edits that conflict, or code that would not parse: keep the last good text
         text, current = candidate, after
         applied += count
     return bom + text, current, applied
