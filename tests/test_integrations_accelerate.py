@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 
 import pytest
 import torch
@@ -27,16 +28,19 @@ BATCHES = 10  # 10 micro-batches of 4: windows of 4, 4 and a partial one of 2
 
 
 @pytest.fixture(autouse=True)
-def fresh_accelerate_state() -> None:
-    # Accelerator state is process-global; each test builds its own Accelerator.
+def fresh_accelerate_state() -> Iterator[None]:
+    # Accelerator state is process-global; each test builds its own and leaves none behind.
+    AcceleratorState._reset_state(reset_partial_state=True)
+    GradientState._reset_state()
+    yield
     AcceleratorState._reset_state(reset_partial_state=True)
     GradientState._reset_state()
 
 
-def data() -> TensorDataset:
+def data(batches: int = BATCHES) -> TensorDataset:
     g = torch.Generator().manual_seed(0)
     return TensorDataset(
-        torch.randn(4 * BATCHES, 6, generator=g), torch.randn(4 * BATCHES, 1, generator=g)
+        torch.randn(4 * batches, 6, generator=g), torch.randn(4 * batches, 1, generator=g)
     )
 
 
@@ -74,21 +78,31 @@ def test_accumulator_on_prepared_objects_equals_big_batches() -> None:
 
 
 def run_accelerate_idiom(
-    use_accelerator_backward: bool,
+    batches: int, use_accelerator_backward: bool = True
 ) -> tuple[list[dict[str, float]], list[str], list[float]]:
-    """The Accelerate docs' loop, under a Monitor; returns history, finding codes, true norms."""
+    """The Accelerate docs' loop under a Monitor: history, finding codes, and per optimizer step
+    the ratio of the accumulated gradient's norm to that of the window's big-batch mean loss."""
     accelerator = Accelerator(cpu=True, gradient_accumulation_steps=K)
     model, opt = model_and_optimizer()
     sched = lam(opt)
-    pm, po, ps, pdl = accelerator.prepare(model, opt, sched, DataLoader(data(), batch_size=4))
-    norms: list[float] = []
-    opt.register_step_pre_hook(
-        lambda o, a, k: norms.append(
-            float(torch.nn.utils.get_total_norm([p.grad for p in model.parameters()]))
-        )
-    )
+    loader = DataLoader(data(batches), batch_size=4)
+    pm, po, ps, pdl = accelerator.prepare(model, opt, sched, loader)
+    window: list[tuple[torch.Tensor, torch.Tensor]] = []
+    ratios: list[float] = []
+
+    def compare(o: object, a: object, k: object) -> None:
+        params = {n: p.detach().clone().requires_grad_() for n, p in model.named_parameters()}
+        x, y = (torch.cat(t) for t in zip(*window, strict=True))
+        out = torch.func.functional_call(model, params, (x,))
+        ref = torch.autograd.grad(nn.functional.mse_loss(out, y), list(params.values()))
+        got = torch.nn.utils.get_total_norm([p.grad for p in model.parameters()])
+        ratios.append(float(got / torch.nn.utils.get_total_norm(ref)))
+        window.clear()
+
+    opt.register_step_pre_hook(compare)
     with monitor(accelerator, pm, po, ps, audit=False) as mon:
         for x, y in pdl:
+            window.append((x, y))
             with accelerator.accumulate(pm):
                 loss = nn.functional.mse_loss(pm(x), y)
                 if use_accelerator_backward:
@@ -98,20 +112,29 @@ def run_accelerate_idiom(
                 po.step()
                 ps.step()  # Accelerate's idiom: every micro-batch, the wrapper filters
                 po.zero_grad()
-    return mon.history, mon.report().codes, norms
+    return mon.history, mon.report().codes, ratios
 
 
 def test_monitor_on_prepared_objects_sees_accelerates_windows() -> None:
-    history, codes, norms = run_accelerate_idiom(use_accelerator_backward=True)
-    assert [r["micro_batches"] for r in history] == [4, 4, 2]
+    history, codes, ratios = run_accelerate_idiom(batches=12)
+    assert [r["micro_batches"] for r in history] == [4, 4, 4]
     assert [r["scheduler_steps"] for r in history] == [0, 1, 1]  # once per optimizer step
-    assert [r["grad_norm"] for r in history] == pytest.approx(norms, rel=1e-6)
+    assert ratios == pytest.approx([1.0, 1.0, 1.0], rel=1e-5)  # exact big-batch gradients
     assert codes == []
 
 
 def test_monitor_on_prepared_objects_catches_unscaled_accumulation() -> None:
-    _, codes, _ = run_accelerate_idiom(use_accelerator_backward=False)
+    _, codes, ratios = run_accelerate_idiom(batches=12, use_accelerator_backward=False)
+    assert ratios == pytest.approx([4.0, 4.0, 4.0], rel=1e-5)
     assert codes == ["SG201"]
+
+
+def test_accelerates_partial_last_window_is_divided_by_k_not_its_size() -> None:
+    # accelerator.backward divides by gradient_accumulation_steps whatever the window's size, so
+    # a last window of 2 micro-batches (10 batches, k=4) gets half its mean gradient
+    history, _, ratios = run_accelerate_idiom(batches=10)
+    assert [r["micro_batches"] for r in history] == [4, 4, 2]
+    assert ratios == pytest.approx([1.0, 1.0, 0.5], rel=1e-5)
 
 
 def test_audit_accelerator_reads_gradient_accumulation_steps() -> None:

@@ -6,12 +6,14 @@ Tiny random-init BERT (hidden 32, one layer, no dropout) on 24 in-memory example
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 import torch
 import transformers
+from accelerate.state import AcceleratorState, GradientState
 from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
 from transformers import (
     BertConfig,
@@ -32,6 +34,14 @@ from stepguard.integrations.transformers import (
 )
 
 N = 24
+
+
+@pytest.fixture(autouse=True)
+def fresh_accelerate_state() -> Iterator[None]:
+    # Each Trainer builds an Accelerator; its state is process-global: leave none behind.
+    yield
+    AcceleratorState._reset_state(reset_partial_state=True)
+    GradientState._reset_state()
 
 
 class Examples(torch.utils.data.Dataset[dict[str, torch.Tensor]]):
