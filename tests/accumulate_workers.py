@@ -7,6 +7,7 @@ importable module (not in a test file) and write their results to files the test
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -160,7 +161,10 @@ def ddp_worker(rank: int, world: int, store: str, out_dir: str) -> None:
         model.register_comm_hook(None, counting_hook(calls))
         opt = torch.optim.AdamW(model.parameters(), lr=1e-2, weight_decay=0.1)
         if use_acc:
-            acc = Accumulator(model, opt, steps=k, clip_grad_norm=0.5)
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                acc = Accumulator(model, opt, steps=k, clip_grad_norm=0.5)
+            result["wrapped_warnings"] = [str(w.message) for w in caught]
             for x, y in acc.iterate(mine):
                 acc.backward(F.cross_entropy(model(x), y))
             result[f"{label}_steps"] = acc.optimizer_steps
@@ -195,7 +199,13 @@ def ddp_worker(rank: int, world: int, store: str, out_dir: str) -> None:
     acc.flush()
     result["own_params"] = [p.detach().clone() for p in model.module.parameters()]
 
-    # 4) FSDP2 (fully_shard) through set_requires_gradient_sync.
+    # 4) The unwrapped module under a multi-rank group: a warning, not silent mis-scaling.
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        Accumulator(model.module, opt, steps=k)
+    result["unwrapped_warning"] = [str(w.message) for w in caught]
+
+    # 5) FSDP2 (fully_shard) through set_requires_gradient_sync.
     result.update(_fsdp_part(rank, world))
 
     torch.save(result, Path(out_dir) / f"rank{rank}.pt")

@@ -107,3 +107,11 @@ def test_fsdp2_accumulation_matches_single_process_big_batch(ranks: list[dict[st
     diffs = [_max_diff(r["fsdp_params"], ref) for r in ranks]
     print(f"FSDP2 vs big batch: {diffs}")
     assert max(diffs) <= TOL and ranks[0]["fsdp_steps"] == 4
+
+
+@pytest.mark.slow
+def test_passing_the_unwrapped_module_under_ddp_warns(ranks: list[dict[str, Any]]) -> None:
+    for r in ranks:
+        assert len(r["unwrapped_warning"]) == 1
+        assert "not DDP/FSDP-wrapped" in r["unwrapped_warning"][0]
+        assert r["wrapped_warnings"] == []  # the DDP-wrapped model: no warning

@@ -46,6 +46,13 @@ def world_size(model: nn.Module) -> int:
     return int(dist.get_world_size(process_group(model) if kind == DDP else None))
 
 
+def default_world_size() -> int:
+    """The default process group's size, 1 when torch.distributed is not initialized."""
+    if dist.is_available() and dist.is_initialized():
+        return int(dist.get_world_size())
+    return 1
+
+
 @contextlib.contextmanager
 def no_sync(model: nn.Module) -> Iterator[None]:
     """Turn the wrapper's gradient sync off for the backward passes run inside (forward included)."""

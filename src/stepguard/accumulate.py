@@ -139,6 +139,14 @@ class Accumulator:
         )
         self._kind = _ddp.parallel_kind(model)
         self._world = _ddp.world_size(model)
+        if self._kind is None and _ddp.default_world_size() > 1:
+            warnings.warn(
+                "Accumulator: torch.distributed runs with several ranks but the model is not "
+                "DDP/FSDP-wrapped; pass the wrapped model (not model.module), or gradient sync "
+                "is not skipped (SG208) and item counts are not summed across ranks (SG207)",
+                UserWarning,
+                stacklevel=2,
+            )
         if accumulate_fp32 and self._kind is not None:
             raise ValueError(
                 "Accumulator: accumulate_fp32 is not supported with DDP/FSDP (the wrapper reduces "
