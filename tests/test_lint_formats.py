@@ -168,3 +168,19 @@ def test_file_level_noqa() -> None:
 def test_noqa_falls_back_to_a_line_scan_when_tokenizing_fails() -> None:
     table = parse_suppressions('x = """unterminated  # noqa\n')
     assert table.suppresses("SG101", 1)
+
+
+def test_noqa_covers_every_line_of_a_multi_line_statement_only() -> None:
+    source = (
+        "opt = torch.optim.Adam(\n"  # 1: findings are reported here
+        "    model.parameters(),\n"
+        "    weight_decay=0.1,\n"
+        ")  # noqa: SG101\n"  # 4
+        "# noqa\n"  # 5: a comment line covers only itself
+        "sched.step()\n"  # 6
+        "for x in y:  # noqa: SG202\n"  # 7: a block header, not its body
+        "    sched.step()\n"  # 8
+    )
+    table = parse_suppressions(source)
+    assert [n for n in range(1, 9) if table.suppresses("SG101", n)] == [1, 2, 3, 4, 5]
+    assert [n for n in range(1, 9) if table.suppresses("SG202", n)] == [5, 7]

@@ -6,8 +6,9 @@
 - a line ``# stepguard: noqa`` anywhere in a file skips the whole file, and
   ``# stepguard: noqa: SG205`` suppresses those codes in the whole file.
 
-Only real comments count (found with `tokenize`, so ``"# noqa"`` inside a string does not), and a
-finding is matched on the line it is reported on (the line of the offending call).
+Only real comments count (found with `tokenize`, so ``"# noqa"`` inside a string does not). A
+``# noqa`` comment covers every line of the statement it is in, as in flake8, so a finding reported
+on the first line of a call that spans several lines is suppressed by a comment on any of them.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from __future__ import annotations
 import io
 import re
 import tokenize
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 __all__ = ["Suppressions", "parse_suppressions"]
@@ -62,17 +63,39 @@ def _covers(codes: Iterable[str], code: str) -> bool:
     return any(code.startswith(c) for c in codes)
 
 
-def _comments(source: str) -> Iterator[tuple[int, str]]:
-    """(line, text) of every comment; falls back to a line scan if tokenizing fails."""
+# Tokens that do not start a logical line (statement).
+_TRIVIA = frozenset(
+    {tokenize.COMMENT, tokenize.NL, tokenize.INDENT, tokenize.DEDENT, tokenize.ENCODING}
+)
+
+
+def _comments(source: str) -> list[tuple[range, str]]:
+    """Each comment with the lines it covers: every line of the statement it sits in.
+
+    Falls back to one line per comment (a plain scan for ``#``) if tokenizing fails.
+    """
+    out: list[tuple[range, str]] = []
     try:
+        start: int | None = None  # first line of the current statement
+        pending: list[tokenize.TokenInfo] = []
         for tok in tokenize.generate_tokens(io.StringIO(source).readline):
             if tok.type == tokenize.COMMENT:
-                yield tok.start[0], tok.string
+                pending.append(tok)
+            elif tok.type in (tokenize.NEWLINE, tokenize.ENDMARKER) or (
+                tok.type == tokenize.NL and start is None
+            ):
+                first = tok.start[0] if start is None else start
+                for c in pending:
+                    out.append(
+                        (range(min(first, c.start[0]), max(tok.start[0], c.start[0]) + 1), c.string)
+                    )
+                start, pending = None, []
+            elif start is None and tok.type not in _TRIVIA:
+                start = tok.start[0]
     except (tokenize.TokenError, SyntaxError):
-        for number, text in enumerate(source.splitlines(), start=1):
-            hash_at = text.find("#")
-            if hash_at >= 0:
-                yield number, text[hash_at:]
+        lines = enumerate(source.splitlines(), start=1)
+        return [(range(n, n + 1), text[text.find("#") :]) for n, text in lines if "#" in text]
+    return out
 
 
 def parse_suppressions(source: str) -> Suppressions:
@@ -82,7 +105,7 @@ def parse_suppressions(source: str) -> Suppressions:
     whole = False
     if "noqa" not in source.lower():
         return Suppressions()
-    for number, text in _comments(source):
+    for span, text in _comments(source):
         file_match = _FILE.search(text)
         if file_match is not None:
             codes = _codes(file_match.group("codes"))
@@ -95,6 +118,7 @@ def parse_suppressions(source: str) -> Suppressions:
         if match is None:
             continue
         codes = _codes(match.group("codes"))
-        previous = lines.get(number, frozenset())
-        lines[number] = None if codes is None or previous is None else previous | codes
+        for number in span:
+            previous = lines.get(number, frozenset())
+            lines[number] = None if codes is None or previous is None else previous | codes
     return Suppressions(lines=lines, file_codes=frozenset(file_codes), whole_file=whole)
