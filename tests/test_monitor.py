@@ -442,3 +442,15 @@ def test_sg207_mean_of_token_means_over_unequal_micro_batches():
     assert (f.code, f.step, f.count) == ("SG207", 1, 2)
     assert "(5, 4, 3, 2)" in f.message
     assert codes(run(loop, how="window-token-sum")) == set()
+
+
+def test_leaving_the_with_block_on_an_exception_skips_the_end_of_run_checks():
+    model, opt, sched = setup()
+    mon = Monitor(model, opt, audit=False)
+    with pytest.raises(RuntimeError, match="data loader died"), mon:
+        epochs_loop(model, opt, sched, last="leak", epochs=1)  # 2 passes left, never stepped
+        raise RuntimeError("data loader died")
+    assert codes(mon) == set()
+    mon.attach()
+    mon.detach()  # a normal end: the same unfinished window is now reported
+    assert [(f.code, f.step) for f in mon.findings] == [("SG206", 3)]

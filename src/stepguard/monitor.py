@@ -226,15 +226,21 @@ class Monitor:
             self._run_audit()
         return self
 
-    def detach(self) -> None:
-        """Remove every hook and restore every patched object exactly. Idempotent."""
+    def detach(self, *, end_of_run: bool = True) -> None:
+        """Remove every hook and restore every patched object exactly. Idempotent.
+
+        With `end_of_run` (the default; leaving a ``with`` block without an exception) the
+        end-of-run checks run first: SG206 for an unfinished partial window, SG205 for a schedule
+        sized in micro-batches. Pass ``end_of_run=False`` to pause watching mid-run.
+        """
         if not self._attached:
             return
         _patch.unsubscribe(self)
-        for code, msg in self.state.dropped_window():
-            self._hit(code, msg, self.state.step + 1)
-        for code, msg in self.state.schedule_in_micro_batches(self._schedule_length()):
-            self._hit(code, msg, self.state.step)
+        if end_of_run:
+            for code, msg in self.state.dropped_window():
+                self._hit(code, msg, self.state.step + 1)
+            for code, msg in self.state.schedule_in_micro_batches(self._schedule_length()):
+                self._hit(code, msg, self.state.step)
         self.state.active = False
         stuck = [p.name for p in reversed(self._patches) if not p.restore()]
         self._patches = []
@@ -260,7 +266,7 @@ class Monitor:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        self.detach()
+        self.detach(end_of_run=exc_type is None)
 
     def _schedule_length(self) -> int | None:
         if self.scheduler is None:
