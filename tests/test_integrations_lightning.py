@@ -214,3 +214,36 @@ def test_every_skips_instruments_between_steps() -> None:
     assert cb.monitor is not None
     assert [r["step"] for r in cb.monitor.history] == [1, 4]
     assert all(math.isfinite(r["grad_norm"]) for r in cb.monitor.history)
+
+
+class Windowed(Tiny):
+    """Records, at each optimizer step, |accumulated grad| / |grad of the window's mean loss|."""
+
+    def __init__(self) -> None:
+        super().__init__("good")
+        self.window: list[tuple[torch.Tensor, torch.Tensor]] = []
+        self.ratios: list[float] = []
+
+    def training_step(self, batch: Any, batch_idx: int) -> torch.Tensor:
+        self.window.append(batch)
+        return super().training_step(batch, batch_idx)
+
+    def on_before_optimizer_step(self, optimizer: Any) -> None:
+        params = {n: p.detach().clone().requires_grad_() for n, p in self.net.named_parameters()}
+        x, y = (torch.cat(t) for t in zip(*self.window, strict=True))
+        out = torch.func.functional_call(self.net, params, (x,))
+        ref = torch.autograd.grad(((out - y) ** 2).mean(), list(params.values()))
+        got = torch.nn.utils.get_total_norm([p.grad for p in self.net.parameters()])
+        self.ratios.append(float(got / torch.nn.utils.get_total_norm(ref)))
+        self.window.clear()
+
+
+def test_lightnings_partial_last_window_is_divided_by_k_not_its_size() -> None:
+    # 4 batches an epoch with accumulate_grad_batches=3: windows of 3 and 1; Lightning divides
+    # every micro-batch loss by 3 (Lightning issue 19987), so each 1-batch window gets 1/3
+    cb = StepGuardCallback()
+    module = Windowed()
+    fit(module, cb, accumulate=3, epochs=2)
+    assert cb.monitor is not None
+    assert [r["micro_batches"] for r in cb.monitor.history] == [3, 1, 3, 1]
+    assert module.ratios == pytest.approx([1.0, 1 / 3, 1.0, 1 / 3], rel=1e-5)
