@@ -10,7 +10,6 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-import hypothesmith
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -86,7 +85,16 @@ TRAINING = [
 ]
 
 
-GRAMMAR = hypothesmith.from_grammar()  # built once: building it parses Python's grammar (seconds)
+def _hypothesmith(kind: str) -> st.SearchStrategy[str]:
+    import hypothesmith  # slow to import and to build (it compiles Python's grammar): only when used
+
+    strategy: st.SearchStrategy[str] = getattr(hypothesmith, kind)()
+    return strategy
+
+
+# Deferred: built once, on the first draw, not when pytest collects this file.
+GRAMMAR = st.deferred(lambda: _hypothesmith("from_grammar"))
+NODES = st.deferred(lambda: _hypothesmith("from_node"))
 
 
 @st.composite
@@ -104,7 +112,7 @@ def training_programs(draw: st.DrawFn) -> str:
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
-@given(source=st.one_of(training_programs(), hypothesmith.from_node()))
+@given(source=st.one_of(training_programs(), NODES))
 def test_check_source_raises_nothing_but_syntax_error_on_generated_programs(source: str) -> None:
     try:
         found = check_source(source, "gen.py")
