@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+from pathlib import Path
 
 import pytest
 
@@ -60,3 +61,18 @@ def test_a_round_whose_result_does_not_parse_is_dropped() -> None:
 def test_byte_order_mark_is_kept() -> None:
     fixed, _, applied = engine.fix_source("\ufeffx = 1\n")
     assert fixed == "\ufeff# b\n# a\nx = 1\n" and applied == 2
+
+
+def test_a_crashing_rule_skips_that_file_with_a_reason(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def crash(
+        source: str, path: str = "<string>", tree: ast.Module | None = None
+    ) -> list[Violation]:
+        raise KeyError("boom")
+
+    monkeypatch.setattr(engine, "check_source", crash)
+    (tmp_path / "t.py").write_text("x = 1\n")
+    result = engine.lint_file(str(tmp_path / "t.py"))
+    assert result.violations == ()
+    assert result.skipped == "internal error in stepguard (please report it): KeyError: 'boom'"

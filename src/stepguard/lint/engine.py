@@ -173,6 +173,9 @@ def lint_file(path: str, config: LintConfig | None = None, fix: bool = False) ->
         return FileResult(path, tuple(lint_source(source, path, cfg)), None, source, source)
     except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
         return FileResult(path, skipped=_syntax_reason(exc), source=source)
+    except Exception as exc:  # a bug in a rule must not stop the other files from being linted
+        reason = f"internal error in stepguard (please report it): {type(exc).__name__}: {exc}"
+        return FileResult(path, skipped=reason, source=source)
 
 
 def lint_paths(
