@@ -454,3 +454,18 @@ def test_leaving_the_with_block_on_an_exception_skips_the_end_of_run_checks():
     mon.attach()
     mon.detach()  # a normal end: the same unfinished window is now reported
     assert [(f.code, f.step) for f in mon.findings] == [("SG206", 3)]
+
+
+def test_sg207_counts_kept_on_a_device_are_judged_when_findings_are_read():
+    # What the Monitor stores for windows on an accelerator: (step, counts) read later at once.
+    model, opt, _ = setup()
+    mon = Monitor(model, opt, audit=False)
+    mon.state.deferred_counts = [
+        (2, torch.tensor([3.0, 3.0])),
+        (5, torch.tensor([4.0, 2.0, 4.0])),
+        (7, torch.tensor([1.0, 6.0])),
+    ]
+    (f,) = mon.findings
+    assert (f.code, f.step, f.count) == ("SG207", 5, 2)
+    assert "(4, 2, 4)" in f.message
+    assert mon.state.deferred_counts == [] and len(mon.findings) == 1

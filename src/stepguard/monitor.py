@@ -34,7 +34,7 @@ from torch import nn
 from stepguard import _patch
 from stepguard.findings import Finding, Report
 from stepguard.instruments import ParamTable, foreach_norms, group_l2, l1_mean
-from stepguard.monitor_detect import DetectorState, sg106_findings
+from stepguard.monitor_detect import DetectorState, sg106_findings, token_mean_issue
 
 __all__ = ["Monitor"]
 
@@ -80,7 +80,8 @@ class Monitor:
       `cross_entropy`/`nll_loss` (read at the root, after the constant factors) scaled by the same
       constant, over micro-batches with unequal counted targets (the loss's saved
       ``total_weight``; targets equal to ``ignore_index`` do not count): a mean of per-micro-batch
-      means, not the window's token mean. Reads the k counts with one copy per such window.
+      means, not the window's token mean. On CPU judged when the window closes; on an
+      accelerator the counts stay on the device and are judged when `findings` is read.
     * SG208 -- a DistributedDataParallel model all of whose k > 1 backward passes were set to
       all-reduce (`require_backward_grad_sync` true at the forward, which is when DDP decides).
     * SG209 -- BatchNorm layers (not SyncBatchNorm) in train mode in a window with k > 1.
@@ -314,6 +315,14 @@ class Monitor:
     @property
     def findings(self) -> list[Finding]:
         """Every finding so far: attach-time audit findings (step 0), then by first step."""
+        pending, self.state.deferred_counts = self.state.deferred_counts, []
+        if pending:  # SG207 windows on an accelerator: read all their counts with one copy
+            flat = torch.cat([c for _, c in pending]).tolist()
+            i = 0
+            for step, c in pending:
+                for code, msg in token_mean_issue(flat[i : i + len(c)]):
+                    self._hit(code, msg, step)
+                i += len(c)
         out = list(self._audit_findings)
         hits = sorted(self._hits.values(), key=lambda h: h.step)
         out += [Finding(h.code, h.message, step=h.step, count=h.count, data=h.data) for h in hits]

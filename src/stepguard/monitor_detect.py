@@ -17,7 +17,7 @@ import torch
 from stepguard.findings import Finding
 from stepguard.instruments import ParamTable
 
-__all__ = ["DetectorState", "sg106_findings"]
+__all__ = ["DetectorState", "sg106_findings", "token_mean_issue"]
 
 
 class _Unseen:
@@ -46,6 +46,7 @@ class DetectorState:
         self.pending_items: torch.Tensor | None = None
         self.ddp_sync_next = False
         self.skip_pending = False
+        self.deferred_counts: list[tuple[int, torch.Tensor]] = []  # SG207 on accelerators
         self.sizes: dict[int, int] = {}  # window size -> how many windows had it
         self.active = False  # attached: wrappers left behind after detach only pass through
         self.reset_window()
@@ -112,18 +113,11 @@ class DetectorState:
             return []  # per-micro-batch weights differ: the user weighted them (or unknown)
         if any(t is None for t in self.items) or len(self.items) != k:
             return []
-        counts = torch.stack([t.float() for t in self.items if t is not None]).tolist()  # one copy
-        if max(counts) == min(counts):
+        counts = torch.stack([t.float() for t in self.items if t is not None])
+        if counts.device.type != "cpu":  # judged when findings are read: no sync while training
+            self.deferred_counts.append((self.step, counts))
             return []
-        shown = ", ".join(f"{c:g}" for c in counts[:8]) + (" ..." if k > 8 else "")
-        return [
-            (
-                "SG207",
-                f"the window averages {k} per-micro-batch mean losses over micro-batches with "
-                f"unequal target counts ({shown}): a token in a short micro-batch weighs more "
-                "than one in a long one; not the window's mean loss",
-            )
-        ]
+        return token_mean_issue(counts.tolist())
 
     def dropped_window(self) -> list[Issue]:
         """At detach: backward passes of an unfinished window that no optimizer step used."""
@@ -234,6 +228,21 @@ class DetectorState:
                 )
             )
         return out
+
+
+def token_mean_issue(counts: list[float]) -> list[Issue]:
+    """SG207 for one window whose micro-batch losses were means over `counts` targets."""
+    if max(counts) == min(counts):
+        return []
+    shown = ", ".join(f"{c:g}" for c in counts[:8]) + (" ..." if len(counts) > 8 else "")
+    return [
+        (
+            "SG207",
+            f"the window averages {len(counts)} per-micro-batch mean losses over micro-batches "
+            f"with unequal target counts ({shown}): a token in a short micro-batch weighs more "
+            "than one in a long one; not the window's mean loss",
+        )
+    ]
 
 
 def sg106_findings(
