@@ -66,6 +66,30 @@ def test_prefilter_rejects_files_without_training_code() -> None:
     source = "import os\n\ndef f(x):\n    return os.path.join(x, 'a')\n"
     assert not might_contain_training_code(source)
     assert check_source(source) == []
+    # Words in comments and other identifiers are not calls.
+    assert not might_contain_training_code("# kept for backward compatibility\nstep_size = 1\n")
+
+
+def test_prefilter_accepts_every_spelling_of_the_calls_the_rules_read() -> None:
+    for source in (
+        "loss.backward()",
+        "loss.backward (\n)",
+        "loss.backward \\\n()",
+        "(loss.backward  # why\n)()",
+        "opt. step()",
+        "(opt.  # why\r step)()",
+        "import torch.optim",
+    ):
+        assert might_contain_training_code(source), source
+    wrapped = (
+        "for i, b in enumerate(l):\n"
+        "    (b.backward  # c\n"
+        "    )()\n"
+        "    (sched. step)()\n"
+        "    if i % 2 == 0:\n"
+        "        (opt. step)()\n"
+    )
+    assert codes(wrapped) == [("SG202", 4)]
 
 
 def test_unparsable_source_raises_syntax_error() -> None:

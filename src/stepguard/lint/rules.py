@@ -39,9 +39,13 @@ IMPLEMENTED: tuple[str, ...] = tuple(_RULES)
 
 # Every rule needs at least one of these in the text: an optimizer from an import of
 # `torch.optim`, an explicit `weight_decay`, a backward call (every accumulation window), a
-# `.step` call, gradient zeroing or clipping, or DDP's sync switches.
+# `.step` call, gradient zeroing or clipping, or DDP's sync switches. Between a name and its `(`
+# or `.`, Python allows whitespace, line continuations, closing parentheses (`(loss.backward)()`)
+# and, inside brackets, comments.
+_GAP = r"(?:\s|\)|\\(?:\r\n|\r|\n)|#[^\r\n]*(?:\r\n|\r|\n))*"
 _PREFILTER = re.compile(
-    r"\boptim\b|weight_decay|backward|zero_grad|clip_grad|no_sync|require_backward_grad_sync|\.step\b"
+    r"\boptim\b|weight_decay|zero_grad|clip_grad|no_sync|require_backward_grad_sync"
+    rf"|backward{_GAP}\(|\.{_GAP}step\b"
 )
 
 
