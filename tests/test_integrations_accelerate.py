@@ -132,9 +132,10 @@ def test_monitor_on_prepared_objects_catches_unscaled_accumulation() -> None:
 def test_accelerates_partial_last_window_is_divided_by_k_not_its_size() -> None:
     # accelerator.backward divides by gradient_accumulation_steps whatever the window's size, so
     # a last window of 2 micro-batches (10 batches, k=4) gets half its mean gradient
-    history, _, ratios = run_accelerate_idiom(batches=10)
+    history, codes, ratios = run_accelerate_idiom(batches=10)
     assert [r["micro_batches"] for r in history] == [4, 4, 2]
     assert ratios == pytest.approx([1.0, 1.0, 0.5], rel=1e-5)
+    assert codes == ["SG206"]
 
 
 def test_audit_accelerator_reads_gradient_accumulation_steps() -> None:

@@ -204,7 +204,7 @@ def test_scheduler_stepped_in_training_step_is_sg202_and_raised_after_the_first_
     assert torch.autograd.backward is backward  # detached before raising
     # the same loop without the bug is silent at runtime
     cb_ok = StepGuardCallback()
-    fit(Tiny("good"), cb_ok, epochs=1)
+    fit(Tiny("good"), cb_ok)
     assert cb_ok.monitor_report is not None and cb_ok.monitor_report.at_least("warning") == []
 
 
@@ -247,3 +247,4 @@ def test_lightnings_partial_last_window_is_divided_by_k_not_its_size() -> None:
     assert cb.monitor is not None
     assert [r["micro_batches"] for r in cb.monitor.history] == [3, 1, 3, 1]
     assert module.ratios == pytest.approx([1.0, 1 / 3, 1.0, 1 / 3], rel=1e-5)
+    assert cb.monitor_report is not None and cb.monitor_report.codes == ["SG206"]

@@ -232,9 +232,9 @@ class StepGuardCallback(pl.Callback):
             on_finding=self._new.append,
         ).attach()
 
-    def _stop(self) -> None:
+    def _stop(self, end_of_run: bool = False) -> None:
         if self.monitor is not None:
-            self.monitor.detach()
+            self.monitor.detach(end_of_run=end_of_run)
         if self._hook is not None:
             self._hook.remove()
             self._hook = None
@@ -274,7 +274,7 @@ class StepGuardCallback(pl.Callback):
     def on_train_end(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
         if self.monitor is None:
             return
-        self._stop()
+        self._stop(end_of_run=True)
         self.monitor_report = self.monitor.report()
         self._new[:] = []
         self._flush(self.monitor_report.findings)

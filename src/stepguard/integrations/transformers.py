@@ -216,7 +216,7 @@ class StepGuardCallback(TrainerCallback):
             logger.error("SG201: %s", _SG201_UNDER_TRAINER)
         if self.raise_on is not None and report.at_least(self.raise_on):
             if self.monitor is not None:
-                self.monitor.detach()
+                self.monitor.detach(end_of_run=False)  # stopped mid-run: no end-of-run checks
             report.raise_on(self.raise_on)
 
     def on_step_end(
