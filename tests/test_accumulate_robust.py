@@ -393,3 +393,37 @@ def test_item_weighted_checkpoint_mid_window_resumes_bit_identically() -> None:
         a2.backward(token_loss(m2, b, "sum"))
     assert all(torch.equal(p, q) for p, q in zip(model.parameters(), m2.parameters(), strict=True))
     assert a2.optimizer_steps == 3
+
+
+def test_float32_buffers_survive_a_mid_window_checkpoint_bit_identically() -> None:
+    torch.manual_seed(0)
+    base = nn.Linear(8, 8).to(torch.bfloat16)
+    data = [(torch.randn(2, 8), torch.randn(2, 8)) for _ in range(10)]  # windows 4, 4, 2
+
+    def setup() -> tuple[nn.Module, torch.optim.Optimizer, Accumulator]:
+        model = copy.deepcopy(base)
+        opt = torch.optim.SGD(model.parameters(), lr=0.1)
+        return model, opt, Accumulator(model, opt, steps=K, accumulate_fp32=True)
+
+    def loss(model: nn.Module, b: tuple[torch.Tensor, torch.Tensor]) -> torch.Tensor:
+        return F.mse_loss(model(b[0].to(torch.bfloat16)).float(), b[1])
+
+    model, _, acc = setup()
+    for b in data:
+        acc.backward(loss(model, b))
+    acc.flush()
+    m1, o1, a1 = setup()
+    for b in data[:6]:
+        a1.backward(loss(m1, b))
+    assert m1.weight.grad is None  # the window's sum lives in the float32 buffer
+    state = copy.deepcopy(a1.state_dict())
+    assert state["grads"][0].dtype == torch.float32
+    m2, o2, a2 = setup()
+    m2.load_state_dict(m1.state_dict())
+    o2.load_state_dict(o1.state_dict())
+    a2.load_state_dict(state)
+    for b in data[6:]:
+        a2.backward(loss(m2, b))
+    a2.flush()
+    assert all(torch.equal(p, q) for p, q in zip(model.parameters(), m2.parameters(), strict=True))
+    assert a2.optimizer_steps == 3 and not torch.equal(model.weight, base.weight)

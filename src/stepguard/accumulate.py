@@ -101,7 +101,8 @@ class Accumulator:
     parameters, optimizer, scheduler and scaler state are untouched, and `skipped_steps` counts it.
 
     ``accumulate_fp32=True`` keeps the running sum of bf16/fp16 gradients in float32 buffers
-    (rounded once, when the window steps) instead of rounding after every micro-batch.
+    (rounded once, when the window steps) instead of rounding after every micro-batch; inside a
+    window those parameters' `.grad` is None (the sum lives in the buffers, and in `state_dict`).
     """
 
     def __init__(
