@@ -328,11 +328,11 @@ class Accumulator:
         scaled = loss / divisor if divisor is not None else loss
         if mult != 1.0:
             scaled = scaled * mult
-        # Deferred non-finite check: one small op now, one host sync per window.
-        win.finite.append(torch.isfinite(loss.detach()))
         if self.scaler is not None:
             scaled = self.scaler.scale(scaled)
         scaled.backward()
+        # Deferred non-finite check: one small op now, one host sync per window.
+        win.finite.append(torch.isfinite(loss.detach()))
         if self._fp32:
             self._move_to_fp32()
         win.mode = mode
