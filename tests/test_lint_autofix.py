@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from stepguard.findings import CATALOG
+from stepguard.lint import rules as lint_rules
 from stepguard.lint.autofix import apply_edits
 from stepguard.lint.config import LintConfig
 from stepguard.lint.engine import fix_source
@@ -19,6 +20,14 @@ from stepguard.lint.rules import IMPLEMENTED, Edit, check_source
 
 FIXTURES = Path(__file__).parent / "lint_fixtures"
 UPDATE = os.environ.get("STEPGUARD_UPDATE_SNAPSHOTS") == "1"
+
+
+@pytest.fixture(autouse=True)
+def _strict_rules(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A bug inside a rule must fail these tests, not be skipped silently.
+    monkeypatch.setattr(lint_rules, "STRICT", True)
+
+
 FIXABLE = [c for c in IMPLEMENTED if CATALOG[c].autofix]
 BAD = sorted(p for c in FIXABLE for p in (FIXTURES / c).glob("bad_*.py"))
 

@@ -15,10 +15,17 @@ from pathlib import Path
 import pytest
 
 from stepguard.findings import CATALOG
+from stepguard.lint import rules as lint_rules
 from stepguard.lint.rules import IMPLEMENTED, check_source, might_contain_training_code
 
 FIXTURES = Path(__file__).parent / "lint_fixtures"
 UPDATE = os.environ.get("STEPGUARD_UPDATE_SNAPSHOTS") == "1"
+
+
+@pytest.fixture(autouse=True)
+def _strict_rules(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A bug inside a rule must fail these tests, not be skipped silently.
+    monkeypatch.setattr(lint_rules, "STRICT", True)
 
 
 def fixture_files(kind: str) -> list[Path]:
