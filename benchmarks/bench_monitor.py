@@ -6,7 +6,9 @@ STEPS optimizer steps (2 micro-batches each, clipping, a scheduler) per variant;
 round is monitored time / bare time of that round; the printed ratio is the median over rounds.
 Time is the process's CPU time (one torch thread), which a machine shared with other jobs disturbs
 far less than wall time; `--wall` switches to wall time. An A/A line (bare vs bare, same rounds)
-shows the noise floor of the run.
+shows the noise floor of the run. Two load-insensitive component timings follow: the instrument
+work of one instrumented step and the Monitor's Python work per backward pass, each as a fraction
+of a bare step (their sum bounds the every=1 overhead; every=10 divides the first by 10).
 
 Run: .venv/bin/python benchmarks/bench_monitor.py [--rounds N] [--steps N] [--threads N]
 """
@@ -37,6 +39,54 @@ class TinyLM(nn.Module):
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         h = self.tok(x) + self.pos(torch.arange(x.shape[1]))
         return self.head(self.norm(self.body(h)))
+
+
+def instrument_cost(model: nn.Module, opt: torch.optim.Optimizer, sched: object, clock) -> float:
+    """CPU seconds of the Monitor's per-step instrument work (grad norms, parameter snapshot,
+    update ratio, norm/bias means, packing), timed by calling its step hooks directly on real
+    gradients: a load-insensitive view of the part of the overhead that `every` divides."""
+    b = torch.randint(0, 512, (16, 65))
+    F.cross_entropy(model(b[:, :-1]).reshape(-1, 512), b[:, 1:].reshape(-1)).backward()
+    mon = Monitor(model, opt, scheduler=sched, every=1, audit=False).attach()
+    reps = 30
+    try:
+        t0 = clock()
+        for _ in range(reps):
+            mon._pre_step(opt, (), {})
+            mon.state.opt_steps += 1
+            mon._close_window(skipped=False)
+        cost = (clock() - t0) / reps
+        _ = mon.history
+    finally:
+        mon.detach()
+        opt.zero_grad(set_to_none=True)
+    return cost
+
+
+def backward_cost(model: nn.Module, opt: torch.optim.Optimizer, clock) -> float:
+    """CPU seconds of the Monitor's Python work per backward pass: the root-of-graph read, one
+    gradient-hook call per tensor and the end-of-backward count, timed by calling them directly on
+    a live loss (the C++-to-Python hook dispatch is not included)."""
+    b = torch.randint(0, 512, (1, 3))
+    loss = F.cross_entropy(model(b[:, :-1]).reshape(-1, 512), b[:, 1:].reshape(-1))
+    mon = Monitor(model, opt, audit=False).attach()
+    params = [p for p in model.parameters() if p.requires_grad]
+    reps = 200
+    try:
+        mon.state.bw_open = True  # the hook body without queueing a real engine callback
+        t0 = clock()
+        for _ in range(reps):
+            mon._before_backward(loss, None)
+            for p in params:
+                mon._grad_hook(p)
+            mon._end_backward()
+            mon._after_backward()
+            mon.state.bw_open = True
+        cost = (clock() - t0) / reps
+    finally:
+        mon.state.bw_open = False
+        mon.detach(end_of_run=False)
+    return cost
 
 
 def main() -> None:
@@ -95,6 +145,22 @@ def main() -> None:
         f"bare loop: median {bare:.2f} ms per optimizer step ({k} micro-batches), {args.rounds} rounds"
     )
     print(f"A/A (bare vs bare) median ratio: {statistics.median(raa):.4f} (noise floor)")
+    fastest = min(times[None])
+    print(
+        "fastest-run ratios (load only adds time): "
+        f"every=1 {min(times[1]) / fastest:.4f}, every=10 {min(times[10]) / fastest:.4f}, "
+        f"A/A {min(times[-1]) / fastest:.4f}"
+    )
+    step_cost = instrument_cost(model, opt, sched, clock)
+    print(
+        f"instruments alone: {step_cost * 1e3:.3f} ms per instrumented step = "
+        f"{step_cost / (statistics.median(times[None]) / args.steps):.4f} of a bare step"
+    )
+    bw = backward_cost(model, opt, clock)
+    print(
+        f"per backward pass: {bw * 1e6:.0f} us = {k * bw / (statistics.median(times[None]) / args.steps):.4f} "
+        f"of a bare step ({k} passes per step)"
+    )
     print(f"every=1 per-round ratios: {', '.join(f'{x:.4f}' for x in r1)}")
     print(f"every=10 per-round ratios: {', '.join(f'{x:.4f}' for x in r10)}")
     print(
