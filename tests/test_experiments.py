@@ -14,7 +14,8 @@ import torch
 from stepguard.experiments import accumulation as acc_exp
 from stepguard.experiments import loops
 from stepguard.experiments import weight_decay as wd_exp
-from stepguard.experiments.progress import DemoExtraMissing, require_demo_extras
+from stepguard.experiments.parallel import Runner
+from stepguard.experiments.progress import Bars, DemoExtraMissing, require_demo_extras
 from stepguard.experiments.report import fmt, headline_rows, write_report
 from stepguard.experiments.suite import (
     PRESETS,
@@ -131,6 +132,28 @@ def test_linter_flags_train_buggy_and_not_train_fixed():
     assert [f for f in found if first <= f["line"] < first + len(lines)] == []
 
 
+@pytest.mark.slow
+def test_worker_processes_give_the_same_numbers_as_one_process():
+    jobs = [
+        {"settings": TRANSFORMER, "config": c, "weight_decay": 0.1, "seed": 0}
+        for c in ("bug", "fix")
+    ]
+    kw = {
+        "tick_arg": "on_epoch",
+        "labels": ["a", "b"],
+        "units": 1,
+        "bars": Bars(False),
+        "title": "",
+    }
+    here = Runner(1).map(wd_exp.run_one, jobs, **kw)
+    runner = Runner(2)
+    try:
+        there = runner.map(wd_exp.run_one, jobs, **kw)
+    finally:
+        runner.close()
+    assert there == here
+
+
 def test_missing_demo_extra_names_the_install_command():
     with pytest.raises(DemoExtraMissing, match=r"pip install stepguard\[demo\]"):
         require_demo_extras(("surely_not_installed_pkg",))
@@ -154,6 +177,7 @@ def test_report_files_hold_the_numbers_shown(tmp_path):
             "which": "all",
             "torch": "x",
             "threads": 1,
+            "workers": 1,
             "seconds": 1.0,
             "cpu_seconds": 1.0,
         },
@@ -175,7 +199,9 @@ def test_report_files_hold_the_numbers_shown(tmp_path):
     fix = next(r for r in data["weight_decay"]["digits"]["summary"] if r["config"] == "fix")
     assert fmt(fix["norm_w_abs"]["mean"]) in text
     # every number in the report's tables appears in the JSON (formatted the same way)
-    numbers = set(re.findall(r"(?<![\w.])\d+\.\d+(?:e[-+]\d+)?", text))
+    # (finding rows quote source code and messages: their numbers are text, not results)
+    prose = "\n".join(ln for ln in text.splitlines() if not ln.startswith("| SG"))
+    numbers = set(re.findall(r"(?<![\w.])\d+\.\d+(?:e[-+]\d+)?", prose))
     formatted = {fmt(v) for v in _floats(data)} | {fmt(v, 1) for v in _floats(data)}
     assert numbers - formatted == set()
 

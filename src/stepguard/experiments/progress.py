@@ -76,19 +76,34 @@ class Bars:
                 self._progress = None
                 self._stage = None
 
+    def open_run(self, description: str, units: int) -> Any:
+        """Add one run's bar with `units` steps; returns its handle (None when not drawing)."""
+        if self._progress is None:
+            return None
+        return self._progress.add_task("  " + description, total=units)
+
+    def tick(self, handle: Any) -> None:
+        """Advance a run's bar by one unit."""
+        if self._progress is not None and handle is not None:
+            self._progress.advance(handle)
+
+    def close_run(self, handle: Any) -> None:
+        """Remove a run's bar and count the run as done on the stage bar."""
+        if self._progress is not None and handle is not None:
+            self._progress.remove_task(handle)
+            self._progress.advance(self._stage)
+
     @contextmanager
     def run(self, description: str, units: int) -> Iterator[Callable[[], None]]:
         """One run's bar with `units` steps; yields `advance()`; the bar goes when the run ends."""
-        progress = self._progress
-        if progress is None:
+        handle = self.open_run(description, units)
+        if handle is None:
             yield _noop
             return
-        task = progress.add_task("  " + description, total=units)
         try:
-            yield lambda: progress.advance(task)
+            yield lambda: self.tick(handle)
         finally:
-            progress.remove_task(task)
-            progress.advance(self._stage)
+            self.close_run(handle)
 
 
 def _noop() -> None:

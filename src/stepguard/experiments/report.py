@@ -26,6 +26,8 @@ _LOOP_LABEL = {
 
 def fmt(value: Any, digits: int = 3) -> str:
     """How the report prints a number: fixed for ordinary magnitudes, scientific otherwise."""
+    if value is None:
+        return "n/a"
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return str(value)
     if isinstance(value, int):
@@ -243,13 +245,24 @@ def _plot_accumulation(plt: Any, acc: dict[str, Any], out: Path) -> str:
     return name
 
 
+def _strict(value: Any) -> Any:
+    """`value` with NaN/inf floats replaced by None, so results.json is strict JSON."""
+    if isinstance(value, dict):
+        return {k: _strict(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_strict(v) for v in value]
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
 def write_report(results: dict[str, Any], out_dir: str | Path) -> dict[str, Path]:
     """Write ``results.json``, the PNG plots and ``report.md`` into `out_dir` (created if
     missing); return ``{"markdown", "json", "plots": dir}`` paths."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    results = dict(results)
+    results = _strict(dict(results))
     results["plots"] = write_plots(results, out)
-    (out / "results.json").write_text(json.dumps(results, indent=1, allow_nan=True) + "\n")
+    (out / "results.json").write_text(json.dumps(results, indent=1, allow_nan=False) + "\n")
     (out / "report.md").write_text(markdown(results))
     return {"markdown": out / "report.md", "json": out / "results.json", "plots": out}

@@ -16,7 +16,7 @@ def render(results: dict[str, Any], headline: list[list[str]]) -> str:
     parts = [
         "# stepguard demo report\n",
         f"`{meta['command']}` · preset **{meta['preset']}** · torch {meta['torch']} · "
-        f"{meta['threads']} thread(s) · experiments {fmt(meta['seconds'], 1)} s wall, "
+        f"{meta['workers']} worker process(es) × {meta['threads']} thread(s) · experiments {fmt(meta['seconds'], 1)} s wall, "
         f"{fmt(meta['cpu_seconds'], 1)} s CPU. Every number below is read "
         "from `results.json`, written by this run.\n",
     ]

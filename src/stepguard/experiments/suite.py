@@ -17,6 +17,7 @@ from typing import Any
 from stepguard.experiments import accumulation as acc_exp
 from stepguard.experiments import loops
 from stepguard.experiments import weight_decay as wd_exp
+from stepguard.experiments.parallel import Runner
 from stepguard.experiments.progress import Bars
 
 __all__ = ["PRESETS", "Preset", "lint_findings", "run_accumulation", "run_weight_decay"]
@@ -149,19 +150,30 @@ def _sweep(
     configs: Sequence[str],
     bars: Bars,
     title: str,
+    runner: Runner,
 ) -> list[dict[str, Any]]:
-    runs = []
     plan = [(wd, seed, c) for wd in weight_decays for seed in seeds for c in configs]
-    with bars.stage(title, len(plan)):
-        for wd, seed, config in plan:
-            with bars.run(f"{config} wd={wd:g} seed={seed}", settings.epochs) as tick:
-                runs.append(wd_exp.run_one(settings, config, wd, seed, on_epoch=tick))
-    return runs
+    return runner.map(
+        wd_exp.run_one,
+        [{"settings": settings, "config": c, "weight_decay": wd, "seed": s} for wd, s, c in plan],
+        tick_arg="on_epoch",
+        labels=[f"{c} wd={wd:g} seed={s}" for wd, s, c in plan],
+        units=settings.epochs,
+        bars=bars,
+        title=title,
+    )
 
 
-def run_weight_decay(preset: Preset, seeds: int | None = None, bars: Bars | None = None) -> dict:
-    """Both weight-decay sweeps of `preset` (``seeds`` overrides its seed count)."""
+def run_weight_decay(
+    preset: Preset,
+    seeds: int | None = None,
+    bars: Bars | None = None,
+    runner: Runner | None = None,
+) -> dict:
+    """Both weight-decay sweeps of `preset` (``seeds`` overrides its seed count); `runner` runs
+    the training runs (default: one after the other in this process)."""
     bars = bars or Bars(enabled=False)
+    runner = runner or Runner()
     seed_list = list(range(seeds if seeds is not None else preset.seeds))
     start = time.perf_counter()
     out: dict[str, Any] = {"weight_decays": list(preset.weight_decays), "seeds": seed_list}
@@ -173,6 +185,7 @@ def run_weight_decay(preset: Preset, seeds: int | None = None, bars: Bars | None
             wd_exp.CONFIGS,
             bars,
             f"weight decay · {name}",
+            runner,
         )
         summary = summarize_sweep(runs)
         out[name] = {
@@ -188,13 +201,17 @@ def run_weight_decay(preset: Preset, seeds: int | None = None, bars: Bars | None
     }
     if preset.seed_settings_check:
         no_pos = replace(preset.transformer, positional=False)
-        runs = _sweep(no_pos, (1e-2,), [0], ("bug", "fix"), bars, "seed's model: no positions")
+        runs = _sweep(
+            no_pos, (1e-2,), [0], ("bug", "fix"), bars, "seed's model: no positions", runner
+        )
         out["seed_checks"]["no_positional"] = {
             "settings": no_pos.to_dict(),
             "summary": summarize_sweep(runs),
         }
     if preset.seed_exact:
-        runs = _sweep(SEED_EXACT, (1e-2,), [0], ("bug", "fix"), bars, "seed's exact settings")
+        runs = _sweep(
+            SEED_EXACT, (1e-2,), [0], ("bug", "fix"), bars, "seed's exact settings", runner
+        )
         out["seed_checks"]["seed_exact"] = {
             "settings": SEED_EXACT.to_dict(),
             "summary": summarize_sweep(runs),
@@ -217,27 +234,38 @@ def _function_lines(func: Any) -> tuple[int, int]:
     return first, first + len(lines) - 1
 
 
-def run_accumulation(preset: Preset, seeds: int | None = None, bars: Bars | None = None) -> dict:
+def run_accumulation(
+    preset: Preset,
+    seeds: int | None = None,
+    bars: Bars | None = None,
+    runner: Runner | None = None,
+) -> dict:
     """The accumulation experiment of `preset`: training curves (bug under clamped and unclamped
     cosine, fix), exactness, variable-length sequences, Monitor and linter findings."""
     bars = bars or Bars(enabled=False)
+    runner = runner or Runner()
     seed_list = list(range(seeds if seeds is not None else preset.accum_seeds))
     start = time.perf_counter()
     updates = preset.accum_updates
     plan = [("bug", True), ("bug", False), ("fix", True)]
     if preset.name == "full":
         plan.append(("fix", False))
-    runs = []
-    with bars.stage("accumulation · seed 003 MLP, k = 8", len(plan) * len(seed_list)):
-        for seed in seed_list:
-            for loop, clamp in plan:
-                label = f"{loop} {'clamped' if clamp else 'unclamped'} seed={seed}"
-                with bars.run(label, updates) as tick:
-                    runs.append(
-                        acc_exp.run_training(
-                            loop, clamp, seed, updates, monitor=seed == 0, on_step=tick
-                        )
-                    )
+    jobs = [
+        {"loop": loop, "clamp": clamp, "seed": seed, "updates": updates, "monitor": seed == 0}
+        for seed in seed_list
+        for loop, clamp in plan
+    ]
+    runs = runner.map(
+        acc_exp.run_training,
+        jobs,
+        tick_arg="on_step",
+        labels=[
+            f"{j['loop']} {'clamped' if j['clamp'] else 'unclamped'} seed={j['seed']}" for j in jobs
+        ],
+        units=updates,
+        bars=bars,
+        title="accumulation · seed 003 MLP, k = 8",
+    )
     # The fix never steps its scheduler past the end, where the two cosines differ.
     warmup = acc_exp.default_warmup(updates)
     clamped = acc_exp.cosine_schedule(updates, warmup, clamp=True)

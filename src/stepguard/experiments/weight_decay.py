@@ -243,7 +243,7 @@ def run_one(
 
     Each per-epoch dict holds ``train_loss``, ``train_acc`` (running over the epoch, as the seed
     logs them), ``val_loss``, ``val_acc`` (eval mode, whole validation set) and `weight_stats`.
-    Epoch 0 is the initial state. Deterministic for a given (settings, config, wd, seed).
+    Epoch 0 is the initial state (its train values are None). Deterministic for a given (settings, config, wd, seed).
     """
     data = make_data(settings, seed)
     torch.manual_seed(seed)
@@ -256,8 +256,8 @@ def run_one(
     epochs = [
         {
             "epoch": 0,
-            "train_loss": math.nan,
-            "train_acc": math.nan,
+            "train_loss": None,  # no training yet (None, not NaN: results.json stays strict JSON)
+            "train_acc": None,
             "val_loss": val_loss,
             "val_acc": val_acc,
             **weight_stats(model),
