@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -191,7 +192,12 @@ def main(argv: Sequence[str]) -> int:
             print(f"stepguard lint: {args.output}: {problem}", file=err)
             return 2
     else:
-        sys.stdout.write(report)
+        try:
+            sys.stdout.write(report)
+            sys.stdout.flush()
+        except BrokenPipeError:
+            # `stepguard lint . | head`: the reader left; stop writing, keep the exit code.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     if not args.quiet and (args.format == "text" or args.diff or args.statistics):
         print(_summary(len(results), violations, fixed, args), file=err)
     if args.diff:
