@@ -76,6 +76,13 @@ class Monitor:
     * SG203 -- a gradient-clipping call followed by another backward pass in the same window.
     * SG204 -- a clipping call after a backward pass while the GradScaler (enabled) has not
       unscaled this optimizer's gradients (`scaler.unscale_` not yet called in this window).
+    * SG205 -- at detach: the scheduler's length (read as the audit does, `stepguard._schedule`)
+      is within one usual window of the number of backward passes of the run, while the
+      scheduler stepped once per optimizer step (so it only fires once a whole run was watched).
+    * SG206 -- against the usual window size u (the size seen most often, at least twice): a
+      window longer than u (an epoch's leftover micro-batches leaked into the next step), a
+      shorter window whose losses were all scaled by exactly 1/u, or, at detach, an unfinished
+      shorter window (its gradients never reached a step).
     * SG207 -- a window of k > 1 backward passes whose losses are all mean-reduced
       `cross_entropy`/`nll_loss` (read at the root, after the constant factors) scaled by the same
       constant, over micro-batches with unequal counted targets (the loss's saved
@@ -88,13 +95,6 @@ class Monitor:
     * SG210 -- `optimizer.zero_grad()` / `model.zero_grad()` after a backward pass of a window,
       followed by another backward pass before the optimizer step.
     * SG211 -- `scheduler.step()` after a GradScaler-skipped step and before the next backward.
-    * SG205 -- at detach: the scheduler's length (read as the audit does, `stepguard._schedule`)
-      is within one usual window of the number of backward passes of the run, while the
-      scheduler stepped once per optimizer step (so it only fires once a whole run was watched).
-    * SG206 -- against the usual window size u (the size seen most often, at least twice): a
-      window longer than u (an epoch's leftover micro-batches leaked into the next step), a
-      shorter window whose losses were all scaled by exactly 1/u, or, at detach, an unfinished
-      shorter window (its gradients never reached a step).
     * SG106 -- a parameter in a group with ``weight_decay > 0`` whose gradient was present and
       all-zero on every instrumented step (at least two).
     * SG1xx -- `stepguard.audit.audit(model, optimizer, scheduler=...)` at attach (``audit=True``).
@@ -117,7 +117,8 @@ class Monitor:
     (then one per instrumented step).
 
     `on_finding(finding)` is called the first time each finding appears; `log(row)` with each
-    history row as it is recorded.
+    history row as it is recorded. `state` holds the live counters (`state.step`: optimizer steps
+    so far, `state.bw`: backward passes in the open window).
     """
 
     def __init__(
