@@ -469,3 +469,10 @@ def test_sg207_counts_kept_on_a_device_are_judged_when_findings_are_read():
     assert (f.code, f.step, f.count) == ("SG207", 5, 2)
     assert "(4, 2, 4)" in f.message
     assert mon.state.deferred_counts == [] and len(mon.findings) == 1
+
+
+def test_torch_scheduler_warnings_still_point_at_the_users_line():
+    model, opt, sched = setup()
+    with Monitor(model, opt, scheduler=sched, audit=False), pytest.warns(UserWarning) as rec:
+        sched.step()  # before any optimizer.step(): torch warns about the order
+    assert [w.filename for w in rec if "lr_scheduler.step()" in str(w.message)] == [__file__]

@@ -411,7 +411,14 @@ class Monitor:
                     f"scheduler.step() ran after the GradScaler skipped optimizer step {s.step}",
                     s.step,
                 )
-            return orig(*args, **kwargs)
+            # torch warns about the user's call order with stacklevel=2, which would name this
+            # wrapper; re-issue its warnings so they point at the user's scheduler.step() line.
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                out = orig(*args, **kwargs)
+            for w in caught:
+                warnings.warn(w.message, w.category, stacklevel=2)
+            return out
 
         return step
 
