@@ -212,10 +212,12 @@ def run_weight_decay(
         runs = _sweep(
             SEED_EXACT, (1e-2,), [0], ("bug", "fix"), bars, "seed's exact settings", runner
         )
+        final = {r["config"]: r["epochs"][-1] for r in runs}
         out["seed_checks"]["seed_exact"] = {
             "settings": SEED_EXACT.to_dict(),
             "summary": summarize_sweep(runs),
-            "norm_w_l2": {r["config"]: r["epochs"][-1]["norm_w_l2"] for r in runs},
+            "norm_w_l2": {c: e["norm_w_l2"] for c, e in final.items()},
+            "val_acc_gap": final["fix"]["val_acc"] - final["bug"]["val_acc"],
         }
     out["seconds"] = time.perf_counter() - start
     return out
