@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import itertools
 import math
 import sys
 
@@ -211,3 +212,31 @@ def test_accumulator_item_mode_on_unequal_token_counts_is_silent():
             acc.backward(F.cross_entropy(model(x), y, reduction="sum"))
     assert mon.findings == []
     assert [r["micro_batches"] for r in mon.history] == [4, 4]
+
+
+def test_norm_weight_instrument_shows_seed000_shrinkage_under_coupled_decay_on_all_params():
+    from stepguard.grouping import param_groups
+
+    def norm_curve(bug: bool) -> list[float]:
+        torch.manual_seed(0)
+        model = nn.Sequential(
+            nn.Linear(16, 64), nn.LayerNorm(64), nn.ReLU(), nn.Linear(64, 64), nn.LayerNorm(64),
+            nn.ReLU(), nn.Linear(64, 5),
+        )  # fmt: skip
+        if bug:  # the seed's BUG: Adam, L2 on every parameter
+            opt = torch.optim.Adam(model.parameters(), lr=1e-2, weight_decay=1e-2)
+        else:
+            opt = torch.optim.AdamW(param_groups(model, weight_decay=1e-2), lr=1e-2)
+        g = torch.Generator().manual_seed(1)
+        w = torch.randn(16, 5, generator=g)
+        with Monitor(model, opt, every=5, audit=False) as mon:
+            for _ in range(30):
+                x = torch.randn(64, 16, generator=g)
+                F.cross_entropy(model(x), (x @ w).argmax(1)).backward()
+                opt.step()
+                opt.zero_grad()
+        return [r["norm_weight_mean_abs"] for r in mon.history]
+
+    bug, fix = norm_curve(True), norm_curve(False)
+    assert all(b < a for a, b in itertools.pairwise(bug)) and bug[-1] < 0.85  # falls every 5 steps
+    assert min(fix) > 0.99
