@@ -11,6 +11,7 @@ import os
 import sys
 import time
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from stepguard.experiments.progress import DemoExtraMissing, require_demo_extras
@@ -69,6 +70,23 @@ def run_demo(
         "cpu_seconds": _cpu_seconds() - cpu_start,
     }
     return results
+
+
+def _main_is_spawn_safe() -> bool:
+    """Whether spawned workers can import the __main__ module without re-running the command.
+
+    A spawned worker imports the parent's __main__ (as ``__mp_main__``); a main module that
+    calls the CLI without an ``if __name__ == "__main__":`` guard would run it again there.
+    """
+    main = sys.modules.get("__main__")
+    path = getattr(main, "__file__", None)
+    if path is None:
+        return True
+    try:
+        source = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return False
+    return "__name__ ==" in source or "__name__==" in source
 
 
 def _cpu_seconds() -> float:
@@ -160,6 +178,14 @@ def main(argv: Sequence[str]) -> int:
         return 2
     from stepguard.experiments.report import write_report
 
+    workers = args.workers
+    if workers > 1 and not _main_is_spawn_safe():
+        print(
+            "stepguard demo: running the training runs in one process (this entry point would "
+            "run again in each spawned worker); use the `stepguard` command for 2 workers",
+            file=sys.stderr,
+        )
+        workers = 1
     preset = "quick" if args.quick else "full" if args.full else "default"
     command = "stepguard demo " + " ".join(argv) if argv else "stepguard demo"
     results = run_demo(
@@ -167,7 +193,7 @@ def main(argv: Sequence[str]) -> int:
         preset,
         args.seeds,
         args.threads,
-        args.workers,
+        workers,
         progress=not args.no_progress and sys.stdout.isatty(),
         command=command.strip(),
     )

@@ -199,8 +199,8 @@ def _plot_weight_decay(plt: Any, wd: dict[str, Any], out: Path) -> list[str]:
             )  # fmt: skip
         ax.set_xscale("log")
         ax.set_xlabel("weight decay")
-        ax.set_ylabel("final val accuracy (mean, min–max over seeds)")
-        ax.set_title(task, fontsize=10)
+        ax.set_ylabel("final val accuracy")
+        ax.set_title(f"{task}: mean, bars min–max over seeds", fontsize=9)
     axes[0].legend(fontsize=7, frameon=False)
     fig.tight_layout()
     name = "weight_decay_final_acc.png"
@@ -233,6 +233,8 @@ def _plot_accumulation(plt: Any, acc: dict[str, Any], out: Path) -> str:
     rates = [s["clip_rate"]["mean"] for s in acc["summary"]]
     cols = [colors[(s["loop"], s["clamped"])] for s in acc["summary"]]
     axes[1, 1].barh(range(len(rates)), rates, color=cols)
+    for i, rate in enumerate(rates):
+        axes[1, 1].text(rate + 0.02, i, fmt(rate), va="center", fontsize=8)
     axes[1, 1].set_yticks(range(len(rates)), [lab.replace(", ", "\n") for lab in labels])
     axes[1, 1].tick_params(axis="y", labelsize=7)
     axes[1, 1].set_xlim(0, 1)

@@ -64,7 +64,7 @@ def _weight_decay(wd: dict[str, Any], plots: list[str]) -> str:
         s = checks["no_positional"]["summary"]
         bug, fix = _row(s, "bug", 1e-2), _row(s, "fix", 1e-2)
         out.append(
-            "Same settings without the positional embedding (the seed's model), wd "
+            "\nSame settings without the positional embedding (the seed's model), wd "
             f"{fmt(bug['weight_decay'])}, seed 0: "
             f"val acc BUG {fmt(bug['val_acc']['mean'])}, FIX {fmt(fix['val_acc']['mean'])}."
         )
