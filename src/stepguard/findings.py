@@ -69,11 +69,13 @@ class Rule:
     good: str
     detectors: frozenset[str]
     autofix: bool = False
+    fix_note: str = ""
 
     def markdown(self) -> str:
         """This rule's documentation as Markdown (used by `stepguard rule` and the README)."""
         covered = ", ".join(d for d in DETECTORS if d in self.detectors)
         fixable = "yes (`stepguard lint --fix`)" if self.autofix else "no"
+        note = f" {self.fix_note}" if self.autofix and self.fix_note else ""
         return (
             f"### {self.code} `{self.name}` ({self.severity})\n\n"
             f"**What it finds.** {self.summary}\n\n"
@@ -81,7 +83,7 @@ class Rule:
             f"**Example**\n\n```python\n{self.bad.strip()}\n```\n\n"
             f"**Use instead**\n\n```python\n{self.good.strip()}\n```\n\n"
             f"**Fix.** `{self.fix}`\n\n"
-            f"**Detected by:** {covered}. **Auto-fixable:** {fixable}.\n"
+            f"**Detected by:** {covered}. **Auto-fixable:** {fixable}.{note}\n"
         )
 
 
@@ -96,6 +98,7 @@ def _r(
     good: str,
     detectors: Iterable[str],
     autofix: bool = False,
+    fix_note: str = "",
 ) -> Rule:
     return Rule(
         code=code,
@@ -108,6 +111,7 @@ def _r(
         good=textwrap.dedent(good).strip("\n"),
         detectors=frozenset(detectors),
         autofix=autofix,
+        fix_note=" ".join(fix_note.split()),
     )
 
 
@@ -116,7 +120,7 @@ _RULES = [
         "SG101",
         "coupled-weight-decay",
         Severity.ERROR,
-        """An Adam-family optimizer (Adam, NAdam, RAdam, Adamax, RMSprop, Adagrad) with
+        """An adaptive optimizer (Adam, NAdam, RAdam, Adamax, RMSprop, Adagrad, Adadelta) with
         `weight_decay > 0` and no decoupled mode.""",
         """These optimizers add `weight_decay * w` to the gradient (coupled L2). The decay term then
         passes through the adaptive denominator `sqrt(v)`: the larger a weight, the larger its
@@ -132,6 +136,10 @@ _RULES = [
         """,
         (LINT, AUDIT, MONITOR),
         autofix=True,
+        fix_note="""Safe rewrite: `Adam` becomes `AdamW` with the same arguments (and
+        `weight_decay=0.0` when the decay is set only in param groups, so the other groups keep 0);
+        `NAdam`/`RAdam` get `decoupled_weight_decay=True`; Adamax, RMSprop, Adagrad and Adadelta are
+        reported, not rewritten.""",
     ),
     _r(
         "SG102",
@@ -197,7 +205,9 @@ _RULES = [
         far longer than the run.""",
         """AdamW's weights are an exponential moving average of recent updates with timescale
         `tau = 1/(lr * wd)` steps. A tau much shorter than the run forgets early training; one much
-        longer than the run means decay does nothing measurable.""",
+        longer than the run means decay does nothing measurable. The audit reports a timescale
+        under 1/100 of the run as a warning and one over 10x the run as info (common in short
+        fine-tuning runs, and then weight decay is close to a no-op).""",
         "wd = stepguard.weight_decay_for_timescale(tau_steps=total_steps / 3, lr=lr)",
         """
         opt = torch.optim.AdamW(groups, lr=1e-3, weight_decay=10.0)  # tau = 100 steps of 100k
@@ -280,6 +290,9 @@ _RULES = [
         """,
         (LINT, MONITOR),
         autofix=True,
+        fix_note="""Applied only when `scheduler.step()` is a statement of its own directly in
+        the micro-batch loop and the optimizer step sits directly under the window's guard (or after
+        the inner micro-batch loop): the call moves right after the step.""",
     ),
     _r(
         "SG203",
@@ -309,6 +322,9 @@ _RULES = [
         """,
         (LINT, MONITOR),
         autofix=True,
+        fix_note="""Applied under the same conditions as SG202: the clip call moves right
+        before the step; with a GradScaler only when `scaler.unscale_(optimizer)` already precedes
+        the step.""",
     ),
     _r(
         "SG204",
@@ -452,7 +468,8 @@ _RULES = [
         "zero-grad-inside-window",
         Severity.ERROR,
         """`zero_grad()` runs on every micro-batch (or at the top of the window's last
-        micro-batch), wiping the gradients being accumulated.""",
+        micro-batch), or inside `with accelerator.accumulate(model):` on a module or on an
+        optimizer accelerate did not prepare, wiping the gradients being accumulated.""",
         """Accumulation relies on `.grad` summing across backward calls. Zeroing inside the window
         throws away all but the last micro-batch: the step sees 1/k of the data.""",
         "optimizer.zero_grad(set_to_none=True)  # once, right after optimizer.step()",
