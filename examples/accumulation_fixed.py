@@ -17,7 +17,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from stepguard.accumulate import Accumulator, optimizer_steps
+from stepguard import Accumulator, optimizer_steps, param_groups
 
 
 def make_loader(n: int = 8192, bs: int = 64, seed: int = 0) -> torch.utils.data.DataLoader:
@@ -46,7 +46,7 @@ def main() -> None:
 
     torch.manual_seed(0)
     model = nn.Sequential(nn.Linear(20, 128), nn.ReLU(), nn.Linear(128, 2))
-    optimizer = torch.optim.AdamW(model.parameters(), lr=3e-3, weight_decay=1e-2)
+    optimizer = torch.optim.AdamW(param_groups(model, weight_decay=1e-2), lr=3e-3)
     loader = make_loader()
     total = optimizer_steps(len(loader), args.accum, args.epochs)  # SG205: optimizer steps
     scheduler = build_cosine(optimizer, total)

@@ -18,7 +18,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from stepguard.accumulate import Accumulator
+from stepguard import Accumulator, param_groups
 from stepguard.accumulate_check import check_accumulation
 
 VOCAB, MAX_LEN, PAD = 32, 24, -100
@@ -77,7 +77,7 @@ def main() -> None:
     window = {k: torch.cat([b[k] for b in batches[: args.accum]]) for k in batches[0]}
     print(check_accumulation(model, loss_mean, window, steps=args.accum, items=count_tokens))
 
-    optimizer = torch.optim.AdamW(model.parameters(), lr=3e-3, weight_decay=0.01)
+    optimizer = torch.optim.AdamW(param_groups(model, weight_decay=0.01), lr=3e-3)
     acc = Accumulator(model, optimizer, steps=args.accum, items=count_tokens, clip_grad_norm=1.0)
     for batch in acc.iterate(batches):
         if acc.backward(loss_sum(model, batch)) and acc.optimizer_steps % 10 == 0:
