@@ -12,6 +12,7 @@ import pytest
 import torch
 
 from stepguard.experiments import accumulation as acc_exp
+from stepguard.experiments import cli as demo_cli
 from stepguard.experiments import loops
 from stepguard.experiments import weight_decay as wd_exp
 from stepguard.experiments.parallel import Runner
@@ -154,9 +155,25 @@ def test_worker_processes_give_the_same_numbers_as_one_process():
     assert there == here
 
 
-def test_missing_demo_extra_names_the_install_command():
+def test_missing_demo_extra_names_the_install_command(monkeypatch, capsys):
     with pytest.raises(DemoExtraMissing, match=r"pip install stepguard\[demo\]"):
         require_demo_extras(("surely_not_installed_pkg",))
+
+    def missing() -> None:
+        require_demo_extras(("surely_not_installed_pkg",))
+
+    monkeypatch.setattr(demo_cli, "require_demo_extras", missing)
+    assert demo_cli.main(["--quick"]) == 2
+    assert "pip install stepguard[demo]" in capsys.readouterr().err
+
+
+def test_demo_command_rejects_bad_options(capsys):
+    for argv in (["--seeds", "0"], ["--quick", "--full"], ["nonsense"], ["--workers", "0"]):
+        with pytest.raises(SystemExit) as exc:
+            demo_cli.main(argv)
+        assert exc.value.code == 2
+    with pytest.raises(ValueError, match="preset must be one of"):
+        demo_cli.run_demo(preset="huge")
 
 
 def test_report_files_hold_the_numbers_shown(tmp_path):

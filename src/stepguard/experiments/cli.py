@@ -151,13 +151,25 @@ def main(argv: Sequence[str]) -> int:
         description="Run the seeds' experiments, bug vs fix, and write a report with plots.",
     )
     parser.add_argument(
-        "which", nargs="?", default="all", choices=("weight-decay", "accumulation", "all")
+        "which",
+        nargs="?",
+        default="all",
+        choices=("weight-decay", "accumulation", "all"),
+        help="which experiments to run (default: all)",
     )
-    parser.add_argument("--out", default="stepguard-report", help="report directory")
+    parser.add_argument(
+        "--out", default="stepguard-report", help="report directory (default: ./stepguard-report)"
+    )
     size = parser.add_mutually_exclusive_group()
-    size.add_argument("--quick", action="store_true", help="smallest run (about a minute)")
-    size.add_argument("--full", action="store_true", help="more seeds and sweep points (slow)")
-    parser.add_argument("--seeds", type=int, default=None, help="seeds per configuration")
+    size.add_argument("--quick", action="store_true", help="smallest run: 1 seed, fewer epochs")
+    size.add_argument(
+        "--full",
+        action="store_true",
+        help="3 seeds, 5 weight decays, the seed's own settings (slow)",
+    )
+    parser.add_argument(
+        "--seeds", type=int, default=None, help="seeds per configuration (overrides the preset's)"
+    )
     parser.add_argument("--threads", type=int, default=1, help="torch threads per process")
     parser.add_argument(
         "--workers",
