@@ -66,7 +66,8 @@ def _weight_decay(wd: dict[str, Any], plots: list[str]) -> str:
         out.append(
             "\nSame settings without the positional embedding (the seed's model), wd "
             f"{fmt(bug['weight_decay'])}, seed 0: "
-            f"val acc BUG {fmt(bug['val_acc']['mean'])}, FIX {fmt(fix['val_acc']['mean'])}."
+            f"val acc BUG {fmt(bug['val_acc']['mean'])}, FIX {fmt(fix['val_acc']['mean'])}"
+            + _no_positional_verdict(fix["val_acc"]["mean"], wd["transformer"]["summary"])
         )
     if "seed_exact" in checks:
         s = checks["seed_exact"]["summary"]
@@ -91,6 +92,21 @@ def _weight_decay(wd: dict[str, Any], plots: list[str]) -> str:
         out.append(_sweep_section(task, wd, plots))
     out.append(_img("weight_decay_final_acc.png", plots))
     return "\n".join(out) + "\n"
+
+
+def _no_positional_verdict(fix_no_pos: float, summary: list[dict[str, Any]]) -> str:
+    with_pos = next(
+        (r for r in summary if r["config"] == "fix" and r["weight_decay"] == 1e-2), None
+    )
+    if with_pos is None:
+        return "."
+    acc = with_pos["val_acc"]["mean"]
+    if fix_no_pos < acc - 0.1:
+        return (
+            f" (FIX with the positional embedding: {fmt(acc)}): without it the model barely "
+            "learns, so no accuracy effect of weight decay can show with the seed's model."
+        )
+    return f" (FIX with the positional embedding: {fmt(acc)})."
 
 
 def _seed_exact_verdict(gap: float, l2_bug: float, l2_fix: float) -> str:
