@@ -184,6 +184,7 @@ def test_report_files_hold_the_numbers_shown(tmp_path):
         digits=replace(DIGITS, epochs=1),
         exactness_updates=2,
         accum_updates=4,
+        seed_settings_check=True,
     )
     results = {
         "weight_decay": run_weight_decay(tiny, seeds=1),
