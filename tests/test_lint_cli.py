@@ -243,7 +243,8 @@ def test_unreadable_files_are_skipped_with_one_stderr_line_each(
     assert skipped["huge.py"].startswith("larger than the size limit (611 > 500 bytes")
     # Skipped files alone do not fail the run.
     code, out, err = run(capsys, "broken.py", "latin1.py")
-    assert (code, out) == (0, "") and err.count("skipped") == 2
+    assert (code, out) == (0, "") and err.count(": skipped: ") == 2
+    assert "all checks passed (2 files, 2 skipped)" in err
 
 
 def test_fix_rewrites_adam_to_adamw_keeping_comments_then_lints_clean(

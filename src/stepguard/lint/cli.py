@@ -13,7 +13,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from stepguard.lint.config import (
     ConfigError,
@@ -30,6 +30,9 @@ from stepguard.lint.formats import (
     format_statistics,
     format_text,
 )
+
+if TYPE_CHECKING:
+    from stepguard.lint.rules import Violation
 
 __all__ = ["build_parser", "main"]
 
@@ -199,7 +202,7 @@ def main(argv: Sequence[str]) -> int:
             # `stepguard lint . | head`: the reader left; stop writing, keep the exit code.
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     if not args.quiet and (args.format == "text" or args.diff or args.statistics):
-        print(_summary(len(results), violations, fixed, args), file=err)
+        print(_summary(len(results), len(skipped), violations, fixed, args), file=err)
     if args.diff:
         return 0 if args.exit_zero or not chunks else 1
     if write_errors:
@@ -214,12 +217,16 @@ def _described(config: LintConfig) -> list[str]:
     return [code for code in IMPLEMENTED if config.enabled(code)]
 
 
-def _summary(files: int, violations: Sequence[object], fixed: int, args: argparse.Namespace) -> str:
+def _summary(
+    files: int, skipped: int, violations: Sequence[Violation], fixed: int, args: argparse.Namespace
+) -> str:
     n = len(violations)
-    fixable = sum(1 for v in violations if getattr(v, "edits", ()))
+    fixable = sum(1 for v in violations if v.edits)
     what = f"{files} file{'s' if files != 1 else ''}"
+    if skipped:
+        what += f", {skipped} skipped"
     if args.diff:
-        return f"stepguard: {fixed} finding(s) would be fixed in {what}; {n} would remain"
+        return f"stepguard: {fixed} fix(es) to apply in {what}; {n} finding(s) would remain"
     parts = [f"stepguard: {n} finding{'s' if n != 1 else ''} in {what}"]
     if args.fix:
         parts.append(f"{fixed} fixed")
