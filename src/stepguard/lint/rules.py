@@ -53,11 +53,26 @@ _PREFILTER = re.compile(
 )
 
 
+# Every alternative of `_PREFILTER` contains one of these literals; plain substring tests are ~15x
+# faster than the regex and rule out most files before it runs.
+_PREFILTER_WORDS = (
+    "optim",
+    "weight_decay",
+    "zero_grad",
+    "clip_grad",
+    "no_sync",
+    "backward",
+    "step",
+)
+
+
 def might_contain_training_code(source: str) -> bool:
     """Cheap textual test (no parse): False only when no rule can fire on `source`.
 
     Sound by construction: `check_source` returns ``[]`` without parsing when this is False.
     """
+    if not any(word in source for word in _PREFILTER_WORDS):
+        return False
     return _PREFILTER.search(source) is not None
 
 
