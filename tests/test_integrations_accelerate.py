@@ -15,6 +15,7 @@ from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
 
 from stepguard.grouping import param_groups
+from stepguard.accumulate import Accumulator
 from stepguard.integrations.accelerate import (
     accumulator,
     audit_accelerator,
@@ -22,6 +23,7 @@ from stepguard.integrations.accelerate import (
     unwrap_optimizer,
     unwrap_scheduler,
 )
+from stepguard.monitor import Monitor
 
 K = 4
 BATCHES = 10  # 10 micro-batches of 4: windows of 4, 4 and a partial one of 2
@@ -78,7 +80,7 @@ def test_accumulator_on_prepared_objects_equals_big_batches() -> None:
 
 
 def run_accelerate_idiom(
-    batches: int, use_accelerator_backward: bool = True
+    batches: int, use_accelerator_backward: bool = True, plain_monitor: bool = False
 ) -> tuple[list[dict[str, float]], list[str], list[float]]:
     """The Accelerate docs' loop under a Monitor: history, finding codes, and per optimizer step
     the ratio of the accumulated gradient's norm to that of the window's big-batch mean loss."""
@@ -100,7 +102,12 @@ def run_accelerate_idiom(
         window.clear()
 
     opt.register_step_pre_hook(compare)
-    with monitor(accelerator, pm, po, ps, audit=False) as mon:
+    if plain_monitor:  # the wrappers straight into Monitor: it unwraps them itself
+        mon = Monitor(pm, po, scheduler=ps, audit=False)
+        assert mon.optimizer is opt and mon.scheduler is sched
+    else:
+        mon = monitor(accelerator, pm, po, ps, audit=False)
+    with mon:
         for x, y in pdl:
             window.append((x, y))
             with accelerator.accumulate(pm):
@@ -120,6 +127,16 @@ def test_monitor_on_prepared_objects_sees_accelerates_windows() -> None:
     assert [r["micro_batches"] for r in history] == [4, 4, 4]
     assert [r["scheduler_steps"] for r in history] == [0, 1, 1]  # once per optimizer step
     assert ratios == pytest.approx([1.0, 1.0, 1.0], rel=1e-5)  # exact big-batch gradients
+    assert codes == []
+
+
+def test_monitor_given_the_accelerate_wrappers_watches_the_inner_optimizer() -> None:
+    # AcceleratedOptimizer has no step hooks of its own: Monitor(model, po) used to fail with
+    # AttributeError '_optimizer_step_pre_hooks'; the wrapped scheduler is called per micro-batch
+    history, codes, ratios = run_accelerate_idiom(batches=12, plain_monitor=True)
+    assert [r["micro_batches"] for r in history] == [4, 4, 4]
+    assert [r["scheduler_steps"] for r in history] == [0, 1, 1]
+    assert ratios == pytest.approx([1.0, 1.0, 1.0], rel=1e-5)
     assert codes == []
 
 

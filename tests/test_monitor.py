@@ -318,6 +318,19 @@ def test_attach_twice_and_bad_arguments_raise_clear_errors():
             assert words in str(e)
 
 
+def test_monitor_unwraps_an_optimizer_held_by_a_framework_wrapper():
+    class LightningLikeOptimizer:  # holds the torch optimizer, is not one, has no step hooks
+        def __init__(self, optimizer: torch.optim.Optimizer) -> None:
+            self._optimizer = optimizer
+
+    model, opt, sched = setup()
+    with Monitor(model, LightningLikeOptimizer(opt), scheduler=sched, audit=False) as mon:
+        seed003_loop(model, opt, sched, bug=True)
+    assert mon.optimizer is opt
+    assert codes(mon) == {"SG201", "SG202", "SG203"}
+    assert [r["micro_batches"] for r in mon.history] == [K] * UPDATES
+
+
 def test_on_finding_is_called_once_per_finding_with_its_first_step():
     seen = []
     model, opt, sched = setup()

@@ -31,6 +31,7 @@ from stepguard._audit_rules import Group, listing
 from stepguard._decoupling import decay_style
 from stepguard._graph import find_penalties
 from stepguard._schedule import schedule_length
+from stepguard._unwrap import unwrap_optimizer as _unwrap_optimizer
 from stepguard.findings import Finding, Report
 from stepguard.grouping import DEFAULT_NO_DECAY, classify, clean_name, unwrap
 
@@ -60,23 +61,6 @@ def _optimizers(optimizer: object) -> list[torch.optim.Optimizer]:
             )
         return [_unwrap_optimizer(o) for o in optimizer]
     return [_unwrap_optimizer(optimizer)]
-
-
-def _unwrap_optimizer(optimizer: object) -> torch.optim.Optimizer:
-    # accelerate's AcceleratedOptimizer subclasses Optimizer and wraps one; Lightning's
-    # LightningOptimizer does not subclass it. Either way, look at the real optimizer.
-    for _ in range(4):
-        inner = getattr(optimizer, "optimizer", None) or getattr(optimizer, "_optimizer", None)
-        if isinstance(inner, torch.optim.Optimizer) and inner is not optimizer:
-            optimizer = inner
-        else:
-            break
-    if not isinstance(optimizer, torch.optim.Optimizer):
-        raise TypeError(
-            f"audit() needs a torch.optim.Optimizer, got {type(optimizer).__name__}; pass the "
-            "optimizer object (e.g. torch.optim.AdamW(...)), not its param_groups or state_dict"
-        )
-    return optimizer
 
 
 def _check_loss(loss: object) -> torch.Tensor:

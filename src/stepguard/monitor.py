@@ -32,6 +32,7 @@ import torch
 from torch import nn
 
 from stepguard import _patch
+from stepguard._unwrap import unwrap_optimizer, unwrap_scheduler
 from stepguard.findings import Finding, Report
 from stepguard.instruments import ParamTable, foreach_norms, group_l2, l1_mean
 from stepguard.monitor_detect import DetectorState, sg106_findings, token_mean_issue
@@ -56,7 +57,9 @@ class Monitor:
 
     Use as ``with Monitor(model, optimizer, scheduler=..., scaler=...) as mon: <loop>`` or with
     `attach()` / `detach()`. Pass the scheduler and the GradScaler the loop uses: checks that
-    involve them only run when they are given.
+    involve them only run when they are given. Wrapped objects are unwrapped (an accelerate
+    `AcceleratedOptimizer` / `AcceleratedScheduler`, a Lightning `LightningOptimizer`): the hooks
+    and the ``optimizer`` / ``scheduler`` attributes are the torch objects inside.
 
     Detections (each evaluated on every optimizer step, from Python-side counters):
 
@@ -138,10 +141,11 @@ class Monitor:
             raise TypeError(
                 f"Monitor(model=...) needs a torch.nn.Module, got {type(model).__name__}"
             )
-        if not isinstance(optimizer, torch.optim.Optimizer):
-            raise TypeError(
-                f"Monitor(optimizer=...) needs a torch.optim.Optimizer, got {type(optimizer).__name__}"
-            )
+        # Hooks go on the torch optimizer inside accelerate's / Lightning's wrapper (the wrapper
+        # has no hooks), and the scheduler counted is the one inside accelerate's wrapper (which
+        # is called on every micro-batch but advances only on optimizer steps).
+        optimizer = unwrap_optimizer(optimizer, "Monitor(optimizer=...)")
+        scheduler = unwrap_scheduler(scheduler)
         if isinstance(every, bool) or not isinstance(every, int) or every < 1:
             raise ValueError(
                 f"every must be a positive int (instrument every N steps), got {every!r}"
