@@ -15,7 +15,6 @@ from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
 
 from stepguard.grouping import param_groups
-from stepguard.accumulate import Accumulator
 from stepguard.integrations.accelerate import (
     accumulator,
     audit_accelerator,
