@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import logging
-import math
 from pathlib import Path
 from typing import Any
 
@@ -210,10 +209,14 @@ def test_scheduler_stepped_in_training_step_is_sg202_and_raised_after_the_first_
 
 def test_every_skips_instruments_between_steps() -> None:
     cb = StepGuardCallback(every=3)
-    fit(Tiny("good"), cb)
+    module = Tiny("good")
+    fit(module, cb)
     assert cb.monitor is not None
     assert [r["step"] for r in cb.monitor.history] == [1, 4]
-    assert all(math.isfinite(r["grad_norm"]) for r in cb.monitor.history)
+    # without clipping grad_norm is the Monitor's own reading at the step: taken after
+    # Lightning's closure ran the backward inside optimizer.step(closure=...), not before it
+    true = module.true_grad_norms
+    assert [r["grad_norm"] for r in cb.monitor.history] == pytest.approx([true[0], true[3]])
 
 
 class Windowed(Tiny):

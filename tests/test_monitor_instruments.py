@@ -6,6 +6,7 @@ import csv
 import itertools
 import math
 import sys
+from collections.abc import Callable
 
 import pytest
 import torch
@@ -240,3 +241,58 @@ def test_norm_weight_instrument_shows_seed000_shrinkage_under_coupled_decay_on_a
     bug, fix = norm_curve(True), norm_curve(False)
     assert all(b < a for a, b in itertools.pairwise(bug)) and bug[-1] < 0.85  # falls every 5 steps
     assert min(fix) > 0.99
+
+
+def closure_training(
+    opt_name: str, monitor: bool, steps: int = 3
+) -> tuple[list[torch.Tensor], list[float], Monitor]:
+    """`optimizer.step(closure)` (LBFGS; SGD by keyword): parameters after training, the gradient
+    norm at each step's first closure call, and the Monitor."""
+    model, _ = model_and_opt()
+    if opt_name == "lbfgs":
+        opt: torch.optim.Optimizer = torch.optim.LBFGS(model.parameters(), lr=0.5, max_iter=3)
+    else:
+        opt = torch.optim.SGD(model.parameters(), lr=0.1)
+    mon = Monitor(model, opt, audit=False)
+    if monitor:
+        mon.attach()
+    first_norms: list[float] = []
+
+    def make_closure(x: torch.Tensor, y: torch.Tensor) -> Callable[[], torch.Tensor]:
+        calls = [0]
+
+        def closure() -> torch.Tensor:
+            opt.zero_grad()
+            loss = F.cross_entropy(model(x), y)
+            loss.backward()
+            if calls[0] == 0:
+                grads = [p.grad for p in model.parameters()]
+                first_norms.append(float(nn.utils.get_total_norm(grads)))
+            calls[0] += 1
+            return loss
+
+        return closure
+
+    for x, y in batches(steps):
+        closure = make_closure(x, y)
+        if opt_name == "lbfgs":
+            opt.step(closure)  # positional
+        else:
+            opt.step(closure=closure)
+    if monitor:
+        mon.detach()
+    return [p.detach().clone() for p in model.parameters()], first_norms, mon
+
+
+@pytest.mark.parametrize("opt_name", ["lbfgs", "sgd"])
+def test_under_a_closure_grad_norm_is_read_after_the_closure_ran(opt_name: str):
+    plain, _, _ = closure_training(opt_name, monitor=False)
+    watched, norms, mon = closure_training(opt_name, monitor=True)
+    for a, b in zip(plain, watched, strict=True):
+        assert torch.equal(a, b)  # wrapping the closure changes nothing
+    hist = mon.history
+    assert [r["grad_norm"] for r in hist] == pytest.approx(norms, rel=1e-6)
+    assert all(r["update_ratio_group0"] > 0 for r in hist)
+    # LBFGS calls the closure 3 times per step: re-evaluations, not accumulated micro-batches
+    assert [r["micro_batches"] for r in hist] == [1, 1, 1]
+    assert mon.findings == []  # (was SG201 and SG210 for LBFGS's re-evaluations)

@@ -10,7 +10,10 @@ How it sees the loop
 * a post-accumulate-grad hook on every trainable tensor queues one end-of-backward callback per
   backward pass that reached the model (so a backward pass is counted once, whatever its size);
 * optimizer step pre/post hooks close an accumulation *window* (the backward passes between two
-  optimizer steps); a GradScaler step that skipped `optimizer.step()` closes it too;
+  optimizer steps); a GradScaler step that skipped `optimizer.step()` closes it too. Under
+  ``optimizer.step(closure)`` (LBFGS, Lightning) the pre-hook wraps the closure: the step's
+  readings are taken after its first call ran the backward, and later calls (LBFGS's
+  re-evaluations) are not counted as backward passes of the window;
 * scoped patches of `torch.autograd.backward` (to read the scale factors at the root of the loss's
   graph), of the gradient-clipping functions, of `optimizer.zero_grad` / `model.zero_grad`, of
   `scheduler.step` and of the GradScaler's `unscale_` / `step`.
@@ -178,6 +181,7 @@ class Monitor:
         self.state = DetectorState()
         self._table: ParamTable | None = None
         self._first_instr: int | None = None  # first instrumented step (SG106 counts from it)
+        self._replay = False  # inside a second call of a step's closure (LBFGS)
 
     # ---- attaching -------------------------------------------------------------------------
 
@@ -340,7 +344,7 @@ class Monitor:
     # ---- hooks and wrappers ----------------------------------------------------------------
 
     def _grad_hook(self, p: torch.Tensor) -> None:
-        if not self.state.bw_open:
+        if not self.state.bw_open and not self._replay:
             self.state.bw_open = True
             torch.autograd.Variable._execution_engine.queue_callback(self._end_backward)
 
@@ -354,6 +358,8 @@ class Monitor:
         )
 
     def _before_backward(self, tensors: Any, grad_tensors: Any) -> None:
+        if self._replay:
+            return
         loss = tensors if isinstance(tensors, torch.Tensor) else None
         if loss is None and isinstance(tensors, (list, tuple)) and len(tensors) == 1:
             loss = tensors[0]
@@ -382,7 +388,7 @@ class Monitor:
         )
 
     def _on_clip(self, params: list[torch.Tensor], max_norm: float | None, total: Any) -> None:
-        if not any(id(p) in self._ids for p in params[:4]):
+        if self._replay or not any(id(p) in self._ids for p in params[:4]):
             return
         s = self.state
         s.clip_at.append(s.bw)
@@ -457,10 +463,41 @@ class Monitor:
 
     # ---- optimizer step --------------------------------------------------------------------
 
-    def _pre_step(self, opt: Any, args: Any, kwargs: Any) -> None:
+    def _pre_step(self, opt: Any, args: Any, kwargs: Any) -> tuple[Any, Any] | None:
         self._pre = None
-        if not self._instrumented(self.state.step + 1):
-            return
+        instrumented = self._instrumented(self.state.step + 1)
+        # `args` is (optimizer, *positional): torch's hook wrapper passes the bound self too.
+        by_keyword = kwargs.get("closure") is not None
+        closure = kwargs["closure"] if by_keyword else (args[1] if len(args) > 1 else None)
+        if closure is None:
+            if instrumented:
+                self._measure()
+            return None
+        # step(closure): the forward/backward run inside step(), after this hook, so measure
+        # once the closure's first call returned (before the optimizer reads the gradients).
+        # Later calls (LBFGS re-evaluates) recompute the same step's gradients: not watched.
+        calls = [0]
+
+        def closure_then_measure() -> Any:
+            calls[0] += 1
+            if calls[0] == 1:
+                out = closure()
+                if instrumented:
+                    self._measure()
+                return out
+            was = self._replay, self.state.active
+            self._replay, self.state.active = True, False
+            try:
+                return closure()
+            finally:
+                self._replay, self.state.active = was
+
+        if by_keyword:
+            return args, {**kwargs, "closure": closure_then_measure}
+        return (args[0], closure_then_measure, *args[2:]), kwargs
+
+    def _measure(self) -> None:
+        """The instrumented step's pre-update readings: gradient norms and a parameter copy."""
         t, dev = self._table, self._dev
         assert t is not None  # hooks exist only while attached
         with torch.no_grad():

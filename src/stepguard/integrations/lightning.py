@@ -21,10 +21,8 @@ How Lightning (2.x, automatic optimization) steps schedulers, read from
   epoch: a scheduler sized in steps but left at the default interval barely moves (SG205).
 
 Lightning runs the forward/backward of an optimizer step inside the closure it passes to
-``optimizer.step(closure)``, i.e. after the optimizer's step pre-hooks. So that the Monitor
-measures the final gradients, this callback registers a pre-hook (before the Monitor's) that runs
-the closure first, under ``torch.enable_grad()`` exactly as the optimizer would, and hands the
-optimizer a closure returning that result (a second call, as LBFGS makes, runs it again).
+``optimizer.step(closure=...)``, i.e. after the optimizer's step pre-hooks; the Monitor handles
+that itself (it measures once the closure has run), so nothing about the step is changed here.
 """
 
 from __future__ import annotations
@@ -32,8 +30,6 @@ from __future__ import annotations
 import logging
 import math
 from typing import Any
-
-import torch
 
 from stepguard.integrations._extras import missing_extra
 
@@ -113,29 +109,6 @@ def scheduler_findings(
     return findings
 
 
-def _eager_closure(optimizer: Any, args: Any, kwargs: Any) -> tuple[Any, Any] | None:
-    """Step pre-hook: run the closure now, so later pre-hooks see the step's final gradients."""
-    if "closure" in kwargs:
-        closure, where = kwargs["closure"], "kw"
-    elif args:
-        closure, where = args[0], "pos"
-    else:
-        return None
-    if closure is None:
-        return None
-    with torch.enable_grad():
-        result = closure()
-    calls = [0]
-
-    def replay() -> Any:
-        calls[0] += 1
-        return result if calls[0] == 1 else closure()
-
-    if where == "kw":
-        return args, {**kwargs, "closure": replay}
-    return (replay, *args[1:]), kwargs
-
-
 class StepGuardCallback(pl.Callback):
     """A Lightning `Callback`: audit at train start, Monitor while training, report at the end.
 
@@ -170,7 +143,6 @@ class StepGuardCallback(pl.Callback):
         self.report: Report | None = None
         self.monitor: Monitor | None = None
         self.monitor_report: Report | None = None
-        self._hook: Any = None
         self._new: list[Finding] = []
         self._seen_codes: set[str] = set()
         self._logged_records = 0
@@ -221,8 +193,6 @@ class StepGuardCallback(pl.Callback):
         opt = trainer.optimizers[0]
         self._new, self._seen_codes = [], set()
         self._logged_records = self._last_step = 0
-        # Registered before the Monitor's hooks, so they run after the closure (see module doc).
-        self._hook = opt.register_step_pre_hook(_eager_closure)
         self.monitor = Monitor(
             pl_module,
             opt,
@@ -235,9 +205,6 @@ class StepGuardCallback(pl.Callback):
     def _stop(self, end_of_run: bool = False) -> None:
         if self.monitor is not None:
             self.monitor.detach(end_of_run=end_of_run)
-        if self._hook is not None:
-            self._hook.remove()
-            self._hook = None
 
     def _flush(self, findings: list[Finding]) -> None:
         fresh = [f for f in findings if f.code not in self._seen_codes]
