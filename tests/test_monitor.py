@@ -424,6 +424,23 @@ def test_sg205_schedule_sized_in_micro_batches_fires_at_the_end_of_the_run():
     assert codes(run_with(UPDATES)) == set()
 
 
+def test_sg205_is_silent_on_a_short_correct_run_and_fires_on_its_micro_batch_schedule():
+    # k=2, 2 optimizer steps, 4 backward passes: a correct schedule of 2 steps is as close to the
+    # backward-pass count as the window size, yet it is the optimizer-step count
+    def run_with(total_steps: int) -> Monitor:
+        model = mlp()
+        opt = torch.optim.SGD(model.parameters(), lr=0.1)
+        sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=0.1, total_steps=total_steps)
+        with Monitor(model, opt, scheduler=sched, audit=False) as mon:
+            seed003_loop(model, opt, sched, bug=False, k=2, updates=2)
+        return mon
+
+    assert codes(run_with(2)) == set()
+    mon = run_with(4)
+    assert [(f.code, f.step) for f in mon.findings] == [("SG205", 2)]
+    assert "sized for 4 scheduler steps" in mon.findings[0].message
+
+
 def token_batches(k: int, steps: int) -> list[tuple[torch.Tensor, torch.Tensor]]:
     """Micro-batches of 6 'tokens' with 1..5 of them padding (ignore_index=-100)."""
     out = []

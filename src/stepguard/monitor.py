@@ -83,8 +83,9 @@ class Monitor:
     * SG204 -- a clipping call after a backward pass while the GradScaler (enabled) has not
       unscaled this optimizer's gradients (`scaler.unscale_` not yet called in this window).
     * SG205 -- at detach: the scheduler's length (read as the audit does, `stepguard._schedule`)
-      is within one usual window of the number of backward passes of the run, while the
-      scheduler stepped once per optimizer step (so it only fires once a whole run was watched).
+      is within one usual window of the number of backward passes of the run and less than half
+      as far from it as from the number of optimizer steps, while the scheduler stepped once per
+      optimizer step (so it only fires once a whole run was watched).
     * SG206 -- against the usual window size u (the size seen most often, at least twice): a
       window longer than u (an epoch's leftover micro-batches leaked into the next step), a
       shorter window whose losses were all scaled by exactly 1/u, or, at detach, an unfinished

@@ -135,19 +135,25 @@ class DetectorState:
     def schedule_in_micro_batches(self, length: int | None) -> list[Issue]:
         """At detach: a schedule sized for the run's backward passes, stepped once per step.
 
-        Fires when the usual window u > 1, the scheduler stepped at most once per optimizer step,
-        and the schedule's length is within u of the number of backward passes seen (so only once
-        the whole run was watched; a run watched in part never matches)."""
-        usual, steps = self.usual_window(), self.step
+        Fires when the usual window u > 1, the run made at least 1.5 backward passes per
+        optimizer step, the scheduler stepped at most once per optimizer step, and the schedule's
+        length is within u of the number of backward passes seen (so only once the whole run was
+        watched; a run watched in part never matches) and less than half as far from it as from
+        the number of optimizer steps (a short run sized correctly, e.g. 2 steps of 2 passes,
+        is as close to one count as to the other)."""
+        usual, steps, passes = self.usual_window(), self.step, self.bw_total
         if length is None or usual <= 1 or steps < 2 or self.sched_total > steps + 1:
             return []
-        if abs(length - self.bw_total) > usual:
+        if 2 * passes < 3 * steps:
+            return []
+        off = abs(length - passes)
+        if off > usual or 2 * off >= abs(length - steps):
             return []
         return [
             (
                 "SG205",
                 f"the schedule is sized for {length} scheduler steps, the number of micro-batches "
-                f"of the run ({self.bw_total}), but it was stepped per optimizer step: the run "
+                f"of the run ({passes}), but it was stepped per optimizer step: the run "
                 f"ended after {steps} steps, {steps / length:.0%} of the way through the schedule",
             )
         ]
