@@ -14,6 +14,7 @@ from accelerate.state import AcceleratorState, GradientState
 from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
 
+from stepguard.accumulate import Accumulator
 from stepguard.grouping import param_groups
 from stepguard.integrations.accelerate import (
     accumulator,
@@ -76,6 +77,26 @@ def test_accumulator_on_prepared_objects_equals_big_batches() -> None:
     assert acc.optimizer_steps == 3 and sched.last_epoch == 3
     for a, b in zip(pm.parameters(), ref.parameters(), strict=True):
         torch.testing.assert_close(a, b, rtol=0, atol=2e-7)
+
+
+def test_accumulator_takes_prepared_objects_and_still_checks_the_schedulers_optimizer() -> None:
+    accelerator = Accelerator(cpu=True)
+    model, opt = model_and_optimizer()
+    sched = lam(opt)
+    pm, po, ps, pdl = accelerator.prepare(model, opt, sched, DataLoader(data(), batch_size=4))
+    # the scheduler built before prepare() drives the optimizer inside the wrapper (used to raise
+    # "the scheduler is bound to a different optimizer")
+    acc = Accumulator(pm, po, steps=K, scheduler=sched)
+    for x, y in acc.iterate(pdl):
+        acc.backward(nn.functional.mse_loss(pm(x), y))
+    assert acc.optimizer_steps == 3 and sched.last_epoch == 3
+    assert Accumulator(pm, po, steps=K, scheduler=ps).scheduler is ps
+    # a prepared scheduler of another optimizer is still refused (the wrapper used to hide it)
+    other = accelerator.prepare(lam(torch.optim.SGD(model.parameters(), lr=0.1)))
+    with pytest.raises(ValueError, match="bound to a different optimizer"):
+        Accumulator(pm, po, steps=K, scheduler=other)
+    with pytest.raises(ValueError, match="bound to a different optimizer"):
+        Accumulator(pm, opt, steps=K, scheduler=other)
 
 
 def run_accelerate_idiom(

@@ -11,6 +11,8 @@ from typing import Any
 import torch
 from torch import nn
 
+from stepguard._unwrap import unwrap_optimizer, unwrap_scheduler
+
 
 def check_config(
     model: Any,
@@ -61,13 +63,22 @@ def check_scheduler(scheduler: Any, optimizer: torch.optim.Optimizer) -> None:
             "Accumulator: ReduceLROnPlateau needs a metric in step(metric); leave scheduler=None "
             "and call scheduler.step(metric) yourself when acc.backward(...) returns True"
         )
-    bound = getattr(scheduler, "optimizer", None)
-    if bound is not None and bound is not optimizer:
+    # Compare the torch objects inside accelerate's / Lightning's wrappers: a scheduler built on
+    # the optimizer before `accelerator.prepare` is bound to what the wrapper holds.
+    bound = getattr(unwrap_scheduler(scheduler), "optimizer", None)
+    if bound is not None and not _same_optimizer(bound, optimizer):
         raise ValueError(
             "Accumulator: the scheduler is bound to a different optimizer "
             "(scheduler.optimizer is not optimizer); build it from the optimizer you pass "
             "here, or its step() will not change this optimizer's learning rate."
         )
+
+
+def _same_optimizer(a: Any, b: Any) -> bool:
+    try:
+        return unwrap_optimizer(a) is unwrap_optimizer(b)
+    except TypeError:  # not an optimizer (a custom scheduler's attribute): compare as given
+        return a is b
 
 
 def check_scaler(scaler: Any, params: Sequence[torch.Tensor]) -> None:

@@ -8,8 +8,9 @@ optimizer steps (times the number of processes unless `split_batches=True`: the 
 scheduler once per process). `audit_accelerator` applies exactly that arithmetic.
 
 The wrappers do not run torch's optimizer hooks (they never call `Optimizer.__init__`), so anything
-that hooks the optimizer must see the inner one: `unwrap_optimizer` returns it, and `monitor` /
-`accumulator` build a `Monitor` / `Accumulator` on the inner objects.
+that hooks the optimizer must see the inner one: `unwrap_optimizer` returns it. `Monitor` unwraps
+what it is given itself (`monitor` is a shorthand); `accumulator` builds an `Accumulator` on the
+inner objects, because the wrapper's own ``step()`` would also run the GradScaler's step and update.
 """
 
 from __future__ import annotations
@@ -23,11 +24,10 @@ from stepguard.integrations._extras import missing_extra
 
 try:
     from accelerate import Accelerator
-    from accelerate.optimizer import AcceleratedOptimizer
-    from accelerate.scheduler import AcceleratedScheduler
 except ImportError as err:  # pragma: no cover - exercised in a subprocess by the tests
     raise missing_extra("accelerate", "accelerate", err) from err
 
+from stepguard import _unwrap
 from stepguard.accumulate import Accumulator
 from stepguard.audit import audit
 from stepguard.findings import Report
@@ -44,17 +44,14 @@ __all__ = [
 
 
 def unwrap_optimizer(optimizer: torch.optim.Optimizer) -> torch.optim.Optimizer:
-    """The torch optimizer inside any number of `AcceleratedOptimizer` wrappers (else `optimizer`)."""
-    while isinstance(optimizer, AcceleratedOptimizer):
-        optimizer = optimizer.optimizer
-    return optimizer
+    """The torch optimizer inside `AcceleratedOptimizer` wrappers (else `optimizer`); see
+    `stepguard._unwrap.unwrap_optimizer` (TypeError when no torch optimizer is found)."""
+    return _unwrap.unwrap_optimizer(optimizer, "unwrap_optimizer()")
 
 
 def unwrap_scheduler(scheduler: Any) -> Any:
-    """The scheduler inside any number of `AcceleratedScheduler` wrappers (else `scheduler`)."""
-    while isinstance(scheduler, AcceleratedScheduler):
-        scheduler = scheduler.scheduler
-    return scheduler
+    """The scheduler inside `AcceleratedScheduler` wrappers (else `scheduler`, or None)."""
+    return _unwrap.unwrap_scheduler(scheduler)
 
 
 def scheduler_steps_per_optimizer_step(accelerator: Accelerator) -> int:
@@ -84,17 +81,15 @@ def monitor(
 ) -> Monitor:
     """A `Monitor` (not attached yet) on objects prepared by `accelerator`.
 
-    ``Monitor(model, unwrap_optimizer(optimizer), scheduler=unwrap_scheduler(scheduler),
-    **kwargs)``: the hooks go on the torch optimizer, whose ``step()`` runs once per optimizer
+    ``Monitor(model, optimizer, scheduler=scheduler, **kwargs)``, which unwraps both: the hooks
+    go on the torch optimizer, whose ``step()`` runs once per optimizer
     step (the wrapper skips it on accumulating micro-batches), and on the inner scheduler, which
     advances only when the wrapper really steps it. `accelerator.backward` divides the loss by
     ``gradient_accumulation_steps`` at the root of the graph, which is where the Monitor's SG201
     check looks. Use as ``with monitor(accelerator, model, opt, sched) as mon: <loop>``.
     """
     _check_accelerator(accelerator, "monitor()")
-    return Monitor(
-        model, unwrap_optimizer(optimizer), scheduler=unwrap_scheduler(scheduler), **kwargs
-    )
+    return Monitor(model, optimizer, scheduler=scheduler, **kwargs)
 
 
 def accumulator(
@@ -115,6 +110,8 @@ def accumulator(
     in ``for batch in acc.iterate(prepared_loader)``. The prepared model (DDP under several
     processes) is passed as is, so the Accumulator's ``no_sync`` applies to it. The Accumulator
     steps the (inner) scheduler exactly once per optimizer step: size it in optimizer steps.
+    The optimizer is unwrapped because `AcceleratedOptimizer.step()` would itself run
+    ``scaler.step`` and ``scaler.update`` (a second time), and has no step hooks.
     """
     _check_accelerator(accelerator, "accumulator()")
     return Accumulator(
