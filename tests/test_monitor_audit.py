@@ -47,3 +47,21 @@ def test_attach_audit_is_silent_on_decoupled_decay_with_groups_and_can_be_turned
     with Monitor(model, bad, audit=False) as quiet:
         pass
     assert codes(quiet) == set()
+
+
+def test_schedule_length_is_public_and_reads_through_wrappers():
+    from stepguard.schedule import schedule_length
+
+    opt = torch.optim.SGD(nn.Linear(2, 2).parameters(), lr=0.1)
+    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=0.1, total_steps=120)
+
+    class Prepared:  # accelerate's AcceleratedScheduler holds the scheduler in .scheduler
+        def __init__(self, scheduler: object) -> None:
+            self.scheduler = scheduler
+
+        def step(self) -> None: ...
+
+    assert schedule_length(sched) == (120, "OneCycleLR total_steps=120")
+    assert schedule_length(Prepared(Prepared(sched)))[0] == 120
+    assert schedule_length({"scheduler": sched, "interval": "step"})[0] == 120  # Lightning
+    assert schedule_length(torch.optim.lr_scheduler.StepLR(opt, 10))[0] is None

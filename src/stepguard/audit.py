@@ -12,7 +12,7 @@
   that are not the model's, and an empty ``weight_decay=0`` group while decay is on;
 * SG105 the decay timescale far outside the run (needs ``total_steps``);
 * SG205 a schedule sized in micro-batches (needs ``scheduler``, ``total_steps`` and
-  ``accum_steps > 1``; see `stepguard._schedule` for which schedulers reveal their length).
+  ``accum_steps > 1``; see `stepguard.schedule` for which schedulers reveal their length).
 """
 
 from __future__ import annotations
@@ -30,10 +30,10 @@ from stepguard import _audit_rules as rules
 from stepguard._audit_rules import Group, listing
 from stepguard._decoupling import decay_style
 from stepguard._graph import find_penalties
-from stepguard._schedule import schedule_length
 from stepguard._unwrap import unwrap_optimizer as _unwrap_optimizer
 from stepguard.findings import Finding, Report
 from stepguard.grouping import DEFAULT_NO_DECAY, classify, clean_name, unwrap
+from stepguard.schedule import schedule_length
 
 __all__ = ["DEFAULT_TAU_BAND", "audit"]
 

@@ -1,4 +1,5 @@
-"""Read how many scheduler steps a learning-rate schedule is sized for (the audit's SG205 check).
+"""Read how many scheduler steps a learning-rate schedule is sized for (SG205 in the audit, the
+Monitor and the Lightning callback; public for integrations that check their own schedules).
 
 `schedule_length(scheduler)` returns ``(steps, source)``: the number of ``scheduler.step()`` calls
 after which the schedule reaches its end, and the attribute it was read from; ``(None, reason)``
@@ -33,6 +34,8 @@ from typing import Any
 
 from torch.optim import lr_scheduler as L
 
+from stepguard._unwrap import unwrap_scheduler
+
 __all__ = ["schedule_length"]
 
 _LENGTH_KEYWORDS = ("num_training_steps", "total_steps", "num_train_steps", "max_steps")
@@ -62,8 +65,8 @@ def schedule_length(scheduler: Any) -> tuple[int | None, str]:
     """``(steps, source)``: how many scheduler steps `scheduler` is sized for; see the module doc."""
     if isinstance(scheduler, Mapping):  # Lightning's {"scheduler": ..., "interval": ...}
         return schedule_length(scheduler.get("scheduler"))
-    inner = getattr(scheduler, "scheduler", None)
-    if inner is not None and inner is not scheduler and hasattr(inner, "step"):
+    inner = unwrap_scheduler(scheduler)
+    if inner is not scheduler:
         return schedule_length(inner)
     kind = type(scheduler).__name__
     if isinstance(scheduler, L.OneCycleLR):
