@@ -174,14 +174,15 @@ def main(argv: Sequence[str]) -> int:
     parser.add_argument(
         "--workers",
         type=int,
-        default=min(2, os.cpu_count() or 1),
-        help="processes running the training runs in parallel (default: min(2, CPUs))",
+        default=None,
+        help="processes running the training runs in parallel (default: 1 with --quick, "
+        "where starting workers costs more than it saves, else min(2, CPUs))",
     )
     parser.add_argument("--no-progress", action="store_true", help="no progress bars")
     args = parser.parse_args(list(argv))
     if args.seeds is not None and args.seeds < 1:
         parser.error("--seeds must be >= 1")
-    if args.threads < 1 or args.workers < 1:
+    if args.threads < 1 or (args.workers is not None and args.workers < 1):
         parser.error("--threads and --workers must be >= 1")
     try:
         require_demo_extras()
@@ -191,6 +192,8 @@ def main(argv: Sequence[str]) -> int:
     from stepguard.experiments.report import write_report
 
     workers = args.workers
+    if workers is None:
+        workers = 1 if args.quick else min(2, os.cpu_count() or 1)
     if workers > 1 and not _main_is_spawn_safe():
         print(
             "stepguard demo: running the training runs in one process (this entry point would "
