@@ -32,6 +32,7 @@ _LAZY: dict[str, str] = {
     "check_accumulation": "stepguard.accumulate_check",
     "AccumulationCheck": "stepguard.accumulate_check",
     "Monitor": "stepguard.monitor",
+    "schedule_length": "stepguard.schedule",
 }
 
 if TYPE_CHECKING:
@@ -43,6 +44,7 @@ if TYPE_CHECKING:
     from stepguard.grouping_summary import GroupSummary, summarize_groups
     from stepguard.hybrid import muon_param_groups
     from stepguard.monitor import Monitor
+    from stepguard.schedule import schedule_length
 
 
 def __getattr__(name: str) -> Any:
@@ -81,6 +83,7 @@ __all__ = [
     "optimizer_steps",
     "param_groups",
     "rule",
+    "schedule_length",
     "summarize_groups",
     "weight_decay_for_timescale",
 ]
