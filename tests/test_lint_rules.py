@@ -270,3 +270,94 @@ def test_parameter_norm_added_to_a_statistic_is_not_an_l2_penalty() -> None:
     penalty = "reg = sum(p.norm() ** 2 for p in model.parameters())\nloss = loss + 1e-4 * reg\n"
     assert codes(head + logged) == []
     assert codes(head + penalty) == [("SG103", 3)]
+
+
+def _decay_findings(source: str) -> list[tuple[str, int, object, object]]:
+    return [
+        (
+            v.finding.code,
+            v.finding.line,
+            v.finding.data.get("weight_decay"),
+            v.finding.data.get("weight_decay_expr"),
+        )
+        for v in check_source(source)
+        if v.finding.code in ("SG101", "SG102")
+    ]
+
+
+def test_decay_not_known_statically_is_reported_with_its_expression() -> None:
+    src = (
+        "import torch\n"
+        "opt = torch.optim.Adam(model.parameters(), lr=1e-3, weight_decay=args.wd)\n"
+        "rms = torch.optim.RMSprop(model.parameters(), 1e-2, 0.99, 1e-8, cfg.optim.wd)\n"
+        "ada = torch.optim.Adadelta(head.parameters(), weight_decay=hp['wd'])\n"
+    )
+    assert _decay_findings(src) == [
+        ("SG101", 2, None, "args.wd"),
+        ("SG102", 2, None, "args.wd"),
+        ("SG101", 3, None, "cfg.optim.wd"),
+        ("SG102", 3, None, "cfg.optim.wd"),
+        ("SG101", 4, None, "hp['wd']"),
+        ("SG102", 4, None, "hp['wd']"),
+    ]
+    message = check_source(src)[0].finding.message
+    assert (
+        "Adam(..., weight_decay=args.wd): the value is not known statically; "
+        "if it is > 0, Adam applies coupled L2 decay"
+    ) in message
+
+
+def test_parameter_decay_takes_its_default_and_every_same_file_call() -> None:
+    head = "import torch\n\ndef build(model, wd=0.0):\n"
+    body = "    return torch.optim.Adam(model.parameters(), weight_decay=wd)\n"
+    # Default 0 and no call passes anything else: provably 0, silent.
+    assert _decay_findings(head + body + "opt = build(m)\nopt2 = build(m, 0)\n") == []
+    # A call passes 0.01 (by keyword or by position): the largest value is reported.
+    for call in ("build(m, wd=0.01)", "build(m, 0.01)"):
+        got = _decay_findings(head + body + f"a = build(m)\nb = {call}\n")
+        assert got == [("SG101", 4, 0.01, None), ("SG102", 4, 0.01, None)]
+    # A call passes a run-time value (or hides its arguments): not provably 0.
+    for call in ("build(m, wd=args.wd)", "build(m, **kw)"):
+        got = _decay_findings(head + body + f"a = build(m)\nb = {call}\n")
+        assert [g[:3] for g in got] == [("SG101", 4, None), ("SG102", 4, None)]
+    # Reassigned inside the function: its value there is not the parameter's.
+    reassigned = "import torch\n\ndef build(model, wd=0.0):\n    wd = 0\n" + body
+    assert _decay_findings(reassigned + "b = build(m, wd=0.01)\n") == []
+    # No default and no caller in this file: unknown.
+    no_default = "import torch\n\ndef build(model, wd):\n" + body
+    assert [g[:3] for g in _decay_findings(no_default)] == [("SG101", 4, None), ("SG102", 4, None)]
+
+
+def test_decay_provably_zero_or_in_a_no_decay_group_stays_silent() -> None:
+    src = (
+        "import torch\n"
+        "WD = 0.0\n"
+        "a = torch.optim.Adam(model.parameters(), weight_decay=0)\n"
+        "b = torch.optim.Adam(model.parameters(), weight_decay=WD)\n"
+        "c = torch.optim.Adam(model.parameters(), weight_decay=args.wd, decoupled_weight_decay=True)\n"
+        "d = torch.optim.AdamW([{'params': dec, 'weight_decay': args.wd},"
+        " {'params': nodec, 'weight_decay': 0.0}])\n"
+        "e = torch.optim.Adam(model.parameters(), **cfg)\n"
+    )
+    # Only `c` remains: decoupled (no SG101), but still on every parameter (SG102 if > 0).
+    assert _decay_findings(src) == [("SG102", 5, None, "args.wd")]
+
+
+def test_sg101_fix_keeps_a_run_time_decay_expression_on_adamw() -> None:
+    from stepguard.lint.config import LintConfig
+    from stepguard.lint.engine import fix_source
+
+    src = (
+        "import torch\n"
+        "opt = torch.optim.Adam(model.parameters(), lr=1e-3, weight_decay=args.wd)\n"
+        "g = torch.optim.Adam([{'params': dec, 'weight_decay': cfg.wd}, {'params': nd}])\n"
+    )
+    fixed, _, count = fix_source(src, "t.py", LintConfig(select=("SG101",)))
+    assert count == 2
+    assert fixed.splitlines()[1:] == [
+        "opt = torch.optim.AdamW(model.parameters(), lr=1e-3, weight_decay=args.wd)",
+        # AdamW's default decay is 0.01: the group without one keeps Adam's 0.
+        "g = torch.optim.AdamW([{'params': dec, 'weight_decay': cfg.wd}, {'params': nd}],"
+        " weight_decay=0.0)",
+    ]
+    assert [v for v in check_source(fixed) if v.finding.code == "SG101"] == []

@@ -74,7 +74,7 @@ def sg101_edits(facts: Facts, call: ast.Call, cls: str) -> tuple[Edit, ...]:
     torch.optim import Adam`` -> ``AdamW``, added to that import. NAdam/RAdam get
     ``decoupled_weight_decay=True``. Other classes have no safe rewrite.
     """
-    from stepguard.lint.rules_decay import weight_decay_arg
+    from stepguard.lint.decay_values import weight_decay_arg
 
     if has_star_kwargs(call) or not (call.args or call.keywords):
         return ()

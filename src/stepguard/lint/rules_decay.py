@@ -1,24 +1,33 @@
 """Weight-decay rules: SG101 (coupled decay), SG102 (decay on every parameter), SG103 (L2 twice).
 
-Each rule reads the optimizer constructions `scan` found and decides only from what the file
-shows: a `weight_decay` that is not a visible constant (``args.wd``) is treated as unknown and
-never reported.
+Each rule reads the optimizer constructions `scan` found and decides from what the file shows.
+A `weight_decay` is either a number visible in the file (a literal, a module constant, a parameter
+default together with the values the same file's call sites pass) or an expression whose value is
+not known statically (``args.weight_decay``, ``cfg.optim.wd``, a parameter without default): the
+rules report such a value as "if it is > 0" — the bug is in the code whenever the value is positive,
+which is why it is configurable — and stay silent only when the value is provably 0.
 """
 
 from __future__ import annotations
 
 import ast
+from typing import Any
 
 from stepguard.lint import autofix
-from stepguard.lint.rules_base import Violation, binding, const_number, violation
+from stepguard.lint.decay_values import (
+    Decay,
+    decay_values,
+    dict_get,
+    group_dicts,
+    params_arg,
+)
+from stepguard.lint.rules_base import Violation, binding, violation
 from stepguard.lint.scan import (
     COUPLED_DECAY,
-    WD_POSITION,
     Facts,
     assigned_names,
     call_name,
     dotted,
-    has_star_kwargs,
     kwarg,
     short,
     walk,
@@ -50,72 +59,35 @@ def _who(facts: Facts, call: ast.Call) -> str:
     return f"`{who}` returns " if who.endswith("()") else f"`{who}` = "
 
 
-def weight_decay_arg(call: ast.Call, cls: str) -> ast.expr | None:
-    """The expression passed as `weight_decay` (keyword or positional), or None."""
-    value = kwarg(call, "weight_decay")
-    if value is not None:
-        return value
-    pos = WD_POSITION.get(cls)
-    if pos is not None and len(call.args) > pos and not has_star_kwargs(call):
-        return call.args[pos]
-    return None
-
-
-def params_arg(call: ast.Call) -> ast.expr | None:
-    """The first argument (the parameters or param groups) of an optimizer construction."""
-    if call.args and not isinstance(call.args[0], ast.Starred):
-        return call.args[0]
-    return kwarg(call, "params")
-
-
-def group_dicts(facts: Facts, params: ast.expr | None) -> list[ast.Dict] | None:
-    """The param-group dict literals of ``[{"params": ..., ...}, ...]`` (or a name bound to one)."""
-    if isinstance(params, ast.Name):
-        params = binding(facts, params.id, params)
-    if (
-        isinstance(params, (ast.List, ast.Tuple))
-        and params.elts
-        and all(isinstance(e, ast.Dict) for e in params.elts)
-    ):
-        return [e for e in params.elts if isinstance(e, ast.Dict)]
-    return None
-
-
-def dict_get(d: ast.Dict, key: str) -> ast.expr | None:
-    """The value for a constant string key of a dict literal (None if absent or ``**`` used)."""
-    for k, v in zip(d.keys, d.values, strict=True):
-        if k is None:
-            return None
-        if isinstance(k, ast.Constant) and k.value == key:
-            return v
-    return None
-
-
-def decay_values(facts: Facts, call: ast.Call, cls: str) -> tuple[float, ...] | None:
-    """The weight decays this optimizer applies (top level and per group); None if any is unknown.
-
-    The top-level value counts only when explicit (an omitted one is the class default, which is 0
-    for the coupled-decay optimizers and not reported for the others).
-    """
-    if has_star_kwargs(call) and kwarg(call, "weight_decay") is None:
+def _known(values: tuple[Decay, ...], pick: str) -> float | None:
+    known = [v for v in values if isinstance(v, float)]
+    if not known:
         return None
-    wd_node = weight_decay_arg(call, cls)
-    top = 0.0 if wd_node is None else const_number(facts, wd_node, call)
-    if top is None:
+    return max(known) if pick == "max" else min(known)
+
+
+def _unknown(values: tuple[Decay, ...]) -> ast.expr | None:
+    return next((v for v in values if isinstance(v, ast.expr)), None)
+
+
+def _decays(values: tuple[Decay, ...] | None) -> tuple[float | None, ast.expr | None] | None:
+    """Whether some group may decay: ``(largest known value > 0, None)``, else ``(None, the
+    unknown expression)`` when a value is not known statically, else None (provably no decay)."""
+    if not values:
         return None
-    groups = group_dicts(facts, params_arg(call))
-    if groups is None:
-        return (top,)
-    values = []
-    for g in groups:
-        v = dict_get(g, "weight_decay")
-        if v is None and any(k is None for k in g.keys):
-            return None
-        n = top if v is None else const_number(facts, v, call)
-        if n is None:
-            return None
-        values.append(n)
-    return tuple(values)
+    top = _known(values, "max")
+    if top is not None and top > 0:
+        return top, None
+    unknown = _unknown(values)
+    return None if unknown is None else (None, unknown)
+
+
+def _wd_text(wd: float | None, expr: ast.expr | None) -> str:
+    return (
+        f"weight_decay={wd:g}"
+        if wd is not None
+        else f"weight_decay={short(expr or ast.Name(id='?'), 40)}"
+    )
 
 
 def _decoupled(facts: Facts, call: ast.Call, cls: str) -> bool | None:
@@ -131,7 +103,8 @@ def _decoupled(facts: Facts, call: ast.Call, cls: str) -> bool | None:
 
 
 def check_sg101(facts: Facts) -> list[Violation]:
-    """SG101: Adam/NAdam/RAdam/Adamax/RMSprop/Adagrad from torch.optim with weight_decay > 0."""
+    """SG101: Adam/NAdam/RAdam/Adamax/RMSprop/Adagrad/Adadelta from torch.optim whose weight_decay
+    is > 0 or not known statically (and not in a decoupled mode)."""
     out = []
     for call in facts.optimizer_builds:
         cls = facts.optimizer_class(call)
@@ -140,10 +113,10 @@ def check_sg101(facts: Facts) -> list[Violation]:
             continue
         if _decoupled(facts, call, cls) is not False:
             continue
-        values = decay_values(facts, call, cls)
-        if not values or max(values) <= 0:
+        decays = _decays(decay_values(facts, call, cls))
+        if decays is None:
             continue
-        wd = max(values)
+        wd, expr = decays
         name = _who(facts, call)
         better = (
             "torch.optim.AdamW"
@@ -152,12 +125,20 @@ def check_sg101(facts: Facts) -> list[Violation]:
             if cls in ("NAdam", "RAdam")
             else "torch.optim.AdamW (decoupled decay)"
         )
-        message = (
-            f"{name}{cls}(..., weight_decay={wd:g}) applies coupled L2 decay: the decay term is "
-            f"divided by the adaptive denominator, so large weights barely decay; use {better}"
+        why = (
+            "the decay term is divided by the adaptive denominator, so large weights barely decay; "
+            f"use {better}"
         )
+        if expr is None:
+            message = f"{name}{cls}(..., {_wd_text(wd, None)}) applies coupled L2 decay: {why}"
+        else:
+            message = (
+                f"{name}{cls}(..., {_wd_text(None, expr)}): the value is not known statically; "
+                f"if it is > 0, {cls} applies coupled L2 decay: {why}"
+            )
         edits = autofix.sg101_edits(facts, call, cls)
-        out.append(violation(facts, call, "SG101", message, edits, optimizer=cls, weight_decay=wd))
+        data = _data(wd, expr)
+        out.append(violation(facts, call, "SG101", message, edits, optimizer=cls, **data))
     return out
 
 
@@ -210,8 +191,9 @@ def check_sg102(facts: Facts) -> list[Violation]:
         if cls is None:
             continue
         values = decay_values(facts, call, cls)
-        if not values or min(values) <= 0:
-            continue  # unknown, no decay, or some group already without decay
+        if not values or any(isinstance(v, float) and v <= 0 for v in values):
+            continue  # not visible, no decay, or some group already without decay
+        wd, expr = _known(values, "min"), _unknown(values)
         params = params_arg(call)
         groups = group_dicts(facts, params)
         if groups is None:
@@ -222,15 +204,29 @@ def check_sg102(facts: Facts) -> list[Violation]:
             continue
         name = _who(facts, call)
         source = ", ".join(sorted({f"{m}.parameters()" for m in models if m}))
+        what = (
+            f"{cls}(..., {_wd_text(wd, None)}) decays"
+            if expr is None
+            else f"{cls}(..., {_wd_text(None, expr)}): the value is not known statically; "
+            "if it is > 0, it decays"
+        )
         message = (
-            f"{name}{cls}(..., weight_decay={min(values):g}) decays every parameter of {source}, "
+            f"{name}{what} every parameter of {source}, "
             "including biases and normalization/embedding weights; build groups with "
             "stepguard.param_groups(model, weight_decay=...)"
         )
-        out.append(
-            violation(facts, call, "SG102", message, optimizer=cls, weight_decay=min(values))
-        )
+        if expr is not None:
+            wd = None
+        out.append(violation(facts, call, "SG102", message, optimizer=cls, **_data(wd, expr)))
     return out
+
+
+def _data(wd: float | None, expr: ast.expr | None) -> dict[str, Any]:
+    """Finding data: ``weight_decay`` (a float, or None when not known statically) and, when
+    unknown, ``weight_decay_expr`` (its source text)."""
+    if expr is None:
+        return {"weight_decay": wd}
+    return {"weight_decay": None, "weight_decay_expr": short(expr, 60)}
 
 
 _SQUARES = ("pow", "square", "norm")
@@ -269,16 +265,18 @@ def _param_var(facts: Facts, gen: ast.comprehension) -> str | None:
 
 def check_sg103(facts: Facts) -> list[Violation]:
     """SG103: an L2 penalty over parameters added to a loss while the optimizer decays them."""
-    decaying = []
+    decaying: list[tuple[ast.Call, str, float | None, ast.expr | None]] = []
     for call in facts.optimizer_builds:
         cls = facts.optimizer_class(call)
-        values = decay_values(facts, call, cls) if cls else None
-        if values and max(values) > 0:
-            decaying.append((call, cls, max(values)))
+        decays = _decays(decay_values(facts, call, cls)) if cls else None
+        if cls and decays is not None:
+            decaying.append((call, cls, *decays))
     if not decaying:
         return []
+    # A visible decay > 0 is the stronger statement: prefer it over one not known statically.
+    decaying.sort(key=lambda d: d[2] is None)
     out = []
-    opt_call, cls, wd = decaying[0]
+    opt_call, cls, wd, expr = decaying[0]
     who = _target(facts, opt_call) or cls
     for node in walk(facts.tree):
         penalty: ast.AST | None = None
@@ -297,12 +295,18 @@ def check_sg103(facts: Facts) -> list[Violation]:
         if penalty is None or not _added_to_loss(facts, penalty):
             continue
         what = short(_penalty_iter(penalty), 40)
+        if expr is None:
+            applies = f"already applies {_wd_text(wd, None)}: parameters are regularized twice"
+        else:
+            applies = (
+                f"applies {_wd_text(None, expr)} (not known statically): if it is > 0, "
+                "parameters are regularized twice"
+            )
         message = (
             f"an L2 penalty over `{what}` is added to the loss "
-            f"while `{who}` (line {opt_call.lineno}) already applies weight_decay={wd:g}: "
-            "parameters are regularized twice; drop the penalty"
+            f"while `{who}` (line {opt_call.lineno}) {applies}; drop the penalty"
         )
-        out.append(violation(facts, penalty, "SG103", message, weight_decay=wd))
+        out.append(violation(facts, penalty, "SG103", message, **_data(wd, expr)))
     return out
 
 

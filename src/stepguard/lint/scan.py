@@ -54,7 +54,7 @@ __all__ = [
 ]
 
 # Adam-family optimizers whose `weight_decay` is coupled L2 (torch.optim names).
-COUPLED_DECAY = ("Adam", "NAdam", "RAdam", "Adamax", "RMSprop", "Adagrad")
+COUPLED_DECAY = ("Adam", "NAdam", "RAdam", "Adamax", "RMSprop", "Adagrad", "Adadelta")
 # Index of `weight_decay` among the positional parameters of each torch.optim class.
 WD_POSITION = {
     "Adam": 4,
