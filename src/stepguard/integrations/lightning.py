@@ -40,8 +40,8 @@ except ImportError as err:  # pragma: no cover - exercised in a subprocess by th
 
 from stepguard.audit import audit
 from stepguard.findings import Finding, Report, Severity
-from stepguard.integrations.logging import log_findings, scalars
-from stepguard.monitor import Monitor
+from stepguard.integrations._callback import _CallbackCore
+from stepguard.integrations.logging import scalars
 from stepguard.schedule import schedule_length
 
 __all__ = ["StepGuardCallback", "scheduler_findings"]
@@ -109,7 +109,7 @@ def scheduler_findings(
     return findings
 
 
-class StepGuardCallback(pl.Callback):
+class StepGuardCallback(_CallbackCore, pl.Callback):
     """A Lightning `Callback`: audit at train start, Monitor while training, report at the end.
 
     At ``on_train_start``: for each optimizer in ``trainer.optimizers``, ``audit(pl_module,
@@ -128,25 +128,8 @@ class StepGuardCallback(pl.Callback):
     (findings not logged yet are logged, and raised on with `raise_on`).
     """
 
-    def __init__(
-        self,
-        *,
-        raise_on: str | Severity | None = None,
-        monitor: bool = True,
-        every: int = 1,
-        prefix: str = "stepguard/",
-    ) -> None:
-        self.raise_on = None if raise_on is None else Severity.parse(raise_on)
-        self.use_monitor = monitor
-        self.every = every
-        self.prefix = prefix
-        self.report: Report | None = None
-        self.monitor: Monitor | None = None
-        self.monitor_report: Report | None = None
-        self._new: list[Finding] = []
-        self._seen_codes: set[str] = set()
-        self._logged_records = 0
-        self._last_step = 0
+    _monitor_title = "stepguard monitor (Lightning)"
+    _last_step = 0  # the Monitor's step when its history was last read (reset at train start)
 
     def on_train_start(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
         accumulate = int(trainer.accumulate_grad_batches)
@@ -178,10 +161,7 @@ class StepGuardCallback(pl.Callback):
                     c, accumulate=accumulate, stepping_batches=total, max_epochs=max_epochs
                 )
             summary[f"optimizer{i}"] = rep.summary
-        self.report = Report(findings, summary=summary, title="stepguard audit of Lightning")
-        log_findings(self.report, logger)
-        if self.raise_on is not None:
-            self.report.raise_on(self.raise_on)
+        self._audited(Report(findings, summary=summary, title="stepguard audit of Lightning"))
         if not self.use_monitor:
             return
         if len(trainer.optimizers) != 1:
@@ -190,32 +170,8 @@ class StepGuardCallback(pl.Callback):
                 len(trainer.optimizers),
             )
             return
-        opt = trainer.optimizers[0]
-        self._new, self._seen_codes = [], set()
-        self._logged_records = self._last_step = 0
-        self.monitor = Monitor(
-            pl_module,
-            opt,
-            scheduler=watched.get(0),
-            every=self.every,
-            audit=False,
-            on_finding=self._new.append,
-        ).attach()
-
-    def _stop(self, end_of_run: bool = False) -> None:
-        if self.monitor is not None:
-            self.monitor.detach(end_of_run=end_of_run)
-
-    def _flush(self, findings: list[Finding]) -> None:
-        fresh = [f for f in findings if f.code not in self._seen_codes]
-        self._seen_codes.update(f.code for f in fresh)
-        if not fresh:
-            return
-        report = Report(fresh, title="stepguard monitor (Lightning)")
-        log_findings(report, logger)
-        if self.raise_on is not None and report.at_least(self.raise_on):
-            self._stop()
-            report.raise_on(self.raise_on)
+        self._last_step = 0
+        self._start_monitor(pl_module, trainer.optimizers[0], watched.get(0))
 
     def on_train_batch_end(
         self,
@@ -227,9 +183,7 @@ class StepGuardCallback(pl.Callback):
     ) -> None:
         if self.monitor is None:
             return
-        if self._new:
-            new, self._new[:] = list(self._new), []
-            self._flush(new)
+        self._flush_new()
         # Only read the history (a host sync) after an optimizer step, and only if someone logs.
         if trainer.loggers and self.monitor.state.step != self._last_step:
             self._last_step = self.monitor.state.step
@@ -239,12 +193,7 @@ class StepGuardCallback(pl.Callback):
                 self._logged_records = len(history)
 
     def on_train_end(self, trainer: pl.Trainer, pl_module: pl.LightningModule) -> None:
-        if self.monitor is None:
-            return
-        self._stop(end_of_run=True)
-        self.monitor_report = self.monitor.report()
-        self._new[:] = []
-        self._flush(self.monitor_report.findings)
+        self._finish()
 
     def on_exception(
         self, trainer: pl.Trainer, pl_module: pl.LightningModule, exception: BaseException

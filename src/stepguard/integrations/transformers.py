@@ -40,10 +40,10 @@ except ImportError as err:  # pragma: no cover - exercised in a subprocess by th
     raise missing_extra("transformers", "transformers", err) from err
 
 from stepguard.audit import audit
-from stepguard.findings import Finding, Report, Severity
+from stepguard.findings import Finding
 from stepguard.grouping import param_groups
-from stepguard.integrations.logging import log_findings, recent_scalars
-from stepguard.monitor import Monitor
+from stepguard.integrations._callback import _CallbackCore
+from stepguard.integrations.logging import recent_scalars
 
 __all__ = [
     "StepGuardCallback",
@@ -121,7 +121,7 @@ _SG201_UNDER_TRAINER = (
 )
 
 
-class StepGuardCallback(TrainerCallback):
+class StepGuardCallback(_CallbackCore, TrainerCallback):
     """A `transformers.TrainerCallback` that audits at train begin and monitors every step.
 
     At ``on_train_begin``: ``audit(model, optimizer, scheduler=..., total_steps=state.max_steps,
@@ -146,24 +146,7 @@ class StepGuardCallback(TrainerCallback):
     `install(trainer)` puts the callback before them.
     """
 
-    def __init__(
-        self,
-        *,
-        raise_on: str | Severity | None = None,
-        monitor: bool = True,
-        every: int = 1,
-        prefix: str = "stepguard/",
-    ) -> None:
-        self.raise_on = None if raise_on is None else Severity.parse(raise_on)
-        self.use_monitor = monitor
-        self.every = every
-        self.prefix = prefix
-        self.report: Report | None = None
-        self.monitor: Monitor | None = None
-        self.monitor_report: Report | None = None
-        self._logged_records = 0
-        self._new: list[Finding] = []
-        self._seen_codes: set[str] = set()
+    _monitor_title = "stepguard monitor (Hugging Face Trainer)"
 
     def on_train_begin(
         self,
@@ -187,44 +170,22 @@ class StepGuardCallback(TrainerCallback):
         sched = unwrap_scheduler(lr_scheduler)
         total = state.max_steps if state.max_steps and state.max_steps > 0 else None
         accum = args.gradient_accumulation_steps
-        self.report = audit(model, opt, scheduler=sched, total_steps=total, accum_steps=accum)
-        self.report.title = "stepguard audit of the Hugging Face Trainer"
-        self.report.summary["trainer_max_steps"] = state.max_steps
-        self.report.summary["trainer_gradient_accumulation_steps"] = accum
-        log_findings(self.report, logger)
-        if self.raise_on is not None:
-            self.report.raise_on(self.raise_on)
+        report = audit(model, opt, scheduler=sched, total_steps=total, accum_steps=accum)
+        report.title = "stepguard audit of the Hugging Face Trainer"
+        report.summary["trainer_max_steps"] = state.max_steps
+        report.summary["trainer_gradient_accumulation_steps"] = accum
+        self._audited(report)
         if self.use_monitor:
-            self._new, self._seen_codes, self._logged_records = [], set(), 0
-            self.monitor = Monitor(
-                model,
-                opt,
-                scheduler=sched,
-                every=self.every,
-                audit=False,
-                on_finding=self._new.append,
-            ).attach()
+            self._start_monitor(model, opt, sched)
 
-    def _flush(self, findings: list[Finding]) -> None:
-        fresh = [f for f in findings if f.code not in self._seen_codes]
-        self._seen_codes.update(f.code for f in fresh)
-        if not fresh:
-            return
-        report = Report(fresh, title="stepguard monitor (Hugging Face Trainer)")
-        log_findings(report, logger)
+    def _explain(self, fresh: list[Finding]) -> None:
         if any(f.code == "SG201" for f in fresh):
             logger.error("SG201: %s", _SG201_UNDER_TRAINER)
-        if self.raise_on is not None and report.at_least(self.raise_on):
-            if self.monitor is not None:
-                self.monitor.detach(end_of_run=False)  # stopped mid-run: no end-of-run checks
-            report.raise_on(self.raise_on)
 
     def on_step_end(
         self, args: TrainingArguments, state: TrainerState, control: TrainerControl, **kwargs: Any
     ) -> None:
-        if self._new:
-            new, self._new[:] = list(self._new), []
-            self._flush(new)
+        self._flush_new()
 
     def on_log(
         self,
@@ -249,12 +210,7 @@ class StepGuardCallback(TrainerCallback):
     def on_train_end(
         self, args: TrainingArguments, state: TrainerState, control: TrainerControl, **kwargs: Any
     ) -> None:
-        if self.monitor is None:
-            return
-        self.monitor.detach()
-        self.monitor_report = self.monitor.report()
-        self._new[:] = []
-        self._flush(self.monitor_report.findings)
+        self._finish()
 
 
 def install(
