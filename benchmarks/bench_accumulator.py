@@ -20,7 +20,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from stepguard.accumulate import Accumulator
+from stepguard.accumulation import Accumulator
 
 K = 8
 VOCAB, SEQ, MICRO, D = 128, 32, 8, 64

@@ -33,8 +33,8 @@ import warnings
 from collections.abc import Callable
 from pathlib import Path
 
-from stepguard.lint.engine import lint_file, lint_source
-from stepguard.lint.rules import might_contain_training_code
+from stepguard.lint._engine import lint_file, lint_source
+from stepguard.lint._rules import might_contain_training_code
 
 SEED = 0
 SAMPLE = 50

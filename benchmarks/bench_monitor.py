@@ -23,7 +23,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from stepguard.monitor import Monitor
+from stepguard.monitoring import Monitor
 
 
 class TinyLM(nn.Module):

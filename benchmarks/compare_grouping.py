@@ -5,7 +5,7 @@ Run: ``.venv/bin/python benchmarks/compare_grouping.py``. Builds tiny random-ini
 explicit structural enumeration (`expected_no_decay`, written independently of stepguard), then
 counts disagreements of four rules, per unique trainable tensor:
 
-- stepguard: ``stepguard.grouping.classify``;
+- stepguard: ``stepguard.groups._classify.classify``;
 - trainer: the installed transformers ``Trainer.get_decay_parameter_names`` (as the Trainer uses
   it: a tensor decays iff its first ``named_parameters()`` name is in the list);
 - timm: no decay iff ``p.ndim <= 1 or name.endswith(".bias")``;
@@ -234,7 +234,7 @@ def expected_no_decay(model: nn.Module, arch: Arch) -> dict[str, bool]:
 
 def stepguard_rule(model: nn.Module) -> dict[str, bool]:
     """stepguard's answer: first name → skips decay."""
-    from stepguard.grouping import classify
+    from stepguard.groups import classify
 
     return {d.name: not d.decay for d in classify(model)}
 

@@ -18,8 +18,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from stepguard import Accumulator, param_groups
-from stepguard.accumulate_check import check_accumulation
+from stepguard import Accumulator, check_accumulation, param_groups
 
 VOCAB, MAX_LEN, PAD = 32, 24, -100
 

@@ -2,7 +2,7 @@
 
 AdamW (decoupled decay, not coupled L2: SG101) over `stepguard.param_groups(model, wd)`, which
 leaves LayerNorm gains, biases and the positional embedding undecayed (SG102) and says why for
-each tensor (`stepguard.grouping.classify`). The task is the seed's TinyTransformer task with two corrections: validation is
+each tensor (`stepguard.groups._classify.classify`). The task is the seed's TinyTransformer task with two corrections: validation is
 labelled by the same (W, b) as training (the seed draws a new one, so its validation accuracy is
 chance) and the model has a learned positional embedding (without one it cannot tell its 5 tokens
 apart). val_acc and norm|w| (mean |w| of the LayerNorm weights, init 1) hold up as the weight decay
@@ -19,7 +19,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from stepguard.grouping import param_groups
+from stepguard import param_groups
 
 WEIGHT_DECAY = 0.1  # try 0.001, 0.01, 0.1, 1.0
 

@@ -16,7 +16,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from stepguard.accumulate import Accumulator
+from stepguard.accumulation import Accumulator
 
 Batch = tuple[torch.Tensor, torch.Tensor]
 

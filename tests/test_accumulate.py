@@ -25,7 +25,7 @@ from accumulate_workers import (
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from stepguard.accumulate import Accumulator, optimizer_steps
+from stepguard.accumulation import Accumulator, optimizer_steps
 
 K = 4
 STEPS = 50

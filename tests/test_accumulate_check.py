@@ -10,7 +10,7 @@ import torch.nn.functional as F
 from accumulate_workers import TokenModel, concat, count_tokens, sequences, token_loss
 from torch import nn
 
-from stepguard.accumulate_check import check_accumulation
+from stepguard.accumulation import check_accumulation
 
 
 def _batch(n: int = 16) -> tuple[torch.Tensor, torch.Tensor]:

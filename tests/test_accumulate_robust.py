@@ -23,7 +23,7 @@ from accumulate_workers import (
 )
 from torch import nn
 
-from stepguard.accumulate import Accumulator
+from stepguard.accumulation import Accumulator
 
 K = 4
 

@@ -7,7 +7,7 @@ import math
 import pytest
 import torch
 
-from stepguard.decay import convert_weight_decay, decay_timescale, weight_decay_for_timescale
+from stepguard.auditing import convert_weight_decay, decay_timescale, weight_decay_for_timescale
 
 
 def pure_decay(opt_cls: type, lr: float, wd: float, steps: int, **kw: object) -> float:

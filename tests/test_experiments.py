@@ -11,14 +11,14 @@ from pathlib import Path
 import pytest
 import torch
 
-from stepguard.experiments import accumulation as acc_exp
-from stepguard.experiments import cli as demo_cli
-from stepguard.experiments import loops
-from stepguard.experiments import weight_decay as wd_exp
-from stepguard.experiments.parallel import Runner
-from stepguard.experiments.progress import Bars, DemoExtraMissing, require_demo_extras
-from stepguard.experiments.report import fmt, headline_rows, write_report
-from stepguard.experiments.suite import (
+from stepguard.experiments import _accumulation as acc_exp
+from stepguard.experiments import _cli as demo_cli
+from stepguard.experiments import _loops as loops
+from stepguard.experiments import _weight_decay as wd_exp
+from stepguard.experiments._parallel import Runner
+from stepguard.experiments._progress import Bars, DemoExtraMissing, require_demo_extras
+from stepguard.experiments._report import fmt, headline_rows, write_report
+from stepguard.experiments._suite import (
     PRESETS,
     lint_findings,
     run_accumulation,

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from stepguard import CATALOG, Finding, FindingsError, Report, Severity, rule
+from stepguard.catalog import rule_markdown
 from stepguard.cli import main
-from stepguard.findings import rule_markdown
 
 ROOT = Path(__file__).resolve().parents[1]
 

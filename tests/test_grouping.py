@@ -1,4 +1,4 @@
-"""Tests for stepguard.grouping: classify() decisions, param_groups() dicts, options and bad input."""
+"""Tests for stepguard.groups._classify: classify() decisions, param_groups() dicts, options and bad input."""
 
 from __future__ import annotations
 
@@ -11,9 +11,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from torch import nn
 
-from stepguard.grouping import classify, param_groups
-from stepguard.grouping_summary import summarize_groups
-from stepguard.hybrid import muon_param_groups, output_head
+from stepguard.groups import (
+    classify,
+    muon_param_groups,
+    output_head,
+    param_groups,
+    summarize_groups,
+)
 
 
 class TinyLM(nn.Module):

@@ -15,7 +15,7 @@ from types import ModuleType
 import pytest
 import torch
 
-from stepguard.grouping import classify, param_groups
+from stepguard.groups import classify, param_groups
 
 
 def _load_zoo() -> ModuleType:

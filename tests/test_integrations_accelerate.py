@@ -14,8 +14,8 @@ from accelerate.state import AcceleratorState, GradientState
 from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
 
-from stepguard.accumulate import Accumulator
-from stepguard.grouping import param_groups
+from stepguard.accumulation import Accumulator
+from stepguard.groups import param_groups
 from stepguard.integrations.accelerate import (
     accumulator,
     audit_accelerator,
@@ -23,7 +23,7 @@ from stepguard.integrations.accelerate import (
     unwrap_optimizer,
     unwrap_scheduler,
 )
-from stepguard.monitor import Monitor
+from stepguard.monitoring import Monitor
 
 K = 4
 BATCHES = 10  # 10 micro-batches of 4: windows of 4, 4 and a partial one of 2

@@ -19,7 +19,7 @@ from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
 
 from stepguard.findings import FindingsError
-from stepguard.grouping import param_groups
+from stepguard.groups import param_groups
 from stepguard.integrations.lightning import StepGuardCallback
 
 logging.getLogger("lightning.pytorch").setLevel(logging.ERROR)

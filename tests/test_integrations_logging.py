@@ -16,8 +16,8 @@ from tensorboard.backend.event_processing.event_accumulator import EventAccumula
 from torch import nn
 
 from stepguard.findings import Finding, Report
-from stepguard.grouping import param_groups
-from stepguard.integrations.logging import (
+from stepguard.groups import param_groups
+from stepguard.integrations.loggers import (
     log_findings,
     log_history,
     monitor_log,
@@ -25,7 +25,7 @@ from stepguard.integrations.logging import (
     scalars,
     tensorboard_writer,
 )
-from stepguard.monitor import Monitor
+from stepguard.monitoring import Monitor
 
 HISTORY = [
     {"step": 1, "lr": [1e-3, 5e-4], "grad_norm": 2.5, "clipped": True, "norm": {"mean_abs_w": 1.0}},
@@ -162,7 +162,7 @@ ABSENT_EXTRAS = textwrap.dedent(
         sys.modules[name] = None  # simulate: the extra is not installed
     import stepguard
     import stepguard.integrations
-    from stepguard.integrations.logging import log_history, tensorboard_writer
+    from stepguard.integrations.loggers import log_history, tensorboard_writer
 
     log_history([{"step": 1, "a": 1.0}], lambda m, s: None)  # callable loggers need no extra
     checks = [

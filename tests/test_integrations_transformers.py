@@ -25,7 +25,7 @@ from transformers import (
 
 import stepguard.integrations.transformers as sg_tf
 from stepguard.findings import FindingsError
-from stepguard.grouping import param_groups
+from stepguard.groups import param_groups
 from stepguard.integrations.transformers import (
     StepGuardCallback,
     create_optimizer,

@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from stepguard.findings import CATALOG
-from stepguard.lint import rules as lint_rules
-from stepguard.lint.autofix import apply_edits
-from stepguard.lint.config import LintConfig
-from stepguard.lint.engine import fix_source
-from stepguard.lint.rules import IMPLEMENTED, Edit, check_source
+from stepguard.catalog import CATALOG
+from stepguard.lint import _rules as lint_rules
+from stepguard.lint._autofix import apply_edits
+from stepguard.lint._config import LintConfig
+from stepguard.lint._engine import fix_source
+from stepguard.lint._rules import IMPLEMENTED, Edit, check_source
 
 FIXTURES = Path(__file__).parent / "lint_fixtures"
 UPDATE = os.environ.get("STEPGUARD_UPDATE_SNAPSHOTS") == "1"

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from stepguard.lint.cli import main
-from stepguard.lint.engine import lint_paths
+from stepguard.lint._cli import main
+from stepguard.lint._engine import lint_paths
 
 ADAM = "opt = torch.optim.Adam(model.parameters(), lr=1e-3, weight_decay=1e-2)\n"
 BAD = "import torch\n\n" + ADAM
@@ -358,7 +358,7 @@ def test_console_script_dispatches_to_lint(project: Path) -> None:
 def test_importing_the_linter_does_not_import_torch() -> None:
     # The flake8 plugin is loaded on every flake8 run; torch would add seconds to each.
     code = (
-        "import sys, stepguard.lint, stepguard.lint.cli, stepguard.lint.flake8_plugin, stepguard.lint.engine\n"
+        "import sys, stepguard.lint, stepguard.lint._cli, stepguard.lint.flake8_plugin, stepguard.lint._engine\n"
         "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('torch', 'numpy', 'transformers'))\n"
         "print(bad)\n"
     )

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from stepguard.findings import CATALOG
-from stepguard.lint import config as config_module
-from stepguard.lint.config import (
+from stepguard.catalog import CATALOG
+from stepguard.lint import _config as config_module
+from stepguard.lint._config import (
     ConfigError,
     LintConfig,
     find_pyproject,
@@ -16,7 +16,7 @@ from stepguard.lint.config import (
     load_config,
     parse_selectors,
 )
-from stepguard.lint.files import discover
+from stepguard.lint._files import discover
 
 
 @pytest.mark.parametrize(

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from stepguard.findings import Finding
-from stepguard.lint import engine
-from stepguard.lint.config import LintConfig
-from stepguard.lint.rules import Edit, Violation
+from stepguard.lint import _engine as engine
+from stepguard.lint._config import LintConfig
+from stepguard.lint._rules import Edit, Violation
 
 
 def fake_rules(

@@ -84,7 +84,7 @@ def test_plugin_yields_zero_based_columns_and_its_type() -> None:
 
 
 def test_files_without_training_code_are_not_analysed(monkeypatch: pytest.MonkeyPatch) -> None:
-    import stepguard.lint.rules as rules
+    import stepguard.lint._rules as rules
 
     def fail(*args: object, **kwargs: object) -> list[object]:
         raise AssertionError("check_source ran on a file the pre-filter rules out")

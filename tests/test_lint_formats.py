@@ -9,10 +9,11 @@ from typing import Any
 
 import pytest
 
-from stepguard.findings import CATALOG, Finding
-from stepguard.lint.formats import format_json, format_sarif, format_statistics, format_text
-from stepguard.lint.noqa import parse_suppressions
-from stepguard.lint.rules import Edit, Violation
+from stepguard.catalog import CATALOG
+from stepguard.findings import Finding
+from stepguard.lint._formats import format_json, format_sarif, format_statistics, format_text
+from stepguard.lint._noqa import parse_suppressions
+from stepguard.lint._rules import Edit, Violation
 
 
 def v(code: str, path: str, line: int, col: int, fixable: bool = False) -> Violation:

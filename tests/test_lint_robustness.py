@@ -16,9 +16,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from stepguard.lint import rules
-from stepguard.lint.engine import lint_file, read_source
-from stepguard.lint.rules import check_source, might_contain_training_code
+from stepguard.lint import _rules as rules
+from stepguard.lint._engine import lint_file, read_source
+from stepguard.lint._rules import check_source, might_contain_training_code
 
 PACKAGES = ("torch", "transformers")
 

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from stepguard.findings import CATALOG
-from stepguard.lint import rules as lint_rules
-from stepguard.lint.rules import IMPLEMENTED, check_source, might_contain_training_code
+from stepguard.catalog import CATALOG
+from stepguard.lint import _rules as lint_rules
+from stepguard.lint._rules import IMPLEMENTED, check_source, might_contain_training_code
 
 FIXTURES = Path(__file__).parent / "lint_fixtures"
 UPDATE = os.environ.get("STEPGUARD_UPDATE_SNAPSHOTS") == "1"
@@ -344,8 +344,8 @@ def test_decay_provably_zero_or_in_a_no_decay_group_stays_silent() -> None:
 
 
 def test_sg101_fix_keeps_a_run_time_decay_expression_on_adamw() -> None:
-    from stepguard.lint.config import LintConfig
-    from stepguard.lint.engine import fix_source
+    from stepguard.lint._config import LintConfig
+    from stepguard.lint._engine import fix_source
 
     src = (
         "import torch\n"

@@ -9,7 +9,7 @@ import torch.nn.utils.clip_grad as clip_grad_mod
 from torch import nn
 from torch.nn.utils import clip_grad_norm_ as clip_imported_before_attach
 
-from stepguard.monitor import Monitor
+from stepguard.monitoring import Monitor
 
 
 @pytest.fixture(autouse=True, scope="module")

@@ -6,8 +6,8 @@ import pytest
 import torch
 from torch import nn
 
-from stepguard.grouping import param_groups
-from stepguard.monitor import Monitor
+from stepguard.groups import param_groups
+from stepguard.monitoring import Monitor
 
 
 @pytest.fixture(autouse=True, scope="module")

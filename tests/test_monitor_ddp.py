@@ -11,7 +11,7 @@ import torch.nn.functional as F
 from torch import nn
 from torch.nn.parallel import DistributedDataParallel as DDP
 
-from stepguard.monitor import Monitor
+from stepguard.monitoring import Monitor
 
 
 @pytest.fixture(autouse=True, scope="module")

@@ -13,8 +13,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from stepguard.accumulate import Accumulator
-from stepguard.monitor import Monitor
+from stepguard.accumulation import Accumulator
+from stepguard.monitoring import Monitor
 
 
 @pytest.fixture(autouse=True, scope="module")
@@ -216,7 +216,7 @@ def test_accumulator_item_mode_on_unequal_token_counts_is_silent():
 
 
 def test_norm_weight_instrument_shows_seed000_shrinkage_under_coupled_decay_on_all_params():
-    from stepguard.grouping import param_groups
+    from stepguard.groups import param_groups
 
     def norm_curve(bug: bool) -> list[float]:
         torch.manual_seed(0)

@@ -10,40 +10,55 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from stepguard.findings import CATALOG, Finding, FindingsError, Report, Rule, Severity, rule
+from stepguard.catalog import CATALOG, Rule, Severity, rule
+from stepguard.findings import Finding, FindingsError, Report
 
 __version__ = "0.1.0"
 
 # public name -> module that defines it
 _LAZY: dict[str, str] = {
-    "ParamDecision": "stepguard.grouping",
-    "DEFAULT_NO_DECAY": "stepguard.grouping",
-    "classify": "stepguard.grouping",
-    "param_groups": "stepguard.grouping",
-    "GroupSummary": "stepguard.grouping_summary",
-    "summarize_groups": "stepguard.grouping_summary",
-    "muon_param_groups": "stepguard.hybrid",
-    "audit": "stepguard.audit",
-    "decay_timescale": "stepguard.decay",
-    "weight_decay_for_timescale": "stepguard.decay",
-    "convert_weight_decay": "stepguard.decay",
-    "Accumulator": "stepguard.accumulate",
-    "optimizer_steps": "stepguard.accumulate",
-    "check_accumulation": "stepguard.accumulate_check",
-    "AccumulationCheck": "stepguard.accumulate_check",
-    "Monitor": "stepguard.monitor",
+    "ParamDecision": "stepguard.groups",
+    "DEFAULT_NO_DECAY": "stepguard.groups",
+    "classify": "stepguard.groups",
+    "param_groups": "stepguard.groups",
+    "GroupSummary": "stepguard.groups",
+    "summarize_groups": "stepguard.groups",
+    "muon_param_groups": "stepguard.groups",
+    "audit": "stepguard.auditing",
+    "decay_timescale": "stepguard.auditing",
+    "weight_decay_for_timescale": "stepguard.auditing",
+    "convert_weight_decay": "stepguard.auditing",
+    "Accumulator": "stepguard.accumulation",
+    "optimizer_steps": "stepguard.accumulation",
+    "check_accumulation": "stepguard.accumulation",
+    "AccumulationCheck": "stepguard.accumulation",
+    "Monitor": "stepguard.monitoring",
     "schedule_length": "stepguard.schedule",
 }
 
 if TYPE_CHECKING:
-    from stepguard.accumulate import Accumulator, optimizer_steps
-    from stepguard.accumulate_check import AccumulationCheck, check_accumulation
-    from stepguard.audit import audit
-    from stepguard.decay import convert_weight_decay, decay_timescale, weight_decay_for_timescale
-    from stepguard.grouping import DEFAULT_NO_DECAY, ParamDecision, classify, param_groups
-    from stepguard.grouping_summary import GroupSummary, summarize_groups
-    from stepguard.hybrid import muon_param_groups
-    from stepguard.monitor import Monitor
+    from stepguard.accumulation import (
+        AccumulationCheck,
+        Accumulator,
+        check_accumulation,
+        optimizer_steps,
+    )
+    from stepguard.auditing import (
+        audit,
+        convert_weight_decay,
+        decay_timescale,
+        weight_decay_for_timescale,
+    )
+    from stepguard.groups import (
+        DEFAULT_NO_DECAY,
+        GroupSummary,
+        ParamDecision,
+        classify,
+        muon_param_groups,
+        param_groups,
+        summarize_groups,
+    )
+    from stepguard.monitoring import Monitor
     from stepguard.schedule import schedule_length
 
 

@@ -12,17 +12,17 @@ import sys
 from collections.abc import Callable, Sequence
 
 from stepguard import __version__
-from stepguard.findings import CATALOG, rule, rule_markdown
+from stepguard.catalog import CATALOG, rule, rule_markdown
 
 # name -> (module, function taking argv and returning an exit code, one-line help)
 _SUBCOMMANDS: dict[str, tuple[str, str, str]] = {
     "demo": (
-        "stepguard.experiments.cli",
+        "stepguard.experiments._cli",
         "main",
         "run the bug-vs-fix experiments; writes a report with plots",
     ),
     "lint": (
-        "stepguard.lint.cli",
+        "stepguard.lint._cli",
         "main",
         "statically check training scripts for the catalog's pitfalls",
     ),

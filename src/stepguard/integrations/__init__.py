@@ -1,7 +1,7 @@
 """Optional integrations of stepguard with training frameworks and loggers.
 
 Each submodule needs its framework, installed with the matching extra, and is imported explicitly;
-importing this package imports none of them (so ``import stepguard.integrations`` is cheap and works
+importing this package imports none of the frameworks (so ``import stepguard.integrations`` is cheap and works
 without any extra):
 
 - `stepguard.integrations.transformers` — `StepGuardCallback` for the Hugging Face `Trainer`
@@ -10,10 +10,18 @@ without any extra):
   (``pip install 'stepguard[lightning]'``)
 - `stepguard.integrations.accelerate` — audit and unwrap objects prepared by
   `accelerate.Accelerator` (``pip install 'stepguard[accelerate]'``)
-- `stepguard.integrations.logging` — write Monitor history to TensorBoard
+- `stepguard.integrations.loggers` — write Monitor history to TensorBoard
   (``pip install 'stepguard[tensorboard]'``) or to any callable logger (no extra)
 """
 
 from __future__ import annotations
+
+import sys
+
+from stepguard.integrations import loggers
+
+# `loggers` was named `logging` before 0.2; the old path still imports (no file may shadow the
+# standard library's `logging`).
+sys.modules.setdefault(f"{__name__}.logging", loggers)
 
 __all__: list[str] = []

@@ -15,8 +15,8 @@ import torch
 from torch import nn
 
 from stepguard.findings import Finding, Report, Severity
-from stepguard.integrations.logging import log_findings
-from stepguard.monitor import Monitor
+from stepguard.integrations.loggers import log_findings
+from stepguard.monitoring import Monitor
 
 __all__: list[str] = []
 

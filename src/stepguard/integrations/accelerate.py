@@ -28,10 +28,10 @@ except ImportError as err:  # pragma: no cover - exercised in a subprocess by th
     raise missing_extra("accelerate", "accelerate", err) from err
 
 from stepguard import _unwrap
-from stepguard.accumulate import Accumulator
-from stepguard.audit import audit
+from stepguard.accumulation import Accumulator
+from stepguard.auditing import audit
 from stepguard.findings import Report
-from stepguard.monitor import Monitor
+from stepguard.monitoring import Monitor
 
 __all__ = [
     "accumulator",

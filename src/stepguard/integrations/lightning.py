@@ -3,7 +3,7 @@
 ``Trainer(callbacks=[StepGuardCallback()])`` audits, when training starts, each optimizer and LR
 scheduler config that ``configure_optimizers`` returned, with the trainer's
 ``accumulate_grad_batches`` and ``estimated_stepping_batches``; checks each scheduler's ``interval``
-and ``frequency`` against accumulation; then runs a `stepguard.monitor.Monitor` and logs its
+and ``frequency`` against accumulation; then runs a `stepguard.monitoring._monitor.Monitor` and logs its
 instruments through ``LightningModule.log_dict``.
 
 How Lightning (2.x, automatic optimization) steps schedulers, read from
@@ -38,10 +38,10 @@ try:
 except ImportError as err:  # pragma: no cover - exercised in a subprocess by the tests
     raise missing_extra("lightning", "lightning", err) from err
 
-from stepguard.audit import audit
+from stepguard.auditing import audit
 from stepguard.findings import Finding, Report, Severity
 from stepguard.integrations._callback import _CallbackCore
-from stepguard.integrations.logging import scalars
+from stepguard.integrations.loggers import scalars
 from stepguard.schedule import schedule_length
 
 __all__ = ["StepGuardCallback", "scheduler_findings"]

@@ -3,7 +3,7 @@
 ``Trainer(..., callbacks=[StepGuardCallback()])`` audits the model, optimizer and scheduler the
 Trainer built (or was given) when training begins, with the Trainer's
 ``gradient_accumulation_steps`` and its total number of optimizer steps (``state.max_steps``), logs
-the findings (and raises on them if asked), then runs a `stepguard.monitor.Monitor` and adds its
+the findings (and raises on them if asked), then runs a `stepguard.monitoring._monitor.Monitor` and adds its
 instruments to the Trainer's logs at every logging step.
 
 What the Trainer does and the Monitor sees: the Trainer accumulates over
@@ -39,11 +39,11 @@ try:
 except ImportError as err:  # pragma: no cover - exercised in a subprocess by the tests
     raise missing_extra("transformers", "transformers", err) from err
 
-from stepguard.audit import audit
+from stepguard.auditing import audit
 from stepguard.findings import Finding
-from stepguard.grouping import param_groups
+from stepguard.groups import param_groups
 from stepguard.integrations._callback import _CallbackCore
-from stepguard.integrations.logging import recent_scalars
+from stepguard.integrations.loggers import recent_scalars
 
 __all__ = [
     "StepGuardCallback",
@@ -66,7 +66,7 @@ def optimizer_cls_and_kwargs(
 ) -> tuple[type[torch.optim.Optimizer], dict[str, Any]]:
     """``(optimizer_cls, kwargs)`` for ``Trainer(optimizer_cls_and_kwargs=...)``.
 
-    ``kwargs["params"]`` is `stepguard.grouping.param_groups(model, weight_decay)`; the Trainer
+    ``kwargs["params"]`` is `stepguard.groups._classify.param_groups(model, weight_decay)`; the Trainer
     (transformers >= 4.40) uses a ``params`` entry in place of its own grouping (and pops it from
     the dict, so build a fresh tuple for each Trainer). `weight_decay` and `lr` default to
     ``args.weight_decay`` and ``args.learning_rate``; when `optimizer_cls` takes ``betas``/``eps``

@@ -1,10 +1,11 @@
 """`stepguard lint`: static analysis of training scripts for the catalog's pitfalls.
 
-The linter never imports or runs the code it reads. Layers: `scan` (facts about a file) and
-`rules` (findings with safe fix edits) see one source string; `autofix` applies edits; `engine`
-reads files, applies selection, `# noqa` and fixes; `files` discovers files; `config` reads
-``[tool.stepguard]``; `formats` prints text, JSON and SARIF; `cli` is the command line and
-`flake8_plugin` the flake8 entry point.
+The linter never imports or runs the code it reads. Layers: `_scan` (facts about a file, with
+`_nodes` and `_windows`) and `_rules` (findings with safe fix edits: `_rules_decay`, `_rules_loop`,
+`_rules_sync` on top of `_base` and `_values`) see one source string; `_autofix` applies edits;
+`_engine` reads files, applies selection, `# noqa` (`_noqa`) and fixes; `_files` discovers files;
+`_config` reads ``[tool.stepguard]``; `_formats` prints text, JSON and SARIF; `_cli` is the command
+line and `flake8_plugin` the flake8 entry point.
 
 This package imports nothing heavy (no torch): `lint_paths` and `lint_source` load on first use.
 """
@@ -14,15 +15,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from stepguard.lint.engine import fix_source, lint_paths, lint_source
+    from stepguard.lint._engine import fix_source, lint_paths, lint_source
 
 __all__ = ["fix_source", "lint_paths", "lint_source"]
 
 
 def __getattr__(name: str) -> Any:
-    # Lazy, so `import stepguard.lint.files` (or the flake8 plugin) does not load the rules.
+    # Lazy, so `import stepguard.lint._files` (or the flake8 plugin) does not load the rules.
     if name in __all__:
-        from stepguard.lint import engine
+        from stepguard.lint import _engine as engine
 
         return getattr(engine, name)
     raise AttributeError(f"module 'stepguard.lint' has no attribute {name!r}")

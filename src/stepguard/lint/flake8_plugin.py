@@ -33,7 +33,7 @@ class Flake8Plugin:
 
     def run(self) -> Iterator[tuple[int, int, str, type[Flake8Plugin]]]:
         """Yield one flake8 result per finding; nothing for files without training code."""
-        from stepguard.lint.rules import check_source, might_contain_training_code
+        from stepguard.lint._rules import check_source, might_contain_training_code
 
         source = "".join(self.lines) if self.lines else ast.unparse(self.tree)
         if not might_contain_training_code(source):

@@ -1,0 +1,239 @@
+"""The live audit: one look at a model, its optimizer (and scheduler, loss) before training.
+
+`audit(model, optimizer, ...)` returns a `Report` of catalog findings:
+
+* SG101 an adaptive optimizer applies coupled L2 weight decay (see `stepguard.auditing._decay_style` for what
+  is recognised);
+* SG102 bias / norm / embedding / 1-D / declared no-decay tensors in a group with weight decay
+  (per-tensor decisions from `stepguard.groups._classify.classify`);
+* SG103 the loss's autograd graph holds a norm penalty on parameters the optimizer also decays
+  (see `stepguard.auditing._penalties` for the method and its limits);
+* SG104 trainable parameters missing from the optimizer, frozen ones inside it, optimizer tensors
+  that are not the model's, and an empty ``weight_decay=0`` group while decay is on;
+* SG105 the decay timescale far outside the run (needs ``total_steps``);
+* SG205 a schedule sized in micro-batches (needs ``scheduler``, ``total_steps`` and
+  ``accum_steps > 1``; see `stepguard.schedule` for which schedulers reveal their length).
+"""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import torch
+from torch import nn
+
+from stepguard._unwrap import unwrap_optimizer as _unwrap_optimizer
+from stepguard.auditing import _checks as rules
+from stepguard.auditing._checks import Group, listing
+from stepguard.auditing._decay_style import decay_style
+from stepguard.auditing._penalties import find_penalties
+from stepguard.findings import Finding, Report
+from stepguard.groups._classify import DEFAULT_NO_DECAY, classify, clean_name, unwrap
+from stepguard.schedule import schedule_length
+
+__all__ = ["DEFAULT_TAU_BAND", "audit"]
+
+# SG105's band, as fractions of the run: flag tau < run / 100 or tau > 10 * run.
+DEFAULT_TAU_BAND: tuple[float, float] = (0.01, 10.0)
+
+
+def _float(value: Any) -> float:
+    return float(value.item()) if isinstance(value, torch.Tensor) else float(value)
+
+
+def _check_int(value: object, what: str, *, minimum: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
+        raise ValueError(f"{what} must be an integer >= {minimum}, got {value!r}")
+    return int(value)
+
+
+def _optimizers(optimizer: object) -> list[torch.optim.Optimizer]:
+    if isinstance(optimizer, (list, tuple)):
+        if not optimizer or not all(hasattr(o, "param_groups") for o in optimizer):
+            raise TypeError(
+                "audit() needs a torch.optim.Optimizer (or a list of optimizers), got a "
+                f"{type(optimizer).__name__} of {', '.join(type(o).__name__ for o in optimizer[:2]) or 'nothing'}; "
+                "pass the optimizer object (e.g. torch.optim.AdamW(...)), not its param groups"
+            )
+        return [_unwrap_optimizer(o) for o in optimizer]
+    return [_unwrap_optimizer(optimizer)]
+
+
+def _check_loss(loss: object) -> torch.Tensor:
+    if not isinstance(loss, torch.Tensor):
+        raise TypeError(
+            f"loss must be the loss tensor (before .backward()), got {type(loss).__name__}; "
+            "pass `loss`, not `loss.item()`"
+        )
+    if loss.numel() != 1:
+        raise ValueError(
+            f"loss must be a scalar tensor, got shape {tuple(loss.shape)}; pass the reduced "
+            "loss (e.g. loss.mean()) that you call .backward() on"
+        )
+    if loss.grad_fn is None:
+        raise ValueError(
+            "loss has no autograd graph (grad_fn is None): it was computed under torch.no_grad(), "
+            "detached, or does not depend on any parameter; pass the loss before .backward()"
+        )
+    return loss
+
+
+def audit(
+    model: nn.Module,
+    optimizer: torch.optim.Optimizer | Sequence[torch.optim.Optimizer],
+    *,
+    scheduler: Any = None,
+    loss: torch.Tensor | None = None,
+    total_steps: int | None = None,
+    accum_steps: int = 1,
+    steps_per_epoch: int | None = None,
+    patterns: Iterable[str] = (),
+    no_decay: Iterable[str] = DEFAULT_NO_DECAY,
+    decay_embeddings: bool = False,
+    tau_band: tuple[float, float] = DEFAULT_TAU_BAND,
+    allow_meta: bool = False,
+) -> Report:
+    """Audit how `optimizer` trains `model`; return a `Report` of SG101-SG105 (and SG205) findings.
+
+    Arguments:
+        model: the module being trained (torch.compile / DDP / DataParallel wrappers are looked
+            through; names are the inner model's).
+        optimizer: a torch optimizer (accelerate / Lightning wrappers are unwrapped), or a list
+            of the optimizers that together train the model (``[muon, adamw]``); groups are
+            then named "optimizer k (Class) group i" and findings' data carry ``"optimizer": k``.
+        scheduler: the learning-rate scheduler, for SG205.
+        loss: a scalar loss tensor whose graph is still alive (before ``backward()``), for SG103.
+            Its graph is only read, never re-run or freed.
+        total_steps: the run's length in *optimizer* steps (``ceil(batches / accum_steps) *
+            epochs``), for SG105 and SG205.
+        accum_steps: micro-batches per optimizer step. Used only by SG205: a schedule sized for
+            about ``accum_steps * total_steps`` steps was counted in micro-batches.
+        steps_per_epoch: optimizer steps per epoch; only used to state timescales in epochs.
+        patterns, no_decay, decay_embeddings: passed to `classify` (which tensors should not
+            decay) for SG102.
+        tau_band: SG105's band ``(low, high)`` as fractions of ``total_steps``.
+        allow_meta: audit a model whose parameters are on the meta device (structure only).
+
+    SG105 band and source. AdamW's weights are an exponential moving average of recent updates
+    with timescale ``tau = 1 / (lr * wd)`` optimizer steps (Wang & Aitchison, "How to set AdamW's
+    weight decay as you scale model and dataset size", ICML 2025, arXiv:2405.13698); their guideline
+    is that tau should not be much shorter than one epoch nor much longer than the whole run.
+    stepguard flags ``tau < 0.01 * total_steps`` (WARNING: the weights average over the last 1 %
+    of the run and forget the rest) and ``tau > 10 * total_steps`` (INFO: decay shrinks the weights
+    by less than ``1 - exp(-0.1)`` = 9.5 % over the run, i.e. it does nothing measurable). ``lr``
+    is the group's peak learning rate (``max_lr`` of OneCycleLR, else a scheduler's
+    ``initial_lr``, else ``lr``); for SGD the rate is multiplied by ``(1 - dampening) /
+    (1 - momentum)``. Groups flagged by SG101 have no such timescale and are skipped.
+
+    SG102 and SG104 do not double-report: SG102 names the misplaced tensors per group; SG104's
+    empty-group finding is about the group (an explicit ``weight_decay=0`` group holding no
+    tensors while no-decay tensors sit in decay groups: the filter that built it matched nothing)
+    and refers to SG102 for the names. Without such an empty group only SG102 fires.
+
+    Raises TypeError for a `model` that is not an ``nn.Module``, an `optimizer` that is not a
+    torch optimizer, or a `loss` that is not a tensor; ValueError for a model without trainable
+    parameters, parameters on the meta device (unless ``allow_meta``), a loss that is not a
+    scalar or has no graph, and bad `total_steps` / `accum_steps` / `tau_band`.
+    """
+    if not isinstance(model, nn.Module):
+        raise TypeError(
+            f"audit() needs the model as a torch.nn.Module, got {type(model).__name__}; pass "
+            "the model itself, not model.parameters() or a state_dict"
+        )
+    opts = _optimizers(optimizer)
+    accum = _check_int(accum_steps, "accum_steps", minimum=1)
+    total = None if total_steps is None else _check_int(total_steps, "total_steps", minimum=1)
+    spe = (
+        None
+        if steps_per_epoch is None
+        else _check_int(steps_per_epoch, "steps_per_epoch", minimum=1)
+    )
+    low, high = tau_band
+    if not 0 < low < high:
+        raise ValueError(f"tau_band must be (low, high) with 0 < low < high, got {tau_band!r}")
+    if loss is not None:
+        loss = _check_loss(loss)
+
+    inner = unwrap(model)
+    names: dict[int, list[str]] = {}
+    params: dict[int, torch.Tensor] = {}
+    for name, p in inner.named_parameters(remove_duplicate=False):
+        names.setdefault(id(p), []).append(clean_name(name))
+        params[id(p)] = p
+    trainable = [p for p in params.values() if p.requires_grad]
+    if not trainable:
+        raise ValueError(
+            f"{type(inner).__name__} has no trainable parameters ({len(params)} tensors, all with "
+            "requires_grad=False): there is nothing for the optimizer to train; unfreeze the "
+            "parameters you mean to train (p.requires_grad_(True))"
+        )
+    meta = [names[id(p)][0] for p in params.values() if p.is_meta]
+    if meta and not allow_meta:
+        raise ValueError(
+            f"{len(meta)} parameter(s) are on the meta device ({listing(meta, 3)}): they hold no "
+            "data, so training would update nothing; materialise the model first "
+            "(model.to_empty(device=...) and load or initialise the weights), or pass "
+            "allow_meta=True to audit the structure only"
+        )
+
+    groups = []
+    for k, opt in enumerate(opts):
+        for i, raw in enumerate(opt.param_groups):
+            several = len(opts) > 1
+            g = Group(
+                index=i,
+                label=f"optimizer {k} ({type(opt).__name__}) group {i}"
+                if several
+                else f"group {i}",
+                where={"optimizer": k, "group": i} if several else {"group": i},
+                opt=opt,
+                weight_decay=_float(raw.get("weight_decay", 0.0) or 0.0),
+                lr=_float(raw.get("max_lr", raw.get("initial_lr", raw.get("lr", 0.0))) or 0.0),
+                params=list(raw["params"]),
+                raw=raw,
+            )
+            g.style, g.how = decay_style(opt, raw)
+            g.names = [names[id(p)][0] if id(p) in names else "<not in model>" for p in g.params]
+            groups.append(g)
+
+    findings: list[Finding] = []
+    findings += rules.coverage(params, names, groups)
+    for opt in opts:
+        findings += rules.coupled(opt, [g for g in groups if g.opt is opt])
+    decisions = classify(
+        model, patterns=patterns, no_decay=no_decay, decay_embeddings=decay_embeddings
+    )
+    misplaced = rules.misplaced(decisions, groups)
+    findings += misplaced
+    findings += rules.empty_no_decay_group(groups, sum(len(f.data["params"]) for f in misplaced))
+    if loss is not None:
+        penalties = {id(pen.param): pen.op for pen in find_penalties(loss)}
+        findings += rules.double_regularization(penalties, groups, names)
+    if total is not None:
+        findings += rules.timescale(groups, total, spe, low, high)
+    sched = None
+    if scheduler is not None:
+        sched = schedule_length(scheduler)
+        if total is not None:
+            findings += rules.schedule_counts_micro_batches(sched, total, accum)
+
+    summary: dict[str, Any] = {
+        "optimizer": ", ".join(type(o).__name__ for o in opts),
+        "model tensors": len(params),
+        "trainable tensors": len(trainable),
+        "no-decay tensors (classify)": sum(not d.decay for d in decisions),
+        "groups": [
+            f"{g.label.removeprefix('group ')}: weight_decay={g.weight_decay:g} lr={g.lr:g} "
+            f"tensors={len(g.params)}" + ("" if g.weight_decay == 0 else f" decay={g.style}")
+            for g in groups
+        ],
+    }
+    if loss is not None:
+        summary["norm-penalised tensors (loss)"] = len(penalties)
+    if total is not None:
+        summary["total_steps"] = total
+    if sched is not None:
+        summary["schedule length"] = sched[0] if sched[0] is not None else f"unknown ({sched[1]})"
+    return Report(findings, summary=summary, title=f"stepguard audit: {type(inner).__name__}")

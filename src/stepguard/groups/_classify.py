@@ -1,0 +1,349 @@
+"""Weight-decay parameter groups with reasons: which tensors decay, which do not, and why.
+
+`classify(model)` is a pure function of the model's structure: one `ParamDecision` per trainable
+tensor, saying whether it decays and which rule decided. `param_groups(model, weight_decay)` turns
+those decisions into plain torch param-group dicts that any `torch.optim` optimizer accepts.
+
+Rules, in priority order (the first that applies gives the reason; a tensor decays unless its
+reason is one of the `no_decay` categories, which by default are all of them but `"default"`):
+
+=============== ===============================================================================
+reason          when
+=============== ===============================================================================
+"tensor-flag"   the tensor has ``_no_weight_decay = True`` (the Mamba reference code's convention)
+"declared"      a submodule's ``no_weight_decay()`` names it (exact name or glob, relative to that
+                submodule) or its ``no_weight_decay_keywords()`` has a substring of its name
+                (timm's convention; honoured on every submodule)
+"pattern"       one of the user's ``patterns`` (``fnmatch`` globs on the qualified name) matches
+"convention"    a known reference convention by owner type: ``A_log``, ``D``, ``dt_bias`` of a
+                module whose type name contains "Mamba" (mamba_ssm flags these no-decay; ports
+                such as transformers' drop the flag)
+"norm"          owned by a normalization layer: every torch.nn norm class (LayerNorm, RMSNorm,
+                BatchNorm*, SyncBatchNorm, GroupNorm, InstanceNorm*, Lazy variants,
+                LocalResponseNorm, CrossMapLRN2d) or a class whose type name contains "Norm"
+"embedding"     the ``weight`` of an nn.Embedding / nn.EmbeddingBag (subclasses included), or a
+                parameter owned directly by a module whose type name contains "Embedding"
+                (ViT's ``cls_token`` / ``position_embeddings``, CLIP's ``class_embedding``)
+"bias"          the module's ``bias`` attribute (by identity), or the bias tensors of
+                nn.MultiheadAttention and nn.RNN/LSTM/GRU
+"default"       the weight of a Linear / Bilinear / Conv*/ConvTranspose* / transformers Conv1D /
+                MultiheadAttention / RNN layer, whatever its stored ``ndim`` (a sharded or
+                flattened weight is still a matrix); detail names the layer
+"1d"            any other tensor with at most one dimension (scales, gates, CLIP logit_scale)
+"default"       everything else
+=============== ===============================================================================
+
+torch's own classes are recognised before the type-name conventions: a `WeightNormLinear` that
+subclasses nn.Linear is a Linear, not a norm.
+
+Tied tensors are classified once, by identity: every alias is classified and the highest-priority
+rule wins (so a Linear head tied to an embedding counts as an embedding); ``detail`` reports what
+the other aliases would have been. Wrappers (``torch.compile``'s ``_orig_mod``, DDP and DataParallel's
+``module``, FSDP/checkpoint ``_fsdp_wrapped_module`` / ``_checkpoint_wrapped_module``) are looked
+through: decisions and names are those of the inner model.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import math
+import numbers
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from torch import nn
+
+from stepguard.groups._roles import (
+    Alias,
+    aliases,
+    clean_name,
+    declarations,
+    is_lazy,
+    rule_for,
+    unwrap,
+)
+
+__all__ = [
+    "DEFAULT_NO_DECAY",
+    "NO_DECAY_CATEGORIES",
+    "REASONS",
+    "ParamDecision",
+    "check_weight_decay",
+    "classify",
+    "clean_name",
+    "groups_from_decisions",
+    "param_groups",
+    "unwrap",
+]
+
+# Reasons in priority order: for a tensor with several aliases, the earliest reason wins.
+REASONS: tuple[str, ...] = (
+    "tensor-flag",
+    "declared",
+    "pattern",
+    "convention",
+    "norm",
+    "embedding",
+    "bias",
+    "default",
+    "1d",
+)
+NO_DECAY_CATEGORIES: tuple[str, ...] = tuple(r for r in REASONS if r != "default")
+DEFAULT_NO_DECAY: frozenset[str] = frozenset(NO_DECAY_CATEGORIES)
+
+
+@dataclass(frozen=True)
+class ParamDecision:
+    """Whether one trainable tensor decays, and why.
+
+    `names` holds every qualified name of the tensor (tied tensors: every alias, in
+    `named_parameters(remove_duplicate=False)` order), with wrapper prefixes stripped. `reason` is
+    one of `REASONS`; `detail` says it in words; `module_type` is the type name of the module that
+    owns the alias that decided.
+    """
+
+    names: tuple[str, ...]
+    param: nn.Parameter
+    shape: tuple[int, ...]
+    decay: bool
+    reason: str
+    detail: str
+    module_type: str
+
+    @property
+    def name(self) -> str:
+        """The first qualified name (the one `model.named_parameters()` reports)."""
+        return self.names[0]
+
+    @property
+    def numel(self) -> int:
+        """Number of elements of the tensor (0 while a lazy parameter is uninitialised)."""
+        return 0 if is_lazy(self.param) else math.prod(self.shape)
+
+
+def _check_model(model: object, what: str) -> nn.Module:
+    if not isinstance(model, nn.Module):
+        raise TypeError(
+            f"{what}() needs a torch.nn.Module, got {type(model).__name__}; pass the model "
+            "itself (not model.parameters() or a state_dict)"
+        )
+    return unwrap(model)
+
+
+def _check_categories(no_decay: Iterable[str], decay_embeddings: bool) -> frozenset[str]:
+    if isinstance(no_decay, str):
+        raise TypeError(
+            f"no_decay must be a collection of category names, not the string {no_decay!r}"
+        )
+    cats = frozenset(no_decay)
+    unknown = sorted(cats - DEFAULT_NO_DECAY)
+    if unknown:
+        raise ValueError(
+            f"unknown no_decay categories {unknown}; choose from {list(NO_DECAY_CATEGORIES)}"
+        )
+    return cats - {"embedding"} if decay_embeddings else cats
+
+
+def _check_patterns(patterns: Iterable[str], what: str) -> tuple[str, ...]:
+    if isinstance(patterns, str):
+        raise TypeError(
+            f"{what} must be a collection of glob patterns, not the string {patterns!r}"
+        )
+    out = tuple(patterns)
+    for p in out:
+        if not isinstance(p, str) or not p:
+            raise TypeError(f"{what} must hold non-empty strings (fnmatch globs), got {p!r}")
+    return out
+
+
+def classify(
+    model: nn.Module,
+    *,
+    no_decay: Iterable[str] = DEFAULT_NO_DECAY,
+    decay_embeddings: bool = False,
+    patterns: Iterable[str] = (),
+) -> list[ParamDecision]:
+    """One `ParamDecision` per trainable tensor of `model`, by identity, in first-appearance order.
+
+    Frozen tensors (``requires_grad=False``) are left out. `no_decay` is the set of reasons (see
+    `NO_DECAY_CATEGORIES`) that skip decay; a tensor decays iff its reason is not in it.
+    ``decay_embeddings=True`` removes "embedding" from it (embeddings skip decay by default).
+    `patterns` are extra fnmatch globs on qualified names (e.g. ``"*.scale"``) whose tensors get
+    reason "pattern". Wrappers (torch.compile, DDP, DataParallel) are looked through.
+
+    Classification reads structure only, never values: it works on the meta device (and on lazy,
+    uninitialised parameters). `param_groups` refuses meta tensors (see there).
+    """
+    model = _check_model(model, "classify")
+    cats = _check_categories(no_decay, decay_embeddings)
+    pats = _check_patterns(patterns, "patterns")
+    declared = declarations(model)
+    order: list[nn.Parameter] = []
+    per_tensor: dict[int, list[Alias]] = {}
+    for p, alias in aliases(model):
+        if not p.requires_grad:
+            continue
+        if id(p) not in per_tensor:
+            per_tensor[id(p)] = []
+            order.append(p)
+        per_tensor[id(p)].append(alias)
+
+    decisions = []
+    for p in order:
+        tensor_aliases = per_tensor[id(p)]
+        ruled = [(rule_for(p, a, declared, pats), a) for a in tensor_aliases]
+        (reason, detail), chosen = min(ruled, key=lambda r: REASONS.index(r[0][0]))
+        others = [
+            f"alias {a.name!r} is {d}" for (r, d), a in ruled if a is not chosen and r != reason
+        ]
+        if others:
+            detail = f"tied to {reason} {chosen.name!r} ({detail}); " + "; ".join(others)
+        names = tuple(dict.fromkeys(a.name for a in tensor_aliases))
+        decisions.append(
+            ParamDecision(
+                names=names,
+                param=p,
+                shape=() if is_lazy(p) else tuple(p.shape),
+                decay=reason not in cats,
+                reason=reason,
+                detail=detail,
+                module_type=type(chosen.owner).__name__,
+            )
+        )
+    return decisions
+
+
+def check_weight_decay(weight_decay: object, what: str = "weight_decay") -> float:
+    """`weight_decay` as a float, or a ValueError/TypeError naming what is wrong with it."""
+    if isinstance(weight_decay, bool) or not isinstance(weight_decay, numbers.Real):
+        raise TypeError(f"{what} must be a real number like 0.01, got {weight_decay!r}")
+    value = float(weight_decay)
+    if not math.isfinite(value) or value < 0:
+        raise ValueError(f"{what} must be a finite number >= 0, got {weight_decay!r}")
+    return value
+
+
+def _check_overrides(
+    overrides: Mapping[str, Mapping[str, Any]] | None,
+) -> list[tuple[str, dict[str, Any]]]:
+    if overrides is None:
+        return []
+    if not isinstance(overrides, Mapping):
+        raise TypeError(
+            "overrides must map a glob pattern to group options, e.g. {'head.*': {'lr': 1e-3}}; "
+            f"got {type(overrides).__name__}"
+        )
+    out = []
+    for pat, opts in overrides.items():
+        _check_patterns([pat], "overrides keys")
+        if not isinstance(opts, Mapping):
+            raise TypeError(f"overrides[{pat!r}] must be a dict of group options, got {opts!r}")
+        bad = sorted({"params", "param_names"} & set(opts))
+        if bad:
+            raise ValueError(
+                f"overrides[{pat!r}] may not set {bad}: parameters come from the model"
+            )
+        opts = dict(opts)
+        if "weight_decay" in opts:
+            opts["weight_decay"] = check_weight_decay(
+                opts["weight_decay"], f"overrides[{pat!r}]['weight_decay']"
+            )
+        out.append((pat, opts))
+    return out
+
+
+def groups_from_decisions(
+    decisions: Iterable[ParamDecision],
+    weight_decay: float,
+    *,
+    overrides: Mapping[str, Mapping[str, Any]] | None = None,
+    with_names: bool = False,
+) -> list[dict[str, Any]]:
+    """Param-group dicts from decisions (see `param_groups`, which documents the layout)."""
+    wd = check_weight_decay(weight_decay)
+    rules = _check_overrides(overrides)
+    # Bucket key: (override index or -1 for none, decays?). Base buckets come first.
+    buckets: dict[tuple[int, bool], list[ParamDecision]] = {}
+    used = [False] * len(rules)
+    for d in decisions:
+        index = next(
+            (
+                i
+                for i, (pat, _) in enumerate(rules)
+                if any(fnmatch.fnmatchcase(n, pat) for n in d.names)
+            ),
+            -1,
+        )
+        if index >= 0:
+            used[index] = True
+        buckets.setdefault((index, d.decay), []).append(d)
+    unused = [pat for (pat, _), u in zip(rules, used, strict=True) if not u]
+    if unused:
+        raise ValueError(
+            f"overrides pattern(s) {unused} match no trainable parameter; patterns are fnmatch "
+            "globs on names as classify() reports them (wrapper prefixes stripped)"
+        )
+    groups = []
+    for index in range(-1, len(rules)):
+        for decays in (True, False):
+            members = buckets.get((index, decays))
+            if not members:
+                continue
+            opts = dict(rules[index][1]) if index >= 0 else {}
+            group_wd = opts.pop("weight_decay", wd) if decays else 0.0
+            opts.pop("weight_decay", None)
+            group: dict[str, Any] = {"params": [d.param for d in members], "weight_decay": group_wd}
+            group.update(opts)
+            if with_names:
+                group["param_names"] = [d.name for d in members]
+            groups.append(group)
+    return groups
+
+
+def param_groups(
+    model: nn.Module,
+    weight_decay: float,
+    *,
+    no_decay: Iterable[str] = DEFAULT_NO_DECAY,
+    decay_embeddings: bool = False,
+    patterns: Iterable[str] = (),
+    overrides: Mapping[str, Mapping[str, Any]] | None = None,
+    with_names: bool = False,
+) -> list[dict[str, Any]]:
+    """Plain torch param-group dicts: decayed tensors get `weight_decay`, the others 0.0.
+
+    Every trainable tensor appears exactly once (tied tensors once), frozen ones never; empty
+    groups are omitted. Order: the decay group, the no-decay group, then for each `overrides`
+    pattern (in mapping order) its decay and no-decay groups. `overrides` maps an fnmatch glob on
+    parameter names to extra group options (``{"head.*": {"lr": 1e-3}}``); a tensor goes to the
+    first pattern that matches any of its names. An override's ``weight_decay`` applies to its
+    decay group only, so no-decay tensors stay at 0.0. A pattern matching nothing is an error.
+    `no_decay`, `decay_embeddings` and `patterns` are those of `classify`.
+
+    ``with_names=True`` adds torch's own ``"param_names"`` key (torch >= 2.6 keeps it through
+    `state_dict()`); it is off by default because torch then refuses `add_param_group` of a
+    group without names. Raises TypeError/ValueError for a non-module, a bad `weight_decay`, a
+    model without trainable parameters, or parameters on the meta device (an optimizer built on
+    meta tensors is stale once `to_empty()` materialises new ones).
+    """
+    _check_model(model, "param_groups")
+    check_weight_decay(weight_decay)
+    decisions = classify(
+        model, no_decay=no_decay, decay_embeddings=decay_embeddings, patterns=patterns
+    )
+    if not decisions:
+        raise ValueError(
+            f"{type(model).__name__} has no trainable parameters (none with requires_grad=True); "
+            "nothing to optimize - unfreeze some parameters first"
+        )
+    meta = [d.name for d in decisions if d.param.is_meta]
+    if meta:
+        raise ValueError(
+            f"{len(meta)} parameter(s) are on the meta device (e.g. {meta[0]!r}); materialise the "
+            "model first (model.to_empty(device=...) and initialise), then build the groups - "
+            "to_empty() creates new tensors, so groups built now would point at stale ones"
+        )
+    return groups_from_decisions(
+        decisions, weight_decay, overrides=overrides, with_names=with_names
+    )

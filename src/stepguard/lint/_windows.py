@@ -1,0 +1,341 @@
+"""Gradient-accumulation windows in a training script, found from its syntax tree.
+
+A window is a loop whose iterations are micro-batches: each runs a backward, and the optimizer
+steps only on some of them. Recognised shapes (precision first: anything else is not a window):
+
+- guard: ``if (i + 1) % k == 0:`` / ``i % k == k - 1`` / ``step % accum == 0`` / ``if
+  accelerator.sync_gradients:`` / a counter ``n += 1 ... if n == k: ...; n = 0`` / a flag
+  assigned from one of these, around a block that steps the optimizer (directly, through
+  ``scaler.step(optimizer)``, or through a same-file helper function that does);
+- continue: ``if (i + 1) % k != 0: continue`` followed by the step;
+- nested: an inner loop (``for _ in range(k):``) that runs the backwards and never steps,
+  followed by the step in the outer loop (seed 003's shape).
+
+`for`, `async for` and `while` loops all count. A loop that also steps an optimizer on every
+micro-batch (GAN-style alternating updates) is ambiguous and is not a window.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from stepguard.lint._scan import Facts, Loop, assigned_names, dotted, short, walk
+
+_TRANSPARENT_CALLS = frozenset(("backward", "scale", "mean", "sum", "item", "detach", "float"))
+
+
+@dataclass
+class Window:
+    """One accumulation window (see the module docstring for the shapes)."""
+
+    loop: Loop  # the loop whose iterations are micro-batches
+    kind: str  # "guard" | "continue" | "nested"
+    step: ast.Call  # the optimizer step (or the call of a helper that steps)
+    condition: str  # human-readable "when the optimizer steps", for messages
+    k: str  # the window length as written (``accum_steps``), or "k"
+    guard: ast.If | None = None  # guard kind: the If around the step
+    outer: Loop | None = None  # nested kind: the loop holding the inner loop and the step
+    micro: list[ast.stmt] = field(default_factory=list)  # simple statements run every micro-batch
+    stepped: set[str] = field(default_factory=set)  # dotted names of the optimizers stepped
+
+    def calls(self) -> Iterator[ast.Call]:
+        """Calls made by the statements that run on every micro-batch, in source order."""
+        for s in self.micro:
+            for n in walk(s):
+                if isinstance(n, ast.Call):
+                    yield n
+
+
+def _assigned_in(stmts: list[ast.stmt]) -> set[str]:
+    names: set[str] = set()
+    for n in (x for s in stmts for x in walk(s)):
+        if isinstance(n, ast.Assign):
+            for t in n.targets:
+                names.update(assigned_names(t))
+        elif isinstance(
+            n,
+            (ast.AugAssign, ast.AnnAssign, ast.For, ast.AsyncFor, ast.comprehension, ast.NamedExpr),
+        ):
+            names.update(assigned_names(n.target))
+        elif isinstance(n, (ast.With, ast.AsyncWith)):
+            for item in n.items:
+                if item.optional_vars is not None:
+                    names.update(assigned_names(item.optional_vars))
+    return names
+
+
+class _LoopView:
+    """The statements of one loop body, flattened through blocks that run on every iteration."""
+
+    def __init__(self, facts: Facts, loop: Loop) -> None:
+        self.facts = facts
+        self.loop = loop
+        self.assigned = _assigned_in(loop.body)
+        if isinstance(loop, (ast.For, ast.AsyncFor)):
+            self.assigned |= set(assigned_names(loop.target))
+        self.items: list[ast.stmt] = []
+        stack: list[list[ast.stmt]] = [list(reversed(loop.body))]
+        while stack:
+            block = stack[-1]
+            if not block:
+                stack.pop()
+                continue
+            s = block.pop()
+            self.items.append(s)
+            if isinstance(s, (ast.With, ast.AsyncWith)):
+                stack.append(list(reversed(s.body)))
+            elif isinstance(s, ast.Try):
+                stack.append(list(reversed([*s.body, *s.orelse, *s.finalbody])))
+            elif isinstance(s, ast.If) and self.invariant(s.test):
+                stack.append(list(reversed([*s.body, *s.orelse])))
+
+    def invariant(self, test: ast.expr) -> bool:
+        """The test has the same value on every iteration (``if args.clip:``, ``if not bug:``)."""
+        for n in walk(test):
+            if isinstance(n, (ast.Call, ast.Await, ast.NamedExpr, ast.Subscript, ast.BinOp)):
+                return False
+            if isinstance(n, (ast.Name, ast.Attribute)):
+                d = dotted(n)
+                if d is None or any(
+                    d == a or d.startswith(a + ".") or a.startswith(d + ".") for a in self.assigned
+                ):
+                    return False
+        return True
+
+    def simple(self, items: list[ast.stmt]) -> list[ast.stmt]:
+        """The statements among `items` that are not compound blocks with their own control."""
+        compound = (
+            ast.If,
+            ast.For,
+            ast.AsyncFor,
+            ast.While,
+            ast.With,
+            ast.AsyncWith,
+            ast.Try,
+            ast.FunctionDef,
+            ast.AsyncFunctionDef,
+            ast.ClassDef,
+            ast.Match,
+        )
+        return [s for s in items if not isinstance(s, compound)]
+
+
+def _steps_in(facts: Facts, stmts: list[ast.stmt]) -> list[ast.Call]:
+    return [
+        n for s in stmts for n in walk(s) if isinstance(n, ast.Call) and facts.is_optimizer_step(n)
+    ]
+
+
+def _backwards_in(facts: Facts, stmts: list[ast.stmt]) -> list[ast.Call]:
+    return [
+        n
+        for s in stmts
+        for n in walk(s)
+        if isinstance(n, ast.Call)
+        and (facts.backward_of(n) is not None or _calls_helper(facts, n, facts.backward_functions))
+    ]
+
+
+def _calls_helper(facts: Facts, call: ast.Call, names: set[str]) -> bool:
+    f = call.func
+    if isinstance(f, ast.Name):
+        return f.id in names
+    return isinstance(f, ast.Attribute) and f.attr in names and dotted(f.value) in ("self", "cls")
+
+
+def _stepped(facts: Facts, steps: list[ast.Call]) -> set[str]:
+    out: set[str] = set()
+    for c in steps:
+        rec = c.func.value if isinstance(c.func, ast.Attribute) else None
+        if rec is not None and facts.is_scaler(rec) and c.args:
+            d = dotted(c.args[0])
+        else:
+            d = dotted(rec) if rec is not None else None
+        if d:
+            out.add(d)
+    return out
+
+
+def _mod_k(test: ast.AST) -> str | None:
+    for n in walk(test):
+        if isinstance(n, ast.BinOp) and isinstance(n.op, ast.Mod):
+            return short(n.right, 40)
+    return None
+
+
+class _Finder:
+    def __init__(self, facts: Facts, view: _LoopView) -> None:
+        self.facts = facts
+        self.view = view
+
+    def window_test(self, test: ast.expr, depth: int = 0) -> str | None:
+        """The window length `k` as written when `test` decides a window, else None."""
+        k = _mod_k(test)
+        if k is not None:
+            return k
+        for n in walk(test):
+            d = dotted(n) if isinstance(n, (ast.Attribute, ast.Name)) else None
+            if d is not None and d.endswith("sync_gradients"):
+                return "k"
+        if depth < 2 and isinstance(test, (ast.Name, ast.UnaryOp, ast.BoolOp, ast.Compare)):
+            for n in walk(test):
+                if isinstance(n, ast.Name):
+                    value = self._assigned_value(n.id)
+                    if value is not None:
+                        k2 = self.window_test(value, depth + 1)
+                        if k2 is not None:
+                            return k2
+        if isinstance(test, ast.Compare) and len(test.ops) == 1:
+            counter = dotted(test.left)
+            if (
+                counter is not None
+                and isinstance(test.ops[0], (ast.Eq, ast.GtE))
+                and self._is_counter(counter)
+            ):
+                return short(test.comparators[0], 40)
+        return None
+
+    def _assigned_value(self, name: str) -> ast.expr | None:
+        for s in self.view.items:
+            if isinstance(s, ast.Assign) and any(
+                isinstance(t, ast.Name) and t.id == name for t in s.targets
+            ):
+                return s.value
+        return None
+
+    def _is_counter(self, name: str) -> bool:
+        incremented = reset = False
+        for n in walk(self.view.loop):
+            if isinstance(n, ast.AugAssign) and dotted(n.target) == name:
+                incremented = incremented or isinstance(n.op, ast.Add)
+            elif isinstance(n, ast.Assign) and any(dotted(t) == name for t in n.targets):
+                reset = reset or (isinstance(n.value, ast.Constant) and n.value.value == 0)
+        return incremented and reset
+
+    def find(self) -> Window | None:
+        facts, view = self.facts, self.view
+        items = view.items
+        cont = next(
+            (
+                idx
+                for idx, s in enumerate(items)
+                if isinstance(s, ast.If)
+                and s.body
+                and isinstance(s.body[-1], ast.Continue)
+                and not view.invariant(s.test)
+                and self.window_test(s.test) is not None
+            ),
+            None,
+        )
+        per_micro = items if cont is None else items[:cont]
+        if _steps_in(facts, view.simple(per_micro)):
+            return None  # an optimizer steps on every iteration: not (only) an accumulation window
+        if cont is not None:
+            guard = items[cont]
+            assert isinstance(guard, ast.If)
+            steps = _steps_in(facts, items[cont + 1 :])
+            before = view.simple(per_micro)
+            if not steps or not _backwards_in(facts, before):
+                return None
+            return Window(
+                loop=view.loop,
+                kind="continue",
+                step=steps[0],
+                condition=f"past `if {short(guard.test, 80)}: continue`",
+                k=self.window_test(guard.test) or "k",
+                micro=before,
+                stepped=_stepped(facts, steps),
+            )
+        for s in items:
+            if not isinstance(s, ast.If) or view.invariant(s.test):
+                continue
+            k = self.window_test(s.test)
+            if k is None:
+                continue
+            steps = _steps_in(facts, s.body)
+            if not steps:
+                continue
+            micro = view.simple([x for x in items if x is not s])
+            if not _backwards_in(facts, micro):
+                return None
+            return Window(
+                loop=view.loop,
+                kind="guard",
+                step=steps[0],
+                condition=f"`{short(s.test, 80)}`",
+                k=k,
+                guard=s,
+                micro=micro,
+                stepped=_stepped(facts, steps),
+            )
+        return None
+
+
+def _nested(facts: Facts, view: _LoopView) -> Window | None:
+    """Seed 003's shape: ``for upd in ...: for _ in range(k): ...backward...``, then the step."""
+    items = view.items
+    for idx, inner in enumerate(items):
+        if not isinstance(inner, (ast.For, ast.AsyncFor, ast.While)):
+            continue
+        if _steps_in(facts, [inner]):
+            continue
+        inner_view = _LoopView(facts, inner)
+        micro = inner_view.simple(inner_view.items)
+        if not _backwards_in(facts, micro):
+            continue
+        steps = _steps_in(facts, view.simple(items[idx + 1 :]))
+        if not steps:
+            continue
+        k = "k"
+        if (
+            isinstance(inner, ast.For)
+            and isinstance(inner.iter, ast.Call)
+            and isinstance(inner.iter.func, ast.Name)
+            and inner.iter.func.id == "range"
+            and len(inner.iter.args) == 1
+        ):
+            k = short(inner.iter.args[0], 40)
+        head = short(inner.iter if isinstance(inner, (ast.For, ast.AsyncFor)) else inner.test)
+        return Window(
+            loop=inner,
+            kind="nested",
+            step=steps[0],
+            condition=f"after each inner loop over `{head}`",
+            k=k,
+            outer=view.loop,
+            micro=micro,
+            stepped=_stepped(facts, steps),
+        )
+    return None
+
+
+def scan_windows(facts: Facts) -> list[Window]:
+    """Every accumulation window of the file, in source order (at most one per loop)."""
+    out: list[Window] = []
+    for loop in facts.loops:
+        view = _LoopView(facts, loop)
+        w = _Finder(facts, view).find()
+        if w is None:
+            w = _nested(facts, view)
+        if w is not None:
+            out.append(w)
+    return out
+
+
+def accumulate_blocks(facts: Facts) -> list[ast.With | ast.AsyncWith]:
+    """``with accelerator.accumulate(model):`` blocks (accelerate decides when to sync/step)."""
+    out = []
+    for w in facts.withs:
+        for item in w.items:
+            e = item.context_expr
+            if (
+                isinstance(e, ast.Call)
+                and isinstance(e.func, ast.Attribute)
+                and e.func.attr == "accumulate"
+                and facts.is_accelerator(e.func.value)
+            ):
+                out.append(w)
+                break
+    return out

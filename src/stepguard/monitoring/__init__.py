@@ -1,0 +1,13 @@
+"""The runtime Monitor: catch optimizer-step pitfalls inside an unmodified training loop.
+
+`Monitor` (`_monitor`) attaches through `_hooks` (optimizer step hooks, gradient hooks and the
+scoped, reversible patches of `_patch`), keeps its per-window counters in the detector state
+machine (`_detect`), measures with fused reductions (`_instruments`), and hands back history,
+CSV and plots (`_output`).
+"""
+
+from __future__ import annotations
+
+from stepguard.monitoring._monitor import Monitor
+
+__all__ = ["Monitor"]

@@ -1,0 +1,459 @@
+"""The runtime Monitor: catch optimizer-step pitfalls inside an unmodified training loop.
+
+`Monitor(model, optimizer, ...)` attaches through hooks and scoped patches, watches the loop run,
+and reports catalog findings with the step they first appeared at, plus per-step health
+instruments. It never changes what the loop computes: it reads gradients and parameters, calls the
+patched functions with the same arguments, and restores every patched object on `detach()`.
+
+How it sees the loop
+--------------------
+* a post-accumulate-grad hook on every trainable tensor queues one end-of-backward callback per
+  backward pass that reached the model (so a backward pass is counted once, whatever its size);
+* optimizer step pre/post hooks close an accumulation *window* (the backward passes between two
+  optimizer steps); a GradScaler step that skipped `optimizer.step()` closes it too. Under
+  ``optimizer.step(closure)`` (LBFGS, Lightning) the pre-hook wraps the closure: the step's
+  readings are taken after its first call ran the backward, and later calls (LBFGS's
+  re-evaluations) are not counted as backward passes of the window;
+* scoped patches of `torch.autograd.backward` (to read the scale factors at the root of the loss's
+  graph), of the gradient-clipping functions, of `optimizer.zero_grad` / `model.zero_grad`, of
+  `scheduler.step` and of the GradScaler's `unscale_` / `step`.
+
+Steps are numbered from 1 and count every optimizer step the loop attempted (GradScaler-skipped
+steps included); findings seen inside a window carry the number of the step that closes it.
+Attach-time audit findings carry step 0.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from types import TracebackType
+from typing import Any
+
+import torch
+from torch import nn
+
+from stepguard._unwrap import unwrap_optimizer, unwrap_scheduler
+from stepguard.findings import Finding, Report
+from stepguard.monitoring import _patch
+from stepguard.monitoring._detect import DetectorState, sg106_findings, token_mean_issue
+from stepguard.monitoring._hooks import LoopHooks
+from stepguard.monitoring._instruments import ParamTable, foreach_norms, group_l2, l1_mean
+
+__all__ = ["Monitor"]
+
+_NAN = float("nan")
+
+
+@dataclass
+class _Hit:
+    code: str
+    message: str
+    step: int
+    count: int = 1
+    last_step: int = 0
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+class Monitor(LoopHooks):
+    """Watch an unmodified training loop; report pitfalls (catalog codes) and health instruments.
+
+    Use as ``with Monitor(model, optimizer, scheduler=..., scaler=...) as mon: <loop>`` or with
+    `attach()` / `detach()`. Pass the scheduler and the GradScaler the loop uses: checks that
+    involve them only run when they are given. Wrapped objects are unwrapped (an accelerate
+    `AcceleratedOptimizer` / `AcceleratedScheduler`, a Lightning `LightningOptimizer`): the hooks
+    and the ``optimizer`` / ``scheduler`` attributes are the torch objects inside.
+
+    Detections (each evaluated on every optimizer step, from Python-side counters):
+
+    * SG201 -- a window of k > 1 backward passes in which no loss was scaled. The Monitor reads the
+      root of each backward graph (the `torch.autograd.backward` call): it follows the loss's
+      `grad_fn` through multiplications/divisions by one-element constants and shape/dtype-only
+      nodes, multiplies those constants (the GradScaler's own scale tensor excluded) and the
+      `gradient=` argument. A window fires when every backward pass had factor exactly 1.
+      Limits: a scaling inside the loss function (``reduction="sum"`` then a division deep in the
+      graph, or weights folded into the criterion) is not at the root and reads as unscaled; any
+      constant factor counts as scaling, so dividing by the wrong k is not caught; a constant on
+      an accelerator is not read (no sync) and counts as scaling; a GradScaler not passed to the
+      Monitor reads as a scaling; a backward pass that does not go through
+      `torch.autograd.backward` (or `Tensor.backward`) is not judged.
+    * SG202 -- more than one `scheduler.step()` between two optimizer steps while more than one
+      backward pass made up the step.
+    * SG203 -- a gradient-clipping call followed by another backward pass in the same window.
+    * SG204 -- a clipping call after a backward pass while the GradScaler (enabled) has not
+      unscaled this optimizer's gradients (`scaler.unscale_` not yet called in this window).
+    * SG205 -- at detach: the scheduler's length (read as the audit does, `stepguard.schedule`)
+      is within one usual window of the number of backward passes of the run and less than half
+      as far from it as from the number of optimizer steps, while the scheduler stepped once per
+      optimizer step (so it only fires once a whole run was watched).
+    * SG206 -- against the usual window size u (the size seen most often, at least twice): a
+      window longer than u (an epoch's leftover micro-batches leaked into the next step), a
+      shorter window whose losses were all scaled by exactly 1/u, or, at detach, an unfinished
+      shorter window (its gradients never reached a step).
+    * SG207 -- a window of k > 1 backward passes whose losses are all mean-reduced
+      `cross_entropy`/`nll_loss` (read at the root, after the constant factors) scaled by the same
+      constant, over micro-batches with unequal counted targets (the loss's saved
+      ``total_weight``; targets equal to ``ignore_index`` do not count): a mean of per-micro-batch
+      means, not the window's token mean. On CPU judged when the window closes; on an
+      accelerator the counts stay on the device and are judged when `findings` is read.
+    * SG208 -- a DistributedDataParallel model all of whose k > 1 backward passes were set to
+      all-reduce (`require_backward_grad_sync` true at the forward, which is when DDP decides).
+    * SG209 -- BatchNorm layers (not SyncBatchNorm) in train mode in a window with k > 1.
+    * SG210 -- `optimizer.zero_grad()` / `model.zero_grad()` after a backward pass of a window,
+      followed by another backward pass before the optimizer step.
+    * SG211 -- `scheduler.step()` after a GradScaler-skipped step and before the next backward.
+    * SG106 -- a parameter in a group with ``weight_decay > 0`` whose gradient was present and
+      all-zero on every instrumented step (at least two).
+    * SG1xx -- `stepguard.audit.audit(model, optimizer, scheduler=...)` at attach (``audit=True``).
+
+    Instruments (one `history` row per instrumented step: steps 1, 1+every, 1+2*every, ...):
+    ``step``, ``micro_batches`` (backward passes in the window), ``skipped`` (GradScaler skipped
+    it), ``skipped_steps`` (so far), ``scheduler_steps`` (in the window), ``lr_group<i>``,
+    ``grad_norm`` (the total norm the window's last `clip_grad_norm_` measured, before clipping;
+    without clipping the global L2 norm at `optimizer.step()`), ``clipped`` (that call clipped:
+    1/0, NaN without a call), ``clip_rate`` (clipping calls that clipped / all calls so far),
+    ``scale`` (GradScaler scale used by the step), ``norm_weight_mean_abs`` and ``bias_mean_abs``
+    (mean |value| over all normalization-layer weights / all biases), ``update_ratio_group<i>``
+    (``||w_after - w_before|| / ||w_after||`` over the group; needs ``update_ratio=True``, which
+    keeps one copy of the parameters).
+
+    Cost: per backward pass one Python hook call per tensor and a few attribute reads; per
+    optimizer step a few counters; per instrumented step one `_foreach_norm` over the gradients,
+    one parameter copy and two `_foreach_norm`s for the update ratio. Values stay on the device
+    until `history` (or `log`) reads them: no host sync during training unless ``log`` is given
+    (then one per instrumented step).
+
+    `on_finding(finding)` is called the first time each finding appears; `log(row)` with each
+    history row as it is recorded. `state` holds the live counters (`state.step`: optimizer steps
+    so far, `state.bw`: backward passes in the open window).
+    """
+
+    def __init__(
+        self,
+        model: nn.Module,
+        optimizer: torch.optim.Optimizer,
+        *,
+        scheduler: Any = None,
+        scaler: Any = None,
+        every: int = 1,
+        audit: bool = True,
+        update_ratio: bool = True,
+        on_finding: Callable[[Finding], None] | None = None,
+        log: Callable[[dict[str, Any]], None] | None = None,
+    ) -> None:
+        if not isinstance(model, nn.Module):
+            raise TypeError(
+                f"Monitor(model=...) needs a torch.nn.Module, got {type(model).__name__}"
+            )
+        # Hooks go on the torch optimizer inside accelerate's / Lightning's wrapper (the wrapper
+        # has no hooks), and the scheduler counted is the one inside accelerate's wrapper (which
+        # is called on every micro-batch but advances only on optimizer steps).
+        optimizer = unwrap_optimizer(optimizer, "Monitor(optimizer=...)")
+        scheduler = unwrap_scheduler(scheduler)
+        if isinstance(every, bool) or not isinstance(every, int) or every < 1:
+            raise ValueError(
+                f"every must be a positive int (instrument every N steps), got {every!r}"
+            )
+        if scheduler is not None and not callable(getattr(scheduler, "step", None)):
+            raise TypeError("scheduler must have a step() method (a torch LR scheduler)")
+        if scaler is not None and not all(
+            callable(getattr(scaler, m, None)) for m in ("step", "unscale_", "is_enabled")
+        ):
+            raise TypeError("scaler must be a torch.amp.GradScaler (step, unscale_, is_enabled)")
+        for name, fn in (("on_finding", on_finding), ("log", log)):
+            if fn is not None and not callable(fn):
+                raise TypeError(f"{name} must be callable")
+        self.model = model
+        self.optimizer = optimizer
+        self.scheduler = scheduler
+        self.scaler = scaler
+        self.every = every
+        self.audit = audit
+        self.update_ratio = update_ratio
+        self.on_finding = on_finding
+        self.log = log
+        self._attached = False
+        self._handles: list[Any] = []
+        self._patches: list[_patch.AttrPatch] = []
+        self._hits: dict[str, _Hit] = {}
+        self._audit_findings: list[Finding] = []
+        self._rows: list[dict[str, Any]] = []
+        self._pending: list[tuple[dict[str, Any], list[str], torch.Tensor]] = []
+        self.state = DetectorState()
+        self._table: ParamTable | None = None
+        self._first_instr: int | None = None  # first instrumented step (SG106 counts from it)
+        self._replay = False  # inside a second call of a step's closure (LBFGS)
+
+    # ---- attaching -------------------------------------------------------------------------
+
+    def attach(self) -> Monitor:
+        """Install the hooks and patches; run the attach-time audit. Returns self."""
+        if self._attached:
+            raise ValueError("this Monitor is already attached; detach() it first")
+        model, opt = self.model, self.optimizer
+        t = self._table = ParamTable.build(model, opt)
+        self._ids = {id(p) for p in t.params} | {id(p) for p in model.parameters()}
+        self._dev = t.params[0].device if t.params else torch.device("cpu")
+        n = len(t.params)
+        self._group_index = torch.tensor(t.group, dtype=torch.long, device=self._dev)
+        self._zero_count = torch.zeros(n, device=self._dev)
+        self._seen_count = torch.zeros(n, device=self._dev)
+        self._snapshot: list[torch.Tensor] | None = None
+        self._pre: dict[str, Any] | None = None
+        self._bns = [
+            (name, m)
+            for name, m in model.named_modules()
+            if isinstance(m, nn.modules.batchnorm._BatchNorm)
+            and not isinstance(m, nn.SyncBatchNorm)
+        ]
+        self._ddp = isinstance(model, nn.parallel.DistributedDataParallel)
+        self._handles = [
+            opt.register_step_pre_hook(self._pre_step),
+            opt.register_step_post_hook(self._post_step),
+        ]
+        hooked: set[int] = set()
+        for p in [*t.params, *model.parameters()]:
+            if p.requires_grad and id(p) not in hooked:
+                hooked.add(id(p))
+                self._handles.append(p.register_post_accumulate_grad_hook(self._grad_hook))
+        if self._ddp:
+            self._handles.append(model.register_forward_pre_hook(self._ddp_forward))
+        s = self.state
+        self._patches = [_patch.AttrPatch(opt, "zero_grad", s.wrap_zero_grad(opt.zero_grad))]
+        self._patches.append(
+            _patch.AttrPatch(model, "zero_grad", s.wrap_zero_grad(model.zero_grad))
+        )
+        if self.scheduler is not None:
+            self._patches.append(
+                _patch.AttrPatch(self.scheduler, "step", self._wrap_scheduler(self.scheduler.step))
+            )
+        if self.scaler is not None:
+            sc = self.scaler
+            self._patches.append(_patch.AttrPatch(sc, "unscale_", self._wrap_unscale(sc.unscale_)))
+            self._patches.append(_patch.AttrPatch(sc, "step", self._wrap_scaler_step(sc.step)))
+        _patch.subscribe(self)
+        self._attached = self.state.active = True
+        if self.audit:
+            self._run_audit()
+        return self
+
+    def detach(self, *, end_of_run: bool = True) -> None:
+        """Remove every hook and restore every patched object exactly. Idempotent.
+
+        With `end_of_run` (the default; leaving a ``with`` block without an exception) the
+        end-of-run checks run first: SG206 for an unfinished partial window, SG205 for a schedule
+        sized in micro-batches. Pass ``end_of_run=False`` to pause watching mid-run.
+        """
+        if not self._attached:
+            return
+        _patch.unsubscribe(self)
+        if end_of_run:
+            for code, msg in self.state.dropped_window():
+                self._hit(code, msg, self.state.step + 1)
+            for code, msg in self.state.schedule_in_micro_batches(self._schedule_length()):
+                self._hit(code, msg, self.state.step)
+        self.state.active = False
+        stuck = [p.name for p in reversed(self._patches) if not p.restore()]
+        self._patches = []
+        if stuck:
+            warnings.warn(
+                f"Monitor.detach: {', '.join(stuck)} was patched again by a Monitor attached later "
+                "and still attached; left as a pass-through. Detach Monitors in reverse order.",
+                RuntimeWarning,
+                stacklevel=2,
+            )
+        for h in self._handles:
+            h.remove()
+        self._handles = []
+        self._snapshot = None
+        self._attached = False
+
+    def __enter__(self) -> Monitor:
+        return self.attach()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.detach(end_of_run=exc_type is None)
+
+    def _schedule_length(self) -> int | None:
+        if self.scheduler is None:
+            return None
+        try:
+            from stepguard.schedule import schedule_length
+        except ImportError:  # shared with the audit; optional for the Monitor
+            return None
+        return schedule_length(self.scheduler)[0]
+
+    def _run_audit(self) -> None:
+        try:
+            from stepguard.auditing._audit import audit
+        except ImportError:  # the audit module is optional for the Monitor
+            return
+        rep = audit(self.model, self.optimizer, scheduler=self.scheduler)
+        for f in rep.findings:
+            f0 = Finding(
+                code=f.code,
+                message=f.message,
+                severity=f.severity,
+                fix=f.fix,
+                step=0,
+                count=1,
+                data=dict(f.data),
+            )
+            self._audit_findings.append(f0)
+            if self.on_finding is not None:
+                self.on_finding(f0)
+
+    # ---- findings --------------------------------------------------------------------------
+
+    def _hit(self, code: str, message: str, step: int, key: str = "", **data: Any) -> None:
+        k = code + key
+        h = self._hits.get(k)
+        if h is not None:
+            if h.last_step != step:
+                h.count += 1
+                h.last_step = step
+            return
+        self._hits[k] = _Hit(code, message, step, 1, step, dict(data))
+        if self.on_finding is not None:
+            self.on_finding(Finding(code, message, step=step, data=data))
+
+    @property
+    def findings(self) -> list[Finding]:
+        """Every finding so far: attach-time audit findings (step 0), then by first step."""
+        pending, self.state.deferred_counts = self.state.deferred_counts, []
+        if pending:  # SG207 windows on an accelerator: read all their counts with one copy
+            flat = torch.cat([c for _, c in pending]).tolist()
+            i = 0
+            for step, c in pending:
+                for code, msg in token_mean_issue(flat[i : i + len(c)]):
+                    self._hit(code, msg, step)
+                i += len(c)
+        out = list(self._audit_findings)
+        hits = sorted(self._hits.values(), key=lambda h: h.step)
+        out += [Finding(h.code, h.message, step=h.step, count=h.count, data=h.data) for h in hits]
+        if self._table is not None:
+            out += sg106_findings(
+                self._table, self._zero_count, self._seen_count, self._first_instr
+            )
+        return out
+
+    # ---- optimizer step (its hooks: stepguard.monitoring._hooks) ------------------------------
+
+    def _measure(self) -> None:
+        """The instrumented step's pre-update readings: gradient norms and a parameter copy."""
+        t, dev = self._table, self._dev
+        assert t is not None  # hooks exist only while attached
+        with torch.no_grad():
+            idx = [i for i, p in enumerate(t.params) if p.grad is not None]
+            grads = [t.params[i].grad for i in idx]
+            norms = foreach_norms(grads, dev)  # type: ignore[arg-type]
+            idx_t = torch.tensor(idx, dtype=torch.long, device=dev)
+            self._zero_count.index_add_(0, idx_t, (norms == 0).float())
+            self._seen_count.index_add_(0, idx_t, torch.ones_like(norms))
+            if self._first_instr is None:
+                self._first_instr = self.state.step + 1
+            self._pre = {"grad_norm": norms.square().sum().sqrt()}
+            if self.update_ratio and t.params:
+                if self._snapshot is None:
+                    self._snapshot = [torch.empty_like(p) for p in t.params]
+                torch._foreach_copy_(self._snapshot, t.params)
+
+    def _close_window(self, skipped: bool) -> None:
+        s = self.state
+        s.step += 1
+        bn_training = [n for n, m in self._bns if m.training] if s.bw > 1 else []
+        for code, msg in s.close_window(self._ddp, bn_training):
+            self._hit(code, msg, s.step)
+        if self._instrumented(s.step):
+            self._record(skipped)
+        self._pre = None
+        s.reset_window()
+
+    def _record(self, skipped: bool) -> None:
+        s, t, dev = self.state, self._table, self._dev
+        assert t is not None
+        nan = torch.tensor(_NAN, device=dev)
+        meta: dict[str, Any] = {
+            "step": s.step,
+            "micro_batches": s.bw,
+            "skipped": int(skipped),
+            "skipped_steps": s.skipped_steps,
+            "scheduler_steps": s.sched,
+        }
+        vals: dict[str, torch.Tensor] = {}
+        for gi, g in enumerate(self.optimizer.param_groups):
+            lr = g.get("lr", _NAN)
+            if isinstance(lr, torch.Tensor):
+                vals[f"lr_group{gi}"] = lr.detach()
+            else:
+                meta[f"lr_group{gi}"] = float(lr)
+        with torch.no_grad():
+            pre = self._pre or {}
+            vals["grad_norm"] = (
+                s.last_clip_norm if s.last_clip_norm is not None else pre.get("grad_norm", nan)
+            )
+            vals["clipped"] = s.last_clip_hit if s.last_clip_hit is not None else nan
+            vals["clip_rate"] = s.clip_hits / s.clip_calls if s.clip_hits is not None else nan
+            if self.scaler is not None:
+                vals["scale"] = s.scale_at_step if s.scale_at_step is not None else nan
+            vals["norm_weight_mean_abs"] = l1_mean(t.norm_weights, dev)
+            vals["bias_mean_abs"] = l1_mean(t.biases, dev)
+            if self.update_ratio:
+                ratios = torch.full((t.groups,), _NAN, device=dev)
+                if self._snapshot is not None and self._pre is not None and not skipped:
+                    torch._foreach_sub_(self._snapshot, t.params)
+                    upd = group_l2(foreach_norms(self._snapshot, dev), self._group_index, t.groups)
+                    w = group_l2(foreach_norms(t.params, dev), self._group_index, t.groups)
+                    ratios = upd / w
+                for gi in range(t.groups):
+                    vals[f"update_ratio_group{gi}"] = ratios[gi]
+            keys = list(vals)
+            packed = torch.stack([v.reshape(()).float().to(dev) for v in vals.values()])
+        self._pending.append((meta, keys, packed))
+        if self.log is not None:
+            self.log(dict(self.history[-1]))
+
+    # ---- outputs ---------------------------------------------------------------------------
+
+    @property
+    def history(self) -> list[dict[str, Any]]:
+        """One dict per instrumented step (keys: see the class docstring). Reads pending values
+        from the device with one copy."""
+        if self._pending:
+            flat = torch.cat([p for _, _, p in self._pending]).tolist()
+            i = 0
+            for meta, keys, _ in self._pending:
+                row = dict(meta)
+                for k in keys:
+                    row[k] = flat[i]
+                    i += 1
+                self._rows.append(row)
+            self._pending = []
+        return self._rows
+
+    def to_csv(self, path: str) -> None:
+        """Write `history` to `path` as CSV (one column per key, in first-seen order)."""
+        from stepguard.monitoring._output import write_csv
+
+        write_csv(self.history, path)
+
+    def plot(self, path: str) -> None:
+        """Draw the main curves of `history` into an image at `path` (needs matplotlib:
+        ``pip install stepguard[plot]``)."""
+        from stepguard.monitoring._output import plot_history
+
+        plot_history(self.history, path)
+
+    def report(self) -> Report:
+        """A `Report`: every finding with its first step and count, and a summary of the
+        instruments (see `stepguard.monitoring._output.summarize`)."""
+        from stepguard.monitoring._output import summarize
+
+        summary = summarize(self.history, self.state)
+        return Report(self.findings, summary=summary, title="stepguard monitor report")
