@@ -50,7 +50,7 @@ def test_attach_audit_is_silent_on_decoupled_decay_with_groups_and_can_be_turned
 
 
 def test_schedule_length_is_public_and_reads_through_wrappers():
-    from stepguard.schedule import schedule_length
+    from stepguard.auditing import schedule_length
 
     opt = torch.optim.SGD(nn.Linear(2, 2).parameters(), lr=0.1)
     sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=0.1, total_steps=120)

@@ -10,10 +10,9 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+from stepguard._version import __version__
 from stepguard.catalog import CATALOG, Rule, Severity, rule
 from stepguard.findings import Finding, FindingsError, Report
-
-__version__ = "0.1.0"
 
 # public name -> module that defines it
 _LAZY: dict[str, str] = {
@@ -33,7 +32,7 @@ _LAZY: dict[str, str] = {
     "check_accumulation": "stepguard.accumulation",
     "AccumulationCheck": "stepguard.accumulation",
     "Monitor": "stepguard.monitoring",
-    "schedule_length": "stepguard.schedule",
+    "schedule_length": "stepguard.auditing",
 }
 
 if TYPE_CHECKING:
@@ -47,6 +46,7 @@ if TYPE_CHECKING:
         audit,
         convert_weight_decay,
         decay_timescale,
+        schedule_length,
         weight_decay_for_timescale,
     )
     from stepguard.groups import (
@@ -59,7 +59,6 @@ if TYPE_CHECKING:
         summarize_groups,
     )
     from stepguard.monitoring import Monitor
-    from stepguard.schedule import schedule_length
 
 
 def __getattr__(name: str) -> Any:

@@ -11,7 +11,7 @@ import importlib
 import sys
 from collections.abc import Callable, Sequence
 
-from stepguard import __version__
+from stepguard._version import __version__
 from stepguard.catalog import CATALOG, rule, rule_markdown
 
 # name -> (module, function taking argv and returning an exit code, one-line help)

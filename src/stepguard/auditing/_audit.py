@@ -12,7 +12,7 @@
   that are not the model's, and an empty ``weight_decay=0`` group while decay is on;
 * SG105 the decay timescale far outside the run (needs ``total_steps``);
 * SG205 a schedule sized in micro-batches (needs ``scheduler``, ``total_steps`` and
-  ``accum_steps > 1``; see `stepguard.schedule` for which schedulers reveal their length).
+  ``accum_steps > 1``; see `stepguard.schedule_length` for which schedulers reveal their length).
 """
 
 from __future__ import annotations
@@ -29,9 +29,9 @@ from stepguard.auditing import _checks as rules
 from stepguard.auditing._checks import Group, listing
 from stepguard.auditing._decay_style import decay_style
 from stepguard.auditing._penalties import find_penalties
+from stepguard.auditing._schedule import schedule_length
 from stepguard.findings import Finding, Report
 from stepguard.groups._classify import DEFAULT_NO_DECAY, classify, clean_name, unwrap
-from stepguard.schedule import schedule_length
 
 __all__ = ["DEFAULT_TAU_BAND", "audit"]
 

@@ -8,10 +8,10 @@ momentum), or ``"unknown"``; plus how it was recognised.
 
 Recognised:
 
-* torch: AdamW (decoupled); Adam, NAdam, RAdam (coupled unless the group's
-  ``decoupled_weight_decay`` is true; torch versions without that key are coupled); Adamax,
-  RMSprop, Adagrad, Adadelta (always coupled); SGD ("sgd"); Muon, Adafactor (decoupled). Subclasses
-  inherit their base class's answer.
+* torch, from the table in `stepguard._optimizers` (shared with the linter): AdamW, Muon,
+  Adafactor (decoupled); Adam, NAdam, RAdam (coupled unless the group's ``decoupled_weight_decay``
+  is true; torch versions without that key are coupled); Adamax, RMSprop, Adagrad, Adadelta
+  (always coupled); SGD, ASGD ("sgd"). Subclasses inherit their base class's answer.
 * bitsandbytes (recognised by module and class name, without importing it): the Adam family
   (``Adam``, ``Adam8bit``, ``PagedAdam32bit``, ``AdamW*``, ...) applies decoupled decay (its
   maintainer: "bnb.optim.Adam uses the AdamW formulation if weight decay > 0",
@@ -32,6 +32,8 @@ from typing import Any, Literal
 
 import torch
 
+from stepguard._optimizers import TORCH_OPTIMIZERS, OptimizerFacts
+
 __all__ = ["DecayStyle", "decay_style", "sgd_rate_factor"]
 
 DecayStyle = Literal["coupled", "decoupled", "sgd", "unknown"]
@@ -46,12 +48,13 @@ _FLAGS = (
 _COUPLED_FAMILY = frozenset({"adam", "nadam", "radam", "adamax", "rmsprop", "adagrad"})
 _NAME_NOISE = re.compile(r"fused|paged|deepspeed|cpu|8bit|32bit|legacy", re.IGNORECASE)
 
-_O = torch.optim
-_ALWAYS_COUPLED: tuple[type, ...] = (_O.Adamax, _O.RMSprop, _O.Adagrad, _O.Adadelta)
-_FLAGGED: tuple[type, ...] = (_O.Adam, _O.NAdam, _O.RAdam)
-_DECOUPLED: tuple[type, ...] = tuple(
-    c for c in (_O.AdamW, getattr(_O, "Muon", None), getattr(_O, "Adafactor", None)) if c
-)
+
+def _torch_facts(cls: type) -> OptimizerFacts | None:
+    """The table entry of `cls` or of the nearest `torch.optim` class it derives from."""
+    for base in cls.__mro__:
+        if base.__module__.startswith("torch.optim") and base.__name__ in TORCH_OPTIMIZERS:
+            return TORCH_OPTIMIZERS[base.__name__]
+    return None
 
 
 def _flag(optimizer: Any, group: Mapping[str, Any]) -> tuple[str, bool] | None:
@@ -69,20 +72,19 @@ def decay_style(optimizer: Any, group: Mapping[str, Any]) -> tuple[DecayStyle, s
     """``(style, how recognised)`` for one param group of `optimizer`; see the module doc."""
     cls = type(optimizer)
     name = cls.__name__
-    if isinstance(optimizer, _DECOUPLED):
-        return "decoupled", f"{name} applies decoupled weight decay"
-    if isinstance(optimizer, _FLAGGED):
-        if group.get("decoupled_weight_decay", False):
-            return "decoupled", f"{name} with decoupled_weight_decay=True"
-        return (
-            "coupled",
-            f"{name} adds weight_decay * w to the gradient (decoupled_weight_decay off)",
-        )
-    if isinstance(optimizer, _ALWAYS_COUPLED):
-        return "coupled", f"{name} adds weight_decay * w to the gradient (no decoupled mode)"
-    if isinstance(optimizer, _O.SGD):
-        return "sgd", "SGD: coupled L2 without adaptive moments acts as decay"
-    if isinstance(optimizer, _O.Optimizer) and cls.__module__.startswith("torch."):
+    facts = _torch_facts(cls)
+    if facts is not None:
+        if facts.decay == "decoupled":
+            return "decoupled", f"{name} applies decoupled weight decay"
+        if facts.decay == "flag" and facts.flag is not None:
+            if group.get(facts.flag, False):
+                return "decoupled", f"{name} with {facts.flag}=True"
+            return "coupled", f"{name} adds weight_decay * w to the gradient ({facts.flag} off)"
+        if facts.decay == "coupled" and facts.adaptive:
+            return "coupled", f"{name} adds weight_decay * w to the gradient (no decoupled mode)"
+        if facts.decay == "coupled":
+            return "sgd", f"{name}: coupled L2 without adaptive moments acts as decay"
+    if isinstance(optimizer, torch.optim.Optimizer) and cls.__module__.startswith("torch."):
         return "unknown", f"torch {name}"
 
     family = _NAME_NOISE.sub("", name).lower()

@@ -38,11 +38,10 @@ try:
 except ImportError as err:  # pragma: no cover - exercised in a subprocess by the tests
     raise missing_extra("lightning", "lightning", err) from err
 
-from stepguard.auditing import audit
+from stepguard.auditing import audit, schedule_length
 from stepguard.findings import Finding, Report, Severity
 from stepguard.integrations._callback import _CallbackCore
 from stepguard.integrations.loggers import scalars
-from stepguard.schedule import schedule_length
 
 __all__ = ["StepGuardCallback", "scheduler_findings"]
 
@@ -58,7 +57,7 @@ def scheduler_findings(
       (warning) -- the scheduler steps every ``f / g`` optimizer steps, not every ``f``. (A
       frequency deliberately counted in batches, ``N * accumulate``, is reported too: the finding
       states the period it measured in optimizer steps.)
-    * ``interval="epoch"`` with a schedule length (see `stepguard.schedule.schedule_length`) of at
+    * ``interval="epoch"`` with a schedule length (see `stepguard.schedule_length`) of at
       least ``stepping_batches`` optimizer steps and more than ``max_epochs``: SG205 -- a schedule
       sized in steps is stepped once per epoch.
 

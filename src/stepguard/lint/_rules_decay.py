@@ -13,6 +13,7 @@ from __future__ import annotations
 import ast
 from typing import Any
 
+from stepguard._optimizers import TORCH_OPTIMIZERS
 from stepguard.lint import _autofix as autofix
 from stepguard.lint._base import Violation, binding, violation
 from stepguard.lint._scan import (
@@ -32,8 +33,6 @@ from stepguard.lint._values import (
     group_dicts,
     params_arg,
 )
-
-_DECOUPLED_POSITION = {"NAdam": 6, "RAdam": 5}
 
 
 def _target(facts: Facts, call: ast.Call) -> str | None:
@@ -91,8 +90,11 @@ def _wd_text(wd: float | None, expr: ast.expr | None) -> str:
 
 
 def _decoupled(facts: Facts, call: ast.Call, cls: str) -> bool | None:
-    node = kwarg(call, "decoupled_weight_decay")
-    pos = _DECOUPLED_POSITION.get(cls)
+    entry = TORCH_OPTIMIZERS.get(cls)
+    if entry is None or entry.flag is None:
+        return False
+    node = kwarg(call, entry.flag)
+    pos = entry.flag_index
     if node is None and pos is not None and len(call.args) > pos:
         node = call.args[pos]
     if node is None:

@@ -13,6 +13,8 @@ import ast
 import re
 from dataclasses import dataclass, field
 
+from stepguard._optimizers import TORCH_OPTIMIZERS as _TORCH_OPTIMIZER_FACTS
+from stepguard._optimizers import coupled_names
 from stepguard.lint._nodes import (
     LEAVES,
     FuncDef,
@@ -34,7 +36,7 @@ __all__ = [
     "CLIP_FUNCS",
     "COUPLED_DECAY",
     "SCHEDULER_FACTORIES",
-    "TORCH_OPTIMIZERS",
+    "TORCH_OPTIMIZERS_NAMES",
     "WD_POSITION",
     "Facts",
     "FuncDef",
@@ -53,24 +55,12 @@ __all__ = [
     "walk",
 ]
 
-# Adam-family optimizers whose `weight_decay` is coupled L2 (torch.optim names).
-COUPLED_DECAY = ("Adam", "NAdam", "RAdam", "Adamax", "RMSprop", "Adagrad", "Adadelta")
+# From the optimizer table shared with the audit (`stepguard._optimizers`).
+# torch.optim classes whose positive `weight_decay` can be coupled L2 through adaptive moments.
+COUPLED_DECAY = tuple(sorted(coupled_names()))
 # Index of `weight_decay` among the positional parameters of each torch.optim class.
-WD_POSITION = {
-    "Adam": 4,
-    "AdamW": 4,
-    "NAdam": 4,
-    "RAdam": 4,
-    "Adamax": 4,
-    "RMSprop": 4,
-    "Adagrad": 3,
-    "SGD": 4,
-    "Adadelta": 3,
-    "ASGD": 4,
-}
-TORCH_OPTIMIZERS = frozenset(
-    (*WD_POSITION, "Rprop", "LBFGS", "SparseAdam", "Adafactor", "Muon", "Optimizer")
-)
+WD_POSITION = {n: f.wd_index for n, f in _TORCH_OPTIMIZER_FACTS.items() if f.wd_index is not None}
+TORCH_OPTIMIZERS_NAMES = frozenset((*_TORCH_OPTIMIZER_FACTS, "Optimizer"))
 # Classes of other libraries recognised as optimizers by the last part of their name.
 _OTHER_OPTIMIZER = re.compile(
     r"(Adam|SGD|Lion|Lamb|LAMB|Lars|LARS|Adafactor|RMSprop|Adagrad|Sophia|Shampoo|Muon|Prodigy)"
@@ -175,7 +165,7 @@ class Facts:
         if q is None:
             return None
         mod, _, name = q.rpartition(".")
-        if mod.startswith("torch.optim") and name in TORCH_OPTIMIZERS and name != "Optimizer":
+        if mod.startswith("torch.optim") and name in TORCH_OPTIMIZERS_NAMES and name != "Optimizer":
             return name
         if (
             mod.split(".")[0] in _OPTIMIZER_LIBS

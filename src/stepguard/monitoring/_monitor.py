@@ -83,7 +83,7 @@ class Monitor(LoopHooks):
     * SG203 -- a gradient-clipping call followed by another backward pass in the same window.
     * SG204 -- a clipping call after a backward pass while the GradScaler (enabled) has not
       unscaled this optimizer's gradients (`scaler.unscale_` not yet called in this window).
-    * SG205 -- at detach: the scheduler's length (read as the audit does, `stepguard.schedule`)
+    * SG205 -- at detach: the scheduler's length (read as the audit does, `stepguard.schedule_length`)
       is within one usual window of the number of backward passes of the run and less than half
       as far from it as from the number of optimizer steps, while the scheduler stepped once per
       optimizer step (so it only fires once a whole run was watched).
@@ -284,7 +284,7 @@ class Monitor(LoopHooks):
         if self.scheduler is None:
             return None
         try:
-            from stepguard.schedule import schedule_length
+            from stepguard.auditing import schedule_length
         except ImportError:  # shared with the audit; optional for the Monitor
             return None
         return schedule_length(self.scheduler)[0]
