@@ -19,7 +19,7 @@ FENCE = re.compile(r"^```python\n(.*?)^```", re.S | re.M)
 def _blocks() -> list[tuple[str, str]]:
     seen: set[str] = set()
     out: list[tuple[str, str]] = []
-    for path in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]:
+    for path in [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]:
         text = path.read_text(encoding="utf-8")
         # The rule reference shows fragments (bad/good examples), not programs.
         text = re.sub(r"<!-- rules:start -->.*?<!-- rules:end -->", "", text, flags=re.S)
@@ -44,6 +44,17 @@ def test_documented_example_runs(
     monkeypatch.chdir(tmp_path)
     namespace: dict[str, object] = {"__name__": "__main__"}
     exec(compile(code, "<doc>", "exec"), namespace)
+
+
+def test_readme_is_a_front_page() -> None:
+    lines = (ROOT / "README.md").read_text(encoding="utf-8").splitlines()
+    assert len(lines) <= 400, f"README.md has {len(lines)} lines; the manual belongs in docs/"
+
+
+def test_every_docs_page_is_in_the_site_navigation() -> None:
+    nav = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    pages = sorted(p.relative_to(ROOT / "docs").as_posix() for p in (ROOT / "docs").rglob("*.md"))
+    assert [p for p in pages if f" {p}" not in nav] == []
 
 
 def test_readme_has_quickstart_with_two_commands() -> None:

@@ -71,19 +71,33 @@ class Rule:
     fix_note: str = ""
 
     def markdown(self) -> str:
-        """This rule's documentation as Markdown (used by `stepguard rule` and the README)."""
-        covered = ", ".join(d for d in DETECTORS if d in self.detectors)
-        fixable = "yes (`stepguard lint --fix`)" if self.autofix else "no"
-        note = f" {self.fix_note}" if self.autofix and self.fix_note else ""
+        """This rule's documentation page as Markdown, in Ruff's layout (What it does / Why is this
+        bad? / Example / Use instead / Fix safety), with the detectors that catch it. The docs site's
+        rule pages, `stepguard rule CODE` and the SARIF help text are this text."""
+        covered = ", ".join(_DETECTOR_TEXT[d] for d in DETECTORS if d in self.detectors)
+        if self.autofix:
+            safety = "`stepguard lint --fix` rewrites it." + (
+                f" {self.fix_note}" if self.fix_note else ""
+            )
+        else:
+            safety = "No automatic fix: the right change depends on code the linter cannot see."
         return (
-            f"### {self.code} `{self.name}` ({self.severity})\n\n"
-            f"**What it finds.** {self.summary}\n\n"
-            f"**Why is this bad?** {self.why}\n\n"
-            f"**Example**\n\n```python\n{self.bad.strip()}\n```\n\n"
-            f"**Use instead**\n\n```python\n{self.good.strip()}\n```\n\n"
-            f"**Fix.** `{self.fix}`\n\n"
-            f"**Detected by:** {covered}. **Auto-fixable:** {fixable}.{note}\n"
+            f"# {self.code} `{self.name}`\n\n"
+            f"**Severity:** {self.severity} · **Detected by:** {covered}\n\n"
+            f"## What it does\n\n{self.summary}\n\n"
+            f"## Why is this bad?\n\n{self.why}\n\n"
+            f"## Example\n\n```py\n{self.bad.strip()}\n```\n\n"
+            f"## Use instead\n\n```py\n{self.good.strip()}\n```\n\n"
+            f"In short: `{self.fix}`\n\n"
+            f"## Fix safety\n\n{safety}\n"
         )
+
+
+_DETECTOR_TEXT = {
+    LINT: "[the linter](../lint.md)",
+    AUDIT: "[the audit](../audit.md)",
+    MONITOR: "[the Monitor](../monitor.md)",
+}
 
 
 def _r(
@@ -548,12 +562,20 @@ def rule(code: str) -> Rule:
 
 
 def rule_markdown() -> str:
-    """The README's rule reference: every rule's documentation, in catalog order."""
-    rows = ["| code | name | severity | detectors | auto-fix |", "|---|---|---|---|---|"]
+    """The rule index (docs/rules/index.md): one row per rule, linking to its page."""
+    rows = [
+        "# Rules",
+        "",
+        "Every finding of the linter, the audit and the Monitor carries one of these codes. Codes",
+        "are stable: rules are added, never renumbered. `stepguard rule CODE` prints a rule's page.",
+        "",
+        "| code | name | severity | detectors | auto-fix |",
+        "|---|---|---|---|---|",
+    ]
     for r in CATALOG.values():
         det = ", ".join(d for d in DETECTORS if d in r.detectors)
         rows.append(
-            f"| [{r.code}](#{r.code.lower()}-{r.name}-{r.severity}) | {r.name} | {r.severity} "
+            f"| [{r.code}]({r.code}.md) | {r.name} | {r.severity} "
             f"| {det} | {'yes' if r.autofix else 'no'} |"
         )
-    return "\n".join(rows) + "\n\n" + "\n".join(r.markdown() for r in CATALOG.values())
+    return "\n".join(rows) + "\n"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import re
 import sys
 from collections.abc import Callable, Sequence
 
@@ -39,7 +40,9 @@ def rule_main(argv: Sequence[str]) -> int:
     parser = argparse.ArgumentParser(prog="stepguard rule", description=rule_main.__doc__)
     parser.add_argument("code", nargs="?", help="a catalog code such as SG101")
     parser.add_argument("--all", action="store_true", help="list every rule, one line each")
-    parser.add_argument("--markdown", action="store_true", help="the README's full rule reference")
+    parser.add_argument(
+        "--markdown", action="store_true", help="the rule index (docs/rules/index.md)"
+    )
     args = parser.parse_args(list(argv))
     if args.markdown:
         print(rule_markdown(), end="")
@@ -49,7 +52,8 @@ def rule_main(argv: Sequence[str]) -> int:
             print(f"{r.code}  {r.name:<36} {r.severity!s:<8} {r.summary}")
         return 0
     try:
-        print(rule(args.code).markdown(), end="")
+        # The page's links point into the docs site; a terminal shows their text.
+        print(re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", rule(args.code).markdown()), end="")
     except KeyError as exc:
         print(f"stepguard rule: {exc.args[0]}", file=sys.stderr)
         return 2

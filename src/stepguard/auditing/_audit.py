@@ -111,8 +111,9 @@ def audit(
         accum_steps: micro-batches per optimizer step. Used only by SG205: a schedule sized for
             about ``accum_steps * total_steps`` steps was counted in micro-batches.
         steps_per_epoch: optimizer steps per epoch; only used to state timescales in epochs.
-        patterns, no_decay, decay_embeddings: passed to `classify` (which tensors should not
-            decay) for SG102.
+        patterns: passed to `classify` (name patterns that should not decay), for SG102.
+        no_decay: passed to `classify` (the categories that should not decay), for SG102.
+        decay_embeddings: passed to `classify` (whether embeddings decay), for SG102.
         tau_band: SG105's band ``(low, high)`` as fractions of ``total_steps``.
         allow_meta: audit a model whose parameters are on the meta device (structure only).
 

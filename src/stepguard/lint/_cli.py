@@ -39,7 +39,7 @@ __all__ = ["build_parser", "main"]
 _EPILOG = """\
 exit codes: 0 clean, 1 findings (with --diff: changes to make), 2 usage or configuration error.
 selectors are code prefixes: SG selects every rule, SG2 every SG2xx, SG202 one rule.
-configuration: [tool.stepguard] in the nearest pyproject.toml (see the README, section `stepguard lint`).
+configuration: [tool.stepguard] in the nearest pyproject.toml (see docs/lint.md).
 """
 
 
