@@ -79,7 +79,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     name, rest = args[0], args[1:]
     if name not in _SUBCOMMANDS:
-        print(f"stepguard: unknown command {name!r}\n\n{_usage()}", file=sys.stderr)
+        known = ", ".join(_SUBCOMMANDS)
+        print(
+            f"stepguard: unknown command {name!r}; use one of: {known} (`stepguard --help`)",
+            file=sys.stderr,
+        )
         return 2
     module_name, func_name, _ = _SUBCOMMANDS[name]
     func: Callable[[Sequence[str]], int] = getattr(importlib.import_module(module_name), func_name)

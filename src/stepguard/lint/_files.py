@@ -16,7 +16,7 @@ from pathlib import Path
 
 from stepguard.lint._config import _path_matches
 
-__all__ = ["DEFAULT_EXCLUDE", "Discovery", "discover", "is_excluded"]
+__all__ = ["DEFAULT_EXCLUDE", "Discovery", "atomic_write", "discover", "is_excluded"]
 
 DEFAULT_EXCLUDE: tuple[str, ...] = (
     "__pycache__",
@@ -110,3 +110,40 @@ def discover(
             seen.add(key)
             unique.append(f)
     return Discovery(files=tuple(unique), missing=tuple(missing))
+
+
+def atomic_write(path: str | os.PathLike[str], data: bytes) -> None:
+    """Replace the file at `path` with `data` so that a failure leaves the old file untouched.
+
+    The bytes go to a temporary file in the same directory, which is flushed and fsynced and then
+    moved over `path` with `os.replace` (atomic on POSIX and Windows); an existing file's mode is
+    kept. On any error (disk full, a file-size limit, a read-only directory) the temporary file is
+    removed and the error propagates; `path` is then byte-identical to what it was. Used by
+    `stepguard lint --fix` and by the demo's report.
+    """
+    import tempfile
+
+    target = Path(path)
+    try:
+        mode: int | None = target.stat().st_mode & 0o7777
+    except FileNotFoundError:
+        mode = None
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if mode is not None:
+            os.chmod(tmp, mode)
+        else:
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(tmp, 0o666 & ~umask)
+        os.replace(tmp, target)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
