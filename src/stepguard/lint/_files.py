@@ -9,7 +9,9 @@ default exclusions do not apply to a path named explicitly (``stepguard lint .ve
 
 from __future__ import annotations
 
+import contextlib
 import os
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -121,8 +123,6 @@ def atomic_write(path: str | os.PathLike[str], data: bytes) -> None:
     removed and the error propagates; `path` is then byte-identical to what it was. Used by
     `stepguard lint --fix` and by the demo's report.
     """
-    import tempfile
-
     target = Path(path)
     try:
         mode: int | None = target.stat().st_mode & 0o7777
@@ -142,8 +142,6 @@ def atomic_write(path: str | os.PathLike[str], data: bytes) -> None:
             os.chmod(tmp, 0o666 & ~umask)
         os.replace(tmp, target)
     except BaseException:
-        try:
+        with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
-        except FileNotFoundError:
-            pass
         raise
