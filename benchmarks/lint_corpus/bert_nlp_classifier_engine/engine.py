@@ -1,0 +1,25 @@
+import torch
+import torch.nn as nn
+from tqdm import tqdm
+
+
+def loss_fn(outputs, targets):
+    return nn.BCEWithLogitsLoss()(outputs, targets)
+
+
+def train_fn(data_loader, model, optimizer, device, scheduler):
+    model.train()
+    for bi, d in tqdm(enumerate(data_loader), total=len(data_loader)):
+        ids = d["ids"].to(device, dtype=torch.long)
+        mask = d["mask"].to(device, dtype=torch.long)
+        targets = d["targets"].to(device, dtype=torch.float)
+        optimizer.zero_grad()
+        outputs = model(ids=ids, mask=mask)
+        loss = loss_fn(outputs, targets)
+        loss.backward()
+        optimizer.step()
+        scheduler.step()
+        # accumulation still to do:
+        # if (bi + 1) % accumulation_steps == 0:
+        #     optimizer.step()
+        #     scheduler.step()

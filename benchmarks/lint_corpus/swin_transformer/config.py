@@ -1,0 +1,10 @@
+from yacs.config import CfgNode as CN
+
+_C = CN()
+_C.TRAIN = CN()
+_C.TRAIN.EPOCHS = 300
+_C.TRAIN.BASE_LR = 5e-4
+_C.TRAIN.WEIGHT_DECAY = 0.05
+_C.TRAIN.CLIP_GRAD = 5.0
+_C.TRAIN.ACCUMULATION_STEPS = 1
+_C.AMP_ENABLE = True

@@ -1,0 +1,19 @@
+import torch
+
+
+class NativeScalerWithGradNormCount:
+    def __init__(self):
+        self._scaler = torch.cuda.amp.GradScaler()
+
+    def __call__(self, loss, optimizer, clip_grad=None, parameters=None, create_graph=False, update_grad=True):
+        self._scaler.scale(loss).backward(create_graph=create_graph)
+        if update_grad:
+            self._scaler.unscale_(optimizer)
+            norm = torch.nn.utils.clip_grad_norm_(parameters, clip_grad) if clip_grad is not None else None
+            self._scaler.step(optimizer)
+            self._scaler.update()
+            return norm
+        return None
+
+    def state_dict(self):
+        return self._scaler.state_dict()

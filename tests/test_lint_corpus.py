@@ -1,0 +1,160 @@
+"""The real-code lint corpus (benchmarks/lint_corpus) is well-formed, and its scorer counts right.
+
+These tests check the corpus itself (every label points at an existing statement, enough entries and
+repositories, every linted rule has a positive label) and the matching logic of
+benchmarks/bench_lint_real.py on hand-made findings. They do not assert precision/recall targets:
+those are measured by the benchmark.
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib.util
+import sys
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+from stepguard.catalog import CATALOG, LINT
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT / "benchmarks" / "lint_corpus"
+
+
+def _bench():
+    spec = importlib.util.spec_from_file_location(
+        "bench_lint_real", ROOT / "benchmarks" / "bench_lint_real.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault("bench_lint_real", module)
+    spec.loader.exec_module(module)
+    return module
+
+
+bench = _bench()
+ENTRIES = bench.load_corpus(CORPUS)
+LINT_RULES = {code for code, r in CATALOG.items() if LINT in r.detectors}
+
+
+def test_corpus_size_and_ids():
+    ids = [e["id"] for e in ENTRIES]
+    assert len(ids) >= 40
+    assert len(set(ids)) == len(ids), "entry ids must be unique"
+    repos = {e["repo"] for e in ENTRIES if e["repo"] != "unidentified"}
+    assert len(repos) >= 20
+    for e in ENTRIES:
+        assert "/" in e["repo"] or e["repo"] == "unidentified", e["id"]
+        for key in ("paths", "commit", "license", "description", "files"):
+            assert e.get(key), f"{e['id']}: missing {key}"
+
+
+def test_every_fixture_file_exists_and_python_parses():
+    for e in ENTRIES:
+        folder = CORPUS / e["id"]
+        assert folder.is_dir(), e["id"]
+        on_disk = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
+        assert on_disk == sorted(e["files"]), f"{e['id']}: files on disk differ from `files`"
+        for rel in e["files"]:
+            if rel.endswith(".py"):
+                ast.parse((folder / rel).read_text(), filename=rel)
+
+
+@pytest.mark.parametrize("entry", ENTRIES, ids=[e["id"] for e in ENTRIES])
+def test_labels_point_at_their_statements(entry):
+    labels = entry.get("label", [])
+    assert labels, f"{entry['id']} has no labels"
+    for lab in labels:
+        where = f"{entry['id']}/{lab['file']} {lab['rule']}"
+        assert lab["rule"] in LINT_RULES, f"{where}: not a rule the linter implements"
+        assert lab["expect"] in ("positive", "negative"), where
+        if lab["expect"] == "positive":
+            assert lab["activity"] in ("active", "latent"), where
+            assert lab["value_source"] and lab["where"], where
+        else:
+            assert "activity" not in lab, where
+        path = CORPUS / entry["id"] / lab["file"]
+        assert path.suffix == ".py" and path.is_file(), where
+        lines = path.read_text().splitlines()
+        assert len(lab["lines"]) == len(lab["at"]) >= 1, where
+        for (first, last), text in zip(lab["lines"], lab["at"], strict=True):
+            assert 1 <= first <= last <= len(lines), (
+                f"{where}: span {first}-{last} outside the file"
+            )
+            assert text in lines[first - 1], (
+                f"{where}: {text!r} is not on line {first} (found {lines[first - 1].strip()!r}); "
+                "update `lines` after editing the fixture"
+            )
+
+
+def test_negative_spans_do_not_overlap_positive_ones():
+    for e in ENTRIES:
+        labels = bench.labels_of(e)
+        for neg in (lab for lab in labels if lab.expect == "negative"):
+            for pos in (lab for lab in labels if lab.expect == "positive"):
+                if (pos.rule, pos.file) != (neg.rule, neg.file):
+                    continue
+                for a, b in neg.spans:
+                    assert not any(a <= d and c <= b for c, d in pos.spans), f"{e['id']} {neg.rule}"
+
+
+def test_every_linted_rule_has_a_positive_label():
+    positive = {
+        lab["rule"] for e in ENTRIES for lab in e.get("label", []) if lab["expect"] == "positive"
+    }
+    missing = sorted(LINT_RULES - positive)
+    assert not missing, f"no positive label for {missing}"
+    activities = {lab.get("activity") for e in ENTRIES for lab in e.get("label", [])}
+    assert {"active", "latent"} <= activities
+
+
+def _hit(rule, line, activity=None, file="train.py", entry="e"):
+    return bench.Hit(entry, rule, file, line, activity, "msg")
+
+
+def test_scorer_matches_by_rule_file_and_span():
+    labels = [
+        bench.Label("e", "SG201", "positive", "train.py", ((10, 12), (20, 20)), "latent"),
+        bench.Label("e", "SG202", "positive", "train.py", ((30, 30),), "active"),
+        bench.Label("e", "SG210", "negative", "train.py", ((40, 40),)),
+    ]
+    hits = [
+        _hit("SG201", 20, "latent"),  # second span of the SG201 label
+        _hit("SG201", 11, "active"),  # same label again: a true finding, still one recalled label
+        _hit("SG202", 31),  # outside the span: unlabelled
+        _hit("SG202", 30, file="other.py"),  # other file: unlabelled
+        _hit("SG210", 40),  # on a negative label
+    ]
+    scores, agreement = bench.score(labels, hits, rules=("SG201", "SG202", "SG210"))
+    assert (scores["SG201"].positives, scores["SG201"].recalled) == (1, 1)
+    assert (scores["SG201"].findings, scores["SG201"].true_findings) == (2, 2)
+    assert scores["SG202"].recall == 0.0 and scores["SG202"].precision == 0.0
+    assert len(scores["SG202"].unlabelled) == 2
+    assert len(scores["SG210"].on_negative) == 1 and scores["SG210"].recall is None
+    overall = bench.total(scores)
+    counts = (overall.true_findings, overall.findings, overall.recalled, overall.positives)
+    assert counts == (2, 5, 1, 2)
+    assert agreement == {("latent", "latent"): 1}
+
+
+def test_activity_is_read_from_attribute_or_data():
+    assert bench.activity_of(SimpleNamespace(data={})) is None
+    assert bench.activity_of(SimpleNamespace(active=True, data={})) == "active"
+    assert bench.activity_of(SimpleNamespace(activity="Latent", data={})) == "latent"
+    assert bench.activity_of(SimpleNamespace(data={"active": False})) == "latent"
+
+
+def test_benchmark_runs_on_one_entry(tmp_path, capsys):
+    entry = next(e for e in ENTRIES if e["id"] == "pygcn")
+    folder = tmp_path / "pygcn"
+    folder.mkdir()
+    for rel in entry["files"]:
+        (folder / rel).write_text((CORPUS / "pygcn" / rel).read_text())
+    toml = (CORPUS / "corpus.toml").read_text()
+    start = toml.index('[[entry]]\nid = "pygcn"')
+    end = toml.find("[[entry]]\n", start + 1)
+    (tmp_path / "corpus.toml").write_text(toml[start : end if end != -1 else None])
+    assert bench.main(["--corpus", str(tmp_path)]) == 0
+    last = capsys.readouterr().out.strip().splitlines()[-1]
+    assert last.startswith("lint_real_precision=") and " lint_real_recall=" in last
