@@ -1,0 +1,1 @@
+from .optim_factory import create_optimizer_v2, param_groups_weight_decay
