@@ -1,11 +1,13 @@
 """`stepguard lint`: static analysis of training scripts for the catalog's pitfalls.
 
 The linter never imports or runs the code it reads. Layers: `_scan` (facts about a file, with
-`_nodes` and `_windows`) and `_rules` (findings with safe fix edits: `_rules_decay`, `_rules_loop`,
-`_rules_sync` on top of `_base` and `_values`) see one source string; `_autofix` applies edits;
-`_engine` reads files, applies selection, `# noqa` (`_noqa`) and fixes; `_files` discovers files;
-`_config` reads ``[tool.stepguard]``; `_formats` prints text, JSON and SARIF; `_cli` is the command
-line and `flake8_plugin` the flake8 entry point.
+`_nodes` and `_windows`) and `_values` (every value resolution: names, numbers, optimizer
+arguments, from the shared `stepguard._optimizers` table) see one source string; the rules
+(`_rules_decay`, `_rules_loop`, `_rules_sync`, run by `_rules`, on `_base`) build findings, each
+rule's safe fix next to it; `_autofix` is the generic edit machinery (`Edit`, `apply_edits`);
+`_engine` reads files, applies selection, `# noqa` (`_noqa`) and fixes; `_files` discovers and
+writes files; `_config` reads ``[tool.stepguard]``; `_formats` prints text, JSON and SARIF; `_cli`
+is the command line and `flake8_plugin` the flake8 entry point.
 
 This package imports nothing heavy (no torch): `lint_paths` and `lint_source` load on first use.
 """

@@ -6,6 +6,8 @@ default together with the values the same file's call sites pass) or an expressi
 not known statically (``args.weight_decay``, ``cfg.optim.wd``, a parameter without default): the
 rules report such a value as "if it is > 0" — the bug is in the code whenever the value is positive,
 which is why it is configurable — and stay silent only when the value is provably 0.
+
+SG101's safe fix (`sg101_edits`) lives here, next to its check.
 """
 
 from __future__ import annotations
@@ -13,25 +15,27 @@ from __future__ import annotations
 import ast
 from typing import Any
 
-from stepguard._optimizers import TORCH_OPTIMIZERS
-from stepguard.lint import _autofix as autofix
-from stepguard.lint._base import Violation, binding, violation
+from stepguard.lint._autofix import Edit
+from stepguard.lint._base import Violation, violation
 from stepguard.lint._scan import (
-    COUPLED_DECAY,
     Facts,
     assigned_names,
     call_name,
     dotted,
-    kwarg,
+    has_star_kwargs,
     short,
     walk,
 )
 from stepguard.lint._values import (
+    COUPLED_DECAY,
     Decay,
+    binding,
     decay_values,
+    decoupled_flag,
     dict_get,
     group_dicts,
     params_arg,
+    weight_decay_arg,
 )
 
 
@@ -89,21 +93,6 @@ def _wd_text(wd: float | None, expr: ast.expr | None) -> str:
     )
 
 
-def _decoupled(facts: Facts, call: ast.Call, cls: str) -> bool | None:
-    entry = TORCH_OPTIMIZERS.get(cls)
-    if entry is None or entry.flag is None:
-        return False
-    node = kwarg(call, entry.flag)
-    pos = entry.flag_index
-    if node is None and pos is not None and len(call.args) > pos:
-        node = call.args[pos]
-    if node is None:
-        return False
-    if isinstance(node, ast.Constant):
-        return bool(node.value)
-    return None  # decided at run time
-
-
 def check_sg101(facts: Facts) -> list[Violation]:
     """SG101: Adam/NAdam/RAdam/Adamax/RMSprop/Adagrad/Adadelta from torch.optim whose weight_decay
     is > 0 or not known statically (and not in a decoupled mode)."""
@@ -113,7 +102,7 @@ def check_sg101(facts: Facts) -> list[Violation]:
         q = facts.resolve(call.func) or ""
         if cls not in COUPLED_DECAY or not q.startswith("torch.optim"):
             continue
-        if _decoupled(facts, call, cls) is not False:
+        if decoupled_flag(call, cls) is not False:
             continue
         decays = _decays(decay_values(facts, call, cls))
         if decays is None:
@@ -138,10 +127,82 @@ def check_sg101(facts: Facts) -> list[Violation]:
                 f"{name}{cls}(..., {_wd_text(None, expr)}): the value is not known statically; "
                 f"if it is > 0, {cls} applies coupled L2 decay: {why}"
             )
-        edits = autofix.sg101_edits(facts, call, cls)
+        edits = sg101_edits(facts, call, cls)
         data = _data(wd, expr)
         out.append(violation(facts, call, "SG101", message, edits, optimizer=cls, **data))
     return out
+
+
+def sg101_edits(facts: Facts, call: ast.Call, cls: str) -> tuple[Edit, ...]:
+    """Edits turning a coupled-decay optimizer into a decoupled one, or ``()`` if unsafe.
+
+    ``Adam(...)`` -> ``AdamW(...)`` keeping every argument (same signature; when the decay is set
+    only inside param groups, ``weight_decay=0.0`` is added so groups without one keep Adam's
+    default of 0 instead of AdamW's 0.01): ``torch.optim.Adam``
+    -> ``torch.optim.AdamW``, ``optim.Adam`` -> ``optim.AdamW``, and a name imported with ``from
+    torch.optim import Adam`` -> ``AdamW``, added to that import. NAdam/RAdam get
+    ``decoupled_weight_decay=True``. Other classes have no safe rewrite.
+    """
+    if has_star_kwargs(call) or not (call.args or call.keywords):
+        return ()
+    if cls in ("NAdam", "RAdam"):
+        _, end = max(facts.text.span(n) for n in [*call.args, *call.keywords])
+        return (Edit(end, end, ", decoupled_weight_decay=True"),)
+    if cls != "Adam":
+        return ()
+    # Decay only inside param groups: keep the other groups at Adam's default of 0, not AdamW's 0.01.
+    extra: tuple[Edit, ...] = ()
+    if weight_decay_arg(call, cls) is None:
+        _, last = max(facts.text.span(n) for n in [*call.args, *call.keywords])
+        extra = (Edit(last, last, ", weight_decay=0.0"),)
+    func = call.func
+    start, end = facts.text.span(func)
+    if isinstance(func, ast.Attribute):
+        if facts.resolve(func.value) != "torch.optim" or facts.source[end - 4 : end] != "Adam":
+            return ()
+        return (Edit(end - 4, end, "AdamW"), *extra)
+    if not isinstance(func, ast.Name) or facts.resolve(func) != "torch.optim.Adam":
+        return ()
+    if func.id not in facts.aliases:
+        return ()  # bound by a star import: leave it
+    existing = [k for k, v in facts.aliases.items() if v == "torch.optim.AdamW"]
+    if existing:
+        return (Edit(start, end, existing[0]), *extra)
+    if _name_taken(facts, "AdamW"):
+        return ()  # the name AdamW means something else here
+    imp = _import_binding(facts, func.id, "torch.optim")
+    if imp is None:
+        return ()
+    last_alias = imp.names[-1]
+    if getattr(last_alias, "end_lineno", None) is None:
+        return ()
+    _, alias_end = facts.text.span(last_alias)
+    return (Edit(start, end, "AdamW"), Edit(alias_end, alias_end, ", AdamW"), *extra)
+
+
+def _import_binding(facts: Facts, local: str, module: str) -> ast.ImportFrom | None:
+    """The first ``from module import ...`` that binds `local`."""
+    found = [
+        n
+        for n in facts.parents
+        if isinstance(n, ast.ImportFrom)
+        and n.module == module
+        and not n.level
+        and any((a.asname or a.name) == local for a in n.names)
+    ]
+    return min(found, key=lambda n: (n.lineno, n.col_offset)) if found else None
+
+
+def _name_taken(facts: Facts, name: str) -> bool:
+    """`name` is bound or used as a bare name anywhere in the file."""
+    if name in facts.aliases:
+        return True
+    for n in facts.parents:
+        if isinstance(n, ast.Name) and n.id == name:
+            return True
+        if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and n.name == name:
+            return True
+    return False
 
 
 def _all_parameters(facts: Facts, node: ast.expr | None, depth: int = 0) -> str | None:

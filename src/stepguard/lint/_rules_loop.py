@@ -3,6 +3,7 @@
 All of them start from the windows `scan_windows` recognises (and from accelerate's
 ``with accelerator.accumulate(model):`` blocks for SG202/SG203/SG210): a statement that runs on
 every micro-batch of a window is reported when it should run once per optimizer step.
+The SG202/SG203 safe fix (`move_edits`) lives here, next to those checks.
 """
 
 from __future__ import annotations
@@ -10,9 +11,10 @@ from __future__ import annotations
 import ast
 from typing import cast
 
-from stepguard.lint import _autofix as autofix
-from stepguard.lint._base import Violation, binding, violation
+from stepguard.lint._autofix import Edit, indent_of, overlaps, whole_lines
+from stepguard.lint._base import Violation, violation
 from stepguard.lint._scan import Facts, call_name, dotted, kwarg, receiver, short, walk
+from stepguard.lint._values import binding
 from stepguard.lint._windows import Window, accumulate_blocks, scan_windows
 
 
@@ -128,7 +130,7 @@ def _per_micro(facts: Facts, code: str) -> list[Violation]:
                     f"schedule advances {w.k} times too fast; step it right after the optimizer"
                 )
                 stmt = statement_of(facts, call)
-                edits = autofix.move_edits(facts, w, stmt, before=False) if stmt else ()
+                edits = move_edits(facts, w, stmt, before=False) if stmt else ()
                 out.append(violation(facts, call, code, message, edits))
             elif code == "SG203" and (facts.is_clip(call) or facts.is_accelerate_clip(call)):
                 message = (
@@ -137,7 +139,7 @@ def _per_micro(facts: Facts, code: str) -> list[Violation]:
                     "before the optimizer step"
                 )
                 stmt = statement_of(facts, call)
-                edits = autofix.move_edits(facts, w, stmt, before=True) if stmt else ()
+                edits = move_edits(facts, w, stmt, before=True) if stmt else ()
                 out.append(violation(facts, call, code, message, edits))
             elif code == "SG210" and rec is not None and facts.is_zero_grad(call):
                 d = dotted(rec)
@@ -153,6 +155,92 @@ def _per_micro(facts: Facts, code: str) -> list[Violation]:
             out.extend(_zero_at_top_of_last(facts, w))
     out.extend(_accelerate(facts, code))
     return out
+
+
+# -- the SG202 / SG203 fix: move a per-micro-batch call next to the window's step ---------------
+
+
+def move_edits(facts: Facts, window: Window, stmt: ast.stmt, before: bool) -> tuple[Edit, ...]:
+    """Edits moving `stmt` (a whole-line expression statement run on every micro-batch) next to
+    the window's optimizer step: right before it (`before`, for clipping) or right after the step
+    and the ``scaler.update()`` / ``zero_grad()`` calls that directly follow it (schedulers).
+
+    Only when the structure is unambiguous: `stmt` is a direct child of the micro-batch loop's
+    body (not the only one), the step is a whole-line statement directly in the window's step
+    block, and, for clipping with a GradScaler, ``scaler.unscale_`` already precedes the step in
+    that block. Otherwise ``()``.
+    """
+    loop_body = window.loop.body
+    if not isinstance(stmt, ast.Expr) or len(loop_body) < 2 or not _has(loop_body, stmt):
+        return ()
+    if window.kind == "guard" and window.guard is not None:
+        block = window.guard.body
+    elif window.kind == "continue":
+        block = loop_body
+    elif window.kind == "nested" and window.outer is not None:
+        block = window.outer.body
+    else:
+        return ()
+    step = next((s for s in block if isinstance(s, ast.Expr) and s.value is window.step), None)
+    if step is None or step is stmt:
+        return ()
+    text = facts.text
+    if not (whole_lines(facts.text, stmt) and whole_lines(facts.text, step)):
+        return ()
+    idx = next(i for i, s in enumerate(block) if s is step)
+    if before:
+        rec = window.step.func.value if isinstance(window.step.func, ast.Attribute) else None
+        if rec is not None and facts.is_scaler(rec):
+            prior = block[:idx]
+            if not any(
+                isinstance(s, ast.Expr)
+                and isinstance(s.value, ast.Call)
+                and s.value.func is not None
+                and getattr(s.value.func, "attr", "") == "unscale_"
+                for s in prior
+            ):
+                return ()
+        anchor_pos = text.line_start(step.lineno)
+    else:
+        last = step
+        for s in block[idx + 1 :]:
+            if (
+                isinstance(s, ast.Expr)
+                and isinstance(s.value, ast.Call)
+                and getattr(s.value.func, "attr", "") in ("update", "zero_grad")
+                and whole_lines(facts.text, s)
+            ):
+                last = s
+            else:
+                break
+        anchor_pos = text.line_end(last.end_lineno or last.lineno)
+    new_indent = indent_of(facts.text, step)
+    old_indent = indent_of(facts.text, stmt)
+    first, end_line = stmt.lineno, stmt.end_lineno or stmt.lineno
+    raw = facts.source[text.line_start(first) : text.line_end(end_line)]
+    lines = raw.splitlines(keepends=True)
+    moved = []
+    for i, line in enumerate(lines):
+        if line.startswith(old_indent):
+            line = new_indent + line[len(old_indent) :]
+        elif i == 0:
+            return ()
+        moved.append(line)
+    body = "".join(moved)
+    newline = "\r\n" if text.line(step.lineno).endswith("\r\n") else "\n"
+    if not body.endswith(("\n", "\r")):
+        body += newline
+    if not before and anchor_pos > 0 and facts.source[anchor_pos - 1] not in "\r\n":
+        body = newline + body.rstrip("\r\n")
+    delete = Edit(text.line_start(first), text.line_end(end_line), "")
+    insert = Edit(anchor_pos, anchor_pos, body)
+    if overlaps(delete, insert):
+        return ()
+    return (delete, insert)
+
+
+def _has(block: list[ast.stmt], stmt: ast.stmt) -> bool:
+    return any(s is stmt for s in block)
 
 
 def _zero_at_top_of_last(facts: Facts, w: Window) -> list[Violation]:

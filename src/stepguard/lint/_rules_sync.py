@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import ast
 
-from stepguard.lint._base import Violation, binding, violation
+from stepguard.lint._base import Violation, violation
 from stepguard.lint._rules_loop import statement_of
 from stepguard.lint._scan import Facts, call_name, dotted, receiver, short, walk
+from stepguard.lint._values import binding
 
 _BACKWARD_ONLY_CALLS = frozenset(
     ("backward", "scale", "mean", "sum", "item", "detach", "float", "div", "mul", "manual_backward")

@@ -14,7 +14,6 @@ import re
 from dataclasses import dataclass, field
 
 from stepguard._optimizers import TORCH_OPTIMIZERS as _TORCH_OPTIMIZER_FACTS
-from stepguard._optimizers import coupled_names
 from stepguard.lint._nodes import (
     LEAVES,
     FuncDef,
@@ -34,10 +33,8 @@ from stepguard.lint._nodes import (
 
 __all__ = [
     "CLIP_FUNCS",
-    "COUPLED_DECAY",
     "SCHEDULER_FACTORIES",
     "TORCH_OPTIMIZERS_NAMES",
-    "WD_POSITION",
     "Facts",
     "FuncDef",
     "Loop",
@@ -55,11 +52,8 @@ __all__ = [
     "walk",
 ]
 
-# From the optimizer table shared with the audit (`stepguard._optimizers`).
-# torch.optim classes whose positive `weight_decay` can be coupled L2 through adaptive moments.
-COUPLED_DECAY = tuple(sorted(coupled_names()))
-# Index of `weight_decay` among the positional parameters of each torch.optim class.
-WD_POSITION = {n: f.wd_index for n, f in _TORCH_OPTIMIZER_FACTS.items() if f.wd_index is not None}
+# The torch.optim classes, from the optimizer table shared with the audit (`stepguard._optimizers`);
+# what they do with weight decay is read in `stepguard.lint._values`.
 TORCH_OPTIMIZERS_NAMES = frozenset((*_TORCH_OPTIMIZER_FACTS, "Optimizer"))
 # Classes of other libraries recognised as optimizers by the last part of their name.
 _OTHER_OPTIMIZER = re.compile(

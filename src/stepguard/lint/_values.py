@@ -1,4 +1,11 @@
-"""Reading the `weight_decay` an optimizer construction applies, for the SG101–SG103 rules.
+"""Value resolution: what a name, a number or an optimizer argument is worth, seen statically.
+
+Every rule that needs a value goes through this module: `binding` (the expression a plain name is
+bound to), `const_number` (a number the file shows), and, for the SG101–SG103 rules, the
+`weight_decay` an optimizer construction applies (`decay_values`) and whether its decoupling flag
+is on (`decoupled_flag`). The optimizer facts (which classes couple their decay, where
+``weight_decay`` and the flag sit among the positional arguments) come from the torch-free table
+`stepguard._optimizers`, shared with the audit.
 
 A decay value is either a float the file shows (a literal, arithmetic on literals, a module
 constant, a parameter's default together with what the same file's call sites pass) or the
@@ -10,9 +17,8 @@ from __future__ import annotations
 
 import ast
 
-from stepguard.lint._base import binding, const_number
+from stepguard._optimizers import TORCH_OPTIMIZERS, coupled_names
 from stepguard.lint._scan import (
-    WD_POSITION,
     Facts,
     FuncDef,
     assigned_names,
@@ -21,6 +27,124 @@ from stepguard.lint._scan import (
     has_star_kwargs,
     kwarg,
 )
+
+__all__ = [
+    "COUPLED_DECAY",
+    "WD_POSITION",
+    "Decay",
+    "binding",
+    "const_number",
+    "decay_value",
+    "decay_values",
+    "decoupled_flag",
+    "dict_get",
+    "group_dicts",
+    "params_arg",
+    "weight_decay_arg",
+]
+
+# From the optimizer table shared with the audit (`stepguard._optimizers`).
+# torch.optim classes whose positive `weight_decay` can be coupled L2 through adaptive moments.
+COUPLED_DECAY = tuple(sorted(coupled_names()))
+# Index of `weight_decay` among the positional parameters of each torch.optim class.
+WD_POSITION = {n: f.wd_index for n, f in TORCH_OPTIMIZERS.items() if f.wd_index is not None}
+
+
+# -- names and numbers ---------------------------------------------------------------------------
+
+
+def const_number(facts: Facts, node: ast.AST | None, at: ast.AST, depth: int = 0) -> float | None:
+    """The numeric value of `node` when it is visible in this file, else None.
+
+    Follows constants, unary minus, arithmetic on constants, and names bound once by a plain
+    assignment in the enclosing function (or to a constant default of its parameter) or at module
+    level. ``args.weight_decay`` and anything computed at run time are unknown (None).
+    """
+    if node is None or depth > 4:
+        return None
+    if isinstance(node, ast.Constant):
+        v = node.value
+        if isinstance(v, bool) or not isinstance(v, (int, float)):
+            return None
+        return float(v)
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+        v = const_number(facts, node.operand, at, depth + 1)
+        if v is None:
+            return None
+        return -v if isinstance(node.op, ast.USub) else v
+    if isinstance(node, ast.BinOp):
+        a = const_number(facts, node.left, at, depth + 1)
+        b = const_number(facts, node.right, at, depth + 1)
+        if a is None or b is None:
+            return None
+        try:
+            if isinstance(node.op, ast.Add):
+                return a + b
+            if isinstance(node.op, ast.Sub):
+                return a - b
+            if isinstance(node.op, ast.Mult):
+                return a * b
+            if isinstance(node.op, ast.Div):
+                return a / b
+            if isinstance(node.op, ast.Pow) and abs(b) < 64:
+                return float(a**b)
+        except (ArithmeticError, ValueError, OverflowError):
+            return None
+        return None
+    if isinstance(node, ast.Name):
+        value = binding(facts, node.id, at)
+        if value is None:
+            return None
+        return const_number(facts, value, value, depth + 1)
+    return None
+
+
+def binding(facts: Facts, name: str, at: ast.AST) -> ast.expr | None:
+    """The expression a plain name is bound to, seen from `at`: the single assignment in the
+    enclosing function, else the parameter's default, else the single module-level assignment."""
+    scope = facts.function_of(at)
+    found = _single_assignment(facts, name, scope)
+    if found is not None:
+        return found
+    if isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        args = scope.args
+        pos = [*args.posonlyargs, *args.args]
+        defaults = dict(
+            zip([a.arg for a in pos[len(pos) - len(args.defaults) :]], args.defaults, strict=True)
+        )
+        for a, d in zip(args.kwonlyargs, args.kw_defaults, strict=True):
+            if d is not None:
+                defaults[a.arg] = d
+        if name in defaults:
+            return defaults[name]
+        if any(a.arg == name for a in [*pos, *args.kwonlyargs]):
+            return None  # a parameter without a default: its value comes from the caller
+    if scope is not facts.tree:
+        return _single_assignment(facts, name, facts.tree)
+    return None
+
+
+def _single_assignment(facts: Facts, name: str, scope: ast.AST) -> ast.expr | None:
+    values: list[ast.expr] = []
+    for node in facts.assigns:
+        if facts.function_of(node) is not scope:
+            continue
+        if isinstance(node, ast.AugAssign):
+            if isinstance(node.target, ast.Name) and node.target.id == name:
+                return None
+            continue
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+        for t in targets:
+            names = assigned_names(t)
+            if name in names:
+                if isinstance(t, ast.Name) and node.value is not None:
+                    values.append(node.value)
+                else:
+                    return None  # unpacked from a tuple: not visible
+    return values[0] if len(values) == 1 else None
+
+
+# -- optimizer arguments -------------------------------------------------------------------------
 
 
 def weight_decay_arg(call: ast.Call, cls: str) -> ast.expr | None:
@@ -189,3 +313,21 @@ def _passed(call: ast.Call, func: FuncDef, name: str, pos: list[str]) -> ast.exp
         if name in pos and i + shift == pos.index(name):
             return a
     return None
+
+
+def decoupled_flag(call: ast.Call, cls: str) -> bool | None:
+    """Whether `call` turns on the decoupling flag of torch.optim class `cls`
+    (``decoupled_weight_decay=True``): False when the class has no such flag or the call does not
+    set it, the constant's truth value when set to a constant, None when decided at run time."""
+    entry = TORCH_OPTIMIZERS.get(cls)
+    if entry is None or entry.flag is None:
+        return False
+    node = kwarg(call, entry.flag)
+    pos = entry.flag_index
+    if node is None and pos is not None and len(call.args) > pos:
+        node = call.args[pos]
+    if node is None:
+        return False
+    if isinstance(node, ast.Constant):
+        return bool(node.value)
+    return None  # decided at run time
