@@ -400,3 +400,46 @@ def test_fixing_is_idempotent_and_compiles_on_generated_programs(source: str) ->
         assert _compiles(once)
     twice, _, count = fix_source(once, "gen.py")
     assert (twice, count) == (once, 0)
+
+
+# -- SG101: the kept value needs re-tuning; the message's starting conversion ---------------------
+
+
+def test_sg101_message_says_to_retune_and_gives_the_starting_conversion() -> None:
+    src = "import torch\nopt = torch.optim.Adam(model.parameters(), lr=1e-3, weight_decay=1e-4)\n"
+    (v,) = [v for v in check_source(src) if v.finding.code == "SG101"]
+    message = v.finding.message
+    assert "re-tune the value" in message
+    assert "weight_decay = 0.0001 / g_rms (0.1 at g_rms=1e-3)" in message
+    assert "weight_decay = 1 / (lr * tau)" in message
+    assert "kept at 0.0001 with lr=0.001, tau = 10,000,000 steps" in message
+    # A value not known statically: the formula with its expression.
+    src = "import torch\nopt = torch.optim.RAdam(model.parameters(), weight_decay=args.wd)\n"
+    (v,) = [v for v in check_source(src) if v.finding.code == "SG101"]
+    assert "weight_decay = args.wd / g_rms, or pick a decay timescale" in v.finding.message
+    assert "SG101" in CATALOG and "re-tuning" in CATALOG["SG101"].fix_note
+
+
+def test_sg101_starting_conversion_keeps_the_per_step_shrink_of_coupled_decay() -> None:
+    """The conversion the message and the catalog give is right: under pure gradient noise of RMS
+    g_rms, Adam's coupled decay `wd` and AdamW's `wd / g_rms` shrink the weights alike (within 2 %
+    of the remaining weight), while AdamW with the kept `wd` barely decays (the fix alone would
+    weaken the regulariser by orders of magnitude)."""
+    import torch
+
+    def mean_weight_after(cls: type[torch.optim.Optimizer], wd: float) -> float:
+        w = torch.nn.Parameter(torch.ones(2000))
+        opt = cls([w], lr=1e-3, weight_decay=wd)
+        noise = torch.Generator().manual_seed(0)
+        for _ in range(2000):
+            w.grad = torch.randn(2000, generator=noise) * 1e-3  # g_rms = 1e-3
+            opt.step()
+        return float(w.detach().mean())
+
+    wd, g_rms = 1e-4, 1e-3
+    coupled = mean_weight_after(torch.optim.Adam, wd)
+    converted = mean_weight_after(torch.optim.AdamW, wd / g_rms)
+    kept = mean_weight_after(torch.optim.AdamW, wd)
+    assert coupled < 0.85  # exp(-2000 * lr * wd / g_rms) = 0.82: the coupled decay is real
+    assert abs(converted - coupled) < 0.02 * coupled
+    assert kept > 0.999  # 1 - 2000 * lr * wd = 0.9998: almost no decay

@@ -23,6 +23,7 @@ from stepguard.lint._scan import (
     call_name,
     dotted,
     has_star_kwargs,
+    kwarg,
     short,
     walk,
 )
@@ -30,6 +31,7 @@ from stepguard.lint._values import (
     COUPLED_DECAY,
     Decay,
     binding,
+    const_number,
     decay_values,
     decoupled_flag,
     dict_get,
@@ -111,15 +113,15 @@ def check_sg101(facts: Facts) -> list[Violation]:
         wd, expr = decays
         name = _who(facts, call)
         better = (
-            "torch.optim.AdamW"
+            f"{cls}(..., decoupled_weight_decay=True)"
+            if cls in ("NAdam", "RAdam") or flag_arg(call, cls) is not None
+            else "torch.optim.AdamW"
             if cls in ("Adam", "Adamax")
-            else f"{cls}(..., decoupled_weight_decay=True)"
-            if cls in ("NAdam", "RAdam")
             else "torch.optim.AdamW (decoupled decay)"
         )
         why = (
             "the decay term is divided by the adaptive denominator, so large weights barely decay; "
-            f"use {better}"
+            f"use {better} and {_retune(facts, call, wd, expr)}"
         )
         if expr is None:
             message = f"{name}{cls}(..., {_wd_text(wd, None)}) applies coupled L2 decay: {why}"
@@ -132,6 +134,31 @@ def check_sg101(facts: Facts) -> list[Violation]:
         data = _data(wd, expr)
         out.append(violation(facts, call, "SG101", message, edits, optimizer=cls, **data))
     return out
+
+
+def _retune(facts: Facts, call: ast.Call, wd: float | None, expr: ast.expr | None) -> str:
+    """SG101's note on the value: kept as a decoupled decay it is not the same regulariser.
+
+    Coupled L2 under an adaptive optimizer shrinks a weight by about ``lr * wd * w / g_rms`` per
+    step (``g_rms``: the gradient RMS, Adam's ``sqrt(exp_avg_sq)``), decoupled decay by
+    ``lr * wd * w``. The starting points are the formulas of `stepguard.weight_decay_for_timescale`
+    and `stepguard.decay_timescale`, computed here in text (the linter does not import torch).
+    """
+    value = f"{wd:g}" if wd is not None else short(expr or ast.Name(id="wd"), 30)
+    example = f" ({wd / 1e-3:g} at g_rms=1e-3)" if wd is not None else ""
+    text = (
+        f"re-tune the value: as a decoupled decay, {value} is usually much weaker (coupled decay "
+        "is divided by the gradient RMS g_rms, typically far below 1); start near "
+        f"weight_decay = {value} / g_rms{example}, or pick a decay timescale of tau steps: "
+        "weight_decay = 1 / (lr * tau)"
+    )
+    lr_node = kwarg(call, "lr")
+    if lr_node is None and len(call.args) > 1 and not isinstance(call.args[1], ast.Starred):
+        lr_node = call.args[1]
+    lr = const_number(facts, lr_node, call) if lr_node is not None else None
+    if wd is not None and wd > 0 and lr is not None and lr > 0:
+        text += f"; kept at {wd:g} with lr={lr:g}, tau = {1 / (lr * wd):,.0f} steps"
+    return text
 
 
 def sg101_edits(facts: Facts, call: ast.Call, cls: str) -> tuple[Edit, ...]:
