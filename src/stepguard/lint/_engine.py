@@ -103,8 +103,21 @@ def lint_source(
     """The findings of the selected rules in `source`, minus those suppressed by `# noqa`.
 
     Files the cheap pre-filter (`might_contain_training_code`) rules out are not parsed.
-    Raises `SyntaxError` when `source` does not parse (also for NUL bytes or nesting beyond the
-    parser's limit), `TypeError` when it is not a str (bytes: decode them first).
+
+    Args:
+        source: the text of a Python file (a UTF-8 byte-order mark is ignored).
+        path: its path, for the findings and for per-file ignores.
+        config: rule selection (default: every rule).
+        tree: the parsed `source`, when the caller has it (it is not parsed again).
+
+    Returns:
+        The violations, sorted by line, column and code.
+
+    Raises:
+        SyntaxError: `source` does not parse (also for NUL bytes or nesting beyond the parser's
+            limit).
+        TypeError: `source` is not a str (bytes: decode them first), or `config` not a
+            `LintConfig`.
     """
     _require_text(source, "lint_source")
     _require_config(config, "lint_source")
@@ -146,10 +159,10 @@ def _attempt(
     edits: Sequence[Edit],
     path: str,
     config: LintConfig | None,
-    findings_before: int,
+    at_most: int,
 ) -> tuple[str, list[Violation]] | None:
-    """``(new text, its findings)`` when applying `edits` gives code that compiles and has fewer
-    findings than before; None otherwise (the edits are then not applied)."""
+    """``(new text, its findings)`` when applying `edits` gives code that compiles and has at most
+    `at_most` findings (each fix removed its own); None otherwise (the edits are not applied)."""
     try:
         candidate = apply_edits(text, edits)
         tree = ast.parse(candidate, filename=path)
@@ -158,8 +171,8 @@ def _attempt(
     if not _compiles(tree, path):
         return None
     after = lint_source(candidate, path, config, tree=tree)
-    if len(after) >= findings_before:
-        return None  # the fix did not remove its finding (or made a new one): not a safe fix
+    if len(after) > at_most:
+        return None  # a fix did not remove its finding (or made a new one): not a safe fix
     return candidate, after
 
 
@@ -170,13 +183,23 @@ def fix_source(
 
     Each round lints the current text and applies together every fix whose edits do not touch a
     fix already taken this round (`stepguard.lint._autofix.apply_edits`). A round is kept only when
-    its result passes `compile()` (not only `ast.parse`) and has fewer findings; otherwise the
-    round's fixes are tried one at a time and the first that passes is kept. Fixing stops when no
-    fix passes, so the result is a fixed point: ``fix_source(fix_source(x)[0])[0] ==
-    fix_source(x)[0]``. A source that does not compile is never changed. Findings suppressed by
-    `# noqa` or not selected are never fixed. Returns ``(fixed_text, remaining_findings,
-    fixes_applied)``. Raises `SyntaxError` when `source` does not parse, `TypeError` when it is not
-    a str.
+    its result passes `compile()` (not only `ast.parse`) and each of its fixes removed its finding
+    without adding one; otherwise the round's fixes are tried one at a time and the first that
+    passes is kept. Fixing stops when no fix passes, so the result is a fixed point:
+    ``fix_source(fix_source(x)[0])[0] == fix_source(x)[0]``. A source that does not compile is
+    never changed. Findings suppressed by `# noqa` or not selected are never fixed.
+
+    Args:
+        source: the text of a Python file.
+        path: its path, for the findings and for per-file ignores.
+        config: rule selection (default: every rule).
+
+    Returns:
+        ``(fixed_text, remaining_findings, fixes_applied)``.
+
+    Raises:
+        SyntaxError: `source` does not parse.
+        TypeError: `source` is not a str, or `config` not a `LintConfig`.
     """
     _require_text(source, "fix_source")
     _require_config(config, "fix_source")
@@ -196,11 +219,11 @@ def fix_source(
             if _disjoint(v.edits, taken):
                 taken.extend(v.edits)
                 count += 1
-        result = _attempt(text, taken, path, config, len(current))
+        result = _attempt(text, taken, path, config, len(current) - count)
         if result is None and count > 1:
             count = 1
             for v in fixable:
-                result = _attempt(text, v.edits, path, config, len(current))
+                result = _attempt(text, v.edits, path, config, len(current) - 1)
                 if result is not None:
                     break
         if result is None:
