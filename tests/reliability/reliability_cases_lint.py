@@ -7,8 +7,10 @@ the user's file afterwards (``kind="data"``: a damaged file is data loss).
 
 from __future__ import annotations
 
+import atexit
 import os
 import resource
+import shutil
 import signal
 import subprocess
 import sys
@@ -27,8 +29,18 @@ BAD = "import torch\n\nmodel = torch.nn.Linear(4, 2)\n" + ADAM
 HEADER = "import torch\nmodel = torch.nn.Linear(4, 2)\nparams = list(model.parameters())\n"
 
 
+_TEMP_DIRS: list[Path] = []
+
+
+@atexit.register
+def _cleanup() -> None:
+    for root in _TEMP_DIRS:
+        shutil.rmtree(root, ignore_errors=True)
+
+
 def _project(files: dict[str, str]) -> Path:
     root = Path(tempfile.mkdtemp(prefix="sg-rel-lint-"))
+    _TEMP_DIRS.append(root)
     for rel, text in files.items():
         (root / rel).parent.mkdir(parents=True, exist_ok=True)
         (root / rel).write_text(text, encoding="utf-8", newline="")
