@@ -260,7 +260,8 @@ def test_fix_rewrites_adam_to_adamw_keeping_comments_then_lints_clean(
     assert (code, out) == (0, "")
     assert "1 fixed" in err
     fixed = (project / "bad.py").read_text()
-    assert fixed == src.replace("import Adam ", "import Adam, AdamW ").replace(
+    # The import names AdamW instead of the Adam it no longer uses (no unused import is left).
+    assert fixed == src.replace("import Adam ", "import AdamW ").replace(
         "return Adam(", "return AdamW("
     )
     assert run(capsys, "bad.py", "--select", "SG101")[0] == 0
@@ -396,3 +397,193 @@ def test_fix_and_diff_on_every_fixture_with_a_safe_fix(
         f["code"] for f in left
     ]
     assert run(capsys, "train.py", "--diff", "--select", code, "--isolated")[:2] == (0, "")
+
+
+# -- file safety: atomic writes, read-only files, failed writes ----------------------------------
+
+
+def _stepguard(
+    *args: str, cwd: Path, preexec: object = None, **kw: object
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "stepguard", "lint", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        preexec_fn=preexec,  # type: ignore[arg-type]
+        check=False,
+        **kw,  # type: ignore[arg-type]
+    )
+
+
+def _limit_file_size() -> None:
+    import resource
+    import signal
+
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails with EFBIG
+    resource.setrlimit(resource.RLIMIT_FSIZE, (64 * 1024, 64 * 1024))
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX file-size limits")
+def test_fix_that_cannot_be_written_leaves_the_file_byte_identical(tmp_path: Path) -> None:
+    # 178 KB, larger than the 64 KiB file-size limit: writing the fixed text fails midway.
+    padding = "".join(
+        f"x_{i} = {i}  # a line of padding to make the file large\n" for i in range(3000)
+    )
+    big = tmp_path / "train.py"
+    big.write_text(BAD + padding)
+    before = big.read_bytes()
+    assert len(before) > 170_000
+    proc = _stepguard(
+        "--fix", "--isolated", "-q", "train.py", cwd=tmp_path, preexec=_limit_file_size
+    )
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert proc.stderr.strip() == "train.py: cannot write (File too large); the file is unchanged"
+    assert big.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["train.py"]  # no temporary file left
+    # The findings of the file as it is on disk are reported, the fixable one included.
+    assert codes(proc.stdout) == ["SG101", "SG102"]
+
+
+def test_read_only_file_is_not_fixed_and_its_findings_remain(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = project / "bad.py"
+    bad.chmod(0o444)
+    try:
+        status, out, err = run(capsys, "bad.py", "good.py", "--fix")
+        assert bad.read_text() == BAD and (bad.stat().st_mode & 0o777) == 0o444
+    finally:
+        bad.chmod(0o644)
+    assert status == 2
+    assert "bad.py: cannot write (read-only file); the file is unchanged" in err
+    assert "0 fixed" in err and "1 fixed" not in err
+    assert codes(out) == ["SG101", "SG102"]
+
+
+def test_fix_keeps_the_mode_and_writes_through_a_symlink(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    real = project / "shared" / "train.py"
+    real.parent.mkdir()
+    real.write_text(BAD)
+    real.chmod(0o750)
+    link = project / "train.py"
+    link.symlink_to(real)
+    status, _, err = run(capsys, "train.py", "--fix", "--select", "SG101")
+    assert (status, "1 fixed" in err) == (0, True)
+    assert link.is_symlink() and "AdamW" in real.read_text()
+    assert (real.stat().st_mode & 0o777) == 0o750
+
+
+def test_file_edited_while_being_linted_is_not_overwritten(
+    project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from stepguard.lint import _engine
+
+    real_lint_file = _engine.lint_file
+
+    def lint_then_edit(path: str, *args: object, **kw: object) -> object:
+        result = real_lint_file(path, *args, **kw)  # type: ignore[arg-type]
+        Path(path).write_text(BAD + "# edited meanwhile\n")
+        return result
+
+    monkeypatch.setattr(_engine, "lint_file", lint_then_edit)
+    status, _, err = run(capsys, "bad.py", "--fix")
+    assert status == 2 and "changed on disk while being linted; not fixed" in err
+    assert (project / "bad.py").read_text() == BAD + "# edited meanwhile\n"
+
+
+# -- walking, output streams, configuration ------------------------------------------------------
+
+
+def test_symlink_cycles_terminate(project: Path) -> None:
+    sub = project / "sub"
+    sub.mkdir()
+    (sub / "train.py").write_text(BAD)
+    (sub / "loop").symlink_to("..", target_is_directory=True)
+    (project / "subalias").symlink_to("sub", target_is_directory=True)
+    proc = _stepguard(".", "--isolated", "--select", "SG101", cwd=project)
+    assert proc.returncode == 1, proc.stderr
+    # Each file once, however many links lead to it.
+    assert sorted(m["path"] for m in map(LINE.match, proc.stdout.splitlines()) if m) == [
+        "bad.py",
+        "sub/train.py",
+    ]
+
+
+def test_lint_paths_accepts_one_path_and_rejects_what_is_not_a_path(project: Path) -> None:
+    one = lint_paths(str(project / "bad.py"), select="SG101")
+    assert one.codes == ["SG101"] and one.summary["files"] == 1
+    assert lint_paths(project / "bad.py").summary["files"] == 1
+    for bad in (None, b"bad.py", 3, ["bad.py", None], {"bad.py": 1}):
+        with pytest.raises(TypeError, match=r"lint_paths: paths must be a path or a list of paths"):
+            lint_paths(bad)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match=r"select '' names no rule"):
+        lint_paths("bad.py", select="")
+
+
+@pytest.mark.parametrize(
+    ("redirect", "reason"),
+    [
+        ({"stdout": subprocess.DEVNULL}, None),
+        ("closed", "stdout is closed"),
+        ("full", "No space left on device"),
+    ],
+    ids=["devnull", "closed", "full"],
+)
+def test_an_unwritable_stdout_is_one_line_on_stderr_and_exit_2(
+    project: Path, redirect: object, reason: str | None
+) -> None:
+    cmd = [sys.executable, "-m", "stepguard", "lint", "--isolated", "."]
+    if redirect == "closed":
+        proc = subprocess.run(
+            ["sh", "-c", '"$@" >&-', "sh", *cmd],
+            cwd=project,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=120,
+        )
+    elif redirect == "full":
+        if not Path("/dev/full").exists():
+            pytest.skip("no /dev/full on this system")
+        with open("/dev/full", "w") as full:
+            proc = subprocess.run(
+                cmd, cwd=project, stdout=full, stderr=subprocess.PIPE, text=True, timeout=120
+            )
+    else:
+        proc = subprocess.run(
+            cmd, cwd=project, stderr=subprocess.PIPE, text=True, timeout=120, **redirect
+        )  # type: ignore[arg-type]
+    if reason is None:
+        assert proc.returncode == 1  # findings, written to the null device
+        return
+    assert (
+        proc.returncode == 2 and "Traceback" not in proc.stderr and "Exception" not in proc.stderr
+    )
+    assert proc.stderr.strip() == f"stepguard lint: cannot write the report to stdout: {reason}"
+
+
+def test_empty_select_is_an_error_not_all_checks_passed(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for value in ("", ",", " "):
+        status, out, err = run(capsys, "bad.py", "--select", value)
+        assert (status, out) == (2, "")
+        assert (
+            "names no rule, so nothing would be checked" in err and "all checks passed" not in err
+        )
+
+
+def test_unknown_config_key_is_an_error_naming_it_and_the_valid_keys(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (project / "pyproject.toml").write_text('[tool.stepguard]\nignores = ["SG102"]\n')
+    status, out, err = run(capsys, "bad.py")
+    assert (status, out) == (2, "")
+    assert err.strip() == (
+        f"stepguard lint: {project / 'pyproject.toml'}: unknown key 'ignores' in [tool.stepguard]; "
+        "did you mean 'ignore'? valid keys: select, ignore, exclude, per-file-ignores, "
+        "max-file-size, lint"
+    )

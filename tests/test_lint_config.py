@@ -78,6 +78,14 @@ def test_nearest_pyproject_with_a_stepguard_table_is_used(tmp_path: Path) -> Non
         ("[tool.stepguard]\nmax-file-size = -1\n", "positive integer"),
         ("[tool.stepguard]\nper-file-ignores = 3\n", "must map globs"),
         ('[tool.stepguard.lint]\nignores = ["SG1"]\n', "unknown key 'ignores'"),
+        (
+            '[tool.stepguard]\nignores = ["SG1"]\n',
+            r"unknown key 'ignores' in \[tool.stepguard\]; did you mean 'ignore'\? valid keys: "
+            "select, ignore, exclude, per-file-ignores, max-file-size, lint",
+        ),
+        ('[tool.stepguard]\nexclud = ["x"]\n', "unknown key 'exclud'.*did you mean 'exclude'"),
+        ("[tool.stepguard]\nselect = []\n", "select is empty, so no rule would run"),
+        ('[tool.stepguard]\nselect = [","]\n', "select is empty"),
         ("[tool.stepguard\n", "invalid TOML"),
     ],
 )
@@ -137,3 +145,15 @@ def test_discovery_excludes_by_glob_reports_missing_and_dedupes(tmp_path: Path) 
     rel = [Path(f).relative_to(tmp_path).as_posix() for f in found.files]
     assert rel == ["src/train.py", "tests/test_x.py"]
     assert found.missing == ("nope.py",)
+
+
+def test_discovery_visits_each_real_folder_once(tmp_path: Path) -> None:
+    (tmp_path / "a.py").write_text("x = 1\n")
+    sub = tmp_path / "sub"
+    sub.mkdir()
+    (sub / "t.py").write_text("x = 1\n")
+    (sub / "loop").symlink_to("..", target_is_directory=True)  # a cycle
+    (tmp_path / "subalias").symlink_to("sub", target_is_directory=True)
+    (tmp_path / "z.py").write_text("x = 1\n")
+    rel = [Path(f).relative_to(tmp_path).as_posix() for f in discover([str(tmp_path)]).files]
+    assert rel == ["a.py", "sub/t.py", "z.py"]  # name order, depth first, each file once

@@ -76,3 +76,50 @@ def test_a_crashing_rule_skips_that_file_with_a_reason(
     result = engine.lint_file(str(tmp_path / "t.py"))
     assert result.violations == ()
     assert result.skipped == "internal error in stepguard (please report it): KeyError: 'boom'"
+
+
+@pytest.mark.parametrize(
+    ("source", "hint"),
+    [(None, r"got NoneType; pass the text"), (b"opt.step()\n", r"got bytes; decode it first")],
+)
+def test_source_that_is_not_text_is_a_clear_type_error(source: object, hint: str) -> None:
+    for func in (engine.lint_source, engine.fix_source):
+        with pytest.raises(TypeError, match=rf"{func.__name__}: source must be a str.*{hint}"):
+            func(source)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"config must be a LintConfig or None"):
+        engine.lint_source("x = 1\n", config={"select": ["SG1"]})  # type: ignore[arg-type]
+
+
+def test_a_fix_whose_result_does_not_compile_is_not_applied(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # `ast.parse` accepts a repeated keyword argument; `compile` does not.
+    def repeat_keyword(
+        source: str, path: str = "<string>", tree: ast.Module | None = None
+    ) -> list[Violation]:
+        end = source.index(")")
+        edit = Edit(end, end, ", flag=True")
+        return [Violation(Finding("SG101", "x", path=path, line=1, col=1), (edit,))]
+
+    monkeypatch.setattr(engine, "check_source", repeat_keyword)
+    source = "f(a, flag=False)\n"
+    assert engine.fix_source(source) == (source, engine.lint_source(source), 0)
+
+
+def test_a_fix_that_does_not_remove_its_finding_is_not_applied(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def never_satisfied(
+        source: str, path: str = "<string>", tree: ast.Module | None = None
+    ) -> list[Violation]:
+        return [Violation(Finding("SG101", "x", path=path, line=1, col=1), (Edit(0, 0, "#\n"),))]
+
+    monkeypatch.setattr(engine, "check_source", never_satisfied)
+    fixed, remaining, applied = engine.fix_source("x = 1\n")
+    assert (fixed, applied, len(remaining)) == ("x = 1\n", 0, 1)
+
+
+def test_a_source_that_does_not_compile_is_never_changed(monkeypatch: pytest.MonkeyPatch) -> None:
+    source = "return 1\nx = 1\n"  # parses, but `return` outside a function does not compile
+    fixed, remaining, applied = engine.fix_source(source)
+    assert (fixed, applied) == (source, 0) and len(remaining) == 2

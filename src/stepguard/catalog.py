@@ -151,8 +151,17 @@ _RULES = [
         autofix=True,
         fix_note="""Safe rewrite: `Adam` becomes `AdamW` with the same arguments (and
         `weight_decay=0.0` when the decay is set only in param groups, so the other groups keep 0);
-        `NAdam`/`RAdam` get `decoupled_weight_decay=True`; Adamax, RMSprop, Adagrad and Adadelta are
-        reported, not rewritten.""",
+        `NAdam`/`RAdam` get `decoupled_weight_decay=True`, and a `decoupled_weight_decay=False`
+        already written is turned to `True`; an import the rewrite leaves unused is removed.
+        Adamax, RMSprop, Adagrad and Adadelta are reported, not rewritten. **The value needs
+        re-tuning**: the fix keeps the number, but it is not the same regulariser. Coupled L2
+        shrinks a weight by about `lr * wd * w / g_rms` per step (`g_rms`: the gradient RMS,
+        `sqrt` of Adam's `exp_avg_sq`, typically far below 1), decoupled decay by `lr * wd * w`, so
+        the kept value is usually a much weaker decay. Start near `wd / g_rms` (the same per-step
+        shrink: `wd=1e-4` at `g_rms=1e-3` gives `0.1`), or from a decay timescale of `tau`
+        optimizer steps, `weight_decay = 1 / (lr * tau)`
+        (`stepguard.weight_decay_for_timescale(tau, lr)`; `stepguard.convert_weight_decay`
+        converts between the decoupled conventions), then tune.""",
     ),
     _r(
         "SG102",

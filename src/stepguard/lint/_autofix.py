@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from stepguard.lint._nodes import Text
 
-__all__ = ["Edit", "apply_edits", "indent_of", "overlaps", "whole_lines"]
+__all__ = ["Edit", "apply_edits", "indent_of", "overlaps", "remove_import_name", "whole_lines"]
 
 
 @dataclass(frozen=True)
@@ -83,3 +83,43 @@ def whole_lines(text: Text, stmt: ast.stmt) -> bool:
         and getattr(n, "end_lineno", n.lineno) != n.lineno
         for n in ast.walk(stmt)
     )
+
+
+def remove_import_name(text: Text, imp: ast.ImportFrom, index: int) -> tuple[Edit, ...]:
+    """Edits removing the `index`-th name from ``from m import a, b, c`` (with its comma), or the
+    whole statement when it is the only name and the statement has its lines to itself; ``()``
+    when that cannot be done cleanly (the caller then keeps the import).
+
+    A name alone on its line in a parenthesised import goes with its line (and its trailing
+    comment, which was about it).
+    """
+    names = imp.names
+    if any(getattr(a, "end_lineno", None) is None for a in names):
+        return ()
+    if len(names) == 1:
+        if not whole_lines(text, imp):
+            return ()
+        return (Edit(text.line_start(imp.lineno), text.line_end(imp.end_lineno or imp.lineno), ""),)
+    src = text.source
+    start, end = text.span(names[index])
+    if index + 1 < len(names):
+        nxt, _ = text.span(names[index + 1])
+        comma = src.index(",", end, nxt)
+        line_head = src[text.line_start(names[index].lineno) : start]
+        rest_of_line = src[comma + 1 : text.line_end(names[index].lineno)]
+        if not line_head.strip() and rest_of_line.strip()[:1] in ("", "#"):
+            # `    Adam,  # note` alone on its line: drop the line.
+            return (
+                Edit(text.line_start(names[index].lineno), text.line_end(names[index].lineno), ""),
+            )
+        if "\n" in src[end:nxt] or "\r" in src[end:nxt] or "#" in src[end:nxt]:
+            stop = comma + 1
+            while stop < nxt and src[stop] in " \t":
+                stop += 1
+            return (Edit(start, stop, ""),)
+        return (Edit(start, nxt, ""),)
+    _, prev_end = text.span(names[index - 1])
+    between = src[prev_end:start]
+    if "#" in between:
+        return ()
+    return (Edit(prev_end, end, ""),)

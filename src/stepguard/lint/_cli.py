@@ -8,21 +8,23 @@ large, not UTF-8, do not parse) are reported on stderr, one ``path: skipped: <re
 from __future__ import annotations
 
 import argparse
+import contextlib
 import difflib
 import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING
 
 from stepguard.lint._config import (
     ConfigError,
     LintConfig,
     find_pyproject,
     load_config,
+    parse_select,
     parse_selectors,
 )
-from stepguard.lint._files import discover
+from stepguard.lint._files import atomic_write, discover
 from stepguard.lint._formats import (
     FORMATS,
     format_json,
@@ -111,7 +113,7 @@ def _config(args: argparse.Namespace) -> LintConfig:
     if args.max_file_size is not None and args.max_file_size <= 0:
         raise ConfigError("--max-file-size must be a positive number of bytes")
     return base.with_overrides(
-        select=None if args.select is None else parse_selectors(args.select, "--select"),
+        select=None if args.select is None else parse_select(args.select, "--select"),
         ignore=parse_selectors(args.ignore, "--ignore"),
         exclude=args.exclude,
         max_file_size=args.max_file_size,
@@ -127,82 +129,137 @@ def _diff(path: str, before: str, after: str) -> str:
     )
 
 
-def _write(path: str, text: str) -> str | None:
+def _write(path: str, text: str, expected: str | None = None) -> str | None:
+    """Write `text` to `path` atomically; the reason it failed (the file is then unchanged), or
+    None. With `expected`, the file must still hold that text (it was not edited meanwhile)."""
     try:
-        with open(path, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
+        if expected is not None:
+            with open(path, "rb") as handle:
+                if handle.read() != expected.encode("utf-8"):
+                    return "changed on disk while being linted; not fixed"
+        atomic_write(path, text.encode("utf-8"))
     except OSError as exc:
-        return f"cannot write: {exc.strerror or exc}"
+        return f"cannot write ({exc.strerror or exc}); the file is unchanged"
     return None
 
 
+class _Stderr:
+    """Lines for stderr that never raise: a closed or full stderr must not turn into a traceback."""
+
+    def __call__(self, line: str) -> None:
+        stream = sys.stderr
+        if stream is None:
+            return
+        with contextlib.suppress(OSError, ValueError):
+            print(line, file=stream, flush=True)
+
+
+def _write_stdout(report: str) -> str | None:
+    """Write the report to stdout; the reason it failed, or None (a reader that left early, as in
+    ``stepguard lint . | head``, is not a failure)."""
+    stream = sys.stdout
+    if stream is None:
+        return "stdout is closed"
+    try:
+        stream.write(report)
+        stream.flush()
+    except BrokenPipeError:
+        _silence_stdout()
+    except (OSError, ValueError) as exc:
+        _silence_stdout()
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        return reason or type(exc).__name__
+    return None
+
+
+def _silence_stdout() -> None:
+    """Point stdout at the null device, so the interpreter's final flush of what is still
+    buffered does not fail a second time (and print its own error)."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
 def main(argv: Sequence[str]) -> int:
-    """Run `stepguard lint` with `argv` (without the program name); return the exit code."""
+    """Run `stepguard lint` with `argv` (without the program name); return the exit code.
+
+    Every failure is one line on stderr and exit code 2, never a traceback.
+    """
+    say = _Stderr()
+    try:
+        return _main(argv, say)
+    except KeyboardInterrupt:
+        say("stepguard lint: interrupted")
+        return 130
+    except Exception as exc:  # a bug in stepguard: one line, not a traceback
+        say(f"stepguard lint: internal error (please report it): {type(exc).__name__}: {exc}")
+        return 2
+
+
+def _main(argv: Sequence[str], say: _Stderr) -> int:
     parser = build_parser()
     try:
         args = parser.parse_args(list(argv))
     except SystemExit as exc:  # --help (0) or a usage error (2), already printed by argparse
         return 0 if exc.code in (0, None) else 2
-    err: TextIO = sys.stderr
     try:
         config = _config(args)
     except ConfigError as exc:
-        print(f"stepguard lint: {exc}", file=err)
+        say(f"stepguard lint: {exc}")
         return 2
     found = discover(args.paths, config.exclude, config.root)
     if found.missing:
         for raw in found.missing:
-            print(f"stepguard lint: {raw}: no such file or directory", file=err)
+            say(f"stepguard lint: {raw}: no such file or directory")
         return 2
 
-    from stepguard.lint._engine import lint_file  # the rules load only once arguments are valid
+    from stepguard.lint._engine import FileResult, lint_file, lint_source
 
     fixing = args.fix or args.diff
     results = [lint_file(path, config, fix=fixing) for path in found.files]
-    skipped = [(r.path, r.skipped) for r in results if r.skipped is not None]
-    violations = [v for r in results for v in r.violations]
-    fixed = sum(r.fixed_count for r in results)
 
     chunks: list[str] = []
     write_errors = 0
+    if args.fix and not args.diff:
+        for i, r in enumerate(results):
+            if r.changed and r.fixed is not None and r.source is not None:
+                problem = _write(r.path, r.fixed, expected=r.source)
+                if problem:
+                    write_errors += 1
+                    say(f"{r.path}: {problem}")
+                    # Not fixed: report what the file on disk still has.
+                    left = tuple(lint_source(r.source, r.path, config))
+                    results[i] = FileResult(r.path, left, None, r.source, r.source, 0)
+    skipped = [(r.path, r.skipped) for r in results if r.skipped is not None]
+    violations = [v for r in results for v in r.violations]
+    fixed = sum(r.fixed_count for r in results)
     if args.diff:
         chunks = [
             _diff(r.path, r.source, r.fixed) for r in results if r.changed and r.source and r.fixed
         ]
+    elif args.statistics:
+        chunks.append(format_statistics(violations))
+    elif args.format == "json":
+        chunks.append(format_json(violations, skipped, files=len(results)))
+    elif args.format == "sarif":
+        chunks.append(format_sarif(violations, skipped, rules=_described(config)))
     else:
-        if args.fix:
-            for r in results:
-                if r.changed and r.fixed is not None:
-                    problem = _write(r.path, r.fixed)
-                    if problem:
-                        write_errors += 1
-                        print(f"{r.path}: {problem}", file=err)
-        if args.statistics:
-            chunks.append(format_statistics(violations))
-        elif args.format == "json":
-            chunks.append(format_json(violations, skipped, files=len(results)))
-        elif args.format == "sarif":
-            chunks.append(format_sarif(violations, skipped, rules=_described(config)))
-        else:
-            chunks.append(format_text(violations))
+        chunks.append(format_text(violations))
     if not args.quiet:
         for path, reason in skipped:
-            print(f"{path}: skipped: {reason}", file=err)
+            say(f"{path}: skipped: {reason}")
     report = "".join(chunks)
     if args.output:
         problem = _write(args.output, report)
         if problem:
-            print(f"stepguard lint: {args.output}: {problem}", file=err)
+            say(f"stepguard lint: {args.output}: {problem}")
             return 2
     else:
-        try:
-            sys.stdout.write(report)
-            sys.stdout.flush()
-        except BrokenPipeError:
-            # `stepguard lint . | head`: the reader left; stop writing, keep the exit code.
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        problem = _write_stdout(report)
+        if problem:
+            say(f"stepguard lint: cannot write the report to stdout: {problem}")
+            return 2
     if not args.quiet and (args.format == "text" or args.diff or args.statistics):
-        print(_summary(len(results), len(skipped), violations, fixed, args), file=err)
+        say(_summary(len(results), len(skipped), violations, fixed, args))
     if args.diff:
         return 0 if args.exit_zero or not chunks else 1
     if write_errors:

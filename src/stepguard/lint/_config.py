@@ -20,6 +20,7 @@ Configuration lives in the nearest ``pyproject.toml`` (searching upward) that ha
 
 from __future__ import annotations
 
+import difflib
 import fnmatch
 import importlib
 import sys
@@ -38,6 +39,7 @@ __all__ = [
     "find_pyproject",
     "is_selected",
     "load_config",
+    "parse_select",
     "parse_selectors",
 ]
 
@@ -113,10 +115,14 @@ def is_selected(code: str, select: Sequence[str], ignore: Sequence[str]) -> bool
 def parse_selectors(values: Iterable[str], what: str = "selector") -> tuple[str, ...]:
     """Normalise selectors (comma- or space-separated strings allowed) and check each one.
 
-    Returns upper-case prefixes, ``ALL`` mapped to ``SG``. Raises `ConfigError` for a selector
-    that matches no catalog code, naming the known codes.
+    Returns upper-case prefixes, ``ALL`` mapped to ``SG`` (a single string is one value, not a
+    sequence of characters). Raises `ConfigError` for a selector that matches no catalog code,
+    naming the known codes. An empty result is returned as is; callers that select decide whether
+    that is an error.
     """
     out: list[str] = []
+    if isinstance(values, str):
+        values = [values]  # "SG1,SG2": one string, not its characters
     for value in values:
         if not isinstance(value, str):
             raise ConfigError(f'{what} {value!r} is not a string; write codes such as "SG202"')
@@ -129,6 +135,19 @@ def parse_selectors(values: Iterable[str], what: str = "selector") -> tuple[str,
                 )
             out.append(sel)
     return tuple(out)
+
+
+def parse_select(values: Iterable[str], what: str = "select") -> tuple[str, ...]:
+    """`parse_selectors` for a selection: an empty one (``--select ""``) is a `ConfigError`, since
+    it would run no rule and report "all checks passed" on any code."""
+    out = parse_selectors(values, what)
+    if not out:
+        given = values if isinstance(values, str) else " ".join(str(v) for v in values)
+        raise ConfigError(
+            f"{what} {given!r} names no rule, so nothing would be checked; give codes such as "
+            "SG (every rule), SG2 or SG202, or leave it out to run every rule"
+        )
+    return out
 
 
 def _path_matches(path: str, pattern: str, root: Path) -> bool:
@@ -164,7 +183,13 @@ def _toml_module() -> ModuleType | None:
 
 def _read_toml(path: Path) -> Mapping[str, Any] | None:
     """Parse `path`; None when it cannot hold stepguard settings (checked before needing a parser)."""
-    text = path.read_text(encoding="utf-8")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise ConfigError(
+            f"{path}: cannot read it ({reason}); fix the file or pass --isolated to ignore it"
+        ) from None
     if "tool.stepguard" not in text and "[tool]" not in text:
         return None
     toml = _toml_module()
@@ -199,6 +224,19 @@ def find_pyproject(start: Path) -> Path | None:
     return None
 
 
+def _known_key(key: str, table: str, where: Path, known: Sequence[str]) -> str:
+    """`key` normalised to its dashed spelling; `ConfigError` naming it and the valid keys when it
+    is not one of `known` (a typo such as ``ignores`` must not be ignored silently)."""
+    norm = str(key).replace("_", "-")
+    if norm in known:
+        return norm
+    close = difflib.get_close_matches(norm, known, n=1)
+    hint = f"did you mean {close[0]!r}? " if close else ""
+    raise ConfigError(
+        f"{where}: unknown key {key!r} in {table}; {hint}valid keys: {', '.join(known)}"
+    )
+
+
 def _strings(value: Any, key: str, where: Path) -> list[str]:
     if isinstance(value, str):
         return [value]
@@ -210,32 +248,33 @@ def _strings(value: Any, key: str, where: Path) -> list[str]:
 def load_config(pyproject: Path | None) -> LintConfig:
     """Read the lint settings of `pyproject` (None: the defaults, rooted at the working directory).
 
-    Raises `ConfigError` for invalid TOML, wrongly typed values, unknown rule selectors, or unknown
-    keys in ``[tool.stepguard.lint]``.
+    Raises `ConfigError` for invalid TOML, wrongly typed values, unknown rule selectors, an empty
+    ``select``, or unknown keys in ``[tool.stepguard]`` and ``[tool.stepguard.lint]`` (naming
+    the key and the valid ones).
     """
     if pyproject is None:
         return LintConfig()
     table = _table(_read_toml(pyproject))
     if table is None:
         return LintConfig(root=pyproject.resolve().parent, source=pyproject)
-    merged: dict[str, Any] = {
-        k.replace("_", "-"): v for k, v in table.items() if k not in ("lint",)
-    }
+    merged: dict[str, Any] = {}
+    for key, value in table.items():
+        if key != "lint":
+            merged[_known_key(key, "[tool.stepguard]", pyproject, (*_KEYS, "lint"))] = value
     sub = table.get("lint", {})
     if not isinstance(sub, Mapping):
         raise ConfigError(f"{pyproject}: [tool.stepguard] lint must be a table")
     for key, value in sub.items():
-        norm = key.replace("_", "-")
-        if norm not in _KEYS:
-            raise ConfigError(
-                f"{pyproject}: unknown key {key!r} in [tool.stepguard.lint]; known: {', '.join(_KEYS)}"
-            )
-        merged[norm] = value
+        merged[_known_key(key, "[tool.stepguard.lint]", pyproject, _KEYS)] = value
     cfg = LintConfig(root=pyproject.resolve().parent, source=pyproject)
     if "select" in merged:
-        cfg = replace(
-            cfg, select=parse_selectors(_strings(merged["select"], "select", pyproject), "select")
-        )
+        strings = _strings(merged["select"], "select", pyproject)
+        if not parse_selectors(strings, "select"):
+            raise ConfigError(
+                f"{pyproject}: [tool.stepguard] select is empty, so no rule would run; list codes "
+                'such as ["SG"] (every rule) or ["SG2"], or remove the key'
+            )
+        cfg = replace(cfg, select=parse_selectors(strings, "select"))
     if "ignore" in merged:
         cfg = replace(
             cfg, ignore=parse_selectors(_strings(merged["ignore"], "ignore", pyproject), "ignore")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import ast
 import os
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,7 +31,10 @@ __all__ = [
     "read_source",
 ]
 
-MAX_FIX_PASSES = 5  # a fix can expose another (e.g. Adam -> AdamW, then its import); stop early
+# A bound on fix rounds; each round removes at least one finding, so files with fewer fixable
+# findings than this always reach the fixed point (a fix can expose another: Adam -> AdamW, then
+# its import).
+MAX_FIX_PASSES = 100
 _BOM = "\ufeff"
 
 
@@ -100,8 +103,24 @@ def lint_source(
     """The findings of the selected rules in `source`, minus those suppressed by `# noqa`.
 
     Files the cheap pre-filter (`might_contain_training_code`) rules out are not parsed.
-    Raises `SyntaxError` (or `ValueError` for null bytes) when `source` does not parse.
+
+    Args:
+        source: the text of a Python file (a UTF-8 byte-order mark is ignored).
+        path: its path, for the findings and for per-file ignores.
+        config: rule selection (default: every rule).
+        tree: the parsed `source`, when the caller has it (it is not parsed again).
+
+    Returns:
+        The violations, sorted by line, column and code.
+
+    Raises:
+        SyntaxError: `source` does not parse (also for NUL bytes or nesting beyond the parser's
+            limit).
+        TypeError: `source` is not a str (bytes: decode them first), or `config` not a
+            `LintConfig`.
     """
+    _require_text(source, "lint_source")
+    _require_config(config, "lint_source")
     cfg = LintConfig() if config is None else config
     if source.startswith(_BOM):
         source = source[1:]
@@ -125,39 +144,121 @@ def _disjoint(edits: Sequence[Edit], taken: Sequence[Edit]) -> bool:
     )
 
 
+def _compiles(tree: ast.Module, path: str) -> bool:
+    """`compile()` accepts the tree (``ast.parse`` alone accepts a repeated keyword argument,
+    ``return`` outside a function, ... which `compile` rejects)."""
+    try:
+        compile(tree, path, "exec", dont_inherit=True)
+    except (SyntaxError, ValueError, TypeError, RecursionError, MemoryError, OverflowError):
+        return False
+    return True
+
+
+def _attempt(
+    text: str,
+    edits: Sequence[Edit],
+    path: str,
+    config: LintConfig | None,
+    at_most: int,
+) -> tuple[str, list[Violation]] | None:
+    """``(new text, its findings)`` when applying `edits` gives code that compiles and has at most
+    `at_most` findings (each fix removed its own); None otherwise (the edits are not applied)."""
+    try:
+        candidate = apply_edits(text, edits)
+        tree = ast.parse(candidate, filename=path)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+    if not _compiles(tree, path):
+        return None
+    after = lint_source(candidate, path, config, tree=tree)
+    if len(after) > at_most:
+        return None  # a fix did not remove its finding (or made a new one): not a safe fix
+    return candidate, after
+
+
 def fix_source(
     source: str, path: str = "<string>", config: LintConfig | None = None
 ) -> tuple[str, list[Violation], int]:
     """Apply the safe fixes of the selected, unsuppressed findings, in rounds, until none is left.
 
-    Each round lints the current text, takes the fixes whose edits do not touch a fix already
-    taken this round (the others wait for the next round, on re-linted text), and applies them
-    with `stepguard.lint._autofix.apply_edits`. Findings suppressed by `# noqa` or not selected are
-    never fixed. At most `MAX_FIX_PASSES` rounds; a round whose result would not parse is dropped
-    (the text of the previous round is kept). Returns ``(fixed_text, remaining_findings,
-    fixes_applied)``. Raises `SyntaxError` when `source` itself does not parse.
+    Each round lints the current text and applies together every fix whose edits do not touch a
+    fix already taken this round (`stepguard.lint._autofix.apply_edits`). A round is kept only when
+    its result passes `compile()` (not only `ast.parse`) and each of its fixes removed its finding
+    without adding one; otherwise the round's fixes are tried one at a time and the first that
+    passes is kept. Fixing stops when no fix passes, so the result is a fixed point:
+    ``fix_source(fix_source(x)[0])[0] == fix_source(x)[0]``. A source that does not compile is
+    never changed. Findings suppressed by `# noqa` or not selected are never fixed.
+
+    Args:
+        source: the text of a Python file.
+        path: its path, for the findings and for per-file ignores.
+        config: rule selection (default: every rule).
+
+    Returns:
+        ``(fixed_text, remaining_findings, fixes_applied)``.
+
+    Raises:
+        SyntaxError: `source` does not parse.
+        TypeError: `source` is not a str, or `config` not a `LintConfig`.
     """
+    _require_text(source, "fix_source")
+    _require_config(config, "fix_source")
     bom = _BOM if source.startswith(_BOM) else ""
     text = source[len(bom) :]
     current = lint_source(text, path, config)
+    if not any(v.edits for v in current) or not _compiles(_parse(text, path), path):
+        return source, current, 0
     applied = 0
     for _ in range(MAX_FIX_PASSES):
+        fixable = [v for v in current if v.edits]
+        if not fixable:
+            break
         taken: list[Edit] = []
         count = 0
-        for v in current:
-            if v.edits and _disjoint(v.edits, taken):
+        for v in fixable:
+            if _disjoint(v.edits, taken):
                 taken.extend(v.edits)
                 count += 1
-        if not count:
+        result = _attempt(text, taken, path, config, len(current) - count)
+        if result is None and count > 1:
+            count = 1
+            for v in fixable:
+                result = _attempt(text, v.edits, path, config, len(current) - 1)
+                if result is not None:
+                    break
+        if result is None:
             break
-        try:
-            candidate = apply_edits(text, taken)
-            after = lint_source(candidate, path, config, tree=ast.parse(candidate))
-        except (SyntaxError, ValueError, RecursionError, MemoryError):
-            break  # edits that conflict, or code that would not parse: keep the last good text
-        text, current = candidate, after
+        text, current = result
         applied += count
     return bom + text, current, applied
+
+
+def _parse(text: str, path: str) -> ast.Module:
+    try:
+        return ast.parse(text, filename=path)
+    except (RecursionError, MemoryError, ValueError) as exc:
+        raise SyntaxError(f"{path}: cannot parse: {exc}") from exc
+
+
+def _require_config(config: object, func: str) -> None:
+    if config is not None and not isinstance(config, LintConfig):
+        raise TypeError(
+            f"{func}: config must be a LintConfig or None (the defaults), got "
+            f"{type(config).__name__}; use LintConfig(select=(...,)) or lint_paths(select=...)"
+        )
+
+
+def _require_text(source: object, func: str) -> None:
+    if not isinstance(source, str):
+        hint = (
+            "decode it first: data.decode('utf-8')"
+            if isinstance(source, (bytes, bytearray))
+            else "pass the text of a Python file, e.g. Path('train.py').read_text()"
+        )
+        raise TypeError(
+            f"{func}: source must be a str (the text of a Python file), "
+            f"got {type(source).__name__}; {hint}"
+        )
 
 
 def lint_file(path: str, config: LintConfig | None = None, fix: bool = False) -> FileResult:
@@ -179,25 +280,37 @@ def lint_file(path: str, config: LintConfig | None = None, fix: bool = False) ->
 
 
 def lint_paths(
-    paths: Sequence[str | os.PathLike[str]],
-    select: Sequence[str] | None = None,
-    ignore: Sequence[str] = (),
-    exclude: Sequence[str] = (),
+    paths: str | os.PathLike[str] | Sequence[str | os.PathLike[str]],
+    select: str | Sequence[str] | None = None,
+    ignore: str | Sequence[str] = (),
+    exclude: str | Sequence[str] = (),
 ) -> Report:
     """Lint files and directories (no configuration file is read) and return a `Report`.
 
-    `select`/`ignore` are rule-code prefixes (default: every rule); `exclude` are globs. The
-    report's summary holds ``files`` (how many were read) and ``skipped`` ({path: reason}).
-    Raises `FileNotFoundError` naming any path that does not exist.
-    """
-    from stepguard.lint._config import parse_selectors
+    Args:
+        paths: a file or directory, or a sequence of them (``"train.py"``, ``["src", "train.py"]``).
+        select: rule-code prefixes to run (``"SG2"``, ``["SG101", "SG2"]``; default: every rule).
+        ignore: rule-code prefixes to skip.
+        exclude: globs of paths to skip (``"legacy/*"``).
 
+    Returns:
+        The findings; the report's summary holds ``files`` (how many were read) and ``skipped``
+        ({path: reason}).
+
+    Raises:
+        FileNotFoundError: a path does not exist (all of them are named).
+        TypeError: `paths` is not a path or a sequence of paths.
+        ConfigError: a selector matches no rule, or `select` is empty (a `ValueError`).
+    """
+    from stepguard.lint._config import parse_select, parse_selectors
+
+    items = _path_list(paths)
     cfg = LintConfig().with_overrides(
-        select=None if select is None else parse_selectors(select, "select"),
+        select=None if select is None else parse_select(select, "select"),
         ignore=parse_selectors(ignore, "ignore"),
-        exclude=exclude,
+        exclude=[exclude] if isinstance(exclude, str) else exclude,
     )
-    found = discover([os.fspath(p) for p in paths], cfg.exclude, Path.cwd())
+    found = discover(items, cfg.exclude, Path.cwd())
     if found.missing:
         raise FileNotFoundError(f"no such file or directory: {', '.join(found.missing)}")
     results = [lint_file(p, cfg) for p in found.files]
@@ -206,3 +319,21 @@ def lint_paths(
     return Report(
         findings, summary={"files": len(results), "skipped": skipped}, title="stepguard lint"
     )
+
+
+def _path_list(paths: object) -> list[str]:
+    """`paths` as a list of str paths: one path (str or `os.PathLike`) or a sequence of them."""
+    if isinstance(paths, (str, os.PathLike)):
+        return [os.fspath(paths)]
+    ok = isinstance(paths, Iterable) and not isinstance(paths, (bytes, bytearray, Mapping))
+    items: list[object] = list(paths) if ok else []  # type: ignore[call-overload]
+    wrong = [p for p in items if not isinstance(p, (str, os.PathLike))]
+    if not ok or wrong:
+        what = type(paths).__name__
+        if wrong:
+            what += f" holding {type(wrong[0]).__name__} {wrong[0]!r:.40}"
+        raise TypeError(
+            f"lint_paths: paths must be a path or a list of paths (str or pathlib.Path), got "
+            f"{what}; e.g. lint_paths('train.py') or lint_paths(['src', 'train.py'])"
+        )
+    return [os.fspath(p) for p in items]  # type: ignore[call-overload]

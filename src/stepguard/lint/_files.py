@@ -10,9 +10,10 @@ default exclusions do not apply to a path named explicitly (``stepguard lint .ve
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -62,21 +63,42 @@ def _skip_dir(entry: os.DirEntry[str]) -> bool:
     )
 
 
-def _walk(folder: str, exclude: Sequence[str], root: Path, out: list[str]) -> None:
+def _entries(folder: str, seen: set[str]) -> Iterator[os.DirEntry[str]]:
+    """The entries of `folder` in name order; none when it was walked already (by real path)
+    or cannot be read."""
+    real = os.path.realpath(folder)
+    if real in seen:
+        return iter(())
+    seen.add(real)
     try:
-        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        return iter(sorted(os.scandir(folder), key=lambda e: e.name))
     except OSError:
-        return  # unreadable folder: nothing to lint there
-    for entry in entries:
+        return iter(())  # unreadable folder: nothing to lint there
+
+
+def _walk(folder: str, exclude: Sequence[str], root: Path, out: list[str], seen: set[str]) -> None:
+    """Append the ``*.py`` files under `folder` to `out`, depth first in name order.
+
+    Iterative (no recursion limit on deep trees). `seen` holds the real paths of the folders
+    already walked: a folder reached again through a symlink (``sub/loop -> ..``, or two links to
+    one folder) is walked once, so symlink cycles terminate.
+    """
+    stack: list[tuple[str, Iterator[os.DirEntry[str]]]] = [(folder, _entries(folder, seen))]
+    while stack:
+        current, entries = stack[-1]
+        entry = next(entries, None)
+        if entry is None:
+            stack.pop()
+            continue
         # `src/x.py`, not `./src/x.py`, when walking the working directory.
-        path = entry.name if folder == "." else entry.path
+        path = entry.name if current == "." else entry.path
         try:
             is_dir = entry.is_dir()
         except OSError:
             continue
         if is_dir:
             if not _skip_dir(entry) and not (exclude and is_excluded(path, exclude, root)):
-                _walk(path, exclude, root, out)
+                stack.append((path, _entries(path, seen)))
         elif entry.name.endswith(".py") and not (exclude and is_excluded(path, exclude, root)):
             out.append(path)
 
@@ -94,11 +116,12 @@ def discover(
     base = Path.cwd() if root is None else root
     found: list[str] = []
     missing: list[str] = []
+    walked: set[str] = set()
     for raw in paths:
         path = os.path.normpath(raw) if raw not in ("", ".") else "."
         if os.path.isdir(path):
             if not (exclude and path != "." and is_excluded(path, exclude, base)):
-                _walk(path, exclude, base, found)
+                _walk(path, exclude, base, found, walked)
         elif os.path.isfile(path):
             if not (exclude and is_excluded(path, exclude, base)):
                 found.append(path)
@@ -120,14 +143,28 @@ def atomic_write(path: str | os.PathLike[str], data: bytes) -> None:
     The bytes go to a temporary file in the same directory, which is flushed and fsynced and then
     moved over `path` with `os.replace` (atomic on POSIX and Windows); an existing file's mode is
     kept. On any error (disk full, a file-size limit, a read-only directory) the temporary file is
-    removed and the error propagates; `path` is then byte-identical to what it was. Used by
-    `stepguard lint --fix` and by the demo's report.
+    removed and the error propagates; `path` is then byte-identical to what it was. A symlink is
+    followed (the file it points to is replaced, the link stays a link), and an existing file
+    that is read-only (no write permission bit, or not writable by this user) is not replaced:
+    `PermissionError`. Used by `stepguard lint --fix` and by the demo's report.
+
+    Args:
+        path: the file to create or replace.
+        data: its new content.
+
+    Raises:
+        PermissionError: the existing file is read-only, or the directory is not writable.
+        OSError: the write failed (disk full, quota, file-size limit); `path` is unchanged.
     """
-    target = Path(path)
+    target = Path(os.path.realpath(path))
     try:
-        mode: int | None = target.stat().st_mode & 0o7777
+        st = target.stat()
     except FileNotFoundError:
-        mode = None
+        mode: int | None = None
+    else:
+        mode = st.st_mode & 0o7777
+        if not (mode & 0o222) or not os.access(target, os.W_OK):
+            raise PermissionError(errno.EACCES, "read-only file", os.fspath(path))
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:

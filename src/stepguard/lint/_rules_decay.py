@@ -15,7 +15,7 @@ from __future__ import annotations
 import ast
 from typing import Any
 
-from stepguard.lint._autofix import Edit
+from stepguard.lint._autofix import Edit, remove_import_name
 from stepguard.lint._base import Violation, violation
 from stepguard.lint._scan import (
     Facts,
@@ -23,6 +23,7 @@ from stepguard.lint._scan import (
     call_name,
     dotted,
     has_star_kwargs,
+    kwarg,
     short,
     walk,
 )
@@ -30,9 +31,11 @@ from stepguard.lint._values import (
     COUPLED_DECAY,
     Decay,
     binding,
+    const_number,
     decay_values,
     decoupled_flag,
     dict_get,
+    flag_arg,
     group_dicts,
     params_arg,
     weight_decay_arg,
@@ -110,15 +113,15 @@ def check_sg101(facts: Facts) -> list[Violation]:
         wd, expr = decays
         name = _who(facts, call)
         better = (
-            "torch.optim.AdamW"
+            f"{cls}(..., decoupled_weight_decay=True)"
+            if cls in ("NAdam", "RAdam") or flag_arg(call, cls) is not None
+            else "torch.optim.AdamW"
             if cls in ("Adam", "Adamax")
-            else f"{cls}(..., decoupled_weight_decay=True)"
-            if cls in ("NAdam", "RAdam")
             else "torch.optim.AdamW (decoupled decay)"
         )
         why = (
             "the decay term is divided by the adaptive denominator, so large weights barely decay; "
-            f"use {better}"
+            f"use {better} and {_retune(facts, call, wd, expr)}"
         )
         if expr is None:
             message = f"{name}{cls}(..., {_wd_text(wd, None)}) applies coupled L2 decay: {why}"
@@ -133,18 +136,59 @@ def check_sg101(facts: Facts) -> list[Violation]:
     return out
 
 
+def _retune(facts: Facts, call: ast.Call, wd: float | None, expr: ast.expr | None) -> str:
+    """SG101's note on the value: kept as a decoupled decay it is not the same regulariser.
+
+    Coupled L2 under an adaptive optimizer shrinks a weight by about ``lr * wd * w / g_rms`` per
+    step (``g_rms``: the gradient RMS, Adam's ``sqrt(exp_avg_sq)``), decoupled decay by
+    ``lr * wd * w``. The starting points are the formulas of `stepguard.weight_decay_for_timescale`
+    and `stepguard.decay_timescale`, computed here in text (the linter does not import torch).
+    """
+    value = f"{wd:g}" if wd is not None else short(expr or ast.Name(id="wd"), 30)
+    example = f" ({wd / 1e-3:g} at g_rms=1e-3)" if wd is not None else ""
+    text = (
+        f"re-tune the value: as a decoupled decay, {value} is usually much weaker (coupled decay "
+        "is divided by the gradient RMS g_rms, typically far below 1); start near "
+        f"weight_decay = {value} / g_rms{example}, or pick a decay timescale of tau steps: "
+        "weight_decay = 1 / (lr * tau)"
+    )
+    lr_node = kwarg(call, "lr")
+    if lr_node is None and len(call.args) > 1 and not isinstance(call.args[1], ast.Starred):
+        lr_node = call.args[1]
+    lr = const_number(facts, lr_node, call) if lr_node is not None else None
+    if wd is not None and wd > 0 and lr is not None and lr > 0:
+        text += f"; kept at {wd:g} with lr={lr:g}, tau = {1 / (lr * wd):,.0f} steps"
+    return text
+
+
 def sg101_edits(facts: Facts, call: ast.Call, cls: str) -> tuple[Edit, ...]:
     """Edits turning a coupled-decay optimizer into a decoupled one, or ``()`` if unsafe.
 
-    ``Adam(...)`` -> ``AdamW(...)`` keeping every argument (same signature; when the decay is set
-    only inside param groups, ``weight_decay=0.0`` is added so groups without one keep Adam's
-    default of 0 instead of AdamW's 0.01): ``torch.optim.Adam``
-    -> ``torch.optim.AdamW``, ``optim.Adam`` -> ``optim.AdamW``, and a name imported with ``from
-    torch.optim import Adam`` -> ``AdamW``, added to that import. NAdam/RAdam get
-    ``decoupled_weight_decay=True``. Other classes have no safe rewrite.
+    * A call that sets the decoupling flag to a false constant
+      (``Adam(..., decoupled_weight_decay=False)``, also positionally for NAdam/RAdam) gets it
+      turned on: ``decoupled_weight_decay=True`` (never a second keyword, and never AdamW, whose
+      constructor has no such flag).
+    * NAdam/RAdam without the flag get ``decoupled_weight_decay=True`` appended.
+    * ``Adam(...)`` -> ``AdamW(...)`` keeping every argument (same signature; when the decay is set
+      only inside param groups, ``weight_decay=0.0`` is added so groups without one keep Adam's
+      default of 0 instead of AdamW's 0.01): ``torch.optim.Adam`` -> ``torch.optim.AdamW``,
+      ``optim.Adam`` -> ``optim.AdamW``, and a name imported with ``from torch.optim import Adam``
+      -> ``AdamW``; the import gets ``AdamW`` (or reuses an existing alias), and ``Adam`` leaves the
+      import when this was its last use, so no unused import is left behind.
+
+    Other classes, and calls whose arguments are not all visible (``*args``, ``**kwargs``), have
+    no safe rewrite. `stepguard.lint._engine.fix_source` applies a fix only when the result
+    compiles and removes the finding.
     """
     if has_star_kwargs(call) or not (call.args or call.keywords):
         return ()
+    if any(isinstance(a, ast.Starred) for a in call.args):
+        return ()
+    flag = flag_arg(call, cls)
+    if flag is not None:
+        if not isinstance(flag, ast.Constant):
+            return ()
+        return (Edit(*facts.text.span(flag), "True"),)
     if cls in ("NAdam", "RAdam"):
         _, end = max(facts.text.span(n) for n in [*call.args, *call.keywords])
         return (Edit(end, end, ", decoupled_weight_decay=True"),)
@@ -165,19 +209,51 @@ def sg101_edits(facts: Facts, call: ast.Call, cls: str) -> tuple[Edit, ...]:
         return ()
     if func.id not in facts.aliases:
         return ()  # bound by a star import: leave it
+    imp = _import_binding(facts, func.id, "torch.optim")
+    last_use = not _used_elsewhere(facts, func)
     existing = [k for k, v in facts.aliases.items() if v == "torch.optim.AdamW"]
     if existing:
-        return (Edit(start, end, existing[0]), *extra)
+        rename = Edit(start, end, existing[0])
+        if not last_use or imp is None:
+            return (rename, *extra)
+        index = next(i for i, a in enumerate(imp.names) if (a.asname or a.name) == func.id)
+        drop = remove_import_name(facts.text, imp, index)
+        return (rename, *drop, *extra) if drop else (rename, *extra)
     if _name_taken(facts, "AdamW"):
         return ()  # the name AdamW means something else here
-    imp = _import_binding(facts, func.id, "torch.optim")
     if imp is None:
         return ()
+    if last_use:
+        # `Adam` (or `Adam as A`) is used only here: the import names AdamW instead.
+        alias = next(a for a in imp.names if (a.asname or a.name) == func.id)
+        if getattr(alias, "end_lineno", None) is None:
+            return ()
+        return (Edit(*facts.text.span(alias), "AdamW"), Edit(start, end, "AdamW"), *extra)
     last_alias = imp.names[-1]
     if getattr(last_alias, "end_lineno", None) is None:
         return ()
     _, alias_end = facts.text.span(last_alias)
     return (Edit(start, end, "AdamW"), Edit(alias_end, alias_end, ", AdamW"), *extra)
+
+
+def _used_elsewhere(facts: Facts, func: ast.Name) -> bool:
+    """The name `func` is used anywhere but in this call (another call, ``del``, a re-export
+    listed in ``__all__``), so its import must stay."""
+    for n in walk(facts.tree):
+        if isinstance(n, ast.Name) and n.id == func.id and n is not func:
+            return True
+        if (
+            isinstance(n, (ast.Assign, ast.AugAssign, ast.AnnAssign))
+            and "__all__" in [d for t in _targets(n) for d in assigned_names(t)]
+            and n.value is not None
+            and any(isinstance(c, ast.Constant) and c.value == func.id for c in walk(n.value))
+        ):
+            return True
+    return False
+
+
+def _targets(node: ast.Assign | ast.AugAssign | ast.AnnAssign) -> list[ast.expr]:
+    return node.targets if isinstance(node, ast.Assign) else [node.target]
 
 
 def _import_binding(facts: Facts, local: str, module: str) -> ast.ImportFrom | None:

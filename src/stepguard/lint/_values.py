@@ -38,6 +38,7 @@ __all__ = [
     "decay_values",
     "decoupled_flag",
     "dict_get",
+    "flag_arg",
     "group_dicts",
     "params_arg",
     "weight_decay_arg",
@@ -315,17 +316,26 @@ def _passed(call: ast.Call, func: FuncDef, name: str, pos: list[str]) -> ast.exp
     return None
 
 
+def flag_arg(call: ast.Call, cls: str) -> ast.expr | None:
+    """The expression `call` passes for the decoupling flag of torch.optim class `cls`
+    (``decoupled_weight_decay``, keyword or positional), or None (not passed, or no such flag)."""
+    entry = TORCH_OPTIMIZERS.get(cls)
+    if entry is None or entry.flag is None:
+        return None
+    node = kwarg(call, entry.flag)
+    pos = entry.flag_index
+    if node is None and pos is not None and len(call.args) > pos:
+        before = call.args[: pos + 1]
+        if not any(isinstance(a, ast.Starred) for a in before):
+            node = call.args[pos]
+    return node
+
+
 def decoupled_flag(call: ast.Call, cls: str) -> bool | None:
     """Whether `call` turns on the decoupling flag of torch.optim class `cls`
     (``decoupled_weight_decay=True``): False when the class has no such flag or the call does not
     set it, the constant's truth value when set to a constant, None when decided at run time."""
-    entry = TORCH_OPTIMIZERS.get(cls)
-    if entry is None or entry.flag is None:
-        return False
-    node = kwarg(call, entry.flag)
-    pos = entry.flag_index
-    if node is None and pos is not None and len(call.args) > pos:
-        node = call.args[pos]
+    node = flag_arg(call, cls)
     if node is None:
         return False
     if isinstance(node, ast.Constant):
