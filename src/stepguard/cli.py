@@ -6,7 +6,6 @@ extra that is missing only matters to the subcommand that needs it.
 
 from __future__ import annotations
 
-import argparse
 import importlib
 import re
 import sys
@@ -37,7 +36,10 @@ _SUBCOMMANDS: dict[str, tuple[str, str, str]] = {
 
 def rule_main(argv: Sequence[str]) -> int:
     """`stepguard rule CODE | --all | --markdown`: print catalog documentation."""
-    parser = argparse.ArgumentParser(prog="stepguard rule", description=rule_main.__doc__)
+    # argparse, with a usage error as one line on stderr (shared with `stepguard demo`)
+    from stepguard.experiments._cli import CommandParser
+
+    parser = CommandParser(prog="stepguard rule", description=rule_main.__doc__)
     parser.add_argument("code", nargs="?", help="a catalog code such as SG101")
     parser.add_argument("--all", action="store_true", help="list every rule, one line each")
     parser.add_argument(
@@ -47,6 +49,8 @@ def rule_main(argv: Sequence[str]) -> int:
     if args.markdown:
         print(rule_markdown(), end="")
         return 0
+    if args.code is not None and not args.code.strip():
+        parser.error("the rule code is empty; give one such as SG101, or --all")
     if args.all or not args.code:
         for r in CATALOG.values():
             print(f"{r.code}  {r.name:<36} {r.severity!s:<8} {r.summary}")
