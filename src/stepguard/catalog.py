@@ -40,14 +40,18 @@ class Severity(enum.IntEnum):
     @classmethod
     def parse(cls, value: str | int | Severity) -> Severity:
         """Accept a `Severity`, its name (any case) or its value."""
+        names = ", ".join(s.name.lower() for s in cls)
         if isinstance(value, Severity):
             return value
-        if isinstance(value, int):
-            return cls(value)
+        if isinstance(value, int) and not isinstance(value, bool):
+            if value in cls._value2member_map_:
+                return cls(value)
+            raise ValueError(f"unknown severity {value!r}; use one of: {names}")
+        if not isinstance(value, str):
+            raise TypeError(f"a severity is one of: {names}; got {value!r}")
         try:
-            return cls[value.upper()]
+            return cls[value.strip().upper()]
         except KeyError:
-            names = ", ".join(s.name.lower() for s in cls)
             raise ValueError(f"unknown severity {value!r}; use one of: {names}") from None
 
     def __str__(self) -> str:
@@ -554,6 +558,8 @@ CATALOG: Mapping[str, Rule] = {r.code: r for r in _RULES}
 
 def rule(code: str) -> Rule:
     """Return the catalog entry for `code` (e.g. ``"SG101"``); a clear error for unknown codes."""
+    if not isinstance(code, str):
+        raise TypeError(f"a rule code is a string such as 'SG101', got {code!r}")
     key = code.strip().upper()
     if key not in CATALOG:
         known = ", ".join(CATALOG)

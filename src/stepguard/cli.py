@@ -6,7 +6,9 @@ extra that is missing only matters to the subcommand that needs it.
 
 from __future__ import annotations
 
+import errno
 import importlib
+import os
 import re
 import sys
 from collections.abc import Callable, Sequence
@@ -89,6 +91,39 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 2
+    if sys.stdout is None:  # started with standard output closed (`stepguard ... >&-`)
+        print(
+            "stepguard: standard output is closed, so nothing could be printed; redirect it to "
+            "a file or to /dev/null instead",
+            file=sys.stderr,
+        )
+        return 2
     module_name, func_name, _ = _SUBCOMMANDS[name]
     func: Callable[[Sequence[str]], int] = getattr(importlib.import_module(module_name), func_name)
-    return int(func(rest) or 0)
+    try:
+        code = int(func(rest) or 0)
+        sys.stdout.flush()
+    except BrokenPipeError:  # the reader went away (`stepguard rule --all | head -1`): stop quietly
+        _silence_stdout()
+        return 141  # what a process killed by SIGPIPE reports
+    except OSError as exc:
+        if exc.errno not in _OUTPUT_ERRORS:
+            raise
+        _silence_stdout()
+        print(f"stepguard: cannot write the output: {exc.strerror or exc}", file=sys.stderr)
+        return 2
+    return code
+
+
+# write errors that mean "stdout cannot take the output" (disk full, quota, I/O error, closed)
+_OUTPUT_ERRORS = {errno.ENOSPC, errno.EDQUOT, errno.EIO, errno.EBADF}
+
+
+def _silence_stdout() -> None:
+    # Point stdout at /dev/null so the interpreter's final flush does not fail a second time.
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass
