@@ -233,6 +233,11 @@ def write_report(results: dict[str, Any], out_dir: str | os.PathLike[str]) -> di
     the previous file in place. A partial report (``results["partial"]``, from an interrupted
     run) is written without plots, so that it takes a fraction of a second.
     """
+    if not isinstance(results, dict) or not isinstance(results.get("meta"), dict):
+        raise TypeError(
+            "results must be the dict run_demo() returned (with its 'meta'), got "
+            f"{type(results).__name__}" + (" without 'meta'" if isinstance(results, dict) else "")
+        )
     out = prepare_out_dir(out_dir)
     results = _strict(dict(results))
     results["plots"] = [] if results.get("partial") else write_plots(results, out)

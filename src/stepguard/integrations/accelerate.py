@@ -60,6 +60,7 @@ def scheduler_steps_per_optimizer_step(accelerator: Accelerator) -> int:
     `AcceleratedScheduler.step()` advances the inner scheduler only on synchronising micro-batches,
     and then once per process unless the dataloaders split batches (`split_batches=True`).
     """
+    _check_accelerator(accelerator, "scheduler_steps_per_optimizer_step()")
     return 1 if accelerator.split_batches else int(accelerator.num_processes)
 
 
