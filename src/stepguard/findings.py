@@ -39,6 +39,7 @@ class Finding:
 
     def __post_init__(self) -> None:
         entry = rule(self.code)
+        object.__setattr__(self, "code", entry.code)  # "sg101 " -> "SG101"
         if not isinstance(self.message, str):
             raise TypeError(f"Finding.message must be a str, got {type(self.message).__name__}")
         if self.severity is None:
@@ -93,6 +94,8 @@ def _jsonable(value: Any) -> Any:
         return [_jsonable(v) for v in value]
     if isinstance(value, (str, int, float, bool)) or value is None:
         return value
+    if callable(getattr(value, "tolist", None)):  # tensors and numpy values, without importing them
+        return _jsonable(value.tolist())
     return str(value)
 
 
