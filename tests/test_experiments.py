@@ -6,10 +6,8 @@ from __future__ import annotations
 import json
 import os
 import re
-import signal
 import subprocess
 import sys
-import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -345,87 +343,9 @@ except OSError as exc:
     assert sorted(os.listdir(out)) == ["report.md", "results.json"]
 
 
-def _children(pid: int) -> dict[int, str]:
-    """Live (not zombie) child processes of `pid`: {pid: command line}."""
-    out = {}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            stat = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
-            if int(stat[1]) == pid and stat[0] != "Z":
-                out[int(entry)] = Path(f"/proc/{entry}/cmdline").read_text().replace("\0", " ")
-        except (OSError, IndexError):
-            continue
-    return out
-
-
-def _alive(pid: int) -> bool:
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
-    except OSError:
-        return False
-
-
-def _start_demo_with_workers(out: Path) -> tuple[subprocess.Popen, list[int]]:
-    """The default demo with 2 worker processes; returns once both have started their torch."""
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "stepguard", "demo", "--workers", "2", "--no-progress", "--out",
-         str(out)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
-    )  # fmt: skip
-    deadline = time.monotonic() + 180
-    while time.monotonic() < deadline:
-        workers = [p for p, cmd in _children(proc.pid).items() if "spawn_main" in cmd]
-        # a worker has set up its exit-with-parent watcher once it loads torch
-        if len(workers) == 2 and all(
-            "libtorch" in Path(f"/proc/{p}/maps").read_text() for p in workers if _alive(p)
-        ):
-            return proc, workers
-        assert proc.poll() is None, proc.communicate()
-        time.sleep(0.2)
-    proc.kill()
-    raise AssertionError("the demo's worker processes did not start")
-
-
-def _assert_gone(pids: list[int]) -> None:
-    deadline = time.monotonic() + 30
-    while any(_alive(p) for p in pids) and time.monotonic() < deadline:
-        time.sleep(0.1)
-    left = [p for p in pids if _alive(p)]
-    for p in left:
-        os.kill(p, signal.SIGKILL)
-    assert left == [], "worker processes outlived the demo"
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize(("sig", "code", "reason"), [
-    (signal.SIGINT, 130, "interrupted"), (signal.SIGTERM, 143, "terminated (SIGTERM)"),
-])  # fmt: skip
-def test_ctrl_c_or_sigterm_stops_the_demo_and_its_workers(tmp_path, sig, code, reason):
-    proc, workers = _start_demo_with_workers(tmp_path / "out")
-    if sig == signal.SIGINT:
-        os.killpg(proc.pid, sig)  # a terminal's Ctrl-C reaches the whole process group
-    else:
-        os.kill(proc.pid, sig)  # a job scheduler signals the main process only
-    _, stderr = proc.communicate(timeout=60)  # the old demo waited ~75 s for the runs
-    assert proc.returncode == code, stderr
-    assert "Traceback" not in stderr and len(stderr.splitlines()) == 1, stderr
-    assert stderr.startswith(f"stepguard demo: {reason} after ") and "PARTIAL" in stderr
-    _assert_gone(workers)
-    text = (tmp_path / "out" / "report.md").read_text()
-    assert text.startswith("# stepguard demo report (PARTIAL)")
-    assert json.loads((tmp_path / "out" / "results.json").read_text())["partial"]["reason"] == (
-        reason
-    )
-
-
-@pytest.mark.slow
-def test_workers_exit_when_the_main_process_is_killed(tmp_path):
-    proc, workers = _start_demo_with_workers(tmp_path / "out")
-    os.kill(proc.pid, signal.SIGKILL)  # no cleanup at all in the main process
-    proc.communicate(timeout=60)
-    _assert_gone(workers)
+# Ctrl-C, SIGTERM and SIGKILL against the real multi-process demo (workers stop, a PARTIAL
+# report is written, no worker outlives the command) are reliability cases:
+# tests/reliability/reliability_cases_demo.py.
 
 
 def test_report_files_hold_the_numbers_shown(tmp_path):

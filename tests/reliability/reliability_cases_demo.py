@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from reliability_harness import Case, cli, cli_error
-from reliability_models import alive, one_line, proc_children, pyrun, tmpdir
+from reliability_models import alive, one_line, proc_children, pyrun, stdout_closed, tmpdir
 
 from stepguard.experiments import exactness, run_demo, variable_length, write_report
 
@@ -458,14 +458,7 @@ CASES = [
     Case(
         "demo",
         "stepguard rule --all >&- (stdout closed)",
-        lambda: subprocess.run(
-            [sys.executable, "-m", "stepguard", "rule", "--all"],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
-            timeout=60,
-            preexec_fn=lambda: os.close(1),
-        ),
+        lambda: stdout_closed("rule", "--all"),
         expect="ok",
         check=lambda p: cli_error(p, r"standard output is closed"),
     ),

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from reliability_harness import Case, cli, cli_error
-from reliability_models import pyrun, tmpdir
+from reliability_models import pyrun, stdout_closed, tmpdir
 
 from stepguard.lint import lint_paths, lint_source
 
@@ -124,14 +124,7 @@ def _unknown_config_key() -> subprocess.CompletedProcess[str]:
 def _lint_to(target: str) -> subprocess.CompletedProcess[str]:
     path = _file(_ADAM)
     if target == "closed":
-        return subprocess.run(
-            [sys.executable, "-m", "stepguard", "lint", str(path)],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
-            timeout=60,
-            preexec_fn=lambda: os.close(1),
-        )
+        return stdout_closed("lint", str(path))
     with open(target, "w") as out:
         return subprocess.run(
             [sys.executable, "-m", "stepguard", "lint", str(path)],
@@ -154,10 +147,12 @@ CASES = [
         expect="ok",
         check=lambda v: isinstance(v, list),
     ),
-    E(
+    Case(
+        "lint",
         "lint_paths('/abs/path.py'): a string, not a list",
-        lambda: lint_paths(str(_file(_ADAM))),
-        r"paths",
+        _paths_as_string,
+        expect="ok",
+        check=lambda v: v,
     ),
     E("lint_paths(None)", lambda: lint_paths(None), r"paths"),
     E(

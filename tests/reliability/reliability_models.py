@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import shlex
 import subprocess
 import sys
 import tempfile
@@ -65,6 +66,15 @@ def pyrun(code: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=timeout
     )
+
+
+def stdout_closed(*args: str) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m stepguard ARGS >&-`` (standard output closed, as a shell does it)."""
+    command = " ".join(shlex.quote(a) for a in (sys.executable, "-m", "stepguard", *args))
+    return subprocess.run(
+        f"exec {command} >&-", shell=True, capture_output=False, stderr=subprocess.PIPE,
+        text=True, timeout=60,
+    )  # fmt: skip
 
 
 def proc_children(pid: int) -> dict[int, str]:
