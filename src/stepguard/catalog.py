@@ -223,8 +223,9 @@ _RULES = [
         """AdamW's weights are an exponential moving average of recent updates with timescale
         `tau = 1/(lr * wd)` steps. A tau much shorter than the run forgets early training; one much
         longer than the run means decay does nothing measurable. The audit reports a timescale
-        under 1/100 of the run as a warning and one over 10x the run as info (common in short
-        fine-tuning runs, and then weight decay is close to a no-op).""",
+        under 1/100 of the run as a warning and one over 10x the run as info, the latter only
+        when the decay it would advise is sane (at most 1.0, at most 0.1 % per step): on short
+        runs any usual decay is a near no-op, and that is expected.""",
         "wd = stepguard.weight_decay_for_timescale(tau_steps=total_steps / 3, lr=lr)",
         """
         opt = torch.optim.AdamW(groups, lr=1e-3, weight_decay=10.0)  # tau = 100 steps of 100k

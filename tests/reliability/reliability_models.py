@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import os
 import re
 import shlex
@@ -66,6 +67,22 @@ def pyrun(code: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=timeout
     )
+
+
+def isolated(module: str, function: str, timeout: float = 120) -> Any:
+    """``module.function()`` run in a fresh interpreter, for cases that may leave process-wide
+    patches behind (a failed Monitor attach): its repr'd return value, or a string saying how
+    it failed."""
+    here = str(Path(__file__).resolve().parent)
+    code = (
+        f"import sys; sys.path.insert(0, {here!r}); import {module} as m; "
+        f"print('RESULT', repr(m.{function}()))"
+    )
+    proc = pyrun(code, timeout=timeout)
+    for line in reversed(proc.stdout.splitlines()):
+        if line.startswith("RESULT "):
+            return ast.literal_eval(line[len("RESULT ") :])
+    return f"exit {proc.returncode}: {proc.stderr[-300:]!r}"
 
 
 def stdout_closed(*args: str) -> subprocess.CompletedProcess[str]:
