@@ -288,12 +288,12 @@ def main(argv: Sequence[str]) -> int:
     from stepguard.experiments._files import prepare_out_dir
 
     try:
-        out = prepare_out_dir(args.out, "--out")
-        require_demo_extras()
-    except (ValueError, TypeError, DemoExtraMissing) as exc:
-        return _fail(str(exc))
-    try:
         with _sigterm_stops():
+            try:
+                out = prepare_out_dir(args.out, "--out")
+                require_demo_extras()
+            except (ValueError, TypeError, DemoExtraMissing) as exc:
+                return _fail(str(exc))
             return _run(args, argv, out)
     except KeyboardInterrupt as exc:  # before the experiments started, or a second Ctrl-C
         code = 143 if isinstance(exc, Terminated) else 130
