@@ -21,6 +21,7 @@ from __future__ import annotations
 import inspect
 import logging
 import math
+import numbers
 from typing import Any
 
 import torch
@@ -74,6 +75,10 @@ def optimizer_cls_and_kwargs(
     they default to ``(args.adam_beta1, args.adam_beta2)`` and ``args.adam_epsilon``. Other
     `kwargs` go to the optimizer unchanged. Build it for the model the Trainer trains (not with
     ``model_init``, which creates new parameters).
+
+    Raises TypeError when `args` is not a ``TrainingArguments`` or `optimizer_cls` is not
+    callable, ValueError for an `lr` that is not a finite number >= 0 (and `param_groups`'
+    errors for the model and `weight_decay`).
     """
     if args is not None and not isinstance(args, TrainingArguments):
         raise TypeError(
@@ -86,7 +91,7 @@ def optimizer_cls_and_kwargs(
             f"{optimizer_cls!r:.60}"
         )
     if lr is not None and (
-        isinstance(lr, bool) or not isinstance(lr, (int, float)) or not 0 <= lr < math.inf
+        isinstance(lr, bool) or not isinstance(lr, numbers.Real) or not 0 <= lr < math.inf
     ):
         raise ValueError(f"lr must be a finite number >= 0, got {lr!r}")
     if weight_decay is None or lr is None:
