@@ -451,17 +451,106 @@ def test_sg105_warns_when_timescale_is_far_shorter_than_the_run():
     assert f.data["group"] == 0
     assert f.data["tau_steps"] == pytest.approx(100.0)
     assert f.data["ratio"] == pytest.approx(1e-3)
-    assert f.data["suggested_weight_decay"] == pytest.approx(0.03)
+    assert f.data["suggested_tau_steps"] == 33_333
+    assert f.data["suggested_weight_decay"] == weight_decay_for_timescale(33_333, 1e-3)
 
 
-def test_sg105_info_on_seed000_fix_where_decay_does_nothing_in_460_steps(tiny):
-    # Seed 000's fix: AdamW lr 3e-4, wd 1e-2, 10 epochs of 46 steps.
-    opt = torch.optim.AdamW(param_groups(tiny, weight_decay=1e-2), lr=3e-4)
-    [f] = audit(tiny, opt, total_steps=460, steps_per_epoch=46).by_code("SG105")
+def _advice_value(fix: str) -> tuple[float, str]:
+    """Run the advice `weight_decay = weight_decay_for_timescale(...)  # = X`: (value, X)."""
+    code, printed = fix.split("  # = ")
+    namespace = {"weight_decay_for_timescale": weight_decay_for_timescale}
+    exec(code, namespace)
+    return namespace["weight_decay"], printed
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda ps: torch.optim.AdamW(ps, lr=1e-3, weight_decay=10.0),
+        lambda ps: torch.optim.SGD(ps, lr=0.1, weight_decay=0.5),
+        lambda ps: torch.optim.SGD(ps, lr=0.1, momentum=0.9, weight_decay=0.5),
+        lambda ps: torch.optim.SGD(ps, lr=0.1, momentum=0.9, nesterov=True, weight_decay=0.5),
+        lambda ps: torch.optim.SGD(ps, lr=0.1, momentum=0.9, dampening=0.5, weight_decay=0.5),
+        lambda ps: torch.optim.SGD(ps, lr=1 / 3, momentum=0.95, dampening=0.1, weight_decay=2.0),
+        lambda ps: torch.optim.NAdam(ps, lr=1e-3, weight_decay=10.0, decoupled_weight_decay=True),
+    ],
+)
+def test_sg105_advice_prints_the_value_its_call_returns(make):
+    # The advice is a call: running it gives the value it prints, and the value in `data`, which
+    # gives the group a timescale of a third of the run under the optimizer's own decay rate.
+    model = MLP()
+    opt = make(model.parameters())
+    [f] = audit(model, opt, total_steps=100_000).by_code("SG105")
+    value, printed = _advice_value(f.fix)
+    assert value == f.data["suggested_weight_decay"]
+    assert printed == f"{value:.3g}"
+    fixed = copy.deepcopy(opt.param_groups[0])
+    fixed["weight_decay"] = value
+    fixed_opt = type(opt)([{**fixed, "params": list(model.parameters())}])
+    assert audit(model, fixed_opt, total_steps=100_000).by_code("SG105") == []
+    # tau scales as 1 / wd: the advised wd moves tau to the advised 33,333 steps
+    assert f.data["tau_steps"] * opt.param_groups[0]["weight_decay"] == pytest.approx(
+        33_333 * value, rel=1e-12
+    )
+
+
+def test_sg105_sgd_momentum_advice_is_ten_times_smaller_than_the_plain_sgd_advice():
+    # The issue's reproducer printed 0.0003 for a call that returns 0.0030.
+    model = MLP()
+    plain = torch.optim.SGD(model.parameters(), lr=0.1, weight_decay=0.5)
+    heavy = torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.9, weight_decay=0.5)
+    [p] = audit(model, plain, total_steps=10_000).by_code("SG105")
+    [m] = audit(model, heavy, total_steps=10_000).by_code("SG105")
+    assert "lr=0.1 / (1 - 0.9)" in m.fix
+    assert m.data["suggested_weight_decay"] == pytest.approx(
+        p.data["suggested_weight_decay"] / 10, rel=1e-12
+    )
+    assert _advice_value(m.fix)[1] == "0.0003"
+
+
+@pytest.mark.parametrize(
+    ("momentum", "dampening"), [(0.9, 1.0), (0.9, 1.5), (1.0, 0.0), (1.5, 0.0)]
+)
+def test_sg105_skips_sgd_whose_momentum_has_no_steady_state(momentum, dampening):
+    # dampening=1 lets nothing into the momentum buffer after step 1; momentum>=1 never forgets:
+    # no decay timescale to judge (this raised ZeroDivisionError).
+    model = MLP()
+    sgd = torch.optim.SGD(
+        model.parameters(), lr=0.1, momentum=momentum, dampening=dampening, weight_decay=0.5
+    )
+    report = audit(model, sgd, total_steps=100)
+    assert report.by_code("SG105") == []
+    assert report.summary["total_steps"] == 100
+
+
+def test_sg105_info_when_decay_does_nothing_over_a_long_run():
+    # 100k steps at lr 1e-3, wd 1e-4: tau = 1e7 steps, 100 runs; the advice (wd 0.03) is sane.
+    model = MLP()
+    opt = torch.optim.AdamW(param_groups(model, weight_decay=1e-4), lr=1e-3)
+    [f] = audit(model, opt, total_steps=100_000, steps_per_epoch=1_000).by_code("SG105")
     assert f.severity == Severity.INFO
-    assert f.data["tau_steps"] == pytest.approx(1 / 3e-6)
-    assert f.data["ratio"] == pytest.approx(1 / 3e-6 / 460)
-    assert "7.25e+03 epochs" in f.message
+    assert f.data["tau_steps"] == pytest.approx(1e7)
+    assert f.data["ratio"] == pytest.approx(100.0)
+    assert f.data["suggested_weight_decay"] == pytest.approx(0.03, rel=1e-4)
+    assert "(1e+04 epochs)" in f.message
+
+
+@pytest.mark.parametrize(
+    ("lr", "wd", "total"),
+    [
+        (3e-4, 1e-2, 460),  # seed 000's fix: advice would be weight_decay = 21.7
+        (1e-3, 1e-2, 100),  # a toy run: advice would be weight_decay = 30
+        (1e-5, 1e-3, 30_000),  # a long fine-tune at a small lr: advice would be 10
+        (1e-3, 1e-4, 2_000),  # 2,000 steps: advice 1.5, a per-step decay of 1.5e-3
+    ],
+)
+def test_sg105_info_silent_when_its_advice_would_not_be_sane(tiny, lr, wd, total):
+    opt = torch.optim.AdamW(param_groups(tiny, weight_decay=wd), lr=lr)
+    assert audit(tiny, opt, total_steps=total).by_code("SG105") == []
+    # the warning side still speaks on short runs
+    loud = torch.optim.AdamW(param_groups(tiny, weight_decay=1e4 / total / lr), lr=lr)
+    [f] = audit(tiny, loud, total_steps=total).by_code("SG105")
+    assert f.severity == Severity.WARNING
 
 
 def test_sg105_silent_with_weight_decay_for_a_third_of_the_run():
@@ -644,4 +733,41 @@ def test_bad_input_run_lengths():
         audit(model, opt, total_steps=10.5)
     with pytest.raises(ValueError, match=r"tau_band must be \(low, high\)"):
         audit(model, opt, total_steps=10, tau_band=(10.0, 0.01))
+    with pytest.raises(TypeError, match=r"tau_band must be a pair of numbers"):
+        audit(model, opt, total_steps=10, tau_band=None)
     assert audit(model, opt, total_steps=10).summary["total_steps"] == 10
+
+
+def test_bad_input_scheduler_that_is_not_a_scheduler_or_drives_another_optimizer():
+    model = MLP()
+    opt = torch.optim.AdamW(model.parameters(), lr=1e-3)
+    with pytest.raises(TypeError, match=r"scheduler must be a learning-rate scheduler.*got str"):
+        audit(model, opt, scheduler="cos", total_steps=100)
+    with pytest.raises(TypeError, match=r"scheduler must be .*got type"):
+        audit(model, opt, scheduler=torch.optim.lr_scheduler.CosineAnnealingLR)
+    stale = torch.optim.AdamW(model.parameters(), lr=1e-3)
+    sched = torch.optim.lr_scheduler.CosineAnnealingLR(stale, T_max=100)
+    with pytest.raises(ValueError, match=r"drives another AdamW, not the optimizer being audited"):
+        audit(model, opt, scheduler=sched, total_steps=100)
+    with pytest.raises(ValueError, match=r"drives another"):
+        audit(model, opt, scheduler={"scheduler": sched, "interval": "step"})
+    own = torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=100)
+    assert audit(model, opt, scheduler=own, total_steps=100).summary["schedule length"] == 100
+    assert audit(model, [stale, opt], scheduler=sched).summary["schedule length"] == 100
+
+
+def test_bad_input_param_group_values():
+    model = MLP()
+    opt = torch.optim.AdamW(model.parameters(), lr=1e-3, weight_decay=0.1)
+    opt.param_groups[0]["lr"] = float("nan")
+    with pytest.raises(ValueError, match=r"group 0 has lr=nan.*set a finite lr >= 0"):
+        audit(model, opt, total_steps=100)
+    opt.param_groups[0]["lr"] = 1e-3
+    opt.param_groups[0]["weight_decay"] = -0.1
+    with pytest.raises(ValueError, match=r"group 0 has weight_decay=-0.1"):
+        audit(model, opt)
+    opt.param_groups[0]["weight_decay"] = "lots"
+    with pytest.raises(TypeError, match=r"group 0 has weight_decay='lots', not a number"):
+        audit(model, opt)
+    opt.param_groups[0]["weight_decay"] = torch.tensor(0.1)
+    assert audit(model, opt).summary["groups"][0].startswith("0: weight_decay=0.1 ")

@@ -4,7 +4,10 @@ robust, exactness, determinism, the detectors on the demo's loops, and the writt
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
+import sys
 from dataclasses import replace
 from pathlib import Path
 
@@ -14,6 +17,7 @@ import torch
 from stepguard.experiments import _accumulation as acc_exp
 from stepguard.experiments import _cli as demo_cli
 from stepguard.experiments import _loops as loops
+from stepguard.experiments import _suite as suite
 from stepguard.experiments import _weight_decay as wd_exp
 from stepguard.experiments._parallel import Runner
 from stepguard.experiments._progress import Bars, DemoExtraMissing, require_demo_extras
@@ -168,12 +172,180 @@ def test_missing_demo_extra_names_the_install_command(monkeypatch, capsys):
 
 
 def test_demo_command_rejects_bad_options(capsys):
-    for argv in (["--seeds", "0"], ["--quick", "--full"], ["nonsense"], ["--workers", "0"]):
+    for argv in (
+        ["--seeds", "0"],
+        ["--quick", "--full"],
+        ["nonsense"],
+        ["--workers", "0"],
+        ["--workers", "100000"],
+        ["--threads", "x"],
+    ):
         with pytest.raises(SystemExit) as exc:
             demo_cli.main(argv)
         assert exc.value.code == 2
+        err = capsys.readouterr().err
+        assert len(err.splitlines()) == 1 and err.startswith("stepguard demo: "), err
     with pytest.raises(ValueError, match="preset must be one of"):
         demo_cli.run_demo(preset="huge")
+
+
+def _never_run(*args, **kwargs):
+    raise AssertionError("an experiment ran although the options were bad")
+
+
+def test_demo_rejects_a_bad_out_before_running_anything(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(demo_cli, "run_demo", _never_run)
+    a_file = tmp_path / "a_file"
+    a_file.write_text("keep me")
+    (tmp_path / "has_dir" / "report.md").mkdir(parents=True)
+    cases = {
+        "": r"--out must name a directory .*got ''",
+        "   ": r"--out must name a directory",
+        str(a_file): r"is a file, not a directory",
+        str(a_file / "sub"): r"cannot be written \(Not a directory\)",
+        str(tmp_path / "has_dir"): r"holds a directory named 'report.md'",
+    }
+    if os.geteuid() != 0:  # root writes anywhere
+        locked = tmp_path / "locked"
+        locked.mkdir(mode=0o500)
+        cases[str(locked)] = r"cannot be written \(Permission denied\)"
+    for out, message in cases.items():
+        assert demo_cli.main(["--quick", "--out", out]) == 2
+        err = capsys.readouterr().err
+        assert len(err.splitlines()) == 1 and re.search(message, err), (out, err)
+    assert a_file.read_text() == "keep me"
+    assert sorted(os.listdir(tmp_path)) == sorted(
+        ["a_file", "has_dir", *(["locked"] if os.geteuid() != 0 else [])]
+    )  # nothing created beside them (no probe file left)
+
+
+def test_demo_checks_out_before_importing_torch():
+    # The check is done by the time a second has passed: before torch (seconds) is imported.
+    code = (
+        "import sys; from stepguard.cli import main; rc = main(['demo', '--out', '']); "
+        "assert 'torch' not in sys.modules, 'torch imported'; sys.exit(rc)"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 2, proc.stderr
+    assert proc.stderr.count("\n") == 1 and "--out must name a directory" in proc.stderr
+
+
+def _tiny_preset():
+    return replace(
+        PRESETS["quick"],
+        weight_decays=(1e-3, 1e-1),
+        transformer=TRANSFORMER,
+        digits=replace(DIGITS, epochs=1),
+        exactness_updates=2,
+        accum_updates=4,
+        seed_settings_check=False,
+    )
+
+
+def test_interrupted_demo_keeps_what_finished_as_a_partial_report(tmp_path, monkeypatch):
+    # Ctrl-C during the second accumulation run: the weight-decay experiment is complete, one
+    # accumulation run finished; run_demo raises DemoInterrupted carrying both.
+    monkeypatch.setitem(suite.PRESETS, "quick", _tiny_preset())
+    real = acc_exp.run_training
+    calls = []
+
+    def interrupted_on_second_call(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(acc_exp, "run_training", interrupted_on_second_call)
+    with pytest.raises(demo_cli.DemoInterrupted) as stop:
+        demo_cli.run_demo("all", "quick", seeds=1)
+    results = stop.value.results
+    partial = results["partial"]
+    assert partial["reason"] == "interrupted" and results["meta"]["partial"] is True
+    assert partial["complete"] == ["weight_decay"] and "accumulation" not in results
+    assert partial["interrupted"] == "accumulation"
+    [run] = partial["finished_runs"]
+    assert run["label"] == "bug clamped seed=0" and run["result"]["scheduler_steps"] == 32
+
+    paths = write_report(results, tmp_path / "out")
+    text = paths["markdown"].read_text()
+    data = json.loads(paths["json"].read_text())
+    assert text.startswith("# stepguard demo report (PARTIAL)")
+    assert "**PARTIAL REPORT: the run was interrupted after" in text
+    assert "The weight-decay experiment is complete below." in text
+    assert "## Weight decay (seeds 000–002)" in text and "## Gradient accumulation" not in text
+    assert "| accumulation · seed 003 MLP, k = 8 | bug clamped seed=0 | held-out acc " in text
+    assert data["plots"] == [] and not list((tmp_path / "out").glob("*.png"))
+    assert data["partial"]["finished_runs"][0]["result"]["heldout_acc"] == pytest.approx(
+        run["result"]["heldout_acc"]
+    )
+    # the command turns it into one line on stderr and exit 130
+    monkeypatch.setattr(acc_exp, "run_training", real)
+
+
+def test_demo_command_writes_the_partial_report_and_exits_130(tmp_path, monkeypatch, capsys):
+    def interrupted(*args, **kwargs):
+        results = {
+            "meta": _META,
+            "partial": {
+                "reason": "interrupted",
+                "complete": [],
+                "interrupted": "weight_decay",
+                "finished_runs": [],
+            },
+        }
+        raise demo_cli.DemoInterrupted(results, "interrupted")
+
+    monkeypatch.setattr(demo_cli, "run_demo", interrupted)
+    assert demo_cli.main(["--quick", "--out", str(tmp_path)]) == 130
+    err = capsys.readouterr().err
+    assert len(err.splitlines()) == 1 and "wrote a PARTIAL report" in err
+    assert "No experiment completed." in (tmp_path / "report.md").read_text()
+
+
+_META = {
+    "command": "test",
+    "preset": "tiny",
+    "which": "all",
+    "torch": "x",
+    "threads": 1,
+    "workers": 1,
+    "seconds": 1.0,
+    "cpu_seconds": 1.0,
+}
+
+
+def test_a_failed_report_write_leaves_the_previous_report_intact(tmp_path):
+    # Writing under a file-size limit fails; the previous report stays byte-identical and no
+    # temporary file is left beside it.
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "results.json").write_text('{"old": 1}\n')
+    (out / "report.md").write_text("# old report\n")
+    script = f"""
+import resource, signal
+from stepguard.experiments import write_report
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+resource.setrlimit(resource.RLIMIT_FSIZE, (4096, 4096))
+runs = [{{"stage": "s", "label": str(i), "result": {{"heldout_acc": 0.5}}}} for i in range(500)]
+results = {{"meta": {_META!r}, "partial": {{"reason": "interrupted", "complete": [],
+           "interrupted": "accumulation", "finished_runs": runs}}}}
+try:
+    write_report(results, {str(out)!r})
+except OSError as exc:
+    print("failed:", exc.errno)
+"""
+    proc = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120
+    )
+    assert "failed: 27" in proc.stdout, proc.stdout + proc.stderr  # EFBIG
+    assert (out / "results.json").read_text() == '{"old": 1}\n'
+    assert (out / "report.md").read_text() == "# old report\n"
+    assert sorted(os.listdir(out)) == ["report.md", "results.json"]
+
+
+# Ctrl-C, SIGTERM and SIGKILL against the real multi-process demo (workers stop, a PARTIAL
+# report is written, no worker outlives the command) are reliability cases:
+# tests/reliability/reliability_cases_demo.py.
 
 
 def test_report_files_hold_the_numbers_shown(tmp_path):

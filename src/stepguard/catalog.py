@@ -40,14 +40,18 @@ class Severity(enum.IntEnum):
     @classmethod
     def parse(cls, value: str | int | Severity) -> Severity:
         """Accept a `Severity`, its name (any case) or its value."""
+        names = ", ".join(s.name.lower() for s in cls)
         if isinstance(value, Severity):
             return value
-        if isinstance(value, int):
-            return cls(value)
+        if isinstance(value, int) and not isinstance(value, bool):
+            if value in cls._value2member_map_:
+                return cls(value)
+            raise ValueError(f"unknown severity {value!r}; use one of: {names}")
+        if not isinstance(value, str):
+            raise TypeError(f"a severity is one of: {names}; got {value!r}")
         try:
-            return cls[value.upper()]
+            return cls[value.strip().upper()]
         except KeyError:
-            names = ", ".join(s.name.lower() for s in cls)
             raise ValueError(f"unknown severity {value!r}; use one of: {names}") from None
 
     def __str__(self) -> str:
@@ -228,8 +232,9 @@ _RULES = [
         """AdamW's weights are an exponential moving average of recent updates with timescale
         `tau = 1/(lr * wd)` steps. A tau much shorter than the run forgets early training; one much
         longer than the run means decay does nothing measurable. The audit reports a timescale
-        under 1/100 of the run as a warning and one over 10x the run as info (common in short
-        fine-tuning runs, and then weight decay is close to a no-op).""",
+        under 1/100 of the run as a warning and one over 10x the run as info, the latter only
+        when the decay it would advise is sane (at most 1.0, at most 0.1 % per step): on short
+        runs any usual decay is a near no-op, and that is expected.""",
         "wd = stepguard.weight_decay_for_timescale(tau_steps=total_steps / 3, lr=lr)",
         """
         opt = torch.optim.AdamW(groups, lr=1e-3, weight_decay=10.0)  # tau = 100 steps of 100k
@@ -563,6 +568,8 @@ CATALOG: Mapping[str, Rule] = {r.code: r for r in _RULES}
 
 def rule(code: str) -> Rule:
     """Return the catalog entry for `code` (e.g. ``"SG101"``); a clear error for unknown codes."""
+    if not isinstance(code, str):
+        raise TypeError(f"a rule code is a string such as 'SG101', got {code!r}")
     key = code.strip().upper()
     if key not in CATALOG:
         known = ", ".join(CATALOG)

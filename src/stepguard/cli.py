@@ -6,8 +6,9 @@ extra that is missing only matters to the subcommand that needs it.
 
 from __future__ import annotations
 
-import argparse
+import errno
 import importlib
+import os
 import re
 import sys
 from collections.abc import Callable, Sequence
@@ -37,7 +38,10 @@ _SUBCOMMANDS: dict[str, tuple[str, str, str]] = {
 
 def rule_main(argv: Sequence[str]) -> int:
     """`stepguard rule CODE | --all | --markdown`: print catalog documentation."""
-    parser = argparse.ArgumentParser(prog="stepguard rule", description=rule_main.__doc__)
+    # argparse, with a usage error as one line on stderr (shared with `stepguard demo`)
+    from stepguard.experiments._cli import CommandParser
+
+    parser = CommandParser(prog="stepguard rule", description=rule_main.__doc__)
     parser.add_argument("code", nargs="?", help="a catalog code such as SG101")
     parser.add_argument("--all", action="store_true", help="list every rule, one line each")
     parser.add_argument(
@@ -47,6 +51,8 @@ def rule_main(argv: Sequence[str]) -> int:
     if args.markdown:
         print(rule_markdown(), end="")
         return 0
+    if args.code is not None and not args.code.strip():
+        parser.error("the rule code is empty; give one such as SG101, or --all")
     if args.all or not args.code:
         for r in CATALOG.values():
             print(f"{r.code}  {r.name:<36} {r.severity!s:<8} {r.summary}")
@@ -85,6 +91,39 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 2
+    if sys.stdout is None:  # started with standard output closed (`stepguard ... >&-`)
+        print(
+            "stepguard: standard output is closed, so nothing could be printed; redirect it to "
+            "a file or to /dev/null instead",
+            file=sys.stderr,
+        )
+        return 2
     module_name, func_name, _ = _SUBCOMMANDS[name]
     func: Callable[[Sequence[str]], int] = getattr(importlib.import_module(module_name), func_name)
-    return int(func(rest) or 0)
+    try:
+        code = int(func(rest) or 0)
+        sys.stdout.flush()
+    except BrokenPipeError:  # the reader went away (`stepguard rule --all | head -1`): stop quietly
+        _silence_stdout()
+        return 141  # what a process killed by SIGPIPE reports
+    except OSError as exc:
+        if exc.errno not in _OUTPUT_ERRORS:
+            raise
+        _silence_stdout()
+        print(f"stepguard: cannot write the output: {exc.strerror or exc}", file=sys.stderr)
+        return 2
+    return code
+
+
+# write errors that mean "stdout cannot take the output" (disk full, quota, I/O error, closed)
+_OUTPUT_ERRORS = {errno.ENOSPC, errno.EDQUOT, errno.EIO, errno.EBADF}
+
+
+def _silence_stdout() -> None:
+    # Point stdout at /dev/null so the interpreter's final flush does not fail a second time.
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass

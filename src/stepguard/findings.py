@@ -39,8 +39,13 @@ class Finding:
 
     def __post_init__(self) -> None:
         entry = rule(self.code)
+        object.__setattr__(self, "code", entry.code)  # "sg101 " -> "SG101"
+        if not isinstance(self.message, str):
+            raise TypeError(f"Finding.message must be a str, got {type(self.message).__name__}")
         if self.severity is None:
             object.__setattr__(self, "severity", entry.severity)
+        else:
+            object.__setattr__(self, "severity", Severity.parse(self.severity))
         if self.fix is None:
             object.__setattr__(self, "fix", entry.fix)
 
@@ -89,6 +94,8 @@ def _jsonable(value: Any) -> Any:
         return [_jsonable(v) for v in value]
     if isinstance(value, (str, int, float, bool)) or value is None:
         return value
+    if callable(getattr(value, "tolist", None)):  # tensors and numpy values, without importing them
+        return _jsonable(value.tolist())
     return str(value)
 
 
@@ -114,6 +121,19 @@ class Report:
     findings: list[Finding] = field(default_factory=list)
     summary: dict[str, Any] = field(default_factory=dict)
     title: str = "stepguard report"
+
+    def __post_init__(self) -> None:
+        if self.findings is None or isinstance(self.findings, (str, bytes, Finding)):
+            raise TypeError(f"Report findings must be a list of Finding, got {self.findings!r:.60}")
+        self.findings = list(self.findings)
+        bad = [f for f in self.findings if not isinstance(f, Finding)]
+        if bad:
+            raise TypeError(
+                f"Report findings must be Finding objects, got {type(bad[0]).__name__} "
+                f"{bad[0]!r:.60}; build them as Finding(code, message)"
+            )
+        if not isinstance(self.summary, dict):
+            raise TypeError(f"Report summary must be a dict, got {type(self.summary).__name__}")
 
     def __iter__(self) -> Iterator[Finding]:
         return iter(self.findings)

@@ -1,6 +1,8 @@
 """Print the reliability suite's counts: ``python tests/reliability/report.py [-v]``.
 
-The same cases `test_reliability.py` runs; the last line is the machine-readable summary.
+The same cases `test_reliability.py` runs. Prints every case that is not a clear error or a
+correct result (every case with ``-v``), then the counts per area, then on the last line the
+summary the docs and closing notes quote.
 """
 
 from __future__ import annotations
@@ -16,6 +18,15 @@ def main(argv: list[str]) -> int:
     for r in results:
         if verbose or r.outcome not in ("clear-error", "correct"):
             print(f"{r.outcome:13} {r.case.area}: {r.case.name}  {r.detail}")
+    areas = sorted({r.case.area for r in results})
+    width = max(len(a) for a in areas)
+    print(f"{'area':<{width}}  inputs  clear  correct  crash  silent-wrong  data-loss")
+    for area in areas:
+        a = counts([r for r in results if r.case.area == area])
+        print(
+            f"{area:<{width}}  {a['inputs']:>6}  {a['clear-error']:>5}  {a['correct']:>7}  "
+            f"{a['crash']:>5}  {a['silent-wrong']:>12}  {a['data-loss']:>9}"
+        )
     c = counts(results)
     print(
         f"inputs tried {c['inputs']}: {c['clear-error']} clear errors, {c['correct']} correct "

@@ -17,14 +17,16 @@
 
 from __future__ import annotations
 
+import math
 import numbers
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import torch
 from torch import nn
 
 from stepguard._unwrap import unwrap_optimizer as _unwrap_optimizer
+from stepguard._unwrap import unwrap_scheduler
 from stepguard.auditing import _checks as rules
 from stepguard.auditing._checks import Group, listing
 from stepguard.auditing._decay_style import decay_style
@@ -39,8 +41,25 @@ __all__ = ["DEFAULT_TAU_BAND", "audit"]
 DEFAULT_TAU_BAND: tuple[float, float] = (0.01, 10.0)
 
 
-def _float(value: Any) -> float:
-    return float(value.item()) if isinstance(value, torch.Tensor) else float(value)
+def _group_number(raw: Mapping[str, Any], key: str, label: str) -> float:
+    """A param group's ``lr`` / ``weight_decay`` (a tensor, a number, or unset) as a float."""
+    value = raw.get(key)
+    if value is None:
+        return 0.0
+    try:
+        x = float(value.item()) if isinstance(value, torch.Tensor) else float(value)
+    except (TypeError, ValueError, RuntimeError):
+        raise TypeError(
+            f"optimizer {label} has {key}={value!r:.60}, not a number; set "
+            f"optimizer.param_groups[...][{key!r}] to a float"
+        ) from None
+    if not math.isfinite(x) or x < 0:
+        raise ValueError(
+            f"optimizer {label} has {key}={x!r}: training with it would "
+            f"{'produce nan weights' if math.isnan(x) else 'diverge or grow the weights'}; set "
+            f"a finite {key} >= 0 (it was probably changed after the optimizer was built)"
+        )
+    return x
 
 
 def _check_int(value: object, what: str, *, minimum: int) -> int:
@@ -59,6 +78,73 @@ def _optimizers(optimizer: object) -> list[torch.optim.Optimizer]:
             )
         return [_unwrap_optimizer(o) for o in optimizer]
     return [_unwrap_optimizer(optimizer)]
+
+
+def _check_flag(value: object, what: str) -> bool:
+    if not isinstance(value, bool):
+        raise TypeError(f"{what} must be True or False, got {value!r}")
+    return value
+
+
+def _check_band(tau_band: Any) -> tuple[float, float]:
+    try:
+        pair = tuple(tau_band)
+        if len(pair) != 2:
+            raise ValueError
+        low, high = float(pair[0]), float(pair[1])
+    except (TypeError, ValueError, IndexError):
+        raise TypeError(
+            f"tau_band must be a pair of numbers (low, high) as fractions of total_steps, e.g. "
+            f"{DEFAULT_TAU_BAND}, got {tau_band!r}"
+        ) from None
+    if not 0 < low < high:  # NaN fails too; high may be math.inf (no info band)
+        raise ValueError(
+            f"tau_band must be (low, high) with 0 < low < high, e.g. {DEFAULT_TAU_BAND}, got "
+            f"{tau_band!r}"
+        )
+    return low, high
+
+
+def _check_scheduler(scheduler: object, opts: list[torch.optim.Optimizer]) -> Any:
+    """`scheduler` if it is a scheduler driving one of `opts`; else a clear error."""
+    inner = scheduler
+    if isinstance(inner, Mapping):  # Lightning's {"scheduler": ..., "interval": ...}
+        if "scheduler" not in inner:
+            raise TypeError(
+                "scheduler is a dict without a 'scheduler' key; pass the scheduler object (or "
+                "Lightning's {'scheduler': sched, 'interval': 'step'} config)"
+            )
+        inner = inner["scheduler"]
+    inner = unwrap_scheduler(inner)
+    if isinstance(inner, type) or not callable(getattr(inner, "step", None)):
+        raise TypeError(
+            f"scheduler must be a learning-rate scheduler object with a step() method, got "
+            f"{type(scheduler).__name__} {scheduler!r:.60}; pass the scheduler itself, e.g. "
+            "torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=total_steps)"
+        )
+    bound = getattr(inner, "optimizer", None)
+    if bound is not None:
+        try:
+            bound = _unwrap_optimizer(bound)
+        except TypeError:
+            return scheduler  # a scheduler of another kind (no torch optimizer to compare)
+        if all(bound is not o for o in opts):
+            raise ValueError(
+                f"scheduler ({type(inner).__name__}) drives another {type(bound).__name__}, not "
+                "the optimizer being audited: it was built for an optimizer that was later "
+                "rebuilt or replaced, so the audited optimizer's learning rate never follows "
+                "the schedule; build the scheduler from the optimizer you train with"
+            )
+    return scheduler
+
+
+def _check_patterns(value: object, what: str) -> Iterable[str]:
+    if value is None:
+        raise TypeError(
+            f"{what} must be a collection of strings (e.g. () for none), got None; leave it out "
+            "for the default"
+        )
+    return value  # type: ignore[return-value]  # classify() checks the contents
 
 
 def _check_loss(loss: object) -> torch.Tensor:
@@ -103,7 +189,8 @@ def audit(
         optimizer: a torch optimizer (accelerate / Lightning wrappers are unwrapped), or a list
             of the optimizers that together train the model (``[muon, adamw]``); groups are
             then named "optimizer k (Class) group i" and findings' data carry ``"optimizer": k``.
-        scheduler: the learning-rate scheduler, for SG205.
+        scheduler: the learning-rate scheduler, for SG205. It must drive `optimizer` (one of
+            them): a scheduler built for another optimizer is an error.
         loss: a scalar loss tensor whose graph is still alive (before ``backward()``), for SG103.
             Its graph is only read, never re-run or freed.
         total_steps: the run's length in *optimizer* steps (``ceil(batches / accum_steps) *
@@ -114,7 +201,8 @@ def audit(
         patterns: passed to `classify` (name patterns that should not decay), for SG102.
         no_decay: passed to `classify` (the categories that should not decay), for SG102.
         decay_embeddings: passed to `classify` (whether embeddings decay), for SG102.
-        tau_band: SG105's band ``(low, high)`` as fractions of ``total_steps``.
+        tau_band: SG105's band ``(low, high)`` as fractions of ``total_steps``; ``high`` may be
+            ``math.inf`` (no info side).
         allow_meta: audit a model whose parameters are on the meta device (structure only).
 
     SG105 band and source. AdamW's weights are an exponential moving average of recent updates
@@ -126,7 +214,12 @@ def audit(
     by less than ``1 - exp(-0.1)`` = 9.5 % over the run, i.e. it does nothing measurable). ``lr``
     is the group's peak learning rate (``max_lr`` of OneCycleLR, else a scheduler's
     ``initial_lr``, else ``lr``); for SGD the rate is multiplied by ``(1 - dampening) /
-    (1 - momentum)``. Groups flagged by SG101 have no such timescale and are skipped.
+    (1 - momentum)``. Groups flagged by SG101 have no such timescale and are skipped, and so are
+    SGD groups with ``momentum >= 1`` or ``dampening >= 1`` (no steady state). The info side
+    speaks only when its advice is sane: the weight decay for a timescale of a third of the run
+    is at most 1.0 and decays at most 1e-3 per step (so runs shorter than 3,000 optimizer steps,
+    where any usual decay is a near no-op, get no info). The fix is a
+    `weight_decay_for_timescale` call whose printed value is what it returns.
 
     SG102 and SG104 do not double-report: SG102 names the misplaced tensors per group; SG104's
     empty-group finding is about the group (an explicit ``weight_decay=0`` group holding no
@@ -134,9 +227,14 @@ def audit(
     and refers to SG102 for the names. Without such an empty group only SG102 fires.
 
     Raises TypeError for a `model` that is not an ``nn.Module``, an `optimizer` that is not a
-    torch optimizer, or a `loss` that is not a tensor; ValueError for a model without trainable
-    parameters, parameters on the meta device (unless ``allow_meta``), a loss that is not a
-    scalar or has no graph, and bad `total_steps` / `accum_steps` / `tau_band`.
+    torch optimizer, a `scheduler` that is not a scheduler object (a name such as ``"cos"``, a
+    class), a `loss` that is not a tensor, ``patterns=None`` / ``no_decay=None``, a non-bool flag
+    or a `tau_band` that is not a pair of numbers; ValueError for a model without trainable
+    parameters, parameters on the meta device (unless ``allow_meta``), a `scheduler` that drives
+    another optimizer, a param group whose ``lr`` / ``weight_decay`` is NaN, infinite or
+    negative, a loss that is not a scalar or has no graph, and bad `total_steps` /
+    `accum_steps` / `steps_per_epoch` / `tau_band`. All checks run before anything is read
+    from the graph.
     """
     if not isinstance(model, nn.Module):
         raise TypeError(
@@ -151,11 +249,15 @@ def audit(
         if steps_per_epoch is None
         else _check_int(steps_per_epoch, "steps_per_epoch", minimum=1)
     )
-    low, high = tau_band
-    if not 0 < low < high:
-        raise ValueError(f"tau_band must be (low, high) with 0 < low < high, got {tau_band!r}")
+    low, high = _check_band(tau_band)
+    patterns = _check_patterns(patterns, "patterns")
+    no_decay = _check_patterns(no_decay, "no_decay")
+    _check_flag(decay_embeddings, "decay_embeddings")
+    _check_flag(allow_meta, "allow_meta")
     if loss is not None:
         loss = _check_loss(loss)
+    if scheduler is not None:
+        scheduler = _check_scheduler(scheduler, opts)
 
     inner = unwrap(model)
     names: dict[int, list[str]] = {}
@@ -183,15 +285,15 @@ def audit(
     for k, opt in enumerate(opts):
         for i, raw in enumerate(opt.param_groups):
             several = len(opts) > 1
+            label = f"optimizer {k} ({type(opt).__name__}) group {i}" if several else f"group {i}"
+            lr_key = next((key for key in ("max_lr", "initial_lr") if key in raw), "lr")
             g = Group(
                 index=i,
-                label=f"optimizer {k} ({type(opt).__name__}) group {i}"
-                if several
-                else f"group {i}",
+                label=label,
                 where={"optimizer": k, "group": i} if several else {"group": i},
                 opt=opt,
-                weight_decay=_float(raw.get("weight_decay", 0.0) or 0.0),
-                lr=_float(raw.get("max_lr", raw.get("initial_lr", raw.get("lr", 0.0))) or 0.0),
+                weight_decay=_group_number(raw, "weight_decay", label),
+                lr=_group_number(raw, lr_key, label),
                 params=list(raw["params"]),
                 raw=raw,
             )

@@ -16,8 +16,8 @@ from typing import Any
 import torch
 from torch.nn.parameter import is_lazy
 
-from stepguard.auditing._decay_style import sgd_rate_factor
-from stepguard.auditing._timescale import decay_timescale
+from stepguard.auditing._decay_style import sgd_effective_lr
+from stepguard.auditing._timescale import decay_timescale, weight_decay_for_timescale
 from stepguard.findings import Finding, Severity
 
 _SHOW = 5  # names shown in a message; `data` holds all of them
@@ -231,28 +231,63 @@ def double_regularization(
     ]
 
 
+# SG105's info side advises *more* decay; it speaks only when that advice is one a practitioner
+# would take. A short run (a toy, a smoke test, a short fine-tune) barely decays whatever wd is,
+# and the decay that would make its timescale a third of the run (`weight_decay = 50`) is not a
+# setting anyone uses: there the long timescale is expected, not a finding.
+MAX_ADVISED_RATE = 1e-3  # per-step decay lr * wd of the advice: runs of >= 3,000 optimizer steps
+MAX_ADVISED_WEIGHT_DECAY = 1.0  # the advised weight decay itself (torch convention)
+
+
+def timescale_advice(g: Group, tau_steps: int) -> tuple[float, str] | None:
+    """``(weight_decay, advice)`` giving `g` the timescale `tau_steps`; None without a timescale.
+
+    The advice is a call of `stepguard.weight_decay_for_timescale` whose printed value is what
+    the call returns: for SGD with momentum its ``lr`` argument is the expression of the rate
+    that multiplies the decay (``0.1 / (1 - 0.9)``), evaluated the same way here.
+    """
+    if g.style == "sgd":
+        rate, lr_text = sgd_effective_lr(g.lr, g.raw)
+    else:
+        rate, lr_text = g.lr, repr(g.lr)
+    if not (math.isfinite(rate) and rate > 0):
+        return None  # momentum >= 1 or dampening >= 1: the decay has no steady-state timescale
+    wd = weight_decay_for_timescale(tau_steps, rate)
+    call = f"weight_decay_for_timescale(tau_steps={tau_steps}, lr={lr_text})"
+    return wd, f"weight_decay = {call}  # = {wd:.3g}"
+
+
 def timescale(
     groups: list[Group], total: int, spe: int | None, low: float, high: float
 ) -> list[Finding]:
-    """SG105: the decay timescale of each decaying group against the run length."""
+    """SG105: the decay timescale of each decaying group against the run length.
+
+    WARNING when ``tau < low * total``; INFO when ``tau > high * total`` and the advised decay
+    (timescale a third of the run) is sane: at most `MAX_ADVISED_WEIGHT_DECAY`, with a per-step
+    rate of at most `MAX_ADVISED_RATE`. Groups whose decay has no timescale are skipped: coupled
+    ones (SG101), ``lr == 0``, SGD with ``momentum >= 1`` or ``dampening >= 1``.
+    """
     out = []
+    target = max(1, round(total / 3))
     for g in groups:
         if g.weight_decay <= 0 or g.style == "coupled" or g.lr <= 0:
             continue
-        factor = sgd_rate_factor(g.raw) if g.style == "sgd" else 1.0
-        tau = decay_timescale(g.lr, g.weight_decay) / factor
+        advice = timescale_advice(g, target)
+        if advice is None:
+            continue
+        suggest, fix = advice
+        rate = sgd_effective_lr(g.lr, g.raw)[0] if g.style == "sgd" else g.lr
+        tau = decay_timescale(rate, g.weight_decay)
         ratio = tau / total
         if low <= ratio <= high:
             continue
+        if ratio > high and (1 / target > MAX_ADVISED_RATE or suggest > MAX_ADVISED_WEIGHT_DECAY):
+            continue
         in_epochs = f" ({tau / spe:.3g} epochs)" if spe else ""
-        suggest = 1.0 / (total / 3 * g.lr * factor)
-        fix = (
-            f"weight_decay = weight_decay_for_timescale(tau_steps={total / 3:.0f}, lr={g.lr:g})"
-            f"  # = {suggest:.3g}"
-        )
+        momentum = f" x {rate / g.lr:.3g} from momentum" if rate != g.lr else ""
         head = (
             f"{g.label}: decay timescale 1/(lr*wd) = {tau:,.0f} optimizer steps{in_epochs} "
-            f"at lr={g.lr:g}, weight_decay={g.weight_decay:g}"
+            f"at lr={g.lr:g}{momentum}, weight_decay={g.weight_decay:g}"
         )
         if ratio < low:
             msg = (
@@ -279,6 +314,7 @@ def timescale(
                     "total_steps": total,
                     "ratio": ratio,
                     "band": [low, high],
+                    "suggested_tau_steps": target,
                     "suggested_weight_decay": suggest,
                 },
             )

@@ -26,6 +26,7 @@ Recognised:
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping
 from typing import Any, Literal
@@ -34,7 +35,7 @@ import torch
 
 from stepguard._optimizers import TORCH_OPTIMIZERS, OptimizerFacts
 
-__all__ = ["DecayStyle", "decay_style", "sgd_rate_factor"]
+__all__ = ["DecayStyle", "decay_style", "sgd_effective_lr"]
 
 DecayStyle = Literal["coupled", "decoupled", "sgd", "unknown"]
 
@@ -109,15 +110,24 @@ def decay_style(optimizer: Any, group: Mapping[str, Any]) -> tuple[DecayStyle, s
     return "unknown", f"{module}.{name}"
 
 
-def sgd_rate_factor(group: Mapping[str, Any]) -> float:
-    """The factor SGD's momentum puts on the decay rate: ``(1 - dampening) / (1 - momentum)``.
+def sgd_effective_lr(lr: float, group: Mapping[str, Any]) -> tuple[float, str]:
+    """``(rate, expression)``: the learning rate that multiplies SGD's decay, and its Python text.
 
     With momentum ``mu`` the momentum buffer averages ``(1 - dampening) * (g + wd * w)`` with
-    weight ``1 / (1 - mu)``, so the steady-state decay per step is ``lr * wd`` times this factor
-    (Nesterov has the same steady state).
+    weight ``1 / (1 - mu)``, so the steady-state decay per step is ``rate * wd`` with ``rate =
+    lr * (1 - dampening) / (1 - mu)`` (Nesterov has the same steady state). ``rate`` is evaluated
+    exactly as ``expression`` reads (``"0.1 / (1 - 0.9)"``), so advice built from the expression
+    prints the value it computes; without momentum it is ``lr`` itself. Never raises:
+    ``momentum >= 1`` (a buffer that never forgets: no steady state) gives ``math.inf``,
+    ``dampening >= 1`` (nothing enters the buffer after the first step) 0 or less; callers treat
+    a rate that is not finite and positive as "no timescale".
     """
     mu = float(group.get("momentum", 0.0) or 0.0)
     damp = float(group.get("dampening", 0.0) or 0.0)
     if mu == 0:
-        return 1.0
-    return (1.0 - damp) / (1.0 - mu)
+        return lr, repr(lr)
+    if mu >= 1:
+        return math.inf, f"{lr!r} / (1 - {mu!r})"
+    if damp == 0:
+        return lr / (1 - mu), f"{lr!r} / (1 - {mu!r})"
+    return lr * (1 - damp) / (1 - mu), f"{lr!r} * (1 - {damp!r}) / (1 - {mu!r})"

@@ -62,9 +62,24 @@ def _lambda_length(fn: Any) -> tuple[int | None, str]:
 
 
 def schedule_length(scheduler: Any) -> tuple[int | None, str]:
-    """``(steps, source)``: how many scheduler steps `scheduler` is sized for; see the module doc."""
+    """``(steps, source)``: how many scheduler steps `scheduler` is sized for; see the module doc.
+
+    Raises TypeError when `scheduler` is not a scheduler object (no ``step()`` method: None, a
+    name such as ``"cosine"``, a scheduler class instead of an instance).
+    """
     if isinstance(scheduler, Mapping):  # Lightning's {"scheduler": ..., "interval": ...}
-        return schedule_length(scheduler.get("scheduler"))
+        if "scheduler" not in scheduler:
+            raise TypeError(
+                "schedule_length() got a dict without a 'scheduler' key; pass the scheduler "
+                "object (or Lightning's {'scheduler': sched, 'interval': 'step'} config)"
+            )
+        return schedule_length(scheduler["scheduler"])
+    if isinstance(scheduler, type) or not callable(getattr(scheduler, "step", None)):
+        raise TypeError(
+            f"schedule_length() needs a learning-rate scheduler object with a step() method, "
+            f"got {type(scheduler).__name__} {scheduler!r:.60}; pass the scheduler itself, e.g. "
+            "torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=...)"
+        )
     inner = unwrap_scheduler(scheduler)
     if inner is not scheduler:
         return schedule_length(inner)

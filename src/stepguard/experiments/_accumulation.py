@@ -193,6 +193,11 @@ def _flat(model: nn.Module) -> torch.Tensor:
     return torch.cat([p.detach().flatten() for p in model.parameters()])
 
 
+def _check_count(value: object, what: str, minimum: int = 1) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        raise ValueError(f"{what} must be an int >= {minimum}, got {value!r}")
+
+
 def _make_opt(name: str, model: nn.Module) -> torch.optim.Optimizer:
     if name == "sgd":
         return torch.optim.SGD(model.parameters(), lr=0.05, momentum=0.9)
@@ -204,7 +209,16 @@ def exactness(
 ) -> dict[str, float]:
     """Max |Δθ| after `updates` optimizer steps between one batch of k*64 (reference) and
     (a) `Accumulator` over k micro-batches of 64, (b) the seed's buggy loop; same data order,
-    clip 1.0 and a clamped cosine schedule in all three."""
+    clip 1.0 and a clamped cosine schedule in all three. `optimizer` is ``"adamw"`` or
+    ``"sgd"`` (momentum 0.9), `dtype` a floating dtype."""
+    if optimizer not in ("adamw", "sgd"):
+        raise ValueError(f"optimizer must be 'adamw' or 'sgd', got {optimizer!r}")
+    _check_count(updates, "updates")
+    _check_count(seed, "seed", minimum=0)
+    if not isinstance(dtype, torch.dtype) or not dtype.is_floating_point:
+        raise TypeError(
+            f"dtype must be a floating torch.dtype such as torch.float64, got {dtype!r}"
+        )
 
     def setup() -> tuple[nn.Module, torch.optim.Optimizer, Any]:
         torch.manual_seed(seed)
@@ -272,6 +286,9 @@ def variable_length(seed: int = 0, windows: int = 10, per_micro: int = 2) -> dic
     the worst loss error, max |Δgrad| and relative L2 gradient error over the windows, and the
     token counts per micro-batch.
     """
+    _check_count(seed, "seed", minimum=0)
+    _check_count(windows, "windows")
+    _check_count(per_micro, "per_micro")
     vocab, dim = 40, 16
     seqs = _sequences(seed, windows * ACCUM * per_micro, vocab)
     micro = [_pad(seqs[i : i + per_micro]) for i in range(0, len(seqs), per_micro)]

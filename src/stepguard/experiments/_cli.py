@@ -2,23 +2,53 @@
 
 Runs the bug-vs-fix experiments with a progress bar per run, prints the result tables and writes
 DIR (default ./stepguard-report) with report.md, results.json and PNG plots.
+
+Failing early and stopping cleanly: the options and DIR are checked before any experiment runs
+(a bad one is one line on stderr, exit 2). Ctrl-C (or SIGTERM) cancels the pending runs, stops
+the worker processes at once, writes what finished as a report marked PARTIAL and exits with
+130 (143 for SIGTERM); the workers also exit by themselves if the main process is killed.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
+import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from stepguard.experiments._progress import DemoExtraMissing, require_demo_extras
 
-__all__ = ["main", "run_demo"]
+__all__ = ["CommandParser", "DemoInterrupted", "Terminated", "main", "run_demo"]
 
 _START = time.perf_counter()  # import time of the command: the total includes imports and plots
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised in the main thread by the command's handler (stops like Ctrl-C)."""
+
+
+class DemoInterrupted(KeyboardInterrupt):
+    """`run_demo` was interrupted; `results` holds what finished (``results["partial"]`` says
+    what), ready for `write_report`. A KeyboardInterrupt, so callers that do not look for it
+    stop as they would on Ctrl-C."""
+
+    def __init__(self, results: dict[str, Any], reason: str) -> None:
+        super().__init__(reason)
+        self.results = results
+        self.reason = reason
+
+
+class CommandParser(argparse.ArgumentParser):
+    """`argparse.ArgumentParser` whose usage errors are one line on stderr (exit 2)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: {message} (see `{self.prog} --help`)\n")
 
 
 def run_demo(
@@ -32,7 +62,12 @@ def run_demo(
 ) -> dict[str, Any]:
     """Run the experiments (``which``: "weight-decay", "accumulation" or "all") at `preset`
     ("quick", "default", "full"), the training runs spread over `workers` processes; return the
-    results dict that `report.write_report` writes (identical numbers for any `workers`)."""
+    results dict that `report.write_report` writes (identical numbers for any `workers`).
+
+    On KeyboardInterrupt (or `Terminated`) the pending runs are cancelled, the workers stopped,
+    and `DemoInterrupted` is raised carrying the complete experiments and, under
+    ``results["partial"]``, the runs of the interrupted one that had finished.
+    """
     import torch
 
     from stepguard.experiments._parallel import Runner
@@ -45,17 +80,30 @@ def run_demo(
         raise ValueError(f"preset must be one of {', '.join(PRESETS)}, got {preset!r}")
     if seeds is not None and (isinstance(seeds, bool) or not isinstance(seeds, int) or seeds < 1):
         raise ValueError(f"seeds must be an int >= 1, got {seeds!r}")
+    if isinstance(threads, bool) or not isinstance(threads, int) or threads < 1:
+        raise ValueError(f"threads must be an int >= 1, got {threads!r}")
+    runner = Runner(workers, threads)  # checks `workers`
     previous = torch.get_num_threads()
     torch.set_num_threads(threads)
     start, cpu_start = time.perf_counter(), _cpu_seconds()
     bars = Bars(enabled=progress)
     results: dict[str, Any] = {}
-    runner = Runner(workers, threads)
+    experiments = (
+        ("weight-decay", "weight_decay", run_weight_decay),
+        ("accumulation", "accumulation", run_accumulation),
+    )
+    current: str | None = None
+    stopped: KeyboardInterrupt | None = None
     try:
-        if which in ("weight-decay", "all"):
-            results["weight_decay"] = run_weight_decay(PRESETS[preset], seeds, bars, runner)
-        if which in ("accumulation", "all"):
-            results["accumulation"] = run_accumulation(PRESETS[preset], seeds, bars, runner)
+        for name, key, run in experiments:
+            if which in (name, "all"):
+                current = key
+                runner.reset()
+                results[key] = run(PRESETS[preset], seeds, bars, runner)
+        current = None
+    except KeyboardInterrupt as exc:
+        runner.cancel()
+        stopped = exc
     finally:
         runner.close()
         torch.set_num_threads(previous)
@@ -69,6 +117,16 @@ def run_demo(
         "seconds": time.perf_counter() - start,
         "cpu_seconds": _cpu_seconds() - cpu_start,
     }
+    if stopped is not None:
+        reason = "terminated (SIGTERM)" if isinstance(stopped, Terminated) else "interrupted"
+        results["meta"]["partial"] = True
+        results["partial"] = {
+            "reason": reason,
+            "complete": [key for _, key, _ in experiments if key in results],
+            "interrupted": current,
+            "finished_runs": runner.finished if current is not None else [],
+        }
+        raise DemoInterrupted(results, reason) from None
     return results
 
 
@@ -145,9 +203,15 @@ def _print_tables(results: dict[str, Any]) -> None:
     console.print(table)
 
 
-def main(argv: Sequence[str]) -> int:
-    """Entry point of `stepguard demo`; returns the exit code."""
-    parser = argparse.ArgumentParser(
+def _usable_cpus() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # not on Linux
+        return os.cpu_count() or 1
+
+
+def _parser() -> CommandParser:
+    parser = CommandParser(
         prog="stepguard demo",
         description="Run the seeds' experiments, bug vs fix, and write a report with plots.",
     )
@@ -180,21 +244,68 @@ def main(argv: Sequence[str]) -> int:
         "where starting workers costs more than it saves, else min(2, CPUs))",
     )
     parser.add_argument("--no-progress", action="store_true", help="no progress bars")
-    args = parser.parse_args(list(argv))
-    if args.seeds is not None and args.seeds < 1:
-        parser.error("--seeds must be >= 1")
-    if args.threads < 1 or (args.workers is not None and args.workers < 1):
-        parser.error("--threads and --workers must be >= 1")
+    return parser
+
+
+@contextmanager
+def _sigterm_stops() -> Iterator[None]:
+    """While running: SIGTERM raises `Terminated` in the main thread (the Ctrl-C path)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handler(signum: int, frame: Any) -> None:
+        raise Terminated("SIGTERM")
+
+    previous = signal.signal(signal.SIGTERM, handler)
     try:
-        require_demo_extras()
-    except DemoExtraMissing as exc:
-        print(f"stepguard demo: {exc}", file=sys.stderr)
-        return 2
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _fail(message: str, code: int = 2) -> int:
+    print(f"stepguard demo: {message}", file=sys.stderr)
+    return code
+
+
+def main(argv: Sequence[str]) -> int:
+    """Entry point of `stepguard demo`; returns the exit code."""
+    parser = _parser()
+    args = parser.parse_args(list(argv))
+    cpus = _usable_cpus()
+    if args.seeds is not None and args.seeds < 1:
+        parser.error(f"--seeds must be >= 1, got {args.seeds}")
+    for option, value, why in (
+        ("--threads", args.threads, "more threads than CPUs only slow each other down"),
+        ("--workers", args.workers, "each worker is a process holding its own torch"),
+    ):
+        if value is not None and not 1 <= value <= cpus:
+            parser.error(
+                f"{option} must be between 1 and the {cpus} CPU(s) this process may use, got "
+                f"{value} ({why})"
+            )
+    from stepguard.experiments._files import prepare_out_dir
+
+    try:
+        with _sigterm_stops():
+            try:
+                out = prepare_out_dir(args.out, "--out")
+                require_demo_extras()
+            except (ValueError, TypeError, DemoExtraMissing) as exc:
+                return _fail(str(exc))
+            return _run(args, argv, out)
+    except KeyboardInterrupt as exc:  # before the experiments started, or a second Ctrl-C
+        code = 143 if isinstance(exc, Terminated) else 130
+        return _fail("interrupted; no report written", code)
+
+
+def _run(args: argparse.Namespace, argv: Sequence[str], out: Path) -> int:
     from stepguard.experiments._report import write_report
 
     workers = args.workers
     if workers is None:
-        workers = 1 if args.quick else min(2, os.cpu_count() or 1)
+        workers = 1 if args.quick else min(2, _usable_cpus())
     if workers > 1 and not _main_is_spawn_safe():
         print(
             "stepguard demo: running the training runs in one process (this entry point would "
@@ -204,16 +315,34 @@ def main(argv: Sequence[str]) -> int:
         workers = 1
     preset = "quick" if args.quick else "full" if args.full else "default"
     command = "stepguard demo " + " ".join(argv) if argv else "stepguard demo"
-    results = run_demo(
-        args.which,
-        preset,
-        args.seeds,
-        args.threads,
-        workers,
-        progress=not args.no_progress and sys.stdout.isatty(),
-        command=command.strip(),
-    )
-    paths = write_report(results, args.out)
+    try:
+        results = run_demo(
+            args.which,
+            preset,
+            args.seeds,
+            args.threads,
+            workers,
+            progress=not args.no_progress and sys.stdout.isatty(),
+            command=command.strip(),
+        )
+    except DemoInterrupted as stop:
+        code = 143 if stop.reason.startswith("terminated") else 130
+        partial = stop.results["partial"]
+        try:
+            paths = write_report(stop.results, out)
+        except (OSError, ValueError) as exc:
+            return _fail(f"{stop.reason}; the partial report could not be written: {exc}", code)
+        done = ", ".join(partial["complete"]) or "no experiment"
+        return _fail(
+            f"{stop.reason} after {stop.results['meta']['seconds']:.1f} s; wrote a PARTIAL "
+            f"report ({done} complete, {len(partial['finished_runs'])} run(s) of the "
+            f"interrupted experiment): {paths['markdown']}",
+            code,
+        )
+    try:
+        paths = write_report(results, out)
+    except (OSError, ValueError) as exc:
+        return _fail(f"the report could not be written to {str(out)!r}: {exc}")
     _print_tables(results)
     meta = results["meta"]
     print(

@@ -6,17 +6,20 @@ result, so the JSON holds every number the Markdown shows (formatted with `fmt`)
 
 from __future__ import annotations
 
+import io
 import json
 import math
+import os
 from pathlib import Path
 from typing import Any
 
+from stepguard.experiments._files import prepare_out_dir
 from stepguard.experiments._format import LOOP_LABEL, fmt, row
 from stepguard.experiments._report_text import render
 from stepguard.experiments._weight_decay import CONFIG_LABELS, CONFIGS
+from stepguard.lint._files import atomic_write
 
 __all__ = ["fmt", "headline_rows", "markdown", "write_plots", "write_report"]
-
 
 _COLORS = {"bug": "#d62728", "adamw_all": "#ff7f0e", "fix": "#2ca02c"}
 
@@ -146,7 +149,7 @@ def _plot_weight_decay(plt: Any, wd: dict[str, Any], out: Path) -> list[str]:
         fig.suptitle(f"weight decay · {task}: mean over seeds", fontsize=10)
         fig.tight_layout()
         name = f"weight_decay_{task}_curves.png"
-        fig.savefig(out / name, dpi=72)
+        _save(fig, out / name, dpi=72)
         plt.close(fig)
         names.append(name)
     fig, axes = plt.subplots(1, 2, figsize=(9, 3.4))
@@ -168,7 +171,7 @@ def _plot_weight_decay(plt: Any, wd: dict[str, Any], out: Path) -> list[str]:
     axes[0].legend(fontsize=7, frameon=False)
     fig.tight_layout()
     name = "weight_decay_final_acc.png"
-    fig.savefig(out / name, dpi=80)
+    _save(fig, out / name, dpi=80)
     plt.close(fig)
     return [*names, name]
 
@@ -206,7 +209,7 @@ def _plot_accumulation(plt: Any, acc: dict[str, Any], out: Path) -> str:
     axes[0, 0].legend(fontsize=7, frameon=False)
     fig.tight_layout()
     name = "accumulation_curves.png"
-    fig.savefig(out / name, dpi=80)
+    _save(fig, out / name, dpi=80)
     plt.close(fig)
     return name
 
@@ -222,13 +225,29 @@ def _strict(value: Any) -> Any:
     return value
 
 
-def write_report(results: dict[str, Any], out_dir: str | Path) -> dict[str, Path]:
+def write_report(results: dict[str, Any], out_dir: str | os.PathLike[str]) -> dict[str, Path]:
     """Write ``results.json``, the PNG plots and ``report.md`` into `out_dir` (created if
-    missing); return ``{"markdown", "json", "plots": dir}`` paths."""
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
+    missing; see `prepare_out_dir`); return ``{"markdown", "json", "plots": dir}`` paths.
+
+    Every file is written atomically (`stepguard.lint._files.atomic_write`): a failure leaves
+    the previous file in place. A partial report (``results["partial"]``, from an interrupted
+    run) is written without plots, so that it takes a fraction of a second.
+    """
+    if not isinstance(results, dict) or not isinstance(results.get("meta"), dict):
+        raise TypeError(
+            "results must be the dict run_demo() returned (with its 'meta'), got "
+            f"{type(results).__name__}" + (" without 'meta'" if isinstance(results, dict) else "")
+        )
+    out = prepare_out_dir(out_dir)
     results = _strict(dict(results))
-    results["plots"] = write_plots(results, out)
-    (out / "results.json").write_text(json.dumps(results, indent=1, allow_nan=False) + "\n")
-    (out / "report.md").write_text(markdown(results))
+    results["plots"] = [] if results.get("partial") else write_plots(results, out)
+    text = json.dumps(results, indent=1, allow_nan=False) + "\n"
+    atomic_write(out / "results.json", text.encode("utf-8"))
+    atomic_write(out / "report.md", markdown(results).encode("utf-8"))
     return {"markdown": out / "report.md", "json": out / "results.json", "plots": out}
+
+
+def _save(fig: Any, path: Path, dpi: int) -> None:
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=dpi)
+    atomic_write(path, buffer.getvalue())

@@ -11,22 +11,78 @@ __all__ = ["render"]
 
 
 def render(results: dict[str, Any], headline: list[list[str]]) -> str:
-    """report.md: header, headline table, weight-decay and accumulation sections."""
+    """report.md: header, headline table, weight-decay and accumulation sections; a partial
+    report (``results["partial"]``) says so first and lists the runs that finished last."""
     meta = results["meta"]
+    partial = results.get("partial")
     parts = [
-        "# stepguard demo report\n",
+        "# stepguard demo report" + (" (PARTIAL)" if partial else "") + "\n",
         f"`{meta['command']}` · preset **{meta['preset']}** · torch {meta['torch']} · "
         f"{meta['workers']} worker process(es) × {meta['threads']} thread(s) · experiments {fmt(meta['seconds'], 1)} s wall, "
         f"{fmt(meta['cpu_seconds'], 1)} s CPU. Every number below is read "
         "from `results.json`, written by this run.\n",
     ]
+    if partial:
+        parts.append(_partial_banner(partial, meta))
     if headline:
         parts += ["## Headline: BUG vs FIX\n", table(["measurement", "BUG", "FIX"], headline), ""]
     if "weight_decay" in results:
         parts.append(_weight_decay(results["weight_decay"], results.get("plots", [])))
     if "accumulation" in results:
         parts.append(_accumulation(results["accumulation"], results.get("plots", [])))
+    if partial and partial["finished_runs"]:
+        parts.append(_finished_runs(partial))
     return "\n".join(parts) + "\n"
+
+
+_EXPERIMENT = {"weight_decay": "weight-decay", "accumulation": "accumulation"}
+
+
+def _partial_banner(partial: dict[str, Any], meta: dict[str, Any]) -> str:
+    complete = [_EXPERIMENT[k] for k in partial["complete"]]
+    done = (
+        f"The {' and '.join(complete)} experiment{'s are' if len(complete) > 1 else ' is'} "
+        "complete below."
+        if complete
+        else "No experiment completed."
+    )
+    interrupted = partial.get("interrupted")
+    runs = len(partial["finished_runs"])
+    cut = (
+        f" The {_EXPERIMENT[interrupted]} experiment was cut short after {runs} training "
+        "run(s): they are listed at the end (every number in `results.json`, "
+        "`partial.finished_runs`)."
+        if interrupted
+        else ""
+    )
+    return (
+        f"> **PARTIAL REPORT: the run was {partial['reason']} after {fmt(meta['seconds'], 1)} "
+        f"s.** {done}{cut} No plots were drawn. Run the command again for the full report.\n"
+    )
+
+
+def _run_outcome(result: dict[str, Any]) -> str:
+    if result.get("epochs"):
+        last = result["epochs"][-1]
+        return (
+            f"val acc {fmt(last.get('val_acc'))}, norm-layer mean \\|w\\| "
+            f"{fmt(last.get('norm_w_abs'))} after epoch {fmt(last.get('epoch'))}"
+        )
+    if "heldout_acc" in result:
+        return (
+            f"held-out acc {fmt(result['heldout_acc'])}, scheduler steps "
+            f"{fmt(result.get('scheduler_steps'))}, clip rate {fmt(result.get('clip_rate'))}"
+        )
+    return "finished"
+
+
+def _finished_runs(partial: dict[str, Any]) -> str:
+    rows = [[r["stage"], r["label"], _run_outcome(r["result"])] for r in partial["finished_runs"]]
+    return (
+        "## Training runs that finished before the interruption\n\n"
+        + table(["stage", "run", "outcome"], rows)
+        + "\n"
+    )
 
 
 def _img(name: str, plots: list[str]) -> str:

@@ -23,6 +23,15 @@ __all__: list[str] = []
 logger = logging.getLogger("stepguard")
 
 
+def _severity(raise_on: object) -> Severity:
+    try:
+        return Severity.parse(raise_on)  # type: ignore[arg-type]
+    except (ValueError, TypeError, AttributeError):
+        raise ValueError(
+            f"raise_on must be None, 'info', 'warning' or 'error', got {raise_on!r}"
+        ) from None
+
+
 class _CallbackCore:
     """Options, reports and Monitor findings of a framework callback (a mixin, framework-free)."""
 
@@ -37,7 +46,15 @@ class _CallbackCore:
         every: int = 1,
         prefix: str = "stepguard/",
     ) -> None:
-        self.raise_on = None if raise_on is None else Severity.parse(raise_on)
+        self.raise_on = None if raise_on is None else _severity(raise_on)
+        if not isinstance(monitor, bool):
+            raise TypeError(f"monitor must be True or False, got {monitor!r}")
+        if isinstance(every, bool) or not isinstance(every, int) or every < 1:
+            raise ValueError(
+                f"every must be an int >= 1 (instrument every N optimizer steps), got {every!r}"
+            )
+        if not isinstance(prefix, str):
+            raise TypeError(f"prefix must be a str such as 'stepguard/', got {prefix!r}")
         self.use_monitor = monitor
         self.every = every
         self.prefix = prefix

@@ -60,6 +60,7 @@ def scheduler_steps_per_optimizer_step(accelerator: Accelerator) -> int:
     `AcceleratedScheduler.step()` advances the inner scheduler only on synchronising micro-batches,
     and then once per process unless the dataloaders split batches (`split_batches=True`).
     """
+    _check_accelerator(accelerator, "scheduler_steps_per_optimizer_step()")
     return 1 if accelerator.split_batches else int(accelerator.num_processes)
 
 
@@ -70,6 +71,14 @@ def _check_accelerator(accelerator: object, what: str) -> Accelerator:
             f"{type(accelerator).__name__}; for plain PyTorch objects use stepguard directly"
         )
     return accelerator
+
+
+def _check_model(model: object, what: str) -> None:
+    if not isinstance(model, nn.Module):
+        raise TypeError(
+            f"{what} needs the (prepared) model as a torch.nn.Module, got "
+            f"{type(model).__name__}; pass the model accelerator.prepare() returned"
+        )
 
 
 def monitor(
@@ -89,6 +98,7 @@ def monitor(
     check looks. Use as ``with monitor(accelerator, model, opt, sched) as mon: <loop>``.
     """
     _check_accelerator(accelerator, "monitor()")
+    _check_model(model, "monitor()")
     return Monitor(model, optimizer, scheduler=scheduler, **kwargs)
 
 
@@ -114,6 +124,7 @@ def accumulator(
     ``scaler.step`` and ``scaler.update`` (a second time), and has no step hooks.
     """
     _check_accelerator(accelerator, "accumulator()")
+    _check_model(model, "accumulator()")
     return Accumulator(
         model,
         unwrap_optimizer(optimizer),
@@ -145,6 +156,7 @@ def audit_accelerator(
     expects ``total_steps * num_processes``.
     """
     _check_accelerator(accelerator, "audit_accelerator()")
+    _check_model(model, "audit_accelerator()")
     per_step = scheduler_steps_per_optimizer_step(accelerator)
     report = audit(
         accelerator.unwrap_model(model),

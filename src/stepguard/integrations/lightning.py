@@ -63,6 +63,15 @@ def scheduler_findings(
 
     The schedule length against ``stepping_batches`` for step schedulers is the audit's SG205.
     """
+    if not all(hasattr(config, a) for a in ("scheduler", "interval", "frequency")):
+        raise TypeError(
+            "config must be a Lightning LRSchedulerConfig (an entry of "
+            f"trainer.lr_scheduler_configs), got {type(config).__name__}"
+        )
+    if isinstance(accumulate, bool) or not isinstance(accumulate, int) or accumulate < 1:
+        raise ValueError(
+            f"accumulate must be trainer.accumulate_grad_batches (an int >= 1), got {accumulate!r}"
+        )
     findings: list[Finding] = []
     name = type(config.scheduler).__name__
     interval, frequency = config.interval, int(config.frequency)

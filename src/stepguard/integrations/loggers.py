@@ -53,6 +53,11 @@ def scalars(record: Mapping[str, Any], *, prefix: str = "stepguard/") -> dict[st
     ``"step"`` is the x-axis, not a scalar, and is left out. NaN and inf are kept (a logger
     should show them).
     """
+    if not isinstance(record, Mapping):
+        raise TypeError(
+            f"record must be one Monitor history record (a dict), got {type(record).__name__}; "
+            "for a whole history use log_history(monitor, sink)"
+        )
     out: dict[str, float] = {}
     for key, value in record.items():
         if key == "step":
@@ -88,6 +93,20 @@ def _records(source: Any) -> Sequence[Mapping[str, Any]]:
     return history
 
 
+def _check_sink(sink: object) -> None:
+    if getattr(sink, "add_scalar", None) is None and not callable(sink):
+        raise TypeError(
+            f"a sink is a writer with add_scalar(tag, value, step) (e.g. SummaryWriter) or a "
+            f"callable sink(metrics, step); got {type(sink).__name__}"
+        )
+
+
+def _check_start(start: object) -> int:
+    if isinstance(start, bool) or not isinstance(start, numbers.Integral) or start < 0:
+        raise ValueError(f"start must be an int >= 0 (a record index), got {start!r}")
+    return int(start)
+
+
 def _write(sink: Sink, metrics: dict[str, float], step: int) -> None:
     add_scalar = getattr(sink, "add_scalar", None)
     if add_scalar is not None:
@@ -117,8 +136,8 @@ def log_history(source: Any, sink: Sink, *, prefix: str = "stepguard/", start: i
     index when it has none). Records with no scalar are skipped but counted.
     """
     records = _records(source)
-    if start < 0:
-        raise ValueError(f"start must be >= 0, got {start}")
+    _check_sink(sink)
+    start = _check_start(start)
     written = 0
     for index in range(start, len(records)):
         record = records[index]
@@ -137,11 +156,7 @@ def monitor_log(sink: Sink, *, prefix: str = "stepguard/") -> Callable[[Mapping[
     Monitor then reads its values back once per instrumented step; `log_history` after training
     costs nothing during it.)
     """
-    if getattr(sink, "add_scalar", None) is None and not callable(sink):
-        raise TypeError(
-            f"a sink is a writer with add_scalar(tag, value, step) (e.g. SummaryWriter) or a "
-            f"callable sink(metrics, step); got {type(sink).__name__}"
-        )
+    _check_sink(sink)
 
     def log(record: Mapping[str, Any]) -> None:
         log_history([record], sink, prefix=prefix)
@@ -172,6 +187,11 @@ def log_findings(report: Report, logger: logging.Logger | None = None) -> int:
     Level by severity: info -> INFO, warning -> WARNING, error -> ERROR; the message is the
     finding's one-line text followed by its fix. Returns the number of findings logged.
     """
+    if not isinstance(report, Report):
+        raise TypeError(
+            f"report must be a stepguard Report (from audit() or Monitor.report()), got "
+            f"{type(report).__name__}"
+        )
     log = logger if logger is not None else logging.getLogger("stepguard")
     for finding in report.findings:
         level = _LEVELS.get(Severity.parse(finding.severity or Severity.WARNING), logging.WARNING)
@@ -189,7 +209,8 @@ def recent_scalars(
     are not counted), so a logger that reports every N steps shows the clip rate of exactly those
     N steps (the Monitor's own ``clip_rate`` counts from the start of the run).
     """
-    new = history[start:]
+    history = _records(history)
+    new = history[_check_start(start) :]
     if not new:
         return {}
     out = scalars(new[-1], prefix=prefix)

@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import inspect
 import logging
+import math
+import numbers
 from typing import Any
 
 import torch
@@ -73,7 +75,25 @@ def optimizer_cls_and_kwargs(
     they default to ``(args.adam_beta1, args.adam_beta2)`` and ``args.adam_epsilon``. Other
     `kwargs` go to the optimizer unchanged. Build it for the model the Trainer trains (not with
     ``model_init``, which creates new parameters).
+
+    Raises TypeError when `args` is not a ``TrainingArguments`` or `optimizer_cls` is not
+    callable, ValueError for an `lr` that is not a finite number >= 0 (and `param_groups`'
+    errors for the model and `weight_decay`).
     """
+    if args is not None and not isinstance(args, TrainingArguments):
+        raise TypeError(
+            f"args must be the Trainer's TrainingArguments, got {type(args).__name__}; pass "
+            "args=training_args, or weight_decay= and lr= instead"
+        )
+    if not callable(optimizer_cls):
+        raise TypeError(
+            f"optimizer_cls must be an optimizer class such as torch.optim.AdamW, got "
+            f"{optimizer_cls!r:.60}"
+        )
+    if lr is not None and (
+        isinstance(lr, bool) or not isinstance(lr, numbers.Real) or not 0 <= lr < math.inf
+    ):
+        raise ValueError(f"lr must be a finite number >= 0, got {lr!r}")
     if weight_decay is None or lr is None:
         if args is None:
             raise TypeError(
@@ -222,13 +242,28 @@ def install(
     takes `callback`) and inserts it right after the Trainer's `DefaultFlowCallback`, so the
     instruments it adds at ``on_log`` reach the TensorBoard / W&B / MLflow callbacks that
     ``report_to`` installed (``trainer.add_callback`` would append it after them).
+
+    Raises TypeError when `trainer` is not a ``transformers.Trainer`` or `callback` not a
+    `StepGuardCallback`, ValueError when the Trainer already has one (it would run twice).
     """
+    if not isinstance(trainer, Trainer):
+        raise TypeError(
+            f"install() needs the transformers.Trainer as `trainer`, got "
+            f"{type(trainer).__name__}; build the Trainer first, then install(trainer)"
+        )
     if callback is not None and kwargs:
         raise TypeError("install() takes a callback or StepGuardCallback options, not both")
     cb = callback if callback is not None else StepGuardCallback(**kwargs)
     if not isinstance(cb, StepGuardCallback):
-        raise TypeError(f"install() expects a StepGuardCallback, got {type(cb).__name__}")
+        raise TypeError(
+            f"install() expects `callback` to be a StepGuardCallback, got {type(cb).__name__}"
+        )
     callbacks = trainer.callback_handler.callbacks
+    if any(isinstance(c, StepGuardCallback) for c in callbacks):
+        raise ValueError(
+            "this Trainer already has a StepGuardCallback (from Trainer(callbacks=[...]) or an "
+            "earlier install()); a second one would audit and monitor twice"
+        )
     flow = [i for i, c in enumerate(callbacks) if isinstance(c, DefaultFlowCallback)]
     callbacks.insert(flow[0] + 1 if flow else 0, cb)
     return cb
