@@ -48,13 +48,14 @@ def instrument_cost(model: nn.Module, opt: torch.optim.Optimizer, sched: object,
     b = torch.randint(0, 512, (16, 65))
     F.cross_entropy(model(b[:, :-1]).reshape(-1, 512), b[:, 1:].reshape(-1)).backward()
     mon = Monitor(model, opt, scheduler=sched, every=1, audit=False).attach()
+    hooks = mon._hooks
+    assert hooks is not None
     reps = 30
     try:
         t0 = clock()
         for _ in range(reps):
-            mon._pre_step(opt, (), {})
-            mon.state.opt_steps += 1
-            mon._close_window(skipped=False)
+            hooks._pre_step(opt, (), {})
+            hooks._post_step(opt, (), {})
         cost = (clock() - t0) / reps
         _ = mon.history
     finally:
@@ -70,21 +71,22 @@ def backward_cost(model: nn.Module, opt: torch.optim.Optimizer, clock) -> float:
     b = torch.randint(0, 512, (1, 3))
     loss = F.cross_entropy(model(b[:, :-1]).reshape(-1, 512), b[:, 1:].reshape(-1))
     mon = Monitor(model, opt, audit=False).attach()
+    hooks = mon._hooks
+    assert hooks is not None
     params = [p for p in model.parameters() if p.requires_grad]
     reps = 200
     try:
-        mon.state.bw_open = True  # the hook body without queueing a real engine callback
+        mon.state.begin_backward()  # the hook body without queueing a real engine callback
         t0 = clock()
         for _ in range(reps):
-            mon._before_backward(loss, None)
+            hooks._before_backward(loss, None)
             for p in params:
-                mon._grad_hook(p)
-            mon._end_backward()
-            mon._after_backward()
-            mon.state.bw_open = True
+                hooks._grad_hook(p)
+            hooks._end_backward()
+            hooks._after_backward()
+            mon.state.begin_backward()
         cost = (clock() - t0) / reps
     finally:
-        mon.state.bw_open = False
         mon.detach(end_of_run=False)
     return cost
 

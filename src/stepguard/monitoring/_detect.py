@@ -4,12 +4,18 @@ A *window* is the run of backward passes between two optimizer steps (a GradScal
 ends a window too); the *usual* window size is the one seen most often (at least twice), which
 SG206 compares each window with. `DetectorState` counts what happened inside the current window (backward
 passes, scheduler steps, clipping calls and when they came, zeroing, DDP syncs, loss scale
-factors) and turns it into catalog findings when the window closes. `Monitor` feeds it from hooks.
+factors) and turns it into catalog findings when the window closes.
+
+It owns its events: the hooks (`stepguard.monitoring._hooks.LoopHooks`) call one method per thing
+they saw (`loss_seen`, `begin_backward`, `end_backward`, `clipped`, `scheduler_stepped`,
+`zero_grad_called`, `optimizer_stepped`, `close_window`, ...) and never write its fields; the
+methods that can produce findings return them as (code, message) pairs.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import torch
@@ -66,15 +72,107 @@ class DetectorState:
         self.last_clip_hit: torch.Tensor | None = None
         self.scale_at_step: torch.Tensor | None = None
 
-    def wrap_zero_grad(self, orig: Callable[..., Any]) -> Callable[..., Any]:
-        """`orig` (a bound `zero_grad`), noting when it runs after a backward pass of a window."""
+    # ---- events (called by the hooks) ------------------------------------------------------
 
-        def zero_grad(*args: Any, **kwargs: Any) -> Any:
-            if self.active and self.bw > 0 and self.zeroed_after is None:
-                self.zeroed_after = self.bw
-            return orig(*args, **kwargs)
+    def start(self) -> None:
+        """The Monitor attached: count from now on."""
+        self.active = True
 
-        return zero_grad
+    def stop(self) -> None:
+        """The Monitor detached: wrappers left behind only pass through."""
+        self.active = False
+
+    @contextmanager
+    def suspended(self) -> Iterator[None]:
+        """Count nothing inside (a step's closure re-evaluated by LBFGS)."""
+        was, self.active = self.active, False
+        try:
+            yield
+        finally:
+            self.active = was
+
+    def zero_grad_called(self) -> None:
+        """`optimizer.zero_grad()` / `model.zero_grad()` ran."""
+        if self.active and self.bw > 0 and self.zeroed_after is None:
+            self.zeroed_after = self.bw
+
+    def ddp_forward(self, sync: bool) -> None:
+        """A DDP forward ran; `sync`: DDP will all-reduce in the backward pass it prepares."""
+        self.ddp_sync_next = sync
+
+    def loss_seen(self, factor: Any, items: torch.Tensor | None = None) -> None:
+        """`torch.autograd.backward` was called on a loss scaled by `factor` (None: unknown)."""
+        self.pending_factor = factor
+        self.pending_items = items
+
+    def loss_done(self) -> None:
+        """That `torch.autograd.backward` call returned."""
+        self.pending_factor = self.UNSEEN
+        self.pending_items = None
+
+    def begin_backward(self) -> bool:
+        """A gradient reached the model; True when it opens a backward pass (then the caller
+        arranges for `end_backward` to run when that pass ends)."""
+        if self.bw_open:
+            return False
+        self.bw_open = True
+        return True
+
+    def clipped(self, max_norm: float | None, total: Any, scaler_enabled: bool) -> list[Issue]:
+        """A gradient-clipping call on the watched parameters (`total`: the norm it measured)."""
+        self.clip_at.append(self.bw)
+        out: list[Issue] = []
+        if scaler_enabled and self.bw > 0 and not self.unscaled:
+            out.append(
+                (
+                    "SG204",
+                    "gradients were clipped while still multiplied by the GradScaler's scale "
+                    "(scaler.unscale_(optimizer) was not called before clipping)",
+                )
+            )
+        if max_norm is not None and isinstance(total, torch.Tensor):
+            total = total.detach()
+            hit = (total + 1e-6 > max_norm).float()  # exactly when torch's clip coef is < 1
+            self.clip_calls += 1
+            self.clip_hits = hit if self.clip_hits is None else self.clip_hits + hit
+            self.last_clip_norm, self.last_clip_hit = total, hit
+        return out
+
+    def scheduler_stepped(self) -> list[Issue]:
+        """`scheduler.step()` was called."""
+        self.sched += 1
+        self.sched_total += 1
+        if not self.skip_pending:
+            return []
+        self.skip_pending = False
+        return [
+            (
+                "SG211",
+                f"scheduler.step() ran after the GradScaler skipped optimizer step {self.step}",
+            )
+        ]
+
+    def grads_unscaled(self) -> None:
+        """`scaler.unscale_(optimizer)` ran for the watched optimizer."""
+        self.unscaled = True
+
+    def scaler_stepping(self, scale: torch.Tensor | None) -> None:
+        """`scaler.step(optimizer)` starts; `scale` (a copy) is the scale it uses, if recorded."""
+        self.scale_at_step = scale
+
+    def optimizer_stepped(self) -> None:
+        """`optimizer.step()` ran (its post-hook); the window is closed next."""
+        self.opt_steps += 1
+
+    def step_skipped(self) -> None:
+        """The GradScaler skipped `optimizer.step()` (inf/nan gradients); its window closes next."""
+        self.skipped_steps += 1
+        self.skip_pending = True
+
+    def take_deferred_counts(self) -> list[tuple[int, torch.Tensor]]:
+        """The SG207 counts kept on a device, handed over once (the caller judges them)."""
+        out, self.deferred_counts = self.deferred_counts, []
+        return out
 
     def usual_window(self) -> int:
         """The window size seen most often (ties: the larger), once seen at least twice; else 0."""
@@ -182,7 +280,9 @@ class DetectorState:
         return []
 
     def close_window(self, ddp: bool, bn_training: list[str]) -> list[Issue]:
-        """The optimizer step (or a skipped step) that ends the window: evaluate the window."""
+        """The optimizer step (or a skipped step) that ends the window: count the step and
+        evaluate the window. `reset_window` follows once the window was recorded."""
+        self.step += 1
         k = self.bw
         out: list[Issue] = self._partial_window(k)
         if k > 0:

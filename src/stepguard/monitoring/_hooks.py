@@ -1,62 +1,141 @@
-"""The Monitor's hook and patch callbacks: how it sees an unmodified training loop.
+"""The Monitor's hooks and patches: how it sees an unmodified training loop.
 
-`LoopHooks` is the part of `stepguard.monitoring._monitor.Monitor` that the hooks and scoped patches call: the
-per-tensor post-accumulate-grad hook and its end-of-backward callback, the DDP forward pre-hook,
-the `torch.autograd.backward` / gradient-clipping listeners (`stepguard.monitoring._patch.Listener`), the
-wrappers of `scheduler.step` and of the GradScaler's `unscale_` / `step`, and the optimizer step
-pre/post hooks. They only read and count (into `DetectorState`) and call what they wrap with the
-same arguments; `Monitor` installs them, measures, records and reports.
+`LoopHooks` is an object the `Monitor` owns. `install()` puts in the per-tensor
+post-accumulate-grad hook (and its end-of-backward callback), the DDP forward pre-hook, the
+optimizer step pre/post hooks, the scoped patches of `zero_grad`, `scheduler.step` and the
+GradScaler's `unscale_` / `step`, and subscribes to the process-wide `torch.autograd.backward` /
+gradient-clipping patches (`stepguard.monitoring._patch`); `remove()` takes all of it out again.
+
+The callbacks only read and call what they wrap with the same arguments. Each translates what it
+saw into one event of the detector state (`stepguard.monitoring._detect.DetectorState`); findings
+the state returns, the moment a window closes and the moment to measure are handed to the owner
+through the three callables given to the constructor.
 """
 
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Iterable
+from typing import Any
 
 import torch
 from torch import nn
 
 from stepguard.monitoring import _patch
-
-if TYPE_CHECKING:
-    from stepguard.monitoring._detect import DetectorState
+from stepguard.monitoring._detect import DetectorState
 
 __all__ = ["LoopHooks"]
 
+Report = Callable[[str, str, int], None]
+
 
 class LoopHooks:
-    """The callbacks `Monitor` installs (a base class of `Monitor`; not used on its own)."""
+    """The hooks and patches of one Monitor, on one model / optimizer (/ scheduler, scaler).
 
-    if TYPE_CHECKING:  # set up by Monitor.__init__ / Monitor.attach; methods provided by Monitor
-        state: DetectorState
-        optimizer: torch.optim.Optimizer
-        scaler: Any
-        every: int
-        _replay: bool
-        _ids: set[int]
-        _pre: dict[str, Any] | None
+    Args:
+        state: the detector state the events go to.
+        model: the watched module.
+        optimizer: the watched torch optimizer.
+        scheduler: the watched LR scheduler, or None.
+        scaler: the watched GradScaler, or None.
+        every: instrument steps 1, 1 + every, 1 + 2 * every, ...
+        report: ``report(code, message, step)`` for each finding the events produce.
+        close_window: ``close_window(skipped)`` when an optimizer step (or a GradScaler-skipped
+            step) ends the window.
+        begin_step: called when `optimizer.step()` starts (its pre-hook), before any reading.
+        measure: called on an instrumented step once its gradients are final, before the update.
+    """
 
-        def _hit(self, code: str, message: str, step: int, key: str = "", **data: Any) -> None: ...
+    def __init__(
+        self,
+        state: DetectorState,
+        model: nn.Module,
+        optimizer: torch.optim.Optimizer,
+        scheduler: Any,
+        scaler: Any,
+        every: int,
+        *,
+        report: Report,
+        close_window: Callable[[bool], None],
+        begin_step: Callable[[], None],
+        measure: Callable[[], None],
+    ) -> None:
+        self.state = state
+        self.model = model
+        self.optimizer = optimizer
+        self.scheduler = scheduler
+        self.scaler = scaler
+        self.every = every
+        self._report = report
+        self._close = close_window
+        self._begin_step = begin_step
+        self._measure = measure
+        self._ids: set[int] = set()
+        self._replay = False  # inside a second call of a step's closure (LBFGS)
+        self._handles: list[Any] = []
+        self._patches: list[_patch.AttrPatch] = []
 
-        def _close_window(self, skipped: bool) -> None: ...
+    def instrumented(self, step: int) -> bool:
+        """Whether optimizer step `step` (from 1) is instrumented."""
+        return (step - 1) % self.every == 0
 
-        def _measure(self) -> None: ...
+    # ---- installing ------------------------------------------------------------------------
+
+    def install(self, params: Iterable[torch.Tensor]) -> None:
+        """Hook `params` (the optimizer's trainable tensors) and the model's; patch the rest."""
+        model, opt, s = self.model, self.optimizer, self.state
+        params = list(params)
+        self._ids = {id(p) for p in params} | {id(p) for p in model.parameters()}
+        self._handles = [
+            opt.register_step_pre_hook(self._pre_step),
+            opt.register_step_post_hook(self._post_step),
+        ]
+        hooked: set[int] = set()
+        for p in [*params, *model.parameters()]:
+            if p.requires_grad and id(p) not in hooked:
+                hooked.add(id(p))
+                self._handles.append(p.register_post_accumulate_grad_hook(self._grad_hook))
+        if isinstance(model, nn.parallel.DistributedDataParallel):
+            self._handles.append(model.register_forward_pre_hook(self._ddp_forward))
+        self._patches = [_patch.AttrPatch(opt, "zero_grad", self._wrap_zero_grad(opt.zero_grad))]
+        self._patches.append(
+            _patch.AttrPatch(model, "zero_grad", self._wrap_zero_grad(model.zero_grad))
+        )
+        if self.scheduler is not None:
+            sched = self.scheduler
+            self._patches.append(_patch.AttrPatch(sched, "step", self._wrap_scheduler(sched.step)))
+        if self.scaler is not None:
+            sc = self.scaler
+            self._patches.append(_patch.AttrPatch(sc, "unscale_", self._wrap_unscale(sc.unscale_)))
+            self._patches.append(_patch.AttrPatch(sc, "step", self._wrap_scaler_step(sc.step)))
+        _patch.subscribe(self)
+        s.start()
+
+    def remove(self) -> list[str]:
+        """Take out every hook and restore every patched attribute. Returns the names of the
+        attributes that were patched again after us and are left as pass-throughs."""
+        _patch.unsubscribe(self)
+        self.state.stop()
+        stuck = [p.name for p in reversed(self._patches) if not p.restore()]
+        self._patches = []
+        for h in self._handles:
+            h.remove()
+        self._handles = []
+        return stuck
 
     # ---- backward passes, clipping, scheduler and GradScaler -------------------------------
 
     def _grad_hook(self, p: torch.Tensor) -> None:
-        if not self.state.bw_open and not self._replay:
-            self.state.bw_open = True
+        if not self._replay and self.state.begin_backward():
             torch.autograd.Variable._execution_engine.queue_callback(self._end_backward)
 
     def _end_backward(self) -> None:
         for code, msg in self.state.end_backward():
-            self._hit(code, msg, self.state.step + 1)
+            self._report(code, msg, self.state.step + 1)
 
     def _ddp_forward(self, module: nn.Module, args: Any) -> None:
-        self.state.ddp_sync_next = bool(
-            torch.is_grad_enabled() and getattr(module, "require_backward_grad_sync", True)
+        self.state.ddp_forward(
+            bool(torch.is_grad_enabled() and getattr(module, "require_backward_grad_sync", True))
         )
 
     def _before_backward(self, tensors: Any, grad_tensors: Any) -> None:
@@ -66,20 +145,19 @@ class LoopHooks:
         if loss is None and isinstance(tensors, (list, tuple)) and len(tensors) == 1:
             loss = tensors[0]
         if not isinstance(loss, torch.Tensor) or loss.grad_fn is None:
-            self.state.pending_factor = None
+            self.state.loss_seen(None, self.state.pending_items)
             return
         factors, stop = _patch.root_scale_factors(loss)
-        self.state.pending_items = _patch.mean_loss_items(stop)
+        items = _patch.mean_loss_items(stop)
         g = grad_tensors
         if isinstance(g, (list, tuple)) and len(g) == 1:
             g = g[0]
         if isinstance(g, torch.Tensor) and g.numel() == 1:
             factors.append(("mul", g))
-        self.state.pending_factor = _patch.combine_factors(factors, self._is_scaler_scale)
+        self.state.loss_seen(_patch.combine_factors(factors, self._is_scaler_scale), items)
 
     def _after_backward(self) -> None:
-        self.state.pending_factor = self.state.UNSEEN
-        self.state.pending_items = None
+        self.state.loss_done()
 
     def _is_scaler_scale(self, c: Any) -> bool:
         scale = getattr(self.scaler, "_scale", None)
@@ -92,37 +170,25 @@ class LoopHooks:
     def _on_clip(self, params: list[torch.Tensor], max_norm: float | None, total: Any) -> None:
         if self._replay or not any(id(p) in self._ids for p in params[:4]):
             return
-        s = self.state
-        s.clip_at.append(s.bw)
         sc = self.scaler
-        if sc is not None and sc.is_enabled() and s.bw > 0 and not s.unscaled:
-            self._hit(
-                "SG204",
-                "gradients were clipped while still multiplied by the GradScaler's scale "
-                "(scaler.unscale_(optimizer) was not called before clipping)",
-                s.step + 1,
-            )
-        if max_norm is not None and isinstance(total, torch.Tensor):
-            total = total.detach()
-            hit = (total + 1e-6 > max_norm).float()  # exactly when torch's clip coef is < 1
-            s.clip_calls += 1
-            s.clip_hits = hit if s.clip_hits is None else s.clip_hits + hit
-            s.last_clip_norm, s.last_clip_hit = total, hit
+        enabled = sc is not None and bool(sc.is_enabled())
+        for code, msg in self.state.clipped(max_norm, total, enabled):
+            self._report(code, msg, self.state.step + 1)
+
+    def _wrap_zero_grad(self, orig: Callable[..., Any]) -> Callable[..., Any]:
+        def zero_grad(*args: Any, **kwargs: Any) -> Any:
+            self.state.zero_grad_called()
+            return orig(*args, **kwargs)
+
+        return zero_grad
 
     def _wrap_scheduler(self, orig: Callable[..., Any]) -> Callable[..., Any]:
         def step(*args: Any, **kwargs: Any) -> Any:
             s = self.state
             if not s.active:
                 return orig(*args, **kwargs)
-            s.sched += 1
-            s.sched_total += 1
-            if s.skip_pending:
-                s.skip_pending = False
-                self._hit(
-                    "SG211",
-                    f"scheduler.step() ran after the GradScaler skipped optimizer step {s.step}",
-                    s.step,
-                )
+            for code, msg in s.scheduler_stepped():
+                self._report(code, msg, s.step)
             # torch warns about the user's call order with stacklevel=2, which would name this
             # wrapper; re-issue its warnings so they point at the user's scheduler.step() line.
             with warnings.catch_warnings(record=True) as caught:
@@ -137,7 +203,7 @@ class LoopHooks:
     def _wrap_unscale(self, orig: Callable[..., Any]) -> Callable[..., Any]:
         def unscale_(optimizer: Any, *args: Any, **kwargs: Any) -> Any:
             if optimizer is self.optimizer and self.state.active:
-                self.state.unscaled = True
+                self.state.grads_unscaled()
             return orig(optimizer, *args, **kwargs)
 
         return unscale_
@@ -149,25 +215,21 @@ class LoopHooks:
             s = self.state
             before = s.opt_steps
             scale = getattr(self.scaler, "_scale", None)
-            if self._instrumented(s.step + 1) and isinstance(scale, torch.Tensor):
-                s.scale_at_step = scale.detach().clone()
+            if self.instrumented(s.step + 1) and isinstance(scale, torch.Tensor):
+                s.scaler_stepping(scale.detach().clone())
             out = orig(optimizer, *args, **kwargs)
             if s.opt_steps == before:  # optimizer.step() did not run: inf/nan gradients
-                s.skipped_steps += 1
-                self._close_window(skipped=True)
-                s.skip_pending = True
+                s.step_skipped()
+                self._close(True)
             return out
 
         return step
 
-    def _instrumented(self, step: int) -> bool:
-        return (step - 1) % self.every == 0
-
     # ---- optimizer step hooks --------------------------------------------------------------
 
     def _pre_step(self, opt: Any, args: Any, kwargs: Any) -> tuple[Any, Any] | None:
-        self._pre = None
-        instrumented = self._instrumented(self.state.step + 1)
+        self._begin_step()
+        instrumented = self.instrumented(self.state.step + 1)
         # `args` is (optimizer, *positional): torch's hook wrapper passes the bound self too.
         by_keyword = kwargs.get("closure") is not None
         closure = kwargs["closure"] if by_keyword else (args[1] if len(args) > 1 else None)
@@ -187,17 +249,18 @@ class LoopHooks:
                 if instrumented:
                     self._measure()
                 return out
-            was = self._replay, self.state.active
-            self._replay, self.state.active = True, False
+            was = self._replay
+            self._replay = True
             try:
-                return closure()
+                with self.state.suspended():
+                    return closure()
             finally:
-                self._replay, self.state.active = was
+                self._replay = was
 
         if by_keyword:
             return args, {**kwargs, "closure": closure_then_measure}
         return (args[0], closure_then_measure, *args[2:]), kwargs
 
     def _post_step(self, opt: Any, args: Any, kwargs: Any) -> None:
-        self.state.opt_steps += 1
-        self._close_window(skipped=False)
+        self.state.optimizer_stepped()
+        self._close(False)

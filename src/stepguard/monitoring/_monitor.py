@@ -36,7 +36,6 @@ from torch import nn
 
 from stepguard._unwrap import unwrap_optimizer, unwrap_scheduler
 from stepguard.findings import Finding, Report
-from stepguard.monitoring import _patch
 from stepguard.monitoring._detect import DetectorState, sg106_findings, token_mean_issue
 from stepguard.monitoring._hooks import LoopHooks
 from stepguard.monitoring._instruments import ParamTable, foreach_norms, group_l2, l1_mean
@@ -56,7 +55,7 @@ class _Hit:
     data: dict[str, Any] = field(default_factory=dict)
 
 
-class Monitor(LoopHooks):
+class Monitor:
     """Watch an unmodified training loop; report pitfalls (catalog codes) and health instruments.
 
     Use as ``with Monitor(model, optimizer, scheduler=..., scaler=...) as mon: <loop>`` or with
@@ -174,8 +173,7 @@ class Monitor(LoopHooks):
         self.on_finding = on_finding
         self.log = log
         self._attached = False
-        self._handles: list[Any] = []
-        self._patches: list[_patch.AttrPatch] = []
+        self._hooks: LoopHooks | None = None
         self._hits: dict[str, _Hit] = {}
         self._audit_findings: list[Finding] = []
         self._rows: list[dict[str, Any]] = []
@@ -183,7 +181,6 @@ class Monitor(LoopHooks):
         self.state = DetectorState()
         self._table: ParamTable | None = None
         self._first_instr: int | None = None  # first instrumented step (SG106 counts from it)
-        self._replay = False  # inside a second call of a step's closure (LBFGS)
 
     # ---- attaching -------------------------------------------------------------------------
 
@@ -193,7 +190,6 @@ class Monitor(LoopHooks):
             raise ValueError("this Monitor is already attached; detach() it first")
         model, opt = self.model, self.optimizer
         t = self._table = ParamTable.build(model, opt)
-        self._ids = {id(p) for p in t.params} | {id(p) for p in model.parameters()}
         self._dev = t.params[0].device if t.params else torch.device("cpu")
         n = len(t.params)
         self._group_index = torch.tensor(t.group, dtype=torch.long, device=self._dev)
@@ -208,32 +204,20 @@ class Monitor(LoopHooks):
             and not isinstance(m, nn.SyncBatchNorm)
         ]
         self._ddp = isinstance(model, nn.parallel.DistributedDataParallel)
-        self._handles = [
-            opt.register_step_pre_hook(self._pre_step),
-            opt.register_step_post_hook(self._post_step),
-        ]
-        hooked: set[int] = set()
-        for p in [*t.params, *model.parameters()]:
-            if p.requires_grad and id(p) not in hooked:
-                hooked.add(id(p))
-                self._handles.append(p.register_post_accumulate_grad_hook(self._grad_hook))
-        if self._ddp:
-            self._handles.append(model.register_forward_pre_hook(self._ddp_forward))
-        s = self.state
-        self._patches = [_patch.AttrPatch(opt, "zero_grad", s.wrap_zero_grad(opt.zero_grad))]
-        self._patches.append(
-            _patch.AttrPatch(model, "zero_grad", s.wrap_zero_grad(model.zero_grad))
+        self._hooks = LoopHooks(
+            self.state,
+            model,
+            opt,
+            self.scheduler,
+            self.scaler,
+            self.every,
+            report=self._hit,
+            close_window=self._close_window,
+            begin_step=self._forget_readings,
+            measure=self._measure,
         )
-        if self.scheduler is not None:
-            self._patches.append(
-                _patch.AttrPatch(self.scheduler, "step", self._wrap_scheduler(self.scheduler.step))
-            )
-        if self.scaler is not None:
-            sc = self.scaler
-            self._patches.append(_patch.AttrPatch(sc, "unscale_", self._wrap_unscale(sc.unscale_)))
-            self._patches.append(_patch.AttrPatch(sc, "step", self._wrap_scaler_step(sc.step)))
-        _patch.subscribe(self)
-        self._attached = self.state.active = True
+        self._hooks.install(t.params)
+        self._attached = True
         if self.audit:
             self._run_audit()
         return self
@@ -245,17 +229,14 @@ class Monitor(LoopHooks):
         end-of-run checks run first: SG206 for an unfinished partial window, SG205 for a schedule
         sized in micro-batches. Pass ``end_of_run=False`` to pause watching mid-run.
         """
-        if not self._attached:
+        if not self._attached or self._hooks is None:
             return
-        _patch.unsubscribe(self)
         if end_of_run:
             for code, msg in self.state.dropped_window():
                 self._hit(code, msg, self.state.step + 1)
             for code, msg in self.state.schedule_in_micro_batches(self._schedule_length()):
                 self._hit(code, msg, self.state.step)
-        self.state.active = False
-        stuck = [p.name for p in reversed(self._patches) if not p.restore()]
-        self._patches = []
+        stuck = self._hooks.remove()
         if stuck:
             warnings.warn(
                 f"Monitor.detach: {', '.join(stuck)} was patched again by a Monitor attached later "
@@ -263,9 +244,6 @@ class Monitor(LoopHooks):
                 RuntimeWarning,
                 stacklevel=2,
             )
-        for h in self._handles:
-            h.remove()
-        self._handles = []
         self._snapshot = None
         self._attached = False
 
@@ -326,7 +304,7 @@ class Monitor(LoopHooks):
     @property
     def findings(self) -> list[Finding]:
         """Every finding so far: attach-time audit findings (step 0), then by first step."""
-        pending, self.state.deferred_counts = self.state.deferred_counts, []
+        pending = self.state.take_deferred_counts()
         if pending:  # SG207 windows on an accelerator: read all their counts with one copy
             flat = torch.cat([c for _, c in pending]).tolist()
             i = 0
@@ -344,6 +322,12 @@ class Monitor(LoopHooks):
         return out
 
     # ---- optimizer step (its hooks: stepguard.monitoring._hooks) ------------------------------
+
+    def _instrumented(self, step: int) -> bool:
+        return (step - 1) % self.every == 0
+
+    def _forget_readings(self) -> None:
+        self._pre = None
 
     def _measure(self) -> None:
         """The instrumented step's pre-update readings: gradient norms and a parameter copy."""
@@ -366,7 +350,6 @@ class Monitor(LoopHooks):
 
     def _close_window(self, skipped: bool) -> None:
         s = self.state
-        s.step += 1
         bn_training = [n for n, m in self._bns if m.training] if s.bw > 1 else []
         for code, msg in s.close_window(self._ddp, bn_training):
             self._hit(code, msg, s.step)
