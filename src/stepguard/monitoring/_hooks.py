@@ -1,32 +1,49 @@
-"""The Monitor's hooks and patches: how it sees an unmodified training loop.
+"""The Monitor's hooks: how it sees an unmodified training loop.
 
 `LoopHooks` is an object the `Monitor` owns. `install()` puts in the per-tensor
-post-accumulate-grad hook (and its end-of-backward callback), the DDP forward pre-hook, the
-optimizer step pre/post hooks, the scoped patches of `zero_grad`, `scheduler.step` and the
-GradScaler's `unscale_` / `step`, and subscribes to the process-wide `torch.autograd.backward` /
-gradient-clipping patches (`stepguard.monitoring._patch`); `remove()` takes all of it out again.
+post-accumulate-grad hook (and its end-of-backward callback), and through
+`stepguard.monitoring._patch` (which stores nothing on the watched objects) watches the
+optimizer's steps, `zero_grad` of the optimizer and the model, `scheduler.step`, the GradScaler's
+`unscale_` / `step`, a DDP model's `forward`, and the process-wide `torch.autograd.backward` /
+gradient-clipping functions; `remove()` takes all of it out again, and `install()` does so itself
+when it fails half-way.
 
-The callbacks only read and call what they wrap with the same arguments. Each translates what it
+The handlers only read and call what they wrap with the same arguments. Each translates what it
 saw into one event of the detector state (`stepguard.monitoring._detect.DetectorState`); findings
 the state returns, the moment a window closes and the moment to measure are handed to the owner
-through the three callables given to the constructor.
+through the callables given to the constructor.
 """
 
 from __future__ import annotations
 
+import sys
 import warnings
 from collections.abc import Callable, Iterable
+from types import FrameType
 from typing import Any
 
 import torch
 from torch import nn
 
-from stepguard.monitoring import _patch
+from stepguard.monitoring import _graph, _patch
 from stepguard.monitoring._detect import DetectorState
 
 __all__ = ["LoopHooks"]
 
 Report = Callable[[str, str, int], None]
+
+
+_OWN_FILES = (__file__, _patch.__file__)
+
+
+def _caller_stacklevel() -> int:
+    """The `stacklevel` that makes a warning issued here name the first frame outside the
+    Monitor's hooks and dispatchers (the user's call)."""
+    frame: FrameType | None = sys._getframe(1)
+    level = 1
+    while frame is not None and frame.f_code.co_filename in _OWN_FILES:
+        frame, level = frame.f_back, level + 1
+    return level
 
 
 class LoopHooks:
@@ -72,8 +89,8 @@ class LoopHooks:
         self._measure = measure
         self._ids: set[int] = set()
         self._replay = False  # inside a second call of a step's closure (LBFGS)
-        self._handles: list[Any] = []
-        self._patches: list[_patch.AttrPatch] = []
+        self._handles: list[Any] = []  # post-accumulate-grad hooks on the tensors
+        self._watches: list[_patch.Watch] = []
 
     def instrumented(self, step: int) -> bool:
         """Whether optimizer step `step` (from 1) is instrumented."""
@@ -82,42 +99,47 @@ class LoopHooks:
     # ---- installing ------------------------------------------------------------------------
 
     def install(self, params: Iterable[torch.Tensor]) -> None:
-        """Hook `params` (the optimizer's trainable tensors) and the model's; patch the rest."""
-        model, opt, s = self.model, self.optimizer, self.state
+        """Hook `params` (the optimizer's trainable tensors) and the model's; watch the rest.
+
+        On any error, what was installed so far is removed again before the error propagates.
+        """
+        model, opt = self.model, self.optimizer
         params = list(params)
         self._ids = {id(p) for p in params} | {id(p) for p in model.parameters()}
-        self._handles = [
-            opt.register_step_pre_hook(self._pre_step),
-            opt.register_step_post_hook(self._post_step),
-        ]
-        hooked: set[int] = set()
-        for p in [*params, *model.parameters()]:
-            if p.requires_grad and id(p) not in hooked:
-                hooked.add(id(p))
-                self._handles.append(p.register_post_accumulate_grad_hook(self._grad_hook))
-        if isinstance(model, nn.parallel.DistributedDataParallel):
-            self._handles.append(model.register_forward_pre_hook(self._ddp_forward))
-        self._patches = [_patch.AttrPatch(opt, "zero_grad", self._wrap_zero_grad(opt.zero_grad))]
-        self._patches.append(
-            _patch.AttrPatch(model, "zero_grad", self._wrap_zero_grad(model.zero_grad))
-        )
-        if self.scheduler is not None:
-            sched = self.scheduler
-            self._patches.append(_patch.AttrPatch(sched, "step", self._wrap_scheduler(sched.step)))
-        if self.scaler is not None:
-            sc = self.scaler
-            self._patches.append(_patch.AttrPatch(sc, "unscale_", self._wrap_unscale(sc.unscale_)))
-            self._patches.append(_patch.AttrPatch(sc, "step", self._wrap_scaler_step(sc.step)))
-        _patch.subscribe(self)
-        s.start()
+        try:
+            self._watches.append(_patch.watch_steps(opt, self._pre_step, self._post_step))
+            hooked: set[int] = set()
+            for p in [*params, *model.parameters()]:
+                if p.requires_grad and id(p) not in hooked:
+                    hooked.add(id(p))
+                    self._handles.append(p.register_post_accumulate_grad_hook(self._grad_hook))
+            if isinstance(model, nn.parallel.DistributedDataParallel):
+                self._watches.append(_patch.watch(model, "forward", self._ddp_forward))
+            self._watches.append(_patch.watch(opt, "zero_grad", self._zero_grad))
+            self._watches.append(_patch.watch(model, "zero_grad", self._zero_grad))
+            if self.scheduler is not None:
+                self._watches.append(_patch.watch(self.scheduler, "step", self._scheduler_step))
+            if self.scaler is not None:
+                self._watches.append(_patch.watch(self.scaler, "unscale_", self._unscale))
+                self._watches.append(_patch.watch(self.scaler, "step", self._scaler_step))
+            _patch.subscribe(self)
+        except BaseException:
+            self.remove()
+            raise
+        self.state.start()
 
     def remove(self) -> list[str]:
-        """Take out every hook and restore every patched attribute. Returns the names of the
-        attributes that were patched again after us and are left as pass-throughs."""
+        """Take out every hook and handler; restore every patched class once no other Monitor
+        watches one of its instances. Idempotent. Returns the classes' attributes that someone
+        else patched again after us (left in place; our layer under them passes through)."""
         _patch.unsubscribe(self)
         self.state.stop()
-        stuck = [p.name for p in reversed(self._patches) if not p.restore()]
-        self._patches = []
+        stuck = [
+            f"{w.patch.cls.__name__}.{w.patch.name}"
+            for w in reversed(self._watches)
+            if not _patch.unwatch(w) and w.patch is not None
+        ]
+        self._watches = []
         for h in self._handles:
             h.remove()
         self._handles = []
@@ -133,11 +155,6 @@ class LoopHooks:
         for code, msg in self.state.end_backward():
             self._report(code, msg, self.state.step + 1)
 
-    def _ddp_forward(self, module: nn.Module, args: Any) -> None:
-        self.state.ddp_forward(
-            bool(torch.is_grad_enabled() and getattr(module, "require_backward_grad_sync", True))
-        )
-
     def _before_backward(self, tensors: Any, grad_tensors: Any) -> None:
         if self._replay:
             return
@@ -147,14 +164,14 @@ class LoopHooks:
         if not isinstance(loss, torch.Tensor) or loss.grad_fn is None:
             self.state.loss_seen(None, self.state.pending_items)
             return
-        factors, stop = _patch.root_scale_factors(loss)
-        items = _patch.mean_loss_items(stop)
+        factors, stop = _graph.root_scale_factors(loss)
+        items = _graph.mean_loss_items(stop)
         g = grad_tensors
         if isinstance(g, (list, tuple)) and len(g) == 1:
             g = g[0]
         if isinstance(g, torch.Tensor) and g.numel() == 1:
             factors.append(("mul", g))
-        self.state.loss_seen(_patch.combine_factors(factors, self._is_scaler_scale), items)
+        self.state.loss_seen(_graph.combine_factors(factors, self._is_scaler_scale), items)
 
     def _after_backward(self) -> None:
         self.state.loss_done()
@@ -175,55 +192,53 @@ class LoopHooks:
         for code, msg in self.state.clipped(max_norm, total, enabled):
             self._report(code, msg, self.state.step + 1)
 
-    def _wrap_zero_grad(self, orig: Callable[..., Any]) -> Callable[..., Any]:
-        def zero_grad(*args: Any, **kwargs: Any) -> Any:
-            self.state.zero_grad_called()
-            return orig(*args, **kwargs)
+    def _zero_grad(self, call: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        self.state.zero_grad_called()
+        return call(*args, **kwargs)
 
-        return zero_grad
+    def _ddp_forward(self, call: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        # DDP decides in its forward whether the backward pass it prepares will all-reduce.
+        sync = getattr(self.model, "require_backward_grad_sync", True)
+        self.state.ddp_forward(bool(torch.is_grad_enabled() and sync))
+        return call(*args, **kwargs)
 
-    def _wrap_scheduler(self, orig: Callable[..., Any]) -> Callable[..., Any]:
-        def step(*args: Any, **kwargs: Any) -> Any:
-            s = self.state
-            if not s.active:
-                return orig(*args, **kwargs)
-            for code, msg in s.scheduler_stepped():
-                self._report(code, msg, s.step)
-            # torch warns about the user's call order with stacklevel=2, which would name this
-            # wrapper; re-issue its warnings so they point at the user's scheduler.step() line.
-            with warnings.catch_warnings(record=True) as caught:
-                warnings.simplefilter("always")
-                out = orig(*args, **kwargs)
+    def _scheduler_step(self, call: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        s = self.state
+        if not s.active:
+            return call(*args, **kwargs)
+        for code, msg in s.scheduler_stepped():
+            self._report(code, msg, s.step)
+        # torch warns about the user's call order with stacklevel=2, which would name the
+        # dispatcher; re-issue its warnings so they point at the user's scheduler.step() line.
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            out = call(*args, **kwargs)
+        if caught:
+            level = _caller_stacklevel()
             for w in caught:
-                warnings.warn(w.message, w.category, stacklevel=2)
-            return out
+                warnings.warn(w.message, w.category, stacklevel=level)
+        return out
 
-        return step
+    def _unscale(self, call: Callable[..., Any], optimizer: Any, *args: Any, **kwargs: Any) -> Any:
+        if optimizer is self.optimizer and self.state.active:
+            self.state.grads_unscaled()
+        return call(optimizer, *args, **kwargs)
 
-    def _wrap_unscale(self, orig: Callable[..., Any]) -> Callable[..., Any]:
-        def unscale_(optimizer: Any, *args: Any, **kwargs: Any) -> Any:
-            if optimizer is self.optimizer and self.state.active:
-                self.state.grads_unscaled()
-            return orig(optimizer, *args, **kwargs)
-
-        return unscale_
-
-    def _wrap_scaler_step(self, orig: Callable[..., Any]) -> Callable[..., Any]:
-        def step(optimizer: Any, *args: Any, **kwargs: Any) -> Any:
-            if optimizer is not self.optimizer or not self.state.active:
-                return orig(optimizer, *args, **kwargs)
-            s = self.state
-            before = s.opt_steps
-            scale = getattr(self.scaler, "_scale", None)
-            if self.instrumented(s.step + 1) and isinstance(scale, torch.Tensor):
-                s.scaler_stepping(scale.detach().clone())
-            out = orig(optimizer, *args, **kwargs)
-            if s.opt_steps == before:  # optimizer.step() did not run: inf/nan gradients
-                s.step_skipped()
-                self._close(True)
-            return out
-
-        return step
+    def _scaler_step(
+        self, call: Callable[..., Any], optimizer: Any, *args: Any, **kwargs: Any
+    ) -> Any:
+        if optimizer is not self.optimizer or not self.state.active:
+            return call(optimizer, *args, **kwargs)
+        s = self.state
+        before = s.opt_steps
+        scale = getattr(self.scaler, "_scale", None)
+        if self.instrumented(s.step + 1) and isinstance(scale, torch.Tensor):
+            s.scaler_stepping(scale.detach().clone())
+        out = call(optimizer, *args, **kwargs)
+        if s.opt_steps == before:  # optimizer.step() did not run: inf/nan gradients
+            s.step_skipped()
+            self._close(True)
+        return out
 
     # ---- optimizer step hooks --------------------------------------------------------------
 

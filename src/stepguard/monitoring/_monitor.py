@@ -3,20 +3,25 @@
 `Monitor(model, optimizer, ...)` attaches through hooks and scoped patches, watches the loop run,
 and reports catalog findings with the step they first appeared at, plus per-step health
 instruments. It never changes what the loop computes: it reads gradients and parameters, calls the
-patched functions with the same arguments, and restores every patched object on `detach()`.
+patched functions with the same arguments, and restores every patched object on `detach()`. It
+stores nothing on the objects it watches (see `stepguard.monitoring._patch`): their
+``state_dict()``, a pickle, ``torch.save`` or a ``copy.deepcopy`` of them taken while monitored
+hold nothing of the Monitor, and a copy is a plain, independent object.
 
 How it sees the loop
 --------------------
 * a post-accumulate-grad hook on every trainable tensor queues one end-of-backward callback per
   backward pass that reached the model (so a backward pass is counted once, whatever its size);
-* optimizer step pre/post hooks close an accumulation *window* (the backward passes between two
+* optimizer step pre/post hooks (torch's process-wide ones, dispatched to the watched optimizer)
+  close an accumulation *window* (the backward passes between two
   optimizer steps); a GradScaler step that skipped `optimizer.step()` closes it too. Under
   ``optimizer.step(closure)`` (LBFGS, Lightning) the pre-hook wraps the closure: the step's
   readings are taken after its first call ran the backward, and later calls (LBFGS's
   re-evaluations) are not counted as backward passes of the window;
 * scoped patches of `torch.autograd.backward` (to read the scale factors at the root of the loss's
-  graph), of the gradient-clipping functions, of `optimizer.zero_grad` / `model.zero_grad`, of
-  `scheduler.step` and of the GradScaler's `unscale_` / `step`.
+  graph) and of the gradient-clipping functions; class-level patches, with a per-instance
+  registry, of `optimizer.zero_grad` / `model.zero_grad`, of `scheduler.step`, of the
+  GradScaler's `unscale_` / `step` and of a DDP model's `forward`.
 
 Steps are numbered from 1 and count every optimizer step the loop attempted (GradScaler-skipped
 steps included); findings seen inside a window carry the number of the step that closes it.
@@ -43,6 +48,24 @@ from stepguard.monitoring._instruments import ParamTable, foreach_norms, group_l
 __all__ = ["Monitor"]
 
 _NAN = float("nan")
+
+
+def _check_trainable(model: nn.Module, optimizer: torch.optim.Optimizer) -> None:
+    params = list(model.parameters())
+    if not any(p.requires_grad for p in params):
+        raise ValueError(
+            f"Monitor(model=...): {type(model).__name__} has no trainable parameters "
+            f"({len(params)} tensors, none with requires_grad=True): there is no training to "
+            "watch; pass the model the optimizer trains, with the parameters to train unfrozen"
+        )
+    owned = params + [p for g in optimizer.param_groups for p in g["params"]]
+    if any(p.is_meta for p in owned):
+        raise ValueError(
+            "Monitor(model=...): parameters are on the meta device (they hold no data, so "
+            "training would update nothing); materialise the model first "
+            "(model.to_empty(device=...), then load or initialise the weights) and build the "
+            "optimizer on the real parameters"
+        )
 
 
 @dataclass
@@ -152,17 +175,28 @@ class Monitor:
         scheduler = unwrap_scheduler(scheduler)
         if isinstance(every, bool) or not isinstance(every, int) or every < 1:
             raise ValueError(
-                f"every must be a positive int (instrument every N steps), got {every!r}"
+                f"Monitor(every=...) must be a positive int (watch every N-th optimizer step in "
+                f"full), got {every!r}; every=1 watches every step"
             )
         if scheduler is not None and not callable(getattr(scheduler, "step", None)):
-            raise TypeError("scheduler must have a step() method (a torch LR scheduler)")
+            raise TypeError(
+                f"Monitor(scheduler=...) needs a torch LR scheduler (an object with a step() "
+                f"method), got {type(scheduler).__name__}; pass the scheduler object or leave "
+                "it out"
+            )
         if scaler is not None and not all(
             callable(getattr(scaler, m, None)) for m in ("step", "unscale_", "is_enabled")
         ):
-            raise TypeError("scaler must be a torch.amp.GradScaler (step, unscale_, is_enabled)")
+            raise TypeError(
+                "Monitor(scaler=...) needs a torch.amp.GradScaler (step, unscale_, is_enabled), "
+                f"got {type(scaler).__name__}; pass the GradScaler the loop uses or leave it out"
+            )
         for name, fn in (("on_finding", on_finding), ("log", log)):
             if fn is not None and not callable(fn):
-                raise TypeError(f"{name} must be callable")
+                raise TypeError(
+                    f"Monitor({name}=...) must be callable, got {type(fn).__name__}; pass a "
+                    "function (e.g. print or list.append)"
+                )
         self.model = model
         self.optimizer = optimizer
         self.scheduler = scheduler
@@ -185,10 +219,18 @@ class Monitor:
     # ---- attaching -------------------------------------------------------------------------
 
     def attach(self) -> Monitor:
-        """Install the hooks and patches; run the attach-time audit. Returns self."""
+        """Run the attach-time audit, then install the hooks. Returns self.
+
+        Raises ValueError, before anything is installed, for a Monitor already attached, a model
+        without trainable parameters, or parameters on the meta device. If installing fails
+        half-way, what was installed is removed again before the error propagates.
+        """
         if self._attached:
             raise ValueError("this Monitor is already attached; detach() it first")
         model, opt = self.model, self.optimizer
+        _check_trainable(model, opt)
+        if self.audit:
+            self._run_audit()
         t = self._table = ParamTable.build(model, opt)
         self._dev = t.params[0].device if t.params else torch.device("cpu")
         n = len(t.params)
@@ -218,8 +260,6 @@ class Monitor:
         )
         self._hooks.install(t.params)
         self._attached = True
-        if self.audit:
-            self._run_audit()
         return self
 
     def detach(self, *, end_of_run: bool = True) -> None:
@@ -231,21 +271,24 @@ class Monitor:
         """
         if not self._attached or self._hooks is None:
             return
-        if end_of_run:
-            for code, msg in self.state.dropped_window():
-                self._hit(code, msg, self.state.step + 1)
-            for code, msg in self.state.schedule_in_micro_batches(self._schedule_length()):
-                self._hit(code, msg, self.state.step)
-        stuck = self._hooks.remove()
+        try:
+            if end_of_run:
+                for code, msg in self.state.dropped_window():
+                    self._hit(code, msg, self.state.step + 1)
+                for code, msg in self.state.schedule_in_micro_batches(self._schedule_length()):
+                    self._hit(code, msg, self.state.step)
+        finally:  # an on_finding callback that raises must not leave anything installed
+            stuck = self._hooks.remove()
+            self._snapshot = None
+            self._attached = False
         if stuck:
             warnings.warn(
-                f"Monitor.detach: {', '.join(stuck)} was patched again by a Monitor attached later "
-                "and still attached; left as a pass-through. Detach Monitors in reverse order.",
+                f"Monitor.detach: {', '.join(stuck)} was replaced again by other code after the "
+                "Monitor attached; it is left in place (the Monitor's layer under it passes "
+                "every call through)",
                 RuntimeWarning,
                 stacklevel=2,
             )
-        self._snapshot = None
-        self._attached = False
 
     def __enter__(self) -> Monitor:
         return self.attach()

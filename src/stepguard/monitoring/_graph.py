@@ -1,0 +1,123 @@
+"""Reading the root of a loss's backward graph: the constant scale factors and the item count.
+
+`root_scale_factors` walks from ``loss.grad_fn`` through multiplications / divisions by
+one-element constants and shape-only nodes; `combine_factors` multiplies what it found (leaving out
+the GradScaler's scale); `mean_loss_items` reads the count a mean-reduced `cross_entropy` /
+`nll_loss` divided by. A few Python attribute reads per backward pass; nothing is read from a
+device.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import torch
+
+__all__ = ["combine_factors", "mean_loss_items", "root_scale_factors"]
+
+
+# Nodes a scalar loss may pass through between the scaling and the root without changing its scale.
+_TRANSPARENT = frozenset(
+    {
+        "ToCopyBackward0",
+        "MeanBackward0",
+        "SumBackward0",
+        "CloneBackward0",
+        "ViewBackward0",
+        "UnsafeViewBackward0",
+        "ReshapeAliasBackward0",
+        "AliasBackward0",
+        "SqueezeBackward0",
+        "SqueezeBackward1",
+        "UnsqueezeBackward0",
+        "ExpandBackward0",
+    }
+)
+
+
+def root_scale_factors(loss: torch.Tensor, max_depth: int = 8) -> tuple[list[tuple[str, Any]], Any]:
+    """The constant scalar multiplications and divisions at the root of `loss`'s backward graph.
+
+    Walks from `loss.grad_fn` toward the leaves while each node has exactly one input that needs a
+    gradient and is either a multiplication/division by a one-element constant (recorded as
+    ``("mul", c)`` or ``("div", c)``, `c` a tensor or number) or a shape/dtype-only node (a cast,
+    a view, a sum or mean of one element). Stops at the first other node, so `loss_a + loss_b` or a
+    per-element weighting ends the walk. Returns the factors and the node the walk stopped at.
+    Costs a few Python attribute reads; reads nothing from the device.
+    """
+    out: list[tuple[str, Any]] = []
+    node = loss.grad_fn
+    for _ in range(max_depth):
+        if node is None:
+            break
+        name = type(node).__name__
+        nexts = node.next_functions
+        live = [i for i, (fn, _) in enumerate(nexts) if fn is not None]
+        if len(live) != 1:
+            break
+        if name in ("MulBackward0", "DivBackward0") and len(nexts) == 2:
+            side = live[0]
+            try:
+                if name == "DivBackward0":
+                    if side != 0:  # c / loss is not a scaling of the loss
+                        break
+                    const = node._saved_other  # type: ignore[attr-defined]
+                else:
+                    const = node._saved_other if side == 0 else node._saved_self  # type: ignore[attr-defined]
+            except RuntimeError:  # saved values already freed
+                break
+            if isinstance(const, torch.Tensor) and const.numel() != 1:
+                break
+            out.append(("mul" if name == "MulBackward0" else "div", const))
+        elif name not in _TRANSPARENT:
+            break
+        node = nexts[live[0]][0]
+    return out, node
+
+
+_NLL = frozenset({"NllLossBackward0", "NllLoss2DBackward0", "NllLoss2dBackward0"})
+
+
+def mean_loss_items(node: Any) -> torch.Tensor | None:
+    """The item count a mean-reduced `cross_entropy` / `nll_loss` divided by, if `node` is one.
+
+    That is the loss's saved ``total_weight``: the number of targets not equal to
+    ``ignore_index`` (or the sum of their class weights). A 0-d tensor, not read to the host.
+    """
+    if node is None or type(node).__name__ not in _NLL:
+        return None
+    try:
+        if node._saved_reduction != 1:  # 1 = mean
+            return None
+        items = node._saved_total_weight
+    except (AttributeError, RuntimeError):
+        return None
+    return items.detach() if isinstance(items, torch.Tensor) else None
+
+
+def combine_factors(
+    factors: Iterable[tuple[str, Any]], skip: Callable[[Any], bool]
+) -> float | None:
+    """Multiply the recorded factors into one number; `None` if one of them lives on a device.
+
+    `skip(c)` says a constant is not the user's scaling (the GradScaler's scale tensor).
+    A constant on an accelerator is not read (that would synchronise): the loss is then taken to be
+    scaled by an unknown amount and `None` is returned.
+    """
+    value = 1.0
+    for kind, const in factors:
+        if skip(const):
+            continue
+        if isinstance(const, torch.Tensor):
+            if const.device.type != "cpu":
+                return None
+            c = float(const)
+        else:
+            c = float(const)
+        if kind == "div":
+            value = value / c if c != 0 else math.inf
+        else:
+            value *= c
+    return value
