@@ -10,12 +10,64 @@ device.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable
+import os
+import sys
+import sysconfig
+from collections.abc import Callable, Hashable, Iterable
+from types import CodeType
 from typing import Any
 
 import torch
 
-__all__ = ["combine_factors", "mean_loss_items", "root_scale_factors"]
+__all__ = ["call_site", "combine_factors", "mean_loss_items", "root_scale_factors"]
+
+# torch's own frames and stepguard's (the Monitor's dispatchers, the Accumulator's backward)
+_SKIP = (
+    os.path.dirname(torch.__file__) + os.sep,
+    os.path.dirname(os.path.dirname(__file__)) + os.sep,
+)
+_STDLIB = tuple(
+    {
+        sysconfig.get_paths()[k] + os.sep
+        for k in ("stdlib", "platstdlib")
+        if k in sysconfig.get_paths()
+    }
+)
+_library: dict[CodeType, bool] = {}
+
+
+def _is_library(code: CodeType) -> bool:
+    known = _library.get(code)
+    if known is None:
+        f = code.co_filename
+        known = _library[code] = (
+            "site-packages" in f or "dist-packages" in f or f.startswith(_STDLIB)
+        )
+    return known
+
+
+def call_site() -> Hashable:
+    """Where the running `torch.autograd.backward` call comes from: the innermost frame outside
+    torch and stepguard, and the innermost frame outside those, installed packages and the
+    standard library (the user's line, when the call goes through a framework:
+    ``accelerator.backward``, Lightning's ``manual_backward``).
+
+    Micro-batches of one loss repeat one call site; terms of a loss each backpropagated from its
+    own line (``errD_real.backward(); errD_fake.backward()``) have different ones. The frames
+    further out are left out on purpose: Lightning reaches the same ``loss.backward()`` through
+    ``optimizer.step(closure)`` on a window's last micro-batch and directly on the others.
+    """
+    frame = sys._getframe(1)
+    while frame is not None and frame.f_code.co_filename.startswith(_SKIP):
+        frame = frame.f_back  # type: ignore[assignment]
+    if frame is None:
+        return None
+    inner = (frame.f_code, frame.f_lineno)
+    while frame is not None and (
+        _is_library(frame.f_code) or frame.f_code.co_filename.startswith(_SKIP)
+    ):
+        frame = frame.f_back  # type: ignore[assignment]
+    return inner, (frame.f_code, frame.f_lineno) if frame is not None else None
 
 
 # Nodes a scalar loss may pass through between the scaling and the root without changing its scale.

@@ -17,7 +17,14 @@ Nothing is stored on the watched objects themselves (their ``__dict__``, which `
 * `subscribe(listener)`: the process-wide patches of torch *functions* (`torch.autograd.backward`
   and the gradient-clipping functions) are installed while at least one listener is subscribed,
   and every listener hears every call. They call the original function with the same arguments
-  (a generator of parameters is turned into a list first, which the originals do themselves).
+  (a generator of parameters is turned into a list first, which the originals do themselves). A
+  `torch.autograd.backward` call made from inside a running backward pass (reentrant activation
+  checkpointing) is part of that pass: listeners do not hear it.
+* Several optimizers on one graph: each top-level backward call gets a number (`current_pass`);
+  a Monitor marks the calls its optimizer's step used (`mark_consumed`), and steps whose passes
+  nobody recorded are counted (`unrecorded_steps`: optimizers no Monitor watches, windows a
+  Monitor only counted), so a Monitor can tell a pass that served another optimizer's step from
+  one of its own micro-batches.
 
 Limits: code that imported `clip_grad_value_` by name before the Monitor attached holds the original
 function object and is not seen. `clip_grad_norm_` is seen however it was imported, because the
@@ -30,7 +37,7 @@ from __future__ import annotations
 
 import functools
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any, Protocol
 
 import torch
@@ -41,7 +48,12 @@ from torch.optim import optimizer as optim_mod
 __all__ = [
     "AttrPatch",
     "Listener",
+    "consumed",
+    "current_pass",
+    "mark_consumed",
+    "step_unrecorded",
     "subscribe",
+    "unrecorded_steps",
     "unsubscribe",
     "unwatch",
     "watch",
@@ -197,11 +209,48 @@ def _pre_step(opt: Any, args: Any, kwargs: Any) -> tuple[Any, Any] | None:
 
 
 def _post_step(opt: Any, args: Any, kwargs: Any) -> None:
+    global _unrecorded
     entry = _step_watched.get(id(opt))
     if entry is None or entry.ref() is not opt:
+        _unrecorded += 1
         return
     for _, post in list(entry.handlers):
         post(opt, args, kwargs)
+
+
+# ---- which backward passes the optimizers' steps used (several optimizers on one graph) -----
+
+_unrecorded = 0  # optimizer steps whose backward passes nobody recorded
+_consumed: dict[int, None] = {}  # backward calls whose gradients a watched optimizer stepped on
+_CONSUMED_KEPT = 4096
+
+
+def unrecorded_steps() -> int:
+    """How many optimizer steps used backward passes nobody recorded: steps of optimizers no
+    Monitor watches (counted while at least one is watched) and steps that closed a window a
+    Monitor only counted (``every > 1``). A pass that ended before such a step may have served it.
+    """
+    return _unrecorded
+
+
+def step_unrecorded() -> None:
+    """A watched optimizer stepped at the end of a window its Monitor only counted."""
+    global _unrecorded
+    _unrecorded += 1
+
+
+def mark_consumed(pids: Iterable[int]) -> None:
+    """A watched optimizer stepped on the gradients of these backward calls (their `pid`s)."""
+    for pid in pids:
+        if pid:
+            _consumed[pid] = None
+    while len(_consumed) > _CONSUMED_KEPT:
+        del _consumed[next(iter(_consumed))]
+
+
+def consumed(pid: int) -> bool:
+    """Whether a watched optimizer stepped on the gradients of backward call `pid`."""
+    return pid in _consumed
 
 
 def watch_steps(
@@ -264,6 +313,12 @@ class Listener(Protocol):
 
 _listeners: list[Listener] = []
 _installed: list[AttrPatch] = []
+_pass = 0  # number of the latest top-level torch.autograd.backward call
+
+
+def current_pass() -> int:
+    """The number of the top-level `torch.autograd.backward` call running (or last run)."""
+    return _pass
 
 
 def _as_list(parameters: Any) -> list[torch.Tensor]:
@@ -276,6 +331,12 @@ def _install() -> None:
     orig_backward = torch.autograd.backward
 
     def backward(tensors: Any, grad_tensors: Any = None, *args: Any, **kwargs: Any) -> Any:
+        global _pass
+        if torch._C._current_graph_task_id() != -1:
+            # Called from inside a running backward pass (reentrant activation checkpointing
+            # recomputes and backpropagates its segment): part of the outer pass, not a new one.
+            return orig_backward(tensors, grad_tensors, *args, **kwargs)
+        _pass += 1
         for lis in tuple(_listeners):
             lis._before_backward(tensors, grad_tensors)
         try:
