@@ -188,6 +188,78 @@ def _deepcopy_optimizer_steps() -> Any:
     return _monitored(fn)
 
 
+def _loop(mon_kwargs: dict[str, Any], body: Callable[[nn.Module, Any], None]) -> Monitor:
+    model, opt, _ = _objects()
+    with Monitor(model, opt, audit=False, **mon_kwargs) as mon:
+        body(model, opt)
+    return mon
+
+
+def _ce(model: nn.Module) -> torch.Tensor:
+    return F.cross_entropy(model(torch.randn(3, 4)), torch.tensor([0, 1, 0]))
+
+
+def _every_huge(model: nn.Module, opt: Any) -> None:
+    for _ in range(3):
+        _ce(model).backward()
+        opt.step()
+        opt.zero_grad()
+
+
+def _unrelated_backward(model: nn.Module, opt: Any) -> None:
+    other = nn.Linear(4, 1)
+    for _ in range(2):
+        other(torch.randn(2, 4)).sum().backward()  # reaches no watched parameter
+        _ce(model).backward()
+        opt.step()
+        opt.zero_grad()
+
+
+def _autograd_grad(model: nn.Module, opt: Any) -> None:
+    for _ in range(2):
+        loss = _ce(model)
+        grads = torch.autograd.grad(loss, list(model.parameters()), retain_graph=True)
+        assert len(grads) == len(list(model.parameters()))
+        loss.backward()
+        opt.step()
+        opt.zero_grad()
+
+
+def _step_without_backward(model: nn.Module, opt: Any) -> None:
+    opt.step()  # nothing accumulated
+    _ce(model).backward()
+    opt.step()
+    opt.zero_grad()
+
+
+def _attached_mid_window() -> Monitor:
+    model, opt, _ = _objects()
+    (_ce(model) / 2).backward()  # the first pass of a window, before attach
+    with Monitor(model, opt, audit=False) as mon:
+        (_ce(model) / 2).backward()
+        opt.step()
+        opt.zero_grad()
+        for _ in range(2):
+            for _ in range(2):
+                (_ce(model) / 2).backward()
+            opt.step()
+            opt.zero_grad()
+    return mon
+
+
+def _tensor_lr() -> Monitor:
+    model = nn.Sequential(nn.Linear(4, 2))
+    opt = torch.optim.Adam(model.parameters(), lr=torch.tensor(1e-3))
+    with Monitor(model, opt, audit=False) as mon:
+        for i in range(4):
+            (_ce(model) / 2).backward()
+            if i % 2 == 1:
+                opt.step()
+                opt.zero_grad()
+                opt.param_groups[0]["lr"].fill_(5e-4)  # in place: a tensor LR changed per step
+    return mon
+
+
 CASES = [
     Case(
         "monitor",
@@ -299,6 +371,59 @@ CASES = [
         _detach_never_attached,
         expect="ok",
         check=lambda v: v is True,
+    ),
+    Case(
+        "monitor",
+        "Monitor(every=10**9): only step 1 watched",
+        lambda: _loop({"every": 10**9}, _every_huge),
+        expect="ok",
+        check=lambda m: (
+            ([r["step"] for r in m.history] == [1] and m.state.step == 3) or "wrong steps"
+        ),
+    ),
+    Case(
+        "monitor",
+        "a backward pass that reaches no watched parameter",
+        lambda: _loop({}, _unrelated_backward),
+        expect="ok",
+        check=lambda m: (
+            (m.findings == [] and [r["micro_batches"] for r in m.history] == [1, 1])
+            or f"{m.findings} {m.history}"
+        ),
+    ),
+    Case(
+        "monitor",
+        "torch.autograd.grad before loss.backward() (not an accumulation)",
+        lambda: _loop({}, _autograd_grad),
+        expect="ok",
+        check=lambda m: (
+            (m.findings == [] and [r["backward_passes"] for r in m.history] == [1, 1])
+            or f"{m.findings} {m.history}"
+        ),
+    ),
+    Case(
+        "monitor",
+        "optimizer.step() with no backward pass in the window",
+        lambda: _loop({}, _step_without_backward),
+        expect="ok",
+        check=lambda m: (
+            (m.findings == [] and [r["micro_batches"] for r in m.history] == [0, 1])
+            or f"{m.findings} {m.history}"
+        ),
+    ),
+    Case(
+        "monitor",
+        "attached in the middle of an accumulation window",
+        _attached_mid_window,
+        expect="ok",
+        check=lambda m: m.findings == [] or str(m.findings),
+    ),
+    Case(
+        "monitor",
+        "a tensor learning rate changed in place once per step",
+        _tensor_lr,
+        expect="ok",
+        check=lambda m: m.findings == [] or str(m.findings),
     ),
     Case(
         "monitor",
