@@ -48,7 +48,7 @@ from stepguard.findings import Finding, Report
 from stepguard.monitoring._checks import Issue, sg106_findings
 from stepguard.monitoring._detect import DetectorState
 from stepguard.monitoring._hooks import LoopHooks
-from stepguard.monitoring._instruments import ParamTable, foreach_norms, group_l2, l1_mean
+from stepguard.monitoring._instruments import Instruments, ParamTable
 
 __all__ = ["Monitor"]
 
@@ -255,8 +255,7 @@ class Monitor:
         self._rows: list[dict[str, Any]] = []
         self._pending: list[tuple[dict[str, Any], list[str], torch.Tensor]] = []
         self.state = DetectorState()
-        self._table: ParamTable | None = None
-        self._first_instr: int | None = None  # first instrumented step (SG106 counts from it)
+        self._instruments: Instruments | None = None
 
     # ---- attaching -------------------------------------------------------------------------
 
@@ -273,14 +272,8 @@ class Monitor:
         _check_trainable(model, opt)
         if self.audit:
             self._run_audit()
-        t = self._table = ParamTable.build(model, opt)
-        self._dev = t.params[0].device if t.params else torch.device("cpu")
-        n = len(t.params)
-        self._group_index = torch.tensor(t.group, dtype=torch.long, device=self._dev)
-        self._zero_count = torch.zeros(n, device=self._dev)
-        self._seen_count = torch.zeros(n, device=self._dev)
-        self._snapshot: list[torch.Tensor] | None = None
-        self._pre: dict[str, Any] | None = None
+        t = ParamTable.build(model, opt)
+        instruments = self._instruments = Instruments(t, self.update_ratio)
         self._bns = [
             (name, m)
             for name, m in model.named_modules()
@@ -298,8 +291,8 @@ class Monitor:
             self.every,
             report=self._report,
             close_window=self._close_window,
-            begin_step=self._forget_readings,
-            measure=self._measure,
+            begin_step=instruments.forget,
+            measure=lambda: instruments.measure(self.state.step + 1),
         )
         self._hooks.install()
         self._attached = True
@@ -320,7 +313,8 @@ class Monitor:
                     self._report(issue, step)
         finally:  # an on_finding callback that raises must not leave anything installed
             stuck = self._hooks.remove()
-            self._snapshot = None
+            if self._instruments is not None:
+                self._instruments.release()
             self._attached = False
         if stuck:
             warnings.warn(
@@ -402,35 +396,12 @@ class Monitor:
         out = list(self._audit_findings)
         hits = sorted(self._hits.values(), key=lambda h: h.step)
         out += [Finding(h.code, h.message, step=h.step, count=h.count, data=h.data) for h in hits]
-        if self._table is not None:
-            out += sg106_findings(
-                self._table, self._zero_count, self._seen_count, self._first_instr
-            )
+        ins = self._instruments
+        if ins is not None:
+            out += sg106_findings(ins.table, ins.zero_count, ins.seen_count, ins.first_step)
         return out
 
     # ---- optimizer step (its hooks: stepguard.monitoring._hooks) ------------------------------
-
-    def _forget_readings(self) -> None:
-        self._pre = None
-
-    def _measure(self) -> None:
-        """The instrumented step's pre-update readings: gradient norms and a parameter copy."""
-        t, dev = self._table, self._dev
-        assert t is not None  # hooks exist only while attached
-        with torch.no_grad():
-            idx = [i for i, p in enumerate(t.params) if p.grad is not None]
-            grads = [t.params[i].grad for i in idx]
-            norms = foreach_norms(grads, dev)  # type: ignore[arg-type]
-            idx_t = torch.tensor(idx, dtype=torch.long, device=dev)
-            self._zero_count.index_add_(0, idx_t, (norms == 0).float())
-            self._seen_count.index_add_(0, idx_t, torch.ones_like(norms))
-            if self._first_instr is None:
-                self._first_instr = self.state.step + 1
-            self._pre = {"grad_norm": norms.square().sum().sqrt()}
-            if self.update_ratio and t.params:
-                if self._snapshot is None:
-                    self._snapshot = [torch.empty_like(p) for p in t.params]
-                torch._foreach_copy_(self._snapshot, t.params)
 
     def _close_window(self, skipped: bool) -> None:
         s = self.state
@@ -440,12 +411,10 @@ class Monitor:
             self._report(issue, s.step)
         if watched:
             self._record(skipped)
-        self._pre = None
 
     def _record(self, skipped: bool) -> None:
-        s, t, dev = self.state, self._table, self._dev
-        assert t is not None
-        nan = torch.tensor(_NAN, device=dev)
+        s, ins = self.state, self._instruments
+        assert ins is not None  # hooks exist only while attached
         win = s.window
         meta: dict[str, Any] = {
             "step": s.step,
@@ -455,35 +424,23 @@ class Monitor:
             "skipped_steps": s.skipped_steps,
             "scheduler_steps": win.sched,
         }
-        vals: dict[str, torch.Tensor] = {}
+        lrs: dict[str, torch.Tensor] = {}
         for gi, g in enumerate(self.optimizer.param_groups):
             lr = g.get("lr", _NAN)
             if isinstance(lr, torch.Tensor):
-                vals[f"lr_group{gi}"] = lr.detach()
+                lrs[f"lr_group{gi}"] = lr.detach()
             else:
                 meta[f"lr_group{gi}"] = float(lr)
-        with torch.no_grad():
-            pre = self._pre or {}
-            vals["grad_norm"] = (
-                win.last_clip_norm if win.last_clip_norm is not None else pre.get("grad_norm", nan)
-            )
-            vals["clipped"] = win.last_clip_hit if win.last_clip_hit is not None else nan
-            vals["clip_rate"] = s.clip_hits / s.clip_calls if s.clip_hits is not None else nan
-            if self.scaler is not None:
-                vals["scale"] = win.scale_at_step if win.scale_at_step is not None else nan
-            vals["norm_weight_mean_abs"] = l1_mean(t.norm_weights, dev)
-            vals["bias_mean_abs"] = l1_mean(t.biases, dev)
-            if self.update_ratio:
-                ratios = torch.full((t.groups,), _NAN, device=dev)
-                if self._snapshot is not None and self._pre is not None and not skipped:
-                    torch._foreach_sub_(self._snapshot, t.params)
-                    upd = group_l2(foreach_norms(self._snapshot, dev), self._group_index, t.groups)
-                    w = group_l2(foreach_norms(t.params, dev), self._group_index, t.groups)
-                    ratios = upd / w
-                for gi in range(t.groups):
-                    vals[f"update_ratio_group{gi}"] = ratios[gi]
-            keys = list(vals)
-            packed = torch.stack([v.reshape(()).float().to(dev) for v in vals.values()])
+        rate = s.clip_hits / s.clip_calls if s.clip_hits is not None else None
+        keys, packed = ins.readings(
+            lrs,
+            clip_norm=win.last_clip_norm,
+            clip_hit=win.last_clip_hit,
+            clip_rate=rate,
+            scale=win.scale_at_step,
+            has_scaler=self.scaler is not None,
+            skipped=skipped,
+        )
         self._pending.append((meta, keys, packed))
         if self.log is not None:
             self.log(dict(self.history[-1]))

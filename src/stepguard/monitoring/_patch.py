@@ -58,6 +58,7 @@ __all__ = [
     "unwatch",
     "watch",
     "watch_steps",
+    "watched_classes",
 ]
 
 _MISSING = object()
