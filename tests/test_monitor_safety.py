@@ -285,3 +285,36 @@ def test_class_patches_on_a_class_and_its_subclass_count_each_call_once_in_any_o
             assert len(seen) == sum(1 for j in order[order.index(i) + 1 :])
         for c, d in before.items():
             assert dict(vars(c)) == d, order
+
+
+def test_cloudpickle_of_a_monitored_model_whose_class_is_pickled_by_value():
+    import warnings
+
+    import cloudpickle  # scikit-learn's joblib brings it; Ray, joblib and dask pickle with it
+
+    class Net(nn.Module):  # a local class: cloudpickle pickles it by value, attributes and all
+        def __init__(self) -> None:
+            super().__init__()
+            self.lin = nn.Linear(4, 2)
+
+        def forward(self, x: torch.Tensor) -> torch.Tensor:
+            return self.lin(x)
+
+    model = Net()
+    opt = torch.optim.SGD(model.parameters(), lr=0.1)
+    before = set(vars(Net))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no "left in place" warning at detach
+        with Monitor(model, opt, audit=False):
+            assert "zero_grad" in vars(Net)  # patched on the class
+            data = cloudpickle.dumps(model)  # was: cannot pickle 'weakref.ReferenceType'
+            assert b"stepguard" not in data
+            back = cloudpickle.loads(data)
+            assert all(
+                torch.equal(a, b)
+                for a, b in zip(back.parameters(), model.parameters(), strict=True)
+            )
+    # (loading in the same process, cloudpickle writes the pickled attributes back onto Net:
+    # copies of __init__ and forward, and for zero_grad what the patch pickles as)
+    assert set(vars(Net)) == before and "zero_grad" not in vars(Net)
+    back.zero_grad()  # the plain method

@@ -36,6 +36,8 @@ its own ``__dict__`` (someone assigned ``obj.zero_grad = ...``) shadows the clas
 from __future__ import annotations
 
 import functools
+import pickle
+import types
 import weakref
 from collections.abc import Callable, Iterable
 from typing import Any, Protocol
@@ -112,42 +114,77 @@ class _Instance:
         self.handlers: list[Any] = []
 
 
+class _Dispatch:
+    """What a patched class holds in place of its method while instances are watched.
+
+    It binds like a function (``obj.name`` is a bound method, ``Cls.name(obj)`` works, signature
+    and docstring are the original's) and sends a watched instance's calls through its handlers.
+    Pickled (cloudpickle pickles a class defined in ``__main__`` by value, with its attributes),
+    it is the attribute it replaced: a process that unpickles the class gets the plain method.
+    """
+
+    def __init__(self, patch: _MethodPatch, original: Any) -> None:
+        functools.update_wrapper(self, original)  # (copies a patched base's __dict__ too)
+        self._patch = patch
+
+    def __get__(self, obj: Any, objtype: Any = None) -> Any:
+        return self if obj is None else types.MethodType(self, obj)
+
+    def __call__(self, obj: Any, *args: Any, **kwargs: Any) -> Any:
+        patch = self._patch
+        call = patch.original(obj)
+        entry = patch.watched.get(id(obj))
+        if entry is None or entry.ref() is not obj:
+            return call(*args, **kwargs)
+        for handler in entry.handlers:
+            call = functools.partial(handler, call)
+        return call(*args, **kwargs)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        patch = self._patch
+        if patch.saved is not _MISSING:
+            return getattr, (types.SimpleNamespace(attr=patch.saved), "attr")
+        for base in patch.cls.__mro__[1:]:
+            if patch.name in vars(base):
+                return getattr, (types.SimpleNamespace(attr=vars(base)[patch.name]), "attr")
+        raise pickle.PicklingError(f"no {patch.name} to stand for")  # pragma: no cover
+
+
 class _MethodPatch:
-    """`cls.name` replaced by a dispatcher while instances of `cls` are watched."""
+    """`cls.name` replaced by a `_Dispatch` while instances of `cls` are watched."""
 
     def __init__(self, cls: type, name: str) -> None:
         self.cls = cls
         self.name = name
         self.saved = vars(cls).get(name, _MISSING)
         self.watched: dict[int, _Instance] = {}
-        patch = self
-
-        @functools.wraps(getattr(cls, name))
-        def dispatch(obj: Any, *args: Any, **kwargs: Any) -> Any:
-            call = patch.original(obj)
-            entry = patch.watched.get(id(obj))
-            if entry is None or entry.ref() is not obj:
-                return call(*args, **kwargs)
-            for handler in entry.handlers:
-                call = functools.partial(handler, call)
-            return call(*args, **kwargs)
-
-        self.dispatch = dispatch
-        setattr(cls, name, dispatch)
+        self.dispatch = _Dispatch(self, getattr(cls, name))
+        setattr(cls, name, self.dispatch)
 
     def original(self, obj: Any) -> Any:
         if self.saved is not _MISSING:
             return self.saved.__get__(obj, type(obj))
         return getattr(super(self.cls, obj), self.name)
 
+    def inherited(self) -> Any:
+        """What the class would find without an attribute of its own (the next class in the MRO
+        that has one), or _MISSING."""
+        for base in self.cls.__mro__[1:]:
+            if self.name in vars(base):
+                return vars(base)[self.name]
+        return _MISSING
+
     def restore(self) -> bool:
-        if vars(self.cls).get(self.name) is not self.dispatch:
-            return False  # patched again by someone else: leave theirs (ours passes through)
-        if self.saved is _MISSING:
-            delattr(self.cls, self.name)
-        else:
-            setattr(self.cls, self.name, self.saved)
-        return True
+        current = vars(self.cls).get(self.name, _MISSING)
+        if current is self.dispatch or (self.saved is _MISSING and current is self.inherited()):
+            # (the second: a same-process cloudpickle round trip of the class wrote back what
+            # our dispatcher pickles as)
+            if self.saved is _MISSING:
+                delattr(self.cls, self.name)
+            else:
+                setattr(self.cls, self.name, self.saved)
+            return True
+        return current is self.saved  # else patched again by someone else: leave theirs
 
 
 _method_patches: dict[tuple[type, str], _MethodPatch] = {}
