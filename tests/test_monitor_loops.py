@@ -429,6 +429,36 @@ def test_nanogpt_style_loop_under_torch_compile():
     assert [r["lr_group0"] for r in fixed.history] == [get_lr(it) for it in range(3)]
 
 
+def test_a_compiled_step_function_that_calls_backward_and_zero_grad(recwarn):
+    def run(monitor: bool) -> tuple[list[torch.Tensor], Monitor | None]:
+        model = mlp()
+        opt = torch.optim.SGD(model.parameters(), lr=0.1)
+
+        @torch.compile(backend="aot_eager")
+        def micro_step(x: torch.Tensor, y: torch.Tensor, last: bool) -> None:
+            F.cross_entropy(model(x), y).backward()  # the SG201 bug: not divided by 2
+            if last:
+                opt.step()
+                opt.zero_grad()
+
+        mon = Monitor(model, opt, audit=False).attach() if monitor else None
+        for i, (x, y) in enumerate(batches(8)):
+            micro_step(x, y, i % 2 == 1)
+        if mon is not None:
+            mon.detach()
+        return [p.detach().clone() for p in model.parameters()], mon
+
+    plain, _ = run(monitor=False)
+    watched, mon = run(monitor=True)
+    assert all(torch.equal(a, b) for a, b in zip(plain, watched, strict=True))
+    assert mon is not None and [(f.code, f.count) for f in mon.findings] == [("SG201", 4)]
+    assert [r["micro_batches"] for r in mon.history] == [2] * 4
+    # the Monitor's listeners run eagerly: Dynamo does not trace into them
+    assert not [
+        w for w in recwarn if "stepguard" in str(w.filename) or "_getframe" in str(w.message)
+    ]
+
+
 def test_ema_teacher_updated_every_step_is_silent_and_training_is_unchanged():
     def train(monitor: bool) -> tuple[list[torch.Tensor], list[torch.Tensor], Monitor | None]:
         student = mlp()

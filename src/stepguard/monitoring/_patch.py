@@ -65,6 +65,15 @@ __all__ = [
 
 _MISSING = object()
 
+
+def _eager(fn: Any) -> Any:
+    """`fn`, never traced by `torch.compile`: a compiled training step that calls
+    ``loss.backward()`` or ``optimizer.step()`` reaches these listeners, which must run as plain
+    Python (a graph break at the call) rather than be traced into the graph."""
+    disable = getattr(torch.compiler, "disable", None)
+    return fn if disable is None else disable(fn)
+
+
 #: ``handler(call, *args, **kwargs)``: ``call(*args, **kwargs)`` runs the next layer (in the end,
 #: the original method bound to the instance); the handler returns what the method returns.
 Handler = Callable[..., Any]
@@ -130,6 +139,7 @@ class _Dispatch:
     def __get__(self, obj: Any, objtype: Any = None) -> Any:
         return self if obj is None else types.MethodType(self, obj)
 
+    @_eager
     def __call__(self, obj: Any, *args: Any, **kwargs: Any) -> Any:
         patch = self._patch
         call = patch.original(obj)
@@ -234,6 +244,7 @@ _step_watched: dict[int, _Instance] = {}
 _step_hook_handles: list[Any] = []
 
 
+@_eager
 def _pre_step(opt: Any, args: Any, kwargs: Any) -> tuple[Any, Any] | None:
     entry = _step_watched.get(id(opt))
     if entry is None or entry.ref() is not opt:
@@ -246,6 +257,7 @@ def _pre_step(opt: Any, args: Any, kwargs: Any) -> tuple[Any, Any] | None:
     return changed
 
 
+@_eager
 def _post_step(opt: Any, args: Any, kwargs: Any) -> None:
     global _unrecorded
     entry = _step_watched.get(id(opt))
@@ -383,8 +395,9 @@ def _install() -> None:
             for lis in tuple(_listeners):
                 lis._after_backward()
 
-    _installed.append(AttrPatch(torch.autograd, "backward", backward))
+    _installed.append(AttrPatch(torch.autograd, "backward", _eager(backward)))
 
+    @_eager
     def notify(params: list[torch.Tensor], max_norm: float | None, total: Any) -> None:
         for lis in tuple(_listeners):
             lis._on_clip(params, max_norm, total)
