@@ -19,6 +19,7 @@ scheduler step and an optimizer step each cost one Python call that increments a
 
 from __future__ import annotations
 
+import os
 import sys
 import warnings
 from collections.abc import Callable
@@ -38,6 +39,7 @@ __all__ = ["LoopHooks"]
 Report = Callable[[Issue, int], None]
 
 _OWN_FILES = (__file__, _patch.__file__)
+_DYNAMO = os.path.join(os.path.dirname(torch.__file__), "_dynamo") + os.sep  # compiler.disable
 
 
 def _caller_stacklevel() -> int:
@@ -45,7 +47,9 @@ def _caller_stacklevel() -> int:
     Monitor's hooks and dispatchers (the user's call)."""
     frame: FrameType | None = sys._getframe(1)
     level = 1
-    while frame is not None and frame.f_code.co_filename in _OWN_FILES:
+    while frame is not None and (
+        frame.f_code.co_filename in _OWN_FILES or frame.f_code.co_filename.startswith(_DYNAMO)
+    ):
         frame, level = frame.f_back, level + 1
     return level
 
