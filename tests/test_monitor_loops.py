@@ -540,6 +540,38 @@ def test_every_n_still_sees_a_leaked_window_between_watched_steps():
     assert [(f.code, f.step, f.count) for f in mon.findings] == [("SG206", 3, 3)]
 
 
+def test_every_n_still_judges_sg205_and_sg211_from_the_counts():
+    # SG205: a schedule sized in micro-batches (K * 6) stepped once per optimizer step
+    model = mlp()
+    opt = torch.optim.SGD(model.parameters(), lr=0.1)
+    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=0.1, total_steps=K * 6)
+    with Monitor(model, opt, scheduler=sched, every=4, audit=False) as mon:
+        for i, (x, y) in enumerate(batches(K * 6)):
+            (F.cross_entropy(model(x), y) / K).backward()
+            if (i + 1) % K == 0:
+                opt.step()
+                opt.zero_grad()
+                sched.step()
+    assert [(f.code, f.step) for f in mon.findings] == [("SG205", 6)]
+    assert [r["step"] for r in mon.history] == [1, 5]
+    # SG211: the GradScaler skips step 2 (a counted window) and the scheduler still advances
+    model = mlp()
+    opt = torch.optim.SGD(model.parameters(), lr=0.1)
+    sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: 1 / (1 + s))
+    scaler = torch.amp.GradScaler("cpu", init_scale=4.0)
+    with Monitor(model, opt, scheduler=sched, scaler=scaler, every=3, audit=False) as mon:
+        for i, (x, y) in enumerate(batches(4)):
+            scaler.scale(F.cross_entropy(model(x), y)).backward()
+            if i == 1:
+                model[0].weight.grad[0, 0] = float("inf")
+            scaler.step(opt)
+            scaler.update()
+            opt.zero_grad()
+            sched.step()
+    assert [(f.code, f.step) for f in mon.findings] == [("SG211", 2)]
+    assert mon.state.skipped_steps == 1
+
+
 def test_every_n_on_a_gan_judges_only_watched_windows():
     net_g, net_d, opt_g, opt_d = gan()
     with Monitor(net_d, opt_d, every=2) as mon_d, Monitor(net_g, opt_g, every=2) as mon_g:
