@@ -28,6 +28,12 @@ BATCHES = 4  # per epoch
 CLIP = 2.0
 
 
+@pytest.fixture(autouse=True)
+def _in_tmp_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Checkpointing stays on (Lightning's default ModelCheckpoint writes under the working dir).
+    monkeypatch.chdir(tmp_path)
+
+
 def loader() -> DataLoader[tuple[torch.Tensor, ...]]:
     g = torch.Generator().manual_seed(0)
     ds = TensorDataset(torch.randn(16, 4, generator=g), torch.randn(16, 1, generator=g))
@@ -92,7 +98,6 @@ def fit(
         "accelerator": "cpu",
         "enable_progress_bar": False,
         "enable_model_summary": False,
-        "enable_checkpointing": False,
         "logger": False,
         "callbacks": list(callbacks),
     }

@@ -78,7 +78,7 @@ def training_args(tmp_path: Path, batch: int = 4, accum: int = 2, **kw: Any) -> 
         "logging_steps": 1,
         "report_to": [],
         "use_cpu": True,
-        "save_strategy": "no",
+        "save_steps": 2,  # the Trainer's default save_strategy="steps", checkpoints mid-run
         "disable_tqdm": True,
         "learning_rate": 1e-3,
         "weight_decay": 0.1,

@@ -8,6 +8,7 @@ import torch.nn.functional as F
 import torch.nn.utils.clip_grad as clip_grad_mod
 from torch import nn
 from torch.nn.utils import clip_grad_norm_ as clip_imported_before_attach
+from torch.optim import optimizer as optim_mod
 
 from stepguard.monitoring import Monitor
 
@@ -273,12 +274,21 @@ def test_detach_restores_every_patched_object_exactly():
     amp_loop(model, opt, sched, scaler, unscale=True, steps=1)  # lazily created state exists
     lr_sched_step_wrapper = vars(opt)["step"]  # installed by the LR scheduler: must survive
     own = {o: set(vars(o)) for o in (model, opt, sched, scaler)}
+    classes = {c: dict(vars(c)) for c in (type(model), type(opt), type(sched), type(scaler))}
     mon = Monitor(model, opt, scheduler=sched, scaler=scaler, audit=False).attach()
     assert torch.autograd.backward is not torch_objs["backward"][1]
     assert clip_grad_mod.clip_grad_value_ is not mod_value
-    assert "step" in vars(sched) and "unscale_" in vars(scaler) and "zero_grad" in vars(opt)
+    # nothing on the instances: the methods are patched on their classes while watched
+    for o, keys in own.items():
+        assert set(vars(o)) == keys, type(o).__name__
+    assert "step" in vars(type(sched)) and "unscale_" in vars(type(scaler))
+    assert "zero_grad" in vars(type(opt)) and "zero_grad" in vars(type(model))
     amp_loop(model, opt, sched, scaler, unscale=True, steps=1)
+    assert mon.state.step == 1 and mon.state.sched_total == 1 and mon.state.bw_total == 2
     mon.detach()
+    for c, before in classes.items():
+        assert vars(c).keys() == before.keys(), c.__name__
+        assert all(vars(c)[k] is v for k, v in before.items()), c.__name__
     for name, (owner, obj) in torch_objs.items():
         assert getattr(owner, name) is obj, name
     assert clip_grad_mod.clip_grad_value_ is mod_value
@@ -286,6 +296,8 @@ def test_detach_restores_every_patched_object_exactly():
     for o, keys in own.items():
         assert set(vars(o)) == keys, type(o).__name__
     assert not opt._optimizer_step_pre_hooks and not opt._optimizer_step_post_hooks
+    assert not optim_mod._global_optimizer_pre_hooks
+    assert not optim_mod._global_optimizer_post_hooks
     assert all(not p._post_accumulate_grad_hooks for p in model.parameters())
     steps = mon.state.step
     amp_loop(model, opt, sched, scaler, unscale=False, steps=1)  # no longer watched
@@ -360,28 +372,34 @@ def test_a_monitor_never_attached_has_no_findings_and_no_history():
     assert mon.report().summary["steps"] == 0
 
 
-def test_two_monitors_detached_in_reverse_order_restore_identity_and_otherwise_pass_through():
+def test_two_monitors_detached_in_any_order_restore_every_class_and_instance_exactly():
     model, opt, sched = setup()
     seed003_loop(model, opt, sched, bug=False, updates=1)  # lazily created state exists
-    own = {o: dict(vars(o)) for o in (model, opt, sched)}
-    first = Monitor(model, opt, scheduler=sched, audit=False).attach()
-    second = Monitor(model, opt, scheduler=sched, audit=False).attach()
-    seed003_loop(model, opt, sched, bug=True, updates=1)
-    assert codes(first) == codes(second) == {"SG201", "SG202", "SG203"}
-    second.detach()
-    first.detach()
-    for o, before in own.items():
-        assert vars(o).keys() == before.keys()
-        assert all(vars(o)[k] is v for k, v in before.items() if callable(v))
-
-    first.attach()
-    second.attach()
-    with pytest.warns(RuntimeWarning, match="reverse order"):
-        first.detach()
-    second.detach()
-    steps = first.state.sched_total
-    sched.step()  # through first's leftover wrapper: passes through, counts nothing
-    assert first.state.sched_total == steps and sched.last_epoch == 2 + K
+    objs = (model, opt, sched)
+    own = {o: dict(vars(o)) for o in objs}
+    classes = {type(o): dict(vars(type(o))) for o in objs}
+    backward = torch.autograd.backward
+    for order in ("reverse", "attach order"):
+        first = Monitor(model, opt, scheduler=sched, audit=False).attach()
+        second = Monitor(model, opt, scheduler=sched, audit=False).attach()
+        seed003_loop(model, opt, sched, bug=True, updates=1)
+        assert codes(first) == codes(second) == {"SG201", "SG202", "SG203"}, order
+        assert first.state.sched_total == second.state.sched_total == K
+        (second if order == "reverse" else first).detach()
+        sched.step()  # still watched by the other one only
+        (first if order == "reverse" else second).detach()
+        assert {first.state.sched_total, second.state.sched_total} == {K, K + 1}
+        for o, before in own.items():
+            assert vars(o).keys() == before.keys(), order
+            assert all(vars(o)[k] is v for k, v in before.items() if callable(v)), order
+        for c, before in classes.items():  # no pass-through layer left on any class
+            assert vars(c).keys() == before.keys() and all(
+                vars(c)[k] is v for k, v in before.items()
+            ), (order, c.__name__)
+        assert torch.autograd.backward is backward
+        steps = first.state.sched_total
+        sched.step()  # no longer watched by anyone
+        assert first.state.sched_total == steps
 
 
 def epochs_loop(model, opt, sched, *, last: str, n: int = 10, epochs: int = 2) -> None:

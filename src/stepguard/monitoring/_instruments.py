@@ -1,9 +1,10 @@
 """The Monitor's measurements: fused reductions over parameters and gradients, no host syncs.
 
-Everything here returns tensors on one device and never reads a value back to the host; the
-Monitor stacks one step's numbers into one vector and reads all pending rows with a single copy
-when `history` is asked for. Reductions use `torch._foreach_norm` per (device, dtype) bucket, so a
-model with hundreds of tensors costs a handful of kernel launches per measurement.
+Everything here returns tensors on one device and never reads a value back to the host:
+`Instruments` stacks one step's numbers into one vector, and the Monitor reads all pending rows
+with a single copy when `history` is asked for. Reductions use `torch._foreach_norm` per (device,
+dtype) bucket, so a model with hundreds of tensors costs a handful of kernel launches per
+measurement.
 """
 
 from __future__ import annotations
@@ -16,7 +17,9 @@ from torch import nn
 
 from stepguard.groups._classify import classify
 
-__all__ = ["ParamTable", "foreach_norms", "group_l2", "l1_mean"]
+__all__ = ["Instruments", "ParamTable", "foreach_norms", "group_l2", "l1_mean"]
+
+_NAN = float("nan")
 
 
 def foreach_norms(
@@ -110,3 +113,95 @@ class ParamTable:
             norm_weights=norm_weights,
             biases=biases,
         )
+
+
+class Instruments:
+    """The health readings of one attached Monitor, taken on watched steps.
+
+    `measure()` runs once a step's gradients are final, before the update: per-tensor gradient
+    norms (their global norm, and SG106's counts of all-zero gradients) and, with
+    `update_ratio`, a copy of the parameters. `readings()` runs after the update and returns the
+    step's values stacked in one tensor on the device, nothing read back.
+
+    Args:
+        table: the optimizer's trainable tensors (`ParamTable`).
+        update_ratio: keep a parameter copy to measure ``||w_after - w_before|| / ||w_after||``.
+    """
+
+    def __init__(self, table: ParamTable, update_ratio: bool) -> None:
+        self.table = table
+        self.update_ratio = update_ratio
+        self.device = table.params[0].device if table.params else torch.device("cpu")
+        n = len(table.params)
+        self._group_index = torch.tensor(table.group, dtype=torch.long, device=self.device)
+        self.zero_count = torch.zeros(n, device=self.device)  # SG106: all-zero gradients seen
+        self.seen_count = torch.zeros(n, device=self.device)  # ... out of this many readings
+        self.first_step: int | None = None  # first measured step (SG106 counts from it)
+        self._snapshot: list[torch.Tensor] | None = None
+        self._grad_norm: torch.Tensor | None = None
+
+    def forget(self) -> None:
+        """A new step starts: drop the previous step's pre-update reading."""
+        self._grad_norm = None
+
+    def release(self) -> None:
+        """Free the parameter copy (at detach)."""
+        self._snapshot = None
+
+    def measure(self, step: int) -> None:
+        """The pre-update readings of optimizer step `step`."""
+        t, dev = self.table, self.device
+        with torch.no_grad():
+            idx = [i for i, p in enumerate(t.params) if p.grad is not None]
+            grads = [t.params[i].grad for i in idx]
+            norms = foreach_norms(grads, dev)  # type: ignore[arg-type]
+            idx_t = torch.tensor(idx, dtype=torch.long, device=dev)
+            self.zero_count.index_add_(0, idx_t, (norms == 0).float())
+            self.seen_count.index_add_(0, idx_t, torch.ones_like(norms))
+            if self.first_step is None:
+                self.first_step = step
+            self._grad_norm = norms.square().sum().sqrt()
+            if self.update_ratio and t.params:
+                if self._snapshot is None:
+                    self._snapshot = [torch.empty_like(p) for p in t.params]
+                torch._foreach_copy_(self._snapshot, t.params)
+
+    def readings(
+        self,
+        extra: dict[str, torch.Tensor],
+        *,
+        clip_norm: torch.Tensor | None,
+        clip_hit: torch.Tensor | None,
+        clip_rate: torch.Tensor | None,
+        scale: torch.Tensor | None,
+        has_scaler: bool,
+        skipped: bool,
+    ) -> tuple[list[str], torch.Tensor]:
+        """The step's values after the update: `extra` (tensor learning rates), ``grad_norm``
+        (`clip_norm`, the norm the window's last clipping call measured, else the measured one),
+        ``clipped`` (`clip_hit`), ``clip_rate``, ``scale`` (with `has_scaler`),
+        ``norm_weight_mean_abs``, ``bias_mean_abs`` and ``update_ratio_group<i>`` (not for a
+        `skipped` step); as (keys, one stacked float tensor on the device). None reads as NaN."""
+        t, dev = self.table, self.device
+        nan = torch.tensor(_NAN, device=dev)
+        vals = dict(extra)
+        with torch.no_grad():
+            measured = self._grad_norm if self._grad_norm is not None else nan
+            vals["grad_norm"] = clip_norm if clip_norm is not None else measured
+            vals["clipped"] = clip_hit if clip_hit is not None else nan
+            vals["clip_rate"] = clip_rate if clip_rate is not None else nan
+            if has_scaler:
+                vals["scale"] = scale if scale is not None else nan
+            vals["norm_weight_mean_abs"] = l1_mean(t.norm_weights, dev)
+            vals["bias_mean_abs"] = l1_mean(t.biases, dev)
+            if self.update_ratio:
+                ratios = torch.full((t.groups,), _NAN, device=dev)
+                if self._snapshot is not None and self._grad_norm is not None and not skipped:
+                    torch._foreach_sub_(self._snapshot, t.params)
+                    upd = group_l2(foreach_norms(self._snapshot, dev), self._group_index, t.groups)
+                    w = group_l2(foreach_norms(t.params, dev), self._group_index, t.groups)
+                    ratios = upd / w
+                for gi in range(t.groups):
+                    vals[f"update_ratio_group{gi}"] = ratios[gi]
+            packed = torch.stack([v.reshape(()).float().to(dev) for v in vals.values()])
+        return list(vals), packed

@@ -40,8 +40,9 @@ def summarize(history: Sequence[dict[str, Any]], state: DetectorState) -> dict[s
     """The instrument summary of a Monitor run.
 
     Counts: ``steps`` (attempted optimizer steps), ``skipped_steps``, ``backward_passes``,
-    ``micro_batches_per_step`` (backward passes / steps), ``scheduler_steps``, ``clip_calls``,
-    ``instrumented_steps``. Each curve of `history` (learning rates, grad norm, clip rate, scale,
+    ``micro_batches_per_step`` (over the windows whose size is known: all of them unless
+    ``every > 1`` on a loop with several loss terms or optimizers), ``scheduler_steps``,
+    ``clip_calls`` (in watched windows), ``instrumented_steps``. Each curve of `history` (learning rates, grad norm, clip rate, scale,
     norm-weight and bias mean |value|, update ratios) as ``{"first", "last", "min", "max"}`` over
     its finite values (6 significant digits).
     """
@@ -50,7 +51,9 @@ def summarize(history: Sequence[dict[str, Any]], state: DetectorState) -> dict[s
         "steps": steps,
         "skipped_steps": state.skipped_steps,
         "backward_passes": state.bw_total,
-        "micro_batches_per_step": _r(state.bw_total / steps) if steps else 0.0,
+        "micro_batches_per_step": (
+            _r(state.mb_known / state.steps_known) if state.steps_known else 0.0
+        ),
         "scheduler_steps": state.sched_total,
         "clip_calls": state.clip_calls,
         "instrumented_steps": len(history),

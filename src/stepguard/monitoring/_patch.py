@@ -1,48 +1,86 @@
-"""Scoped, exactly reversible patches for the Monitor.
+"""How the Monitor listens, leaving no trace in the objects a user saves, copies or pickles.
 
-Two kinds:
+Nothing is stored on the watched objects themselves (their ``__dict__``, which ``state_dict()``,
+``pickle``, ``torch.save`` and ``copy.deepcopy`` read, stays exactly as it was):
 
-* `AttrPatch` replaces one attribute of one object (an optimizer's `zero_grad`, a scheduler's
-  `step`, a GradScaler's `unscale_`/`step`/`update`) and restores the object's own `__dict__` to what
-  it was: a method that was only found on the class is deleted again, an instance attribute (for
-  example the `step` wrapper torch's LR schedulers install on the optimizer) is put back as the same
-  object.
-* The process-wide patches of torch functions (`torch.autograd.backward` and the gradient-clipping
-  functions) are installed once while at least one Monitor is attached, and every attached Monitor
-  hears every call. They call the original function with the same arguments (a generator of
-  parameters is turned into a list first, which the originals do themselves), so training is
-  unchanged.
+* `watch(obj, name, handler)` replaces the *method* ``name`` on ``type(obj)`` (the class, while at
+  least one of its instances is watched) by a dispatcher that looks the instance up in a
+  per-class registry. A watched instance's call goes through its handlers; every other instance,
+  including a deep copy of a watched one, calls the original directly. Several Monitors on one
+  object share the one class patch, so they can be removed in any order; the last `unwatch` of a
+  class puts back exactly what the class held. The original is looked up at call time (the class's
+  own attribute, else the next class in the MRO), so patches on a class and on its subclass never
+  capture each other.
+* `watch_steps(optimizer, pre, post)` uses torch's process-wide optimizer step hooks
+  (`torch.optim.optimizer.register_optimizer_step_pre_hook` / ``..._post_hook``), registered
+  while any optimizer is watched, dispatching to the watched instance's handlers.
+* `subscribe(listener)`: the process-wide patches of torch *functions* (`torch.autograd.backward`
+  and the gradient-clipping functions) are installed while at least one listener is subscribed,
+  and every listener hears every call. They call the original function with the same arguments
+  (a generator of parameters is turned into a list first, which the originals do themselves). A
+  `torch.autograd.backward` call made from inside a running backward pass (reentrant activation
+  checkpointing) is part of that pass: listeners do not hear it.
+* Several optimizers on one graph: each top-level backward call gets a number (`current_pass`);
+  a Monitor marks the calls its optimizer's step used (`mark_consumed`), and steps whose passes
+  nobody recorded are counted (`unrecorded_steps`: optimizers no Monitor watches, windows a
+  Monitor only counted), so a Monitor can tell a pass that served another optimizer's step from
+  one of its own micro-batches.
 
-Limit: code that imported `clip_grad_value_` by name before the Monitor attached holds the original
+Limits: code that imported `clip_grad_value_` by name before the Monitor attached holds the original
 function object and is not seen. `clip_grad_norm_` is seen however it was imported, because the
 patch sits on the helper it calls (`torch.nn.utils.clip_grad._clip_grads_with_norm_`, torch >= 2.6);
-on older torch only calls through the module attributes are seen.
+on older torch only calls through the module attributes are seen. A method an instance holds in
+its own ``__dict__`` (someone assigned ``obj.zero_grad = ...``) shadows the class and is not seen.
 """
 
 from __future__ import annotations
 
-import math
+import functools
+import pickle
+import types
+import weakref
 from collections.abc import Callable, Iterable
 from typing import Any, Protocol
 
 import torch
 import torch.nn.utils as nn_utils
 import torch.nn.utils.clip_grad as clip_grad_mod
+from torch.optim import optimizer as optim_mod
 
 __all__ = [
     "AttrPatch",
     "Listener",
-    "mean_loss_items",
-    "root_scale_factors",
+    "consumed",
+    "current_pass",
+    "mark_consumed",
+    "step_unrecorded",
     "subscribe",
+    "unrecorded_steps",
     "unsubscribe",
+    "unwatch",
+    "watch",
+    "watch_steps",
+    "watched_classes",
 ]
 
 _MISSING = object()
 
 
+def _eager(fn: Any) -> Any:
+    """`fn`, never traced by `torch.compile`: a compiled training step that calls
+    ``loss.backward()`` or ``optimizer.step()`` reaches these listeners, which must run as plain
+    Python (a graph break at the call) rather than be traced into the graph."""
+    disable = getattr(torch.compiler, "disable", None)
+    return fn if disable is None else disable(fn)
+
+
+#: ``handler(call, *args, **kwargs)``: ``call(*args, **kwargs)`` runs the next layer (in the end,
+#: the original method bound to the instance); the handler returns what the method returns.
+Handler = Callable[..., Any]
+
+
 class AttrPatch:
-    """Replace `owner.name` with `replacement` until `restore()`."""
+    """Replace `owner.name` with `replacement` until `restore()` (module attributes only)."""
 
     def __init__(self, owner: Any, name: str, replacement: Any) -> None:
         self.owner = owner
@@ -54,11 +92,10 @@ class AttrPatch:
         setattr(owner, name, replacement)
 
     def restore(self) -> bool:
-        """Put back exactly what the owner held before (or delete the instance attribute).
+        """Put back exactly what the owner held before (or delete the attribute).
 
-        If someone replaced the attribute again after us (another Monitor attached later and still
-        attached), nothing is changed and False is returned: removing our layer would remove theirs
-        too. Our replacement must then behave as a pass-through (the Monitor's do, once detached).
+        If someone replaced the attribute again after us, nothing is changed and False is
+        returned: removing our layer would remove theirs too (ours then only passes through).
         """
         if vars(self.owner).get(self.name) is not self.replacement:
             return False
@@ -69,8 +106,253 @@ class AttrPatch:
         return True
 
 
+def _ref(obj: Any) -> Callable[[], Any]:
+    try:
+        return weakref.ref(obj)
+    except TypeError:  # not weak-referenceable: the registry entry lives only while watched
+        return lambda: obj
+
+
+class _Instance:
+    """One watched instance in a registry: a reference to it and its handlers, outermost last."""
+
+    __slots__ = ("handlers", "ref")
+
+    def __init__(self, obj: Any) -> None:
+        self.ref = _ref(obj)
+        self.handlers: list[Any] = []
+
+
+class _Dispatch:
+    """What a patched class holds in place of its method while instances are watched.
+
+    It binds like a function (``obj.name`` is a bound method, ``Cls.name(obj)`` works, signature
+    and docstring are the original's) and sends a watched instance's calls through its handlers.
+    Pickled (cloudpickle pickles a class defined in ``__main__`` by value, with its attributes),
+    it is the attribute it replaced: a process that unpickles the class gets the plain method.
+    """
+
+    def __init__(self, patch: _MethodPatch, original: Any) -> None:
+        functools.update_wrapper(self, original)  # (copies a patched base's __dict__ too)
+        self._patch = patch
+
+    def __get__(self, obj: Any, objtype: Any = None) -> Any:
+        return self if obj is None else types.MethodType(self, obj)
+
+    @_eager
+    def __call__(self, obj: Any, *args: Any, **kwargs: Any) -> Any:
+        patch = self._patch
+        call = patch.original(obj)
+        entry = patch.watched.get(id(obj))
+        if entry is None or entry.ref() is not obj:
+            return call(*args, **kwargs)
+        for handler in entry.handlers:
+            call = functools.partial(handler, call)
+        return call(*args, **kwargs)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        patch = self._patch
+        if patch.saved is not _MISSING:
+            return getattr, (types.SimpleNamespace(attr=patch.saved), "attr")
+        for base in patch.cls.__mro__[1:]:
+            if patch.name in vars(base):
+                return getattr, (types.SimpleNamespace(attr=vars(base)[patch.name]), "attr")
+        raise pickle.PicklingError(f"no {patch.name} to stand for")  # pragma: no cover
+
+
+class _MethodPatch:
+    """`cls.name` replaced by a `_Dispatch` while instances of `cls` are watched."""
+
+    def __init__(self, cls: type, name: str) -> None:
+        self.cls = cls
+        self.name = name
+        self.saved = vars(cls).get(name, _MISSING)
+        self.watched: dict[int, _Instance] = {}
+        self.dispatch = _Dispatch(self, getattr(cls, name))
+        setattr(cls, name, self.dispatch)
+
+    def original(self, obj: Any) -> Any:
+        if self.saved is not _MISSING:
+            return self.saved.__get__(obj, type(obj))
+        return getattr(super(self.cls, obj), self.name)
+
+    def inherited(self) -> Any:
+        """What the class would find without an attribute of its own (the next class in the MRO
+        that has one), or _MISSING."""
+        for base in self.cls.__mro__[1:]:
+            if self.name in vars(base):
+                return vars(base)[self.name]
+        return _MISSING
+
+    def restore(self) -> bool:
+        current = vars(self.cls).get(self.name, _MISSING)
+        if current is self.dispatch or (self.saved is _MISSING and current is self.inherited()):
+            # (the second: a same-process cloudpickle round trip of the class wrote back what
+            # our dispatcher pickles as)
+            if self.saved is _MISSING:
+                delattr(self.cls, self.name)
+            else:
+                setattr(self.cls, self.name, self.saved)
+            return True
+        return current is self.saved  # else patched again by someone else: leave theirs
+
+
+_method_patches: dict[tuple[type, str], _MethodPatch] = {}
+
+
+class Watch:
+    """What `watch` / `watch_steps` return; pass it to `unwatch`."""
+
+    __slots__ = ("handler", "key", "patch", "registry")
+
+    def __init__(
+        self,
+        registry: dict[int, _Instance],
+        key: int,
+        handler: Any,
+        patch: _MethodPatch | None,
+    ) -> None:
+        self.registry = registry
+        self.key = key
+        self.handler = handler
+        self.patch = patch
+
+
+def watch(obj: Any, name: str, handler: Handler) -> Watch:
+    """Route calls of ``obj.<name>(...)`` through `handler` until `unwatch`.
+
+    Raises TypeError when ``type(obj)`` does not have the method or its class cannot be patched
+    (nothing is changed then).
+    """
+    cls = type(obj)
+    if not callable(getattr(cls, name, None)):
+        raise TypeError(f"{cls.__name__} has no method {name}() to watch")
+    patch = _method_patches.get((cls, name))
+    if patch is None:
+        patch = _MethodPatch(cls, name)
+        _method_patches[(cls, name)] = patch
+    entry = patch.watched.get(id(obj))
+    if entry is None or entry.ref() is not obj:
+        entry = patch.watched[id(obj)] = _Instance(obj)
+    entry.handlers.append(handler)
+    return Watch(patch.watched, id(obj), handler, patch)
+
+
+# ---- optimizer steps: torch's process-wide step hooks, dispatched per instance --------------
+
+_step_watched: dict[int, _Instance] = {}
+_step_hook_handles: list[Any] = []
+
+
+@_eager
+def _pre_step(opt: Any, args: Any, kwargs: Any) -> tuple[Any, Any] | None:
+    entry = _step_watched.get(id(opt))
+    if entry is None or entry.ref() is not opt:
+        return None
+    changed = None
+    for pre, _ in list(entry.handlers):
+        out = pre(opt, args, kwargs)
+        if out is not None:
+            changed = args, kwargs = out
+    return changed
+
+
+@_eager
+def _post_step(opt: Any, args: Any, kwargs: Any) -> None:
+    global _unrecorded
+    entry = _step_watched.get(id(opt))
+    if entry is None or entry.ref() is not opt:
+        _unrecorded += 1
+        return
+    for _, post in list(entry.handlers):
+        post(opt, args, kwargs)
+
+
+# ---- which backward passes the optimizers' steps used (several optimizers on one graph) -----
+
+_unrecorded = 0  # optimizer steps whose backward passes nobody recorded
+_consumed: dict[int, None] = {}  # backward calls whose gradients a watched optimizer stepped on
+_CONSUMED_KEPT = 4096
+
+
+def unrecorded_steps() -> int:
+    """How many optimizer steps used backward passes nobody recorded: steps of optimizers no
+    Monitor watches (counted while at least one is watched) and steps that closed a window a
+    Monitor only counted (``every > 1``). A pass that ended before such a step may have served it.
+    """
+    return _unrecorded
+
+
+def step_unrecorded() -> None:
+    """A watched optimizer stepped at the end of a window its Monitor only counted."""
+    global _unrecorded
+    _unrecorded += 1
+
+
+def mark_consumed(pids: Iterable[int]) -> None:
+    """A watched optimizer stepped on the gradients of these backward calls (their `pid`s)."""
+    for pid in pids:
+        if pid:
+            _consumed[pid] = None
+    while len(_consumed) > _CONSUMED_KEPT:
+        del _consumed[next(iter(_consumed))]
+
+
+def consumed(pid: int) -> bool:
+    """Whether a watched optimizer stepped on the gradients of backward call `pid`."""
+    return pid in _consumed
+
+
+def watch_steps(
+    optimizer: torch.optim.Optimizer,
+    pre: Callable[[Any, Any, Any], tuple[Any, Any] | None],
+    post: Callable[[Any, Any, Any], None],
+) -> Watch:
+    """Call ``pre(opt, args, kwargs)`` / ``post(...)`` around each ``optimizer.step()`` (with the
+    semantics of torch's step pre/post hooks) until `unwatch`."""
+    if not _step_hook_handles:
+        _step_hook_handles.append(optim_mod.register_optimizer_step_pre_hook(_pre_step))
+        _step_hook_handles.append(optim_mod.register_optimizer_step_post_hook(_post_step))
+    entry = _step_watched.get(id(optimizer))
+    if entry is None or entry.ref() is not optimizer:
+        entry = _step_watched[id(optimizer)] = _Instance(optimizer)
+    pair = (pre, post)
+    entry.handlers.append(pair)
+    return Watch(_step_watched, id(optimizer), pair, None)
+
+
+def unwatch(w: Watch) -> bool:
+    """Undo one `watch` / `watch_steps`; the last one of a class (or of all optimizers) restores
+    what the class held (removes torch's global step hooks). Idempotent.
+
+    Returns False only when the class attribute was replaced again by someone else after us: it
+    is left in place (our dispatcher under it passes every call through)."""
+    entry = w.registry.get(w.key)
+    if entry is not None:
+        entry.handlers = [h for h in entry.handlers if h is not w.handler]
+        if not entry.handlers:
+            del w.registry[w.key]
+    if w.registry:
+        return True
+    if w.patch is None:  # the last watched optimizer
+        while _step_hook_handles:
+            _step_hook_handles.pop().remove()
+    elif _method_patches.get((w.patch.cls, w.patch.name)) is w.patch:
+        del _method_patches[(w.patch.cls, w.patch.name)]
+        return w.patch.restore()
+    return True
+
+
+def watched_classes() -> list[tuple[type, str]]:
+    """The (class, method) pairs patched right now (for tests and diagnostics)."""
+    return list(_method_patches)
+
+
+# ---- process-wide patches of torch functions ------------------------------------------------
+
+
 class Listener(Protocol):
-    """What the process-wide patches call on each attached Monitor."""
+    """What the process-wide patches call on each subscribed listener."""
 
     def _on_clip(self, params: list[torch.Tensor], max_norm: float | None, total: Any) -> None: ...
 
@@ -81,6 +363,12 @@ class Listener(Protocol):
 
 _listeners: list[Listener] = []
 _installed: list[AttrPatch] = []
+_pass = 0  # number of the latest top-level torch.autograd.backward call
+
+
+def current_pass() -> int:
+    """The number of the top-level `torch.autograd.backward` call running (or last run)."""
+    return _pass
 
 
 def _as_list(parameters: Any) -> list[torch.Tensor]:
@@ -93,6 +381,12 @@ def _install() -> None:
     orig_backward = torch.autograd.backward
 
     def backward(tensors: Any, grad_tensors: Any = None, *args: Any, **kwargs: Any) -> Any:
+        global _pass
+        if torch._C._current_graph_task_id() != -1:
+            # Called from inside a running backward pass (reentrant activation checkpointing
+            # recomputes and backpropagates its segment): part of the outer pass, not a new one.
+            return orig_backward(tensors, grad_tensors, *args, **kwargs)
+        _pass += 1
         for lis in tuple(_listeners):
             lis._before_backward(tensors, grad_tensors)
         try:
@@ -101,8 +395,9 @@ def _install() -> None:
             for lis in tuple(_listeners):
                 lis._after_backward()
 
-    _installed.append(AttrPatch(torch.autograd, "backward", backward))
+    _installed.append(AttrPatch(torch.autograd, "backward", _eager(backward)))
 
+    @_eager
     def notify(params: list[torch.Tensor], max_norm: float | None, total: Any) -> None:
         for lis in tuple(_listeners):
             lis._on_clip(params, max_norm, total)
@@ -159,109 +454,4 @@ def unsubscribe(listener: Listener) -> None:
         _listeners.remove(listener)
     if not _listeners:
         while _installed:
-            _installed.pop().restore()  # only stepguard patches these; always the top layer
-
-
-# Nodes a scalar loss may pass through between the scaling and the root without changing its scale.
-_TRANSPARENT = frozenset(
-    {
-        "ToCopyBackward0",
-        "MeanBackward0",
-        "SumBackward0",
-        "CloneBackward0",
-        "ViewBackward0",
-        "UnsafeViewBackward0",
-        "ReshapeAliasBackward0",
-        "AliasBackward0",
-        "SqueezeBackward0",
-        "SqueezeBackward1",
-        "UnsqueezeBackward0",
-        "ExpandBackward0",
-    }
-)
-
-
-def root_scale_factors(loss: torch.Tensor, max_depth: int = 8) -> tuple[list[tuple[str, Any]], Any]:
-    """The constant scalar multiplications and divisions at the root of `loss`'s backward graph.
-
-    Walks from `loss.grad_fn` toward the leaves while each node has exactly one input that needs a
-    gradient and is either a multiplication/division by a one-element constant (recorded as
-    ``("mul", c)`` or ``("div", c)``, `c` a tensor or number) or a shape/dtype-only node (a cast,
-    a view, a sum or mean of one element). Stops at the first other node, so `loss_a + loss_b` or a
-    per-element weighting ends the walk. Returns the factors and the node the walk stopped at.
-    Costs a few Python attribute reads; reads nothing from the device.
-    """
-    out: list[tuple[str, Any]] = []
-    node = loss.grad_fn
-    for _ in range(max_depth):
-        if node is None:
-            break
-        name = type(node).__name__
-        nexts = node.next_functions
-        live = [i for i, (fn, _) in enumerate(nexts) if fn is not None]
-        if len(live) != 1:
-            break
-        if name in ("MulBackward0", "DivBackward0") and len(nexts) == 2:
-            side = live[0]
-            try:
-                if name == "DivBackward0":
-                    if side != 0:  # c / loss is not a scaling of the loss
-                        break
-                    const = node._saved_other  # type: ignore[attr-defined]
-                else:
-                    const = node._saved_other if side == 0 else node._saved_self  # type: ignore[attr-defined]
-            except RuntimeError:  # saved values already freed
-                break
-            if isinstance(const, torch.Tensor) and const.numel() != 1:
-                break
-            out.append(("mul" if name == "MulBackward0" else "div", const))
-        elif name not in _TRANSPARENT:
-            break
-        node = nexts[live[0]][0]
-    return out, node
-
-
-_NLL = frozenset({"NllLossBackward0", "NllLoss2DBackward0", "NllLoss2dBackward0"})
-
-
-def mean_loss_items(node: Any) -> torch.Tensor | None:
-    """The item count a mean-reduced `cross_entropy` / `nll_loss` divided by, if `node` is one.
-
-    That is the loss's saved ``total_weight``: the number of targets not equal to
-    ``ignore_index`` (or the sum of their class weights). A 0-d tensor, not read to the host.
-    """
-    if node is None or type(node).__name__ not in _NLL:
-        return None
-    try:
-        if node._saved_reduction != 1:  # 1 = mean
-            return None
-        items = node._saved_total_weight
-    except (AttributeError, RuntimeError):
-        return None
-    return items.detach() if isinstance(items, torch.Tensor) else None
-
-
-def combine_factors(
-    factors: Iterable[tuple[str, Any]], skip: Callable[[Any], bool]
-) -> float | None:
-    """Multiply the recorded factors into one number; `None` if one of them lives on a device.
-
-    `skip(c)` says a constant is not the user's scaling (the GradScaler's scale tensor).
-    A constant on an accelerator is not read (that would synchronise): the loss is then taken to be
-    scaled by an unknown amount and `None` is returned.
-    """
-    value = 1.0
-    for kind, const in factors:
-        if skip(const):
-            continue
-        if isinstance(const, torch.Tensor):
-            if const.device.type != "cpu":
-                return None
-            c = float(const)
-        else:
-            c = float(const)
-        if kind == "div":
-            value = value / c if c != 0 else math.inf
-        else:
-            value *= c
-    return value
+            _installed.pop().restore()
