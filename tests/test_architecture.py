@@ -17,11 +17,11 @@ SRC = Path(__file__).resolve().parents[1] / "src"
 PKG = SRC / "stepguard"
 
 # Lowest first. A module belongs to the longest prefix listed. The face (`stepguard/__init__`)
-# imports only `_version`, `catalog` and `findings` at run time and everything else lazily by
+# imports only `catalog` and `findings` at run time and everything else lazily by
 # name, so it sits just above the types; its TYPE_CHECKING imports are for type checkers only
 # and are exempt from the layering (not from the cycle check).
 LAYERS: list[tuple[str, ...]] = [
-    ("stepguard._version", "stepguard._optimizers", "stepguard._unwrap", "stepguard.catalog"),
+    ("stepguard._files", "stepguard._optimizers", "stepguard._unwrap", "stepguard.catalog"),
     ("stepguard.findings",),
     ("stepguard",),
     ("stepguard.groups",),

@@ -10,9 +10,10 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from stepguard._version import __version__
 from stepguard.catalog import CATALOG, Rule, Severity, rule
 from stepguard.findings import Finding, FindingsError, Report
+
+__version__ = "0.1.0"
 
 # public name -> module that defines it
 _LAZY: dict[str, str] = {

@@ -13,7 +13,7 @@ import re
 import sys
 from collections.abc import Callable, Sequence
 
-from stepguard._version import __version__
+from stepguard import __version__
 from stepguard.catalog import CATALOG, rule, rule_markdown
 
 # name -> (module, function taking argv and returning an exit code, one-line help)
@@ -39,7 +39,7 @@ _SUBCOMMANDS: dict[str, tuple[str, str, str]] = {
 def rule_main(argv: Sequence[str]) -> int:
     """`stepguard rule CODE | --all | --markdown`: print catalog documentation."""
     # argparse, with a usage error as one line on stderr (shared with `stepguard demo`)
-    from stepguard.experiments._cli import CommandParser
+    from stepguard.lint._cli import CommandParser
 
     parser = CommandParser(prog="stepguard rule", description=rule_main.__doc__)
     parser.add_argument("code", nargs="?", help="a catalog code such as SG101")

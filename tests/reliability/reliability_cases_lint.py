@@ -305,7 +305,7 @@ CASES = [
         "stepguard lint dir >&- (stdout closed)",
         lambda: _shell("$SG lint --isolated . >&-", {"train.py": BAD}),
         expect="ok",
-        check=lambda p: cli_error(p, r"cannot write the report to stdout: stdout is closed"),
+        check=lambda p: cli_error(p, r"standard output is closed"),
     ),
     Case(
         "lint",

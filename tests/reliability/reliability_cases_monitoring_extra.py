@@ -84,9 +84,10 @@ def _deepcopy_model_zero_grad() -> bool | str:
     m, opt, sched = _setup()
     with Monitor(m, opt, scheduler=sched, audit=False):
         m(batch()).pow(2).mean().backward()
+        before = [p.grad is not None for p in m.parameters()]
         ema = copy.deepcopy(m)
         ema.zero_grad()
-        kept = all(p.grad is not None for p in m.parameters())
+        kept = any(before) and [p.grad is not None for p in m.parameters()] == before
     return kept or "zero_grad() on the deep copy cleared the original's gradients"
 
 
@@ -173,24 +174,24 @@ CASES = [
     E(
         "Monitor(every=0)",
         lambda: Monitor(net(), adamw(net()), every=0),
-        r"every must be a positive int",
+        r"every=.*must be a positive int",
     ),
     E(
         "Monitor(every='2')",
         lambda: Monitor(net(), adamw(net()), every="2"),
-        r"every must be a positive int",
+        r"every=.*must be a positive int",
     ),
     E(
         "Monitor(scheduler='cos')",
         lambda: Monitor(net(), adamw(net()), scheduler="cos"),
-        r"scheduler must have a step\(\) method",
+        r"scheduler=.*LR scheduler",
     ),
     E(
         "Monitor(on_finding='print')",
         lambda: Monitor(net(), adamw(net()), on_finding="print"),
-        r"on_finding must be callable",
+        r"on_finding=.*must be callable",
     ),
-    E("Monitor(log=5)", lambda: Monitor(net(), adamw(net()), log=5), r"log must be callable"),
+    E("Monitor(log=5)", lambda: Monitor(net(), adamw(net()), log=5), r"log=.*must be callable"),
     OK(
         "Monitor(meta model).attach(): a clear error",
         lambda: isolated(__name__, "_meta_attach"),

@@ -20,11 +20,12 @@ import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
 from stepguard.experiments._progress import DemoExtraMissing, require_demo_extras
+from stepguard.lint._cli import CommandParser
 
-__all__ = ["CommandParser", "DemoInterrupted", "Terminated", "main", "run_demo"]
+__all__ = ["DemoInterrupted", "Terminated", "main", "run_demo"]
 
 _START = time.perf_counter()  # import time of the command: the total includes imports and plots
 
@@ -42,13 +43,6 @@ class DemoInterrupted(KeyboardInterrupt):
         super().__init__(reason)
         self.results = results
         self.reason = reason
-
-
-class CommandParser(argparse.ArgumentParser):
-    """`argparse.ArgumentParser` whose usage errors are one line on stderr (exit 2)."""
-
-    def error(self, message: str) -> NoReturn:
-        self.exit(2, f"{self.prog}: {message} (see `{self.prog} --help`)\n")
 
 
 def run_demo(

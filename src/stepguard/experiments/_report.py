@@ -13,11 +13,11 @@ import os
 from pathlib import Path
 from typing import Any
 
+from stepguard._files import atomic_write
 from stepguard.experiments._files import prepare_out_dir
 from stepguard.experiments._format import LOOP_LABEL, fmt, row
 from stepguard.experiments._report_text import render
 from stepguard.experiments._weight_decay import CONFIG_LABELS, CONFIGS
-from stepguard.lint._files import atomic_write
 
 __all__ = ["fmt", "headline_rows", "markdown", "write_plots", "write_report"]
 
@@ -229,7 +229,7 @@ def write_report(results: dict[str, Any], out_dir: str | os.PathLike[str]) -> di
     """Write ``results.json``, the PNG plots and ``report.md`` into `out_dir` (created if
     missing; see `prepare_out_dir`); return ``{"markdown", "json", "plots": dir}`` paths.
 
-    Every file is written atomically (`stepguard.lint._files.atomic_write`): a failure leaves
+    Every file is written atomically (`stepguard._files.atomic_write`): a failure leaves
     the previous file in place. A partial report (``results["partial"]``, from an interrupted
     run) is written without plots, so that it takes a fraction of a second.
     """

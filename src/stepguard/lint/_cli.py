@@ -14,8 +14,9 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
+from stepguard._files import atomic_write
 from stepguard.lint._config import (
     ConfigError,
     LintConfig,
@@ -24,7 +25,7 @@ from stepguard.lint._config import (
     parse_select,
     parse_selectors,
 )
-from stepguard.lint._files import atomic_write, discover
+from stepguard.lint._files import discover
 from stepguard.lint._formats import (
     FORMATS,
     format_json,
@@ -45,9 +46,17 @@ configuration: [tool.stepguard] in the nearest pyproject.toml (see docs/lint.md)
 """
 
 
+class CommandParser(argparse.ArgumentParser):
+    """`argparse.ArgumentParser` whose usage errors are one line on stderr (exit 2); every
+    `stepguard` subcommand parses with it."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: {message} (see `{self.prog} --help`)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of `stepguard lint`."""
-    p = argparse.ArgumentParser(
+    p = CommandParser(
         prog="stepguard lint",
         description="Statically check PyTorch training scripts for optimizer-step pitfalls.",
         epilog=_EPILOG,

@@ -84,7 +84,7 @@ def format_json(
     violations: Iterable[Violation], skipped: Sequence[SkippedFile] = (), files: int = 0
 ) -> str:
     """A JSON document (see the module docstring); each finding also says whether it is `fixable`."""
-    from stepguard._version import __version__
+    from stepguard import __version__
 
     findings = [
         {**v.finding.to_dict(), "fixable": bool(v.edits)} for v in sorted_violations(violations)
@@ -143,7 +143,7 @@ def format_sarif(
     `rules` lists the codes described in the driver (default: the codes that have findings, in
     catalog order); codes of findings are always included so every result's ruleIndex resolves.
     """
-    from stepguard._version import __version__
+    from stepguard import __version__
 
     ordered = sorted_violations(violations)
     wanted = set(rules or ()) | {v.finding.code for v in ordered}

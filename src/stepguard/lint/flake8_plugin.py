@@ -12,7 +12,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator, Sequence
 
-from stepguard._version import __version__
+from stepguard import __version__
 
 __all__ = ["Flake8Plugin"]
 

@@ -34,6 +34,7 @@ Attach-time audit findings carry step 0.
 
 from __future__ import annotations
 
+import os
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -463,13 +464,13 @@ class Monitor:
             self._pending = []
         return self._rows
 
-    def to_csv(self, path: str) -> None:
+    def to_csv(self, path: str | os.PathLike[str]) -> None:
         """Write `history` to `path` as CSV (one column per key, in first-seen order)."""
         from stepguard.monitoring._output import write_csv
 
         write_csv(self.history, path)
 
-    def plot(self, path: str) -> None:
+    def plot(self, path: str | os.PathLike[str]) -> None:
         """Draw the main curves of `history` into an image at `path` (needs matplotlib:
         ``pip install stepguard[plot]``)."""
         from stepguard.monitoring._output import plot_history

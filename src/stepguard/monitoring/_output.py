@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import csv
+import io
 import math
+import os
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
+from stepguard._files import atomic_write
 from stepguard.monitoring._detect import DetectorState
 
 __all__ = ["plot_history", "summarize", "write_csv"]
@@ -70,20 +74,46 @@ def summarize(history: Sequence[dict[str, Any]], state: DetectorState) -> dict[s
     return out
 
 
-def write_csv(history: Sequence[dict[str, Any]], path: str) -> None:
-    """Write rows to `path` as CSV; columns are every key, in first-seen order."""
+def _check_path(path: object, what: str) -> Path:
+    """`path` as a file path whose directory exists, or a clear error naming `what`."""
+    if not isinstance(path, (str, os.PathLike)):
+        raise TypeError(
+            f"{what}(path) needs a file path (str or pathlib.Path), got {type(path).__name__}"
+        )
+    text = os.fspath(path)
+    if not isinstance(text, str) or not text.strip():
+        raise ValueError(
+            f"{what}(path) needs a file name, got {path!r}; e.g. {what}('monitor.csv')"
+        )
+    target = Path(text)
+    if target.is_dir():
+        raise ValueError(f"{what}({text!r}): that is a directory; name a file inside it")
+    if not target.parent.is_dir():
+        raise ValueError(
+            f"{what}({text!r}): the directory {str(target.parent)!r} does not exist; create it first"
+        )
+    return target
+
+
+def write_csv(history: Sequence[dict[str, Any]], path: str | os.PathLike[str]) -> None:
+    """Write rows to `path` as CSV; columns are every key, in first-seen order. The file is
+    replaced atomically (a failed write leaves any previous file as it was)."""
+    target = _check_path(path, "Monitor.to_csv")
     cols: list[str] = []
     for row in history:
         cols += [k for k in row if k not in cols]
-    with open(path, "w", newline="") as fh:
-        w = csv.DictWriter(fh, fieldnames=cols)
-        w.writeheader()
-        w.writerows(history)
+    buffer = io.StringIO(newline="")
+    w = csv.DictWriter(buffer, fieldnames=cols)
+    w.writeheader()
+    w.writerows(history)
+    atomic_write(target, buffer.getvalue().encode("utf-8"))
 
 
-def plot_history(history: Sequence[dict[str, Any]], path: str) -> None:
+def plot_history(history: Sequence[dict[str, Any]], path: str | os.PathLike[str]) -> None:
     """One panel per curve family (learning rate, grad norm + clip rate, scale, norm |w|, bias |b|,
-    update ratio), step on the x axis; saved to `path`. Needs matplotlib."""
+    update ratio), step on the x axis; saved to `path` (atomically; the format from its suffix).
+    Needs matplotlib."""
+    target = _check_path(path, "Monitor.plot")
     try:
         import matplotlib
 
@@ -108,5 +138,9 @@ def plot_history(history: Sequence[dict[str, Any]], path: str) -> None:
             ax.legend(fontsize="small")
     axes[-1].set_xlabel("optimizer step")
     fig.tight_layout()
-    fig.savefig(path)
-    plt.close(fig)
+    buffer = io.BytesIO()
+    try:
+        fig.savefig(buffer, format=target.suffix.lstrip(".").lower() or "png")
+    finally:
+        plt.close(fig)
+    atomic_write(target, buffer.getvalue())
