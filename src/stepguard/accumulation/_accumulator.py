@@ -414,6 +414,7 @@ class Accumulator:
                 agreed = agreed_or_none
             else:  # this rank has no data left: a zero-weight window beside the others' window
                 counts, sizes = None, []
+                _ddp.shadow_forward(self.model)
                 agreed = self._agree([0.0, 0.0, 0.0, 0.0, *_NOTHING_NEXT])
                 self._close(agreed, active=0.0)
             batches = self._open(following, counts, sizes, agreed)

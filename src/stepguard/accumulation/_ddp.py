@@ -153,3 +153,16 @@ def skip_next_buffer_broadcast(model: nn.Module) -> None:
     (DDP's own join hook does the same: no forward sync in an iteration that skips grad sync)."""
     if parallel_kind(model) == DDP and hasattr(model, "require_forward_param_sync"):
         setattr(model, "require_forward_param_sync", False)  # noqa: B010
+
+
+def shadow_forward(model: nn.Module) -> None:
+    """Match the collective of DDP's forward on a rank that runs no forward in this window.
+
+    DDP's first forward after its first synced backward rebuilds its gradient buckets, which
+    broadcasts the bucket order; a rank without data must take part (DDP's own join hook does
+    the same). A no-op afterwards and for anything but DDP.
+    """
+    reducer = getattr(model, "reducer", None) if parallel_kind(model) == DDP else None
+    rebuild = getattr(reducer, "_rebuild_buckets", None)
+    if callable(rebuild) and torch.is_grad_enabled():
+        rebuild()
