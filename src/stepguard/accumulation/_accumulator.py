@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import itertools
+import math
 import warnings
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, Literal, NamedTuple, TypeVar
@@ -223,6 +224,8 @@ class Accumulator:
             [p for p in self._params if p.dtype in _LOW_PRECISION] if accumulate_fp32 else []
         )
         self._fp32_ids = {id(p) for p in self._fp32}
+        # backward's lean path: one process, mean mode, no scaler, no float32 buffers.
+        self._fast = not self._multi and self._cfg == MEAN and scaler is None and not self._fp32
         self._buffers: dict[int, torch.Tensor] = {}
         self._win = Window()
         self._mb: _MicroBatch | None = None  # what the current micro-batch's context said
@@ -280,20 +283,12 @@ class Accumulator:
             loader: an iterable of batches (a DataLoader, a list), one epoch.
         """
         _args.check_loader(loader)
-        return self._iterate(loader)
+        return self._iterate_ranks(loader) if self._multi else self._iterate_local(loader)
 
-    def _iterate(self, loader: Iterable[B]) -> Iterator[B]:
-        it = iter(loader)
-        self._in_iterate = True
-        try:
-            if self._multi:
-                yield from self._iterate_ranks(it)
-            else:
-                yield from self._iterate_local(it)
-        finally:
-            self._in_iterate = False
-            self._yielded = None
-            self._mb = None
+    def _leave_iterate(self) -> None:
+        self._in_iterate = False
+        self._yielded = None
+        self._mb = None
 
     def _resume(self, it: Iterator[B]) -> list[B]:
         """The batches that complete a window interrupted by a checkpoint."""
@@ -312,48 +307,55 @@ class Accumulator:
             )
         return batches
 
-    def _iterate_local(self, it: Iterator[B]) -> Iterator[B]:
+    def _iterate_local(self, loader: Iterable[B]) -> Iterator[B]:
+        it = iter(loader)
+        self._in_iterate = True
         sync_off = self._kind is not None
-        while True:
-            if self._win.pos:
-                batches = self._resume(it)
-            else:
-                batches = list(itertools.islice(it, self.steps))
-                if not batches:
-                    return
-                if len(batches) < self.steps and self.drop_last:
-                    self.dropped_batches += len(batches)
-                    return
-                self._plan_local(batches)
-            window = self._win
-            last = (window.size or 0) - 1
-            for i, batch in enumerate(batches, window.pos):
-                if self._win is not window:
-                    raise RuntimeError(
-                        "Accumulator.iterate: the window was closed (acc.flush()?) before its "
-                        "last batch; iterate() closes windows itself"
-                    )
-                self._yielded = i
-                if sync_off and i != last:
-                    with self._no_sync():
-                        yield batch
+        try:
+            while True:
+                if self._win.pos:
+                    batches = self._resume(it)
                 else:
-                    yield batch
-                if self._yielded is not None:
-                    raise RuntimeError(
-                        "Accumulator.iterate: a yielded batch got no acc.backward(loss); "
-                        "call it exactly once per batch, or the window would be mis-scaled"
-                    )
+                    batches = list(itertools.islice(it, self.steps))
+                    if not batches:
+                        return
+                    if len(batches) < self.steps and self.drop_last:
+                        self.dropped_batches += len(batches)
+                        return
+                    self._plan_local(batches)
+                window = self._win
+                last = (window.size or 0) - 1
+                for i, batch in enumerate(batches, window.pos):
+                    if self._win is not window:
+                        raise RuntimeError(
+                            "Accumulator.iterate: the window was closed (acc.flush()?) before its "
+                            "last batch; iterate() closes windows itself"
+                        )
+                    self._yielded = i
+                    if sync_off and i != last:
+                        with self._no_sync():
+                            yield batch
+                    else:
+                        yield batch
+                    if self._yielded is not None:
+                        raise RuntimeError(
+                            "Accumulator.iterate: a yielded batch got no acc.backward(loss); "
+                            "call it exactly once per batch, or the window would be mis-scaled"
+                        )
+        finally:
+            self._leave_iterate()
 
     def _plan_local(self, batches: list[Any]) -> None:
-        counts, sizes = self._survey(batches)
-        if sizes and len({s for s in sizes if s is not None}) > 1:
-            self._warned = True
-            warn_unequal_sizes(sizes, across_ranks=False, stacklevel=5)
-        if counts is None:
-            self._win = Window(size=len(batches), div=float(len(batches)))
+        if self._counter is None:
+            if not self._warned:
+                sizes = [rows(b) for b in batches]
+                if sizes.count(sizes[0]) != len(sizes) and len(set(sizes) - {None}) > 1:
+                    self._warned = True
+                    warn_unequal_sizes(sizes, across_ranks=False, stacklevel=4)
+            self._win = Window(size=len(batches), div=float(len(batches)), fast=self._fast)
             return
-        total = sum(counts)
+        counts, _ = self._survey(batches)
+        total = sum(counts or ())
         if total == 0:
             raise ValueError(
                 f"Accumulator: the window's micro-batches hold no items ({self._count_what} = "
@@ -372,52 +374,59 @@ class Accumulator:
             return None, []
         return None, [rows(b) for b in batches]
 
-    def _iterate_ranks(self, it: Iterator[B]) -> Iterator[B]:
-        if self._win.pos:
-            batches: list[B] | None = self._resume(it)
-        else:
-            first = list(itertools.islice(it, self.steps))
-            counts, sizes = self._survey(first)
-            agreed = self._agree([0.0, 0.0, 0.0, 0.0, *describe_next(first, counts, sizes)])
-            batches = self._open(first, counts, sizes, agreed)
-        while batches is not None:
-            following: list[B] = []
-            if batches:
-                window = self._win
-                last = (window.size or 0) - 1
-                for i, batch in enumerate(batches, window.pos):
-                    if self._win is not window:
-                        raise RuntimeError(
-                            "Accumulator.iterate: the window was closed (acc.flush()?) before its "
-                            "last batch; iterate() closes windows itself"
-                        )
-                    if i == last:  # look one window ahead: the ranks agree on it at this close
-                        following = list(itertools.islice(it, self.steps))
-                        counts, sizes = self._survey(following)
-                        window.next_local = describe_next(following, counts, sizes)
-                    synced = i == last and window.native
-                    self._yielded = i
-                    self._mb = _MicroBatch(synced, None, None)
-                    if synced:
-                        yield batch
-                    else:
-                        with self._no_sync():
+    def _iterate_ranks(self, loader: Iterable[B]) -> Iterator[B]:
+        it = iter(loader)
+        self._in_iterate = True
+        try:
+            if self._win.pos:
+                batches: list[B] | None = self._resume(it)
+            else:
+                first = list(itertools.islice(it, self.steps))
+                counts, sizes = self._survey(first)
+                agreed = self._agree([0.0, 0.0, 0.0, 0.0, *describe_next(first, counts, sizes)])
+                batches = self._open(first, counts, sizes, agreed)
+            while batches is not None:
+                following: list[B] = []
+                if batches:
+                    window = self._win
+                    last = (window.size or 0) - 1
+                    for i, batch in enumerate(batches, window.pos):
+                        if self._win is not window:
+                            raise RuntimeError(
+                                "Accumulator.iterate: the window was closed (acc.flush()?) before its "
+                                "last batch; iterate() closes windows itself"
+                            )
+                        if i == last:  # look one window ahead: the ranks agree on it at this close
+                            following = list(itertools.islice(it, self.steps))
+                            counts, sizes = self._survey(following)
+                            window.next_local = describe_next(following, counts, sizes)
+                        synced = i == last and window.native
+                        self._yielded = i
+                        self._mb = _MicroBatch(synced, None, None)
+                        if synced:
                             yield batch
-                    if self._yielded is not None:
+                        else:
+                            with self._no_sync():
+                                yield batch
+                        if self._yielded is not None:
+                            raise RuntimeError(
+                                "Accumulator.iterate: a yielded batch got no acc.backward(loss); "
+                                "call it exactly once per batch, or the window would be mis-scaled"
+                            )
+                    agreed_or_none, self._agreed = self._agreed, None
+                    if agreed_or_none is None:  # pragma: no cover - backward always leaves one
                         raise RuntimeError(
-                            "Accumulator.iterate: a yielded batch got no acc.backward(loss); "
-                            "call it exactly once per batch, or the window would be mis-scaled"
+                            "Accumulator.iterate: the window closed without agreement"
                         )
-                agreed_or_none, self._agreed = self._agreed, None
-                if agreed_or_none is None:  # pragma: no cover - backward always leaves one
-                    raise RuntimeError("Accumulator.iterate: the window closed without agreement")
-                agreed = agreed_or_none
-            else:  # this rank has no data left: a zero-weight window beside the others' window
-                counts, sizes = None, []
-                _ddp.shadow_forward(self.model)
-                agreed = self._agree([0.0, 0.0, 0.0, 0.0, *_NOTHING_NEXT])
-                self._close(agreed, active=0.0)
-            batches = self._open(following, counts, sizes, agreed)
+                    agreed = agreed_or_none
+                else:  # this rank has no data left: a zero-weight window beside the others' window
+                    counts, sizes = None, []
+                    _ddp.shadow_forward(self.model)
+                    agreed = self._agree([0.0, 0.0, 0.0, 0.0, *_NOTHING_NEXT])
+                    self._close(agreed, active=0.0)
+                batches = self._open(following, counts, sizes, agreed)
+        finally:
+            self._leave_iterate()
 
     def _open(
         self,
@@ -446,7 +455,7 @@ class Accumulator:
             local = len({s for s in sizes if s is not None}) > 1
             if local or unequal(a.next_micro, a.rows, a.rows2, a.known):
                 self._warned = True
-                warn_unequal_sizes(sizes, across_ranks=not local, stacklevel=5)
+                warn_unequal_sizes(sizes, across_ranks=not local, stacklevel=4)
         total = a.next_micro if self._cfg == MEAN else a.next_items
         if total == 0:
             raise ValueError(
@@ -536,13 +545,33 @@ class Accumulator:
             loss: the micro-batch's scalar loss.
             items: the items the SUM-reduced `loss` is summed over (own loops without ``items=``).
         """
+        win = self._win
+        if win.fast and items is None and self._yielded is not None:
+            # The common case, kept lean: one process, iterate(), mean mode, no scaler.
+            try:
+                (loss / win.div).backward()  # type: ignore[operator]
+            except (RuntimeError, TypeError, AttributeError):
+                _args.check_loss(loss)  # a clear message for a bad loss; else the real error
+                raise
+            win.losses.append(loss.detach())
+            win.mode = MEAN
+            win.pos += 1
+            self.micro_steps += 1
+            self._yielded = None
+            if win.pos == win.size:
+                if self._local_bad():
+                    self._close(None, 1.0)  # the general path names the micro-batches
+                else:
+                    self._win = Window()
+                    self._step()
+                return True
+            return False
         if not isinstance(loss, torch.Tensor) or loss.dim() or not loss.requires_grad:
             _args.check_loss(loss)
         if self._in_iterate and self._yielded is None:
             raise RuntimeError(
                 "Accumulator.backward: called twice for one batch of acc.iterate(); call it once"
             )
-        win = self._win
         mb = self._mb
         count: int | None = None
         if items is not None:
@@ -611,6 +640,7 @@ class Accumulator:
         if self._fp32:
             self._move_to_fp32()
         win.mode = mode
+        win.fast = win.fast and mode == MEAN
         if count is not None:
             win.items_seen += count
         if mb is not None:
@@ -782,12 +812,18 @@ class Accumulator:
         self._step()
 
     def _local_bad(self) -> int:
+        """Non-finite losses in the window on this rank (one host read per window)."""
         win = self._win
-        if not win.losses:
+        losses = win.losses
+        if not losses:
             return win.bad
-        if win.bad or not bool(torch.stack(win.losses).isfinite().all()):
-            return win.bad + int((~torch.stack(win.losses).isfinite()).sum())
-        return 0
+        if losses[0].device.type == "cpu":  # reading CPU scalars is cheaper than stacking them
+            values = [v.item() for v in losses]
+            if math.isfinite(sum(values)):
+                return win.bad
+            return win.bad + sum(not math.isfinite(v) for v in values)
+        finite = torch.stack(losses).isfinite()
+        return win.bad + (0 if bool(finite.all()) else int((~finite).sum()))
 
     def _step(self) -> None:
         if self.scaler is not None and (self.track_grad_norm or self.clip_grad_norm is not None):

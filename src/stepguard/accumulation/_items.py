@@ -21,6 +21,10 @@ def rows(batch: Any) -> int | None:
     list or dict of them, nested; an object with tensor attributes, such as Hugging Face's
     ``BatchEncoding``); else ``len(batch)`` for a sized batch of something else.
     """
+    # Fast paths for the usual shapes: a tensor, a tuple/list whose first item is a tensor.
+    first = batch[0] if type(batch) in (tuple, list) and batch else batch
+    if type(first) is torch.Tensor:
+        return first.shape[0] if first.ndim else None
     t = _first_tensor(batch, 0)
     if t is not None:
         return int(t.shape[0]) if t.dim() else None

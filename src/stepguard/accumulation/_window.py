@@ -18,7 +18,7 @@ import torch
 MEAN, ITEMS, MEAN_OVER = "mean", "items", "mean_over"
 
 
-@dataclass
+@dataclass(slots=True)
 class Window:
     """What is known about the current window before (or while) its micro-batches run."""
 
@@ -35,6 +35,7 @@ class Window:
     synced: bool = True  # the last backward ran with the wrapper's gradient sync on
     rows: list[int | None] = field(default_factory=list)  # own loop: sizes seen (mean mode)
     next_local: list[float] | None = None  # iterate, several ranks: this rank's next window
+    fast: bool = False  # backward may take its lean path (one process, planned mean window)
 
 
 @dataclass(frozen=True)
