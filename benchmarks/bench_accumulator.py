@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import copy
 import gc
+import itertools
 import statistics
 import time
 from collections.abc import Callable
@@ -45,7 +46,7 @@ class TinyTransformer(nn.Module):
 
 def mlp(sizes: list[int]) -> nn.Module:
     layers: list[nn.Module] = []
-    for a, b in zip(sizes, sizes[1:], strict=False):
+    for a, b in itertools.pairwise(sizes):
         layers += [nn.Linear(a, b), nn.ReLU()]
     return nn.Sequential(*layers[:-1])
 
