@@ -337,3 +337,19 @@ def test_check_accumulation_names_sg207_for_rows_of_a_ragged_window() -> None:
     assert result.report().codes == ["SG207"]
     assert "mean_over='rows'" in result.causes[0].message
     assert result.micro_batch_items == [5, 5, 5, 4]
+
+
+def test_mean_mode_warns_about_unequal_target_tokens_in_padded_labels() -> None:
+    model = TokenModel()
+    acc = Accumulator(model, torch.optim.SGD(model.parameters(), lr=0.1), steps=K)
+    with pytest.warns(UserWarning, match=r"SG207.*target tokens.*count_tokens\('labels'\)"):
+        for b in acc.iterate(sequences(K * 2)):
+            acc.backward(token_loss(model, b, "mean"))
+    acc2 = Accumulator(model, torch.optim.SGD(model.parameters(), lr=0.1), steps=K)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # mean_over weighs tokens: nothing to warn about
+        acc2 = Accumulator(
+            model, torch.optim.SGD(model.parameters(), lr=0.1), steps=K, mean_over=tokens_of(1)
+        )
+        for b in acc2.iterate(sequences(K * 2)):
+            acc2.backward(token_loss(model, b, "mean"))

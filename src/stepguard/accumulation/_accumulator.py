@@ -26,7 +26,7 @@ import torch
 from torch import nn
 
 from stepguard.accumulation import _args, _ddp
-from stepguard.accumulation._items import count_rows, rows
+from stepguard.accumulation._items import count_rows, padded_tokens, rows
 from stepguard.accumulation._window import (
     ITEMS,
     MEAN,
@@ -36,6 +36,7 @@ from stepguard.accumulation._window import (
     describe_next,
     unequal,
     warn_unequal_sizes,
+    warn_unequal_tokens,
 )
 
 __all__ = ["Accumulator", "optimizer_steps"]
@@ -233,6 +234,7 @@ class Accumulator:
         self._yielded: int | None = None  # iterate: index of the batch waiting for its backward
         self._in_iterate = False
         self._warned = False  # the unequal-size warning is given once per Accumulator
+        self._token_checks = 0  # windows whose token counts were looked at (mean mode)
         #: micro-batches backpropagated so far.
         self.micro_steps = 0
         #: optimizer steps applied (windows whose step ran).
@@ -352,6 +354,8 @@ class Accumulator:
                 if sizes.count(sizes[0]) != len(sizes) and len(set(sizes) - {None}) > 1:
                     self._warned = True
                     warn_unequal_sizes(sizes, across_ranks=False, stacklevel=4)
+                else:
+                    self._check_tokens(batches, stacklevel=5)
             self._win = Window(size=len(batches), div=float(len(batches)), fast=self._fast)
             return
         counts, _ = self._survey(batches)
@@ -362,6 +366,20 @@ class Accumulator:
                 f"{counts}); nothing to weight, drop such windows before accumulating"
             )
         self._win = Window(size=len(batches), div=float(total), counts=counts, total=total)
+
+    def _check_tokens(self, batches: list[Any], stacklevel: int) -> None:
+        """Mean mode, first windows: labels padded with -100 whose token counts differ mean a
+        token-mean loss is weighted per micro-batch, not per token (SG207). One host read per
+        micro-batch, for the first two windows only."""
+        if self._token_checks >= 2 or len(batches) < 2:
+            return
+        self._token_checks += 1
+        found = [padded_tokens(b) for b in batches]
+        counts = [c for c in found if c is not None]
+        if len(counts) < len(found) or len(set(counts)) < 2:
+            return
+        self._warned = True
+        warn_unequal_tokens(counts, stacklevel + 1)
 
     def _survey(self, batches: list[Any]) -> tuple[list[int] | None, list[int | None]]:
         """The batches' item counts (items= / mean_over=) and sizes (mean mode, until warned)."""
@@ -456,6 +474,8 @@ class Accumulator:
             if local or unequal(a.next_micro, a.rows, a.rows2, a.known):
                 self._warned = True
                 warn_unequal_sizes(sizes, across_ranks=not local, stacklevel=4)
+            else:
+                self._check_tokens(batches, stacklevel=5)
         total = a.next_micro if self._cfg == MEAN else a.next_items
         if total == 0:
             raise ValueError(

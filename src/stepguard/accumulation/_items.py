@@ -121,3 +121,22 @@ def describe(counter: Any) -> str:
         shift = f", shift {kw['shift']}" if kw["shift"] else ""
         return f"tokens of {kw['key']!r} != {kw['ignore_index']}{shift}"
     return getattr(counter, "__name__", type(counter).__name__)
+
+
+def padded_tokens(batch: Any) -> int | None:
+    """Target tokens of a batch whose labels are padded with -100 (None when it has no such
+    labels): a dict's ``"labels"``, or the last integer tensor of 2+ dims of a tuple/list."""
+    if isinstance(batch, Mapping):
+        t = batch.get("labels")
+    elif isinstance(batch, (tuple, list)):
+        ints = [
+            x
+            for x in batch
+            if isinstance(x, torch.Tensor) and x.dim() >= 2 and not x.dtype.is_floating_point
+        ]
+        t = ints[-1] if ints else None
+    else:
+        t = getattr(batch, "labels", None)
+    if not isinstance(t, torch.Tensor) or t.dim() < 2 or t.dtype.is_floating_point:
+        return None
+    return int((t != -100).sum())

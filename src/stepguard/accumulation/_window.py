@@ -102,3 +102,20 @@ def warn_unequal_sizes(sizes: Sequence[int | None], across_ranks: bool, stacklev
         UserWarning,
         stacklevel=stacklevel,
     )
+
+
+def warn_unequal_tokens(counts: Sequence[int], stacklevel: int) -> None:
+    """Mean mode, labels padded with -100 and target-token counts that differ in a window."""
+    m, n = len(counts), sum(counts)
+    lo, hi = max(min(counts), 1), max(counts)
+    warnings.warn(
+        f"Accumulator (SG207): mean mode, and the window's micro-batches hold {list(counts)} "
+        "target tokens (labels != -100). If the loss is a token mean (cross_entropy's default), "
+        f"a token of the {lo}-token micro-batch counts {n / (m * lo):.2f}x its share of one big "
+        f"batch's mean and a token of the {hi}-token one {n / (m * hi):.2f}x; the step is not "
+        "the big-batch step. Fix: Accumulator(..., mean_over=count_tokens('labels')) keeps your "
+        "mean loss and weighs each micro-batch by its tokens (the labels' index for a tuple "
+        "batch; shift=1 for causal LMs that shift labels themselves). Warned once per Accumulator.",
+        UserWarning,
+        stacklevel=stacklevel,
+    )
