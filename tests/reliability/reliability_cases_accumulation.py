@@ -148,7 +148,7 @@ def _temperature() -> bool | str:
                 nn.utils.clip_grad_norm_([*model.parameters(), t], 0.5)
                 opt.step()
                 opt.zero_grad()
-        results.append(float(t))
+        results.append(float(t.detach()))
     return abs(results[0] - results[1]) <= 1e-12 or f"temperature differs: {results}"
 
 
