@@ -4,11 +4,12 @@ Three models on CPU: a tiny MLP (10-32-32-3, micro-batch 8), a small MLP (64-256
 micro-batch 32) and a 2-layer transformer (d=64, micro-batch 8x32 tokens); k = 8 micro-batches per
 optimizer step, AdamW + clipping + a scheduler. For each model both loops train their own copy on
 the same micro-batches, alternately in one process (ABBA order over rounds); we compare the median
-time per micro-batch. Small models are where a fixed per-micro-batch cost shows most.
+CPU time per micro-batch, and time a second copy of the hand loop as a noise control. Small
+models are where a fixed per-micro-batch cost shows most.
 Prints, per model, the µs per micro-batch of each loop, the Accumulator's extra µs and the ratio;
 the last line is ``accumulator_overhead_ratio=<the worst model's median ratio>``.
 
-    .venv/bin/python benchmarks/bench_accumulator.py [--rounds 40] [--windows 4] [--threads 1]
+    .venv/bin/python benchmarks/bench_accumulator.py [--seconds 30] [--windows 4] [--threads 1]
 """
 
 from __future__ import annotations
@@ -117,17 +118,32 @@ def acc_loop(
     return run
 
 
-def measure(model: nn.Module, batches: list[Batch], rounds: int) -> dict[str, list[float]]:
-    """Seconds per micro-batch of each loop, one sample per round, ABBA order."""
-    loops = {"hand": hand_loop(*make(model)), "accumulator": acc_loop(*make(model))}
+def measure(model: nn.Module, batches: list[Batch], seconds: float) -> dict[str, list[float]]:
+    """CPU seconds per micro-batch of each loop, one sample per round, order rotated per round.
+
+    CPU time of this process (torch runs single-threaded here), not wall time: other processes
+    on a shared machine then disturb the comparison less. "hand_again" is a second copy of the
+    hand-written loop: its ratio to "hand" shows the noise floor of the measurement.
+    """
+    loops = {
+        "hand": hand_loop(*make(model)),
+        "accumulator": acc_loop(*make(model)),
+        "hand_again": hand_loop(*make(model)),
+    }
     for run in loops.values():  # warm-up
         run(batches)
         run(batches)
+    t0 = time.perf_counter()
+    loops["hand"](batches)
+    rounds = max(20, int(seconds / (3 * (time.perf_counter() - t0))))
     times: dict[str, list[float]] = {name: [] for name in loops}
     gc.disable()
     try:
+        names = list(loops)
         for r in range(rounds):
-            order = list(loops) if r % 2 == 0 else list(reversed(loops))
+            order = names[r % 3 :] + names[: r % 3]
+            if r % 2:
+                order.reverse()
             for name in order:
                 t0 = time.process_time()
                 loops[name](batches)
@@ -139,18 +155,18 @@ def measure(model: nn.Module, batches: list[Batch], rounds: int) -> dict[str, li
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--rounds", type=int, default=40)
+    ap.add_argument("--seconds", type=float, default=30.0, help="time budget per model")
     ap.add_argument("--windows", type=int, default=4, help="optimizer steps per timed run")
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--only", default="", help="comma-separated workload names")
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
-    print(f"k={K}, AdamW + clip + scheduler, threads={args.threads}, rounds={args.rounds}")
+    print(f"k={K}, AdamW + clip + scheduler, threads={args.threads}, ~{args.seconds:g} s per model")
     ratios = {}
     for name, (what, model, batches) in workloads(args.windows).items():
         if args.only and name not in args.only.split(","):
             continue
-        times = measure(model, batches, args.rounds)
+        times = measure(model, batches, args.seconds)
         hand = statistics.median(times["hand"])
         acc = statistics.median(times["accumulator"])
         # Per-round ratios (each round times both loops back to back) resist drifting load.
@@ -158,10 +174,11 @@ def main() -> None:
             a / h for a, h in zip(times["accumulator"], times["hand"], strict=True)
         )
         ratios[name] = acc / hand
+        noise = statistics.median(times["hand_again"]) / hand
         print(
-            f"{name:>11} ({what}): hand {hand * 1e6:7.1f} us/micro-batch, accumulator "
-            f"{acc * 1e6:7.1f} us (+{(acc - hand) * 1e6:5.1f} us), ratio {acc / hand:.4f} "
-            f"(median of per-round ratios {paired:.4f})"
+            f"{name:>11} ({what}), {len(times['hand'])} rounds: hand {hand * 1e6:7.1f} us/micro-batch, accumulator "
+            f"{acc * 1e6:7.1f} us ({(acc - hand) * 1e6:+5.1f} us), ratio {acc / hand:.4f} "
+            f"(median of per-round ratios {paired:.4f}; hand vs hand {noise:.4f})"
         )
     worst = max(ratios, key=ratios.__getitem__)
     print(f"worst: {worst}")

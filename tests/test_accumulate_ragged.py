@@ -353,3 +353,32 @@ def test_mean_mode_warns_about_unequal_target_tokens_in_padded_labels() -> None:
         )
         for b in acc2.iterate(sequences(K * 2)):
             acc2.backward(token_loss(model, b, "mean"))
+
+
+# ---------------------------------------------------------------- non-finite, with clipping on
+@pytest.mark.parametrize("where", ["loss", "gradient"])
+def test_with_clipping_a_non_finite_loss_or_gradient_applies_nothing(where: str) -> None:
+    data = micro_batches(K * 2)
+    model = mlp()
+    opt = torch.optim.AdamW(model.parameters(), lr=1e-2)
+    acc = Accumulator(model, opt, steps=K, clip_grad_norm=1.0)
+    for x, y in acc.iterate(data[:K]):  # one good window: AdamW has state
+        acc.backward(F.cross_entropy(model(x), y))
+    before = copy.deepcopy((model.state_dict(), opt.state_dict()["state"]))
+    bad = list(data[K:])
+    if where == "loss":
+        x, y = bad[2]
+        bad[2] = (torch.where(torch.arange(6) == 0, float("nan"), x), y)
+    else:  # a finite loss whose gradient overflows: clipping would spread nan into every weight
+        model[0].weight.register_hook(lambda g: g * float("inf"))
+    match = (
+        r"non-finite loss .* micro-batch\(es\) \[2\]" if where == "loss" else "non-finite gradient"
+    )
+    with pytest.raises(FloatingPointError, match=match):
+        for x, y in acc.iterate(bad):
+            acc.backward(F.cross_entropy(model(x), y))
+    after = (model.state_dict(), opt.state_dict()["state"])
+    assert all(torch.equal(before[0][k], after[0][k]) for k in before[0])
+    assert all(torch.equal(before[1][i]["exp_avg"], after[1][i]["exp_avg"]) for i in before[1])
+    assert all(p.grad is None for p in model.parameters())
+    assert (acc.optimizer_steps, acc.skipped_steps) == (1, 1)

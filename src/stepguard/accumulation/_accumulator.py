@@ -350,8 +350,13 @@ class Accumulator:
     def _plan_local(self, batches: list[Any]) -> None:
         if self._counter is None:
             if not self._warned:
-                sizes = [rows(b) for b in batches]
+                # Every micro-batch of the first windows, then the first and the last of each
+                # window (a loader's short last batch): a few hundred ns per window.
+                some = batches if self._token_checks < 2 else batches[:: max(1, len(batches) - 1)]
+                sizes = [rows(b) for b in some]
                 if sizes.count(sizes[0]) != len(sizes) and len(set(sizes) - {None}) > 1:
+                    if len(some) < len(batches):
+                        sizes = [rows(b) for b in batches]
                     self._warned = True
                     warn_unequal_sizes(sizes, across_ranks=False, stacklevel=4)
                 else:
@@ -371,9 +376,11 @@ class Accumulator:
         """Mean mode, first windows: labels padded with -100 whose token counts differ mean a
         token-mean loss is weighted per micro-batch, not per token (SG207). One host read per
         micro-batch, for the first two windows only."""
-        if self._token_checks >= 2 or len(batches) < 2:
+        if self._token_checks >= 2:
             return
         self._token_checks += 1
+        if len(batches) < 2:
+            return
         found = [padded_tokens(b) for b in batches]
         counts = [c for c in found if c is not None]
         if len(counts) < len(found) or len(set(counts)) < 2:
@@ -573,13 +580,18 @@ class Accumulator:
             except (RuntimeError, TypeError, AttributeError):
                 _args.check_loss(loss)  # a clear message for a bad loss; else the real error
                 raise
-            win.losses.append(loss.detach())
+            win.losses.append(loss.data)  # read once per window (cheaper than detach())
             win.mode = MEAN
             win.pos += 1
             self.micro_steps += 1
             self._yielded = None
             if win.pos == win.size:
-                if self._local_bad():
+                if self.track_grad_norm:
+                    # The gradient norm is computed anyway: one finiteness read covers the
+                    # window (a nan/inf loss makes its gradients nan/inf).
+                    self._win = Window()
+                    self._step(win.losses)
+                elif self._local_bad():
                     self._close(None, 1.0)  # the general path names the micro-batches
                 else:
                     self._win = Window()
@@ -845,16 +857,22 @@ class Accumulator:
         finite = torch.stack(losses).isfinite()
         return win.bad + (0 if bool(finite.all()) else int((~finite).sum()))
 
-    def _step(self) -> None:
+    def _step(self, losses: list[torch.Tensor] | None = None) -> None:
         if self.scaler is not None and (self.track_grad_norm or self.clip_grad_norm is not None):
             self.scaler.unscale_(self.optimizer)  # once, before clipping (SG204)
+        norm = None
         if self.clip_grad_norm is not None:
-            self._last_norm = nn.utils.clip_grad_norm_(
-                self._params, self.clip_grad_norm, self.norm_type
-            )
+            norm = nn.utils.clip_grad_norm_(self._params, self.clip_grad_norm, self.norm_type)
         elif self.track_grad_norm:
             grads = [p.grad for p in self._params if p.grad is not None]
-            self._last_norm = nn.utils.get_total_norm(grads, self.norm_type)
+            norm = nn.utils.get_total_norm(grads, self.norm_type)
+        if norm is not None:
+            # Without a scaler (whose job inf/nan gradients are) a non-finite norm means a
+            # non-finite gradient: stepping would write nan/inf into the parameters.
+            if self.scaler is None and not math.isfinite(norm.item()):
+                self._discard(losses or [], 0, gradient=True)
+                return
+            self._last_norm = norm
         if self.scaler is not None:
             stepped = [False]
 
@@ -887,21 +905,24 @@ class Accumulator:
         self._buffers.clear()
         self._win = Window()
 
-    def _discard(self, losses: list[torch.Tensor], restored: int) -> None:
+    def _discard(self, losses: list[torch.Tensor], restored: int, gradient: bool = False) -> None:
         self._discard_grads()
         self.skipped_steps += 1
         self._last_stepped = False
         mine = []
         if losses:
             mine = [i for i, v in enumerate(torch.stack(losses).isfinite().tolist()) if not v]
+        what = "loss"
         if mine:
             where = f"micro-batch(es) {mine} of the window"
+        elif gradient:
+            what, where = "gradient", "the window (its losses are finite)"
         elif restored:
             where = "a micro-batch of the window before the checkpoint it was resumed from"
         else:
             where = "another rank's micro-batch"
         msg = (
-            f"Accumulator: non-finite loss (nan/inf) in {where}; the window's gradients were "
+            f"Accumulator: non-finite {what} (nan/inf) in {where}; the window's gradients were "
             "discarded, nothing was applied (parameters, optimizer and scheduler untouched)"
         )
         if self.on_nonfinite == "raise":
