@@ -359,9 +359,11 @@ class Accumulator:
                         sizes = [rows(b) for b in batches]
                     self._warned = True
                     warn_unequal_sizes(sizes, across_ranks=False, stacklevel=4)
-                else:
+                elif self._token_checks < 2:
                     self._check_tokens(batches, stacklevel=5)
-            self._win = Window(size=len(batches), div=float(len(batches)), fast=self._fast)
+            self._win = Window(
+                size=len(batches), div=float(len(batches)), mode=MEAN, fast=self._fast
+            )
             return
         counts, _ = self._survey(batches)
         total = sum(counts or ())
@@ -581,7 +583,6 @@ class Accumulator:
                 _args.check_loss(loss)  # a clear message for a bad loss; else the real error
                 raise
             win.losses.append(loss.data)  # read once per window (cheaper than detach())
-            win.mode = MEAN
             win.pos += 1
             self.micro_steps += 1
             self._yielded = None
