@@ -57,7 +57,15 @@ def _first_tensor(x: Any, depth: int) -> torch.Tensor | None:
 
 
 def count_rows(batch: Any) -> int:
-    """The rows of `batch` (see `rows`); raises `ValueError` when the batch has none to count."""
+    """The rows of `batch`: ``Accumulator(mean_over="rows")`` / ``items="rows"`` count with it.
+
+    The leading dimension of the first tensor found depth-first in the batch (a tensor; a tuple,
+    list or dict of them, nested; an object with tensor attributes such as Hugging Face's
+    ``BatchEncoding``), else ``len(batch)``. Raises `ValueError` when there is nothing to count.
+
+    Args:
+        batch: one micro-batch.
+    """
     n = rows(batch)
     if n is None:
         raise ValueError(
