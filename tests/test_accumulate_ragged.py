@@ -382,3 +382,16 @@ def test_with_clipping_a_non_finite_loss_or_gradient_applies_nothing(where: str)
     assert all(torch.equal(before[1][i]["exp_avg"], after[1][i]["exp_avg"]) for i in before[1])
     assert all(p.grad is None for p in model.parameters())
     assert (acc.optimizer_steps, acc.skipped_steps) == (1, 1)
+
+
+def test_iterate_with_items_passed_to_backward_matches_the_big_batch() -> None:
+    # items= per call inside iterate() (mean configuration): the sums are scaled at the end.
+    data = sequences(K * 2 + 1)
+    ref, model = TokenModel(), TokenModel()
+    ref_opt = torch.optim.SGD(ref.parameters(), lr=0.5)
+    for window in windows(data, K):
+        big_batch_step(ref, ref_opt, token_loss(ref, concat(window), "mean"))
+    acc = Accumulator(model, torch.optim.SGD(model.parameters(), lr=0.5), steps=K)
+    for b in acc.iterate(data):
+        acc.backward(token_loss(model, b, "sum"), items=count_tokens(b))
+    assert max_diff(ref, model) <= TOL and acc.optimizer_steps == 3

@@ -773,7 +773,7 @@ class Accumulator:
     def _close(self, a: Agreement | None, active: float) -> None:
         """End the window: combine (several ranks), scale, check, then step or discard."""
         win = self._win
-        complete = win.size is not None and win.pos == win.size
+        ran_all = win.size is not None and win.pos == win.size  # every planned micro-batch ran
         avg = 1
         if self._multi:
             if a is None:
@@ -781,8 +781,8 @@ class Accumulator:
             if a.micro == 0:  # no rank holds anything (a flush round)
                 self._win = Window()
                 return
-            by_wrapper = (
-                (complete and win.native and (win.size or 0) > 0)
+            by_wrapper = (  # the wrapper synced (averaged) the window's last micro-batch
+                (ran_all and win.native and (win.size or 0) > 0)
                 if win.size is not None
                 else (self._kind == _ddp.FSDP and win.pos == self.steps)
             )
@@ -812,9 +812,11 @@ class Accumulator:
             ):
                 self._warned = True
                 warn_unequal_sizes(win.rows, across_ranks=False, stacklevel=4)
+        # Planned: backward already divided by the window's global count (iterate; the same on
+        # every rank). Else (own loop, items= per call, a window cut short) scale it now.
+        planned = win.div is not None and (not counting or win.counts is not None)
         factor: float | None = None
-        if not complete:
-            planned = win.div is not None and (not counting or win.counts is not None)
+        if not (planned and ran_all):
             pre = win.div if planned else (1.0 if counting else float(self.steps))
             denom = seen if counting else micro
             if denom == 0:
