@@ -447,7 +447,7 @@ class Accumulator:
                         )
                     agreed = agreed_or_none
                 else:  # this rank has no data left: a zero-weight window beside the others' window
-                    counts, sizes = None, []
+                    counts, sizes = self._survey([])
                     _ddp.shadow_forward(self.model)
                     agreed = self._agree([0.0, 0.0, 0.0, 0.0, *_NOTHING_NEXT])
                     self._close(agreed, active=0.0)
@@ -814,7 +814,8 @@ class Accumulator:
                 warn_unequal_sizes(win.rows, across_ranks=False, stacklevel=4)
         # Planned: backward already divided by the window's global count (iterate; the same on
         # every rank). Else (own loop, items= per call, a window cut short) scale it now.
-        planned = win.div is not None and (not counting or win.counts is not None)
+        # (From the configuration, the same on every rank, including one without data.)
+        planned = win.div is not None and (not counting or self._cfg != MEAN)
         factor: float | None = None
         if not (planned and ran_all):
             pre = win.div if planned else (1.0 if counting else float(self.steps))
