@@ -395,3 +395,13 @@ def test_iterate_with_items_passed_to_backward_matches_the_big_batch() -> None:
     for b in acc.iterate(data):
         acc.backward(token_loss(model, b, "sum"), items=count_tokens(b))
     assert max_diff(ref, model) <= TOL and acc.optimizer_steps == 3
+
+
+def test_no_warning_when_backward_gets_the_items() -> None:
+    # Unequal token counts, but each backward says how many: exact, so nothing to warn about.
+    model = TokenModel()
+    acc = Accumulator(model, torch.optim.SGD(model.parameters(), lr=0.1), steps=K)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for b in acc.iterate(sequences(K * 2)):
+            acc.backward(token_loss(model, b, "sum"), items=count_tokens(b))

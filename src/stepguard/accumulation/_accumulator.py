@@ -349,6 +349,7 @@ class Accumulator:
 
     def _plan_local(self, batches: list[Any]) -> None:
         if self._counter is None:
+            pending = None
             if not self._warned:
                 # Every micro-batch of the first windows, then the first and the last of each
                 # window (a loader's short last batch): a few hundred ns per window.
@@ -357,12 +358,15 @@ class Accumulator:
                 if sizes.count(sizes[0]) != len(sizes) and len(set(sizes) - {None}) > 1:
                     if len(some) < len(batches):
                         sizes = [rows(b) for b in batches]
-                    self._warned = True
-                    warn_unequal_sizes(sizes, across_ranks=False, stacklevel=4)
+                    pending = ("sizes", sizes, False)
                 elif self._token_checks < 2:
-                    self._check_tokens(batches, stacklevel=5)
+                    pending = self._check_tokens(batches)
             self._win = Window(
-                size=len(batches), div=float(len(batches)), mode=MEAN, fast=self._fast
+                size=len(batches),
+                div=float(len(batches)),
+                mode=MEAN,
+                fast=self._fast,
+                warn=pending,
             )
             return
         counts, _ = self._survey(batches)
@@ -374,21 +378,32 @@ class Accumulator:
             )
         self._win = Window(size=len(batches), div=float(total), counts=counts, total=total)
 
-    def _check_tokens(self, batches: list[Any], stacklevel: int) -> None:
+    def _check_tokens(self, batches: list[Any]) -> tuple[Any, ...] | None:
         """Mean mode, first windows: labels padded with -100 whose token counts differ mean a
         token-mean loss is weighted per micro-batch, not per token (SG207). One host read per
-        micro-batch, for the first two windows only."""
+        micro-batch, for the first two windows only. Returns the warning to give if the window
+        really runs in mean mode."""
         if self._token_checks >= 2:
-            return
+            return None
         self._token_checks += 1
         if len(batches) < 2:
-            return
+            return None
         found = [padded_tokens(b) for b in batches]
         counts = [c for c in found if c is not None]
         if len(counts) < len(found) or len(set(counts)) < 2:
+            return None
+        return ("tokens", counts)
+
+    def _emit_warning(self, win: Window, stacklevel: int) -> None:
+        """Give the window's pending SG207 warning, once, if it ran in mean mode (a backward
+        with items= per call weighs correctly, and must not be warned about)."""
+        if win.warn is None or win.mode != MEAN or self._warned:
             return
         self._warned = True
-        warn_unequal_tokens(counts, stacklevel + 1)
+        if win.warn[0] == "tokens":
+            warn_unequal_tokens(win.warn[1], stacklevel + 1)
+        else:
+            warn_unequal_sizes(win.warn[1], across_ranks=win.warn[2], stacklevel=stacklevel + 1)
 
     def _survey(self, batches: list[Any]) -> tuple[list[int] | None, list[int | None]]:
         """The batches' item counts (items= / mean_over=) and sizes (mean mode, until warned)."""
@@ -478,13 +493,13 @@ class Accumulator:
                 "rank the same number of batches (DistributedSampler(..., drop_last=True)) or "
                 "pass drop_last=True to the Accumulator"
             )
+        pending = None
         if self._cfg == MEAN and not self._warned:
             local = len({s for s in sizes if s is not None}) > 1
             if local or unequal(a.next_micro, a.rows, a.rows2, a.known):
-                self._warned = True
-                warn_unequal_sizes(sizes, across_ranks=not local, stacklevel=4)
+                pending = ("sizes", sizes, not local)
             else:
-                self._check_tokens(batches, stacklevel=5)
+                pending = self._check_tokens(batches)
         total = a.next_micro if self._cfg == MEAN else a.next_items
         if total == 0:
             raise ValueError(
@@ -493,7 +508,12 @@ class Accumulator:
             )
         avg = world if native else 1
         self._win = Window(
-            size=len(batches), div=total / avg, counts=counts, total=total, native=native
+            size=len(batches),
+            div=total / avg,
+            counts=counts,
+            total=total,
+            native=native,
+            warn=pending,
         )
         if batches and not native:
             _ddp.skip_next_buffer_broadcast(self.model)
@@ -587,6 +607,8 @@ class Accumulator:
             self.micro_steps += 1
             self._yielded = None
             if win.pos == win.size:
+                if win.warn is not None:
+                    self._emit_warning(win, stacklevel=3)
                 if self.track_grad_norm:
                     # The gradient norm is computed anyway: one finiteness read covers the
                     # window (a nan/inf loss makes its gradients nan/inf).
@@ -773,6 +795,8 @@ class Accumulator:
     def _close(self, a: Agreement | None, active: float) -> None:
         """End the window: combine (several ranks), scale, check, then step or discard."""
         win = self._win
+        if win.warn is not None:
+            self._emit_warning(win, stacklevel=4)
         ran_all = win.size is not None and win.pos == win.size  # every planned micro-batch ran
         avg = 1
         if self._multi:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import torch
 
@@ -36,6 +37,7 @@ class Window:
     rows: list[int | None] = field(default_factory=list)  # own loop: sizes seen (mean mode)
     next_local: list[float] | None = None  # iterate, several ranks: this rank's next window
     fast: bool = False  # backward may take its lean path (one process, planned mean window)
+    warn: tuple[Any, ...] | None = None  # an SG207 warning, given at the close if mode is MEAN
 
 
 @dataclass(frozen=True)
