@@ -17,39 +17,30 @@ from __future__ import annotations
 
 import contextlib
 import itertools
-import math
 import warnings
 from collections.abc import Callable, Iterable, Iterator
-from typing import Any, Literal, NamedTuple, TypeVar
+from typing import Any, Literal, TypeVar
 
 import torch
 from torch import nn
 
 from stepguard.accumulation import _args, _ddp
-from stepguard.accumulation._items import count_rows, padded_tokens, rows
+from stepguard.accumulation._items import count_rows, rows
+from stepguard.accumulation._ranks import RanksMixin
 from stepguard.accumulation._window import (
     ITEMS,
     MEAN,
     MEAN_OVER,
     Agreement,
+    MicroBatch,
     Window,
-    describe_next,
-    unequal,
-    warn_unequal_sizes,
-    warn_unequal_tokens,
 )
 
 __all__ = ["Accumulator", "optimizer_steps"]
 
 B = TypeVar("B")
 _LOW_PRECISION = (torch.bfloat16, torch.float16)
-_NOTHING_NEXT = [0.0] * 6
-
-
-class _MicroBatch(NamedTuple):
-    synced: bool  # the wrapper syncs this micro-batch's gradients
-    rows: int | None  # its size (mean mode, for the unequal-size warning)
-    n: int | None  # its items (items= / mean_over= counted from the batch)
+NOTHING_NEXT = [0.0] * 6
 
 
 def optimizer_steps(
@@ -78,7 +69,7 @@ def optimizer_steps(
     return (full + (1 if rest and not drop_last else 0)) * epochs
 
 
-class Accumulator:
+class Accumulator(RanksMixin):
     """Gradient accumulation over windows of `steps` micro-batches, exactly like one big batch.
 
     Use ``for batch in acc.iterate(loader): acc.backward(loss_of(batch))``. `iterate` groups the
@@ -229,7 +220,7 @@ class Accumulator:
         self._fast = not self._multi and self._cfg == MEAN and scaler is None and not self._fp32
         self._buffers: dict[int, torch.Tensor] = {}
         self._win = Window()
-        self._mb: _MicroBatch | None = None  # what the current micro-batch's context said
+        self._mb: MicroBatch | None = None  # what the current micro-batch's context said
         self._agreed: Agreement | None = None  # iterate, several ranks: the closing agreement
         self._yielded: int | None = None  # iterate: index of the batch waiting for its backward
         self._in_iterate = False
@@ -286,28 +277,6 @@ class Accumulator:
         """
         _args.check_loader(loader)
         return self._iterate_ranks(loader) if self._multi else self._iterate_local(loader)
-
-    def _leave_iterate(self) -> None:
-        self._in_iterate = False
-        self._yielded = None
-        self._mb = None
-
-    def _resume(self, it: Iterator[B]) -> list[B]:
-        """The batches that complete a window interrupted by a checkpoint."""
-        win = self._win
-        if win.size is None:
-            raise RuntimeError(
-                f"Accumulator.iterate: {win.pos} micro-batch(es) were accumulated outside "
-                "iterate(); call acc.flush() before iterating"
-            )
-        want = win.size - win.pos
-        batches = list(itertools.islice(it, want))
-        if len(batches) < want:
-            raise RuntimeError(
-                f"Accumulator.iterate: the loader ended {want - len(batches)} batch(es) before "
-                "the interrupted window was complete; resume with the same data"
-            )
-        return batches
 
     def _iterate_local(self, loader: Iterable[B]) -> Iterator[B]:
         it = iter(loader)
@@ -378,155 +347,6 @@ class Accumulator:
             )
         self._win = Window(size=len(batches), div=float(total), counts=counts, total=total)
 
-    def _check_tokens(self, batches: list[Any]) -> tuple[Any, ...] | None:
-        """Mean mode, first windows: labels padded with -100 whose token counts differ mean a
-        token-mean loss is weighted per micro-batch, not per token (SG207). One host read per
-        micro-batch, for the first two windows only. Returns the warning to give if the window
-        really runs in mean mode."""
-        if self._token_checks >= 2:
-            return None
-        self._token_checks += 1
-        if len(batches) < 2:
-            return None
-        found = [padded_tokens(b) for b in batches]
-        counts = [c for c in found if c is not None]
-        if len(counts) < len(found) or len(set(counts)) < 2:
-            return None
-        return ("tokens", counts)
-
-    def _emit_warning(self, win: Window, stacklevel: int) -> None:
-        """Give the window's pending SG207 warning, once, if it ran in mean mode (a backward
-        with items= per call weighs correctly, and must not be warned about)."""
-        if win.warn is None or win.mode != MEAN or self._warned:
-            return
-        self._warned = True
-        if win.warn[0] == "tokens":
-            warn_unequal_tokens(win.warn[1], stacklevel + 1)
-        else:
-            warn_unequal_sizes(win.warn[1], across_ranks=win.warn[2], stacklevel=stacklevel + 1)
-
-    def _survey(self, batches: list[Any]) -> tuple[list[int] | None, list[int | None]]:
-        """The batches' item counts (items= / mean_over=) and sizes (mean mode, until warned)."""
-        if self._counter is not None:
-            zero_ok = self._cfg == ITEMS
-            what = self._count_what
-            counts = [_args.check_items(self._counter(b), what, zero_ok) for b in batches]
-            return counts, []
-        if self._warned:
-            return None, []
-        return None, [rows(b) for b in batches]
-
-    def _iterate_ranks(self, loader: Iterable[B]) -> Iterator[B]:
-        it = iter(loader)
-        self._in_iterate = True
-        try:
-            if self._win.pos:
-                batches: list[B] | None = self._resume(it)
-            else:
-                first = list(itertools.islice(it, self.steps))
-                counts, sizes = self._survey(first)
-                agreed = self._agree([0.0, 0.0, 0.0, 0.0, *describe_next(first, counts, sizes)])
-                batches = self._open(first, counts, sizes, agreed)
-            while batches is not None:
-                following: list[B] = []
-                if batches:
-                    window = self._win
-                    last = (window.size or 0) - 1
-                    for i, batch in enumerate(batches, window.pos):
-                        if self._win is not window:
-                            raise RuntimeError(
-                                "Accumulator.iterate: the window was closed (acc.flush()?) before its "
-                                "last batch; iterate() closes windows itself"
-                            )
-                        if i == last:  # look one window ahead: the ranks agree on it at this close
-                            following = list(itertools.islice(it, self.steps))
-                            counts, sizes = self._survey(following)
-                            window.next_local = describe_next(following, counts, sizes)
-                        synced = i == last and window.native
-                        self._yielded = i
-                        self._mb = _MicroBatch(synced, None, None)
-                        if synced:
-                            yield batch
-                        else:
-                            with self._no_sync():
-                                yield batch
-                        if self._yielded is not None:
-                            raise RuntimeError(
-                                "Accumulator.iterate: a yielded batch got no acc.backward(loss); "
-                                "call it exactly once per batch, or the window would be mis-scaled"
-                            )
-                    agreed_or_none, self._agreed = self._agreed, None
-                    if agreed_or_none is None:  # pragma: no cover - backward always leaves one
-                        raise RuntimeError(
-                            "Accumulator.iterate: the window closed without agreement"
-                        )
-                    agreed = agreed_or_none
-                else:  # this rank has no data left: a zero-weight window beside the others' window
-                    counts, sizes = self._survey([])
-                    _ddp.shadow_forward(self.model)
-                    agreed = self._agree([0.0, 0.0, 0.0, 0.0, *_NOTHING_NEXT])
-                    self._close(agreed, active=0.0)
-                batches = self._open(following, counts, sizes, agreed)
-        finally:
-            self._leave_iterate()
-
-    def _open(
-        self,
-        batches: list[B],
-        counts: list[int] | None,
-        sizes: list[int | None],
-        a: Agreement,
-    ) -> list[B] | None:
-        """Plan the next window from what the ranks agreed; None when no rank has one."""
-        world = self._world
-        if a.active == 0:
-            return None
-        if self.drop_last and (a.active < world or a.next_micro < world * self.steps):
-            self.dropped_batches += len(batches)  # partial on some rank: dropped on every rank
-            return None
-        native = a.active == world
-        if not native and self._kind == _ddp.FSDP:
-            raise RuntimeError(
-                f"Accumulator.iterate: {world - int(a.active)} of {world} ranks have no batches "
-                "left while the others have a window; FSDP2 offers no public way to combine "
-                "gradients without every rank, so nothing of that window is applied. Give every "
-                "rank the same number of batches (DistributedSampler(..., drop_last=True)) or "
-                "pass drop_last=True to the Accumulator"
-            )
-        pending = None
-        if self._cfg == MEAN and not self._warned:
-            local = len({s for s in sizes if s is not None}) > 1
-            if local or unequal(a.next_micro, a.rows, a.rows2, a.known):
-                pending = ("sizes", sizes, not local)
-            else:
-                pending = self._check_tokens(batches)
-        total = a.next_micro if self._cfg == MEAN else a.next_items
-        if total == 0:
-            raise ValueError(
-                f"Accumulator: the window's micro-batches hold no items on any rank "
-                f"({self._count_what} = 0); drop such windows before accumulating"
-            )
-        avg = world if native else 1
-        self._win = Window(
-            size=len(batches),
-            div=total / avg,
-            counts=counts,
-            total=total,
-            native=native,
-            warn=pending,
-        )
-        if batches and not native:
-            _ddp.skip_next_buffer_broadcast(self.model)
-        return batches
-
-    @contextlib.contextmanager
-    def _no_sync(self) -> Iterator[None]:
-        if self._kind is None:
-            yield
-            return
-        with _ddp.no_sync(self.model):
-            yield
-
     @contextlib.contextmanager
     def micro_batch(self, batch: Any = None) -> Iterator[None]:
         """Own loop: run each micro-batch's forward and backward inside this context.
@@ -563,7 +383,7 @@ class Accumulator:
                 self._fsdp_uneven(a)
         elif self._kind is not None:
             synced = last
-        self._mb = _MicroBatch(synced, size, count)
+        self._mb = MicroBatch(synced, size, count)
         try:
             if synced:
                 yield
@@ -572,15 +392,6 @@ class Accumulator:
                     yield
         finally:
             self._mb = None
-
-    def _fsdp_uneven(self, a: Agreement) -> None:
-        if a.active != self._world:
-            raise RuntimeError(
-                "Accumulator: under FSDP2 some ranks flushed while others ran a window's last "
-                "micro-batch (uneven own loops); FSDP2 cannot combine gradients without every "
-                "rank. Nothing of that window was applied. Give every rank the same number of "
-                "micro-batches, or use acc.iterate(loader)"
-            )
 
     # --------------------------------------------------------------------------------- backward
     def backward(self, loss: torch.Tensor, items: int | None = None) -> bool:
@@ -684,7 +495,7 @@ class Accumulator:
                     win.pos + 1.0,
                     float(seen),
                     float(mode != MEAN),
-                    *(win.next_local or _NOTHING_NEXT),
+                    *(win.next_local or NOTHING_NEXT),
                 ],
                 [*win.losses, loss.detach()],
             )
@@ -740,223 +551,7 @@ class Accumulator:
 
     finish = flush
 
-    def _flush_fsdp(self) -> bool:
-        win = self._win
-        a = self._agree([0.0, float(win.pos), 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0])
-        if a.active > 0:  # others are entering a window's last micro-batch: uneven inputs
-            self._discard_grads()
-            self._fsdp_uneven(a)
-        if a.micro == 0:
-            return False
-        self._discard_grads()
-        raise RuntimeError(
-            "Accumulator.flush: a partial window ran without gradient sync under FSDP2, which "
-            "offers no public way to reduce the held gradients afterwards; nothing was applied. "
-            "Use acc.iterate(loader), which knows each window's last micro-batch in advance."
-        )
-
     # ------------------------------------------------------------------------------- the window
-    def _closing(self, active: float) -> list[float]:
-        """This rank's numbers for the agreement that closes the current window (own loop)."""
-        win = self._win
-        known = [s for s in win.rows if s is not None]
-        return [
-            0.0,
-            float(win.pos),
-            float(win.items_seen),
-            float(win.mode not in (None, MEAN)),
-            active,
-            0.0,
-            0.0,
-            float(sum(known)),
-            float(sum(s * s for s in known)),
-            float(len(known)) if len(known) == len(win.rows) else 0.0,
-        ]
-
-    def _agree(self, values: list[float], losses: list[torch.Tensor] | None = None) -> Agreement:
-        values[0] += self._win.bad
-        extra = None
-        if losses:
-            extra = (~torch.isfinite(torch.stack(losses))).sum()
-        return Agreement.of(_ddp.agree(values, self.model, self._device, extra))
-
-    def _move_to_fp32(self) -> None:
-        for p in self._fp32:
-            g = p.grad
-            if g is None:
-                continue
-            buf = self._buffers.get(id(p))
-            if buf is None:
-                self._buffers[id(p)] = g.float()
-            else:
-                buf.add_(g)
-            p.grad = None
-
-    def _close(self, a: Agreement | None, active: float) -> None:
-        """End the window: combine (several ranks), scale, check, then step or discard."""
-        win = self._win
-        if win.warn is not None:
-            self._emit_warning(win, stacklevel=4)
-        ran_all = win.size is not None and win.pos == win.size  # every planned micro-batch ran
-        avg = 1
-        if self._multi:
-            if a is None:
-                a = self._agree(self._closing(active), win.losses)
-            if a.micro == 0:  # no rank holds anything (a flush round)
-                self._win = Window()
-                return
-            by_wrapper = (  # the wrapper synced (averaged) the window's last micro-batch
-                (ran_all and win.native and (win.size or 0) > 0)
-                if win.size is not None
-                else (self._kind == _ddp.FSDP and win.pos == self.steps)
-            )
-            if by_wrapper:
-                avg = self._world
-                if self._outside:  # the wrapper does not see them: average by hand
-                    _ddp.sum_grads(self._outside, self.model, 1.0 / avg)
-            else:
-                _ddp.sum_grads(self._params, self.model, 1.0)
-            bad, micro, seen, counting = a.bad, a.micro, a.items, a.counting > 0
-            if (
-                win.size is None
-                and not counting
-                and not self._warned
-                and unequal(a.micro, a.rows, a.rows2, a.known)
-            ):
-                self._warned = True
-                warn_unequal_sizes(win.rows, across_ranks=True, stacklevel=4)
-        else:
-            bad = float(self._local_bad())
-            micro, seen, counting = float(win.pos), float(win.items_seen), win.mode != MEAN
-            if (
-                win.size is None
-                and not counting
-                and not self._warned
-                and len({s for s in win.rows if s is not None}) > 1
-            ):
-                self._warned = True
-                warn_unequal_sizes(win.rows, across_ranks=False, stacklevel=4)
-        # Planned: backward already divided by the window's global count (iterate; the same on
-        # every rank). Else (own loop, items= per call, a window cut short) scale it now.
-        # (From the configuration, the same on every rank, including one without data.)
-        planned = win.div is not None and (not counting or self._cfg != MEAN)
-        factor: float | None = None
-        if not (planned and ran_all):
-            pre = win.div if planned else (1.0 if counting else float(self.steps))
-            denom = seen if counting else micro
-            if denom == 0:
-                self._discard_grads()
-                raise ValueError(
-                    "Accumulator: the window's micro-batches hold no items (every items= was 0); "
-                    "nothing was applied"
-                )
-            factor = pre * avg / denom  # type: ignore[operator]
-            if factor == 1.0:
-                factor = None
-        if self._fp32:
-            for p in self._fp32:
-                buf = self._buffers.pop(id(p), None)
-                if buf is not None:
-                    p.grad = buf.to(p.dtype) if factor is None else (buf * factor).to(p.dtype)
-        if factor is not None:
-            # (float32 buffers were scaled above, before rounding to the parameter dtype)
-            rest = [
-                p.grad for p in self._params if p.grad is not None and id(p) not in self._fp32_ids
-            ]
-            if rest:
-                torch._foreach_mul_(rest, factor)
-        self._win = Window()
-        if bad:
-            self._discard(win.losses, win.bad)
-            return
-        self._step()
-
-    def _local_bad(self) -> int:
-        """Non-finite losses in the window on this rank (one host read per window)."""
-        win = self._win
-        losses = win.losses
-        if not losses:
-            return win.bad
-        if losses[0].device.type == "cpu":  # reading CPU scalars is cheaper than stacking them
-            values = [v.item() for v in losses]
-            if math.isfinite(sum(values)):
-                return win.bad
-            return win.bad + sum(not math.isfinite(v) for v in values)
-        finite = torch.stack(losses).isfinite()
-        return win.bad + (0 if bool(finite.all()) else int((~finite).sum()))
-
-    def _step(self, losses: list[torch.Tensor] | None = None) -> None:
-        if self.scaler is not None and (self.track_grad_norm or self.clip_grad_norm is not None):
-            self.scaler.unscale_(self.optimizer)  # once, before clipping (SG204)
-        norm = None
-        if self.clip_grad_norm is not None:
-            norm = nn.utils.clip_grad_norm_(self._params, self.clip_grad_norm, self.norm_type)
-        elif self.track_grad_norm:
-            grads = [p.grad for p in self._params if p.grad is not None]
-            norm = nn.utils.get_total_norm(grads, self.norm_type)
-        if norm is not None:
-            # Without a scaler (whose job inf/nan gradients are) a non-finite norm means a
-            # non-finite gradient: stepping would write nan/inf into the parameters.
-            if self.scaler is None and not math.isfinite(norm.item()):
-                self._discard(losses or [], 0, gradient=True)
-                return
-            self._last_norm = norm
-        if self.scaler is not None:
-            stepped = [False]
-
-            def hook(*_: Any) -> None:
-                stepped[0] = True
-
-            handle = self.optimizer.register_step_post_hook(hook)
-            try:
-                self.scaler.step(self.optimizer)
-            finally:
-                handle.remove()
-            self.scaler.update()
-            ok = stepped[0]
-        else:
-            self.optimizer.step()
-            ok = True
-        self.optimizer.zero_grad(set_to_none=True)
-        self._last_stepped = ok
-        if ok:
-            self.optimizer_steps += 1
-        else:
-            self.skipped_steps += 1
-        if self.scheduler is not None and (ok or self.step_scheduler_on_skip):
-            self.scheduler.step()
-
-    def _discard_grads(self) -> None:
-        self.optimizer.zero_grad(set_to_none=True)
-        for p in self._params:
-            p.grad = None
-        self._buffers.clear()
-        self._win = Window()
-
-    def _discard(self, losses: list[torch.Tensor], restored: int, gradient: bool = False) -> None:
-        self._discard_grads()
-        self.skipped_steps += 1
-        self._last_stepped = False
-        mine = []
-        if losses:
-            mine = [i for i, v in enumerate(torch.stack(losses).isfinite().tolist()) if not v]
-        what = "loss"
-        if mine:
-            where = f"micro-batch(es) {mine} of the window"
-        elif gradient:
-            what, where = "gradient", "the window (its losses are finite)"
-        elif restored:
-            where = "a micro-batch of the window before the checkpoint it was resumed from"
-        else:
-            where = "another rank's micro-batch"
-        msg = (
-            f"Accumulator: non-finite {what} (nan/inf) in {where}; the window's gradients were "
-            "discarded, nothing was applied (parameters, optimizer and scheduler untouched)"
-        )
-        if self.on_nonfinite == "raise":
-            raise FloatingPointError(msg + ". Pass on_nonfinite='skip' to skip such windows.")
-        warnings.warn(msg, RuntimeWarning, stacklevel=4)
-
     # ------------------------------------------------------------------------------------ state
     def state_dict(self) -> dict[str, Any]:
         """Counters and the open window, including its partially accumulated gradients.

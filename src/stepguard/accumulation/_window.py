@@ -12,11 +12,19 @@ from __future__ import annotations
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import torch
 
 MEAN, ITEMS, MEAN_OVER = "mean", "items", "mean_over"
+
+
+class MicroBatch(NamedTuple):
+    """What the current micro-batch's context told `backward`."""
+
+    synced: bool  # the wrapper syncs this micro-batch's gradients
+    rows: int | None  # its size (mean mode, for the unequal-size warning)
+    n: int | None  # its items (items= / mean_over= counted from the batch)
 
 
 @dataclass(slots=True)
