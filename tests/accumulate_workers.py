@@ -127,10 +127,19 @@ def count_tokens(batch: Batch) -> int:
 
 # ------------------------------------------------------------------------------ DDP workers
 def _init(rank: int, world: int, store: str) -> None:
+    import datetime
+
     import torch.distributed as dist
 
     torch.set_num_threads(1)
-    dist.init_process_group("gloo", init_method=f"file://{store}", rank=rank, world_size=world)
+    # A collective that no other rank matches fails after 60 s instead of hanging the suite.
+    dist.init_process_group(
+        "gloo",
+        init_method=f"file://{store}",
+        rank=rank,
+        world_size=world,
+        timeout=datetime.timedelta(seconds=60),
+    )
 
 
 def ddp_worker(rank: int, world: int, store: str, out_dir: str) -> None:
@@ -208,6 +217,9 @@ def ddp_worker(rank: int, world: int, store: str, out_dir: str) -> None:
     # 5) FSDP2 (fully_shard) through set_requires_gradient_sync.
     result.update(_fsdp_part(rank, world))
 
+    # 6) Ragged windows and uneven inputs (issue 12), counting the small all-reduces.
+    result["ranks"] = _ranks_part(rank, world)
+
     torch.save(result, Path(out_dir) / f"rank{rank}.pt")
     dist.barrier()
     dist.destroy_process_group()
@@ -229,3 +241,210 @@ def _fsdp_part(rank: int, world: int) -> dict[str, Any]:
         acc.backward(F.cross_entropy(model(x), y))
     full = [p.full_tensor().detach().clone() for p in model.parameters()]  # type: ignore[attr-defined]
     return {"fsdp_params": full, "fsdp_steps": acc.optimizer_steps}
+
+
+# ------------------------------------------------------- ragged and uneven ranks (issue 12)
+K_RANKS = 4
+OWN_COUNTS = [(6, 5), (8, 7), (10, 9), (7, 7), (11, 5)]  # micro-batches on rank 0 and rank 1
+ITER_COUNTS = [(6, 5), (8, 7), (11, 5), (3, 9)]
+
+
+def rank_data(kind: str, n: int, rank: int) -> list[Batch]:
+    """Rank `rank`'s micro-batches: equal-size rows (mean) or padded sequences (tokens)."""
+    if kind == "mean":
+        return micro_batches(n, size=4, seed=100 + rank)
+    return sequences(n, seed=200 + rank)
+
+
+class Tempered(nn.Module):
+    """A criterion with a learnable temperature: a parameter the optimizer holds outside the model."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.log_t = nn.Parameter(torch.tensor(0.3, dtype=torch.float64))
+
+    def forward(
+        self, logits: torch.Tensor, y: torch.Tensor, reduction: str = "mean"
+    ) -> torch.Tensor:
+        return F.cross_entropy(logits * self.log_t.exp(), y, ignore_index=PAD, reduction=reduction)
+
+
+class WithBuffer(nn.Module):
+    """An MLP with a module buffer: DDP broadcasts buffers in the forward (a collective)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.net = mlp()
+        self.register_buffer("shift", torch.full((6,), 0.1, dtype=torch.float64))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.net(x + self.shift)
+
+
+def ranks_scenarios() -> list[tuple[str, str, str, tuple[int, int]]]:
+    """(name, loop, mode, counts): every run the 2-rank test makes, with its reference."""
+    out = []
+    for counts in OWN_COUNTS:
+        for mode in ("mean", "items"):
+            out.append((f"own_{mode}_{counts[0]}_{counts[1]}", "own", mode, counts))
+    for counts in ITER_COUNTS:
+        for mode in ("mean", "items", "mean_over"):
+            out.append((f"iterate_{mode}_{counts[0]}_{counts[1]}", "iterate", mode, counts))
+    out.append(("own_mean_over_8_7", "own", "mean_over", (8, 7)))
+    out.append(("temperature_iterate_11_5", "iterate", "temperature", (11, 5)))
+    out.append(("temperature_own_7_6", "own", "temperature", (7, 6)))
+    out.append(("buffers_iterate_11_5", "iterate", "buffers", (11, 5)))
+    return out
+
+
+def make_run(mode: str) -> tuple[nn.Module, nn.Module | None, Any]:
+    """Model, criterion (or None) and the loss function of a scenario's mode, in float64."""
+    if mode == "buffers":
+        return WithBuffer(), None, None
+    if mode == "temperature":
+        return TokenModel(), Tempered(), None
+    if mode == "mean":
+        return mlp(), None, None
+    return TokenModel(), None, None
+
+
+def run_scenario(
+    rank: int, world: int, loop: str, mode: str, counts: tuple[int, int], calls: list[int]
+) -> dict[str, Any]:
+    """Train one scenario on this rank; returns parameters, counters and all-reduce counts."""
+    from torch.nn.parallel import DistributedDataParallel as DDP
+
+    from stepguard.accumulation import count_tokens
+
+    kind = "mean" if mode in ("mean", "buffers") else "tokens"
+    data = rank_data(kind, counts[rank], rank)
+    net, crit, _ = make_run(mode)
+    model = DDP(net)
+    params = list(model.parameters()) + (list(crit.parameters()) if crit is not None else [])
+    opt = torch.optim.AdamW(params, lr=0.05, weight_decay=0.1)
+    kw: dict[str, Any] = {"steps": K_RANKS, "clip_grad_norm": 5.0}
+    if mode == "mean_over":
+        kw["mean_over"] = count_tokens(1)
+    if mode in ("items", "temperature") and loop == "iterate":
+        kw["items"] = count_tokens(1)
+    acc = Accumulator(model, opt, **kw)
+
+    def loss_of(b: Batch) -> torch.Tensor:
+        if kind == "mean":
+            return F.cross_entropy(model(b[0]), b[1])
+        if crit is not None:
+            return crit(model(b[0]).flatten(0, 1), b[1].flatten(), "sum")
+        return token_loss(model, b, "mean" if mode == "mean_over" else "sum")
+
+    before = len(calls)
+    if loop == "iterate":
+        for b in acc.iterate(data):
+            acc.backward(loss_of(b))
+    else:
+        for b in data:
+            with acc.micro_batch(b):
+                if mode in ("items", "temperature"):
+                    acc.backward(loss_of(b), items=count_tokens(1)(b))
+                else:
+                    acc.backward(loss_of(b))
+        acc.flush()
+    return {
+        "params": [p.detach().clone() for p in params],
+        "steps": acc.optimizer_steps,
+        "micro": acc.micro_steps,
+        "allreduce": len(calls) - before,
+    }
+
+
+def ranks_reference(loop: str, mode: str, counts: tuple[int, int]) -> list[torch.Tensor]:
+    """One process, one big batch per window over the union of what the ranks' windows held."""
+    kind = "mean" if mode in ("mean", "buffers") else "tokens"
+    shards = [windows(rank_data(kind, n, r), K_RANKS) for r, n in enumerate(counts)]
+    net, crit, _ = make_run(mode)
+    params = list(net.parameters()) + (list(crit.parameters()) if crit is not None else [])
+    opt = torch.optim.AdamW(params, lr=0.05, weight_decay=0.1)
+    for j in range(max(len(s) for s in shards)):
+        union = [b for s in shards if j < len(s) for b in s[j]]
+        x, y = concat(union) if kind == "mean" else concat(_pad(union))
+        if kind == "mean":
+            loss = F.cross_entropy(net(x), y)
+        elif crit is not None:
+            loss = crit(net(x).flatten(0, 1), y.flatten(), "mean")
+        else:
+            loss = token_loss(net, (x, y), "mean")
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(params, 5.0)
+        opt.step()
+        opt.zero_grad(set_to_none=True)
+    return [p.detach().clone() for p in params]
+
+
+def _pad(batches: list[Batch]) -> list[Batch]:
+    return batches  # all sequences share max_len, so the batches concatenate as they are
+
+
+def _ranks_part(rank: int, world: int) -> dict[str, Any]:
+    """Every scenario of `ranks_scenarios`, plus FSDP's uneven-input errors."""
+    import torch.distributed as dist
+
+    calls: list[int] = []
+    real = dist.all_reduce
+
+    def counting(*args: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    dist.all_reduce = counting  # type: ignore[assignment]
+    result: dict[str, Any] = {}
+    try:
+        for name, loop, mode, counts in ranks_scenarios():
+            result[name] = run_scenario(rank, world, loop, mode, counts, calls)
+        result["fsdp"] = _fsdp_uneven(rank)
+    finally:
+        dist.all_reduce = real  # type: ignore[assignment]
+    return result
+
+
+def _fsdp_uneven(rank: int) -> dict[str, str]:
+    """FSDP2 cannot combine a window without every rank: a clear error on both ranks."""
+    from torch.distributed.device_mesh import init_device_mesh
+    from torch.distributed.fsdp import fully_shard
+
+    out = {}
+    mesh = init_device_mesh("cpu", (2,))
+    for loop in ("iterate", "own"):
+        model = mlp()
+        fully_shard(model, mesh=mesh)
+        opt = torch.optim.SGD(model.parameters(), lr=0.1)
+        acc = Accumulator(model, opt, steps=K_RANKS)
+        data = rank_data("mean", (9, 4)[rank] if loop == "iterate" else (8, 7)[rank], rank)
+        try:
+            if loop == "iterate":
+                for x, y in acc.iterate(data):
+                    acc.backward(F.cross_entropy(model(x), y))
+            else:
+                for x, y in data:
+                    with acc.micro_batch():
+                        acc.backward(F.cross_entropy(model(x), y))
+                acc.flush()
+            out[loop] = f"no error after {acc.optimizer_steps} steps"
+        except RuntimeError as exc:
+            out[loop] = f"{acc.optimizer_steps} steps; {exc}"
+    return out
+
+
+def run_ranks(fn: Callable[..., None], out: Path, world: int = 2, timeout: float = 300) -> None:
+    """Spawn `world` local gloo processes running `fn(rank, world, store, out)`; a rendezvous file
+    in `out` (unique per test); processes still running after `timeout` s are killed."""
+    import torch.multiprocessing as mp
+
+    ctx = mp.spawn(fn, args=(world, str(out / "store"), str(out)), nprocs=world, join=False)
+    import time
+
+    deadline = time.monotonic() + timeout
+    while not ctx.join(timeout=max(0.1, deadline - time.monotonic())):
+        if time.monotonic() >= deadline:
+            for p in ctx.processes:
+                if p.is_alive():
+                    p.kill()
+            raise TimeoutError(f"{fn.__name__}: ranks still running after {timeout:g} s (a hang)")

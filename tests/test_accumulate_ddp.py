@@ -1,4 +1,13 @@
-"""`Accumulator` under DDP and FSDP2: 2 CPU processes (gloo) against single-process big batches."""
+"""`Accumulator` under DDP and FSDP2: 2 CPU processes (gloo) against single-process big batches.
+
+One spawn of 2 processes runs every multi-rank case (`accumulate_workers.ddp_worker`), with a
+rendezvous file in a fresh temporary directory, a 60 s collective timeout and a kill after 300 s.
+Besides the equal-shard runs it trains every scenario of `ranks_scenarios` (own loops with 6/5, 8/7,
+10/9, 7/7 and 11/5 micro-batches, `iterate` with different window sizes and different numbers of
+windows, mean, `items=` and `mean_over=` modes, a parameter outside the model, a model with
+DDP-broadcast buffers), each compared with a single-process big batch over the union of what each
+window held.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +16,6 @@ from typing import Any
 
 import pytest
 import torch
-import torch.multiprocessing as mp
 import torch.nn.functional as F
 from accumulate_workers import (
     TokenModel,
@@ -16,13 +24,16 @@ from accumulate_workers import (
     ddp_worker,
     micro_batches,
     mlp,
+    ranks_reference,
+    ranks_scenarios,
+    run_ranks,
     sequences,
     token_loss,
     windows,
 )
 
 WORLD, K = 2, 4
-TOL = 1e-10
+TOL = 1e-12
 
 
 def _global_windows(data: list[Any], k: int) -> list[list[Any]]:
@@ -40,7 +51,7 @@ def _max_diff(params: list[torch.Tensor], model: torch.nn.Module) -> float:
 @pytest.fixture(scope="module")
 def ranks(tmp_path_factory: pytest.TempPathFactory) -> list[dict[str, Any]]:
     out = tmp_path_factory.mktemp("ddp")
-    mp.spawn(ddp_worker, args=(WORLD, str(out / "store"), str(out)), nprocs=WORLD, join=True)
+    run_ranks(ddp_worker, out, WORLD)
     return [torch.load(Path(out) / f"rank{r}.pt") for r in range(WORLD)]
 
 
@@ -115,3 +126,51 @@ def test_passing_the_unwrapped_module_under_ddp_warns(ranks: list[dict[str, Any]
         assert len(r["unwrapped_warning"]) == 1
         assert "not DDP/FSDP-wrapped" in r["unwrapped_warning"][0]
         assert r["wrapped_warnings"] == []  # the DDP-wrapped model: no warning
+
+
+SCENARIOS = ranks_scenarios()
+
+
+def _diff(a: list[torch.Tensor], b: list[torch.Tensor]) -> float:
+    return max(float((p - q).abs().max()) for p, q in zip(a, b, strict=True))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("name", "loop", "mode", "counts"), SCENARIOS, ids=[s[0] for s in SCENARIOS]
+)
+def test_ranks_stay_identical_and_equal_the_big_batch_over_each_windows_union(
+    ranks: list[dict[str, Any]], name: str, loop: str, mode: str, counts: tuple[int, int]
+) -> None:
+    r0, r1 = ranks[0]["ranks"][name], ranks[1]["ranks"][name]
+    ref = ranks_reference(loop, mode, counts)
+    between, to_ref = _diff(r0["params"], r1["params"]), _diff(r0["params"], ref)
+    print(f"{name}: ranks differ by {between:.1e}, big batch by {to_ref:.1e}")
+    assert between == 0.0  # the replicas are bit-identical
+    assert to_ref <= TOL
+    windows = -(-max(counts) // 4)
+    assert r0["steps"] == r1["steps"] == windows
+    assert (r0["micro"], r1["micro"]) == counts
+
+
+@pytest.mark.slow
+def test_one_small_all_reduce_per_window_besides_the_gradients(ranks: list[dict[str, Any]]) -> None:
+    # iterate: one agreement per window plus one at the start; DDP's gradient buckets go through
+    # its reducer, not through dist.all_reduce. Own loop: the agreement + one gradient bucket.
+    for r in (x["ranks"] for x in ranks):
+        assert r["iterate_mean_8_7"]["allreduce"] == 2 + 1
+        assert r["iterate_items_6_5"]["allreduce"] == 2 + 1
+        assert r["own_mean_8_7"]["allreduce"] == 2 * 2 + 1  # + the closing flush round
+        assert r["own_items_7_7"]["allreduce"] == 2 * 2
+
+
+@pytest.mark.slow
+def test_fsdp_uneven_inputs_raise_on_every_rank_before_anything_is_applied(
+    ranks: list[dict[str, Any]],
+) -> None:
+    for r in (x["ranks"] for x in ranks):
+        print(r["fsdp"])
+        assert r["fsdp"]["iterate"].startswith("1 steps; ")  # window 1 ran; window 3 never
+        assert "no batches left" in r["fsdp"]["iterate"]
+        assert r["fsdp"]["own"].startswith("1 steps; ")
+        assert "uneven own loops" in r["fsdp"]["own"]

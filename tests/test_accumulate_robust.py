@@ -236,18 +236,20 @@ def test_non_scalar_loss_is_rejected_before_anything_is_applied() -> None:
     assert _untouched(model, opt, params, state)
 
 
-@pytest.mark.parametrize("bad", [0, -2])
-def test_item_count_not_positive_is_rejected_before_the_window_starts(bad: int) -> None:
+@pytest.mark.parametrize(("bad", "mode"), [(-2, "items"), (0, "mean_over"), (-1, "mean_over")])
+def test_item_count_not_positive_is_rejected_before_the_window_starts(bad: int, mode: str) -> None:
+    # A SUM-reduced loss over 0 items weighs 0 (allowed with items=); a MEAN over 0 items is nan.
     model, opt, _, params, state = _trained()
     data = micro_batches(K)
-    acc = Accumulator(model, opt, steps=K, items=lambda b: bad if b is data[2] else 4)
-    with pytest.raises(ValueError, match=f"items\\(batch\\) = {bad}"):
+    count = lambda b: bad if b is data[2] else 4  # noqa: E731
+    acc = Accumulator(model, opt, steps=K, **{mode: count})
+    with pytest.raises(ValueError, match=f"{mode}\\(batch\\) = {bad}"):
         for x, y in acc.iterate(data):
             acc.backward(F.cross_entropy(model(x), y, reduction="sum"))
     assert all(p.grad is None for p in model.parameters()) and acc.micro_steps == 0
-    with pytest.raises(ValueError, match=f"items = {bad}"):
+    with pytest.raises(ValueError, match="items = -2"):
         Accumulator(model, opt, steps=K).backward(
-            F.cross_entropy(model(data[0][0]), data[0][1]), items=bad
+            F.cross_entropy(model(data[0][0]), data[0][1]), items=-2
         )
     assert _untouched(model, opt, params, state)
 

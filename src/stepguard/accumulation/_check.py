@@ -4,8 +4,9 @@ On copies of the user's real model and loss, it computes one window's gradient b
 whole batch at once, and `steps` micro-batches with ``loss / steps``), reports the deviation, and
 names the causes it finds by removing each one and measuring again: BatchNorm in train mode
 (SG209), randomness in the forward such as dropout (its masks depend on how the batch is split),
-and per-micro-batch means over unequal item counts (SG207). The user's model, its gradients and
-the global RNG state are left exactly as they were.
+and per-micro-batch means over unequal item counts (SG207): rows, or tokens read from the batch
+itself (label tensors with -100 padding, attention masks), or what `items=` counts. The user's
+model, its gradients and the global RNG state are left exactly as they were.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import Any
 import torch
 from torch import nn
 
+from stepguard.accumulation._items import count_rows, count_tokens, describe
 from stepguard.findings import Finding, Report
 
 __all__ = ["AccumulationCause", "AccumulationCheck", "check_accumulation"]
@@ -106,14 +108,26 @@ def check_accumulation(
     `loss_fn(model, batch)` returns the scalar MEAN loss the user trains with (mean over samples,
     or over items such as unmasked tokens). `batch` is a tensor, or a tuple/list/dict of tensors
     (nested allowed) split along dim 0 into `steps` micro-batches with `torch.tensor_split`.
-    `items(micro_batch)` counts items when the loss is a mean over items; by default a
-    micro-batch's items are its samples. The model is checked in its current train/eval mode.
+    `items(micro_batch)` counts items when the loss is a mean over items. Without it the check
+    looks for the counts itself: rows, and tokens of any integer tensor of the batch holding -100
+    (labels, as they are and shifted by one for causal language models) or of a 0/1 tensor whose
+    key names a mask. The model is checked in its current train/eval mode.
 
     Causes are named when present and confirmed by measurement: BatchNorm layers in train mode
     (their eval-mode run removes the deviation), a random forward (the big-batch gradient changes
-    with the RNG state; non-BatchNorm modules put in eval mode), unequal item counts (weighting
-    micro-batch means by ``n_i / N``, as ``Accumulator(items=...)`` does). Nothing of the user's
-    model, gradients or RNG state changes; it needs memory for one copy of the model at a time.
+    with the RNG state; non-BatchNorm modules put in eval mode), unequal item counts (SG207,
+    whenever the micro-batches' counts differ; its deviation is measured weighting micro-batch
+    means by ``n_i / N``, as ``Accumulator(mean_over=...)`` does, with the counting that explains
+    the deviation best). Nothing of the user's model, gradients or RNG state changes; it needs
+    memory for one copy of the model at a time.
+
+    Args:
+        model: the model, as it trains (its train/eval mode is kept).
+        loss_fn: ``loss_fn(model, batch) -> scalar mean loss``.
+        batch: one window's worth of data, split along dim 0 into `steps` micro-batches.
+        steps: micro-batches per window.
+        items: counts a micro-batch's items when the loss is a mean over them.
+        tolerance: the relative deviation still called exact (default: 1000 eps of the dtype).
     """
     if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
         raise ValueError(f"check_accumulation: steps must be an int >= 1, got {steps!r}")
@@ -127,6 +141,13 @@ def check_accumulation(
     total = sum(counts)
     mean_w = [1.0 / steps] * steps
     item_w = [n / total for n in counts]
+    # Counts the loss may be a mean over, each with unequal values across the micro-batches.
+    counters = [(describe(items), items)] if items is not None else _counters(batch)
+    unequal_counts = []
+    for what, counter in counters:
+        cs = [_count(counter, mb, allow_zero=True) for mb in micro]
+        if sum(cs) > 0 and len(set(cs)) > 1:
+            unequal_counts.append((what, counter, cs))
     names = [n for n, _ in params]
     devices = [p.device for _, p in params if p.device.type == "cuda"]
     with torch.random.fork_rng(devices=devices):
@@ -190,13 +211,24 @@ def check_accumulation(
                     mean_w,
                 )
             )
-        if rel > tolerance and len(set(counts)) > 1:
-            kind = "item" if items is not None else "sample"
+        if rel > tolerance and unequal_counts:
+            # The counting whose n_i / N weighting comes closest to the big batch explains it.
+            scored = [
+                (dev(frozenset(), [n / sum(cs) for n in cs]), what, counter, cs)
+                for what, counter, cs in unequal_counts
+            ]
+            _, what, counter, cs = min(scored, key=lambda t: t[0])
+            counts, item_w = cs, [n / sum(cs) for n in cs]
+            fix = (
+                "Accumulator(items=...)"
+                if items is not None
+                else f"Accumulator(mean_over={_fix_text(counter)})"
+            )
             candidates.append(
                 (
                     UNEQUAL,
                     "SG207",
-                    f"micro-batch means over unequal {kind} counts {counts} are averaged with equal weight; weight them by n_i / N (Accumulator(items=...))",
+                    f"micro-batch means over unequal item counts {cs} ({what}) are averaged with equal weight; weight them by n_i / N: {fix}",
                     frozenset(),
                     item_w,
                 )
@@ -253,11 +285,49 @@ def _deviation(
     return diffs[i] / max(scale, torch.finfo(torch.float64).tiny), diffs[i], names[i]
 
 
-def _count(items: Callable[[Any], int] | None, mb: Any) -> int:
+def _count(items: Callable[[Any], int] | None, mb: Any, allow_zero: bool = False) -> int:
     n = int(items(mb)) if items is not None else _first_len(mb)
-    if n <= 0:
+    if n < 0 or (n == 0 and not allow_zero):
         raise ValueError(f"check_accumulation: a micro-batch has {n} items; use fewer steps")
     return n
+
+
+def _counters(batch: Any) -> list[tuple[str, Callable[[Any], int]]]:
+    """Rows, and the token counts a loss over this batch may be a mean over."""
+    out: list[tuple[str, Callable[[Any], int]]] = [("rows", count_rows)]
+    if isinstance(batch, Mapping):
+        fields: list[tuple[str | int, Any]] = list(batch.items())
+    elif isinstance(batch, (tuple, list)):
+        fields = list(enumerate(batch))
+    else:
+        return out
+    for key, t in fields:
+        if not isinstance(t, torch.Tensor) or t.dtype.is_floating_point or t.dim() == 0:
+            continue
+        if bool((t == -100).any()):
+            ignore = -100
+        elif isinstance(key, str) and "mask" in key.lower() and bool(((t == 0) | (t == 1)).all()):
+            ignore = 0
+        else:
+            continue
+        for shift in (0, 1) if t.dim() > 1 else (0,):
+            counter = count_tokens(key, ignore_index=ignore, shift=shift)
+            out.append((describe(counter), counter))
+    return out
+
+
+def _fix_text(counter: Callable[[Any], int]) -> str:
+    if counter is count_rows:
+        return "'rows'"
+    kw = getattr(counter, "keywords", None)
+    if kw is None:
+        return "<your count function>"
+    args = [repr(kw["key"])]
+    if kw["ignore_index"] != -100:
+        args.append(f"ignore_index={kw['ignore_index']}")
+    if kw["shift"]:
+        args.append(f"shift={kw['shift']}")
+    return f"count_tokens({', '.join(args)})"
 
 
 def _first_len(batch: Any) -> int:
