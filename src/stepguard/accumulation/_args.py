@@ -46,6 +46,13 @@ def check_config(
             f"Accumulator: steps must be an int >= 1 (micro-batches per optimizer step), got {steps!r}"
         )
     params = optimizer_params(optimizer)
+    meta = [n for n, p in model.named_parameters() if p.is_meta]
+    if meta:
+        raise ValueError(
+            f"Accumulator: the model's parameters are on the meta device ({meta[0]!r}, ...): there "
+            "is nothing to train; materialise them first (model.to_empty(device=...) and load or "
+            "initialise the weights)"
+        )
     owned = {id(p) for p in model.parameters()}
     if params and owned and not any(id(p) in owned for p in params):
         raise ValueError(

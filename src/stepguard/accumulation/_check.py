@@ -129,8 +129,33 @@ def check_accumulation(
         items: counts a micro-batch's items when the loss is a mean over them.
         tolerance: the relative deviation still called exact (default: 1000 eps of the dtype).
     """
+    if not isinstance(model, nn.Module):
+        raise TypeError(
+            f"check_accumulation: model must be an nn.Module (the model you train), got "
+            f"{type(model).__name__}"
+        )
+    if not callable(loss_fn):
+        raise TypeError(
+            "check_accumulation: loss_fn must be a function (model, batch) -> scalar mean loss, "
+            f"got {type(loss_fn).__name__}"
+        )
+    if batch is None:
+        raise TypeError(
+            "check_accumulation: batch must be one window's data (a tensor, or a tuple/list/dict "
+            "of tensors split along dim 0), got None"
+        )
     if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
         raise ValueError(f"check_accumulation: steps must be an int >= 1, got {steps!r}")
+    if tolerance is not None and (
+        isinstance(tolerance, bool)
+        or not isinstance(tolerance, (int, float))
+        or not tolerance >= 0
+        or tolerance == float("inf")
+    ):
+        raise ValueError(
+            "check_accumulation: tolerance must be a finite number >= 0 (the relative deviation "
+            f"still called exact), got {tolerance!r}; leave it out for 1000 eps of the dtype"
+        )
     micro = _split(batch, steps)
     params = [(n, p) for n, p in model.named_parameters() if p.requires_grad]
     if not params:
