@@ -54,8 +54,10 @@ from typing import Any
 
 from torch import nn
 
+from stepguard.groups._forward import ExampleInputs, check_example_inputs, observe
 from stepguard.groups._roles import (
     Alias,
+    Rule,
     aliases,
     clean_name,
     declarations,
@@ -63,6 +65,7 @@ from stepguard.groups._roles import (
     rule_for,
     unwrap,
 )
+from stepguard.groups._use import UseKey, decide
 
 __all__ = [
     "DEFAULT_NO_DECAY",
@@ -86,6 +89,7 @@ REASONS: tuple[str, ...] = (
     "norm",
     "embedding",
     "bias",
+    "scale",
     "default",
     "1d",
 )
@@ -145,10 +149,17 @@ def _check_categories(no_decay: Iterable[str], decay_embeddings: bool) -> frozen
     return cats - {"embedding"} if decay_embeddings else cats
 
 
-def _check_patterns(patterns: Iterable[str], what: str) -> tuple[str, ...]:
+def _check_patterns(patterns: Iterable[str] | None, what: str) -> tuple[str, ...]:
+    if patterns is None:
+        return ()
     if isinstance(patterns, str):
         raise TypeError(
             f"{what} must be a collection of glob patterns, not the string {patterns!r}"
+        )
+    if not isinstance(patterns, Iterable):
+        raise TypeError(
+            f"{what} must be a collection of glob patterns such as ['*.scale'] (or None for "
+            f"none), got {type(patterns).__name__}"
         )
     out = tuple(patterns)
     for p in out:
@@ -162,7 +173,8 @@ def classify(
     *,
     no_decay: Iterable[str] = DEFAULT_NO_DECAY,
     decay_embeddings: bool = False,
-    patterns: Iterable[str] = (),
+    patterns: Iterable[str] | None = (),
+    example_inputs: ExampleInputs | None = None,
 ) -> list[ParamDecision]:
     """One `ParamDecision` per trainable tensor of `model`, by identity, in first-appearance order.
 
@@ -170,14 +182,24 @@ def classify(
     `NO_DECAY_CATEGORIES`) that skip decay; a tensor decays iff its reason is not in it.
     ``decay_embeddings=True`` removes "embedding" from it (embeddings skip decay by default).
     `patterns` are extra fnmatch globs on qualified names (e.g. ``"*.scale"``) whose tensors get
-    reason "pattern". Wrappers (torch.compile, DDP, DataParallel) are looked through.
+    reason "pattern" (None is the same as no patterns). Wrappers (torch.compile, DDP,
+    DataParallel) are looked through.
 
-    Classification reads structure only, never values: it works on the meta device (and on lazy,
-    uninitialised parameters). `param_groups` refuses meta tensors (see there).
+    Without `example_inputs`, classification reads structure only, never values: it works on the
+    meta device (and on lazy, uninitialised parameters). With `example_inputs` (a tensor, a tuple
+    of positional arguments, a dict of keyword arguments, or a callable ``fn(model)`` that runs
+    one forward), it also runs one forward, on the meta device when it can (see
+    `stepguard.groups._forward`), and decides each tensor whose structural rule is a heuristic
+    (a type-name convention, a shape, a name pattern) by how that forward uses it; the detail
+    then starts with ``use:``. Declarations, patterns and torch's own classes keep their rule; a
+    tensor the forward does not use keeps its structural rule and says so. The model is left as
+    it was. `param_groups` refuses meta tensors (see there).
     """
     model = _check_model(model, "classify")
     cats = _check_categories(no_decay, decay_embeddings)
     pats = _check_patterns(patterns, "patterns")
+    if example_inputs is not None:
+        check_example_inputs(example_inputs)
     declared = declarations(model)
     order: list[nn.Parameter] = []
     per_tensor: dict[int, list[Alias]] = {}
@@ -188,17 +210,23 @@ def classify(
             per_tensor[id(p)] = []
             order.append(p)
         per_tensor[id(p)].append(alias)
+    observed = None if example_inputs is None else observe(model, example_inputs).uses
 
     decisions = []
     for p in order:
         tensor_aliases = per_tensor[id(p)]
         ruled = [(rule_for(p, a, declared, pats), a) for a in tensor_aliases]
-        (reason, detail), chosen = min(ruled, key=lambda r: REASONS.index(r[0][0]))
+        rule, chosen = min(ruled, key=lambda r: REASONS.index(r[0].reason))
+        reason, detail = rule.reason, rule.detail
         others = [
-            f"alias {a.name!r} is {d}" for (r, d), a in ruled if a is not chosen and r != reason
+            f"alias {a.name!r} is {r.detail}"
+            for r, a in ruled
+            if a is not chosen and r.reason != reason
         ]
         if others:
             detail = f"tied to {reason} {chosen.name!r} ({detail}); " + "; ".join(others)
+        if observed is not None:
+            reason, detail = _with_use(rule, reason, detail, observed.get(id(p)))
         names = tuple(dict.fromkeys(a.name for a in tensor_aliases))
         decisions.append(
             ParamDecision(
@@ -212,6 +240,25 @@ def classify(
             )
         )
     return decisions
+
+
+def _with_use(
+    rule: Rule, reason: str, detail: str, uses: dict[UseKey, int] | None
+) -> tuple[str, str]:
+    """Combine a tensor's structural rule with its uses in the example forward."""
+    if rule.strength == "explicit":
+        return reason, detail
+    if not uses:
+        return reason, f"{detail} (not used in the example forward: structural rule)"
+    used_reason, used = decide(uses)
+    if used_reason is None:
+        return reason, f"{detail}; {used}, structural rule kept"
+    lookup = used_reason == "embedding" and any(u.gather and u.by_input for u in uses)
+    if rule.strength == "type" and not lookup:
+        if used_reason == reason:
+            return reason, f"{detail}; {used}"
+        return reason, f"{detail} (a torch class: kept); {used} would say {used_reason}"
+    return used_reason, used
 
 
 def check_weight_decay(weight_decay: object, what: str = "weight_decay") -> float:
