@@ -82,24 +82,24 @@ def _quiet() -> Any:
     return transformers
 
 
-def model_types() -> dict[str, str]:
-    """model type -> name of the model class built for it (first mapping that has one)."""
+def model_types() -> dict[str, tuple[str, ...]]:
+    """model type -> names of the model classes to try for it, most specific first."""
     _quiet()
     from transformers.models.auto import modeling_auto
 
-    out: dict[str, str] = {}
-    for mapping in _MAPPINGS:
+    mappings = list(_MAPPINGS) + sorted(
+        name
+        for name in dir(modeling_auto)
+        if name.startswith("MODEL_") and name.endswith("_MAPPING_NAMES") and name not in _MAPPINGS
+    )
+    out: dict[str, list[str]] = {}
+    for mapping in mappings:
         for model_type, cls in getattr(modeling_auto, mapping).items():
-            if isinstance(cls, (tuple, list)):
-                cls = cls[0]
-            out.setdefault(model_type, cls)
-    for name in dir(modeling_auto):
-        if name.startswith("MODEL_") and name.endswith("_MAPPING_NAMES"):
-            for model_type, cls in getattr(modeling_auto, name).items():
-                if isinstance(cls, (tuple, list)):
-                    cls = cls[0]
-                out.setdefault(model_type, cls)
-    return dict(sorted(out.items()))
+            for name in cls if isinstance(cls, (tuple, list)) else (cls,):
+                names = out.setdefault(model_type, [])
+                if name not in names:
+                    names.append(name)
+    return {k: tuple(v) for k, v in sorted(out.items())}
 
 
 def _special_ids(d: dict[str, Any]) -> list[int]:
@@ -163,40 +163,44 @@ def _instantiate(cls: type, config: Any, device: str) -> nn.Module:
     return model
 
 
-def build(model_type: str, class_name: str, *, max_cpu_numel: int = 5_000_000) -> Built:
-    """Build `class_name` for `model_type` from the smallest config that works.
+def build(
+    model_type: str, class_names: tuple[str, ...], *, max_cpu_numel: int = 20_000_000
+) -> Built:
+    """Build the first of `class_names` that builds for `model_type`, from the smallest config.
 
-    Tries the shrunk config, then the default config with only the layer counts shrunk, then the
-    default config; the model is built on the meta device and rebuilt on the CPU when it has at
-    most `max_cpu_numel` elements. Raises the last error when no config builds.
+    Per class, tries the shrunk config, then the default config with only the layer counts
+    shrunk, then the default config; the model is built on the meta device and rebuilt on the CPU
+    when it has at most `max_cpu_numel` elements. Raises the first error when nothing builds.
     """
     transformers = _quiet()
     from transformers import CONFIG_MAPPING
 
     config_cls = CONFIG_MAPPING[model_type]
-    cls = getattr(transformers, class_name)
     default = config_cls().to_dict()
     layers_only = {
         k: (min(v, 2) if k in _LAYER_KEYS and isinstance(v, int) else v) for k, v in default.items()
     }
     attempts = (("tiny", _shrink(default)), ("layers", layers_only), ("default", None))
-    error: Exception | None = None
-    for label, d in attempts:
-        try:
-            config = config_cls() if d is None else config_cls.from_dict(d)
-            model = _instantiate(cls, config, "meta")
-        except Exception as exc:  # a config transformers rejects: try a bigger one
-            error = exc
+    first_error: Exception | None = None
+    for class_name in class_names:
+        cls = getattr(transformers, class_name, None)
+        if cls is None:
             continue
-        device = "meta"
-        numel = sum(math.prod(p.shape) for p in model.parameters())
-        if numel <= max_cpu_numel:
-            with contextlib.suppress(Exception):
-                model = _instantiate(cls, config, "cpu")
-                device = "cpu"
-        return Built(model_type, class_name, model, config, label, device)
-    assert error is not None
-    raise error
+        for label, d in attempts:
+            try:
+                config = config_cls() if d is None else config_cls.from_dict(d)
+                model = _instantiate(cls, config, "meta")
+            except Exception as exc:  # a config or class transformers rejects: try the next
+                first_error = first_error or exc
+                continue
+            device = "meta"
+            numel = sum(math.prod(p.shape) for p in model.parameters())
+            if numel <= max_cpu_numel:
+                with contextlib.suppress(Exception):
+                    model = _instantiate(cls, config, "cpu")
+                    device = "cpu"
+            return Built(model_type, class_name, model, config, label, device)
+    raise first_error or LookupError(f"no model class of {class_names} exists in transformers")
 
 
 def _image_size(config: Any) -> tuple[int, int]:

@@ -72,6 +72,8 @@ __all__ = [
     "NO_DECAY_CATEGORIES",
     "REASONS",
     "ParamDecision",
+    "check_decisions",
+    "check_patterns",
     "check_weight_decay",
     "classify",
     "clean_name",
@@ -149,7 +151,7 @@ def _check_categories(no_decay: Iterable[str], decay_embeddings: bool) -> frozen
     return cats - {"embedding"} if decay_embeddings else cats
 
 
-def _check_patterns(patterns: Iterable[str] | None, what: str) -> tuple[str, ...]:
+def check_patterns(patterns: Iterable[str] | None, what: str) -> tuple[str, ...]:
     if patterns is None:
         return ()
     if isinstance(patterns, str):
@@ -197,7 +199,7 @@ def classify(
     """
     model = _check_model(model, "classify")
     cats = _check_categories(no_decay, decay_embeddings)
-    pats = _check_patterns(patterns, "patterns")
+    pats = check_patterns(patterns, "patterns")
     if example_inputs is not None:
         check_example_inputs(example_inputs)
     declared = declarations(model)
@@ -283,7 +285,7 @@ def _check_overrides(
         )
     out = []
     for pat, opts in overrides.items():
-        _check_patterns([pat], "overrides keys")
+        check_patterns([pat], "overrides keys")
         if not isinstance(opts, Mapping):
             raise TypeError(f"overrides[{pat!r}] must be a dict of group options, got {opts!r}")
         bad = sorted({"params", "param_names"} & set(opts))
@@ -354,9 +356,10 @@ def param_groups(
     *,
     no_decay: Iterable[str] = DEFAULT_NO_DECAY,
     decay_embeddings: bool = False,
-    patterns: Iterable[str] = (),
+    patterns: Iterable[str] | None = (),
     overrides: Mapping[str, Mapping[str, Any]] | None = None,
     with_names: bool = False,
+    example_inputs: ExampleInputs | None = None,
 ) -> list[dict[str, Any]]:
     """Plain torch param-group dicts: decayed tensors get `weight_decay`, the others 0.0.
 
@@ -366,7 +369,7 @@ def param_groups(
     parameter names to extra group options (``{"head.*": {"lr": 1e-3}}``); a tensor goes to the
     first pattern that matches any of its names. An override's ``weight_decay`` applies to its
     decay group only, so no-decay tensors stay at 0.0. A pattern matching nothing is an error.
-    `no_decay`, `decay_embeddings` and `patterns` are those of `classify`.
+    `no_decay`, `decay_embeddings`, `patterns` and `example_inputs` are those of `classify`.
 
     ``with_names=True`` adds torch's own ``"param_names"`` key (torch >= 2.6 keeps it through
     `state_dict()`); it is off by default because torch then refuses `add_param_group` of a
@@ -376,9 +379,22 @@ def param_groups(
     """
     _check_model(model, "param_groups")
     check_weight_decay(weight_decay)
+    _check_overrides(overrides)
     decisions = classify(
-        model, no_decay=no_decay, decay_embeddings=decay_embeddings, patterns=patterns
+        model,
+        no_decay=no_decay,
+        decay_embeddings=decay_embeddings,
+        patterns=patterns,
+        example_inputs=example_inputs,
     )
+    check_decisions(model, decisions)
+    return groups_from_decisions(
+        decisions, weight_decay, overrides=overrides, with_names=with_names
+    )
+
+
+def check_decisions(model: nn.Module, decisions: list[ParamDecision]) -> None:
+    """ValueError when there is nothing to optimize or the tensors are on the meta device."""
     if not decisions:
         raise ValueError(
             f"{type(model).__name__} has no trainable parameters (none with requires_grad=True); "
@@ -391,6 +407,3 @@ def param_groups(
             "model first (model.to_empty(device=...) and initialise), then build the groups - "
             "to_empty() creates new tensors, so groups built now would point at stale ones"
         )
-    return groups_from_decisions(
-        decisions, weight_decay, overrides=overrides, with_names=with_names
-    )

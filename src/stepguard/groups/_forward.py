@@ -6,9 +6,10 @@ the same shape and dtype (tied tensors stay tied), tensor inputs are moved to me
 calls default to meta, so nothing is computed and no memory is used. When that forward needs values
 (data-dependent control flow, ``.item()``, ``nonzero`` in a router) and the model's own tensors are
 real, it runs once more on the model's own tensors with the given inputs, under ``torch.no_grad()``.
-Either way the model ends as it began: the swapped tensors are put back, every module attribute the
-forward rebinds (``training``, caches, recomputed weights) is restored, buffers changed in place are
-copied back, and the CPU / CUDA / Python random states are restored. The forward runs in eval mode,
+Either way the model ends as it began: the swapped tensors are put back (a real forward runs on
+copies of the buffers, so BatchNorm statistics and counters it writes are thrown away), every
+module attribute the forward rebinds (``training``, caches, recomputed weights) is restored, and
+the CPU / CUDA / Python random states are restored. The forward runs in eval mode,
 so dropout and layer drop hide no parameter; the model's own hooks run (once) as in any forward.
 """
 
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import random
+import warnings
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -123,30 +125,45 @@ def _swapped_to_meta(model: nn.Module, tracer: UseTracer) -> Iterator[None]:
 
 
 @contextlib.contextmanager
-def _restored(model: nn.Module, real: bool) -> Iterator[None]:
-    """Module attributes rebound by the forward, buffers changed in place (real runs), and the
-    random states, all as they were on exit."""
+def _buffer_copies(model: nn.Module, tracer: UseTracer) -> Iterator[None]:
+    """For a real forward: every buffer entry replaced by a copy (a forward that writes its
+    buffers, BatchNorm statistics or counters, writes the copies), the originals put back."""
+    copies: dict[int, torch.Tensor] = {}
+    swapped: list[tuple[dict[str, Any], str, torch.Tensor]] = []
+    try:
+        for module in model.modules():
+            for name, buf in list(module._buffers.items()):
+                if buf is None:
+                    continue
+                twin = copies.get(id(buf))
+                if twin is None:
+                    twin = copies[id(buf)] = buf.detach().clone()
+                    tracer.constant(twin)
+                swapped.append((module._buffers, name, buf))
+                module._buffers[name] = twin
+        yield
+    finally:
+        for store, name, buf in reversed(swapped):
+            store[name] = buf
+
+
+@contextlib.contextmanager
+def _restored(model: nn.Module) -> Iterator[None]:
+    """Module attributes the forward rebinds (``training``, caches, a recomputed ``weight``) and
+    the random states, all as they were on exit; a warning if a parameter was written in place
+    (a real forward that modifies its own parameters cannot be undone)."""
     modules = list(model.modules())
     attrs = [(m, dict(m.__dict__)) for m in modules]
-    buffers: list[tuple[dict[str, Any], str, torch.Tensor, int, torch.Tensor | None]] = []
-    if real:
-        for m in modules:
-            for name, buf in m._buffers.items():
-                if buf is not None:
-                    buffers.append((m._buffers, name, buf, buf._version, buf.detach().clone()))
-    devices = sorted({p.device.index or 0 for p in model.parameters() if p.device.type == "cuda"})
+    params = {id(p): (n, p, p._version) for n, p in model.named_parameters()}
+    devices = sorted(
+        {p.device.index or 0 for _, p, _ in params.values() if p.device.type == "cuda"}
+    )
     python_random = random.getstate()
     try:
         with torch.random.fork_rng(devices=devices):
             yield
     finally:
         random.setstate(python_random)
-        for store, name, b, version, copy in buffers:
-            if store.get(name) is not b:
-                store[name] = b
-            if b._version != version and copy is not None:
-                with torch.no_grad():
-                    b.copy_(copy)
         for m, saved in attrs:
             current = m.__dict__
             for key in [k for k in current if k not in saved]:
@@ -154,6 +171,14 @@ def _restored(model: nn.Module, real: bool) -> Iterator[None]:
             for key, value in saved.items():
                 if current.get(key, _MISSING) is not value:
                     current[key] = value
+        written = [n for n, p, version in params.values() if p._version != version]
+        if written:
+            warnings.warn(
+                f"the example forward of {type(model).__name__} wrote {len(written)} parameter(s) "
+                f"in place (e.g. {written[0]!r}); stepguard cannot undo that",
+                RuntimeWarning,
+                stacklevel=4,
+            )
 
 
 _MISSING = object()
@@ -168,15 +193,14 @@ def _run(model: nn.Module, example_inputs: Any, meta: bool) -> dict[int, dict[Us
     tracer = UseTracer()
     inputs = _to_meta(example_inputs) if meta and not callable(example_inputs) else example_inputs
     with contextlib.ExitStack() as stack:
-        stack.enter_context(_restored(model, real=not meta))
+        stack.enter_context(_restored(model))
         if meta:
             stack.enter_context(_swapped_to_meta(model, tracer))
             stack.enter_context(torch.device("meta"))
         else:
             for p in {id(p): p for p in model.parameters()}.values():
                 tracer.track(p, id(p))
-            for b in model.buffers():
-                tracer.constant(b)
+            stack.enter_context(_buffer_copies(model, tracer))
         if callable(inputs) and not isinstance(inputs, torch.Tensor):
             # tensors the callable builds before entering the model are inputs, not constants
             tracer.inside = False

@@ -388,13 +388,16 @@ def _elementwise_leaf(owner: nn.Module) -> bool:
 
 
 def _sibling_bias(owner: nn.Module, attr: str, shape: tuple[int, ...]) -> str | None:
-    """The name of a >= 3-D raw tensor of `owner` whose shape is `shape` plus one of its last two
-    dimensions: `attr` is that stacked weight's bias (per expert, per head, per block)."""
+    """The name of a stack of matrices (a >= 3-D raw tensor, none of its first and last two
+    dimensions 1, not named as a table) of `owner` whose shape is `shape` plus one of its last
+    two dimensions: `attr` is that stacked weight's bias (per expert, per head, per block)."""
     for other, t in owner._parameters.items():
         if other == attr or t is None or is_lazy(t) or t.ndim != len(shape) + 1 or t.ndim < 3:
             continue
         w = _shape(t)
-        if w[:-1] == shape or w[:-2] + w[-1:] == shape:
+        matrices = w[-1] > 1 and w[-2] > 1 and w[0] > 1
+        table = (_fallback(other) or ("", ""))[0] == "embedding"
+        if matrices and not table and (w[:-1] == shape or w[:-2] + w[-1:] == shape):
             return other
     return None
 

@@ -48,11 +48,13 @@ __all__ = ["Src", "UseKey", "UseTracer", "decide"]
 
 class Src(NamedTuple):
     """How a tracked tensor derives from one parameter: the gather that selected its rows (None
-    if none), whether that gather's index came from the inputs, the last function applied."""
+    if none), whether that gather's index came from the inputs, the first function applied, and
+    the slice or pad that cut it to a length (None if none)."""
 
     gather: str | None
     by_input: bool
     via: str | None
+    cut: str | None = None
 
 
 class UseKey(NamedTuple):
@@ -65,6 +67,7 @@ class UseKey(NamedTuple):
     gather: str | None
     by_input: bool
     via: str | None
+    cut: str | None = None
 
 
 Prov = dict[int, Src]
@@ -145,6 +148,8 @@ _WRITES = frozenset(
     }
 )
 _ADDS = frozenset({"add", "add_", "sub", "sub_", "rsub"})
+# Operations that cut a tensor to a length (a table cut to the sequence) or pad it to one.
+_CUTS = frozenset({"slice", "narrow", "constant_pad_nd", "pad"})
 _NORM_STATS = frozenset(
     {"rsqrt", "linalg_vector_norm", "norm", "var", "var_mean", "std", "std_mean", "frobenius_norm"}
 )
@@ -209,14 +214,21 @@ class _OpInfo(NamedTuple):
     shape_only: bool
 
 
-def _union(provs: list[Prov], via: str | None, gather: tuple[str, bool] | None = None) -> Prov:
+def _union(
+    provs: list[Prov],
+    via: str | None,
+    gather: tuple[str, bool] | None = None,
+    cut: str | None = None,
+) -> Prov:
     out: Prov = {}
     for prov in provs:
         for key, src in prov.items():
             if gather is not None:
-                src = Src(gather[0], gather[1], src.via)
+                src = src._replace(gather=gather[0], by_input=gather[1])
             if via is not None and src.via is None:
-                src = Src(src.gather, src.by_input, via)
+                src = src._replace(via=via)
+            if cut is not None and src.cut is None:
+                src = src._replace(cut=cut)
             old = out.get(key)
             if old is None or (old.gather is None and src.gather is not None):
                 out[key] = src
@@ -267,7 +279,7 @@ class UseTracer(TorchDispatchMode):
 
     def _record(self, prov: Prov, kind: str, op: str, arg: str) -> None:
         for key, src in prov.items():
-            use = UseKey(kind, op, arg, src.gather, src.by_input, src.via)
+            use = UseKey(kind, op, arg, src.gather, src.by_input, src.via, src.cut)
             seen = self.uses.setdefault(key, {})
             seen[use] = seen.get(use, 0) + 1
 
@@ -319,7 +331,10 @@ class UseTracer(TorchDispatchMode):
             source = [p for n, ps in provs.items() if gather is None or n == table for p in ps]
             if gather is not None and not source:
                 source = [p for ps in provs.values() for p in ps]
-            merged = _union(source, via, gather)
+            cut = None
+            if info.packet in _CUTS and outputs and named and outputs[0].shape != named[0][1].shape:
+                cut = info.packet
+            merged = _union(source, via, gather, cut)
             for t in outputs:
                 self._prov[t] = merged
                 self._const.pop(t, None)
@@ -454,6 +469,12 @@ def _text(use: UseKey) -> tuple[str, str | None]:
     via = f" after aten.{use.via}" if use.via else ""
     if use.kind == "weight":
         what = "conv weight" if "conv" in use.op else "mm weight"
+        if use.cut is not None:
+            return (
+                f"cut to the input's length by aten.{use.cut}, then a {op} operand (a "
+                "relative-position table: a weight is never cut to the input)",
+                "embedding",
+            )
         if use.gather is not None and not use.by_input:
             return (
                 f"indexed by aten.{use.gather} at fixed positions, then a {op} operand{via}",
@@ -465,6 +486,8 @@ def _text(use: UseKey) -> tuple[str, str | None]:
     if use.gather is not None:
         fixed = "" if use.by_input else " at fixed positions"
         return f"indexed by aten.{use.gather}{fixed}{via}", "embedding"
+    if use.cut is not None and use.kind == "added":
+        return f"cut to the input's length by aten.{use.cut}, then added{via}", "embedding"
     if use.kind == "norm":
         if " after " in use.op:
             return f"scales a normalized activation (aten.{use.op}){via}", "norm"
