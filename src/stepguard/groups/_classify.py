@@ -59,6 +59,7 @@ from stepguard.groups._roles import (
     Alias,
     Rule,
     aliases,
+    all_modules,
     clean_name,
     declarations,
     is_lazy,
@@ -202,10 +203,11 @@ def classify(
     pats = check_patterns(patterns, "patterns")
     if example_inputs is not None:
         check_example_inputs(example_inputs)
-    declared = declarations(model)
+    walked = all_modules(model)
+    declared = declarations(model, walked)
     order: list[nn.Parameter] = []
     per_tensor: dict[int, list[Alias]] = {}
-    for p, alias in aliases(model):
+    for p, alias in aliases(model, walked):
         if not p.requires_grad:
             continue
         if id(p) not in per_tensor:

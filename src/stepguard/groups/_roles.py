@@ -11,6 +11,7 @@ the structure says nothing, and the matched pattern is quoted in the reason. Wra
 from __future__ import annotations
 
 import fnmatch
+import functools
 import inspect
 import re
 from collections.abc import Iterable, Iterator
@@ -25,6 +26,7 @@ __all__ = [
     "Alias",
     "Rule",
     "aliases",
+    "all_modules",
     "clean_name",
     "declarations",
     "is_lazy",
@@ -67,6 +69,7 @@ _WEIGHT_LAYERS: tuple[type[nn.Module], ...] = (
 _WEIGHT_LAYER_NAMES = frozenset({"Conv1D"})
 # Containers whose tensors take the role of the attribute that holds the container.
 _CONTAINERS = (nn.ParameterList, nn.ParameterDict)
+_LAZY: type = getattr(nn.parameter, "UninitializedTensorMixin", nn.parameter.UninitializedParameter)
 
 # Fallback name patterns (fnmatch, on the lower-cased attribute name; for a ParameterList /
 # ParameterDict element, the container's attribute name), tried only for tensors whose structure
@@ -164,13 +167,25 @@ def unwrap(model: nn.Module) -> nn.Module:
 
 def clean_name(name: str) -> str:
     """Drop wrapper segments (`_orig_mod`, `_fsdp_wrapped_module`, ...) from a qualified name."""
+    if "_orig_mod" not in name and "_wrapped_module" not in name:
+        return name
     return ".".join(s for s in name.split(".") if s not in _WRAPPER_SEGMENTS)
 
 
-def aliases(model: nn.Module) -> Iterator[tuple[nn.Parameter, Alias]]:
+Modules = list[tuple[str, nn.Module]]
+
+
+def all_modules(model: nn.Module) -> Modules:
+    """``model.named_modules(remove_duplicate=False)`` as a list (walked once per classify)."""
+    return list(model.named_modules(remove_duplicate=False))
+
+
+def aliases(
+    model: nn.Module, walked: Modules | None = None
+) -> Iterator[tuple[nn.Parameter, Alias]]:
     """Every (tensor, alias) pair, in `named_parameters(remove_duplicate=False)` order."""
     modules: dict[str, nn.Module] = {}
-    for mod_name, module in model.named_modules(remove_duplicate=False):
+    for mod_name, module in walked if walked is not None else all_modules(model):
         modules[mod_name] = module
         if not module._parameters:
             continue
@@ -183,7 +198,7 @@ def aliases(model: nn.Module) -> Iterator[tuple[nn.Parameter, Alias]]:
         ):
             holder = parent_name.rpartition(".")[0] if "." in parent_name else ""
             role_owner, role_attr = modules.get(holder, module), own_attr
-            parametrization = module[0] if len(module) else None
+            parametrization = next(iter(module.children()), None)
         for attr, p in module._parameters.items():
             if p is None:
                 continue
@@ -201,12 +216,12 @@ def aliases(model: nn.Module) -> Iterator[tuple[nn.Parameter, Alias]]:
             )
 
 
-def declarations(model: nn.Module) -> Declarations:
+def declarations(model: nn.Module, walked: Modules | None = None) -> Declarations:
     """(prefix, name-or-glob) from every `no_weight_decay()`, (prefix, keyword) from `..._keywords()`."""
     names: list[tuple[str, str]] = []
     keywords: list[tuple[str, str]] = []
     cache: dict[tuple[int, str], list[str]] = {}  # a shared submodule is asked once
-    for mod_name, module in model.named_modules(remove_duplicate=False):
+    for mod_name, module in walked if walked is not None else all_modules(model):
         prefix = clean_name(mod_name)
         for method, sink in (("no_weight_decay", names), ("no_weight_decay_keywords", keywords)):
             fn = getattr(type(module), method, None)
@@ -261,7 +276,8 @@ def _relative(name: str, prefix: str) -> str | None:
 
 def is_lazy(p: torch.Tensor) -> bool:
     """True for a lazy module's not-yet-materialised parameter (its shape is unknown)."""
-    return isinstance(p, nn.parameter.UninitializedParameter)
+    # the mixin: a plain class, so isinstance skips Parameter's slow metaclass check
+    return isinstance(p, _LAZY)
 
 
 def _shape(p: torch.Tensor) -> tuple[int, ...]:
@@ -330,7 +346,7 @@ def _weight_norm(p: nn.Parameter, alias: Alias) -> Rule | None:
             detail = f"weight-norm magnitude g of {kind}.{alias.role_attr} ({where}.original0)"
             return Rule("norm", detail, "type")
         return None
-    for hook in owner._forward_pre_hooks.values():
+    for hook in owner._forward_pre_hooks.values() if owner._forward_pre_hooks else ():
         hook_name = getattr(hook, "name", None)
         if type(hook).__name__ == "WeightNorm" and attr == f"{hook_name}_g":
             return Rule("norm", f"weight-norm magnitude g of {kind}.{hook_name}", "type")
@@ -342,25 +358,48 @@ def _weight_norm_direction(alias: Alias) -> str | None:
     parametrization's ``original``), else None."""
     if alias.parametrization is not None and alias.attr in ("original", "original1"):
         return alias.role_attr
-    for hook in alias.owner._forward_pre_hooks.values():
+    for hook in alias.owner._forward_pre_hooks.values() if alias.owner._forward_pre_hooks else ():
         hook_name = getattr(hook, "name", None)
         if type(hook).__name__ == "WeightNorm" and alias.attr == f"{hook_name}_v":
             return str(hook_name)
     return None
 
 
+_TYPE_KINDS: dict[type, str] = {}
+
+
+def _type_kind(module: nn.Module) -> str:
+    """ "norm", "embedding", "layer" (a torch layer with a weight) or "" for `module`'s class."""
+    cls = type(module)
+    kind = _TYPE_KINDS.get(cls)
+    if kind is None:
+        if isinstance(module, _TORCH_NORMS):
+            kind = "norm"
+        elif isinstance(module, (nn.Embedding, nn.EmbeddingBag)):
+            kind = "embedding"
+        elif _is_weight_layer(module):
+            kind = "layer"
+        else:
+            kind = ""
+        _TYPE_KINDS[cls] = kind
+    return kind
+
+
 def _by_type(p: nn.Parameter, alias: Alias, attr: str) -> Rule | None:
     """torch's own classes: norms, embeddings, layers with a weight and a bias."""
     owner = alias.role_owner
-    kind = type(owner).__name__
-    if isinstance(owner, _TORCH_NORMS):
-        return Rule("norm", f"{kind} {attr}", "type")
-    if isinstance(owner, (nn.Embedding, nn.EmbeddingBag)) and attr == "weight":
-        return Rule("embedding", f"{kind} weight", "type")
-    if _is_weight_layer(owner):
-        is_bias = attr == "bias" or _is_torch_bias(owner, attr) or _bias_attribute(owner) is p
-        return Rule("bias" if is_bias else "default", f"{kind} {attr}", "type")
-    return None
+    kind = _type_kind(owner)
+    if not kind:
+        return None
+    name = type(owner).__name__
+    if kind == "norm":
+        return Rule("norm", f"{name} {attr}", "type")
+    if kind == "embedding":
+        return Rule("embedding", f"{name} weight", "type") if attr == "weight" else None
+    is_bias = attr == "bias" or (
+        attr != "weight" and (_is_torch_bias(owner, attr) or _bias_attribute(owner) is p)
+    )
+    return Rule("bias" if is_bias else "default", f"{name} {attr}", "type")
 
 
 _NORMALIZING: dict[type, bool] = {}
@@ -381,10 +420,10 @@ def _normalizes(module: nn.Module) -> bool:
 def _elementwise_leaf(owner: nn.Module) -> bool:
     """A module with no parametrized children whose own tensors are all per-channel vectors
     (at most one non-singleton dimension): it can only scale, shift or gate elementwise."""
-    if any(True for m in owner.children() if any(True for _ in m.parameters())):
-        return False
     shapes = [_shape(t) for t in owner._parameters.values() if t is not None and not is_lazy(t)]
-    return bool(shapes) and all(_non_singleton(s) <= 1 for s in shapes)
+    if not shapes or any(_non_singleton(s) > 1 for s in shapes):
+        return False
+    return not any(True for m in owner.children() if any(True for _ in m.parameters()))
 
 
 def _sibling_bias(owner: nn.Module, attr: str, shape: tuple[int, ...]) -> str | None:
@@ -405,20 +444,19 @@ def _sibling_bias(owner: nn.Module, attr: str, shape: tuple[int, ...]) -> str | 
 def _index_buffer(owner: nn.Module, attr: str) -> str | None:
     """An integer buffer of `owner` sharing a leading word with `attr` (a table and its index,
     as Swin's relative_position_bias_table and relative_position_index)."""
-    for name, b in owner._buffers.items():
+    for name, b in owner._buffers.items() if owner._buffers else ():
         if b is None or b.dtype not in (torch.int64, torch.int32, torch.int16, torch.uint8):
             continue
-        common = 0
-        for x, y in zip(name, attr, strict=False):
-            if x != y:
-                break
-            common += 1
-        stem = attr[:common].rpartition("_")[0]
+        common = next(
+            (i for i, (x, y) in enumerate(zip(name, attr, strict=False)) if x != y), len(name)
+        )
+        stem = attr[: min(common, len(attr))].rpartition("_")[0]
         if len(stem) >= 4:
             return name
     return None
 
 
+@functools.lru_cache(maxsize=4096)
 def _fallback(attr: str) -> tuple[str, str] | None:
     lowered = attr.lower()
     for pattern, reason in FALLBACK_PATTERNS:
