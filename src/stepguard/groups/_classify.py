@@ -379,9 +379,11 @@ def param_groups(
     model without trainable parameters, or parameters on the meta device (an optimizer built on
     meta tensors is stale once `to_empty()` materialises new ones).
     """
-    _check_model(model, "param_groups")
+    inner = _check_model(model, "param_groups")
     check_weight_decay(weight_decay)
     _check_overrides(overrides)
+    if example_inputs is not None:  # fail before running a forward that cannot help
+        _check_not_meta([clean_name(n) for n, p in inner.named_parameters() if p.is_meta])
     decisions = classify(
         model,
         no_decay=no_decay,
@@ -402,7 +404,10 @@ def check_decisions(model: nn.Module, decisions: list[ParamDecision]) -> None:
             f"{type(model).__name__} has no trainable parameters (none with requires_grad=True); "
             "nothing to optimize - unfreeze some parameters first"
         )
-    meta = [d.name for d in decisions if d.param.is_meta]
+    _check_not_meta([d.name for d in decisions if d.param.is_meta])
+
+
+def _check_not_meta(meta: list[str]) -> None:
     if meta:
         raise ValueError(
             f"{len(meta)} parameter(s) are on the meta device (e.g. {meta[0]!r}); materialise the "
