@@ -164,7 +164,7 @@ def _instantiate(cls: type, config: Any, device: str) -> nn.Module:
 
 
 def build(
-    model_type: str, class_names: tuple[str, ...], *, max_cpu_numel: int = 20_000_000
+    model_type: str, class_names: tuple[str, ...], *, max_cpu_numel: int = 50_000_000
 ) -> Built:
     """Build the first of `class_names` that builds for `model_type`, from the smallest config.
 
@@ -223,7 +223,7 @@ def _channels(config: Any) -> int:
     return 3
 
 
-def example_inputs(built: Built) -> dict[str, torch.Tensor] | None:
+def example_inputs(built: Built) -> dict[str, Any] | None:
     """kwargs for one forward of `built.model`, guessed from its main input; None if unknown."""
     model, config = built.model, built.config
     try:
@@ -235,7 +235,7 @@ def example_inputs(built: Built) -> dict[str, torch.Tensor] | None:
         getattr(config, "text_config", None), "vocab_size", 100
     )
     ids = torch.randint(3, max(4, min(int(vocab), 100)), (1, 8))
-    kwargs: dict[str, torch.Tensor] = {}
+    kwargs: dict[str, Any] = {}
     if main == "input_ids":
         kwargs["input_ids"] = ids
         if "decoder_input_ids" in params and getattr(config, "is_encoder_decoder", False):

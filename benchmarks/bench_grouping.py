@@ -24,6 +24,7 @@ import statistics
 import time
 import warnings
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import torch
@@ -141,9 +142,9 @@ def by_use(reps: int) -> float:
         classify(model, example_inputs=inputs)  # warm-up: meta kernels, caches
         forward, struct, use = [], [], []
         for _ in range(reps):
-            forward.append(_median_us(lambda: _plain_forward(model, meta_inputs), 1))
-            struct.append(_median_us(lambda: classify(model), 1))
-            use.append(_median_us(lambda: classify(model, example_inputs=inputs), 1))
+            forward.append(_median_us(partial(_plain_forward, model, meta_inputs), 1))
+            struct.append(_median_us(partial(classify, model), 1))
+            use.append(_median_us(partial(classify, model, example_inputs=inputs), 1))
         f, s, u = (statistics.median(x) / 1e3 for x in (forward, struct, use))
         ratio = u / f
         worst = max(worst, ratio)

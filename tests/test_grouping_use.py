@@ -98,6 +98,31 @@ def test_tokens_tables_gains_and_shifts_skip_decay_column_projection_decays() ->
     assert got["alpha_scale"][2] == "use: mm weight (aten.mm)"
 
 
+class AttentionPooling(nn.Module):
+    """A learned query vector scored against keys (Aimv2's pooling head), beside a weight matrix
+    applied from the left (channels-first code: W @ x)."""
+
+    def __init__(self, d: int = 8) -> None:
+        super().__init__()
+        self.probe = nn.Parameter(torch.zeros(1, 1, d))
+        self.w_left = nn.Parameter(torch.zeros(d, d))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        keys = (self.w_left @ x.transpose(1, 2)).transpose(1, 2)
+        scores = (self.probe.expand(x.shape[0], -1, -1) @ keys.transpose(1, 2)).softmax(-1)
+        return scores @ keys
+
+
+def test_learned_query_vector_is_a_token_a_left_weight_matrix_decays() -> None:
+    got = by_use(AttentionPooling(), torch.randn(2, 5, 8))
+    assert got["probe"] == (
+        False,
+        "embedding",
+        "use: used as an activation (aten.bmm: a learned token or query)",
+    )
+    assert got["w_left"] == (True, "default", "use: mm weight (aten.mm)")
+
+
 class ChannelsFirstAffine(nn.Module):
     """A (C, 1) per-channel shift and log-scale on (B, C, T) data, beside a Linear so the
     structural rules read the columns as projections."""

@@ -12,7 +12,8 @@ use         when
 =========== ====================================================================================
 weight      an operand of a matrix product (``mm``, ``addmm``, ``bmm``, ``baddbmm``, ``linear``,
             ``_grouped_mm``...) with an activation, the right operand when both are parameters,
-            or the weight of a convolution
+            or the weight of a convolution; not a vector (one non-singleton dimension) on the left
+            of an activation, which is a learned query scored against keys
 added       added to (or subtracted from) an activation, the bias of ``addmm`` / a convolution,
             or an attention mask of scaled-dot-product attention
 scale       any other elementwise operation with an activation (``mul``, ``div``, ``lerp``...)
@@ -21,7 +22,8 @@ norm        the weight or bias of a fused normalization (``native_layer_norm``, 
             a normalization statistic (``rsqrt``, ``var``, ``linalg_vector_norm``...) just divided
 token       used as an activation: concatenated with activations, written into them
             (``index_put``, ``where``, ``masked_fill``), the input of a normalization, a
-            convolution, an attention, or the left operand of a product with a weight
+            convolution, an attention, the left operand of a product with a weight, or a
+            vector on the left of a product with an activation (``query @ keys.T``)
 other       anything else with an activation (kept as seen, not interpreted)
 =========== ====================================================================================
 
@@ -253,10 +255,13 @@ class UseTracer(TorchDispatchMode):
         self._normed: WeakIdKeyDictionary = WeakIdKeyDictionary()
         self._info: dict[Any, _OpInfo] = {}
         self._params: WeakIdKeyDictionary = WeakIdKeyDictionary()
+        self._vectors: set[int] = set()  # parameters with at most one non-singleton dimension
 
     def track(self, param: torch.Tensor, key: int) -> None:
         self._prov[param] = {key: Src(None, False, None)}
         self._params[param] = key
+        if sum(1 for d in param.shape if d != 1) <= 1:
+            self._vectors.add(key)
 
     def constant(self, t: torch.Tensor) -> None:
         self._const[t] = True
@@ -408,7 +413,8 @@ class UseTracer(TorchDispatchMode):
                 bias, left, right = _MM[op]
                 if name == bias:
                     kind = "added"
-                elif name == left and right in provs:
+                elif name == left and (right in provs or prov.keys() <= self._vectors):
+                    # the left operand times a weight, or a learned query vector against keys
                     kind = "token"
                 else:
                     kind = "weight"
