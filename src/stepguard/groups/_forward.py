@@ -111,13 +111,16 @@ def _swapped_to_meta(model: nn.Module, tracer: UseTracer) -> Iterator[None]:
                         continue
                     twin = twins.get(id(t))
                     if twin is None:
-                        twin = twins[id(t)] = _meta_twin(t)
+                        # a parameter already on meta holds no data: it is its own twin
+                        own = is_param and t.is_meta
+                        twin = twins[id(t)] = t if own else _meta_twin(t)
                         if is_param:
                             tracer.track(twin, id(t))
                         else:
                             tracer.constant(twin)
-                    swapped.append((store, name, t))
-                    store[name] = twin
+                    if twin is not t:
+                        swapped.append((store, name, t))
+                        store[name] = twin
         yield
     finally:
         for store, name, t in reversed(swapped):
@@ -190,7 +193,7 @@ def _eval(model: nn.Module) -> None:
 
 
 def _run(model: nn.Module, example_inputs: Any, meta: bool) -> dict[int, dict[UseKey, int]]:
-    tracer = UseTracer()
+    tracer = UseTracer(keep_alive=meta)
     inputs = _to_meta(example_inputs) if meta and not callable(example_inputs) else example_inputs
     with contextlib.ExitStack() as stack:
         stack.enter_context(_restored(model))

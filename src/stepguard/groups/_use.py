@@ -237,6 +237,27 @@ def _union(
     return out
 
 
+class _IdStore:
+    """A dict keyed by tensor identity that keeps its keys alive (so ids are never reused)."""
+
+    def __init__(self) -> None:
+        self._d: dict[int, tuple[torch.Tensor, Any]] = {}
+
+    def get(self, t: torch.Tensor, default: Any = None) -> Any:
+        hit = self._d.get(id(t))
+        return default if hit is None else hit[1]
+
+    def __setitem__(self, t: torch.Tensor, value: Any) -> None:
+        self._d[id(t)] = (t, value)
+
+    def __contains__(self, t: torch.Tensor) -> bool:
+        return id(t) in self._d
+
+    def pop(self, t: torch.Tensor, default: Any = None) -> Any:
+        hit = self._d.pop(id(t), None)
+        return default if hit is None else hit[1]
+
+
 class UseTracer(TorchDispatchMode):
     """Records, per tracked parameter, the uses (`UseKey` -> count) of one forward.
 
@@ -245,16 +266,19 @@ class UseTracer(TorchDispatchMode):
     created outside it, by the caller's input code, are activations; inside it, constants).
     """
 
-    def __init__(self) -> None:
+    def __init__(self, *, keep_alive: bool = False) -> None:
         super().__init__()
         self.uses: dict[int, dict[UseKey, int]] = {}
         self.inside = True
-        self._prov: WeakIdKeyDictionary = WeakIdKeyDictionary()
-        self._const: WeakIdKeyDictionary = WeakIdKeyDictionary()
+        # keep_alive (meta runs, where tensors cost no memory) holds every tracked tensor until
+        # the tracer goes, which makes the lookups plain dict lookups by id
+        store: type = _IdStore if keep_alive else WeakIdKeyDictionary
+        self._prov: Any = store()
+        self._const: Any = store()
         # activation -> (statistic op, stage): 0 normalized, 1 after one elementwise parameter op
-        self._normed: WeakIdKeyDictionary = WeakIdKeyDictionary()
+        self._normed: Any = store()
         self._info: dict[Any, _OpInfo] = {}
-        self._params: WeakIdKeyDictionary = WeakIdKeyDictionary()
+        self._params: Any = store()
         self._vectors: set[int] = set()  # parameters with at most one non-singleton dimension
 
     def track(self, param: torch.Tensor, key: int) -> None:
@@ -364,18 +388,18 @@ class UseTracer(TorchDispatchMode):
         named: list[tuple[str, torch.Tensor]],
     ) -> None:
         is_constant = constant and self.inside and not info.seeded
+        stat = (info.packet, 0) if activation and info.packet in _NORM_STATS else normed
+        inputs = {id(t) for _, t in named} if info.mutable or info.packet == "lift_fresh" else ()
         for t in outputs:
-            self._prov.pop(t, None)
+            if id(t) in inputs:  # an input written in place: forget what it was
+                self._prov.pop(t, None)
+                self._const.pop(t, None)
+                self._normed.pop(t, None)
+            # other outputs are new tensors, in none of the stores yet
             if is_constant:
                 self._const[t] = True
-            else:
-                self._const.pop(t, None)
-            if activation and info.packet in _NORM_STATS:
-                self._normed[t] = (info.packet, 0)
-            elif normed is not None:
-                self._normed[t] = normed
-            else:
-                self._normed.pop(t, None)
+            if stat is not None:
+                self._normed[t] = stat
 
     def _roles_between_parameters(self, info: _OpInfo, provs: dict[str, list[Prov]]) -> bool:
         """True when parameters meet each other in an operation that gives them roles (a learned
