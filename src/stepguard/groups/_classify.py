@@ -4,43 +4,35 @@
 tensor, saying whether it decays and which rule decided. `param_groups(model, weight_decay)` turns
 those decisions into plain torch param-group dicts that any `torch.optim` optimizer accepts.
 
-Rules, in priority order (the first that applies gives the reason; a tensor decays unless its
-reason is one of the `no_decay` categories, which by default are all of them but `"default"`):
+Reasons, in priority order (for a tensor with several aliases the earliest wins; a tensor decays
+unless its reason is one of the `no_decay` categories, by default all of them but "default"):
 
 =============== ===============================================================================
-reason          when
+reason          when (structural rules: `stepguard.groups._roles`)
 =============== ===============================================================================
 "tensor-flag"   the tensor has ``_no_weight_decay = True`` (the Mamba reference code's convention)
-"declared"      a submodule's ``no_weight_decay()`` names it (exact name or glob, relative to that
-                submodule) or its ``no_weight_decay_keywords()`` has a substring of its name
-                (timm's convention; honoured on every submodule)
+"declared"      a submodule's ``no_weight_decay()`` / ``no_weight_decay_keywords()`` names it
 "pattern"       one of the user's ``patterns`` (``fnmatch`` globs on the qualified name) matches
-"convention"    a known reference convention by owner type: ``A_log``, ``D``, ``dt_bias`` of a
-                module whose type name contains "Mamba" (mamba_ssm flags these no-decay; ports
-                such as transformers' drop the flag)
-"norm"          owned by a normalization layer: every torch.nn norm class (LayerNorm, RMSNorm,
-                BatchNorm*, SyncBatchNorm, GroupNorm, InstanceNorm*, Lazy variants,
-                LocalResponseNorm, CrossMapLRN2d) or a class whose type name contains "Norm"
-"embedding"     the ``weight`` of an nn.Embedding / nn.EmbeddingBag (subclasses included), or a
-                parameter owned directly by a module whose type name contains "Embedding"
-                (ViT's ``cls_token`` / ``position_embeddings``, CLIP's ``class_embedding``)
-"bias"          the module's ``bias`` attribute (by identity), or the bias tensors of
-                nn.MultiheadAttention and nn.RNN/LSTM/GRU
-"default"       the weight of a Linear / Bilinear / Conv*/ConvTranspose* / transformers Conv1D /
-                MultiheadAttention / RNN layer, whatever its stored ``ndim`` (a sharded or
-                flattened weight is still a matrix); detail names the layer
-"1d"            any other tensor with at most one dimension (scales, gates, CLIP logit_scale)
+"convention"    ``A_log``, ``D``, ``dt_bias`` of a module whose type name contains "Mamba"
+"norm"          a torch norm class or a class named ``*Norm*``; a weight-norm magnitude g; a
+                module of per-channel vectors whose forward normalizes (by behaviour)
+"embedding"     an nn.Embedding weight, a tensor of a class named ``*Embedding*``; a table
+                indexed by an integer buffer of its module; a >= 3-D tensor with a leading 1;
+                fallback names (position / relative tables, tokens, latents, queries)
+"bias"          the module's ``bias``, MultiheadAttention / RNN biases; the bias of a stack of
+                matrices (per expert, per head); fallback names (``*bias*``, ``b1``, ``translate``)
+"scale"         role by use only: combined elementwise with activations
+"default"       the weight of a torch layer (any stored shape), a weight-norm direction v
+"1d"            any other tensor with at most one non-singleton dimension
 "default"       everything else
 =============== ===============================================================================
 
-torch's own classes are recognised before the type-name conventions: a `WeightNormLinear` that
-subclasses nn.Linear is a Linear, not a norm.
-
-Tied tensors are classified once, by identity: every alias is classified and the highest-priority
-rule wins (so a Linear head tied to an embedding counts as an embedding); ``detail`` reports what
-the other aliases would have been. Wrappers (``torch.compile``'s ``_orig_mod``, DDP and DataParallel's
-``module``, FSDP/checkpoint ``_fsdp_wrapped_module`` / ``_checkpoint_wrapped_module``) are looked
-through: decisions and names are those of the inner model.
+With ``example_inputs``, one forward is watched (`stepguard.groups._forward`,
+`stepguard.groups._use`) and each tensor whose rule is a heuristic is decided by its use;
+declarations and torch's own classes keep their rule. Tied tensors are classified once, by
+identity. Wrappers (``torch.compile``'s ``_orig_mod``, DDP and DataParallel's ``module``,
+FSDP/checkpoint ``_fsdp_wrapped_module`` / ``_checkpoint_wrapped_module``) are looked through:
+decisions and names are those of the inner model.
 """
 
 from __future__ import annotations
