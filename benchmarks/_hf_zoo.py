@@ -164,13 +164,18 @@ def _instantiate(cls: type, config: Any, device: str) -> nn.Module:
 
 
 def build(
-    model_type: str, class_names: tuple[str, ...], *, max_cpu_numel: int = 50_000_000
+    model_type: str,
+    class_names: tuple[str, ...],
+    *,
+    max_cpu_numel: int = 50_000_000,
+    tiny: bool = True,
 ) -> Built:
     """Build the first of `class_names` that builds for `model_type`, from the smallest config.
 
     Per class, tries the shrunk config, then the default config with only the layer counts
-    shrunk, then the default config; the model is built on the meta device and rebuilt on the CPU
-    when it has at most `max_cpu_numel` elements. Raises the first error when nothing builds.
+    shrunk (``tiny=False`` starts there), then the default config; the model is built on the meta
+    device and rebuilt on the CPU when it has at most `max_cpu_numel` elements. Raises the first
+    error when nothing builds.
     """
     transformers = _quiet()
     from transformers import CONFIG_MAPPING
@@ -180,7 +185,9 @@ def build(
     layers_only = {
         k: (min(v, 2) if k in _LAYER_KEYS and isinstance(v, int) else v) for k, v in default.items()
     }
-    attempts = (("tiny", _shrink(default)), ("layers", layers_only), ("default", None))
+    attempts = (("tiny", _shrink(default)), ("layers", layers_only), ("default", None))[
+        0 if tiny else 1 :
+    ]
     first_error: Exception | None = None
     for class_name in class_names:
         cls = getattr(transformers, class_name, None)
@@ -223,34 +230,51 @@ def _channels(config: Any) -> int:
     return 3
 
 
-def example_inputs(built: Built) -> dict[str, Any] | None:
-    """kwargs for one forward of `built.model`, guessed from its main input; None if unknown."""
+def _frames(config: Any) -> int:
+    for holder in (config, getattr(config, "vision_config", None)):
+        n = getattr(holder, "num_frames", None)
+        if isinstance(n, int):
+            return n
+    return 8
+
+
+def example_inputs(built: Built) -> list[dict[str, Any]]:
+    """Candidate kwargs for one forward of `built.model`, most likely first (empty if unknown).
+
+    Guessed from the model's main input name and its config: token ids (with decoder ids for
+    encoder-decoders), images (also with token ids for dual encoders, also as 5-D video), raw
+    audio, log-mel features in both layouts.
+    """
     model, config = built.model, built.config
     try:
         params = inspect.signature(model.forward).parameters
     except (TypeError, ValueError):
-        return None
+        return []
     main = getattr(model, "main_input_name", "input_ids")
     vocab = getattr(config, "vocab_size", None) or getattr(
         getattr(config, "text_config", None), "vocab_size", 100
     )
     ids = torch.randint(3, max(4, min(int(vocab), 100)), (1, 8))
-    kwargs: dict[str, Any] = {}
+    h, w = _image_size(config)
+    image = torch.randn(1, _channels(config), h, w)
+    decoder = {"decoder_input_ids": ids[:, :4]} if "decoder_input_ids" in params else {}
+    out: list[dict[str, Any]] = []
     if main == "input_ids":
-        kwargs["input_ids"] = ids
-        if "decoder_input_ids" in params and getattr(config, "is_encoder_decoder", False):
-            kwargs["decoder_input_ids"] = ids[:, :4]
+        out.append({"input_ids": ids, **decoder})
+        if "pixel_values" in params:
+            out.append({"input_ids": ids, "pixel_values": image, **decoder})
     elif main == "pixel_values":
-        h, w = _image_size(config)
-        kwargs["pixel_values"] = torch.randn(1, _channels(config), h, w)
+        out.append({"pixel_values": image, **decoder})
+        if "input_ids" in params:
+            out.append({"input_ids": ids, "pixel_values": image})
+        video = torch.randn(1, _frames(config), _channels(config), h, w)
+        out.append({"pixel_values": video})
     elif main == "input_values":
-        kwargs["input_values"] = torch.randn(1, 16000)
+        out.append({"input_values": torch.randn(1, 16000)})
+        out.append({"input_values": torch.randn(1, 1, 16000)})
     elif main == "input_features":
-        bins = getattr(config, "num_mel_bins", None) or 80
-        frames = 2 * (getattr(config, "max_source_positions", None) or 1500)
-        kwargs["input_features"] = torch.randn(1, int(bins), int(frames))
-        if "decoder_input_ids" in params:
-            kwargs["decoder_input_ids"] = ids[:, :4]
-    else:
-        return None
-    return kwargs
+        bins = int(getattr(config, "num_mel_bins", None) or 80)
+        frames = 2 * int(getattr(config, "max_source_positions", None) or 1500)
+        out.append({"input_features": torch.randn(1, bins, frames), **decoder})
+        out.append({"input_features": torch.randn(1, 200, bins), **decoder})
+    return out

@@ -26,8 +26,10 @@ from __future__ import annotations
 
 import argparse
 import collections
+import contextlib
 import json
 import signal
+import statistics
 import sys
 import time
 from dataclasses import asdict, dataclass, field
@@ -112,6 +114,25 @@ def _tied_twice(model: nn.Module, decisions: list[Any]) -> int:
     return twice + incomplete
 
 
+_FIRST = [""]  # the first rejection of the last `_inputs` call, for the report
+
+
+def _inputs(built: _hf_zoo.Built) -> dict[str, Any] | None:
+    """The first candidate input (each also with ``use_cache=False``: hybrid state-space caches
+    reject a first call with a cache) that the model's plain forward accepts."""
+    device = "meta" if built.device == "meta" else "cpu"
+    _FIRST[0] = ""
+    for candidate in _hf_zoo.example_inputs(built):
+        for attempt in (candidate, {**candidate, "use_cache": False}):
+            try:
+                _plain_forward(built.model, attempt, device)
+            except Exception as exc:
+                _FIRST[0] = _FIRST[0] or f"{type(exc).__name__}: {exc}".splitlines()[0][:140]
+                continue
+            return attempt
+    return None
+
+
 def check(model_type: str, class_names: tuple[str, ...], *, timeout: int = 120) -> Row:
     """Build one model type (the first of `class_names` that builds) and run both checks on it."""
     row = Row(model_type, class_names[0])
@@ -142,24 +163,24 @@ def check(model_type: str, class_names: tuple[str, ...], *, timeout: int = 120) 
     row.duplicated = sum(1 for c in placed.values() if c > 1) + len(set(placed) - trainable)
     row.tied_twice = _tied_twice(model, decisions)
 
-    inputs = _hf_zoo.example_inputs(built)
-    if inputs is None:
-        row.forward = f"not run: no example input for main input {model.main_input_name!r}"
-        return row
     previous = signal.signal(signal.SIGALRM, _alarm)
     signal.alarm(timeout)
     try:
-        device = "meta" if built.device == "meta" else "cpu"
-        try:
-            _plain_forward(model, inputs, device)
-        except Exception as exc:
-            first = f"{type(exc).__name__}: {exc}".splitlines()[0][:140]
-            try:  # hybrid (state-space) caches reject a first call with a cache
-                inputs = {**inputs, "use_cache": False}
-                _plain_forward(model, inputs, device)
-            except Exception:
-                row.forward = f"not run: the plain forward rejects the guessed inputs ({first})"
-                return row
+        inputs = _inputs(built)
+        if inputs is None and built.shrink == "tiny":
+            # the shrunk config may break a model's own shape assumptions (rotary sections,
+            # head sizes): the default config with fewer layers
+            with contextlib.suppress(Exception):
+                bigger = _hf_zoo.build(model_type, (built.class_name,), tiny=False)
+                inputs = _inputs(bigger)
+                if inputs is not None:
+                    built, model, decisions = bigger, bigger.model, classify(bigger.model)
+        if not _hf_zoo.example_inputs(built):
+            row.forward = f"not run: no example input for main input {model.main_input_name!r}"
+            return row
+        if inputs is None:
+            row.forward = f"not run: the plain forward rejects the guessed inputs ({_FIRST[0]})"
+            return row
         before = _state(model)
         try:
             row.forward = observe(model, inputs).device
@@ -270,7 +291,7 @@ def main() -> None:
     print()
     print(
         f"{len(rows)} model types, {len(built)} built, {tensors} trainable tensors, "
-        f"classify median {sorted(us)[len(us) // 2]:.1f} us/tensor, role by use checked on "
+        f"classify median {statistics.median(us or [0.0]):.1f} us/tensor, role by use checked on "
         f"{len(ran)} models; {elapsed:.0f} s"
     )
     if args.json:
