@@ -17,7 +17,9 @@ config (`_hf_zoo.build`; no downloads), then
 
 Prints one row per model type, the skipped ones with their reason, the differing tensors grouped
 by attribute name, and a last line ``models=<n> built=<n> crashes=<n> missing=<n> duplicated=<n>
-tied_twice=<n> changed=<n> forward_meta=<n> forward_real=<n> differ=<n> differ_models=<n>``.
+tied_twice=<n> changed=<n> forward_meta=<n> forward_real=<n> compared=<n> by_use=<n> differ=<n>
+differ_models=<n>`` (compared: tensors decided both ways; by_use: of those, the ones whose
+structural rule was a heuristic that the observed use replaced).
 ``--json`` writes every row and difference. `tests/test_grouping_scale.py` runs `check` on a
 handful of architectures.
 """
@@ -66,6 +68,8 @@ class Row:
     forward: str = ""  # "meta", "cpu", or "not run: <why>"
     use_crash: str = ""
     changed: str = ""
+    compared: int = 0  # tensors decided both ways
+    by_use: int = 0  # of those, decided by their use (a heuristic structural rule replaced)
     differ: list[dict[str, Any]] = field(default_factory=list)
 
 
@@ -200,6 +204,8 @@ def check(model_type: str, class_names: tuple[str, ...], *, timeout: int = 120) 
     finally:
         signal.alarm(0)
         signal.signal(signal.SIGALRM, previous)
+    row.compared = len(used)
+    row.by_use = sum(1 for u in used if u.detail.startswith("use:"))
     for s, u in zip(decisions, used, strict=True):
         if s.decay != u.decay:
             row.differ.append(
@@ -303,6 +309,7 @@ def main() -> None:
         f"changed={sum(1 for r in rows if r.changed)} "
         f"forward_meta={sum(1 for r in ran if r.forward == 'meta')} "
         f"forward_real={sum(1 for r in ran if r.forward != 'meta')} "
+        f"compared={sum(r.compared for r in rows)} by_use={sum(r.by_use for r in rows)} "
         f"differ={len(differ)} differ_models={len({d['model_type'] for d in differ})}"
     )
 

@@ -5,10 +5,9 @@ structural classify + param_groups (no crash, every trainable tensor in exactly 
 tensors decided once) and role by use (no crash, the model left unchanged, the forward on the
 expected device), with the tensors whose decision differs between the two modes pinned. The
 architectures cover a tied LM head (GPT-2), mixture-of-experts experts selected by a router loop
-that needs values (Mixtral: the real-forward fallback), relative-position tables gathered with an
-index buffer (Swin), Global Response Normalization (ConvNeXt V2), relative key tables cut to the
-input, weight normalization and channels-first affine flows (VITS), and a known disagreement
-(Funnel's segment table, scored against queries like a weight).
+that needs values (Mixtral: the real-forward fallback), relative-position bias tables (BEiT),
+Global Response Normalization (ConvNeXt V2), weight normalization and (1, C, 1) Snake alphas
+(DAC), and a known disagreement (Funnel's segment table, scored against queries like a weight).
 """
 
 from __future__ import annotations
@@ -39,9 +38,9 @@ TYPES = scale._hf_zoo.model_types()
 EXPECTED: dict[str, tuple[str, dict[str, int]]] = {
     "gpt2": ("meta", {}),
     "mixtral": ("cpu", {}),
-    "swin": ("meta", {}),
+    "beit": ("meta", {}),
     "convnextv2": ("meta", {}),
-    "vits": ("cpu", {}),
+    "dac": ("meta", {}),
     "funnel": ("meta", {"seg_embed": 14}),
 }
 

@@ -51,6 +51,36 @@ def test_table_gathered_at_fixed_positions_is_an_embedding_qkv_decays() -> None:
     assert {d.name: d.decay for d in classify(RelativeBiasAttention())}["table"] is True
 
 
+class RelativeKeys(nn.Module):
+    """Relative key / value tables padded and cut to the input's length, then multiplied with the
+    queries and the attention weights (VITS, glow-TTS), beside a real projection."""
+
+    def __init__(self, window: int = 2, d: int = 4) -> None:
+        super().__init__()
+        self.window = window
+        self.keys_rel = nn.Parameter(torch.zeros(2 * window + 1, d))
+        self.proj = nn.Parameter(torch.zeros(d, d))
+
+    def forward(self, q: torch.Tensor) -> torch.Tensor:
+        n = q.shape[1]
+        pad = max(n - (self.window + 1), 0)
+        table = nn.functional.pad(self.keys_rel, (0, 0, pad, pad))
+        start = max(self.window + 1 - n, 0)
+        rel = table[start : start + 2 * n - 1]
+        return (q @ rel.t()) @ rel @ self.proj
+
+
+def test_table_cut_to_the_input_length_is_not_a_weight() -> None:
+    got = by_use(RelativeKeys(), torch.randn(2, 6, 4))
+    assert got["keys_rel"] == (
+        False,
+        "embedding",
+        "use: cut to the input's length by aten.constant_pad_nd, then an operand of aten.mm (a "
+        "relative-position table: a weight is never cut to the input)",
+    )
+    assert got["proj"] == (True, "default", "use: mm weight (aten.mm)")
+
+
 class LearnedTokens(nn.Module):
     """A class token concatenated to the patches, a position table added, a resampler's latent
     queries used as activations, a gain multiplied and a shift added, all as raw tensors with

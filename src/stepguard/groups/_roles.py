@@ -14,6 +14,7 @@ import fnmatch
 import functools
 import inspect
 import re
+import weakref
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -365,7 +366,7 @@ def _weight_norm_direction(alias: Alias) -> str | None:
     return None
 
 
-_TYPE_KINDS: dict[type, str] = {}
+_TYPE_KINDS: weakref.WeakKeyDictionary[type, str] = weakref.WeakKeyDictionary()
 
 
 def _type_kind(module: nn.Module) -> str:
@@ -402,7 +403,9 @@ def _by_type(p: nn.Parameter, alias: Alias, attr: str) -> Rule | None:
     return Rule("bias" if is_bias else "default", f"{name} {attr}", "type")
 
 
-_NORMALIZING: dict[type, bool] = {}
+# per-class caches, weak so that classes created on the fly (parametrize makes one per module)
+# are not kept alive by them
+_NORMALIZING: weakref.WeakKeyDictionary[type, bool] = weakref.WeakKeyDictionary()
 
 
 def _normalizes(module: nn.Module) -> bool:

@@ -501,13 +501,13 @@ def _text(use: UseKey) -> tuple[str, str | None]:
         what = "conv weight" if "conv" in use.op else "mm weight"
         if use.cut is not None:
             return (
-                f"cut to the input's length by aten.{use.cut}, then a {op} operand (a "
+                f"cut to the input's length by aten.{use.cut}, then an operand of {op} (a "
                 "relative-position table: a weight is never cut to the input)",
                 "embedding",
             )
         if use.gather is not None and not use.by_input:
             return (
-                f"indexed by aten.{use.gather} at fixed positions, then a {op} operand{via}",
+                f"indexed by aten.{use.gather} at fixed positions, then an operand of {op}{via}",
                 "embedding",
             )
         if use.gather is not None:
