@@ -163,6 +163,7 @@ class VisionEncoderLike(nn.Module):
         self.no_object_embedding = nn.Parameter(torch.zeros(2, d))
         self.prompt_tokens = nn.ParameterList([nn.Parameter(torch.zeros(4, d)) for _ in range(2)])
         self.projection = nn.Parameter(torch.zeros(d, d))  # a raw projection matrix
+        self.prompts_visual_projection = nn.Parameter(torch.zeros(d, d))  # XCLIP: a matrix
         self.mixers = nn.ParameterList([nn.Parameter(torch.zeros(d, d)) for _ in range(2)])
 
 
@@ -177,6 +178,7 @@ def test_position_embeddings_and_learned_tokens_skip_decay_matrices_decay() -> N
         "level_embed": (False, "embedding"),
         "no_object_embedding": (False, "embedding"),
         "projection": (True, "default"),
+        "prompts_visual_projection": (True, "default"),
         "patch.weight": (True, "default"),
         "patch.bias": (False, "bias"),
         "prompt_tokens.0": (False, "embedding"),
@@ -361,6 +363,10 @@ def test_biases_stored_2d_or_under_other_names_skip_decay_weights_decay() -> Non
         "the bias of 'gate_up_proj' (its shape without the input dimension)"
     )
     assert text["block.b"].endswith("the bias of 'w' (its shape without the input dimension)")
+    # both stacks fit (4, 8) here; the name decides which one it is the bias of
+    assert text["moe.down_proj_bias"].endswith(
+        "the bias of 'down_proj' (its shape without the input dimension)"
+    )
     assert text["glu.b2"].endswith("name matches fallback pattern 'b[0-9]*'")
 
 

@@ -107,7 +107,10 @@ FALLBACK_PATTERNS: tuple[tuple[str, str], ...] = (
             "*_query",
             "*_queries",
             "probe",
-            "*prompt*",
+            "prompt",
+            "prompts",
+            "*_prompt",
+            "*_prompts",
             "*no_object*",
             "*no_memory*",
         )
@@ -115,6 +118,10 @@ FALLBACK_PATTERNS: tuple[tuple[str, str], ...] = (
     # biases under other names (relative-attention biases, per-expert and per-head biases)
     *((pattern, "bias") for pattern in ("*bias*", "b", "b[0-9]*", "translate", "shift", "offset")),
 )
+
+# Words that name a matrix: a name holding one is never read as a table or token
+# (`prompts_visual_projection`).
+_MATRIX_WORDS = ("proj", "weight", "kernel")
 
 # Calls in a module's forward that show it normalizes its input (Global Response Normalization,
 # hand-written RMS/L2 norms): used to recognise norm layers whose class name says nothing.
@@ -420,6 +427,15 @@ def _normalizes(module: nn.Module) -> bool:
     return _NORMALIZING[cls]
 
 
+_AFFINE_NAMES = frozenset({"weight", "bias", "gamma", "beta", "scale", "shift", "g", "b"})
+
+
+def _affine_leaf(owner: nn.Module) -> bool:
+    """Tensors with affine names only (weight, bias, gamma, beta, scale, shift): with a
+    normalizing forward, an elementwise leaf is then a normalization layer."""
+    return all(n.lower() in _AFFINE_NAMES for n, t in owner._parameters.items() if t is not None)
+
+
 def _elementwise_leaf(owner: nn.Module) -> bool:
     """A module with no parametrized children whose own tensors are all per-channel vectors
     (at most one non-singleton dimension): it can only scale, shift or gate elementwise."""
@@ -433,6 +449,7 @@ def _sibling_bias(owner: nn.Module, attr: str, shape: tuple[int, ...]) -> str | 
     """The name of a stack of matrices (a >= 3-D raw tensor, none of its first and last two
     dimensions 1, not named as a table) of `owner` whose shape is `shape` plus one of its last
     two dimensions: `attr` is that stacked weight's bias (per expert, per head, per block)."""
+    found = []
     for other, t in owner._parameters.items():
         if other == attr or t is None or is_lazy(t) or t.ndim != len(shape) + 1 or t.ndim < 3:
             continue
@@ -440,8 +457,15 @@ def _sibling_bias(owner: nn.Module, attr: str, shape: tuple[int, ...]) -> str | 
         matrices = w[-1] > 1 and w[-2] > 1 and w[0] > 1
         table = (_fallback(other) or ("", ""))[0] == "embedding"
         if matrices and not table and (w[:-1] == shape or w[:-2] + w[-1:] == shape):
-            return other
-    return None
+            found.append(other)
+    # several stacks fit: the one whose name shares most with the bias's (down_proj_bias)
+    return max(found, key=lambda other: _common_prefix(other, attr), default=None)
+
+
+def _common_prefix(a: str, b: str) -> int:
+    """Length of the common prefix of `a` and `b`."""
+    n = min(len(a), len(b))
+    return next((i for i in range(n) if a[i] != b[i]), n)
 
 
 def _index_buffer(owner: nn.Module, attr: str) -> str | None:
@@ -450,10 +474,7 @@ def _index_buffer(owner: nn.Module, attr: str) -> str | None:
     for name, b in owner._buffers.items() if owner._buffers else ():
         if b is None or b.dtype not in (torch.int64, torch.int32, torch.int16, torch.uint8):
             continue
-        common = next(
-            (i for i, (x, y) in enumerate(zip(name, attr, strict=False)) if x != y), len(name)
-        )
-        stem = attr[: min(common, len(attr))].rpartition("_")[0]
+        stem = attr[: _common_prefix(name, attr)].rpartition("_")[0]
         if len(stem) >= 4:
             return name
     return None
@@ -462,7 +483,10 @@ def _index_buffer(owner: nn.Module, attr: str) -> str | None:
 @functools.lru_cache(maxsize=4096)
 def _fallback(attr: str) -> tuple[str, str] | None:
     lowered = attr.lower()
+    matrix = any(word in lowered for word in _MATRIX_WORDS)
     for pattern, reason in FALLBACK_PATTERNS:
+        if matrix and reason == "embedding":
+            continue
         if fnmatch.fnmatchcase(lowered, pattern):
             return reason, pattern
     return None
@@ -485,7 +509,7 @@ def _by_role_in_module(p: nn.Parameter, alias: Alias, attr: str) -> Rule:
     what = f"{_shape_text(shape)} owned by {kind}"
     vector = _non_singleton(shape) <= 1
     leaf = vector and _elementwise_leaf(owner)
-    if leaf and _normalizes(owner):
+    if leaf and _affine_leaf(owner) and _normalizes(owner):
         detail = f"{kind} {attr}: {kind}.forward normalizes (a normalization layer by behaviour)"
         return Rule("norm", detail, "heuristic")
     if vector and (leaf or not _is_column(shape)):
