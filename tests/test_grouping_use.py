@@ -225,6 +225,21 @@ def test_router_selected_expert_weights_decay_their_biases_do_not() -> None:
     assert got["router.weight"][:2] == (True, "default")
 
 
+def test_convolution_weight_and_bias_by_use() -> None:
+    model = nn.Sequential(nn.Conv1d(2, 3, 3), nn.ConvTranspose2d(3, 2, 1))
+    got = by_use(model, lambda m: m[1](m[0](torch.randn(1, 2, 8)).unsqueeze(-1)))
+    assert got == {
+        "0.weight": (True, "default", "Conv1d weight; use: conv weight (aten.convolution)"),
+        "0.bias": (False, "bias", "Conv1d bias; use: added (aten.convolution)"),
+        "1.weight": (
+            True,
+            "default",
+            "ConvTranspose2d weight; use: conv weight (aten.convolution)",
+        ),
+        "1.bias": (False, "bias", "ConvTranspose2d bias; use: added (aten.convolution)"),
+    }
+
+
 class TiedLM(nn.Module):
     """An output head whose weight is used for the input lookup too (tied without an Embedding)."""
 

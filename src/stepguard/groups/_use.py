@@ -125,6 +125,7 @@ _GATHERS: dict[str, tuple[str, tuple[str, ...]]] = {
     "take": ("self", ("index",)),
     "take_along_dim": ("self", ("indices",)),
 }
+_CONV_PREFIXES = ("conv", "cudnn_conv", "mkldnn_conv", "miopen_conv", "slow_conv", "thnn_conv")
 _CATS = frozenset({"cat", "stack", "concat", "concatenate", "_cat", "hstack", "vstack", "dstack"})
 _WRITES = frozenset(
     {
@@ -190,7 +191,7 @@ _COPIES = frozenset(
 def _family(packet: str, tags: Any) -> str:
     if packet in _MM:
         return "mm"
-    if "conv" in packet and packet not in ("conv_tbc_backward",):
+    if packet.lstrip("_").startswith(_CONV_PREFIXES) and "convert" not in packet:
         return "conv"
     if packet in _NORMS:
         return "norm"
@@ -457,9 +458,7 @@ class UseTracer(TorchDispatchMode):
                     kind = "added"
                 else:
                     kind = "scale"
-            elif family == "gather":
-                kind = "other"
-            else:
+            else:  # a gather of activations by a parameter, or an operation not read here
                 kind = "other"
             label = op
             if kind == "norm" and family == "pointwise" and normed is not None:
