@@ -18,8 +18,9 @@ config (`_hf_zoo.build`; no downloads), then
 Prints one row per model type, the skipped ones with their reason, the differing tensors grouped
 by attribute name, and a last line ``models=<n> built=<n> crashes=<n> missing=<n> duplicated=<n>
 tied_twice=<n> changed=<n> forward_meta=<n> forward_real=<n> compared=<n> by_use=<n> differ=<n>
-differ_models=<n>`` (compared: tensors decided both ways; by_use: of those, the ones whose
-structural rule was a heuristic that the observed use replaced).
+differ_models=<n> kept=<n>`` (compared: tensors decided both ways; by_use: of those, the ones
+whose structural rule was a heuristic that the observed use replaced; kept: tensors a torch class
+decided although their use says otherwise, listed too).
 ``--json`` writes every row and difference. `tests/test_grouping_scale.py` runs `check` on a
 handful of architectures.
 """
@@ -71,6 +72,8 @@ class Row:
     compared: int = 0  # tensors decided both ways
     by_use: int = 0  # of those, decided by their use (a heuristic structural rule replaced)
     differ: list[dict[str, Any]] = field(default_factory=list)
+    # tensors a torch class decided while their use says otherwise (kept, but worth a look)
+    kept: list[dict[str, Any]] = field(default_factory=list)
 
 
 def _state(model: nn.Module) -> list[Any]:
@@ -206,6 +209,11 @@ def check(model_type: str, class_names: tuple[str, ...], *, timeout: int = 120) 
         signal.signal(signal.SIGALRM, previous)
     row.compared = len(used)
     row.by_use = sum(1 for u in used if u.detail.startswith("use:"))
+    row.kept = [
+        {"name": u.name, "shape": list(u.shape), "owner": u.module_type, "detail": u.detail}
+        for u in used
+        if "(a torch class: kept)" in u.detail
+    ]
     for s, u in zip(decisions, used, strict=True):
         if s.decay != u.decay:
             row.differ.append(
@@ -292,6 +300,19 @@ def main() -> None:
         )
         print(f"         structural: {first['structural'][:150]}")
         print(f"         use:        {first['use'][:150]}")
+    print()
+    print("tensors a torch class decided although their use says otherwise (kept), by name:")
+    kept: dict[str, list[dict[str, Any]]] = collections.defaultdict(list)
+    for r in rows:
+        for k in r.kept:
+            kept[_attr(k["name"])].append(k | {"model_type": r.model_type})
+    for attr, items in sorted(kept.items(), key=lambda kv: -len(kv[1])):
+        first = items[0]
+        models = sorted({k["model_type"] for k in items})
+        print(
+            f"  {len(items):>5}  {attr} ({first['owner']}, {first['shape']}) in {len(models)} "
+            f"model(s), e.g. {first['model_type']}: {first['detail'][:140]}"
+        )
     us = [r.classify_us_per_tensor for r in built if r.tensors]
     tensors = sum(r.tensors for r in built)
     print()
@@ -310,7 +331,8 @@ def main() -> None:
         f"forward_meta={sum(1 for r in ran if r.forward == 'meta')} "
         f"forward_real={sum(1 for r in ran if r.forward != 'meta')} "
         f"compared={sum(r.compared for r in rows)} by_use={sum(r.by_use for r in rows)} "
-        f"differ={len(differ)} differ_models={len({d['model_type'] for d in differ})}"
+        f"differ={len(differ)} differ_models={len({d['model_type'] for d in differ})} "
+        f"kept={sum(len(r.kept) for r in rows)}"
     )
 
 
