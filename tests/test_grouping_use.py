@@ -240,6 +240,47 @@ def test_convolution_weight_and_bias_by_use() -> None:
     }
 
 
+class WeightStandardizedConv2d(nn.Conv2d):
+    """BiT's convolution: the weight is standardized by a batch norm without affine, then used."""
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        w = self.weight.reshape(1, self.out_channels, -1)
+        w = nn.functional.batch_norm(w, None, None, training=True, momentum=0.0, eps=1e-6)
+        return nn.functional.conv2d(x, w.reshape_as(self.weight), self.bias)
+
+
+class ScaledHead(nn.Linear):
+    """A Linear subclass with a tensor of its own: not one of the layer's (Dory's LM head)."""
+
+    def __init__(self) -> None:
+        super().__init__(4, 6)
+        self.logit_scale = nn.Parameter(torch.ones(6))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return super().forward(x) * self.logit_scale
+
+
+def test_standardized_weight_is_a_weight_and_a_subclass_tensor_is_not_the_layer_s() -> None:
+    got = by_use(WeightStandardizedConv2d(2, 3, 3), torch.randn(1, 2, 5, 5))
+    assert got["weight"] == (
+        True,
+        "default",
+        "WeightStandardizedConv2d weight; use: conv weight (aten.convolution) after "
+        "aten.native_batch_norm",
+    )
+    structural = {d.name: (d.decay, d.reason) for d in classify(ScaledHead())}
+    assert structural == {
+        "weight": (True, "default"),
+        "bias": (False, "bias"),
+        "logit_scale": (False, "1d"),
+    }
+    assert by_use(ScaledHead(), torch.randn(2, 4))["logit_scale"] == (
+        False,
+        "scale",
+        "use: multiplied elementwise (aten.mul)",
+    )
+
+
 class TiedLM(nn.Module):
     """An output head whose weight is used for the input lookup too (tied without an Embedding)."""
 

@@ -373,6 +373,8 @@ def _weight_norm_direction(alias: Alias) -> str | None:
     return None
 
 
+# the weights of torch layers not named weight* (nn.MultiheadAttention's)
+_LAYER_WEIGHTS = frozenset({"in_proj_weight", "q_proj_weight", "k_proj_weight", "v_proj_weight"})
 _TYPE_KINDS: weakref.WeakKeyDictionary[type, str] = weakref.WeakKeyDictionary()
 
 
@@ -407,6 +409,9 @@ def _by_type(p: nn.Parameter, alias: Alias, attr: str) -> Rule | None:
     is_bias = attr == "bias" or (
         attr != "weight" and (_is_torch_bias(owner, attr) or _bias_attribute(owner) is p)
     )
+    if not is_bias and not attr.startswith("weight") and attr not in _LAYER_WEIGHTS:
+        # a tensor a subclass adds to a torch layer (a head's logit_scale) is not the layer's
+        return None
     return Rule("bias" if is_bias else "default", f"{name} {attr}", "type")
 
 

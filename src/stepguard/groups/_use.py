@@ -408,8 +408,10 @@ class UseTracer(TorchDispatchMode):
         if info.family == "mm":
             _, left, right = _MM[info.packet]
             return left in provs and right in provs
-        if info.family in ("norm", "conv"):
-            return "input" in provs or "self" in provs
+        if info.family == "norm":  # a learned token normalized with the norm's own weights
+            return "input" in provs and ("weight" in provs or "bias" in provs)
+        if info.family == "conv":
+            return ("input" in provs or "self" in provs) and "weight" in provs
         if info.family == "attention":
             return any(n in provs for n in ("query", "key", "value"))
         return False
