@@ -281,6 +281,34 @@ def test_standardized_weight_is_a_weight_and_a_subclass_tensor_is_not_the_layer_
     )
 
 
+class ContinuousPositionBias(nn.Module):
+    """Swin V2's continuous position bias: a two-layer MLP (raw tensors here) over a constant
+    table of relative coordinates, added to the attention scores. A layer applied to constants
+    is still a layer."""
+
+    def __init__(self, n: int = 3, hidden: int = 8, heads: int = 2) -> None:
+        super().__init__()
+        coords = torch.stack(torch.meshgrid(torch.arange(n), torch.arange(n), indexing="ij"), -1)
+        self.register_buffer("coords", coords.reshape(-1, 2).float())
+        self.w1 = nn.Parameter(torch.zeros(2, hidden))
+        self.b1 = nn.Parameter(torch.zeros(hidden))
+        self.w2 = nn.Parameter(torch.zeros(hidden, heads))
+
+    def forward(self, scores: torch.Tensor) -> torch.Tensor:
+        bias = torch.relu(self.coords @ self.w1 + self.b1) @ self.w2
+        return scores + bias.t()[:, :, None]
+
+
+def test_mlp_over_constant_coordinates_is_weights_and_biases() -> None:
+    got = by_use(ContinuousPositionBias(), torch.randn(1, 2, 9, 9))
+    assert {k: v[:2] for k, v in got.items()} == {
+        "w1": (True, "default"),
+        "b1": (False, "bias"),
+        "w2": (True, "default"),
+    }
+    assert got["w1"][2] == "use: mm weight (aten.mm)"
+
+
 class TiedLM(nn.Module):
     """An output head whose weight is used for the input lookup too (tied without an Embedding)."""
 

@@ -353,7 +353,7 @@ class UseTracer(TorchDispatchMode):
                 k not in looked_up for ps in provs.values() for p in ps for k in p
             ):
                 activation = True
-        if not activation and not self._roles_between_parameters(info, provs):
+        if not activation and not self._gives_roles(info, provs):
             # a function of parameters and constants only: still "the parameters"
             gather = self._gather(info, provs, named)
             via = None if info.shape_only or info.family == "gather" else info.packet
@@ -402,16 +402,18 @@ class UseTracer(TorchDispatchMode):
             if stat is not None:
                 self._normed[t] = stat
 
-    def _roles_between_parameters(self, info: _OpInfo, provs: dict[str, list[Prov]]) -> bool:
-        """True when parameters meet each other in an operation that gives them roles (a learned
-        query times a weight, a learned token through a normalization with its weight)."""
-        if info.family == "mm":
-            _, left, right = _MM[info.packet]
-            return left in provs and right in provs
-        if info.family == "norm":  # a learned token normalized with the norm's own weights
-            return "input" in provs and ("weight" in provs or "bias" in provs)
+    def _gives_roles(self, info: _OpInfo, provs: dict[str, list[Prov]]) -> bool:
+        """True when an operation without activations still uses its parameters as what they
+        are: a layer applied to constant data (a position-bias MLP over fixed coordinates), or
+        parameters meeting each other in roles (a learned query times a weight, a learned token
+        through a normalization with the norm's own weight)."""
+        if info.family == "mm":  # the right operand is a weight; a parameter alone on the left
+            _, _, right = _MM[info.packet]  # times a constant is a function of it (table @ basis)
+            return right in provs
+        if info.family == "norm":
+            return "weight" in provs or "bias" in provs
         if info.family == "conv":
-            return ("input" in provs or "self" in provs) and "weight" in provs
+            return "weight" in provs
         if info.family == "attention":
             return any(n in provs for n in ("query", "key", "value"))
         return False
