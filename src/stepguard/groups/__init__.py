@@ -1,7 +1,8 @@
 """Weight-decay parameter groups, with a reason for every tensor.
 
 `classify(model)` decides, per tensor, whether it decays and why (`_roles` holds the structural
-rules); `param_groups` turns the decisions into torch param-group dicts; `muon_param_groups` splits
+rules; with ``example_inputs``, `_forward` runs one forward that `_use` watches to decide roles by
+use); `param_groups` turns the decisions into torch param-group dicts; `muon_param_groups` splits
 a model between Muon and AdamW; `summarize_groups` prints what a set of groups (or an optimizer)
 holds.
 """

@@ -4,43 +4,35 @@
 tensor, saying whether it decays and which rule decided. `param_groups(model, weight_decay)` turns
 those decisions into plain torch param-group dicts that any `torch.optim` optimizer accepts.
 
-Rules, in priority order (the first that applies gives the reason; a tensor decays unless its
-reason is one of the `no_decay` categories, which by default are all of them but `"default"`):
+Reasons, in priority order (for a tensor with several aliases the earliest wins; a tensor decays
+unless its reason is one of the `no_decay` categories, by default all of them but "default"):
 
 =============== ===============================================================================
-reason          when
+reason          when (structural rules: `stepguard.groups._roles`)
 =============== ===============================================================================
 "tensor-flag"   the tensor has ``_no_weight_decay = True`` (the Mamba reference code's convention)
-"declared"      a submodule's ``no_weight_decay()`` names it (exact name or glob, relative to that
-                submodule) or its ``no_weight_decay_keywords()`` has a substring of its name
-                (timm's convention; honoured on every submodule)
+"declared"      a submodule's ``no_weight_decay()`` / ``no_weight_decay_keywords()`` names it
 "pattern"       one of the user's ``patterns`` (``fnmatch`` globs on the qualified name) matches
-"convention"    a known reference convention by owner type: ``A_log``, ``D``, ``dt_bias`` of a
-                module whose type name contains "Mamba" (mamba_ssm flags these no-decay; ports
-                such as transformers' drop the flag)
-"norm"          owned by a normalization layer: every torch.nn norm class (LayerNorm, RMSNorm,
-                BatchNorm*, SyncBatchNorm, GroupNorm, InstanceNorm*, Lazy variants,
-                LocalResponseNorm, CrossMapLRN2d) or a class whose type name contains "Norm"
-"embedding"     the ``weight`` of an nn.Embedding / nn.EmbeddingBag (subclasses included), or a
-                parameter owned directly by a module whose type name contains "Embedding"
-                (ViT's ``cls_token`` / ``position_embeddings``, CLIP's ``class_embedding``)
-"bias"          the module's ``bias`` attribute (by identity), or the bias tensors of
-                nn.MultiheadAttention and nn.RNN/LSTM/GRU
-"default"       the weight of a Linear / Bilinear / Conv*/ConvTranspose* / transformers Conv1D /
-                MultiheadAttention / RNN layer, whatever its stored ``ndim`` (a sharded or
-                flattened weight is still a matrix); detail names the layer
-"1d"            any other tensor with at most one dimension (scales, gates, CLIP logit_scale)
+"convention"    ``A_log``, ``D``, ``dt_bias`` of a module whose type name contains "Mamba"
+"norm"          a torch norm class or a class named ``*Norm*``; a weight-norm magnitude g; a
+                module of per-channel vectors whose forward normalizes (by behaviour)
+"embedding"     an nn.Embedding weight, a tensor of a class named ``*Embedding*``; a table
+                indexed by an integer buffer of its module; a >= 3-D tensor with a leading 1;
+                fallback names (position / relative tables, tokens, latents, queries)
+"bias"          the module's ``bias``, MultiheadAttention / RNN biases; the bias of a stack of
+                matrices (per expert, per head); fallback names (``*bias*``, ``b1``, ``translate``)
+"scale"         role by use only: combined elementwise with activations
+"default"       the weight of a torch layer (any stored shape), a weight-norm direction v
+"1d"            any other tensor with at most one non-singleton dimension
 "default"       everything else
 =============== ===============================================================================
 
-torch's own classes are recognised before the type-name conventions: a `WeightNormLinear` that
-subclasses nn.Linear is a Linear, not a norm.
-
-Tied tensors are classified once, by identity: every alias is classified and the highest-priority
-rule wins (so a Linear head tied to an embedding counts as an embedding); ``detail`` reports what
-the other aliases would have been. Wrappers (``torch.compile``'s ``_orig_mod``, DDP and DataParallel's
-``module``, FSDP/checkpoint ``_fsdp_wrapped_module`` / ``_checkpoint_wrapped_module``) are looked
-through: decisions and names are those of the inner model.
+With ``example_inputs``, one forward is watched (`stepguard.groups._forward`,
+`stepguard.groups._use`) and each tensor whose rule is a heuristic is decided by its use;
+declarations and torch's own classes keep their rule. Tied tensors are classified once, by
+identity. Wrappers (``torch.compile``'s ``_orig_mod``, DDP and DataParallel's ``module``,
+FSDP/checkpoint ``_fsdp_wrapped_module`` / ``_checkpoint_wrapped_module``) are looked through:
+decisions and names are those of the inner model.
 """
 
 from __future__ import annotations
@@ -54,21 +46,27 @@ from typing import Any
 
 from torch import nn
 
+from stepguard.groups._forward import ExampleInputs, check_example_inputs, observe
 from stepguard.groups._roles import (
     Alias,
+    Rule,
     aliases,
+    all_modules,
     clean_name,
     declarations,
     is_lazy,
     rule_for,
     unwrap,
 )
+from stepguard.groups._use import UseKey, decide
 
 __all__ = [
     "DEFAULT_NO_DECAY",
     "NO_DECAY_CATEGORIES",
     "REASONS",
     "ParamDecision",
+    "check_decisions",
+    "check_patterns",
     "check_weight_decay",
     "classify",
     "clean_name",
@@ -86,6 +84,7 @@ REASONS: tuple[str, ...] = (
     "norm",
     "embedding",
     "bias",
+    "scale",
     "default",
     "1d",
 )
@@ -145,10 +144,17 @@ def _check_categories(no_decay: Iterable[str], decay_embeddings: bool) -> frozen
     return cats - {"embedding"} if decay_embeddings else cats
 
 
-def _check_patterns(patterns: Iterable[str], what: str) -> tuple[str, ...]:
+def check_patterns(patterns: Iterable[str] | None, what: str) -> tuple[str, ...]:
+    if patterns is None:
+        return ()
     if isinstance(patterns, str):
         raise TypeError(
             f"{what} must be a collection of glob patterns, not the string {patterns!r}"
+        )
+    if not isinstance(patterns, Iterable):
+        raise TypeError(
+            f"{what} must be a collection of glob patterns such as ['*.scale'] (or None for "
+            f"none), got {type(patterns).__name__}"
         )
     out = tuple(patterns)
     for p in out:
@@ -162,7 +168,8 @@ def classify(
     *,
     no_decay: Iterable[str] = DEFAULT_NO_DECAY,
     decay_embeddings: bool = False,
-    patterns: Iterable[str] = (),
+    patterns: Iterable[str] | None = (),
+    example_inputs: ExampleInputs | None = None,
 ) -> list[ParamDecision]:
     """One `ParamDecision` per trainable tensor of `model`, by identity, in first-appearance order.
 
@@ -170,35 +177,52 @@ def classify(
     `NO_DECAY_CATEGORIES`) that skip decay; a tensor decays iff its reason is not in it.
     ``decay_embeddings=True`` removes "embedding" from it (embeddings skip decay by default).
     `patterns` are extra fnmatch globs on qualified names (e.g. ``"*.scale"``) whose tensors get
-    reason "pattern". Wrappers (torch.compile, DDP, DataParallel) are looked through.
+    reason "pattern" (None is the same as no patterns). Wrappers (torch.compile, DDP,
+    DataParallel) are looked through.
 
-    Classification reads structure only, never values: it works on the meta device (and on lazy,
-    uninitialised parameters). `param_groups` refuses meta tensors (see there).
+    Without `example_inputs`, classification reads structure only, never values: it works on the
+    meta device (and on lazy, uninitialised parameters). With `example_inputs` (a tensor, a tuple
+    of positional arguments, a dict of keyword arguments, or a callable ``fn(model)`` that runs
+    one forward), it also runs one forward, on the meta device when it can (see
+    `stepguard.groups._forward`), and decides each tensor whose structural rule is a heuristic
+    (a type-name convention, a shape, a name pattern) by how that forward uses it; the detail
+    then starts with ``use:``. Declarations, patterns and torch's own classes keep their rule; a
+    tensor the forward does not use keeps its structural rule and says so. The model is left as
+    it was. `param_groups` refuses meta tensors (see there).
     """
     model = _check_model(model, "classify")
     cats = _check_categories(no_decay, decay_embeddings)
-    pats = _check_patterns(patterns, "patterns")
-    declared = declarations(model)
+    pats = check_patterns(patterns, "patterns")
+    if example_inputs is not None:
+        check_example_inputs(example_inputs)
+    walked = all_modules(model)
+    declared = declarations(model, walked)
     order: list[nn.Parameter] = []
     per_tensor: dict[int, list[Alias]] = {}
-    for p, alias in aliases(model):
+    for p, alias in aliases(model, walked):
         if not p.requires_grad:
             continue
         if id(p) not in per_tensor:
             per_tensor[id(p)] = []
             order.append(p)
         per_tensor[id(p)].append(alias)
+    observed = None if example_inputs is None else observe(model, example_inputs).uses
 
     decisions = []
     for p in order:
         tensor_aliases = per_tensor[id(p)]
         ruled = [(rule_for(p, a, declared, pats), a) for a in tensor_aliases]
-        (reason, detail), chosen = min(ruled, key=lambda r: REASONS.index(r[0][0]))
+        rule, chosen = min(ruled, key=lambda r: REASONS.index(r[0].reason))
+        reason, detail = rule.reason, rule.detail
         others = [
-            f"alias {a.name!r} is {d}" for (r, d), a in ruled if a is not chosen and r != reason
+            f"alias {a.name!r} is {r.detail}"
+            for r, a in ruled
+            if a is not chosen and r.reason != reason
         ]
         if others:
             detail = f"tied to {reason} {chosen.name!r} ({detail}); " + "; ".join(others)
+        if observed is not None:
+            reason, detail = _with_use(rule, reason, detail, observed.get(id(p)))
         names = tuple(dict.fromkeys(a.name for a in tensor_aliases))
         decisions.append(
             ParamDecision(
@@ -212,6 +236,25 @@ def classify(
             )
         )
     return decisions
+
+
+def _with_use(
+    rule: Rule, reason: str, detail: str, uses: dict[UseKey, int] | None
+) -> tuple[str, str]:
+    """Combine a tensor's structural rule with its uses in the example forward."""
+    if rule.strength == "explicit":
+        return reason, detail
+    if not uses:
+        return reason, f"{detail} (not used in the example forward: structural rule)"
+    used_reason, used = decide(uses)
+    if used_reason is None:
+        return reason, f"{detail}; {used}, structural rule kept"
+    lookup = used_reason == "embedding" and any(u.gather and u.by_input for u in uses)
+    if rule.strength == "type" and not lookup:
+        if used_reason == reason:
+            return reason, f"{detail}; {used}"
+        return reason, f"{detail} (a torch class: kept); {used} would say {used_reason}"
+    return used_reason, used
 
 
 def check_weight_decay(weight_decay: object, what: str = "weight_decay") -> float:
@@ -236,7 +279,7 @@ def _check_overrides(
         )
     out = []
     for pat, opts in overrides.items():
-        _check_patterns([pat], "overrides keys")
+        check_patterns([pat], "overrides keys")
         if not isinstance(opts, Mapping):
             raise TypeError(f"overrides[{pat!r}] must be a dict of group options, got {opts!r}")
         bad = sorted({"params", "param_names"} & set(opts))
@@ -307,9 +350,10 @@ def param_groups(
     *,
     no_decay: Iterable[str] = DEFAULT_NO_DECAY,
     decay_embeddings: bool = False,
-    patterns: Iterable[str] = (),
+    patterns: Iterable[str] | None = (),
     overrides: Mapping[str, Mapping[str, Any]] | None = None,
     with_names: bool = False,
+    example_inputs: ExampleInputs | None = None,
 ) -> list[dict[str, Any]]:
     """Plain torch param-group dicts: decayed tensors get `weight_decay`, the others 0.0.
 
@@ -319,7 +363,7 @@ def param_groups(
     parameter names to extra group options (``{"head.*": {"lr": 1e-3}}``); a tensor goes to the
     first pattern that matches any of its names. An override's ``weight_decay`` applies to its
     decay group only, so no-decay tensors stay at 0.0. A pattern matching nothing is an error.
-    `no_decay`, `decay_embeddings` and `patterns` are those of `classify`.
+    `no_decay`, `decay_embeddings`, `patterns` and `example_inputs` are those of `classify`.
 
     ``with_names=True`` adds torch's own ``"param_names"`` key (torch >= 2.6 keeps it through
     `state_dict()`); it is off by default because torch then refuses `add_param_group` of a
@@ -327,23 +371,38 @@ def param_groups(
     model without trainable parameters, or parameters on the meta device (an optimizer built on
     meta tensors is stale once `to_empty()` materialises new ones).
     """
-    _check_model(model, "param_groups")
+    inner = _check_model(model, "param_groups")
     check_weight_decay(weight_decay)
+    _check_overrides(overrides)
+    if example_inputs is not None:  # fail before running a forward that cannot help
+        _check_not_meta([clean_name(n) for n, p in inner.named_parameters() if p.is_meta])
     decisions = classify(
-        model, no_decay=no_decay, decay_embeddings=decay_embeddings, patterns=patterns
+        model,
+        no_decay=no_decay,
+        decay_embeddings=decay_embeddings,
+        patterns=patterns,
+        example_inputs=example_inputs,
     )
+    check_decisions(model, decisions)
+    return groups_from_decisions(
+        decisions, weight_decay, overrides=overrides, with_names=with_names
+    )
+
+
+def check_decisions(model: nn.Module, decisions: list[ParamDecision]) -> None:
+    """ValueError when there is nothing to optimize or the tensors are on the meta device."""
     if not decisions:
         raise ValueError(
             f"{type(model).__name__} has no trainable parameters (none with requires_grad=True); "
             "nothing to optimize - unfreeze some parameters first"
         )
-    meta = [d.name for d in decisions if d.param.is_meta]
+    _check_not_meta([d.name for d in decisions if d.param.is_meta])
+
+
+def _check_not_meta(meta: list[str]) -> None:
     if meta:
         raise ValueError(
             f"{len(meta)} parameter(s) are on the meta device (e.g. {meta[0]!r}); materialise the "
             "model first (model.to_empty(device=...) and initialise), then build the groups - "
             "to_empty() creates new tensors, so groups built now would point at stale ones"
         )
-    return groups_from_decisions(
-        decisions, weight_decay, overrides=overrides, with_names=with_names
-    )

@@ -18,11 +18,13 @@ from torch import nn
 from stepguard.groups._classify import (
     DEFAULT_NO_DECAY,
     ParamDecision,
+    check_decisions,
+    check_patterns,
     check_weight_decay,
     classify,
     groups_from_decisions,
-    param_groups,
 )
+from stepguard.groups._forward import ExampleInputs
 from stepguard.groups._roles import unwrap
 
 __all__ = ["muon_param_groups", "output_head"]
@@ -65,6 +67,7 @@ def muon_param_groups(
     patterns: Iterable[str] = (),
     adamw_overrides: Mapping[str, Mapping[str, Any]] | None = None,
     with_names: bool = False,
+    example_inputs: ExampleInputs | None = None,
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Split `model`'s trainable tensors into (Muon groups, AdamW groups).
 
@@ -77,22 +80,35 @@ def muon_param_groups(
     then the no-decay tensors (embeddings, norms, biases, vectors) with 0.0, then any
     `adamw_overrides` groups.
 
-    `head` is a collection of fnmatch globs naming the output head; None finds it with
-    `output_head`; ``()`` means no head exclusion. Every trainable tensor lands in exactly one
-    group of one of the two lists. Other options are `param_groups`'.
+    `head` is a collection of fnmatch globs naming the output head's tensors (``["lm_head.*"]``);
+    a glob that matches no trainable tensor is an error (as for `overrides`), so a typo cannot
+    send the real head to Muon. None finds the head with `output_head`; ``()`` means no head
+    exclusion. Every trainable tensor lands in exactly one group of one of the two lists. Other
+    options (`example_inputs` included) are `param_groups`'.
     """
-    # Validate through param_groups: same errors (module, weight decay, meta, no parameters).
-    param_groups(
-        model, weight_decay, no_decay=no_decay, decay_embeddings=decay_embeddings, patterns=patterns
-    )
+    # Validate before any forward runs: same errors as param_groups (module, weight decay, meta,
+    # no parameters), then the head patterns; the decisions are computed once.
     adamw_wd = weight_decay if adamw_weight_decay is None else adamw_weight_decay
+    check_weight_decay(weight_decay)
     check_weight_decay(adamw_wd, "adamw_weight_decay")
     if isinstance(head, str):
-        raise TypeError(f"head must be a collection of glob patterns, not the string {head!r}")
-    head_globs = output_head(model) if head is None else tuple(head)
+        raise TypeError(
+            f"head must be a collection of glob patterns, not the string {head!r}; "
+            f"write head=[{head!r}]"
+        )
+    head_globs = None if head is None else check_patterns(head, "head")
     decisions = classify(
-        model, no_decay=no_decay, decay_embeddings=decay_embeddings, patterns=patterns
+        model,
+        no_decay=no_decay,
+        decay_embeddings=decay_embeddings,
+        patterns=patterns,
+        example_inputs=example_inputs,
     )
+    check_decisions(model, decisions)
+    if head_globs is None:
+        head_globs = output_head(model)
+    else:
+        _check_head_matches(head_globs, decisions)
 
     def is_head(d: ParamDecision) -> bool:
         return any(fnmatch.fnmatchcase(n, g) for n in d.names for g in head_globs)
@@ -116,3 +132,19 @@ def muon_param_groups(
         else []
     )
     return muon_groups, adamw_groups
+
+
+def _check_head_matches(globs: tuple[str, ...], decisions: list[ParamDecision]) -> None:
+    names = [n for d in decisions for n in d.names]
+    unused = [g for g in globs if not any(fnmatch.fnmatchcase(n, g) for n in names)]
+    if not unused:
+        return
+    hint = ""
+    modules = [g for g in unused if any(fnmatch.fnmatchcase(n, g + ".*") for n in names)]
+    if modules:
+        hint = f" ({modules[0]!r} names a module: write {modules[0] + '.*'!r} for its tensors)"
+    raise ValueError(
+        f"head pattern(s) {unused} match no trainable parameter{hint}; patterns are fnmatch "
+        "globs on tensor names as classify() reports them, e.g. head=['lm_head.*'], or head=None "
+        "to find the output head, head=() for none"
+    )
