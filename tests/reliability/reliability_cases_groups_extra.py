@@ -40,6 +40,21 @@ def _muon_head_names(head: list[str]) -> set[str]:
     return {names[id(p)] for g in muon for p in g["params"]}
 
 
+def _groups_without_patterns() -> bool | str:
+    """patterns=None gives the groups of a call without patterns (same tensors, same decay)."""
+    model = net()
+    ids = lambda gs: [([id(p) for p in g["params"]], g["weight_decay"]) for g in gs]  # noqa: E731
+    same = ids(param_groups(model, 0.1, patterns=None)) == ids(param_groups(model, 0.1))
+    return same or "patterns=None differs from no patterns"
+
+
+def _decisions_without_patterns() -> bool | str:
+    model = net()
+    rows = lambda ds: [(d.names, d.decay, d.reason) for d in ds]  # noqa: E731
+    same = rows(classify(model, patterns=None)) == rows(classify(model))
+    return same or "patterns=None differs from no patterns"
+
+
 CASES = [
     E(
         "param_groups(None, 0.1)",
@@ -81,10 +96,10 @@ CASES = [
         lambda: param_groups(net(), True),
         r"weight_decay must be a real number",
     ),
-    E(
-        "param_groups(model, 0.1, patterns=None)",
-        lambda: param_groups(net(), 0.1, patterns=None),
-        r"patterns",
+    OK(  # None means "no patterns", as overrides=None does (documented)
+        "param_groups(model, 0.1, patterns=None): no patterns",
+        _groups_without_patterns,
+        lambda v: v,
     ),
     E(
         "param_groups(model, 0.1, patterns='bias')",
@@ -168,7 +183,13 @@ CASES = [
         lambda gs: sum(len(g["params"]) for g in gs) == 6 or gs,
     ),
     E("classify(None)", lambda: classify(None), r"needs a torch\.nn\.Module, got NoneType"),
-    E("classify(model, patterns=None)", lambda: classify(net(), patterns=None), r"patterns"),
+    OK(
+        "classify(model, patterns=None): no patterns",
+        lambda: _same_as_default(
+            lambda m: [(d.names, d.decay) for d in classify(m, patterns=None)]
+        ),
+        lambda v: v,
+    ),
     E("classify(model, no_decay=None)", lambda: classify(net(), no_decay=None), r"no_decay"),
     OK(
         "classify(meta model): structure only",
@@ -195,10 +216,10 @@ CASES = [
         lambda: muon_param_groups(LM(), 0.1, head=["output"]),
         r"head.*match",
     ),
-    OK(
-        "muon_param_groups(model, 0.1, head=['lm_head']): the head is not Muon's",
+    E(  # defect 10: a head pattern that matches no tensor is an error, not a silent Muon head
+        "muon_param_groups(model, 0.1, head=['lm_head']): matches no tensor",
         lambda: _muon_head_names(["lm_head"]),
-        lambda names: "lm_head.weight" not in names or names,
+        r"match no trainable parameter.*'lm_head\.\*'",
     ),
     E(
         "muon_param_groups(adamw_weight_decay=nan)",

@@ -130,7 +130,18 @@ def _check_model(model: object, what: str) -> nn.Module:
     return unwrap(model)
 
 
+def _check_flag(value: object, name: str) -> None:
+    if not isinstance(value, bool):
+        raise TypeError(f"{name} must be True or False, got {value!r}")
+
+
 def _check_categories(no_decay: Iterable[str], decay_embeddings: bool) -> frozenset[str]:
+    _check_flag(decay_embeddings, "decay_embeddings")
+    if no_decay is None:
+        raise TypeError(
+            "no_decay must be a collection of category names, got None; leave it out for the "
+            f"default {sorted(DEFAULT_NO_DECAY)}, or pass () to decay every category"
+        )
     if isinstance(no_decay, str):
         raise TypeError(
             f"no_decay must be a collection of category names, not the string {no_decay!r}"
@@ -373,6 +384,7 @@ def param_groups(
     """
     inner = _check_model(model, "param_groups")
     check_weight_decay(weight_decay)
+    _check_flag(with_names, "with_names")
     _check_overrides(overrides)
     if example_inputs is not None:  # fail before running a forward that cannot help
         _check_not_meta([clean_name(n) for n, p in inner.named_parameters() if p.is_meta])

@@ -222,6 +222,12 @@ def summarize_groups(
     with `classify`'s reason (default `classify` options); rows whose group decay disagrees
     with it are marked. Nothing is modified.
     """
+    if isinstance(examples, bool) or not isinstance(examples, int) or examples < 0:
+        raise ValueError(
+            f"examples must be an int >= 0 (tensor names shown per group), got {examples!r}"
+        )
+    if not isinstance(per_parameter, bool):
+        raise TypeError(f"per_parameter must be True or False, got {per_parameter!r}")
     dicts = _group_dicts(groups)
     if model is not None and not isinstance(model, nn.Module):
         raise TypeError(f"model must be a torch.nn.Module or None, got {type(model).__name__}")
