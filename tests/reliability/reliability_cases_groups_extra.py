@@ -185,9 +185,7 @@ CASES = [
     E("classify(None)", lambda: classify(None), r"needs a torch\.nn\.Module, got NoneType"),
     OK(
         "classify(model, patterns=None): no patterns",
-        lambda: _same_as_default(
-            lambda m: [(d.names, d.decay) for d in classify(m, patterns=None)]
-        ),
+        _decisions_without_patterns,
         lambda v: v,
     ),
     E("classify(model, no_decay=None)", lambda: classify(net(), no_decay=None), r"no_decay"),
