@@ -279,7 +279,7 @@ def main(argv: Sequence[str]) -> int:
                 f"{option} must be between 1 and the {cpus} CPU(s) this process may use, got "
                 f"{value} ({why})"
             )
-    from stepguard.experiments._files import prepare_out_dir
+    from stepguard.experiments._out_dir import prepare_out_dir
 
     try:
         with _sigterm_stops():
