@@ -1,0 +1,350 @@
+"""`Facts`: what one training script says, read from its syntax tree (never imported or run).
+
+`stepguard.lint._scan.scan` fills a `Facts` in one walk; the methods here answer the rules'
+questions about names: what a name refers to through the file's imports, which objects are
+optimizers, schedulers, grad scalers, DDP models or accelerate objects, which calls step, clip,
+zero gradients or run a backward, and where a called helper is defined (this file, a base class,
+or in project mode another file of the linted tree).
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from stepguard._optimizers import TORCH_OPTIMIZERS as _TORCH_OPTIMIZER_FACTS
+from stepguard.lint._nodes import FuncDef, Loop, Text, call_name, dotted, last_name, receiver
+
+if TYPE_CHECKING:
+    from stepguard.lint._project import Project
+
+__all__ = ["CLIP_FUNCS", "SCHEDULER_FACTORIES", "TORCH_OPTIMIZERS_NAMES", "Facts"]
+
+# The torch.optim classes, from the optimizer table shared with the audit (`stepguard._optimizers`);
+# what they do with weight decay is read in `stepguard.lint._values`.
+TORCH_OPTIMIZERS_NAMES = frozenset((*_TORCH_OPTIMIZER_FACTS, "Optimizer"))
+# Classes of other libraries recognised as optimizers by the last part of their name.
+_OTHER_OPTIMIZER = re.compile(
+    r"(Adam|SGD|Lion|Lamb|LAMB|Lars|LARS|Adafactor|RMSprop|Adagrad|Sophia|Shampoo|Muon|Prodigy)"
+)
+_OPTIMIZER_LIBS = ("transformers", "bitsandbytes", "apex", "timm", "deepspeed", "torch_optimizer")
+SCHEDULER_FACTORIES = re.compile(r"^get_\w*schedule\w*$|^get_scheduler$|^create_scheduler\w*$")
+CLIP_FUNCS = ("clip_grad_norm_", "clip_grad_value_", "clip_grad_norm")
+_LOSS_FUNCS = frozenset(
+    (
+        "cross_entropy",
+        "nll_loss",
+        "mse_loss",
+        "l1_loss",
+        "smooth_l1_loss",
+        "huber_loss",
+        "binary_cross_entropy",
+        "binary_cross_entropy_with_logits",
+        "kl_div",
+        "ctc_loss",
+        "cosine_embedding_loss",
+        "margin_ranking_loss",
+        "triplet_margin_loss",
+        "soft_margin_loss",
+        "multilabel_soft_margin_loss",
+        "poisson_nll_loss",
+        "gaussian_nll_loss",
+    )
+)
+_LOSS_CALLEES = frozenset(
+    ("criterion", "loss_fn", "loss_fct", "loss_func", "lossfn", "loss_function", "compute_loss")
+)
+
+
+@dataclass
+class Facts:
+    """What one file says about its training code (see the module docstring)."""
+
+    source: str
+    tree: ast.Module
+    text: Text
+    path: str = "<string>"
+    project: Project | None = None  # the linted tree, in project mode
+    # local name -> qualified name; relative imports keep their dots (``from .m import f`` -> ".m.f")
+    aliases: dict[str, str] = field(default_factory=dict)
+    star_modules: list[str] = field(default_factory=list)
+    functions: dict[str, list[FuncDef]] = field(default_factory=dict)
+    classes: dict[str, list[ast.ClassDef]] = field(default_factory=dict)
+    calls: list[ast.Call] = field(default_factory=list)
+    loops: list[Loop] = field(default_factory=list)
+    withs: list[ast.With | ast.AsyncWith] = field(default_factory=list)
+    assigns: list[ast.Assign | ast.AnnAssign | ast.AugAssign] = field(default_factory=list)
+    parents: dict[ast.AST, ast.AST] = field(default_factory=dict)
+    # Names (dotted, e.g. "optimizer", "self.opt") bound to objects of each kind -> building call.
+    optimizers: dict[str, ast.Call] = field(default_factory=dict)
+    optimizer_builds: list[ast.Call] = field(default_factory=list)
+    schedulers: dict[str, ast.Call] = field(default_factory=dict)
+    scheduler_builds: list[ast.Call] = field(default_factory=list)
+    scalers: set[str] = field(default_factory=set)
+    scaler_builds: dict[str, ast.expr] = field(default_factory=dict)  # name -> bound expression
+    ddp_models: dict[str, ast.Call] = field(default_factory=dict)
+    accelerators: set[str] = field(default_factory=set)
+    accelerator_builds: dict[str, ast.Call] = field(default_factory=dict)
+    # Functions returning what they build: name -> kind per returned position ("optimizer", ...).
+    returns: dict[str, tuple[str | None, ...]] = field(default_factory=dict)
+    prepared: set[str] = field(default_factory=set)  # names returned by accelerator.prepare(...)
+    step_functions: set[str] = field(default_factory=set)  # same-file functions doing opt.step()
+    unscale_functions: set[str] = field(default_factory=set)
+    scaler_step_functions: set[str] = field(default_factory=set)  # ... doing scaler.step(opt)
+    backward_functions: set[str] = field(default_factory=set)  # same-file functions doing backward
+    loss_objects: set[str] = field(default_factory=set)  # criterion = nn.CrossEntropyLoss()
+    cache: dict[str, object] = field(default_factory=dict)  # per-file results shared by rules
+
+    # -- names -------------------------------------------------------------------------------
+    def resolve(self, node: ast.AST) -> str | None:
+        """Qualified name of a Name/Attribute through this file's imports, or None.
+
+        ``optim.Adam`` with ``import torch.optim as optim`` -> ``torch.optim.Adam``; a name that no
+        import binds resolves to None (except through ``from torch.optim import *``, and
+        ``torch.…`` itself, so that snippets without their ``import torch`` line still resolve).
+        """
+        d = dotted(node)
+        if d is None:
+            return None
+        head, _, rest = d.partition(".")
+        if head in self.aliases:
+            q = self.aliases[head]
+            return f"{q}.{rest}" if rest else q
+        if not rest and self.star_modules:
+            return f"{self.star_modules[0]}.{head}"
+        if head == "torch" and rest:
+            return d
+        return None
+
+    def enclosing(self, node: ast.AST, kinds: tuple[type, ...]) -> ast.AST | None:
+        """The nearest ancestor of one of `kinds`, or None."""
+        p = self.parents.get(node)
+        while p is not None and not isinstance(p, kinds):
+            p = self.parents.get(p)
+        return p
+
+    def function_of(self, node: ast.AST) -> ast.AST:
+        """The function (or the module) whose body holds `node`."""
+        f = self.enclosing(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda))
+        return f if f is not None else self.tree
+
+    def class_of(self, node: ast.AST) -> ast.ClassDef | None:
+        """The class whose method holds `node`, or None."""
+        c = self.enclosing(node, (ast.ClassDef,))
+        return c if isinstance(c, ast.ClassDef) else None
+
+    def callee(self, call: ast.Call) -> tuple[Facts, FuncDef] | None:
+        """Where the function or method `call` calls is defined, when that is visible: a function
+        of this file (``helper(...)``), a method of the enclosing class or of its bases
+        (``self.helper(...)``), and in project mode a function imported from another file of the
+        tree (``from .optim import build``; ``utils.build(...)``) or a method inherited from a class
+        defined there. The answer is ``(facts of that file, definition)``."""
+        cache = self.cache.setdefault("callee", {})
+        assert isinstance(cache, dict)
+        key = id(call)
+        if key not in cache:
+            cache[key] = self._callee(call)
+        return cache[key]  # type: ignore[no-any-return]
+
+    def _callee(self, call: ast.Call) -> tuple[Facts, FuncDef] | None:
+        f = call.func
+        found: tuple[Facts, ast.AST] | None = None
+        if isinstance(f, ast.Name):
+            local = [d for d in self.functions.get(f.id, []) if self.class_of(d) is None]
+            if local:
+                return (self, local[0]) if len(local) == 1 else None
+            if self.project is None or f.id not in self.aliases:
+                return None
+            found = self.project.lookup(self, self.aliases[f.id])
+        elif isinstance(f, ast.Attribute):
+            rec = dotted(f.value)
+            if rec in ("self", "cls"):
+                cls = self.class_of(call)
+                if cls is None:
+                    return None
+                found = _method(self, cls, f.attr, 0)
+            elif rec is not None and self.project is not None:
+                head, _, rest = rec.partition(".")
+                alias = self.aliases.get(head)
+                if alias is None:
+                    return None  # an object, not a module
+                found = self.project.lookup(self, ".".join(p for p in (alias, rest, f.attr) if p))
+        if found is None or not isinstance(found[1], (ast.FunctionDef, ast.AsyncFunctionDef)):
+            return None
+        return found[0], found[1]
+
+    # -- kinds of objects ---------------------------------------------------------------------
+    def optimizer_class(self, call: ast.Call) -> str | None:
+        """The optimizer class name when `call` builds an optimizer (``Adam``), else None."""
+        q = self.resolve(call.func)
+        if q is None:
+            return None
+        mod, _, name = q.rpartition(".")
+        if mod.startswith("torch.optim") and name in TORCH_OPTIMIZERS_NAMES and name != "Optimizer":
+            return name
+        if (
+            mod.split(".")[0] in _OPTIMIZER_LIBS
+            and name[:1].isupper()
+            and _OTHER_OPTIMIZER.search(name)
+            and "Scheduler" not in name
+        ):
+            return name
+        return None
+
+    def is_optimizer(self, node: ast.AST) -> bool:
+        """`node` names an optimizer: bound to a construction, prepared, or named like one."""
+        d = dotted(node)
+        if d is not None and d in self.optimizers:
+            return True
+        name = last_name(node).lower()
+        if "sched" in name or "scaler" in name or "engine" in name:
+            return False
+        return (
+            "optim" in name
+            or name == "opt"
+            or name.startswith("opt_")
+            or name.endswith("_opt")
+            or (name.startswith("opt") and name[3:].isdigit())
+        )
+
+    def is_scheduler(self, node: ast.AST) -> bool:
+        """`node` names a learning-rate scheduler."""
+        d = dotted(node)
+        if d is not None and d in self.schedulers:
+            return True
+        return "sched" in last_name(node).lower()
+
+    def is_scaler(self, node: ast.AST) -> bool:
+        """`node` names a GradScaler."""
+        d = dotted(node)
+        return (d is not None and d in self.scalers) or "scaler" in last_name(node).lower()
+
+    def is_accelerator(self, node: ast.AST) -> bool:
+        """`node` names an accelerate ``Accelerator``."""
+        d = dotted(node)
+        return (d is not None and d in self.accelerators) or "accelerator" in last_name(
+            node
+        ).lower()
+
+    def is_clip(self, call: ast.Call) -> bool:
+        """A torch gradient-clipping function (``torch.nn.utils.clip_grad_norm_`` and aliases)."""
+        if call_name(call) not in CLIP_FUNCS:
+            return False
+        q = self.resolve(call.func)
+        return q is not None and q.startswith("torch.nn")
+
+    def is_accelerate_clip(self, call: ast.Call) -> bool:
+        """``accelerator.clip_grad_norm_(...)`` / ``clip_grad_value_``."""
+        rec = receiver(call)
+        return call_name(call) in CLIP_FUNCS and rec is not None and self.is_accelerator(rec)
+
+    def is_optimizer_step(self, call: ast.Call) -> bool:
+        """``optimizer.step()``, ``scaler.step(optimizer)`` or a same-file helper that steps."""
+        rec = receiver(call)
+        name = call_name(call)
+        if name == "step" and rec is not None:
+            if self.is_scaler(rec):
+                return bool(call.args)
+            return self.is_optimizer(rec)
+        return name in self.step_functions and (
+            isinstance(call.func, ast.Name) or (rec is not None and dotted(rec) in ("self", "cls"))
+        )
+
+    def is_scaler_step(self, call: ast.Call) -> bool:
+        """``scaler.step(optimizer)``, or a call of a same-file helper that does it."""
+        rec = receiver(call)
+        name = call_name(call)
+        if name == "step" and rec is not None and call.args and self.is_scaler(rec):
+            return True
+        return name in self.scaler_step_functions and (
+            isinstance(call.func, ast.Name) or (rec is not None and dotted(rec) in ("self", "cls"))
+        )
+
+    def is_scheduler_step(self, call: ast.Call) -> bool:
+        """``scheduler.step()`` (no epoch or metric argument)."""
+        rec = receiver(call)
+        return (
+            call_name(call) == "step"
+            and rec is not None
+            and not call.args
+            and self.is_scheduler(rec)
+        )
+
+    def is_zero_grad(self, call: ast.Call) -> bool:
+        """``X.zero_grad(...)`` on anything (an optimizer or a module)."""
+        return call_name(call) == "zero_grad" and receiver(call) is not None
+
+    def backward_of(self, call: ast.Call) -> tuple[ast.expr | None, str] | None:
+        """For a backward call, ``(loss expression, kind)``; None when `call` is not one.
+
+        kind is ``"plain"`` (``loss.backward()``, ``scaler.scale(loss).backward()``) or
+        ``"engine"`` (``accelerator.backward(loss)``, ``engine.backward(loss)``: the engine scales
+        the loss for accumulation).
+        """
+        name = call_name(call)
+        rec = receiver(call)
+        if name == "manual_backward" and call.args:
+            return call.args[0], "plain"
+        if name != "backward":
+            return None
+        if rec is None:  # a bare backward(loss) imported from torch.autograd
+            return (call.args[0] if call.args else None), "plain"
+        if call.args and not isinstance(call.args[0], ast.Starred):
+            rq = self.resolve(rec)
+            if rq is not None and rq.startswith("torch.autograd"):
+                return call.args[0], "plain"
+            return call.args[0], "engine"
+        if (
+            isinstance(rec, ast.Call)
+            and call_name(rec) == "scale"
+            and rec.args
+            and receiver(rec) is not None
+            and self.is_scaler(receiver(rec))  # type: ignore[arg-type]
+        ):
+            return rec.args[0], "plain"
+        return rec, "plain"
+
+    def is_loss_source(self, node: ast.AST) -> bool:
+        """An expression known to produce a per-micro-batch loss (mean over the micro-batch)."""
+        if isinstance(node, ast.Attribute) and node.attr == "loss":
+            return True
+        if (
+            isinstance(node, ast.Subscript)
+            and isinstance(node.slice, ast.Constant)
+            and node.slice.value == "loss"
+        ):
+            return True
+        if isinstance(node, ast.Call):
+            q = self.resolve(node.func)
+            name = call_name(node)
+            if q is not None and q.startswith("torch.nn.functional.") and name in _LOSS_FUNCS:
+                return True
+            d = dotted(node.func)
+            if d is not None and d in self.loss_objects:
+                return True
+            if name in _LOSS_CALLEES:
+                return True
+            if name in ("mean", "sum", "float", "squeeze") and isinstance(node.func, ast.Attribute):
+                return self.is_loss_source(node.func.value)
+        return False
+
+
+def _method(facts: Facts, cls: ast.ClassDef, name: str, depth: int) -> tuple[Facts, ast.AST] | None:
+    """Method `name` of `cls` or of a base class (of this file, or of the tree in project mode)."""
+    for stmt in cls.body:
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and stmt.name == name:
+            return facts, stmt
+    if depth > 4:
+        return None
+    if facts.project is not None:
+        return facts.project.method(facts, cls, name)
+    for base in cls.bases:
+        if isinstance(base, ast.Name):
+            for local in facts.classes.get(base.id, []):
+                if local is not cls:
+                    found = _method(facts, local, name, depth + 1)
+                    if found is not None:
+                        return found
+    return None
