@@ -13,9 +13,9 @@ is then read with it instead (imported lazily, never required: the linter stays 
 
 from __future__ import annotations
 
+import importlib
 import json
 import re
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -48,7 +48,7 @@ def parse_scalar(text: str) -> Any:
     if len(t) >= 2 and t[0] == t[-1] and t[0] in "'\"":
         return t[1:-1]
     low = t.lower()
-    if low in _YAML_TRUE or low == "True".lower():
+    if low in _YAML_TRUE:
         return True
     if low in _YAML_FALSE:
         return False
@@ -161,7 +161,7 @@ def _why(rest: str) -> str:
 def _read_yaml_with_pyyaml(out: ConfigFile, text: str) -> bool:
     """Read the whole file with PyYAML's composer (keeps line numbers); False if unavailable."""
     try:
-        import yaml
+        yaml: Any = importlib.import_module("yaml")
     except ImportError:
         return False
     try:
@@ -217,14 +217,12 @@ def _read_json(out: ConfigFile, text: str) -> None:
 
 
 def _read_toml(out: ConfigFile, text: str) -> None:
-    if sys.version_info >= (3, 11):
-        import tomllib
-    else:  # pragma: no cover - Python 3.10
-        try:
-            import tomli as tomllib
-        except ImportError:
-            out.notes.append(f"{out.path}: not read (Python 3.10 needs `pip install tomli`)")
-            return
+    from stepguard.lint._config import _toml_module
+
+    tomllib = _toml_module()
+    if tomllib is None:
+        out.notes.append(f"{out.path}: not read (Python 3.10 needs `pip install tomli`)")
+        return
     try:
         data = tomllib.loads(text)
     except Exception as exc:

@@ -12,15 +12,28 @@ from __future__ import annotations
 import ast
 import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from stepguard._optimizers import TORCH_OPTIMIZERS as _TORCH_OPTIMIZER_FACTS
 from stepguard.lint._nodes import FuncDef, Loop, Text, call_name, dotted, last_name, receiver
 
-if TYPE_CHECKING:
-    from stepguard.lint._project import Project
+__all__ = ["CLIP_FUNCS", "SCHEDULER_FACTORIES", "TORCH_OPTIMIZERS_NAMES", "Facts", "ProjectView"]
 
-__all__ = ["CLIP_FUNCS", "SCHEDULER_FACTORIES", "TORCH_OPTIMIZERS_NAMES", "Facts"]
+
+class ProjectView(Protocol):
+    """What `Facts` asks of the linted tree in project mode (`stepguard.lint._project.Project`)."""
+
+    def lookup(self, facts: Facts, qualified: str, depth: int = 0) -> tuple[Facts, ast.AST] | None:
+        """The definition a qualified name of `facts`'s file refers to, in the tree."""
+
+    def method(
+        self, facts: Facts, cls: ast.ClassDef, name: str, depth: int = 0
+    ) -> tuple[Facts, ast.AST] | None:
+        """Method `name` of `cls` or of its bases defined in the tree."""
+
+    def adopt(self, path: str, facts: Facts) -> None:
+        """Share the facts of `path` with the rest of the tree."""
+
 
 # The torch.optim classes, from the optimizer table shared with the audit (`stepguard._optimizers`);
 # what they do with weight decay is read in `stepguard.lint._values`.
@@ -66,7 +79,7 @@ class Facts:
     tree: ast.Module
     text: Text
     path: str = "<string>"
-    project: Project | None = None  # the linted tree, in project mode
+    project: ProjectView | None = None  # the linted tree, in project mode
     # local name -> qualified name; relative imports keep their dots (``from .m import f`` -> ".m.f")
     aliases: dict[str, str] = field(default_factory=dict)
     star_modules: list[str] = field(default_factory=list)
@@ -146,7 +159,7 @@ class Facts:
         key = id(call)
         if key not in cache:
             cache[key] = self._callee(call)
-        return cache[key]  # type: ignore[no-any-return]
+        return cache[key]
 
     def _callee(self, call: ast.Call) -> tuple[Facts, FuncDef] | None:
         f = call.func

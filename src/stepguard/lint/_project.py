@@ -29,7 +29,6 @@ from stepguard.lint._config import DEFAULT_MAX_FILE_SIZE
 
 if TYPE_CHECKING:
     from stepguard.lint._scan import Facts
-    from stepguard.lint._settings import Settings
 
 __all__ = ["Project", "Symbol"]
 
@@ -66,7 +65,7 @@ class Project:
         self._facts: dict[str, Facts | None] = {}
         self._trees: dict[str, ast.Module | None] = {}
         self._modules: dict[str, list[str]] | None = None
-        self._settings: Settings | None = None
+        self.settings: Any = None  # stepguard.lint._settings.Settings, made on first use
         self._busy: set[str] = set()
         self.cache: dict[Any, Any] = {}  # cross-file answers shared by rules
 
@@ -157,8 +156,7 @@ class Project:
         return facts
 
     def _scan(self, path: str, any_text: bool = False) -> Facts | None:
-        from stepguard.lint._rules import might_contain_training_code
-        from stepguard.lint._scan import scan
+        from stepguard.lint._scan import might_contain_training_code, scan
 
         text = self.text(path)
         if text is None or (not any_text and not might_contain_training_code(text)):

@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import ast
 import dataclasses
-import re
 from collections.abc import Callable
 
 from stepguard.lint import _rules_decay as rules_decay
 from stepguard.lint import _rules_loop as rules_loop
 from stepguard.lint import _rules_sync as rules_sync
 from stepguard.lint._base import Edit, Violation
-from stepguard.lint._scan import Facts, scan
+from stepguard.lint._scan import Facts, might_contain_training_code, scan
 
 __all__ = ["IMPLEMENTED", "Edit", "Violation", "check_source", "might_contain_training_code"]
 
@@ -42,40 +41,6 @@ IMPLEMENTED: tuple[str, ...] = tuple(_RULES)
 # True: an exception inside a rule propagates (the linter's tests); False: the rule is skipped
 # for that file, so one odd file never stops a run over a whole tree.
 STRICT = False
-
-# Every rule needs at least one of these in the text: an optimizer from an import of
-# `torch.optim`, an explicit `weight_decay`, a backward call (every accumulation window), a
-# `.step` call, gradient zeroing or clipping, or DDP's sync switches. Between a name and its `(`
-# or `.`, Python allows whitespace, line continuations, closing parentheses (`(loss.backward)()`)
-# and, inside brackets, comments.
-_GAP = r"(?:\s|\)|\\(?:\r\n|\r|\n)|#[^\r\n]*(?:\r\n|\r|\n))*"
-_PREFILTER = re.compile(
-    r"\boptim\b|weight_decay|zero_grad|clip_grad|no_sync|require_backward_grad_sync"
-    rf"|backward{_GAP}\(|\.{_GAP}step\b"
-)
-
-
-# Every alternative of `_PREFILTER` contains one of these literals; plain substring tests are ~15x
-# faster than the regex and rule out most files before it runs.
-_PREFILTER_WORDS = (
-    "optim",
-    "weight_decay",
-    "zero_grad",
-    "clip_grad",
-    "no_sync",
-    "backward",
-    "step",
-)
-
-
-def might_contain_training_code(source: str) -> bool:
-    """Cheap textual test (no parse): False only when no rule can fire on `source`.
-
-    Sound by construction: `check_source` returns ``[]`` without parsing when this is False.
-    """
-    if not any(word in source for word in _PREFILTER_WORDS):
-        return False
-    return _PREFILTER.search(source) is not None
 
 
 def check_source(

@@ -12,13 +12,15 @@ positions for messages and edits. Accumulation windows are found by `scan_window
 from __future__ import annotations
 
 import ast
-from typing import TYPE_CHECKING
+import re
+from typing import Any
 
 from stepguard.lint._facts import (
     CLIP_FUNCS,
     SCHEDULER_FACTORIES,
     TORCH_OPTIMIZERS_NAMES,
     Facts,
+    ProjectView,
 )
 from stepguard.lint._nodes import (
     LEAVES,
@@ -37,9 +39,6 @@ from stepguard.lint._nodes import (
     walk,
 )
 
-if TYPE_CHECKING:
-    from stepguard.lint._project import Project
-
 __all__ = [
     "CLIP_FUNCS",
     "SCHEDULER_FACTORIES",
@@ -56,11 +55,47 @@ __all__ = [
     "has_star_kwargs",
     "kwarg",
     "last_name",
+    "might_contain_training_code",
     "receiver",
     "scan",
     "short",
     "walk",
 ]
+
+# Every rule needs at least one of these in the text: an optimizer from an import of
+# `torch.optim`, an explicit `weight_decay`, a backward call (every accumulation window), a
+# `.step` call, gradient zeroing or clipping, or DDP's sync switches. Between a name and its `(`
+# or `.`, Python allows whitespace, line continuations, closing parentheses (`(loss.backward)()`)
+# and, inside brackets, comments.
+_GAP = r"(?:\s|\)|\\(?:\r\n|\r|\n)|#[^\r\n]*(?:\r\n|\r|\n))*"
+_PREFILTER = re.compile(
+    r"\boptim\b|weight_decay|zero_grad|clip_grad|no_sync|require_backward_grad_sync"
+    rf"|backward{_GAP}\(|\.{_GAP}step\b"
+)
+
+
+# Every alternative of `_PREFILTER` contains one of these literals; plain substring tests are ~15x
+# faster than the regex and rule out most files before it runs.
+_PREFILTER_WORDS = (
+    "optim",
+    "weight_decay",
+    "zero_grad",
+    "clip_grad",
+    "no_sync",
+    "backward",
+    "step",
+)
+
+
+def might_contain_training_code(source: str) -> bool:
+    """Cheap textual test (no parse): False only when no rule can fire on `source`.
+
+    Sound by construction: `check_source` returns ``[]`` without parsing when this is False.
+    """
+    if not any(word in source for word in _PREFILTER_WORDS):
+        return False
+    return _PREFILTER.search(source) is not None
+
 
 _KINDS = ("optimizer", "scheduler", "scaler", "ddp", "accelerator")
 
@@ -115,8 +150,8 @@ def _bind(facts: Facts, node: ast.AST, value: ast.expr) -> None:
                     _record(facts, t, kinds[0], call, value)
             elif len(targets) == 1 and isinstance(targets[0], (ast.Tuple, ast.List)):
                 # `opt, sched = build(...)`: position by position.
-                for t, kind in zip(targets[0].elts, kinds, strict=False):
-                    d = dotted(t)
+                for elt, kind in zip(targets[0].elts, kinds, strict=False):
+                    d = dotted(elt)
                     if d is not None and kind is not None:
                         _record(facts, d, kind, call, value)
 
@@ -155,7 +190,7 @@ def _record(facts: Facts, target: str, kind: str | None, call: ast.Call, value: 
 
 
 def scan(
-    source: str, tree: ast.Module, path: str = "<string>", project: Project | None = None
+    source: str, tree: ast.Module, path: str = "<string>", project: ProjectView | None = None
 ) -> Facts:
     """Collect the `Facts` of a parsed file (one iterative walk plus a few passes over lists).
 
@@ -240,7 +275,7 @@ def scan(
 
 def _returns(facts: Facts, returns_value: list[tuple[ast.Return, ast.expr]]) -> None:
     """Functions that return an object they build (directly, or a name bound to it)."""
-    kinds_of = {
+    kinds_of: dict[str, dict[str, Any]] = {
         "optimizer": facts.optimizers,
         "scheduler": facts.schedulers,
         "ddp": facts.ddp_models,

@@ -248,10 +248,10 @@ class Settings:
                 sc.world_size = Value(ws[0], (where.format(ws[1]),))
                 sc.env.setdefault("WORLD_SIZE", sc.world_size)
             for name, _ in launch.configs:
-                cfg = _find_config(configs, launch.path, name)
-                if cfg is not None:
-                    used.add(os.path.normpath(cfg.path))
-                    _add_config(sc, cfg)
+                named = _find_config(configs, launch.path, name)
+                if named is not None:
+                    used.add(os.path.normpath(named.path))
+                    _add_config(sc, named)
             out.append(sc)
         for key, cfg in configs.items():
             if key not in used:
