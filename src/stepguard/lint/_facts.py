@@ -17,7 +17,101 @@ from typing import Protocol
 from stepguard._optimizers import TORCH_OPTIMIZERS as _TORCH_OPTIMIZER_FACTS
 from stepguard.lint._nodes import FuncDef, Loop, Text, call_name, dotted, last_name, receiver
 
-__all__ = ["CLIP_FUNCS", "SCHEDULER_FACTORIES", "TORCH_OPTIMIZERS_NAMES", "Facts", "ProjectView"]
+# (class name, qualified name, the test that picks it or None, whether that test must be true)
+OptimizerChoice = tuple[str, str, "ast.expr | None", bool]
+
+__all__ = [
+    "CLIP_FUNCS",
+    "SCHEDULER_FACTORIES",
+    "TORCH_OPTIMIZERS_NAMES",
+    "Facts",
+    "OptimizerChoice",
+    "ProjectView",
+]
+
+
+def _optimizer_name(q: str) -> str | None:
+    """The class name when qualified name `q` is an optimizer class, else None."""
+    mod, _, name = q.rpartition(".")
+    if mod.startswith("torch.optim") and name in TORCH_OPTIMIZERS_NAMES and name != "Optimizer":
+        return name
+    if (
+        mod.split(".")[0] in _OPTIMIZER_LIBS
+        and name[:1].isupper()
+        and _OTHER_OPTIMIZER.search(name)
+        and "Scheduler" not in name
+    ):
+        return name
+    return None
+
+
+def _strip_not(test: ast.expr, truth: bool) -> tuple[ast.expr, bool]:
+    while isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        test, truth = test.operand, not truth
+    return test, truth
+
+
+def _plain(test: ast.expr) -> bool:
+    """A test made of names, attributes, constants and comparisons (no calls, no subscripts)."""
+    allowed = (ast.Name, ast.Attribute, ast.Constant, ast.Compare, ast.BoolOp, ast.UnaryOp)
+    markers = (ast.cmpop, ast.boolop, ast.unaryop, ast.expr_context)
+    return all(isinstance(n, allowed + markers) for n in ast.walk(test))
+
+
+def _constant_truth(test: ast.expr) -> bool | None:
+    if isinstance(test, ast.Constant):
+        return bool(test.value)
+    return None
+
+
+def _constants(node: ast.expr) -> set[object] | None:
+    if isinstance(node, ast.Constant):
+        return {node.value}
+    if isinstance(node, (ast.Tuple, ast.List, ast.Set)) and all(
+        isinstance(e, ast.Constant) for e in node.elts
+    ):
+        return {e.value for e in node.elts if isinstance(e, ast.Constant)}
+    return None
+
+
+def _allowed(test: ast.expr) -> tuple[str, set[object], bool] | None:
+    """``x == c`` / ``x in (a, b)`` as (x, values, True); ``x != c`` / ``not in`` as (.., False)."""
+    if not (isinstance(test, ast.Compare) and len(test.ops) == 1):
+        return None
+    values = _constants(test.comparators[0])
+    if values is None:
+        return None
+    op = test.ops[0]
+    subject = ast.dump(test.left)
+    if isinstance(op, (ast.Eq, ast.In)):
+        return subject, values, True
+    if isinstance(op, (ast.NotEq, ast.NotIn)):
+        return subject, values, False
+    return None
+
+
+def _contradicts(assertion: ast.expr, test: ast.expr, truth: bool) -> bool:
+    """An ``assert assertion`` that held makes ``test`` unable to be `truth`."""
+    while isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        test, truth = test.operand, not truth
+    while isinstance(assertion, ast.UnaryOp) and isinstance(assertion.op, ast.Not):
+        if ast.dump(assertion.operand) == ast.dump(test):
+            return truth
+        return False
+    if ast.dump(assertion) == ast.dump(test):
+        return not truth
+    a, t = _allowed(assertion), _allowed(test)
+    if a is None or t is None or a[0] != t[0]:
+        return False
+    allowed = a[1] if a[2] else None  # values the assert leaves (None: all but a[1])
+    wanted = t[1] if (t[2] == truth) else None  # values the branch needs (None: all but t[1])
+    if allowed is not None and wanted is not None:
+        return not (allowed & wanted)
+    if allowed is None and wanted is not None:
+        return wanted <= a[1]
+    if allowed is not None and wanted is None:
+        return allowed <= t[1]
+    return False
 
 
 class ProjectView(Protocol):
@@ -31,8 +125,16 @@ class ProjectView(Protocol):
     ) -> tuple[Facts, ast.AST] | None:
         """Method `name` of `cls` or of its bases defined in the tree."""
 
+    files: tuple[str, ...]
+
     def adopt(self, path: str, facts: Facts) -> None:
         """Share the facts of `path` with the rest of the tree."""
+
+    def text(self, path: str) -> str | None:
+        """The text of a file of the tree."""
+
+    def definitions(self, path: str) -> Facts | None:
+        """The scanned facts of a file of the tree, for its definitions."""
 
 
 # The torch.optim classes, from the optimizer table shared with the audit (`stepguard._optimizers`);
@@ -108,6 +210,7 @@ class Facts:
     scaler_step_functions: set[str] = field(default_factory=set)  # ... doing scaler.step(opt)
     backward_functions: set[str] = field(default_factory=set)  # same-file functions doing backward
     loss_objects: set[str] = field(default_factory=set)  # criterion = nn.CrossEntropyLoss()
+    sum_losses: set[str] = field(default_factory=set)  # ... built with reduction="sum" / "none"
     cache: dict[str, object] = field(default_factory=dict)  # per-file results shared by rules
 
     # -- names -------------------------------------------------------------------------------
@@ -142,6 +245,67 @@ class Facts:
         """The function (or the module) whose body holds `node`."""
         f = self.enclosing(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda))
         return f if f is not None else self.tree
+
+    def reachable(self, node: ast.AST) -> bool:
+        """False when `node` can never run: it follows, in its block or an enclosing one, a
+        statement that always leaves (``raise``, ``return``, ``continue``, ``break``, ``assert
+        False``), or it sits in a branch whose test an earlier ``assert`` rules out (``assert
+        opt in ("adamw",)`` ... ``if opt == "sgd":``), or under ``if False:``."""
+        needs: list[tuple[ast.expr, bool]] = []  # branch tests below the current level
+        child: ast.AST = node
+        parent = self.parents.get(node)
+        while parent is not None:
+            if isinstance(parent, ast.If) and child is not parent.test:
+                truth = any(s is child for s in parent.body)
+                if _constant_truth(parent.test) is (not truth):
+                    return False
+                needs.append((parent.test, truth))
+            for name in ("body", "orelse", "finalbody"):
+                block = getattr(parent, name, None)
+                if not isinstance(block, list) or not any(s is child for s in block):
+                    continue
+                for s in block[: next(i for i, x in enumerate(block) if x is child)]:
+                    if isinstance(s, (ast.Raise, ast.Return, ast.Continue, ast.Break)):
+                        return False
+                    if isinstance(s, ast.Assert):
+                        if _constant_truth(s.test) is False:
+                            return False
+                        if any(_contradicts(s.test, t, truth) for t, truth in needs):
+                            return False
+            if isinstance(parent, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                break
+            child, parent = parent, self.parents.get(parent)
+        return True
+
+    def branches(self, node: ast.AST) -> list[tuple[ast.If, ast.expr, bool]]:
+        """The ``if`` blocks around `node` in its function, innermost first: (the ``if``, its
+        test, whether `node` is in its body)."""
+        out: list[tuple[ast.If, ast.expr, bool]] = []
+        child: ast.AST = node
+        parent = self.parents.get(node)
+        while parent is not None and not isinstance(
+            parent, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+        ):
+            if isinstance(parent, ast.If) and child is not parent.test:
+                out.append((parent, parent.test, any(s is child for s in parent.body)))
+            child, parent = parent, self.parents.get(parent)
+        return out
+
+    def exclusive(self, a: ast.AST, b: ast.AST) -> bool:
+        """`a` and `b` never both run in one pass: they sit in opposite branches of one ``if``, or
+        of two ``if`` blocks with the same test (``if use_amp: ... else: ...`` twice, ``if not
+        use_amp:``), a test made of names and constants only."""
+        for ia, ta, pa in self.branches(a):
+            for ib, tb, pb in self.branches(b):
+                if ia is ib:
+                    if pa != pb:
+                        return True
+                    continue
+                x, px = _strip_not(ta, pa)
+                y, py = _strip_not(tb, pb)
+                if px != py and _plain(x) and ast.dump(x) == ast.dump(y):
+                    return True
+        return False
 
     def class_of(self, node: ast.AST) -> ast.ClassDef | None:
         """The class whose method holds `node`, or None."""
@@ -190,20 +354,74 @@ class Facts:
 
     # -- kinds of objects ---------------------------------------------------------------------
     def optimizer_class(self, call: ast.Call) -> str | None:
-        """The optimizer class name when `call` builds an optimizer (``Adam``), else None."""
-        q = self.resolve(call.func)
-        if q is None:
+        """The optimizer class name when `call` builds an optimizer (``Adam``), else None; for a
+        class chosen at run time (`optimizer_choices`), the first choice's."""
+        choices = self.optimizer_choices(call)
+        return choices[0][0] if choices else None
+
+    def optimizer_choices(self, call: ast.Call) -> list[OptimizerChoice]:
+        """The optimizer classes `call` may build, each with the test that picks it: one for
+        ``torch.optim.Adam(...)``; the ``optimizer_class=`` of a ``ZeroRedundancyOptimizer``;
+        both branches of ``cls = A if cond else B`` ... ``cls(...)`` (``(name, qualified name,
+        test or None, whether the test must be true)``). Empty when it builds no optimizer."""
+        if call_name(call) == "ZeroRedundancyOptimizer":
+            inner = next((k.value for k in call.keywords if k.arg == "optimizer_class"), None)
+            if inner is None and len(call.args) > 1:
+                inner = call.args[1]
+            return self._class_choices(inner, call) if inner is not None else []
+        return self._class_choices(call.func, call)
+
+    def _class_choices(self, node: ast.expr, at: ast.AST, depth: int = 0) -> list[OptimizerChoice]:
+        q = self.resolve(node)
+        if q is not None:
+            name = _optimizer_name(q)
+            return [(name, q, None, True)] if name else []
+        if not isinstance(node, ast.Name) or depth > 2:
+            return []
+        value = self.local_value(node.id, at)
+        if isinstance(value, ast.IfExp):
+            out: list[OptimizerChoice] = [
+                (n, qn, value.test, True)
+                for n, qn, _, _ in self._class_choices(value.body, value, depth + 1)
+            ]
+            out += [
+                (n, qn, value.test, False)
+                for n, qn, _, _ in self._class_choices(value.orelse, value, depth + 1)
+            ]
+            return out
+        if isinstance(value, (ast.Name, ast.Attribute)):
+            return self._class_choices(value, value, depth + 1)
+        return []
+
+    def local_value(self, name: str, at: ast.AST) -> ast.expr | None:
+        """The value of the single plain assignment ``name = value`` in the function enclosing
+        `at`, else at module level; None when there is none or several."""
+        cached = self.cache.get("assign_index")
+        index: dict[str, list[ast.AST]]
+        if isinstance(cached, dict):
+            index = cached
+        else:
+            index = {}
+            for node in self.assigns:
+                if isinstance(node, ast.Assign) and node.value is not None:
+                    for t in node.targets:
+                        if isinstance(t, ast.Name):
+                            index.setdefault(t.id, []).append(node)
+                elif isinstance(node, (ast.AnnAssign, ast.AugAssign)) and isinstance(
+                    node.target, ast.Name
+                ):
+                    index.setdefault(node.target.id, []).append(node)
+            self.cache["assign_index"] = index
+        found = index.get(name)
+        if not found:
             return None
-        mod, _, name = q.rpartition(".")
-        if mod.startswith("torch.optim") and name in TORCH_OPTIMIZERS_NAMES and name != "Optimizer":
-            return name
-        if (
-            mod.split(".")[0] in _OPTIMIZER_LIBS
-            and name[:1].isupper()
-            and _OTHER_OPTIMIZER.search(name)
-            and "Scheduler" not in name
-        ):
-            return name
+        scope = self.function_of(at)
+        for where in (scope, self.tree) if scope is not self.tree else (self.tree,):
+            here = [n for n in found if self.function_of(n) is where]
+            if len(here) == 1 and isinstance(here[0], (ast.Assign, ast.AnnAssign)):
+                return here[0].value
+            if here:
+                return None
         return None
 
     def is_optimizer(self, node: ast.AST) -> bool:
@@ -276,12 +494,14 @@ class Facts:
         )
 
     def is_scheduler_step(self, call: ast.Call) -> bool:
-        """``scheduler.step()`` (no epoch or metric argument)."""
+        """``scheduler.step()`` with no argument: a scheduler given the epoch, a metric or its
+        position (``step(cur_epoch=e, cur_step=i)``) computes the rate from them."""
         rec = receiver(call)
         return (
             call_name(call) == "step"
             and rec is not None
             and not call.args
+            and not call.keywords
             and self.is_scheduler(rec)
         )
 
@@ -292,9 +512,10 @@ class Facts:
     def backward_of(self, call: ast.Call) -> tuple[ast.expr | None, str] | None:
         """For a backward call, ``(loss expression, kind)``; None when `call` is not one.
 
-        kind is ``"plain"`` (``loss.backward()``, ``scaler.scale(loss).backward()``) or
-        ``"engine"`` (``accelerator.backward(loss)``, ``engine.backward(loss)``: the engine scales
-        the loss for accumulation).
+        kind is ``"plain"`` (``loss.backward()``, ``scaler.scale(loss).backward()``),
+        ``"accelerate"`` (``accelerator.backward(loss)``: it divides by the Accelerator's
+        ``gradient_accumulation_steps``, 1 unless given) or ``"engine"``
+        (``engine.backward(loss)``: DeepSpeed scales the loss for accumulation).
         """
         name = call_name(call)
         rec = receiver(call)
@@ -308,6 +529,8 @@ class Facts:
             rq = self.resolve(rec)
             if rq is not None and rq.startswith("torch.autograd"):
                 return call.args[0], "plain"
+            if self.is_accelerator(rec):
+                return call.args[0], "accelerate"
             return call.args[0], "engine"
         if (
             isinstance(rec, ast.Call)

@@ -86,6 +86,9 @@ class Project:
         key = _norm(path)
         if key in self._texts:
             return self._texts[key]
+        adopted = self._facts.get(key)
+        if adopted is not None:
+            return adopted.source
         text: str | None = None
         try:
             if os.path.getsize(path) <= self.max_bytes:

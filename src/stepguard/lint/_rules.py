@@ -15,8 +15,12 @@ from collections.abc import Callable
 
 from stepguard.lint import _rules_decay as rules_decay
 from stepguard.lint import _rules_loop as rules_loop
+from stepguard.lint import _rules_loss as rules_loss
+from stepguard.lint import _rules_schedule as rules_schedule
 from stepguard.lint import _rules_sync as rules_sync
+from stepguard.lint._activity import annotate
 from stepguard.lint._base import Edit, Violation
+from stepguard.lint._project import Project
 from stepguard.lint._scan import Facts, might_contain_training_code, scan
 
 __all__ = ["IMPLEMENTED", "Edit", "Violation", "check_source", "might_contain_training_code"]
@@ -25,12 +29,12 @@ _RULES: dict[str, Callable[[Facts], list[Violation]]] = {
     "SG101": rules_decay.check_sg101,
     "SG102": rules_decay.check_sg102,
     "SG103": rules_decay.check_sg103,
-    "SG201": rules_loop.check_sg201,
+    "SG201": rules_loss.check_sg201,
     "SG202": rules_loop.check_sg202,
     "SG203": rules_loop.check_sg203,
     "SG204": rules_sync.check_sg204,
-    "SG205": rules_loop.check_sg205,
-    "SG208": rules_loop.check_sg208,
+    "SG205": rules_schedule.check_sg205,
+    "SG208": rules_sync.check_sg208,
     "SG210": rules_loop.check_sg210,
     "SG211": rules_sync.check_sg211,
     "SG212": rules_sync.check_sg212,
@@ -44,7 +48,10 @@ STRICT = False
 
 
 def check_source(
-    source: str, path: str = "<string>", tree: ast.Module | None = None
+    source: str,
+    path: str = "<string>",
+    tree: ast.Module | None = None,
+    project: Project | None = None,
 ) -> list[Violation]:
     """Run every implemented rule on `source`; violations sorted by (line, col, code).
 
@@ -62,8 +69,10 @@ def check_source(
         except (RecursionError, MemoryError, ValueError) as exc:
             # Nesting deeper than the parser's limit, or NUL bytes: unparsable, like a syntax error.
             raise SyntaxError(f"{path}: cannot parse: {exc}") from exc
+    if project is None:
+        project = Project([path])
     try:
-        facts = scan(source, tree)
+        facts = scan(source, tree, path=path, project=project)
     except Exception:
         if STRICT:
             raise
@@ -78,6 +87,13 @@ def check_source(
             if STRICT:
                 raise
             continue
+    found = [v for v in found if v.node is None or facts.reachable(v.node)]
+    try:
+        found = annotate(found, facts, project)
+    except Exception:
+        if STRICT:
+            raise
+        found = [dataclasses.replace(v, conditions=(), node=None) for v in found]
     out = [dataclasses.replace(v, finding=dataclasses.replace(v.finding, path=path)) for v in found]
     out.sort(key=lambda v: (v.finding.line or 0, v.finding.col or 0, v.finding.code))
     return _dedupe(out)

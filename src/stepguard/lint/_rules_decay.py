@@ -16,7 +16,8 @@ import ast
 from typing import Any
 
 from stepguard.lint._autofix import Edit
-from stepguard.lint._base import Violation, violation
+from stepguard.lint._base import Condition, Violation, violation
+from stepguard.lint._models import holds_no_decay_parameters, only_adapters_trainable
 from stepguard.lint._scan import (
     Facts,
     assigned_names,
@@ -30,9 +31,11 @@ from stepguard.lint._values import (
     COUPLED_DECAY,
     Decay,
     binding,
+    decay_alternatives,
     decay_values,
     decoupled_flag,
     dict_get,
+    group_alternatives,
     group_dicts,
     params_arg,
     weight_decay_arg,
@@ -93,43 +96,88 @@ def _wd_text(wd: float | None, expr: ast.expr | None) -> str:
     )
 
 
+def decay_condition(
+    facts: Facts, call: ast.Call, cls: str, groups: list[ast.Dict] | None = None
+) -> Condition:
+    """The finding bites when some `weight_decay` this construction passes is > 0 (the top-level
+    value, or those of `groups` / of every param-group dict)."""
+    exprs: list[ast.expr] = []
+    top = weight_decay_arg(call, cls, facts)
+    if top is not None:
+        exprs.append(top)
+    for g in groups if groups is not None else (group_dicts(facts, params_arg(call)) or []):
+        v = dict_get(g, "weight_decay")
+        if v is not None:
+            exprs.append(v)
+    return Condition("weight_decay", tuple(exprs), facts, ">0")
+
+
+def choice_condition(test: ast.expr | None, polarity: bool, facts: Facts) -> list[Condition]:
+    """The test that picks an optimizer class chosen at run time, as a condition."""
+    if test is None:
+        return []
+    return [Condition(short(test, 50), (test,), facts, "true" if polarity else "false")]
+
+
+def call_text(call: ast.Call, cls: str, wd_text: str, test: ast.expr | None, polarity: bool) -> str:
+    """How a message shows the construction: ``Adam(..., weight_decay=0.1)``,
+    ``ZeroRedundancyOptimizer(optimizer_class=Adam, ..., weight_decay=0.1)``, or for a class chosen
+    at run time ``Adam(..., weight_decay=0.1) (`opt_cls` is Adam when `cfg.opt == 'adam'`)``."""
+    if call_name(call) == "ZeroRedundancyOptimizer":
+        return f"ZeroRedundancyOptimizer(optimizer_class={cls}, ..., {wd_text})"
+    text = f"{cls}(..., {wd_text})"
+    if test is not None:
+        when = f"`{short(test, 50)}`" + ("" if polarity else " is false")
+        text += f" (`{short(call.func, 30)}` is {cls} when {when})"
+    return text
+
+
 def check_sg101(facts: Facts) -> list[Violation]:
     """SG101: Adam/NAdam/RAdam/Adamax/RMSprop/Adagrad/Adadelta from torch.optim whose weight_decay
-    is > 0 or not known statically (and not in a decoupled mode)."""
+    is > 0 or not known statically (and not in a decoupled mode), also when the class is chosen
+    through a variable or sharded by ``ZeroRedundancyOptimizer``."""
     out = []
     for call in facts.optimizer_builds:
-        cls = facts.optimizer_class(call)
-        q = facts.resolve(call.func) or ""
-        if cls not in COUPLED_DECAY or not q.startswith("torch.optim"):
-            continue
-        if decoupled_flag(call, cls) is not False:
-            continue
-        decays = _decays(decay_values(facts, call, cls))
-        if decays is None:
-            continue
-        wd, expr = decays
-        name = _who(facts, call)
-        better = (
-            "torch.optim.AdamW"
-            if cls in ("Adam", "Adamax")
-            else f"{cls}(..., decoupled_weight_decay=True)"
-            if cls in ("NAdam", "RAdam")
-            else "torch.optim.AdamW (decoupled decay)"
-        )
-        why = (
-            "the decay term is divided by the adaptive denominator, so large weights barely decay; "
-            f"use {better}"
-        )
-        if expr is None:
-            message = f"{name}{cls}(..., {_wd_text(wd, None)}) applies coupled L2 decay: {why}"
-        else:
-            message = (
-                f"{name}{cls}(..., {_wd_text(None, expr)}): the value is not known statically; "
-                f"if it is > 0, {cls} applies coupled L2 decay: {why}"
+        for cls, q, test, polarity in facts.optimizer_choices(call):
+            if cls not in COUPLED_DECAY or not q.startswith("torch.optim"):
+                continue
+            if decoupled_flag(call, cls) is not False:
+                continue
+            decays = _decays(decay_values(facts, call, cls))
+            if decays is None:
+                continue
+            wd, expr = decays
+            name = _who(facts, call)
+            better = (
+                "torch.optim.AdamW"
+                if cls in ("Adam", "Adamax")
+                else f"{cls}(..., decoupled_weight_decay=True)"
+                if cls in ("NAdam", "RAdam")
+                else "torch.optim.AdamW (decoupled decay)"
             )
-        edits = sg101_edits(facts, call, cls)
-        data = _data(wd, expr)
-        out.append(violation(facts, call, "SG101", message, edits, optimizer=cls, **data))
+            why = (
+                "the decay term is divided by the adaptive denominator, so large weights barely "
+                f"decay; use {better}"
+            )
+            if expr is None:
+                shown = call_text(call, cls, _wd_text(wd, None), test, polarity)
+                message = f"{name}{shown} applies coupled L2 decay: {why}"
+            else:
+                shown = call_text(call, cls, _wd_text(None, expr), test, polarity)
+                message = (
+                    f"{name}{shown}: the value is not known statically; if it is > 0, {cls} "
+                    f"applies coupled L2 decay: {why}"
+                )
+            edits = sg101_edits(facts, call, cls) if test is None else ()
+            data = _data(wd, expr)
+            conditions = [
+                decay_condition(facts, call, cls),
+                *choice_condition(test, polarity, facts),
+            ]
+            out.append(
+                violation(facts, call, "SG101", message, edits, conditions, optimizer=cls, **data)
+            )
+            break
     return out
 
 
@@ -205,7 +253,7 @@ def _name_taken(facts: Facts, name: str) -> bool:
     return False
 
 
-def _all_parameters(facts: Facts, node: ast.expr | None, depth: int = 0) -> str | None:
+def _all_parameters(facts: Facts, node: ast.expr | None, depth: int = 0) -> ast.expr | None:
     """The model whose parameters `node` lists without any filter by name or shape, else None.
 
     ``model.parameters()``, ``list(model.parameters())``, ``filter(lambda p: p.requires_grad,
@@ -219,7 +267,7 @@ def _all_parameters(facts: Facts, node: ast.expr | None, depth: int = 0) -> str 
     if isinstance(node, ast.Call):
         name = call_name(node)
         if name == "parameters" and isinstance(node.func, ast.Attribute) and not node.args:
-            return short(node.func.value, 40)
+            return node.func.value
         if name in ("list", "tuple") and len(node.args) == 1:
             return _all_parameters(facts, node.args[0], depth + 1)
         if name == "filter" and len(node.args) == 2 and _requires_grad_only(node.args[0]):
@@ -234,7 +282,7 @@ def _all_parameters(facts: Facts, node: ast.expr | None, depth: int = 0) -> str 
             and all(_requires_grad_only_test(c) for c in gen.ifs)
             and isinstance(it.func, ast.Attribute)
         ):
-            return short(it.func.value, 40)
+            return it.func.value
     return None
 
 
@@ -247,41 +295,76 @@ def _requires_grad_only_test(test: ast.expr) -> bool:
 
 
 def check_sg102(facts: Facts) -> list[Violation]:
-    """SG102: weight_decay > 0 on ``model.parameters()`` (or all named parameters), no no-decay group."""
+    """SG102: weight_decay > 0 on ``model.parameters()`` (or all named parameters), no no-decay
+    group, in some way the file builds the groups; silent when only adapters are trainable or the
+    model visibly holds no bias, normalization or embedding parameter (`stepguard.lint._models`)."""
     out = []
+    adapters: bool | None = None
     for call in facts.optimizer_builds:
-        cls = facts.optimizer_class(call)
-        if cls is None:
+        choices = facts.optimizer_choices(call)
+        if not choices:
             continue
-        values = decay_values(facts, call, cls)
-        if not values or any(isinstance(v, float) and v <= 0 for v in values):
-            continue  # not visible, no decay, or some group already without decay
-        wd, expr = _known(values, "min"), _unknown(values)
+        cls = " or ".join(dict.fromkeys(c[0] for c in choices))
         params = params_arg(call)
-        groups = group_dicts(facts, params)
-        if groups is None:
-            models = [_all_parameters(facts, params)]
+        alternatives = group_alternatives(facts, params)
+        options: list[tuple[list[ast.Dict] | None, list[ast.expr | None]]]
+        if alternatives is None:
+            options = [(None, [_all_parameters(facts, params)])]
         else:
-            models = [_all_parameters(facts, dict_get(g, "params")) for g in groups]
-        if not models or any(m is None for m in models):
+            options = [
+                (g, [_all_parameters(facts, dict_get(d, "params")) for d in g])
+                for g in alternatives
+            ]
+        all_values = decay_alternatives(facts, call, cls)
+        if all_values is None or len(all_values) != len(options):
             continue
-        name = _who(facts, call)
-        source = ", ".join(sorted({f"{m}.parameters()" for m in models if m}))
-        what = (
-            f"{cls}(..., {_wd_text(wd, None)}) decays"
-            if expr is None
-            else f"{cls}(..., {_wd_text(None, expr)}): the value is not known statically; "
-            "if it is > 0, it decays"
-        )
-        message = (
-            f"{name}{what} every parameter of {source}, "
-            "including biases and normalization/embedding weights; build groups with "
-            "stepguard.param_groups(model, weight_decay=...)"
-        )
-        if expr is not None:
-            wd = None
-        out.append(violation(facts, call, "SG102", message, optimizer=cls, **_data(wd, expr)))
+        for (groups, models), values in zip(options, all_values, strict=True):
+            if not values or any(isinstance(v, float) and v <= 0 for v in values):
+                continue  # no decay, or some group already without decay
+            if not models or any(m is None for m in models):
+                continue
+            if adapters is None:
+                adapters = only_adapters_trainable(facts)
+            if adapters or not all(
+                holds_no_decay_parameters(facts, m, call) for m in models if m is not None
+            ):
+                break
+            out.append(_sg102(facts, call, cls, values, groups, models))
+            break
     return out
+
+
+def _sg102(
+    facts: Facts,
+    call: ast.Call,
+    cls: str,
+    values: tuple[Decay, ...],
+    groups: list[ast.Dict] | None,
+    models: list[ast.expr | None],
+) -> Violation:
+    wd, expr = _known(values, "min"), _unknown(values)
+    name = _who(facts, call)
+    source = ", ".join(sorted({f"{short(m, 40)}.parameters()" for m in models if m is not None}))
+    if expr is None:
+        what = f"{call_text(call, cls, _wd_text(wd, None), None, True)} decays"
+    else:
+        what = (
+            f"{call_text(call, cls, _wd_text(None, expr), None, True)}: the value is not "
+            "known statically; if it is > 0, it decays"
+        )
+    if groups is not None and len(group_alternatives(facts, params_arg(call)) or []) > 1:
+        what += f" (with the param groups built at line {groups[0].lineno})"
+    message = (
+        f"{name}{what} every parameter of {source}, "
+        "including biases and normalization/embedding weights; build groups with "
+        "stepguard.param_groups(model, weight_decay=...)"
+    )
+    if expr is not None:
+        wd = None
+    conditions = [decay_condition(facts, call, cls.split(" or ")[0], groups)]
+    return violation(
+        facts, call, "SG102", message, (), conditions, optimizer=cls, **_data(wd, expr)
+    )
 
 
 def _data(wd: float | None, expr: ast.expr | None) -> dict[str, Any]:
@@ -326,8 +409,103 @@ def _param_var(facts: Facts, gen: ast.comprehension) -> str | None:
     return t.id if isinstance(t, ast.Name) else None
 
 
+def _penalty_node(facts: Facts, node: ast.AST) -> ast.AST | None:
+    """`node` when it is an L2 term over parameters: a generator of squares / norms over
+    ``X.parameters()``, or a loop over them accumulating such terms."""
+    if isinstance(node, (ast.GeneratorExp, ast.ListComp)) and len(node.generators) == 1:
+        var = _param_var(facts, node.generators[0])
+        if var is not None and _is_square_of(node.elt, var):
+            return node
+    elif isinstance(node, (ast.For, ast.AsyncFor)) and isinstance(node.iter, ast.Call):
+        comp = ast.comprehension(target=node.target, iter=node.iter, ifs=[], is_async=0)
+        var = _param_var(facts, comp)
+        if var is not None:
+            for s in node.body:
+                if isinstance(s, (ast.AugAssign, ast.Assign)) and _is_square_of(s.value, var):
+                    return node
+    return None
+
+
+def _penalty_functions(facts: Facts) -> dict[str, ast.AST]:
+    """Functions and methods that return an L2 term over parameters (``def l2(self): return
+    sum((p ** 2).sum() for p in self.parameters())``), by name -> the term."""
+    cached = facts.cache.get("penalty_functions")
+    if isinstance(cached, dict):
+        return cached
+    out: dict[str, ast.AST] = {}
+    for node in walk(facts.tree):
+        penalty = _penalty_node(facts, node)
+        if penalty is None:
+            continue
+        func = facts.function_of(penalty)
+        if not isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
+        names = _accumulated(penalty)
+        for ret in walk(func):
+            if not isinstance(ret, ast.Return) or ret.value is None:
+                continue
+            if any(n is penalty for n in walk(ret.value)) or any(
+                isinstance(n, ast.Name) and n.id in names for n in walk(ret.value)
+            ):
+                out[func.name] = penalty
+    facts.cache["penalty_functions"] = out
+    return out
+
+
+def _accumulated(penalty: ast.AST) -> set[str]:
+    """Names the penalty is assigned or accumulated into (``reg = sum(...)``, ``reg += ...``)."""
+    if isinstance(penalty, (ast.For, ast.AsyncFor)):
+        return {
+            n
+            for s in penalty.body
+            if isinstance(s, (ast.AugAssign, ast.Assign))
+            for t in ([s.target] if isinstance(s, ast.AugAssign) else s.targets)
+            for n in assigned_names(t)
+        }
+    return set()
+
+
+def _penalty_calls(facts: Facts) -> list[tuple[ast.Call, ast.AST]]:
+    """Calls of a penalty function (this file, or in project mode a method or function defined in
+    another file of the tree) whose result is added to a loss."""
+    local = _penalty_functions(facts)
+    out: list[tuple[ast.Call, ast.AST]] = []
+    for call in facts.calls:
+        name = call_name(call)
+        if not name or (call.args and isinstance(call.func, ast.Attribute)):
+            continue
+        penalty = local.get(name)
+        if penalty is None and facts.project is not None and isinstance(call.func, ast.Attribute):
+            penalty = _project_penalty(facts, name)
+        if penalty is not None and _added_to_loss(facts, call):
+            out.append((call, penalty))
+    return out
+
+
+def _project_penalty(facts: Facts, name: str) -> ast.AST | None:
+    project = facts.project
+    if project is None:
+        return None
+    cache = facts.cache.setdefault("project_penalties", {})
+    assert isinstance(cache, dict)
+    if name not in cache:
+        found = None
+        needle = f"def {name}("
+        for path in project.files:
+            text = project.text(path)
+            if text is None or needle not in text or path == facts.path:
+                continue
+            other = project.definitions(path)
+            if other is not None and name in _penalty_functions(other):
+                found = _penalty_functions(other)[name]
+                break
+        cache[name] = found
+    return cache[name]
+
+
 def check_sg103(facts: Facts) -> list[Violation]:
-    """SG103: an L2 penalty over parameters added to a loss while the optimizer decays them."""
+    """SG103: an L2 penalty over parameters added to a loss (directly, or through a function or
+    method that returns it) while the optimizer decays them."""
     decaying: list[tuple[ast.Call, str, float | None, ast.expr | None]] = []
     for call in facts.optimizer_builds:
         cls = facts.optimizer_class(call)
@@ -341,22 +519,14 @@ def check_sg103(facts: Facts) -> list[Violation]:
     out = []
     opt_call, cls, wd, expr = decaying[0]
     who = _target(facts, opt_call) or cls
+    found: list[tuple[ast.AST, ast.AST, str]] = []
     for node in walk(facts.tree):
-        penalty: ast.AST | None = None
-        if isinstance(node, (ast.GeneratorExp, ast.ListComp)) and len(node.generators) == 1:
-            var = _param_var(facts, node.generators[0])
-            if var is not None and _is_square_of(node.elt, var):
-                penalty = node
-        elif isinstance(node, (ast.For, ast.AsyncFor)) and isinstance(node.iter, ast.Call):
-            comp = ast.comprehension(target=node.target, iter=node.iter, ifs=[], is_async=0)
-            var = _param_var(facts, comp)
-            if var is not None:
-                for s in node.body:
-                    if isinstance(s, (ast.AugAssign, ast.Assign)) and _is_square_of(s.value, var):
-                        penalty = node
-                        break
-        if penalty is None or not _added_to_loss(facts, penalty):
-            continue
+        penalty = _penalty_node(facts, node)
+        if penalty is not None and _added_to_loss(facts, penalty):
+            found.append((penalty, penalty, ""))
+    for call, penalty in _penalty_calls(facts):
+        found.append((call, penalty, f" (through `{short(call, 40)}`)"))
+    for at, penalty, through in found:
         what = short(_penalty_iter(penalty), 40)
         if expr is None:
             applies = f"already applies {_wd_text(wd, None)}: parameters are regularized twice"
@@ -366,10 +536,11 @@ def check_sg103(facts: Facts) -> list[Violation]:
                 "parameters are regularized twice"
             )
         message = (
-            f"an L2 penalty over `{what}` is added to the loss "
+            f"an L2 penalty over `{what}`{through} is added to the loss "
             f"while `{who}` (line {opt_call.lineno}) {applies}; drop the penalty"
         )
-        out.append(violation(facts, penalty, "SG103", message, **_data(wd, expr)))
+        conditions = [decay_condition(facts, opt_call, cls)]
+        out.append(violation(facts, at, "SG103", message, (), conditions, **_data(wd, expr)))
     return out
 
 

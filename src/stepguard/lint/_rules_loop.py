@@ -1,9 +1,11 @@
-"""Accumulation-window rules: SG201, SG202, SG203, SG205, SG208, SG210.
+"""Accumulation-window rules: SG202, SG203, SG208, SG210 (SG201 is `_rules_loss`, SG205
+`_rules_schedule`).
 
 All of them start from the windows `scan_windows` recognises (and from accelerate's
 ``with accelerator.accumulate(model):`` blocks for SG202/SG203/SG210): a statement that runs on
-every micro-batch of a window is reported when it should run once per optimizer step.
-The SG202/SG203 safe fix (`move_edits`) lives here, next to those checks.
+every micro-batch of a window is reported when it should run once per optimizer step. Each
+finding depends on the window length being > 1 (`window_condition`). The SG202/SG203 safe fix
+(`move_edits`) lives here, next to those checks.
 """
 
 from __future__ import annotations
@@ -12,9 +14,8 @@ import ast
 from typing import cast
 
 from stepguard.lint._autofix import Edit, indent_of, overlaps, whole_lines
-from stepguard.lint._base import Violation, violation
+from stepguard.lint._base import Condition, Violation, violation
 from stepguard.lint._scan import Facts, call_name, dotted, kwarg, receiver, short, walk
-from stepguard.lint._values import binding
 from stepguard.lint._windows import Window, accumulate_blocks, scan_windows
 
 
@@ -35,122 +36,121 @@ def statement_of(facts: Facts, node: ast.AST) -> ast.stmt | None:
     return p
 
 
-def _where(w: Window) -> str:
+def where_it_steps(w: Window) -> str:
+    """ "once per window `(i + 1) % k == 0` (line 12)", for messages."""
     if w.kind == "nested":
         return f"once {w.condition} (line {w.step.lineno})"
     return f"once per window {w.condition} (line {w.step.lineno})"
 
 
-# -- SG201 ---------------------------------------------------------------------------------------
-
-_SCALING_OPS = (ast.Div, ast.Mult, ast.FloorDiv)
-
-
-def _unscaled(facts: Facts, w: Window, expr: ast.AST, depth: int = 0) -> bool:
-    """True only when `expr` is visibly a per-micro-batch loss never divided or multiplied."""
-    if depth > 3:
-        return False
-    if isinstance(expr, ast.BinOp):
-        if isinstance(expr.op, _SCALING_OPS):
-            return False
-        if isinstance(expr.op, (ast.Add, ast.Sub)):
-            return _unscaled(facts, w, expr.left, depth + 1) and _unscaled(
-                facts, w, expr.right, depth + 1
-            )
-        return False
-    if isinstance(expr, ast.Name):
-        values: list[ast.expr] = []
-        for n in walk(w.loop):
-            if isinstance(n, ast.Assign) and any(
-                isinstance(t, ast.Name) and t.id == expr.id for t in n.targets
-            ):
-                values.append(n.value)
-            elif isinstance(n, ast.AugAssign) and dotted(n.target) == expr.id:
-                if not isinstance(n.op, ast.Add):
-                    return False
-                values.append(n.value)
-        if not values:
-            return False
-        for v in values:
-            if any(isinstance(x, ast.BinOp) and isinstance(x.op, _SCALING_OPS) for x in walk(v)):
-                return False
-        return any(
-            _unscaled(facts, w, v, depth + 1)
-            for v in values
-            if not (isinstance(v, ast.Call) and call_name(v) in ("mean", "sum", "float"))
-        )
-    if (
-        isinstance(expr, ast.Call)
-        and call_name(expr) in facts.functions
-        and (
-            isinstance(expr.func, ast.Name)
-            or (isinstance(expr.func, ast.Attribute) and dotted(expr.func.value) in ("self", "cls"))
-        )
-    ):
-        return False  # a same-file helper may divide inside
-    if any(isinstance(x, ast.BinOp) and isinstance(x.op, _SCALING_OPS) for x in walk(expr)):
-        return False
-    return facts.is_loss_source(expr)
+def setting_name(expr: ast.expr | None) -> str:
+    """The name a value goes by in messages: ``gradient_accumulation_steps`` for
+    ``args.gradient_accumulation_steps`` or ``cfg["gradient_accumulation_steps"]``."""
+    node = expr
+    while isinstance(node, ast.Call) and node.args and call_name(node) in ("int", "float"):
+        node = node.args[0]
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant):
+        return str(node.slice.value)
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Call) and call_name(node) in ("get", "getattr"):
+        index = 0 if call_name(node) == "get" else 1
+        if len(node.args) > index and isinstance(node.args[index], ast.Constant):
+            return str(node.args[index].value)  # type: ignore[attr-defined]
+    return "k"
 
 
-def check_sg201(facts: Facts) -> list[Violation]:
-    """SG201: a loss backpropagated every micro-batch of a window without ``/ k``."""
-    out = []
-    for w in windows(facts):
-        for call in w.calls():
-            b = facts.backward_of(call)
-            if b is None or b[1] != "plain" or b[0] is None:
-                continue
-            loss = b[0]
-            if not _unscaled(facts, w, loss):
-                continue
-            name = short(loss, 40)
-            message = (
-                f"`{name}` is backpropagated on every micro-batch but the optimizer steps "
-                f"{_where(w)} and the loss is never divided by the window length: the "
-                f"accumulated gradient is {w.k} times the big-batch gradient; backpropagate "
-                f"`{name} / {w.k}`"
-            )
-            out.append(violation(facts, call, "SG201", message, window_length=w.k))
-    return out
+def window_condition(facts: Facts, w: Window) -> list[Condition]:
+    """The window accumulates only when its length is > 1."""
+    if w.k_node is None:
+        build = accelerator_build(facts)
+        steps = kwarg(build, "gradient_accumulation_steps") if build is not None else None
+        if build is None or kwarg(build, "gradient_accumulation_plugin") is not None:
+            return []
+        if steps is None:
+            steps = ast.Constant(value=1, lineno=build.lineno, col_offset=build.col_offset)
+        return [Condition("gradient_accumulation_steps", (steps,), facts, ">1")]
+    return [Condition(setting_name(w.k_node), (w.k_node,), facts, ">1")]
+
+
+def accelerator_build(facts: Facts, name: str | None = None) -> ast.Call | None:
+    """The ``Accelerator(...)`` construction bound to `name` (or the file's only one)."""
+    if name is not None and name in facts.accelerator_builds:
+        return facts.accelerator_builds[name]
+    if len(facts.accelerator_builds) == 1:
+        return next(iter(facts.accelerator_builds.values()))
+    return None
+
+
+def accelerate_steps(facts: Facts, block: ast.With | ast.AsyncWith) -> ast.expr | None:
+    """The ``gradient_accumulation_steps`` of the Accelerator an ``accumulate()`` block uses: the
+    expression passed, a constant 1 when it was built without one, None when not visible."""
+    e = block.items[0].context_expr
+    rec = e.func.value if isinstance(e, ast.Call) and isinstance(e.func, ast.Attribute) else None
+    build = accelerator_build(facts, dotted(rec) if rec is not None else None)
+    if build is None or kwarg(build, "gradient_accumulation_plugin") is not None:
+        return None
+    steps = kwarg(build, "gradient_accumulation_steps")
+    if steps is None:
+        return ast.Constant(value=1, lineno=build.lineno, col_offset=build.col_offset)
+    return steps
+
+
+def _accumulates(facts: Facts, block: ast.With | ast.AsyncWith) -> tuple[bool, list[Condition]]:
+    """Whether an accumulate() block can accumulate at all (False for a visible k of 1), and the
+    condition on k."""
+    steps = accelerate_steps(facts, block)
+    if steps is None:
+        return True, []
+    if isinstance(steps, ast.Constant) and steps.value in (0, 1):
+        return False, []
+    return True, [Condition(setting_name(steps), (steps,), facts, ">1")]
 
 
 # -- SG202 / SG203 / SG210 ------------------------------------------------------------------------
 
 
 def _per_micro(facts: Facts, code: str) -> list[Violation]:
+    from stepguard.lint._rules_schedule import sized_in_micro_batches
+
     out = []
     for w in windows(facts):
+        cond = window_condition(facts, w)
         for call in w.calls():
             rec = receiver(call)
             if code == "SG202" and facts.is_scheduler_step(call):
+                if sized_in_micro_batches(facts, w, call):
+                    continue  # schedule counted in micro-batches, stepped per micro-batch
                 what = f"`{short(call)}`"
                 message = (
-                    f"{what} runs on every micro-batch, but the optimizer steps {_where(w)}: the "
-                    f"schedule advances {w.k} times too fast; step it right after the optimizer"
+                    f"{what} runs on every micro-batch, but the optimizer steps "
+                    f"{where_it_steps(w)}: the schedule advances {w.k} times too fast; step it "
+                    "right after the optimizer"
                 )
                 stmt = statement_of(facts, call)
                 edits = move_edits(facts, w, stmt, before=False) if stmt else ()
-                out.append(violation(facts, call, code, message, edits))
+                out.append(violation(facts, call, code, message, edits, cond))
             elif code == "SG203" and (facts.is_clip(call) or facts.is_accelerate_clip(call)):
                 message = (
                     f"`{call_name(call)}` clips the partial gradient on every micro-batch, but the "
-                    f"optimizer steps {_where(w)}: clip once, on the accumulated gradient, right "
-                    "before the optimizer step"
+                    f"optimizer steps {where_it_steps(w)}: clip once, on the accumulated "
+                    "gradient, right before the optimizer step"
                 )
                 stmt = statement_of(facts, call)
                 edits = move_edits(facts, w, stmt, before=True) if stmt else ()
-                out.append(violation(facts, call, code, message, edits))
+                out.append(violation(facts, call, code, message, edits, cond))
             elif code == "SG210" and rec is not None and facts.is_zero_grad(call):
                 d = dotted(rec)
                 if facts.is_optimizer(rec) and w.stepped and d not in w.stepped:
                     continue  # another optimizer's gradients
                 message = (
                     f"`{short(call)}` runs on every micro-batch, but the optimizer steps "
-                    f"{_where(w)}: it wipes the gradients being accumulated, so each step sees "
-                    "only the last micro-batch; zero once, right after the optimizer step"
+                    f"{where_it_steps(w)}: it wipes the gradients being accumulated, so each step "
+                    "sees only the last micro-batch; zero once, right after the optimizer step"
                 )
-                out.append(violation(facts, call, code, message))
+                out.append(violation(facts, call, code, message, (), cond))
         if code == "SG210" and w.guard is not None:
             out.extend(_zero_at_top_of_last(facts, w))
     out.extend(_accelerate(facts, code))
@@ -268,7 +268,9 @@ def _zero_at_top_of_last(facts: Facts, w: Window) -> list[Violation]:
                         f"(`{short(guard.test)}`), before its backward: the gradients of the "
                         "window's other micro-batches are wiped; zero right after the step instead"
                     )
-                    out.append(violation(facts, call, "SG210", message))
+                    out.append(
+                        violation(facts, call, "SG210", message, (), window_condition(facts, w))
+                    )
     return out
 
 
@@ -296,6 +298,9 @@ def _accelerate_calls(facts: Facts, block: ast.With | ast.AsyncWith) -> list[ast
 def _accelerate(facts: Facts, code: str) -> list[Violation]:
     out = []
     for block in accumulate_blocks(facts):
+        accumulates, cond = _accumulates(facts, block)
+        if not accumulates:
+            continue  # Accelerator(gradient_accumulation_steps=1): nothing accumulates
         head = short(block.items[0].context_expr, 50)
         for call in _accelerate_calls(facts, block):
             rec = receiver(call)
@@ -313,7 +318,7 @@ def _accelerate(facts: Facts, code: str) -> list[Violation]:
                     f"`{short(call)}` inside `with {head}:` runs on every micro-batch ({why}): "
                     "it wipes the accumulated gradients; call zero_grad() on the prepared optimizer"
                 )
-                out.append(violation(facts, call, code, message))
+                out.append(violation(facts, call, code, message, (), cond))
             elif (
                 code == "SG202"
                 and facts.is_scheduler_step(call)
@@ -325,18 +330,19 @@ def _accelerate(facts: Facts, code: str) -> list[Violation]:
                     "not passed through accelerator.prepare(), so accelerate does not skip it; "
                     "prepare it or step it under `if accelerator.sync_gradients:`"
                 )
-                out.append(violation(facts, call, code, message))
+                out.append(violation(facts, call, code, message, (), cond))
             elif code == "SG203" and (facts.is_clip(call) or facts.is_accelerate_clip(call)):
                 message = (
                     f"`{call_name(call)}` inside `with {head}:` clips the partial gradient on "
                     "every micro-batch; clip under `if accelerator.sync_gradients:`"
                 )
-                out.append(violation(facts, call, code, message))
+                out.append(violation(facts, call, code, message, (), cond))
     return out
 
 
 def check_sg202(facts: Facts) -> list[Violation]:
-    """SG202: ``scheduler.step()`` on every micro-batch of a window."""
+    """SG202: ``scheduler.step()`` on every micro-batch of a window (unless the schedule is sized
+    in micro-batches too)."""
     return _per_micro(facts, "SG202")
 
 
@@ -348,112 +354,3 @@ def check_sg203(facts: Facts) -> list[Violation]:
 def check_sg210(facts: Facts) -> list[Violation]:
     """SG210: ``zero_grad()`` on every micro-batch of a window (or in an accumulate block)."""
     return _per_micro(facts, "SG210")
-
-
-# -- SG208 ---------------------------------------------------------------------------------------
-
-
-def check_sg208(facts: Facts) -> list[Violation]:
-    """SG208: a DDP model and a manual window, with no ``no_sync``/sync switch anywhere."""
-    if not facts.ddp_models:
-        return []
-    if "no_sync" in facts.source or "require_backward_grad_sync" in facts.source:
-        return []
-    ddp, build = next(iter(facts.ddp_models.items()))
-    out = []
-    for w in windows(facts):
-        for call in w.calls():
-            b = facts.backward_of(call)
-            if b is None or b[1] != "plain":
-                continue
-            message = (
-                f"`{ddp}` (DistributedDataParallel, line {build.lineno}) all-reduces gradients on "
-                f"every backward, but the optimizer steps {_where(w)}: {w.k} times the communication; "
-                f"run all but the window's last micro-batch under `with {ddp}.no_sync():`"
-            )
-            out.append(violation(facts, call, "SG208", message))
-            break
-    return out
-
-
-# -- SG205 ---------------------------------------------------------------------------------------
-
-# (keyword, position) of schedule-length arguments, by scheduler name.
-_LENGTH_ARGS: dict[str, tuple[tuple[str, int], ...]] = {
-    "get_scheduler": (("num_training_steps", 3),),
-    "OneCycleLR": (("total_steps", 2), ("steps_per_epoch", 4)),
-    "CosineAnnealingLR": (("T_max", 1),),
-    "LinearLR": (("total_iters", 3),),
-    "PolynomialLR": (("total_iters", 1),),
-}
-
-
-def _length_args(call: ast.Call) -> list[tuple[str, ast.expr]]:
-    name = call_name(call)
-    spec = _LENGTH_ARGS.get(name)
-    if spec is None and name.startswith("get_") and name.endswith("schedule_with_warmup"):
-        spec = (("num_training_steps", 2),)
-    out = []
-    for key, pos in spec or ():
-        value = kwarg(call, key)
-        if (
-            value is None
-            and len(call.args) > pos
-            and not any(isinstance(a, ast.Starred) for a in call.args[: pos + 1])
-        ):
-            value = call.args[pos]
-        if value is not None:
-            out.append((key, value))
-    return out
-
-
-def _counts(
-    facts: Facts, expr: ast.AST, at: ast.AST, depth: int = 0
-) -> tuple[ast.expr | None, bool]:
-    """(the first ``len(...)`` argument, whether it divides or rounds) over `expr` and the names
-    it is built from."""
-    found: ast.expr | None = None
-    has_div = False
-    for n in walk(expr):
-        if isinstance(n, ast.Call) and call_name(n) == "len":
-            if found is None and n.args:
-                found = n.args[0]
-        elif (isinstance(n, ast.BinOp) and isinstance(n.op, (ast.Div, ast.FloorDiv))) or (
-            isinstance(n, ast.Call) and call_name(n) in ("ceil", "floor", "optimizer_steps")
-        ):
-            has_div = True
-        elif isinstance(n, ast.Name) and depth < 3:
-            value = binding(facts, n.id, at)
-            if value is not None:
-                a, b = _counts(facts, value, value, depth + 1)
-                found = found if found is not None else a
-                has_div = has_div or b
-    return found, has_div
-
-
-def check_sg205(facts: Facts) -> list[Violation]:
-    """SG205: a schedule sized with ``len(loader)`` (micro-batches) in a file that accumulates."""
-    ws = windows(facts)
-    if not ws:
-        return []
-    w = ws[0]
-    out = []
-    for call in facts.scheduler_builds:
-        for key, expr in _length_args(call):
-            loader, has_div = _counts(facts, expr, call)
-            if loader is None or has_div:
-                continue
-            if w.k != "k" and any(short(n, 40) == w.k for n in walk(expr)):
-                continue
-            shown = f"`{key}={short(expr, 50)}`"
-            if isinstance(expr, ast.Name):
-                value = binding(facts, expr.id, call)
-                if value is not None:
-                    shown += f" (= `{short(value, 50)}`)"
-            message = (
-                f"{shown} counts micro-batches of `{short(loader, 30)}`, but the optimizer steps "
-                f"{_where(w)}: the schedule is {w.k} times too long; count optimizer steps: "
-                f"`math.ceil(len({short(loader, 30)}) / {w.k})` per epoch"
-            )
-            out.append(violation(facts, expr, "SG205", message, argument=key))
-    return out

@@ -186,7 +186,11 @@ def _record(facts: Facts, target: str, kind: str | None, call: ast.Call, value: 
     elif kind == "prepare":
         facts.prepared.add(target)
     elif kind == "loss":
-        facts.loss_objects.add(target)
+        reduction = kwarg(call, "reduction")
+        if isinstance(reduction, ast.Constant) and reduction.value in ("sum", "none"):
+            facts.sum_losses.add(target)
+        else:
+            facts.loss_objects.add(target)
 
 
 def scan(

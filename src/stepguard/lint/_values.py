@@ -32,14 +32,20 @@ __all__ = [
     "COUPLED_DECAY",
     "WD_POSITION",
     "Decay",
+    "assigned_values",
     "binding",
+    "calls_of",
     "const_number",
+    "decay_alternatives",
     "decay_value",
     "decay_values",
     "decoupled_flag",
     "dict_get",
+    "group_alternatives",
     "group_dicts",
     "params_arg",
+    "passed_argument",
+    "star_kwargs",
     "weight_decay_arg",
 ]
 
@@ -147,15 +153,89 @@ def _single_assignment(facts: Facts, name: str, scope: ast.AST) -> ast.expr | No
 # -- optimizer arguments -------------------------------------------------------------------------
 
 
-def weight_decay_arg(call: ast.Call, cls: str) -> ast.expr | None:
-    """The expression passed as `weight_decay` (keyword or positional), or None."""
+def weight_decay_arg(call: ast.Call, cls: str, facts: Facts | None = None) -> ast.expr | None:
+    """The expression passed as `weight_decay` (keyword, position, or, given `facts`, a key of a
+    ``**kwargs`` dict the file builds), or None."""
     value = kwarg(call, "weight_decay")
     if value is not None:
         return value
+    if facts is not None:
+        spread = star_kwargs(facts, call)
+        if spread and "weight_decay" in spread:
+            return spread["weight_decay"]
     pos = WD_POSITION.get(cls)
-    if pos is not None and len(call.args) > pos and not has_star_kwargs(call):
+    if (
+        pos is not None
+        and len(call.args) > pos
+        and not has_star_kwargs(call)
+        and call_name(call) != "ZeroRedundancyOptimizer"
+    ):
         return call.args[pos]
     return None
+
+
+def star_kwargs(facts: Facts, call: ast.Call) -> dict[str, ast.expr] | None:
+    """The keywords a call passes through ``**name`` when the file shows the dict: a literal or
+    ``dict(...)`` bound once in the function, plus ``name["key"] = value`` assignments there.
+    ``{}`` when the call has no ``**``; None when a ``**`` (or ``*args``) is not visible."""
+    if any(isinstance(a, ast.Starred) for a in call.args):
+        return None
+    out: dict[str, ast.expr] = {}
+    for kw in call.keywords:
+        if kw.arg is not None:
+            continue
+        if not isinstance(kw.value, ast.Name):
+            return None
+        entries = _dict_entries(facts, kw.value.id, call)
+        if entries is None:
+            return None
+        out.update(entries)
+    return out
+
+
+def _dict_entries(facts: Facts, name: str, at: ast.AST) -> dict[str, ast.expr] | None:
+    value = facts.local_value(name, at)
+    out: dict[str, ast.expr] = {}
+    if isinstance(value, ast.Dict):
+        for k, v in zip(value.keys, value.values, strict=True):
+            if not (isinstance(k, ast.Constant) and isinstance(k.value, str)):
+                return None
+            out[k.value] = v
+    elif isinstance(value, ast.Call) and call_name(value) == "dict" and not value.args:
+        for kw in value.keywords:
+            if kw.arg is None:
+                return None
+            out[kw.arg] = kw.value
+    else:
+        return None
+    scope = facts.function_of(at)
+    for node in facts.assigns:
+        if facts.function_of(node) is not scope or isinstance(node, ast.AnnAssign):
+            continue
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+        for t in targets:
+            if (
+                isinstance(t, ast.Subscript)
+                and isinstance(t.value, ast.Name)
+                and t.value.id == name
+            ):
+                key = t.slice
+                if not (isinstance(key, ast.Constant) and isinstance(key.value, str)):
+                    return None
+                if isinstance(node, ast.AugAssign):
+                    return None
+                out[key.value] = node.value
+    for c in facts.calls:
+        f = c.func
+        if (
+            isinstance(f, ast.Attribute)
+            and f.attr in ("update", "pop", "setdefault")
+            and isinstance(f.value, ast.Name)
+            and f.value.id == name
+            and facts.function_of(c) is scope
+        ):
+            return None
+    return out
 
 
 def params_arg(call: ast.Call) -> ast.expr | None:
@@ -165,17 +245,61 @@ def params_arg(call: ast.Call) -> ast.expr | None:
     return kwarg(call, "params")
 
 
-def group_dicts(facts: Facts, params: ast.expr | None) -> list[ast.Dict] | None:
-    """The param-group dict literals of ``[{"params": ..., ...}, ...]`` (or a name bound to one)."""
+def group_alternatives(facts: Facts, params: ast.expr | None) -> list[list[ast.Dict]] | None:
+    """The param-group dict literals of ``[{"params": ..., ...}, ...]``, one list per way the
+    file builds them (a name assigned in both branches of an ``if`` gives two); None when the
+    parameters are not param-group literals."""
+    candidates: list[ast.expr | None] = [params]
     if isinstance(params, ast.Name):
-        params = binding(facts, params.id, params)
-    if (
-        isinstance(params, (ast.List, ast.Tuple))
-        and params.elts
-        and all(isinstance(e, ast.Dict) for e in params.elts)
-    ):
-        return [e for e in params.elts if isinstance(e, ast.Dict)]
-    return None
+        candidates = assigned_values(facts, params.id, params)
+    out: list[list[ast.Dict]] = []
+    for c in candidates:
+        if (
+            isinstance(c, (ast.List, ast.Tuple))
+            and c.elts
+            and all(isinstance(e, ast.Dict) for e in c.elts)
+        ):
+            out.append([e for e in c.elts if isinstance(e, ast.Dict)])
+        else:
+            return None
+    return out or None
+
+
+def group_dicts(facts: Facts, params: ast.expr | None) -> list[ast.Dict] | None:
+    """The param-group dict literals of every way the file builds them (see
+    `group_alternatives`), together."""
+    alternatives = group_alternatives(facts, params)
+    if alternatives is None:
+        return None
+    return [d for alt in alternatives for d in alt]
+
+
+def assigned_values(facts: Facts, name: str, at: ast.AST) -> list[ast.expr | None]:
+    """Every value plain-assigned to `name` in the function enclosing `at` (else at module
+    level), in source order; ``[None]`` when it is also changed in another way."""
+    scope = facts.function_of(at)
+    for where in (scope, facts.tree) if scope is not facts.tree else (facts.tree,):
+        values: list[ast.expr | None] = []
+        for node in facts.assigns:
+            if facts.function_of(node) is not where:
+                continue
+            if isinstance(node, ast.AugAssign):
+                if isinstance(node.target, ast.Name) and node.target.id == name:
+                    return [None]
+                continue
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            for t in targets:
+                if isinstance(t, ast.Name) and t.id == name:
+                    values.append(node.value)
+                elif name in assigned_names(t):
+                    return [None]
+        if values:
+            return values
+        if where is scope and isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            args = scope.args
+            if any(a.arg == name for a in [*args.posonlyargs, *args.args, *args.kwonlyargs]):
+                return [None]
+    return [None]
 
 
 def dict_get(d: ast.Dict, key: str) -> ast.expr | None:
@@ -193,32 +317,49 @@ Decay = float | ast.expr
 
 
 def decay_values(facts: Facts, call: ast.Call, cls: str) -> tuple[Decay, ...] | None:
-    """The weight decays this optimizer applies (top level and per group); None if not visible.
+    """The weight decays this optimizer applies (top level and per group, over every way the
+    groups are built); None if not visible.
 
     Each value is a float when the file shows it, else the expression itself (``args.wd``).
-    None means the decay cannot be read at all (``**kwargs`` hide it, a group dict uses ``**``,
-    a non-numeric constant). The top-level value counts only when explicit (an omitted one is the
-    class default, which is 0 for the coupled-decay optimizers and not reported for the others).
+    None means the decay cannot be read at all (``**kwargs`` the file does not show, a group
+    dict uses ``**``, a non-numeric constant). The top-level value counts only when explicit (an
+    omitted one is the class default, which is 0 for the coupled-decay optimizers and not
+    reported for the others).
     """
-    if has_star_kwargs(call) and kwarg(call, "weight_decay") is None:
+    alternatives = decay_alternatives(facts, call, cls)
+    if alternatives is None:
         return None
-    wd_node = weight_decay_arg(call, cls)
+    return tuple(v for alt in alternatives for v in alt)
+
+
+def decay_alternatives(facts: Facts, call: ast.Call, cls: str) -> list[tuple[Decay, ...]] | None:
+    """`decay_values` per way the param groups are built (one tuple of group decays each)."""
+    if (
+        has_star_kwargs(call)
+        and kwarg(call, "weight_decay") is None
+        and star_kwargs(facts, call) is None
+    ):
+        return None
+    wd_node = weight_decay_arg(call, cls, facts)
     top = 0.0 if wd_node is None else decay_value(facts, wd_node, call)
     if top is None:
         return None
-    groups = group_dicts(facts, params_arg(call))
-    if groups is None:
-        return (top,)
-    values: list[Decay] = []
-    for g in groups:
-        v = dict_get(g, "weight_decay")
-        if v is None and any(k is None for k in g.keys):
-            return None
-        n = top if v is None else decay_value(facts, v, call)
-        if n is None:
-            return None
-        values.append(n)
-    return tuple(values)
+    alternatives = group_alternatives(facts, params_arg(call))
+    if alternatives is None:
+        return [(top,)]
+    out: list[tuple[Decay, ...]] = []
+    for groups in alternatives:
+        values: list[Decay] = []
+        for g in groups:
+            v = dict_get(g, "weight_decay")
+            if v is None and any(k is None for k in g.keys):
+                return None
+            n = top if v is None else decay_value(facts, v, call)
+            if n is None:
+                return None
+            values.append(n)
+        out.append(tuple(values))
+    return out
 
 
 def decay_value(facts: Facts, node: ast.expr, at: ast.AST) -> Decay | None:
@@ -262,8 +403,8 @@ def _parameter_values(facts: Facts, name: str, at: ast.AST) -> list[Decay] | Non
     defaults.update({a: d for a, d in zip(kwonly, args.kw_defaults, strict=True) if d is not None})
     default = defaults.get(name)
     values: list[Decay] = []
-    for call in _calls_of(facts, scope):
-        passed = _passed(call, scope, name, pos)
+    for call in calls_of(facts, scope):
+        passed = passed_argument(call, scope, name, pos)
         if passed is None:
             if default is None:
                 continue  # a call that omits a required argument fails before any step
@@ -281,7 +422,7 @@ def _parameter_values(facts: Facts, name: str, at: ast.AST) -> list[Decay] | Non
     return values
 
 
-def _calls_of(facts: Facts, func: FuncDef) -> list[ast.Call]:
+def calls_of(facts: Facts, func: FuncDef) -> list[ast.Call]:
     """Same-file calls of `func` (``build(...)``, ``self.build(...)``); none if its name is reused."""
     if len(facts.functions.get(func.name, [])) != 1:
         return []
@@ -297,7 +438,7 @@ def _calls_of(facts: Facts, func: FuncDef) -> list[ast.Call]:
     return out
 
 
-def _passed(call: ast.Call, func: FuncDef, name: str, pos: list[str]) -> ast.expr | None:
+def passed_argument(call: ast.Call, func: FuncDef, name: str, pos: list[str]) -> ast.expr | None:
     """The argument `call` passes for parameter `name` of `func`; a ``Starred``/``**`` argument
     when the call's arguments are not all visible; None when it is not passed."""
     value = kwarg(call, name)

@@ -35,6 +35,7 @@ class Window:
     step: ast.Call  # the optimizer step (or the call of a helper that steps)
     condition: str  # human-readable "when the optimizer steps", for messages
     k: str  # the window length as written (``accum_steps``), or "k"
+    k_node: ast.expr | None = None  # the window length's expression, when the code shows one
     guard: ast.If | None = None  # guard kind: the If around the step
     outer: Loop | None = None  # nested kind: the loop holding the inner loop and the step
     micro: list[ast.stmt] = field(default_factory=list)  # simple statements run every micro-batch
@@ -92,7 +93,10 @@ class _LoopView:
                 stack.append(list(reversed([*s.body, *s.orelse])))
 
     def invariant(self, test: ast.expr) -> bool:
-        """The test has the same value on every iteration (``if args.clip:``, ``if not bug:``)."""
+        """The test has the same value on every iteration (``if args.clip:``, ``if not bug:``).
+
+        A test with a modulo (``self.step % k == 0``) is a counter test even when the counter is
+        advanced elsewhere (a helper method, another loop)."""
         for n in walk(test):
             if isinstance(n, (ast.Call, ast.Await, ast.NamedExpr, ast.Subscript, ast.BinOp)):
                 return False
@@ -158,11 +162,15 @@ def _stepped(facts: Facts, steps: list[ast.Call]) -> set[str]:
     return out
 
 
-def _mod_k(test: ast.AST) -> str | None:
+def _mod_k(test: ast.AST) -> ast.expr | None:
     for n in walk(test):
         if isinstance(n, ast.BinOp) and isinstance(n.op, ast.Mod):
-            return short(n.right, 40)
+            return n.right
     return None
+
+
+# `window_test`'s answer for a guard that names no length (``accelerator.sync_gradients``).
+_SYNC = ast.Name(id="k", ctx=ast.Load())
 
 
 class _Finder:
@@ -170,15 +178,16 @@ class _Finder:
         self.facts = facts
         self.view = view
 
-    def window_test(self, test: ast.expr, depth: int = 0) -> str | None:
-        """The window length `k` as written when `test` decides a window, else None."""
+    def window_test(self, test: ast.expr, depth: int = 0) -> ast.expr | None:
+        """The window length's expression when `test` decides a window (`_SYNC` when it names
+        none), else None."""
         k = _mod_k(test)
         if k is not None:
             return k
         for n in walk(test):
             d = dotted(n) if isinstance(n, (ast.Attribute, ast.Name)) else None
             if d is not None and d.endswith("sync_gradients"):
-                return "k"
+                return _SYNC
         if depth < 2 and isinstance(test, (ast.Name, ast.UnaryOp, ast.BoolOp, ast.Compare)):
             for n in walk(test):
                 if isinstance(n, ast.Name):
@@ -194,7 +203,7 @@ class _Finder:
                 and isinstance(test.ops[0], (ast.Eq, ast.GtE))
                 and self._is_counter(counter)
             ):
-                return short(test.comparators[0], 40)
+                return test.comparators[0]
         return None
 
     def _assigned_value(self, name: str) -> ast.expr | None:
@@ -239,21 +248,24 @@ class _Finder:
             before = view.simple(per_micro)
             if not steps or not _backwards_in(facts, before):
                 return None
+            k_node = _length(self.window_test(guard.test))
             return Window(
                 loop=view.loop,
                 kind="continue",
                 step=steps[0],
                 condition=f"past `if {short(guard.test, 80)}: continue`",
-                k=self.window_test(guard.test) or "k",
+                k=short(k_node, 40) if k_node is not None else "k",
+                k_node=k_node,
                 micro=before,
                 stepped=_stepped(facts, steps),
             )
         for s in items:
             if not isinstance(s, ast.If) or view.invariant(s.test):
                 continue
-            k = self.window_test(s.test)
-            if k is None:
+            k_found = self.window_test(s.test)
+            if k_found is None:
                 continue
+            k_node = _length(k_found)
             steps = _steps_in(facts, s.body)
             if not steps:
                 continue
@@ -265,12 +277,17 @@ class _Finder:
                 kind="guard",
                 step=steps[0],
                 condition=f"`{short(s.test, 80)}`",
-                k=k,
+                k=short(k_node, 40) if k_node is not None else "k",
+                k_node=k_node,
                 guard=s,
                 micro=micro,
                 stepped=_stepped(facts, steps),
             )
         return None
+
+
+def _length(found: ast.expr | None) -> ast.expr | None:
+    return None if found is None or found is _SYNC else found
 
 
 def _nested(facts: Facts, view: _LoopView) -> Window | None:
@@ -289,6 +306,7 @@ def _nested(facts: Facts, view: _LoopView) -> Window | None:
         if not steps:
             continue
         k = "k"
+        k_node: ast.expr | None = None
         if (
             isinstance(inner, ast.For)
             and isinstance(inner.iter, ast.Call)
@@ -296,7 +314,8 @@ def _nested(facts: Facts, view: _LoopView) -> Window | None:
             and inner.iter.func.id == "range"
             and len(inner.iter.args) == 1
         ):
-            k = short(inner.iter.args[0], 40)
+            k_node = inner.iter.args[0]
+            k = short(k_node, 40)
         head = short(inner.iter if isinstance(inner, (ast.For, ast.AsyncFor)) else inner.test)
         return Window(
             loop=inner,
@@ -304,6 +323,7 @@ def _nested(facts: Facts, view: _LoopView) -> Window | None:
             step=steps[0],
             condition=f"after each inner loop over `{head}`",
             k=k,
+            k_node=k_node,
             outer=view.loop,
             micro=micro,
             stepped=_stepped(facts, steps),
