@@ -14,7 +14,7 @@ from stepguard.lint._rules import Edit, Violation
 
 
 def fake_rules(
-    source: str, path: str = "<string>", tree: ast.Module | None = None
+    source: str, path: str = "<string>", tree: ast.Module | None = None, project: object = None
 ) -> list[Violation]:
     """Two rules that both insert a header comment at offset 0, and one whose fix breaks the code."""
     out = []
@@ -67,7 +67,7 @@ def test_a_crashing_rule_skips_that_file_with_a_reason(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     def crash(
-        source: str, path: str = "<string>", tree: ast.Module | None = None
+        source: str, path: str = "<string>", tree: ast.Module | None = None, project: object = None
     ) -> list[Violation]:
         raise KeyError("boom")
 

@@ -19,6 +19,7 @@ from stepguard.lint._autofix import apply_edits
 from stepguard.lint._config import LintConfig
 from stepguard.lint._files import discover
 from stepguard.lint._noqa import parse_suppressions
+from stepguard.lint._project import Project
 from stepguard.lint._rules import Edit, Violation, check_source
 
 __all__ = [
@@ -96,17 +97,22 @@ def lint_source(
     path: str = "<string>",
     config: LintConfig | None = None,
     tree: ast.Module | None = None,
+    project: Project | None = None,
 ) -> list[Violation]:
     """The findings of the selected rules in `source`, minus those suppressed by `# noqa`.
 
-    Files the cheap pre-filter (`might_contain_training_code`) rules out are not parsed.
+    Files the cheap pre-filter (`might_contain_training_code`) rules out are not parsed. With a
+    `project` (the linted tree), names resolve across its files and settings come from its
+    configs and launch scripts; without one, `source` is read on its own.
     Raises `SyntaxError` (or `ValueError` for null bytes) when `source` does not parse.
     """
     cfg = LintConfig() if config is None else config
     if source.startswith(_BOM):
         source = source[1:]
     violations = [
-        v for v in check_source(source, path, tree=tree) if cfg.enabled(v.finding.code, path)
+        v
+        for v in check_source(source, path, tree=tree, project=project)
+        if cfg.enabled(v.finding.code, path)
     ]
     if violations:
         noqa = parse_suppressions(source)
@@ -126,7 +132,10 @@ def _disjoint(edits: Sequence[Edit], taken: Sequence[Edit]) -> bool:
 
 
 def fix_source(
-    source: str, path: str = "<string>", config: LintConfig | None = None
+    source: str,
+    path: str = "<string>",
+    config: LintConfig | None = None,
+    project: Project | None = None,
 ) -> tuple[str, list[Violation], int]:
     """Apply the safe fixes of the selected, unsuppressed findings, in rounds, until none is left.
 
@@ -139,7 +148,7 @@ def fix_source(
     """
     bom = _BOM if source.startswith(_BOM) else ""
     text = source[len(bom) :]
-    current = lint_source(text, path, config)
+    current = lint_source(text, path, config, project=project)
     applied = 0
     for _ in range(MAX_FIX_PASSES):
         taken: list[Edit] = []
@@ -152,7 +161,7 @@ def fix_source(
             break
         try:
             candidate = apply_edits(text, taken)
-            after = lint_source(candidate, path, config, tree=ast.parse(candidate))
+            after = lint_source(candidate, path, config, tree=ast.parse(candidate), project=project)
         except (SyntaxError, ValueError, RecursionError, MemoryError):
             break  # edits that conflict, or code that would not parse: keep the last good text
         text, current = candidate, after
@@ -160,17 +169,21 @@ def fix_source(
     return bom + text, current, applied
 
 
-def lint_file(path: str, config: LintConfig | None = None, fix: bool = False) -> FileResult:
-    """Lint one file (and compute its fixes when `fix`); never raises for a bad file."""
+def lint_file(
+    path: str, config: LintConfig | None = None, fix: bool = False, project: Project | None = None
+) -> FileResult:
+    """Lint one file (and compute its fixes when `fix`), in `project` when given; never raises for
+    a bad file."""
     cfg = LintConfig() if config is None else config
     source, reason = read_source(path, cfg.max_file_size)
     if source is None:
         return FileResult(path, skipped=reason)
     try:
         if fix:
-            fixed, remaining, removed = fix_source(source, path, cfg)
+            fixed, remaining, removed = fix_source(source, path, cfg, project)
             return FileResult(path, tuple(remaining), None, source, fixed, removed)
-        return FileResult(path, tuple(lint_source(source, path, cfg)), None, source, source)
+        found = lint_source(source, path, cfg, project=project)
+        return FileResult(path, tuple(found), None, source, source)
     except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
         return FileResult(path, skipped=_syntax_reason(exc), source=source)
     except Exception as exc:  # a bug in a rule must not stop the other files from being linted
@@ -184,10 +197,13 @@ def lint_paths(
     ignore: Sequence[str] = (),
     exclude: Sequence[str] = (),
 ) -> Report:
-    """Lint files and directories (no configuration file is read) and return a `Report`.
+    """Lint files and directories as one project (no configuration file is read); a `Report`.
 
     `select`/`ignore` are rule-code prefixes (default: every rule); `exclude` are globs. The
-    report's summary holds ``files`` (how many were read) and ``skipped`` ({path: reason}).
+    files found form one project (`stepguard.lint._project`): names resolve across them, and the
+    configs and launch scripts under the directories given decide which findings are active.
+    Active findings come first. The report's summary holds ``files`` (how many were read),
+    ``skipped`` ({path: reason}) and ``active`` (how many findings are active).
     Raises `FileNotFoundError` naming any path that does not exist.
     """
     from stepguard.lint._config import parse_selectors
@@ -200,9 +216,12 @@ def lint_paths(
     found = discover([os.fspath(p) for p in paths], cfg.exclude, Path.cwd())
     if found.missing:
         raise FileNotFoundError(f"no such file or directory: {', '.join(found.missing)}")
-    results = [lint_file(p, cfg) for p in found.files]
+    raw = [os.fspath(p) for p in paths]
+    project = Project.of_paths(raw, found.files, cfg.max_file_size)
+    results = [lint_file(p, cfg, project=project) for p in found.files]
     findings = [v.finding for r in results for v in r.violations]
+    findings.sort(key=lambda f: f.data.get("activity") != "active")
     skipped = {r.path: r.skipped for r in results if r.skipped}
-    return Report(
-        findings, summary={"files": len(results), "skipped": skipped}, title="stepguard lint"
-    )
+    active = sum(f.data.get("activity") == "active" for f in findings)
+    summary = {"files": len(results), "skipped": skipped, "active": active}
+    return Report(findings, summary=summary, title="stepguard lint")
