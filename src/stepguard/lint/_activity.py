@@ -34,10 +34,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from stepguard.lint._base import Condition, Violation
+from stepguard.lint._objects import callers as find_callers
+from stepguard.lint._objects import passed_argument
 from stepguard.lint._project import Project
 from stepguard.lint._scan import Facts, FuncDef, call_name, dotted, short
 from stepguard.lint._settings import Scenario, Settings, Value
-from stepguard.lint._values import assigned_values, calls_of, passed_argument
+from stepguard.lint._values import assigned_values
 
 __all__ = ["annotate", "branch_conditions", "settings_of"]
 
@@ -275,7 +277,7 @@ class _Eval:
         )
         default = defaults.get(name)
         out = Alts([])
-        callers = self._callers(facts, func)
+        callers = find_callers(facts, func)
         for caller_facts, call in callers:
             passed = passed_argument(call, func, name, pos)
             if passed is None:
@@ -293,31 +295,6 @@ class _Eval:
                 f"parameter `{name}` of `{func.name}()` has no default and no caller in the linted files"
             )
         return out
-
-    def _callers(self, facts: Facts, func: FuncDef) -> list[tuple[Facts, ast.Call]]:
-        out = [(facts, c) for c in calls_of(facts, func)]
-        project = self.project
-        if project is None or func.name.startswith("__"):
-            return out
-        cache = project.cache.setdefault("callers", {})
-        key = (facts.path, func.name, func.lineno)
-        if key not in cache:
-            found: list[tuple[Facts, ast.Call]] = []
-            needle = f"{func.name}("
-            for path in project.files:
-                if path == facts.path:
-                    continue
-                text = project.text(path)
-                if text is None or needle not in text:
-                    continue
-                other = project.definitions(path)
-                if other is None:
-                    continue
-                for c in other.calls:
-                    if call_name(c) == func.name and _may_call(other, c, facts, func):
-                        found.append((other, c))
-            cache[key] = found
-        return out + cache[key]
 
     # -- settings ------------------------------------------------------------------------------
     def _setting(self, facts: Facts, node: ast.Attribute | ast.Subscript, d: int) -> Alts:
@@ -433,19 +410,6 @@ def _components(node: ast.AST | None) -> list[str] | None:
 def _is_param(func: FuncDef, name: str) -> bool:
     a = func.args
     return any(x.arg == name for x in (*a.posonlyargs, *a.args, *a.kwonlyargs))
-
-
-def _may_call(caller: Facts, call: ast.Call, facts: Facts, func: FuncDef) -> bool:
-    """Whether `call` (in another file) may call `func`: an imported name that resolves to it, or
-    a method call (``model.configure_optimizers(...)``) when `func` is a method."""
-    if isinstance(call.func, ast.Name):
-        found = caller.callee(call)
-        return found is not None and found[1] is func
-    is_method = bool(func.args.args) and func.args.args[0].arg in ("self", "cls")
-    if is_method:
-        return True
-    found = caller.callee(call)
-    return found is not None and found[1] is func
 
 
 def _extend(out: Alts, more: Alts) -> None:

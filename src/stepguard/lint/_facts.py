@@ -12,7 +12,7 @@ from __future__ import annotations
 import ast
 import re
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
 from stepguard._optimizers import TORCH_OPTIMIZERS as _TORCH_OPTIMIZER_FACTS
 from stepguard.lint._nodes import FuncDef, Loop, Text, call_name, dotted, last_name, receiver
@@ -45,6 +45,27 @@ def _optimizer_name(q: str) -> str | None:
     return None
 
 
+def _defines_optimizer(cls: ast.ClassDef) -> bool:
+    """A class of the project that is an optimizer: it subclasses ``...Optimizer``, or its name
+    reads like one and its constructor takes ``weight_decay``."""
+    for base in cls.bases:
+        if (dotted(base) or "").rsplit(".", 1)[-1].endswith("Optimizer"):
+            return True
+    if not (cls.name[:1].isupper() and _OTHER_OPTIMIZER.search(cls.name)):
+        return False
+    init = next(
+        (s for s in cls.body if isinstance(s, ast.FunctionDef) and s.name == "__init__"), None
+    )
+    if init is None:
+        return False
+    names = [a.arg for a in (*init.args.args, *init.args.kwonlyargs)]
+    return (
+        "weight_decay" in names
+        and len(names) > 1
+        and names[1] in ("params", "param_groups", "parameters")
+    )
+
+
 def _strip_not(test: ast.expr, truth: bool) -> tuple[ast.expr, bool]:
     while isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
         test, truth = test.operand, not truth
@@ -56,6 +77,10 @@ def _plain(test: ast.expr) -> bool:
     allowed = (ast.Name, ast.Attribute, ast.Constant, ast.Compare, ast.BoolOp, ast.UnaryOp)
     markers = (ast.cmpop, ast.boolop, ast.unaryop, ast.expr_context)
     return all(isinstance(n, allowed + markers) for n in ast.walk(test))
+
+
+def _folded(value: object, fold: bool) -> object:
+    return value.lower() if fold and isinstance(value, str) else value
 
 
 def _constant_truth(test: ast.expr) -> bool | None:
@@ -126,12 +151,16 @@ class ProjectView(Protocol):
         """Method `name` of `cls` or of its bases defined in the tree."""
 
     files: tuple[str, ...]
+    cache: dict[Any, Any]
 
     def adopt(self, path: str, facts: Facts) -> None:
         """Share the facts of `path` with the rest of the tree."""
 
     def text(self, path: str) -> str | None:
         """The text of a file of the tree."""
+
+    def bases(self, facts: Facts, cls: ast.ClassDef) -> list[tuple[Facts, ast.ClassDef]]:
+        """The base classes of `cls` defined in the tree."""
 
     def definitions(self, path: str) -> Facts | None:
         """The scanned facts of a file of the tree, for its definitions."""
@@ -208,6 +237,7 @@ class Facts:
     step_functions: set[str] = field(default_factory=set)  # same-file functions doing opt.step()
     unscale_functions: set[str] = field(default_factory=set)
     scaler_step_functions: set[str] = field(default_factory=set)  # ... doing scaler.step(opt)
+    flag_step_functions: dict[str, str] = field(default_factory=dict)  # step under `if <param>:`
     backward_functions: set[str] = field(default_factory=set)  # same-file functions doing backward
     loss_objects: set[str] = field(default_factory=set)  # criterion = nn.CrossEntropyLoss()
     sum_losses: set[str] = field(default_factory=set)  # ... built with reduction="sum" / "none"
@@ -251,7 +281,8 @@ class Facts:
         statement that always leaves (``raise``, ``return``, ``continue``, ``break``, ``assert
         False``), or it sits in a branch whose test an earlier ``assert`` rules out (``assert
         opt in ("adamw",)`` ... ``if opt == "sgd":``), or under ``if False:``."""
-        needs: list[tuple[ast.expr, bool]] = []  # branch tests below the current level
+        needs: list[tuple[ast.expr, bool]] = []  # the tests of every `if` around `node`
+        asserts: list[ast.expr] = []  # the asserts that run before it
         child: ast.AST = node
         parent = self.parents.get(node)
         while parent is not None:
@@ -270,12 +301,65 @@ class Facts:
                     if isinstance(s, ast.Assert):
                         if _constant_truth(s.test) is False:
                             return False
-                        if any(_contradicts(s.test, t, truth) for t, truth in needs):
-                            return False
+                        asserts.append(s.test)
             if isinstance(parent, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
                 break
             child, parent = parent, self.parents.get(parent)
+        for test in asserts:
+            if any(_contradicts(test, t, truth) for t, truth in needs):
+                return False
+            if self._excluded(test, needs):
+                return False
         return True
+
+    def _subject(self, node: ast.expr, at: ast.AST) -> tuple[str, bool]:
+        """A comparison's subject, for matching tests on the same value: a local name bound to
+        ``x.lower()`` (or ``x`` itself) stands for ``x``; True when it was case-folded."""
+        fold = False
+        for _ in range(3):
+            if isinstance(node, ast.Name):
+                value = self.local_value(node.id, at)
+                if value is None:
+                    break
+                node = value
+            elif (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr in ("lower", "upper", "casefold", "strip")
+                and not node.args
+            ):
+                fold = fold or node.func.attr != "strip"
+                node = node.func.value
+            else:
+                break
+        return ast.dump(node), fold
+
+    def _excluded(self, assertion: ast.expr, needs: list[tuple[ast.expr, bool]]) -> bool:
+        """``assert x in ("A", "B")`` while the branch needs ``x`` to be none of them (the ``else``
+        of ``if x == "a": ... elif x == "b":``, compared after ``.lower()``)."""
+        a = _allowed(assertion)
+        if a is None or not a[2]:
+            return False
+        subject, fold = self._subject(assertion.left, assertion)  # type: ignore[attr-defined]
+        found: list[tuple[set[object], bool]] = []
+        for test, truth in needs:
+            test, truth = _strip_not(test, truth)
+            t = _allowed(test)
+            if t is None:
+                continue
+            key, tfold = self._subject(test.left, test)  # type: ignore[attr-defined]
+            if key == subject:
+                found.append((t[1], t[2] == truth))
+                fold = fold or tfold
+        allowed = {_folded(v, fold) for v in a[1]}
+        excluded: set[object] = set()
+        for values, required in found:
+            folded = {_folded(v, fold) for v in values}
+            if required:
+                allowed &= folded
+            else:
+                excluded |= folded
+        return not (allowed - excluded)
 
     def branches(self, node: ast.AST) -> list[tuple[ast.If, ast.expr, bool]]:
         """The ``if`` blocks around `node` in its function, innermost first: (the ``if``, its
@@ -312,46 +396,6 @@ class Facts:
         c = self.enclosing(node, (ast.ClassDef,))
         return c if isinstance(c, ast.ClassDef) else None
 
-    def callee(self, call: ast.Call) -> tuple[Facts, FuncDef] | None:
-        """Where the function or method `call` calls is defined, when that is visible: a function
-        of this file (``helper(...)``), a method of the enclosing class or of its bases
-        (``self.helper(...)``), and in project mode a function imported from another file of the
-        tree (``from .optim import build``; ``utils.build(...)``) or a method inherited from a class
-        defined there. The answer is ``(facts of that file, definition)``."""
-        cache = self.cache.setdefault("callee", {})
-        assert isinstance(cache, dict)
-        key = id(call)
-        if key not in cache:
-            cache[key] = self._callee(call)
-        return cache[key]
-
-    def _callee(self, call: ast.Call) -> tuple[Facts, FuncDef] | None:
-        f = call.func
-        found: tuple[Facts, ast.AST] | None = None
-        if isinstance(f, ast.Name):
-            local = [d for d in self.functions.get(f.id, []) if self.class_of(d) is None]
-            if local:
-                return (self, local[0]) if len(local) == 1 else None
-            if self.project is None or f.id not in self.aliases:
-                return None
-            found = self.project.lookup(self, self.aliases[f.id])
-        elif isinstance(f, ast.Attribute):
-            rec = dotted(f.value)
-            if rec in ("self", "cls"):
-                cls = self.class_of(call)
-                if cls is None:
-                    return None
-                found = _method(self, cls, f.attr, 0)
-            elif rec is not None and self.project is not None:
-                head, _, rest = rec.partition(".")
-                alias = self.aliases.get(head)
-                if alias is None:
-                    return None  # an object, not a module
-                found = self.project.lookup(self, ".".join(p for p in (alias, rest, f.attr) if p))
-        if found is None or not isinstance(found[1], (ast.FunctionDef, ast.AsyncFunctionDef)):
-            return None
-        return found[0], found[1]
-
     # -- kinds of objects ---------------------------------------------------------------------
     def optimizer_class(self, call: ast.Call) -> str | None:
         """The optimizer class name when `call` builds an optimizer (``Adam``), else None; for a
@@ -375,12 +419,21 @@ class Facts:
         q = self.resolve(node)
         if q is not None:
             name = _optimizer_name(q)
+            if name is None and self.project is not None and not q.startswith("torch"):
+                found = self.project.lookup(self, q)
+                if found is not None and isinstance(found[1], ast.ClassDef):
+                    name = found[1].name if _defines_optimizer(found[1]) else None
             return [(name, q, None, True)] if name else []
         if not isinstance(node, ast.Name) or depth > 2:
             return []
+        local = self.classes.get(node.id, [])
+        if len(local) == 1 and node.id not in self.aliases:
+            cls = local[0]
+            return [(cls.name, cls.name, None, True)] if _defines_optimizer(cls) else []
+        out: list[OptimizerChoice] = []
         value = self.local_value(node.id, at)
         if isinstance(value, ast.IfExp):
-            out: list[OptimizerChoice] = [
+            out += [
                 (n, qn, value.test, True)
                 for n, qn, _, _ in self._class_choices(value.body, value, depth + 1)
             ]
@@ -391,11 +444,21 @@ class Facts:
             return out
         if isinstance(value, (ast.Name, ast.Attribute)):
             return self._class_choices(value, value, depth + 1)
-        return []
+        if value is not None:
+            return []
+        # Assigned in the branches of an `if` statement: each branch's class, with its test.
+        scope = self.function_of(at)
+        for assign in self._assignments_of(node.id):
+            if self.function_of(assign) is not scope or not isinstance(assign, ast.Assign):
+                continue
+            branches = self.branches(assign)
+            test, truth = (branches[0][1], branches[0][2]) if branches else (None, True)
+            for n, qn, _, _ in self._class_choices(assign.value, assign, depth + 1):
+                out.append((n, qn, test, truth))
+        return out
 
-    def local_value(self, name: str, at: ast.AST) -> ast.expr | None:
-        """The value of the single plain assignment ``name = value`` in the function enclosing
-        `at`, else at module level; None when there is none or several."""
+    def _assignments_of(self, name: str) -> list[ast.AST]:
+        """Every assignment (plain, annotated, augmented) to the bare name `name`, any scope."""
         cached = self.cache.get("assign_index")
         index: dict[str, list[ast.AST]]
         if isinstance(cached, dict):
@@ -412,7 +475,12 @@ class Facts:
                 ):
                     index.setdefault(node.target.id, []).append(node)
             self.cache["assign_index"] = index
-        found = index.get(name)
+        return index.get(name, [])
+
+    def local_value(self, name: str, at: ast.AST) -> ast.expr | None:
+        """The value of the single plain assignment ``name = value`` in the function enclosing
+        `at`, else at module level; None when there is none or several."""
+        found = self._assignments_of(name)
         if not found:
             return None
         scope = self.function_of(at)
@@ -567,7 +635,9 @@ class Facts:
         return False
 
 
-def _method(facts: Facts, cls: ast.ClassDef, name: str, depth: int) -> tuple[Facts, ast.AST] | None:
+def method_of(
+    facts: Facts, cls: ast.ClassDef, name: str, depth: int
+) -> tuple[Facts, ast.AST] | None:
     """Method `name` of `cls` or of a base class (of this file, or of the tree in project mode)."""
     for stmt in cls.body:
         if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and stmt.name == name:
@@ -580,7 +650,7 @@ def _method(facts: Facts, cls: ast.ClassDef, name: str, depth: int) -> tuple[Fac
         if isinstance(base, ast.Name):
             for local in facts.classes.get(base.id, []):
                 if local is not cls:
-                    found = _method(facts, local, name, depth + 1)
+                    found = method_of(facts, local, name, depth + 1)
                     if found is not None:
                         return found
     return None

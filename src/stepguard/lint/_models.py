@@ -19,6 +19,7 @@ from __future__ import annotations
 import ast
 import re
 
+from stepguard.lint._objects import class_of_call
 from stepguard.lint._scan import Facts, call_name, dotted, kwarg, walk
 
 __all__ = ["holds_no_decay_parameters", "only_adapters_trainable"]
@@ -143,28 +144,7 @@ def _model_class(facts: Facts, model: ast.expr, at: ast.AST) -> tuple[Facts, ast
         value = facts.local_value(model.id, at)
     if not isinstance(value, ast.Call):
         return None
-    return _class_of_call(facts, value)
-
-
-def _class_of_call(facts: Facts, call: ast.Call) -> tuple[Facts, ast.ClassDef] | None:
-    f = call.func
-    if isinstance(f, ast.Name):
-        local = facts.classes.get(f.id, [])
-        if len(local) == 1:
-            return facts, local[0]
-    if facts.project is None:
-        return None
-    d = dotted(f)
-    if d is None:
-        return None
-    head, _, rest = d.partition(".")
-    alias = facts.aliases.get(head)
-    if alias is None:
-        return None
-    found = facts.project.lookup(facts, f"{alias}.{rest}" if rest else alias)
-    if found is not None and isinstance(found[1], ast.ClassDef):
-        return found[0], found[1]
-    return None
+    return class_of_call(facts, value)
 
 
 def _class_holds(facts: Facts, cls: ast.ClassDef, depth: int) -> bool:
@@ -175,7 +155,7 @@ def _class_holds(facts: Facts, cls: ast.ClassDef, depth: int) -> bool:
         name = (dotted(base) or "").rsplit(".", 1)[-1]
         if name == "Module":
             continue
-        parent = _class_of_call(facts, ast.Call(func=base, args=[], keywords=[]))
+        parent = class_of_call(facts, ast.Call(func=base, args=[], keywords=[]))
         if parent is None or _class_holds(parent[0], parent[1], depth + 1):
             return True
     init = next(
@@ -228,7 +208,7 @@ def _value_holds(facts: Facts, value: ast.expr, depth: int) -> bool:
     if name == "Parameter":
         tensor = value.args[0] if value.args else kwarg(value, "data")
         return not _matrix(tensor)
-    found = _class_of_call(facts, value)
+    found = class_of_call(facts, value)
     if found is None:
         return True
     return _class_holds(found[0], found[1], depth + 1)

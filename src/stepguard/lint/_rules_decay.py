@@ -30,10 +30,12 @@ from stepguard.lint._scan import (
 from stepguard.lint._values import (
     COUPLED_DECAY,
     Decay,
-    binding,
+    added_groups,
+    assigned_values,
     decay_alternatives,
     decay_values,
     decoupled_flag,
+    default_decay,
     dict_get,
     group_alternatives,
     group_dicts,
@@ -105,11 +107,27 @@ def decay_condition(
     top = weight_decay_arg(call, cls, facts)
     if top is not None:
         exprs.append(top)
-    for g in groups if groups is not None else (group_dicts(facts, params_arg(call)) or []):
+    all_groups = groups if groups is not None else (group_dicts(facts, params_arg(call)) or [])
+    all_groups = [*all_groups, *added_groups(facts, call)]
+    for g in all_groups:
         v = dict_get(g, "weight_decay")
         if v is not None:
             exprs.append(v)
+    if top is None and (
+        not all_groups or any(dict_get(g, "weight_decay") is None for g in all_groups)
+    ):
+        default = default_decay(facts, call, cls)  # the class default applies
+        exprs.append(ast.Constant(value=default, lineno=call.lineno, col_offset=call.col_offset))
     return Condition("weight_decay", tuple(exprs), facts, ">0")
+
+
+def _default_note(facts: Facts, call: ast.Call, cls: str) -> str:
+    """ " (its default)" when the construction passes no weight_decay and the class decays."""
+    if weight_decay_arg(call, cls, facts) is None and default_decay(facts, call, cls) > 0:
+        groups = group_dicts(facts, params_arg(call)) or []
+        if not groups or any(dict_get(g, "weight_decay") is None for g in groups):
+            return f" ({cls}'s default)"
+    return ""
 
 
 def choice_condition(test: ast.expr | None, polarity: bool, facts: Facts) -> list[Condition]:
@@ -253,25 +271,39 @@ def _name_taken(facts: Facts, name: str) -> bool:
     return False
 
 
-def _all_parameters(facts: Facts, node: ast.expr | None, depth: int = 0) -> ast.expr | None:
-    """The model whose parameters `node` lists without any filter by name or shape, else None.
+def _all_parameters(facts: Facts, node: ast.expr | None, depth: int = 0) -> list[ast.expr] | None:
+    """The models whose parameters `node` lists without any filter by name or shape, else None.
 
     ``model.parameters()``, ``list(model.parameters())``, ``filter(lambda p: p.requires_grad,
-    model.parameters())``, ``[p for n, p in model.named_parameters()]`` (no ``if``), or a name bound
-    to one of these.
+    model.parameters())``, ``[p for n, p in model.named_parameters()]`` (no ``if``; the element
+    may be a copy such as ``p.detach().clone().float()``), ``itertools.chain(a.parameters(),
+    b.parameters())``, either side of ``x if cond else y``, or a name bound to one of these (in
+    any branch).
     """
-    if node is None or depth > 3:
+    if node is None or depth > 4:
         return None
     if isinstance(node, ast.Name):
-        return _all_parameters(facts, binding(facts, node.id, node), depth + 1)
+        for value in assigned_values(facts, node.id, node):
+            found = _all_parameters(facts, value, depth + 1)
+            if found:
+                return found
+        return None
+    if isinstance(node, ast.IfExp):
+        return _all_parameters(facts, node.body, depth + 1) or _all_parameters(
+            facts, node.orelse, depth + 1
+        )
     if isinstance(node, ast.Call):
         name = call_name(node)
         if name == "parameters" and isinstance(node.func, ast.Attribute) and not node.args:
-            return node.func.value
+            return [node.func.value]
         if name in ("list", "tuple") and len(node.args) == 1:
             return _all_parameters(facts, node.args[0], depth + 1)
         if name == "filter" and len(node.args) == 2 and _requires_grad_only(node.args[0]):
             return _all_parameters(facts, node.args[1], depth + 1)
+        if name == "chain" and node.args:
+            parts = [_all_parameters(facts, a, depth + 1) for a in node.args]
+            if all(parts):
+                return [m for part in parts if part for m in part]
         return None
     if isinstance(node, (ast.ListComp, ast.GeneratorExp)) and len(node.generators) == 1:
         gen = node.generators[0]
@@ -281,9 +313,18 @@ def _all_parameters(facts: Facts, node: ast.expr | None, depth: int = 0) -> ast.
             and call_name(it) in ("parameters", "named_parameters")
             and all(_requires_grad_only_test(c) for c in gen.ifs)
             and isinstance(it.func, ast.Attribute)
+            and _copy_of_target(node.elt, gen.target)
         ):
-            return it.func.value
+            return [it.func.value]
     return None
+
+
+def _copy_of_target(elt: ast.expr, target: ast.expr) -> bool:
+    """`elt` is the loop's parameter, or a copy of it (``p.detach().clone().float()``)."""
+    names = {n.id for n in ast.walk(target) if isinstance(n, ast.Name)}
+    while isinstance(elt, ast.Call) and isinstance(elt.func, ast.Attribute) and not elt.keywords:
+        elt = elt.func.value
+    return isinstance(elt, ast.Name) and elt.id in names
 
 
 def _requires_grad_only(fn: ast.expr) -> bool:
@@ -307,7 +348,7 @@ def check_sg102(facts: Facts) -> list[Violation]:
         cls = " or ".join(dict.fromkeys(c[0] for c in choices))
         params = params_arg(call)
         alternatives = group_alternatives(facts, params)
-        options: list[tuple[list[ast.Dict] | None, list[ast.expr | None]]]
+        options: list[tuple[list[ast.Dict] | None, list[list[ast.expr] | None]]]
         if alternatives is None:
             options = [(None, [_all_parameters(facts, params)])]
         else:
@@ -325,11 +366,10 @@ def check_sg102(facts: Facts) -> list[Violation]:
                 continue
             if adapters is None:
                 adapters = only_adapters_trainable(facts)
-            if adapters or not all(
-                holds_no_decay_parameters(facts, m, call) for m in models if m is not None
-            ):
+            flat = [m for ms in models if ms for m in ms]
+            if adapters or not all(holds_no_decay_parameters(facts, m, call) for m in flat):
                 break
-            out.append(_sg102(facts, call, cls, values, groups, models))
+            out.append(_sg102(facts, call, cls, values, groups, flat))
             break
     return out
 
@@ -340,13 +380,14 @@ def _sg102(
     cls: str,
     values: tuple[Decay, ...],
     groups: list[ast.Dict] | None,
-    models: list[ast.expr | None],
+    models: list[ast.expr],
 ) -> Violation:
     wd, expr = _known(values, "min"), _unknown(values)
     name = _who(facts, call)
-    source = ", ".join(sorted({f"{short(m, 40)}.parameters()" for m in models if m is not None}))
+    source = ", ".join(sorted({f"{short(m, 40)}.parameters()" for m in models}))
     if expr is None:
-        what = f"{call_text(call, cls, _wd_text(wd, None), None, True)} decays"
+        wd_text = _wd_text(wd, None) + _default_note(facts, call, cls.split(" or ")[0])
+        what = f"{call_text(call, cls, wd_text, None, True)} decays"
     else:
         what = (
             f"{call_text(call, cls, _wd_text(None, expr), None, True)}: the value is not "
@@ -553,11 +594,18 @@ def _penalty_iter(penalty: ast.AST) -> ast.AST:
 
 
 def _loss_like(facts: Facts, node: ast.AST) -> bool:
-    """`node` mentions a loss: a name or attribute containing "loss", or a loss function call."""
+    """`node` mentions a loss: a name, attribute or dict key containing "loss", or a loss
+    function call."""
     for n in walk(node):
         if isinstance(n, ast.Name) and "loss" in n.id.lower():
             return True
         if isinstance(n, ast.Attribute) and "loss" in n.attr.lower():
+            return True
+        if (
+            isinstance(n, ast.Subscript)
+            and isinstance(n.slice, ast.Constant)
+            and "loss" in str(n.slice.value).lower()
+        ):
             return True
         if isinstance(n, ast.Call) and facts.is_loss_source(n):
             return True

@@ -23,9 +23,9 @@ from __future__ import annotations
 import ast
 
 from stepguard.lint._base import Violation, violation
-from stepguard.lint._rules_loop import where_it_steps, window_condition, windows
+from stepguard.lint._objects import callee
 from stepguard.lint._scan import Facts, call_name, dotted, kwarg, receiver, short, walk
-from stepguard.lint._windows import Window
+from stepguard.lint._windows import Window, where_it_steps, window_condition, windows
 
 __all__ = ["check_sg201"]
 
@@ -58,7 +58,7 @@ class _Loss:
         if isinstance(expr, ast.Call):
             if self._reduced_losses(expr, depth):
                 return True
-            found = facts.callee(expr) if _helper_form(expr) else None
+            found = callee(facts, expr) if _helper_form(expr) else None
             if found is not None:
                 owner, func = found
                 return _returns_unscaled(owner, func, depth + 1)
@@ -88,8 +88,14 @@ class _Loss:
                                 if isinstance(e, ast.Name) and e.id == name
                             )
                             values.append(n.value.elts[idx])
-                        elif isinstance(n.value, ast.Call) and not _scaled(n.value):
-                            unpacked = True  # `logits, loss = model(x, y)`
+                        elif (
+                            isinstance(n.value, ast.Call)
+                            and not _scaled(n.value)
+                            and "loss" not in call_name(n.value).lower()
+                        ):
+                            unpacked = True  # `logits, loss = model(x, y)`: a forward's mean
+                        elif isinstance(n.value, ast.Call):
+                            return False  # `loss, items = compute_loss(...)`: reduction unknown
                         else:
                             return False
             elif isinstance(n, ast.AugAssign) and dotted(n.target) == name:

@@ -19,16 +19,17 @@ from __future__ import annotations
 import ast
 
 from stepguard.lint._base import Condition, Violation, violation
-from stepguard.lint._rules_loop import (
+from stepguard.lint._scan import Facts, assigned_names, call_name, dotted, kwarg, receiver, short
+from stepguard.lint._values import binding
+from stepguard.lint._windows import (
+    Window,
     accelerate_steps,
+    accumulate_blocks,
     setting_name,
     where_it_steps,
     window_condition,
     windows,
 )
-from stepguard.lint._scan import Facts, assigned_names, call_name, dotted, kwarg, receiver, short
-from stepguard.lint._values import binding
-from stepguard.lint._windows import Window, accumulate_blocks
 
 __all__ = ["check_sg205", "sized_in_micro_batches"]
 
@@ -137,6 +138,9 @@ def sized_in_micro_batches(facts: Facts, w: Window, step: ast.Call) -> bool:
     rec = receiver(step)
     d = dotted(rec) if rec is not None else None
     build = facts.schedulers.get(d or "")
+    if build is None and isinstance(rec, (ast.Name, ast.Attribute)):
+        bound = _bound(facts, rec, step)
+        build = bound if isinstance(bound, ast.Call) else None
     if build is None:
         return False
     for _, expr in _length_args(build):
@@ -145,8 +149,14 @@ def sized_in_micro_batches(facts: Facts, w: Window, step: ast.Call) -> bool:
         loader, has_div = _counts(facts, expr, build)
         if loader is not None and not has_div:
             return True
-    for kw in build.keywords:  # warmup and length multiplied by k, under any argument name
-        if kw.arg and "step" in kw.arg and _times_k(kw.value, w.k_node, w.k):
+    # A length under any argument name (`epoch_steps=len(loader)`, `num_training_steps=n * k`).
+    for kw in build.keywords:
+        if not kw.arg or not any(w in kw.arg for w in ("step", "iters", "total", "t_max")):
+            continue
+        if _times_k(kw.value, w.k_node, w.k):
+            return True
+        loader, has_div = _counts(facts, kw.value, build)
+        if loader is not None and not has_div:
             return True
     return False
 
@@ -230,6 +240,15 @@ def check_sg205(facts: Facts) -> list[Violation]:
             conditions = [Condition(setting_name(steps), (steps,), facts, ">1")]
         for key, expr in _length_args(call):
             loader, has_div = _counts(facts, expr, call)
+            if w is None and _times_k(expr, k_node, k_text):
+                # A prepared scheduler advances once per optimizer step: `* k` overcounts.
+                message = (
+                    f"`{key}={short(expr, 50)}` multiplies by the window length, but {where}: "
+                    f"the schedule is {k_text} times too long; count optimizer steps (drop the "
+                    f"`* {k_text}`)"
+                )
+                out.append(violation(facts, expr, "SG205", message, (), conditions, argument=key))
+                continue
             if loader is None or has_div or _times_k(expr, k_node, k_text):
                 continue
             shown = f"`{key}={short(expr, 50)}`"

@@ -14,10 +14,10 @@ import ast
 
 from stepguard.lint._activity import branch_conditions
 from stepguard.lint._base import Condition, Violation, violation
-from stepguard.lint._rules_loop import statement_of, where_it_steps, window_condition, windows
-from stepguard.lint._scan import Facts, call_name, dotted, kwarg, receiver, short, walk
+from stepguard.lint._objects import builds
+from stepguard.lint._scan import Facts, build_kind, call_name, dotted, kwarg, receiver, short, walk
 from stepguard.lint._values import binding, params_arg
-from stepguard.lint._windows import Window
+from stepguard.lint._windows import Window, statement_of, where_it_steps, window_condition, windows
 
 _BACKWARD_ONLY_CALLS = frozenset(
     ("backward", "scale", "mean", "sum", "item", "detach", "float", "div", "mul", "manual_backward")
@@ -98,12 +98,49 @@ def _scaled_backward_scaler(facts: Facts, call: ast.Call) -> ast.expr | None:
     return None
 
 
+def _apex_block(facts: Facts, clip: ast.Call) -> ast.With | None:
+    """The ``with amp.scale_loss(...) as scaled:`` block (apex) that holds `clip`."""
+    p = facts.parents.get(clip)
+    while p is not None and not isinstance(p, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        if isinstance(p, ast.With) and any(
+            isinstance(i.context_expr, ast.Call) and call_name(i.context_expr) == "scale_loss"
+            for i in p.items
+        ):
+            return p
+        p = facts.parents.get(p)
+    return None
+
+
 def check_sg204(facts: Facts) -> list[Violation]:
     """SG204: torch clipping after ``scaler.scale(loss).backward()`` with no ``unscale_`` before,
-    on a path where both run (not the fp32 branch of an AMP ``if``/``else``)."""
+    on a path where both run (not the fp32 branch of an AMP ``if``/``else``); or inside apex's
+    ``with amp.scale_loss(...)`` block, which unscales only when it exits."""
     out = []
     for clip in facts.calls:
         if not facts.is_clip(clip):
+            continue
+        block = _apex_block(facts, clip)
+        if block is not None:
+            backward = next(
+                (
+                    c
+                    for s in block.body
+                    for c in walk(s)
+                    if isinstance(c, ast.Call)
+                    and call_name(c) == "backward"
+                    and _pos(c) < _pos(clip)
+                ),
+                None,
+            )
+            if backward is not None:
+                message = (
+                    f"`{call_name(clip)}` runs inside `with "
+                    f"{short(block.items[0].context_expr, 40)}`, after `{short(backward, 30)}`: "
+                    "apex unscales the gradients only when the block exits, so this clips "
+                    "scaled gradients; clip after the block, on `amp.master_params(optimizer)`"
+                )
+                conditions = amp_conditions(facts, None, clip)
+                out.append(violation(facts, clip, "SG204", message, (), conditions))
             continue
         scope = facts.function_of(clip)
         scale_backward = None
@@ -320,7 +357,7 @@ def _wrapped(facts: Facts, name: str) -> str | None:
     return None
 
 
-def _ddp_model(facts: Facts, w: Window) -> tuple[str, str, int] | None:
+def _ddp_model(facts: Facts, w: Window) -> tuple[str, str, int | str] | None:
     """(model name, "torch" / "apex" / "accelerate", line) of the DDP model whose backward the
     window runs: the one the stepped optimizer trains, else the one whose forward runs in the
     window with gradients on."""
@@ -344,13 +381,26 @@ def _ddp_model(facts: Facts, w: Window) -> tuple[str, str, int] | None:
         d = dotted(c.func)
         if d is not None and d in facts.ddp_models:
             return d, _flavor(facts, d), facts.ddp_models[d].lineno
+    for c in forwards:  # a model passed in: the DDP wrapper its callers built
+        d = dotted(c.func)
+        if d is None or facts.is_optimizer(c.func) or d.startswith(("torch.", "F.", "nn.")):
+            continue
+        for built_in, build in builds(facts, c.func):
+            if build_kind(built_in, build) == "ddp":
+                q = built_in.resolve(build.func) or ""
+                flavor = "apex" if q.startswith("apex") else "torch"
+                line = build.lineno if built_in is facts else f"{built_in.path}:{build.lineno}"
+                return d, flavor, line
     if facts.accelerators:
         here = facts.function_of(w.outer or w.loop)
+        cls = facts.class_of(w.loop)
         prepared = {
             n
             for c in facts.calls
-            if facts.function_of(c) is here and call_name(c).startswith("prepare")
+            if call_name(c).startswith("prepare")
             for n in _bound_names(facts, c)
+            if facts.function_of(c) is here
+            or (cls is not None and n.startswith("self.") and facts.class_of(c) is cls)
         }
         for c in forwards:
             d = dotted(c.func)
@@ -366,6 +416,18 @@ def _bound_names(facts: Facts, call: ast.Call) -> list[str]:
     if isinstance(parent, ast.Assign):
         return [n for t in parent.targets for n in assigned_names(t)]
     return []
+
+
+def _backward_helper(facts: Facts, call: ast.Call) -> bool:
+    """A call of a helper that runs the backward (``loss_scaler(loss, ...)``, ``self.backward()``)."""
+    f = call.func
+    if isinstance(f, ast.Name):
+        return f.id in facts.backward_functions
+    return (
+        isinstance(f, ast.Attribute)
+        and f.attr in facts.backward_functions
+        and dotted(f.value) in ("self", "cls")
+    )
 
 
 def _flavor(facts: Facts, ddp: str) -> str:
@@ -396,7 +458,8 @@ def check_sg208(facts: Facts) -> list[Violation]:
             (
                 c
                 for c in w.calls()
-                if (b := facts.backward_of(c)) is not None and b[1] in ("plain", "accelerate")
+                if ((b := facts.backward_of(c)) is not None and b[1] in ("plain", "accelerate"))
+                or _backward_helper(facts, c)
             ),
             None,
         )
@@ -406,10 +469,11 @@ def check_sg208(facts: Facts) -> list[Violation]:
         if found is None:
             continue
         ddp, flavor, line = found
+        built = f"line {line}" if isinstance(line, int) else line
         where = where_it_steps(w)
         if flavor == "apex":
             message = (
-                f"`{ddp}` (apex DistributedDataParallel, line {line}) all-reduces gradients on "
+                f"`{ddp}` (apex DistributedDataParallel, {built}) all-reduces gradients on "
                 f"every backward, but the optimizer steps {where}: {w.k} times the communication; "
                 f"apex's DDP has no no_sync(): call `{ddp}.disable_allreduce()` before all but the "
                 f"window's last micro-batch and `{ddp}.enable_allreduce()` before the last (or "
@@ -424,7 +488,7 @@ def check_sg208(facts: Facts) -> list[Violation]:
             )
         else:
             message = (
-                f"`{ddp}` (DistributedDataParallel, line {line}) all-reduces gradients on every "
+                f"`{ddp}` (DistributedDataParallel, {built}) all-reduces gradients on every "
                 f"backward, but the optimizer steps {where}: {w.k} times the communication; run "
                 f"all but the window's last micro-batch under `with {ddp}.no_sync():`"
             )

@@ -38,6 +38,7 @@ from stepguard.lint._nodes import (
     short,
     walk,
 )
+from stepguard.lint._objects import callee
 
 __all__ = [
     "CLIP_FUNCS",
@@ -161,7 +162,7 @@ def _call_kinds(facts: Facts, call: ast.Call) -> tuple[str | None, ...] | None:
     if kind is not None:
         return (kind,)
     if isinstance(call.func, (ast.Name, ast.Attribute)):
-        found = facts.callee(call)
+        found = callee(facts, call)
         if found is not None:
             owner, func = found
             kinds = owner.returns.get(func.name)
@@ -317,10 +318,35 @@ def _position(node: ast.AST) -> tuple[int, int]:
     return (getattr(node, "lineno", 0), getattr(node, "col_offset", 0))
 
 
+def _flag(facts: Facts, func: FuncDef, call: ast.Call) -> str | None:
+    """The parameter of `func` that decides whether `call` runs (``if update_grad: ...``)."""
+    a = func.args
+    params = {x.arg for x in (*a.posonlyargs, *a.args, *a.kwonlyargs)}
+    for _, test, truth in facts.branches(call):
+        if not truth:
+            continue
+        names = [n.id for n in walk(test) if isinstance(n, ast.Name) and n.id in params]
+        if names and not isinstance(test, ast.Compare):
+            return names[0]
+    return None
+
+
+def _window_arg(call: ast.Call) -> bool:
+    """The call passes a window test (``update_grad=(i + 1) % k == 0``): worth resolving."""
+    for a in [*call.args, *(k.value for k in call.keywords)]:
+        for n in walk(a):
+            if isinstance(n, ast.BinOp) and isinstance(n.op, ast.Mod):
+                return True
+    return False
+
+
 def _helper_functions(facts: Facts, funcs: list[FuncDef]) -> None:
     """Functions that (transitively, a few levels) step an optimizer, run a backward or unscale
-    gradients: ``def optimizer_step(self): self.scaler.step(self.optimizer)``. In project mode,
-    helpers imported from, or inherited from a class of, another file of the tree count too."""
+    gradients: ``def optimizer_step(self): self.scaler.step(self.optimizer)``; and those that
+    step only when a parameter says so (``def __call__(self, loss, opt, update_grad): ...
+    if update_grad: scaler.step(opt)``: `Facts.flag_step_functions`). Helpers imported from, or
+    inherited from a class of, another file of the tree count too, and so does the ``__call__``
+    of an object passed a window test."""
     steps: set[FuncDef] = set()
     backwards: set[FuncDef] = set()
     unscales: set[FuncDef] = set()
@@ -332,6 +358,7 @@ def _helper_functions(facts: Facts, funcs: list[FuncDef]) -> None:
         (unscales, facts.unscale_functions, "unscale_functions"),
         (scaler_steps, facts.scaler_step_functions, "scaler_step_functions"),
     )
+    elsewhere: list[ast.Call] = []
     for call in facts.calls:
         f = facts.function_of(call)
         name = call_name(call)
@@ -339,13 +366,8 @@ def _helper_functions(facts: Facts, funcs: list[FuncDef]) -> None:
         local_form = isinstance(call.func, ast.Name) or (
             rec is not None and dotted(rec) in ("self", "cls")
         )
-        if facts.project is not None and local_form and name not in facts.functions:
-            found = facts.callee(call)
-            if found is not None:
-                owner, func = found
-                for _, names, attr in tables:
-                    if func.name in getattr(owner, attr):
-                        names.add(name)
+        if local_form and name not in facts.functions:
+            elsewhere.append(call)
         if not isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef)):
             continue
         if local_form:
@@ -355,11 +377,28 @@ def _helper_functions(facts: Facts, funcs: list[FuncDef]) -> None:
         elif facts.backward_of(call) is not None:
             backwards.add(f)
         elif name == "step" and facts.is_optimizer_step(call):
-            steps.add(f)
+            flag = _flag(facts, f, call)
+            if flag is not None:
+                facts.flag_step_functions[f.name] = flag
+            else:
+                steps.add(f)
             if rec is not None and facts.is_scaler(rec):
                 scaler_steps.add(f)
     for found_set, names, _ in tables:
         names.update(f.name for f in found_set)
+    # Helpers defined elsewhere (another file, a base class, an object's class).
+    for call in elsewhere:
+        found = callee(facts, call, objects=_window_arg(call))
+        if found is None:
+            continue
+        owner, func = found
+        name = call_name(call)
+        for _, names, attr in tables:
+            if func.name in getattr(owner, attr):
+                names.add(name)
+        if func.name in owner.flag_step_functions:
+            facts.flag_step_functions.setdefault(name, owner.flag_step_functions[func.name])
+    for _, names, _ in tables:
         for _ in range(4):  # helpers calling helpers, a few levels deep
             more = {f.name for f in funcs if f.name not in names and callees.get(f, set()) & names}
             if not more:

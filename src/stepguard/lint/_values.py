@@ -18,20 +18,22 @@ from __future__ import annotations
 import ast
 
 from stepguard._optimizers import TORCH_OPTIMIZERS, coupled_names
+from stepguard.lint._objects import calls_of, passed_argument
 from stepguard.lint._scan import (
     Facts,
-    FuncDef,
     assigned_names,
     call_name,
     dotted,
     has_star_kwargs,
     kwarg,
+    receiver,
 )
 
 __all__ = [
     "COUPLED_DECAY",
     "WD_POSITION",
     "Decay",
+    "added_groups",
     "assigned_values",
     "binding",
     "calls_of",
@@ -40,6 +42,7 @@ __all__ = [
     "decay_value",
     "decay_values",
     "decoupled_flag",
+    "default_decay",
     "dict_get",
     "group_alternatives",
     "group_dicts",
@@ -332,6 +335,56 @@ def decay_values(facts: Facts, call: ast.Call, cls: str) -> tuple[Decay, ...] | 
     return tuple(v for alt in alternatives for v in alt)
 
 
+def added_groups(facts: Facts, call: ast.Call) -> list[ast.Dict]:
+    """Param-group dicts added to the optimizer this call builds, later in the same function:
+    ``optimizer.add_param_group({"params": ..., "weight_decay": ...})``."""
+    parent = facts.parents.get(call)
+    if not isinstance(parent, ast.Assign):
+        return []
+    names = {n for t in parent.targets for n in assigned_names(t)}
+    scope = facts.function_of(call)
+    out = []
+    for c in facts.calls:
+        rec = receiver(c)
+        if (
+            call_name(c) == "add_param_group"
+            and rec is not None
+            and dotted(rec) in names
+            and c.args
+            and isinstance(c.args[0], ast.Dict)
+            and facts.function_of(c) is scope
+        ):
+            out.append(c.args[0])
+    return out
+
+
+def _group_values(
+    facts: Facts, call: ast.Call, groups: list[ast.Dict], top: Decay
+) -> list[Decay] | None:
+    values: list[Decay] = []
+    for g in groups:
+        v = dict_get(g, "weight_decay")
+        if v is None and any(k is None for k in g.keys):
+            return None
+        n = top if v is None else decay_value(facts, v, call)
+        if n is None:
+            return None
+        values.append(n)
+    return values
+
+
+def default_decay(facts: Facts, call: ast.Call, cls: str) -> float:
+    """The `weight_decay` a construction gets when it passes none: the torch.optim class default
+    (AdamW's 0.01, Muon's 0.1, 0 for the others); 0 for other libraries' classes."""
+    entry = TORCH_OPTIMIZERS.get(cls)
+    if entry is None:
+        return 0.0
+    for name, q, _, _ in facts.optimizer_choices(call):
+        if name == cls and q.startswith("torch.optim"):
+            return entry.wd_default
+    return 0.0
+
+
 def decay_alternatives(facts: Facts, call: ast.Call, cls: str) -> list[tuple[Decay, ...]] | None:
     """`decay_values` per way the param groups are built (one tuple of group decays each)."""
     if (
@@ -341,23 +394,19 @@ def decay_alternatives(facts: Facts, call: ast.Call, cls: str) -> list[tuple[Dec
     ):
         return None
     wd_node = weight_decay_arg(call, cls, facts)
-    top = 0.0 if wd_node is None else decay_value(facts, wd_node, call)
+    top = default_decay(facts, call, cls) if wd_node is None else decay_value(facts, wd_node, call)
     if top is None:
         return None
     alternatives = group_alternatives(facts, params_arg(call))
+    added = added_groups(facts, call)
     if alternatives is None:
-        return [(top,)]
+        more = _group_values(facts, call, added, top)
+        return None if more is None else [(top, *more)]
     out: list[tuple[Decay, ...]] = []
     for groups in alternatives:
-        values: list[Decay] = []
-        for g in groups:
-            v = dict_get(g, "weight_decay")
-            if v is None and any(k is None for k in g.keys):
-                return None
-            n = top if v is None else decay_value(facts, v, call)
-            if n is None:
-                return None
-            values.append(n)
+        values = _group_values(facts, call, [*groups, *added], top)
+        if values is None:
+            return None
         out.append(tuple(values))
     return out
 
@@ -420,40 +469,6 @@ def _parameter_values(facts: Facts, name: str, at: ast.AST) -> list[Decay] | Non
     if not values:
         values.append(ast.Name(id=name, ctx=ast.Load()))  # only callers elsewhere: unknown
     return values
-
-
-def calls_of(facts: Facts, func: FuncDef) -> list[ast.Call]:
-    """Same-file calls of `func` (``build(...)``, ``self.build(...)``); none if its name is reused."""
-    if len(facts.functions.get(func.name, [])) != 1:
-        return []
-    out = []
-    for call in facts.calls:
-        if call_name(call) != func.name:
-            continue
-        f = call.func
-        if isinstance(f, ast.Name) or (
-            isinstance(f, ast.Attribute) and dotted(f.value) in ("self", "cls")
-        ):
-            out.append(call)
-    return out
-
-
-def passed_argument(call: ast.Call, func: FuncDef, name: str, pos: list[str]) -> ast.expr | None:
-    """The argument `call` passes for parameter `name` of `func`; a ``Starred``/``**`` argument
-    when the call's arguments are not all visible; None when it is not passed."""
-    value = kwarg(call, name)
-    if value is not None:
-        return value
-    for kw in call.keywords:
-        if kw.arg is None:
-            return ast.Starred(value=kw.value, ctx=ast.Load())
-    shift = 1 if isinstance(call.func, ast.Attribute) and pos[:1] in (["self"], ["cls"]) else 0
-    for i, a in enumerate(call.args):
-        if isinstance(a, ast.Starred):
-            return a
-        if name in pos and i + shift == pos.index(name):
-            return a
-    return None
 
 
 def decoupled_flag(call: ast.Call, cls: str) -> bool | None:

@@ -20,8 +20,20 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import cast
 
-from stepguard.lint._scan import Facts, Loop, assigned_names, dotted, short, walk
+from stepguard.lint._base import Condition
+from stepguard.lint._objects import callee, passed_argument
+from stepguard.lint._scan import (
+    Facts,
+    Loop,
+    assigned_names,
+    call_name,
+    dotted,
+    kwarg,
+    short,
+    walk,
+)
 
 _TRANSPARENT_CALLS = frozenset(("backward", "scale", "mean", "sum", "item", "detach", "float"))
 
@@ -196,14 +208,36 @@ class _Finder:
                         k2 = self.window_test(value, depth + 1)
                         if k2 is not None:
                             return k2
-        if isinstance(test, ast.Compare) and len(test.ops) == 1:
-            counter = dotted(test.left)
-            if (
-                counter is not None
-                and isinstance(test.ops[0], (ast.Eq, ast.GtE))
-                and self._is_counter(counter)
-            ):
+        if isinstance(test, ast.BoolOp):
+            # `k == 1 or n >= k`, `n >= k or last_batch`: the counter comparison decides.
+            for value in test.values:
+                if isinstance(value, ast.Compare):
+                    k3 = self._counter_test(value)
+                    if k3 is not None:
+                        return k3
+            return None
+        if isinstance(test, ast.Compare):
+            return self._counter_test(test)
+        return None
+
+    def _counter_test(self, test: ast.Compare) -> ast.expr | None:
+        """``n == k`` / ``n >= k`` (or ``n < k``, ``n != k`` before a ``continue``) on a counter
+        the function advances and resets; ``step - last_step >= k`` with ``last_step`` set
+        when the optimizer steps."""
+        if len(test.ops) != 1:
+            return None
+        op = test.ops[0]
+        left = test.left
+        if isinstance(left, ast.BinOp) and isinstance(left.op, ast.Sub):
+            last = dotted(left.right)
+            if last is not None and isinstance(op, (ast.GtE, ast.Gt)) and self._reset(last):
                 return test.comparators[0]
+            return None
+        counter = dotted(left)
+        if counter is None or not isinstance(op, (ast.Eq, ast.GtE, ast.Gt, ast.Lt, ast.NotEq)):
+            return None
+        if self._is_counter(counter):
+            return test.comparators[0]
         return None
 
     def _assigned_value(self, name: str) -> ast.expr | None:
@@ -214,14 +248,32 @@ class _Finder:
                 return s.value
         return None
 
+    def _scope(self) -> ast.AST:
+        """Where a counter may be advanced: the function holding the loop (the loop itself at
+        module level)."""
+        f = self.facts.function_of(self.view.loop)
+        return self.view.loop if f is self.facts.tree else f
+
     def _is_counter(self, name: str) -> bool:
+        """`name` is advanced (``+= ...``) and reset to 0 in the loop's function."""
         incremented = reset = False
-        for n in walk(self.view.loop):
+        for n in walk(self._scope()):
             if isinstance(n, ast.AugAssign) and dotted(n.target) == name:
                 incremented = incremented or isinstance(n.op, ast.Add)
             elif isinstance(n, ast.Assign) and any(dotted(t) == name for t in n.targets):
                 reset = reset or (isinstance(n.value, ast.Constant) and n.value.value == 0)
         return incremented and reset
+
+    def _reset(self, name: str) -> bool:
+        """`name` is set, inside the loop, to another name (``last_step = step``)."""
+        for n in walk(self.view.loop):
+            if (
+                isinstance(n, ast.Assign)
+                and any(dotted(t) == name for t in n.targets)
+                and isinstance(n.value, (ast.Name, ast.Attribute))
+            ):
+                return True
+        return False
 
     def find(self) -> Window | None:
         facts, view = self.facts, self.view
@@ -283,6 +335,47 @@ class _Finder:
                 micro=micro,
                 stepped=_stepped(facts, steps),
             )
+        return self._flag_window(items)
+
+    def _flag_window(self, items: list[ast.stmt]) -> Window | None:
+        """A helper that backpropagates on every call and steps only when a parameter says so,
+        called with a window test for it: ``loss_scaler(loss, optimizer, update_grad=(i + 1) %
+        k == 0)`` (the helper may be a method of an object built elsewhere in the tree)."""
+        facts = self.facts
+        micro = self.view.simple(items)
+        for s in micro:
+            for call in (n for n in walk(s) if isinstance(n, ast.Call)):
+                param = facts.flag_step_functions.get(call_name(call))
+                if param is None:
+                    continue
+                found = callee(facts, call, objects=True)
+                if found is None:
+                    continue
+                _, func = found
+                pos = [a.arg for a in (*func.args.posonlyargs, *func.args.args)]
+                bound = not isinstance(call.func, ast.Name) or func.name == "__call__"
+                arg = passed_argument(call, func, param, pos, bound=bound)
+                if arg is None or isinstance(arg, ast.Starred):
+                    continue
+                k_found = self.window_test(arg)
+                if k_found is None or not _backwards_in(facts, micro):
+                    continue
+                k_node = _length(k_found)
+                stepped = {
+                    d
+                    for a in [*call.args, *(k.value for k in call.keywords)]
+                    if (d := dotted(a)) is not None and facts.is_optimizer(a)
+                }
+                return Window(
+                    loop=self.view.loop,
+                    kind="guard",
+                    step=call,
+                    condition=f"`{short(arg, 60)}` (passed as `{param}=` to `{short(call.func, 30)}`)",
+                    k=short(k_node, 40) if k_node is not None else "k",
+                    k_node=k_node,
+                    micro=micro,
+                    stepped=stepped,
+                )
         return None
 
 
@@ -359,3 +452,96 @@ def accumulate_blocks(facts: Facts) -> list[ast.With | ast.AsyncWith]:
                 out.append(w)
                 break
     return out
+
+
+# -- shared by the window rules ------------------------------------------------------------
+
+
+def windows(facts: Facts) -> list[Window]:
+    """The file's windows, computed once per file."""
+    cached = facts.cache.get("windows")
+    if cached is None:
+        cached = scan_windows(facts)
+        facts.cache["windows"] = cached
+    return cast(list[Window], cached)
+
+
+def statement_of(facts: Facts, node: ast.AST) -> ast.stmt | None:
+    """The statement that contains `node`."""
+    p: ast.AST | None = node
+    while p is not None and not isinstance(p, ast.stmt):
+        p = facts.parents.get(p)
+    return p
+
+
+def where_it_steps(w: Window) -> str:
+    """ "once per window `(i + 1) % k == 0` (line 12)", for messages."""
+    if w.kind == "nested":
+        return f"once {w.condition} (line {w.step.lineno})"
+    return f"once per window {w.condition} (line {w.step.lineno})"
+
+
+def setting_name(expr: ast.expr | None) -> str:
+    """The name a value goes by in messages: ``gradient_accumulation_steps`` for
+    ``args.gradient_accumulation_steps`` or ``cfg["gradient_accumulation_steps"]``."""
+    node = expr
+    while isinstance(node, ast.Call) and node.args and call_name(node) in ("int", "float"):
+        node = node.args[0]
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant):
+        return str(node.slice.value)
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Call) and call_name(node) in ("get", "getattr"):
+        index = 0 if call_name(node) == "get" else 1
+        if len(node.args) > index and isinstance(node.args[index], ast.Constant):
+            return str(node.args[index].value)  # type: ignore[attr-defined]
+    return "k"
+
+
+def window_condition(facts: Facts, w: Window) -> list[Condition]:
+    """The window accumulates only when its length is > 1."""
+    if w.k_node is None:
+        build = accelerator_build(facts)
+        steps = kwarg(build, "gradient_accumulation_steps") if build is not None else None
+        if build is None or kwarg(build, "gradient_accumulation_plugin") is not None:
+            return []
+        if steps is None:
+            steps = ast.Constant(value=1, lineno=build.lineno, col_offset=build.col_offset)
+        return [Condition("gradient_accumulation_steps", (steps,), facts, ">1")]
+    return [Condition(setting_name(w.k_node), (w.k_node,), facts, ">1")]
+
+
+def accelerator_build(facts: Facts, name: str | None = None) -> ast.Call | None:
+    """The ``Accelerator(...)`` construction bound to `name` (or the file's only one)."""
+    if name is not None and name in facts.accelerator_builds:
+        return facts.accelerator_builds[name]
+    if len(facts.accelerator_builds) == 1:
+        return next(iter(facts.accelerator_builds.values()))
+    return None
+
+
+def accelerate_steps(facts: Facts, block: ast.With | ast.AsyncWith) -> ast.expr | None:
+    """The ``gradient_accumulation_steps`` of the Accelerator an ``accumulate()`` block uses: the
+    expression passed, a constant 1 when it was built without one, None when not visible."""
+    e = block.items[0].context_expr
+    rec = e.func.value if isinstance(e, ast.Call) and isinstance(e.func, ast.Attribute) else None
+    build = accelerator_build(facts, dotted(rec) if rec is not None else None)
+    if build is None or kwarg(build, "gradient_accumulation_plugin") is not None:
+        return None
+    steps = kwarg(build, "gradient_accumulation_steps")
+    if steps is None:
+        return ast.Constant(value=1, lineno=build.lineno, col_offset=build.col_offset)
+    return steps
+
+
+def accumulates(facts: Facts, block: ast.With | ast.AsyncWith) -> tuple[bool, list[Condition]]:
+    """Whether an accumulate() block can accumulate at all (False for a visible k of 1), and the
+    condition on k."""
+    steps = accelerate_steps(facts, block)
+    if steps is None:
+        return True, []
+    if isinstance(steps, ast.Constant) and steps.value in (0, 1):
+        return False, []
+    return True, [Condition(setting_name(steps), (steps,), facts, ">1")]

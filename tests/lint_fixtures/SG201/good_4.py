@@ -6,7 +6,7 @@ gradient_accumulation_steps = 8
 
 
 def train(model, get_batch, max_iters):
-    optimizer = torch.optim.AdamW(model.parameters(), lr=6e-4)
+    optimizer = torch.optim.AdamW(model.parameters(), lr=6e-4, weight_decay=0.0)
     for it in range(max_iters):
         for micro_step in range(gradient_accumulation_steps):
             x, y = get_batch("train")
@@ -18,7 +18,7 @@ def train(model, get_batch, max_iters):
 
 
 def train_dividing_gradients(model, get_batch, max_iters, micro_steps):
-    optimizer = torch.optim.AdamW(model.parameters(), lr=6e-4)
+    optimizer = torch.optim.AdamW(model.parameters(), lr=6e-4, weight_decay=0.0)
     for it in range(max_iters):
         for i in range(micro_steps):
             x, y = get_batch("train")

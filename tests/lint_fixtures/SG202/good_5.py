@@ -5,7 +5,7 @@ from transformers import get_cosine_schedule_with_warmup
 
 
 def train(model, loader, args):
-    optimizer = torch.optim.AdamW(model.parameters(), lr=args.lr)
+    optimizer = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=0.0)
     scheduler = get_cosine_schedule_with_warmup(
         optimizer,
         num_warmup_steps=args.warmup_steps * args.gradient_accumulation_steps,

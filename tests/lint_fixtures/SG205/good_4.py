@@ -4,7 +4,7 @@ import torch
 
 
 def pretrain(model, loader, epochs, accum_steps=4):
-    optimizer = torch.optim.AdamW(model.parameters(), lr=1e-3)
+    optimizer = torch.optim.AdamW(model.parameters(), lr=1e-3, weight_decay=0.0)
     for epoch in range(epochs):
         for i, (x, y) in enumerate(loader):
             loss = torch.nn.functional.cross_entropy(model(x), y) / accum_steps
@@ -15,7 +15,7 @@ def pretrain(model, loader, epochs, accum_steps=4):
 
 
 def finetune(model, loader, epochs):
-    optimizer = torch.optim.AdamW(model.parameters(), lr=1e-4)
+    optimizer = torch.optim.AdamW(model.parameters(), lr=1e-4, weight_decay=0.0)
     scheduler = torch.optim.lr_scheduler.OneCycleLR(
         optimizer, max_lr=1e-4, total_steps=len(loader) * epochs
     )

@@ -8,7 +8,7 @@ from transformers import get_linear_schedule_with_warmup
 
 def main(model, train_loader, epochs, grad_accum=8):
     accelerator = Accelerator(gradient_accumulation_steps=grad_accum)
-    optimizer = torch.optim.AdamW(model.parameters(), lr=2e-5)
+    optimizer = torch.optim.AdamW(model.parameters(), lr=2e-5, weight_decay=0.0)
     updates_per_epoch = math.ceil(len(train_loader) / grad_accum)
     scheduler = get_linear_schedule_with_warmup(optimizer, 100, updates_per_epoch * epochs)
     model, optimizer, train_loader, scheduler = accelerator.prepare(
