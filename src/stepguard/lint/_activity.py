@@ -181,6 +181,12 @@ class _Eval:
         q = facts.resolve(node.func) or ""
         if name in _CASTS and isinstance(node.func, ast.Name) and len(node.args) == 1:
             return _map(self.values(facts, node.args[0], d), _CASTS[name])
+        if (
+            name in ("lower", "upper", "strip", "casefold")
+            and isinstance(node.func, ast.Attribute)
+            and not node.args
+        ):
+            return _map(self.values(facts, node.func.value, d), lambda v: getattr(v, name)())
         if name in ("max", "min") and isinstance(node.func, ast.Name) and len(node.args) >= 2:
             fn = max if name == "max" else min
             return _combine([self.values(facts, a, d) for a in node.args], lambda *xs: fn(xs))
@@ -522,19 +528,21 @@ def annotate(violations: list[Violation], facts: Facts, project: Project) -> lis
     out = []
     for v in violations:
         conditions = list(v.conditions)
-        if v.node is not None:
-            conditions += branch_conditions(facts, v.node)
+        context = v.context if v.context is not None else v.node
+        if context is not None:
+            conditions += branch_conditions(facts, context)
         activity, reason = _decide(conditions, evaluators)
         finding = v.finding
         data = {**finding.data, "activity": activity, "activity_reason": reason}
         message = f"{finding.message} [{activity}: {reason}]"
         finding = dataclasses.replace(finding, message=message, data=data)
-        out.append(dataclasses.replace(v, finding=finding, conditions=(), node=None))
+        out.append(dataclasses.replace(v, finding=finding, conditions=(), node=None, context=None))
     return out
 
 
 def _decide(conditions: list[Condition], evaluators: list[_Eval]) -> tuple[str, str]:
     first: list[_Outcome] | None = None
+    definite: list[_Outcome] | None = None  # a scenario where some condition is known false
     for ev in evaluators:
         outcomes = []
         fired = True
@@ -545,16 +553,20 @@ def _decide(conditions: list[Condition], evaluators: list[_Eval]) -> tuple[str, 
                 fired = False
         if first is None:
             first = outcomes
+        if definite is None and any(o.state is False for o in outcomes):
+            definite = outcomes
         if fired:
             parts = [
                 f"{c.what}={_fmt(o.value.value)} from {o.value.where()}"
                 for c, o in zip(conditions, outcomes, strict=True)
-                if o.value is not None and not c.neutral
+                if o.value is not None and (not c.neutral or not c.exprs)
             ]
             if not parts:
                 parts = ["it does not depend on a setting"]
             return "active", "; ".join(parts)
     assert first is not None
+    if not any(o.state is False for o in first) and definite is not None:
+        first = definite  # say what a shipped setting makes it, rather than "not resolved"
     for c, o in zip(conditions, first, strict=True):
         if o.state is True or (o.state is None and c.neutral):
             continue
@@ -568,11 +580,11 @@ def _decide(conditions: list[Condition], evaluators: list[_Eval]) -> tuple[str, 
                 if others
                 else ""
             )
-            return "latent", f"{need}; {label} {_fmt(o.value.value)} at {where}{shipped}"
+            return "latent", f"{need}; {label} {_fmt(o.value.value)} from {where}{shipped}"
         return "latent", f"{need}; {o.why or 'its value is not resolved'}"
     return "latent", "no shipped setting satisfies every condition"
 
 
 def _in_code(where: str) -> bool:
     """A source in Python code (a default), not a launch script or config."""
-    return ".py:" in where or "default" in where
+    return ".py:" in where or "TrainingArguments" in where

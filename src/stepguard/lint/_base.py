@@ -45,14 +45,16 @@ class Violation:
 
     The edits of one violation never overlap each other; edits of different violations may, so
     apply them with `stepguard.lint._engine.fix_source` (which re-lints between rounds).
-    `conditions` and `node` are the rule's working state (what the finding depends on, where it
-    is); `stepguard.lint._rules.check_source` consumes and clears them.
+    `conditions`, `node` and `context` are the rule's working state (what the finding depends
+    on, where it is, and the node whose enclosing ``if`` tests also decide it: `node` unless the
+    rule says otherwise); `stepguard.lint._rules.check_source` consumes and clears them.
     """
 
     finding: Finding
     edits: tuple[Edit, ...] = ()
     conditions: tuple[Condition, ...] = field(default=(), compare=False, repr=False)
     node: ast.AST | None = field(default=None, compare=False, repr=False)
+    context: ast.AST | None = field(default=None, compare=False, repr=False)
 
 
 def violation(
@@ -62,10 +64,17 @@ def violation(
     message: str,
     edits: tuple[Edit, ...] = (),
     conditions: tuple[Condition, ...] | list[Condition] = (),
+    context: ast.AST | None = None,
     **data: Any,
 ) -> Violation:
-    """A `Violation` located at `node`'s start (1-based line, 1-based character column)."""
+    """A `Violation` located at `node`'s start (1-based line, 1-based character column).
+
+    `conditions` are what the finding depends on; the tests of the ``if`` blocks around
+    `context` (default: `node`) are added to them when its activity is decided.
+    """
     line = getattr(node, "lineno", 1)
     col = facts.text.char_col(line, getattr(node, "col_offset", 0)) + 1
     finding = Finding(code=code, message=message, path=None, line=line, col=col, data=data)
-    return Violation(finding=finding, edits=edits, conditions=tuple(conditions), node=node)
+    return Violation(
+        finding=finding, edits=edits, conditions=tuple(conditions), node=node, context=context
+    )

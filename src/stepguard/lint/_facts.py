@@ -500,13 +500,46 @@ class Facts:
         name = last_name(node).lower()
         if "sched" in name or "scaler" in name or "engine" in name:
             return False
-        return (
+        if (
             "optim" in name
             or name == "opt"
             or name.startswith("opt_")
             or name.endswith("_opt")
             or (name.startswith("opt") and name[3:].isdigit())
-        )
+        ):
+            return True
+        return isinstance(node, ast.Name) and self._iterates_optimizers(node)
+
+    def _iterates_optimizers(self, node: ast.Name) -> bool:
+        """`node` is the variable of a loop over optimizers: ``for opt in opts:``, ``for o, s in
+        zip(opts, scheds):`` with ``opts = [adamw, muon]`` or a name like ``optimizers``."""
+        loop = self.enclosing(node, (ast.For, ast.AsyncFor, ast.comprehension))
+        while loop is not None:
+            target = loop.target  # type: ignore[attr-defined]
+            it = loop.iter  # type: ignore[attr-defined]
+            pairs: list[tuple[ast.expr, ast.expr]] = [(target, it)]
+            if (
+                isinstance(it, ast.Call)
+                and call_name(it) == "zip"
+                and isinstance(target, ast.Tuple)
+                and len(target.elts) == len(it.args)
+            ):
+                pairs = list(zip(target.elts, it.args, strict=True))
+            for t, source in pairs:
+                if isinstance(t, ast.Name) and t.id == node.id:
+                    return self._optimizer_collection(source, loop)
+            loop = self.enclosing(loop, (ast.For, ast.AsyncFor, ast.comprehension))
+        return False
+
+    def _optimizer_collection(self, node: ast.expr, at: ast.AST) -> bool:
+        if isinstance(node, (ast.List, ast.Tuple)):
+            return bool(node.elts) and all(self.is_optimizer(e) for e in node.elts)
+        if isinstance(node, ast.Name):
+            value = self.local_value(node.id, at)
+            if isinstance(value, (ast.List, ast.Tuple)):
+                return self._optimizer_collection(value, value)
+        name = last_name(node).lower()
+        return name in ("opts", "optimizers", "optims") or name.endswith("_optimizers")
 
     def is_scheduler(self, node: ast.AST) -> bool:
         """`node` names a learning-rate scheduler."""
@@ -625,6 +658,15 @@ class Facts:
             name = call_name(node)
             if q is not None and q.startswith("torch.nn.functional.") and name in _LOSS_FUNCS:
                 return True
+            inner = node.func
+            if isinstance(inner, ast.Call) and call_name(inner).endswith("Loss"):
+                # `nn.MSELoss()(pred, y)`: a loss module built and called at once (mean unless
+                # its reduction says otherwise).
+                iq = self.resolve(inner.func) or ""
+                reduction = next((k.value for k in inner.keywords if k.arg == "reduction"), None)
+                return iq.startswith("torch.nn") and not (
+                    isinstance(reduction, ast.Constant) and reduction.value in ("sum", "none")
+                )
             d = dotted(node.func)
             if d is not None and d in self.loss_objects:
                 return True

@@ -194,6 +194,13 @@ def _command(path: str, lineno: int, piece: str) -> Launch | None:
             launch.script = tok
             j += 1
             break
+        if (
+            base.startswith("python")
+            and re.fullmatch(r"-[A-Za-z]+", tok)
+            and tok not in ("-W", "-X")
+        ):
+            j += 1  # the interpreter's own switches (`python -u train.py`) take no value
+            continue
         if tok.startswith("-"):
             key, value, used = _option(rest, j)
             _launcher_option(launch, normalize_key(key), value, lineno)

@@ -54,8 +54,8 @@ def passed_argument(
 ) -> ast.expr | None:
     """The argument `call` passes for parameter `name` of `func`; a ``Starred``/``**`` argument
     when the call's arguments are not all visible; None when it is not passed. `bound` says the
-    call goes through an instance (``self`` is not among the arguments); by default, when the
-    call is ``x.f(...)`` and `func` starts with ``self``/``cls``."""
+    call goes through an instance (``self`` is not among the arguments), the default for a
+    `func` whose first parameter is ``self``/``cls``."""
     value = kwarg(call, name)
     if value is not None:
         return value
@@ -63,7 +63,9 @@ def passed_argument(
         if kw.arg is None:
             return ast.Starred(value=kw.value, ctx=ast.Load())
     if bound is None:
-        bound = isinstance(call.func, ast.Attribute)
+        # A method is called through an instance or its class (`x.f(...)`, `Runner(...)` for
+        # `__init__`, `obj(...)` for `__call__`): `self` is not among the arguments.
+        bound = True
     shift = 1 if bound and pos[:1] in (["self"], ["cls"]) else 0
     for i, a in enumerate(call.args):
         if isinstance(a, ast.Starred):
@@ -77,6 +79,8 @@ def callers(facts: Facts, func: FuncDef) -> list[tuple[Facts, ast.Call]]:
     """Every call of `func` in the tree: the same file's (`calls_of`), and in project mode the
     calls in other files that resolve to it (an imported function) or may (a method called on
     some object, ``model.configure_optimizers(...)``)."""
+    if func.name == "__init__":
+        return _constructions(facts, func)
     out: list[tuple[Facts, ast.Call]] = [(facts, c) for c in calls_of(facts, func)]
     project = facts.project
     if project is None or func.name.startswith("__"):
@@ -107,6 +111,37 @@ def callers(facts: Facts, func: FuncDef) -> list[tuple[Facts, ast.Call]]:
                 if target is not None and target[1] is func:
                     found.append((other, c))
     return out + cache[key]
+
+
+def _constructions(facts: Facts, init: FuncDef) -> list[tuple[Facts, ast.Call]]:
+    """The calls that build the class whose ``__init__`` is `init` (``Runner(model, ...)``), in
+    this file and, in project mode, in the files of the tree that name the class."""
+    cls = facts.class_of(init)
+    if cls is None:
+        return []
+    out: list[tuple[Facts, ast.Call]] = []
+    files: list[tuple[Facts | None, str]] = [(facts, facts.path)]
+    project = facts.project
+    if project is not None:
+        cache: dict[Any, Any] = project.cache.setdefault("constructions", {})
+        key = (facts.path, cls.name, cls.lineno)
+        if key in cache:
+            return cache[key]
+        cache[key] = out
+        needle = f"{cls.name}("
+        for path in project.files:
+            text = project.text(path)
+            if path != facts.path and text is not None and needle in text:
+                files.append((None, path))
+    for owner, path in files:
+        other = owner if owner is not None else (project.definitions(path) if project else None)
+        if other is None:
+            continue
+        for c in other.calls:
+            found = class_of_call(other, c) if call_name(c) == cls.name else None
+            if found is not None and found[1] is cls:
+                out.append((other, c))
+    return out
 
 
 def builds(facts: Facts, node: ast.AST, hops: int = 0) -> list[Build]:

@@ -93,7 +93,7 @@ def check_source(
     except Exception:
         if STRICT:
             raise
-        found = [dataclasses.replace(v, conditions=(), node=None) for v in found]
+        found = [dataclasses.replace(v, conditions=(), node=None, context=None) for v in found]
     out = [dataclasses.replace(v, finding=dataclasses.replace(v.finding, path=path)) for v in found]
     out.sort(key=lambda v: (v.finding.line or 0, v.finding.col or 0, v.finding.code))
     return _dedupe(out)

@@ -88,14 +88,22 @@ class _Loss:
                                 if isinstance(e, ast.Name) and e.id == name
                             )
                             values.append(n.value.elts[idx])
-                        elif (
-                            isinstance(n.value, ast.Call)
-                            and not _scaled(n.value)
-                            and "loss" not in call_name(n.value).lower()
-                        ):
-                            unpacked = True  # `logits, loss = model(x, y)`: a forward's mean
-                        elif isinstance(n.value, ast.Call):
-                            return False  # `loss, items = compute_loss(...)`: reduction unknown
+                        elif isinstance(n.value, ast.Call) and not _scaled(n.value):
+                            idx = next(
+                                i
+                                for i, e in enumerate(t.elts)
+                                if isinstance(e, ast.Name) and e.id == name
+                            )
+                            found = callee(self.facts, n.value) if _helper_form(n.value) else None
+                            if found is not None:
+                                # `loss, acc = get_loss(...)`: what the helper returns there.
+                                if not _returns_unscaled(found[0], found[1], depth + 1, idx):
+                                    return False
+                                unpacked = True
+                            elif "loss" in call_name(n.value).lower():
+                                return False  # `loss, items = compute_loss(...)`: unknown
+                            else:
+                                unpacked = True  # `logits, loss = model(x, y)`: a forward's mean
                         else:
                             return False
             elif isinstance(n, ast.AugAssign) and dotted(n.target) == name:
@@ -164,8 +172,8 @@ def _helper_form(call: ast.Call) -> bool:
     )
 
 
-def _returns_unscaled(facts: Facts, func: ast.AST, depth: int) -> bool:
-    """Every ``return`` of helper `func` is an undivided mean loss (its first element, for a
+def _returns_unscaled(facts: Facts, func: ast.AST, depth: int, index: int = 0) -> bool:
+    """Every ``return`` of helper `func` is an undivided mean loss (its element `index`, for a
     tuple)."""
     returns = [
         n
@@ -179,7 +187,9 @@ def _returns_unscaled(facts: Facts, func: ast.AST, depth: int) -> bool:
         value = r.value
         assert value is not None
         if isinstance(value, ast.Tuple) and value.elts:
-            value = value.elts[0]
+            if index >= len(value.elts):
+                return False
+            value = value.elts[index]
         if not follower.unscaled(value, depth):
             return False
     return True
@@ -256,6 +266,17 @@ def check_sg201(facts: Facts) -> list[Violation]:
                 f"`{name} / {w.k}`"
             )
             conditions = window_condition(facts, w)
-            out.append(violation(facts, call, "SG201", message, (), conditions, window_length=w.k))
+            out.append(
+                violation(
+                    facts,
+                    call,
+                    "SG201",
+                    message,
+                    (),
+                    conditions,
+                    w.outer or w.loop,
+                    window_length=w.k,
+                )
+            )
             break
     return out

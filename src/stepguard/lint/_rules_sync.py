@@ -448,9 +448,7 @@ def _switches_sync(facts: Facts) -> bool:
 def check_sg208(facts: Facts) -> list[Violation]:
     """SG208: a manual window whose backward all-reduces through DDP (torch's, apex's, or the model
     accelerate prepares) on every micro-batch, with no sync switch anywhere in the file."""
-    if not facts.ddp_models and not (facts.accelerators and facts.prepared):
-        return []
-    if _switches_sync(facts):
+    if not windows(facts) or _switches_sync(facts):
         return []
     out = []
     for w in windows(facts):
@@ -493,5 +491,5 @@ def check_sg208(facts: Facts) -> list[Violation]:
                 f"all but the window's last micro-batch under `with {ddp}.no_sync():`"
             )
         conditions = [*window_condition(facts, w), Condition(WORLD, (), facts, ">1", neutral=True)]
-        out.append(violation(facts, call, "SG208", message, (), conditions))
+        out.append(violation(facts, call, "SG208", message, (), conditions, w.outer or w.loop))
     return out

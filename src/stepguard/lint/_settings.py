@@ -157,7 +157,7 @@ class Settings:
                 if all(repr(v.value) != repr(o.value) for o in out):
                     out.append(v)
         if not out and key in _TRAINING_ARGUMENTS and self._uses_training_arguments():
-            out.append(Value(_TRAINING_ARGUMENTS[key], ("transformers.TrainingArguments default",)))
+            out.append(Value(_TRAINING_ARGUMENTS[key], ("transformers' TrainingArguments",)))
         return out
 
     def _uses_training_arguments(self) -> bool:

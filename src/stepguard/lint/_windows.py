@@ -154,6 +154,20 @@ def _backwards_in(facts: Facts, stmts: list[ast.stmt]) -> list[ast.Call]:
     ]
 
 
+def _backward_each_time(facts: Facts, simple: list[ast.stmt], items: list[ast.stmt]) -> bool:
+    """Every iteration runs a backward: a simple statement does, or an ``if``/``else`` does in
+    both branches (``if i < k - 1: with model.no_sync(): loss.backward() else: loss.backward()``)."""
+    if _backwards_in(facts, simple):
+        return True
+    return any(
+        isinstance(s, ast.If)
+        and s.orelse
+        and _backwards_in(facts, s.body)
+        and _backwards_in(facts, s.orelse)
+        for s in items
+    )
+
+
 def _calls_helper(facts: Facts, call: ast.Call, names: set[str]) -> bool:
     f = call.func
     if isinstance(f, ast.Name):
@@ -255,10 +269,14 @@ class _Finder:
         return self.view.loop if f is self.facts.tree else f
 
     def _is_counter(self, name: str) -> bool:
-        """`name` is advanced (``+= ...``) and reset to 0 in the loop's function."""
+        """`name` is advanced by a constant (``+= 1``) and reset to 0 in the loop's function. A
+        counter advanced by a data-dependent amount (``+= len(batch)``) does not show how many
+        micro-batches a window holds: not a window."""
         incremented = reset = False
         for n in walk(self._scope()):
             if isinstance(n, ast.AugAssign) and dotted(n.target) == name:
+                if not isinstance(n.value, ast.Constant):
+                    return False
                 incremented = incremented or isinstance(n.op, ast.Add)
             elif isinstance(n, ast.Assign) and any(dotted(t) == name for t in n.targets):
                 reset = reset or (isinstance(n.value, ast.Constant) and n.value.value == 0)
@@ -298,7 +316,7 @@ class _Finder:
             assert isinstance(guard, ast.If)
             steps = _steps_in(facts, items[cont + 1 :])
             before = view.simple(per_micro)
-            if not steps or not _backwards_in(facts, before):
+            if not steps or not _backward_each_time(facts, before, per_micro):
                 return None
             k_node = _length(self.window_test(guard.test))
             return Window(
@@ -322,7 +340,7 @@ class _Finder:
             if not steps:
                 continue
             micro = view.simple([x for x in items if x is not s])
-            if not _backwards_in(facts, micro):
+            if not _backward_each_time(facts, micro, [x for x in items if x is not s]):
                 return None
             return Window(
                 loop=view.loop,
@@ -379,6 +397,20 @@ class _Finder:
         return None
 
 
+def _span(start: ast.expr, stop: ast.expr) -> ast.expr:
+    """The length of ``range(start, stop)`` as an expression (``n`` for ``range(1, n + 1)``)."""
+    if (
+        isinstance(stop, ast.BinOp)
+        and isinstance(stop.op, ast.Add)
+        and ast.dump(stop.right) == ast.dump(start)
+    ):
+        return stop.left
+    if isinstance(start, ast.Constant) and start.value == 0:
+        return stop
+    node = ast.BinOp(left=stop, op=ast.Sub(), right=start)
+    return ast.copy_location(node, stop)
+
+
 def _length(found: ast.expr | None) -> ast.expr | None:
     return None if found is None or found is _SYNC else found
 
@@ -393,9 +425,11 @@ def _nested(facts: Facts, view: _LoopView) -> Window | None:
             continue
         inner_view = _LoopView(facts, inner)
         micro = inner_view.simple(inner_view.items)
-        if not _backwards_in(facts, micro):
+        if not _backward_each_time(facts, micro, inner_view.items):
             continue
-        steps = _steps_in(facts, view.simple(items[idx + 1 :]))
+        after = items[idx + 1 :]
+        # The step may sit in a loop over the optimizers (`for opt in opts: opt.step()`).
+        steps = _steps_in(facts, view.simple(after) + [s for s in after if isinstance(s, ast.For)])
         if not steps:
             continue
         k = "k"
@@ -405,9 +439,11 @@ def _nested(facts: Facts, view: _LoopView) -> Window | None:
             and isinstance(inner.iter, ast.Call)
             and isinstance(inner.iter.func, ast.Name)
             and inner.iter.func.id == "range"
-            and len(inner.iter.args) == 1
+            and 1 <= len(inner.iter.args) <= 2
+            and not inner.iter.keywords
         ):
-            k_node = inner.iter.args[0]
+            args = inner.iter.args
+            k_node = args[0] if len(args) == 1 else _span(args[0], args[1])
             k = short(k_node, 40)
         head = short(inner.iter if isinstance(inner, (ast.For, ast.AsyncFor)) else inner.test)
         return Window(
