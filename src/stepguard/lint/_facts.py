@@ -142,16 +142,23 @@ def _contradicts(assertion: ast.expr, test: ast.expr, truth: bool) -> bool:
 class ProjectView(Protocol):
     """What `Facts` asks of the linted tree in project mode (`stepguard.lint._project.Project`)."""
 
-    def lookup(self, facts: Facts, qualified: str, depth: int = 0) -> tuple[Facts, ast.AST] | None:
+    files: tuple[str, ...]
+    cache: dict[Any, Any]
+
+    def lookup(
+        self, facts: Facts, qualified: str, depth: int = 0, training: bool = False
+    ) -> tuple[Facts, ast.AST] | None:
         """The definition a qualified name of `facts`'s file refers to, in the tree."""
 
     def method(
-        self, facts: Facts, cls: ast.ClassDef, name: str, depth: int = 0
+        self,
+        facts: Facts,
+        cls: ast.ClassDef,
+        name: str,
+        depth: int = 0,
+        training: bool = False,
     ) -> tuple[Facts, ast.AST] | None:
         """Method `name` of `cls` or of its bases defined in the tree."""
-
-    files: tuple[str, ...]
-    cache: dict[Any, Any]
 
     def adopt(self, path: str, facts: Facts) -> None:
         """Share the facts of `path` with the rest of the tree."""
@@ -159,7 +166,9 @@ class ProjectView(Protocol):
     def text(self, path: str) -> str | None:
         """The text of a file of the tree."""
 
-    def bases(self, facts: Facts, cls: ast.ClassDef) -> list[tuple[Facts, ast.ClassDef]]:
+    def bases(
+        self, facts: Facts, cls: ast.ClassDef, training: bool = False
+    ) -> list[tuple[Facts, ast.ClassDef]]:
         """The base classes of `cls` defined in the tree."""
 
     def definitions(self, path: str) -> Facts | None:
@@ -419,8 +428,15 @@ class Facts:
         q = self.resolve(node)
         if q is not None:
             name = _optimizer_name(q)
-            if name is None and self.project is not None and not q.startswith("torch"):
-                found = self.project.lookup(self, q)
+            last = q.rpartition(".")[2]
+            if (
+                name is None
+                and self.project is not None
+                and not q.startswith("torch")
+                and last[:1].isupper()
+                and (_OTHER_OPTIMIZER.search(last) or last.endswith("Optimizer"))
+            ):
+                found = self.project.lookup(self, q, training=True)
                 if found is not None and isinstance(found[1], ast.ClassDef):
                     name = found[1].name if _defines_optimizer(found[1]) else None
             return [(name, q, None, True)] if name else []
@@ -678,21 +694,22 @@ class Facts:
 
 
 def method_of(
-    facts: Facts, cls: ast.ClassDef, name: str, depth: int
+    facts: Facts, cls: ast.ClassDef, name: str, depth: int, training: bool = False
 ) -> tuple[Facts, ast.AST] | None:
-    """Method `name` of `cls` or of a base class (of this file, or of the tree in project mode)."""
+    """Method `name` of `cls` or of a base class (of this file, or of the tree in project mode;
+    with `training`, only files that can hold training code are parsed to find it)."""
     for stmt in cls.body:
         if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and stmt.name == name:
             return facts, stmt
     if depth > 4:
         return None
     if facts.project is not None:
-        return facts.project.method(facts, cls, name)
+        return facts.project.method(facts, cls, name, training=training)
     for base in cls.bases:
         if isinstance(base, ast.Name):
             for local in facts.classes.get(base.id, []):
                 if local is not cls:
-                    found = method_of(facts, local, name, depth + 1)
+                    found = method_of(facts, local, name, depth + 1, training)
                     if found is not None:
                         return found
     return None

@@ -264,20 +264,26 @@ def instance_class(facts: Facts, node: ast.AST) -> tuple[Facts, ast.ClassDef] | 
     return found
 
 
-def callee(facts: Facts, call: ast.Call, objects: bool = False) -> tuple[Facts, FuncDef] | None:
+def callee(
+    facts: Facts, call: ast.Call, objects: bool = False, training: bool = True
+) -> tuple[Facts, FuncDef] | None:
     """Where the function or method `call` calls is defined, when that is visible (see the module
     docstring): ``(facts of that file, definition)``. With `objects`, also a method of the class
     an object was built from (``loss_scaler(...)``, ``trainer.fit()``), which may follow
-    parameters to their callers across the tree: ask only where it matters."""
+    parameters to their callers across the tree: ask only where it matters. With `training`
+    (the default), another file is read only if it can hold training code (the rules'
+    pre-filter): what helpers that step or run a backward need, and cheap on large trees."""
     cache: dict[Any, Any] = facts.cache.setdefault("callee", {})  # type: ignore[assignment]
-    key = (id(call), objects)
+    key = (id(call), objects, training)
     if key not in cache:
         cache[key] = None
-        cache[key] = _callee(facts, call, objects)
+        cache[key] = _callee(facts, call, objects, training)
     return cache[key]
 
 
-def _callee(facts: Facts, call: ast.Call, objects: bool) -> tuple[Facts, FuncDef] | None:
+def _callee(
+    facts: Facts, call: ast.Call, objects: bool, training: bool
+) -> tuple[Facts, FuncDef] | None:
     f = call.func
     found: tuple[Facts, ast.AST] | None = None
     if isinstance(f, ast.Name):
@@ -287,27 +293,29 @@ def _callee(facts: Facts, call: ast.Call, objects: bool) -> tuple[Facts, FuncDef
         if f.id in facts.aliases:
             if facts.project is None:
                 return None
-            found = facts.project.lookup(facts, facts.aliases[f.id])
+            found = facts.project.lookup(facts, facts.aliases[f.id], training=training)
         elif objects:
             cls = instance_class(facts, f)  # `loss_scaler(...)`: the object's __call__
             if cls is not None:
-                found = method_of(cls[0], cls[1], "__call__", 0)
+                found = method_of(cls[0], cls[1], "__call__", 0, training)
     elif isinstance(f, ast.Attribute):
         rec = dotted(f.value)
         if rec in ("self", "cls"):
             cls_node = facts.class_of(call)
             if cls_node is None:
                 return None
-            found = method_of(facts, cls_node, f.attr, 0)
+            found = method_of(facts, cls_node, f.attr, 0, training)
         elif rec is not None and facts.project is not None:
             head, _, rest = rec.partition(".")
             alias = facts.aliases.get(head)
             if alias is not None:
-                found = facts.project.lookup(facts, ".".join(p for p in (alias, rest, f.attr) if p))
+                found = facts.project.lookup(
+                    facts, ".".join(p for p in (alias, rest, f.attr) if p), training=training
+                )
             elif objects and "." not in rec:
                 cls = instance_class(facts, f.value)  # `trainer.fit()`: the object's method
                 if cls is not None:
-                    found = method_of(cls[0], cls[1], f.attr, 0)
+                    found = method_of(cls[0], cls[1], f.attr, 0, training)
     if found is None or not isinstance(found[1], (ast.FunctionDef, ast.AsyncFunctionDef)):
         return None
     return found[0], found[1]

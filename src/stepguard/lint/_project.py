@@ -223,9 +223,14 @@ class Project:
 
         return max(found, key=shared)
 
-    def lookup(self, facts: Facts, qualified: str, depth: int = 0) -> Symbol | None:
+    def lookup(
+        self, facts: Facts, qualified: str, depth: int = 0, training: bool = False
+    ) -> Symbol | None:
         """The definition a qualified name of `facts`'s file (``models.gpt.GPT``,
-        ``..utils.build``) refers to in the tree, following re-exports; None outside the tree."""
+        ``..utils.build``) refers to in the tree, following re-exports; None outside the tree.
+        With `training`, only files that can hold training code (the rules' pre-filter) are
+        parsed to find it: enough for helpers that step, run a backward or build an optimizer,
+        and far cheaper on large trees."""
         if depth > _MAX_FOLLOW or not qualified:
             return None
         dots = len(qualified) - len(qualified.lstrip("."))
@@ -240,13 +245,15 @@ class Project:
             names = parts[cut:]
             if not names:
                 return None
-            target = self.definitions(path)
+            target = self.facts(path) if training else self.definitions(path)
             if target is None:
                 return None
-            return self.symbol(target, names, depth + 1)
+            return self.symbol(target, names, depth + 1, training)
         return None
 
-    def symbol(self, facts: Facts, names: list[str], depth: int = 0) -> Symbol | None:
+    def symbol(
+        self, facts: Facts, names: list[str], depth: int = 0, training: bool = False
+    ) -> Symbol | None:
         """The module-level definition ``names[0]`` of `facts`'s file (a class's method when
         ``names`` has two parts), following ``from x import name`` re-exports."""
         if depth > _MAX_FOLLOW:
@@ -258,7 +265,7 @@ class Project:
             if isinstance(node, ast.ClassDef) and node.name == head:
                 if len(names) == 1:
                     return facts, node
-                method = self.method(facts, node, names[1])
+                method = self.method(facts, node, names[1], training=training)
                 return method if len(names) == 2 else None
         for node in facts.tree.body:
             if (
@@ -270,10 +277,17 @@ class Project:
         alias = facts.aliases.get(head)
         if alias is not None:
             rest = ".".join(names[1:])
-            return self.lookup(facts, f"{alias}.{rest}" if rest else alias, depth + 1)
+            return self.lookup(facts, f"{alias}.{rest}" if rest else alias, depth + 1, training)
         return None
 
-    def method(self, facts: Facts, cls: ast.ClassDef, name: str, depth: int = 0) -> Symbol | None:
+    def method(
+        self,
+        facts: Facts,
+        cls: ast.ClassDef,
+        name: str,
+        depth: int = 0,
+        training: bool = False,
+    ) -> Symbol | None:
         """Method `name` of class `cls` (of `facts`'s file) or of its bases, wherever they are
         defined in the tree."""
         for stmt in cls.body:
@@ -281,13 +295,15 @@ class Project:
                 return facts, stmt
         if depth > _MAX_FOLLOW:
             return None
-        for base_facts, base in self.bases(facts, cls):
-            found = self.method(base_facts, base, name, depth + 1)
+        for base_facts, base in self.bases(facts, cls, training):
+            found = self.method(base_facts, base, name, depth + 1, training)
             if found is not None:
                 return found
         return None
 
-    def bases(self, facts: Facts, cls: ast.ClassDef) -> list[tuple[Facts, ast.ClassDef]]:
+    def bases(
+        self, facts: Facts, cls: ast.ClassDef, training: bool = False
+    ) -> list[tuple[Facts, ast.ClassDef]]:
         """The base classes of `cls` that are defined in the tree (same file or another)."""
         out: list[tuple[Facts, ast.ClassDef]] = []
         for base in cls.bases:
@@ -299,7 +315,7 @@ class Project:
             q = _qualified(facts, base)
             if q is None:
                 continue
-            found = self.lookup(facts, q)
+            found = self.lookup(facts, q, training=training)
             if found is not None and isinstance(found[1], ast.ClassDef):
                 out.append((found[0], found[1]))
         return out

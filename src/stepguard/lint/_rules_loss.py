@@ -58,7 +58,7 @@ class _Loss:
         if isinstance(expr, ast.Call):
             if self._reduced_losses(expr, depth):
                 return True
-            found = callee(facts, expr) if _helper_form(expr) else None
+            found = callee(facts, expr, training=False) if _helper_form(expr) else None
             if found is not None:
                 owner, func = found
                 return _returns_unscaled(owner, func, depth + 1)
@@ -94,7 +94,11 @@ class _Loss:
                                 for i, e in enumerate(t.elts)
                                 if isinstance(e, ast.Name) and e.id == name
                             )
-                            found = callee(self.facts, n.value) if _helper_form(n.value) else None
+                            found = (
+                                callee(self.facts, n.value, training=False)
+                                if _helper_form(n.value)
+                                else None
+                            )
                             if found is not None:
                                 # `loss, acc = get_loss(...)`: what the helper returns there.
                                 if not _returns_unscaled(found[0], found[1], depth + 1, idx):
