@@ -30,7 +30,7 @@ __all__ = [
 ]
 
 
-def _optimizer_name(q: str) -> str | None:
+def optimizer_name(q: str) -> str | None:
     """The class name when qualified name `q` is an optimizer class, else None."""
     mod, _, name = q.rpartition(".")
     if mod.startswith("torch.optim") and name in TORCH_OPTIMIZERS_NAMES and name != "Optimizer":
@@ -425,9 +425,17 @@ class Facts:
         return self._class_choices(call.func, call)
 
     def _class_choices(self, node: ast.expr, at: ast.AST, depth: int = 0) -> list[OptimizerChoice]:
+        if (
+            isinstance(node, ast.Name)
+            and node.id not in self.aliases
+            and node.id not in self.classes
+            and not self.star_modules
+            and not self._assignments_of(node.id)
+        ):
+            return []  # a plain function or a builtin: no class to choose
         q = self.resolve(node)
         if q is not None:
-            name = _optimizer_name(q)
+            name = optimizer_name(q)
             last = q.rpartition(".")[2]
             if (
                 name is None

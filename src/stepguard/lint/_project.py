@@ -65,6 +65,7 @@ class Project:
         self._facts: dict[str, Facts | None] = {}
         self._trees: dict[str, ast.Module | None] = {}
         self._modules: dict[str, list[str]] | None = None
+        self._roots: set[str] | None = None
         self.settings: Any = None  # stepguard.lint._settings.Settings, made on first use
         self._busy: set[str] = set()
         self.cache: dict[Any, Any] = {}  # cross-file answers shared by rules
@@ -188,6 +189,17 @@ class Project:
             self._modules = index
         return self._modules
 
+    def may_hold(self, qualified: str) -> bool:
+        """Cheap test: `qualified` (a name from an import) can only be in the tree when it is
+        relative or its first part names a folder or module of the tree."""
+        if qualified.startswith("."):
+            return True
+        if self._roots is None:
+            self._roots = {k.split(".")[-1] for k in self._module_index()} | {
+                part for k in self._module_index() for part in k.split(".")
+            }
+        return qualified.partition(".")[0] in self._roots
+
     def module_file(self, module: str, importer: str) -> str | None:
         """The file of the tree that `import module` means in `importer`, or None.
 
@@ -231,7 +243,7 @@ class Project:
         With `training`, only files that can hold training code (the rules' pre-filter) are
         parsed to find it: enough for helpers that step, run a backward or build an optimizer,
         and far cheaper on large trees."""
-        if depth > _MAX_FOLLOW or not qualified:
+        if depth > _MAX_FOLLOW or not qualified or not self.may_hold(qualified):
             return None
         dots = len(qualified) - len(qualified.lstrip("."))
         parts = qualified[dots:].split(".")

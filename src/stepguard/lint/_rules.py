@@ -69,8 +69,6 @@ def check_source(
         except (RecursionError, MemoryError, ValueError) as exc:
             # Nesting deeper than the parser's limit, or NUL bytes: unparsable, like a syntax error.
             raise SyntaxError(f"{path}: cannot parse: {exc}") from exc
-    if project is None:
-        project = Project([path])
     try:
         facts = scan(source, tree, path=path, project=project)
     except Exception:
@@ -89,7 +87,11 @@ def check_source(
             continue
     found = [v for v in found if v.node is None or facts.reachable(v.node)]
     try:
-        found = annotate(found, facts, project)
+        if project is None and found:
+            # A file read on its own still has its own defaults (argparse, dataclasses, ...).
+            project = Project([path])
+            project.adopt(path, facts)
+        found = annotate(found, facts, project) if project is not None else found
     except Exception:
         if STRICT:
             raise

@@ -21,6 +21,7 @@ from stepguard.lint._facts import (
     TORCH_OPTIMIZERS_NAMES,
     Facts,
     ProjectView,
+    optimizer_name,
 )
 from stepguard.lint._nodes import (
     LEAVES,
@@ -104,9 +105,30 @@ _KINDS = ("optimizer", "scheduler", "scaler", "ddp", "accelerator")
 def build_kind(facts: Facts, call: ast.Call) -> str | None:
     """What a call builds: "optimizer", "scheduler", "scaler", "ddp", "accelerator", "prepare"
     (``accelerator.prepare(...)``), "loss" (an ``nn.*Loss``), or None."""
+    kinds = facts.cache.setdefault("build_kind", {})
+    assert isinstance(kinds, dict)
+    key = id(call)
+    if key in kinds:
+        kind = kinds[key]
+    else:
+        kind = kinds[key] = _construction(facts, call)
+    if kind is None and call_name(call).startswith("prepare"):
+        rec = receiver(call)
+        if rec is not None and facts.is_accelerator(rec):
+            return "prepare"  # not cached: it depends on which names hold an Accelerator
+    return kind
+
+
+def _construction(facts: Facts, call: ast.Call) -> str | None:
     q = facts.resolve(call.func) or ""
     name = call_name(call)
-    if facts.optimizer_class(call) is not None:
+    if q and optimizer_name(q) is not None:
+        return "optimizer"  # the common case, without the run-time choices below
+    if (
+        name == "ZeroRedundancyOptimizer"
+        or (not q and isinstance(call.func, ast.Name))
+        or (q and name[:1].isupper())
+    ) and facts.optimizer_class(call) is not None:
         return "optimizer"
     if SCHEDULER_FACTORIES.match(name) or ".lr_scheduler." in q:
         return "scheduler"
@@ -116,35 +138,37 @@ def build_kind(facts: Facts, call: ast.Call) -> str | None:
         return "ddp"
     if name == "Accelerator":
         return "accelerator"
-    if name.startswith("prepare") and receiver(call) is not None:
-        rec = receiver(call)
-        if rec is not None and facts.is_accelerator(rec):
-            return "prepare"
     if q.startswith("torch.nn.") and name.endswith("Loss"):
         return "loss"
     return None
 
 
-def _bind(facts: Facts, node: ast.AST, value: ast.expr) -> None:
-    """Record what an assignment `targets = value` binds."""
+def _bind(facts: Facts, node: ast.AST, value: ast.expr, helpers: bool = False) -> bool:
+    """Record what an assignment `targets = value` binds; True when a call in it built nothing
+    known (it may be a helper returning an optimizer, seen after `_returns`)."""
+    inner = value.value if isinstance(value, ast.Await) else value
+    if not isinstance(inner, (ast.Call, ast.IfExp)):
+        return False
     targets: list[ast.expr] = []
     if isinstance(node, ast.Assign):
         targets = list(node.targets)
     elif isinstance(node, ast.AnnAssign):
         targets = [node.target]
     if not targets:
-        return
+        return False
     names = [n for t in targets for n in assigned_names(t)]
     if not names:
-        return
+        return False
+    unknown = False
     # `x = Build(...)`, `x = await Build(...)`, `x = Build(...) if flag else other`.
     candidates = [value.body, value.orelse] if isinstance(value, ast.IfExp) else [value]
     for call in candidates:
         while isinstance(call, ast.Await):
             call = call.value
         if isinstance(call, ast.Call):
-            kinds = _call_kinds(facts, call)
+            kinds = _call_kinds(facts, call, helpers)
             if kinds is None:
+                unknown = True
                 continue
             if len(kinds) == 1:
                 for t in names:
@@ -155,13 +179,14 @@ def _bind(facts: Facts, node: ast.AST, value: ast.expr) -> None:
                     d = dotted(elt)
                     if d is not None and kind is not None:
                         _record(facts, d, kind, call, value)
+    return unknown
 
 
-def _call_kinds(facts: Facts, call: ast.Call) -> tuple[str | None, ...] | None:
+def _call_kinds(facts: Facts, call: ast.Call, helpers: bool) -> tuple[str | None, ...] | None:
     kind = build_kind(facts, call)
     if kind is not None:
         return (kind,)
-    if isinstance(call.func, (ast.Name, ast.Attribute)):
+    if helpers and isinstance(call.func, (ast.Name, ast.Attribute)):
         found = callee(facts, call)
         if found is not None:
             owner, func = found
@@ -263,11 +288,11 @@ def scan(
     binds.sort(key=lambda b: pos(b[0]))
     # Two rounds: what constructions bind, then what functions return ("optimizers built in a
     # function", also in another module), then the names bound to those functions' results.
-    for node, value in binds:
-        _bind(facts, node, value)
+    again = [(node, value) for node, value in binds if _bind(facts, node, value)]
     _returns(facts, returns_value)
-    for node, value in binds:
-        _bind(facts, node, value)
+    if facts.returns or facts.project is not None:
+        for node, value in again:
+            _bind(facts, node, value, helpers=True)
     for call in facts.calls:
         kind = build_kind(facts, call)
         if kind == "optimizer":
@@ -334,9 +359,10 @@ def _flag(facts: Facts, func: FuncDef, call: ast.Call) -> str | None:
 def _window_arg(call: ast.Call) -> bool:
     """The call passes a window test (``update_grad=(i + 1) % k == 0``): worth resolving."""
     for a in [*call.args, *(k.value for k in call.keywords)]:
-        for n in walk(a):
-            if isinstance(n, ast.BinOp) and isinstance(n.op, ast.Mod):
-                return True
+        if isinstance(a, ast.Compare):
+            for n in walk(a.left):
+                if isinstance(n, ast.BinOp) and isinstance(n.op, ast.Mod):
+                    return True
     return False
 
 
