@@ -112,14 +112,14 @@ def _read_yaml(out: ConfigFile, text: str) -> None:
         m = _KEY.match(line)
         if m is None:
             continue  # a list item, a continuation line: nothing to store
-        indent = len(m.group("indent")) + (len(m.group("dash")) if m.group("dash") else 0)
+        indent = len(m.group("indent"))
         key = m.group("key").strip("'\"")
         rest = m.group("rest").strip()
         while stack and stack[-1][0] >= indent:
             stack.pop()
         if m.group("dash"):
-            # A mapping inside a list (`- name: x`): its keys are not settings of the file.
-            stack.append((indent, f"{key}[]"))
+            # A mapping inside a list (`- name: x` and the keys under it): not settings.
+            stack.append((indent, "[]"))
             continue
         dotted = ".".join([*(k for _, k in stack), key])
         if not rest:
@@ -175,8 +175,12 @@ def _read_yaml_with_pyyaml(out: ConfigFile, text: str) -> bool:
     def walk(n: Any, prefix: str) -> None:
         if isinstance(n, yaml.MappingNode):
             for k, v in n.value:
-                if isinstance(k, yaml.ScalarNode):
+                if isinstance(k, yaml.ScalarNode) and k.value == "<<":
+                    walk(v, prefix)  # a merge key: the merged mapping's keys are this one's
+                elif isinstance(k, yaml.ScalarNode):
                     walk(v, f"{prefix}.{k.value}" if prefix else str(k.value))
+        elif isinstance(n, yaml.SequenceNode) and not prefix:
+            return
         elif isinstance(n, yaml.ScalarNode) and prefix:
             value = parse_scalar(n.value) if n.style in (None, "") else n.value
             entries.append((prefix, value, n.start_mark.line + 1))

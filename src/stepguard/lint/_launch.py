@@ -60,6 +60,7 @@ _CONFIG_FLAGS = {
     "yaml",
 }
 _CONFIG_SUFFIXES = (".yaml", ".yml", ".json", ".toml")
+_OVERRIDE = re.compile(r"^\+{0,2}[A-Za-z_][\w.\-]*=")  # Hydra-style `optim.wd=0.1`
 _VAR = re.compile(r"\$\{(\w+)(?::?-([^}]*))?\}|\$(\w+)")
 _ASSIGN = re.compile(r"^(?:export\s+|local\s+|readonly\s+)?([A-Za-z_]\w*)=(.*)$")
 
@@ -226,8 +227,14 @@ def _option(tokens: list[str], j: int) -> tuple[str, Any, int]:
     if "=" in tok:
         key, _, value = tok.partition("=")
         return key, parse_scalar(value), 1
-    if j + 1 < len(tokens) and not tokens[j + 1].startswith("--") and not _is_flag(tokens[j + 1]):
-        return tok, parse_scalar(tokens[j + 1]), 2
+    nxt = tokens[j + 1] if j + 1 < len(tokens) else None
+    if (
+        nxt is not None
+        and not nxt.startswith("--")
+        and not _is_flag(nxt)
+        and not _OVERRIDE.match(nxt)
+    ):
+        return tok, parse_scalar(nxt), 2
     return tok, True, 1
 
 
@@ -262,7 +269,7 @@ def _program_args(launch: Launch, tokens: list[str], lineno: int) -> None:
             launch.options[name] = (value, lineno)
             j += used
             continue
-        if "=" in tok and re.match(r"^\+{0,2}[A-Za-z_][\w.\-]*=", tok):
+        if _OVERRIDE.match(tok):
             key, _, value = tok.partition("=")
             launch.options[normalize_key(key)] = (parse_scalar(value), lineno)
         elif tok.endswith((*_CONFIG_SUFFIXES, ".py")):

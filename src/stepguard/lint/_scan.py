@@ -108,14 +108,16 @@ def build_kind(facts: Facts, call: ast.Call) -> str | None:
     kinds = facts.cache.setdefault("build_kind", {})
     assert isinstance(kinds, dict)
     key = id(call)
-    if key in kinds:
-        kind = kinds[key]
-    else:
-        kind = kinds[key] = _construction(facts, call)
-    if kind is None and call_name(call).startswith("prepare"):
+    kind = kinds.get(key, False)
+    if kind is False:
+        kind = _construction(facts, call)
+        if kind is None and call_name(call).startswith("prepare"):
+            kind = "prepare?"
+        kinds[key] = kind
+    if kind == "prepare?":
+        # Not decided once for all: it depends on which names hold an Accelerator so far.
         rec = receiver(call)
-        if rec is not None and facts.is_accelerator(rec):
-            return "prepare"  # not cached: it depends on which names hold an Accelerator
+        return "prepare" if rec is not None and facts.is_accelerator(rec) else None
     return kind
 
 
@@ -236,13 +238,14 @@ def scan(
     returns_value: list[tuple[ast.Return, ast.expr]] = []
     funcs: list[FuncDef] = []
     push = stack.append
+    leaves = LEAVES
     while stack:
         node = stack.pop()
+        if type(node) in leaves:
+            continue  # names and constants: no children, nothing to record
         for child in children(node):
             parents[child] = node
             push(child)
-        if type(node) in LEAVES:
-            continue
         if isinstance(node, ast.Call):
             facts.calls.append(node)
         elif isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
