@@ -574,15 +574,24 @@ def _decide(conditions: list[Condition], evaluators: list[_Eval]) -> tuple[str, 
         if o.state is False and o.value is not None:
             where = o.value.where()
             label = "default" if _in_code(where) else "value"
-            others = len(evaluators) - 1
-            shipped = (
-                f"; none of the {others} launch command(s) and config(s) read changes that"
-                if others
-                else ""
-            )
+            shipped = _others(evaluators)
             return "latent", f"{need}; {label} {_fmt(o.value.value)} from {where}{shipped}"
         return "latent", f"{need}; {o.why or 'its value is not resolved'}"
     return "latent", "no shipped setting satisfies every condition"
+
+
+def _others(evaluators: list[_Eval]) -> str:
+    """"; the 2 launch commands and 1 config file read do not change it" (or "")."""
+    kinds = [ev.scenario.kind for ev in evaluators]
+    parts = []
+    for kind, word in (("launch", "launch command"), ("config", "config file")):
+        n = kinds.count(kind)
+        if n:
+            parts.append(f"{n} {word}{'s' if n != 1 else ''}")
+    if not parts:
+        return ""
+    verb = "does" if len(parts) == 1 and parts[0].startswith("1 ") else "do"
+    return f"; the {' and '.join(parts)} read {verb} not change it"
 
 
 def _in_code(where: str) -> bool:

@@ -173,8 +173,10 @@ def _builds(facts: Facts, node: ast.AST, hops: int) -> list[Build]:
         out: list[Build] = []
         for owner, klass in [(facts, cls), *_bases(facts, cls)]:
             for stmt in ast.walk(klass):
-                if isinstance(stmt, ast.Assign) and any(dotted(t) == d for t in stmt.targets):
-                    out += builds(owner, stmt.value, hops + 1)
+                if isinstance(stmt, ast.Assign):
+                    value = _assigned_to(stmt, d)
+                    if value is not None:
+                        out += builds(owner, value, hops + 1)
         return out
     return []
 
@@ -207,12 +209,30 @@ def _name_builds(facts: Facts, node: ast.Name, hops: int) -> list[Build]:
     return []
 
 
+def _assigned_to(stmt: ast.Assign, target: str) -> ast.expr | None:
+    """The value `stmt` assigns to the dotted name `target`, also position by position from a
+    tuple (``self.model, self.opt = model, opt``)."""
+    for t in stmt.targets:
+        if dotted(t) == target:
+            return stmt.value
+        if (
+            isinstance(t, (ast.Tuple, ast.List))
+            and isinstance(stmt.value, (ast.Tuple, ast.List))
+            and len(t.elts) == len(stmt.value.elts)
+        ):
+            for elt, value in zip(t.elts, stmt.value.elts, strict=True):
+                if dotted(elt) == target:
+                    return value
+    return None
+
+
 def _assignments(facts: Facts, name: str, scope: ast.AST) -> list[ast.expr]:
     out = []
     for n in facts.assigns:
         if isinstance(n, ast.Assign) and facts.function_of(n) is scope:
-            if any(isinstance(t, ast.Name) and t.id == name for t in n.targets):
-                out.append(n.value)
+            value = _assigned_to(n, name)
+            if value is not None:
+                out.append(value)
         elif (
             isinstance(n, ast.AnnAssign)
             and n.value is not None

@@ -91,6 +91,7 @@ class Scenario:
     """One way the project runs: the defaults, a launch command, or a config file."""
 
     name: str
+    kind: str = "defaults"  # "defaults", "launch" or "config"
     options: dict[str, Value] = field(default_factory=dict)  # normalized key -> value
     config: list[tuple[str, Value]] = field(default_factory=list)  # (dotted key, value)
     env: dict[str, Value] = field(default_factory=dict)
@@ -237,7 +238,7 @@ class Settings:
         out = [Scenario("the defaults")]
         used: set[str] = set()
         for launch in launches:
-            sc = Scenario(f"{launch.path}:{launch.line}")
+            sc = Scenario(f"{launch.path}:{launch.line}", "launch")
             where = f"{launch.path}:{{}}"
             for key, (value, line) in launch.options.items():
                 sc.options[key] = Value(value, (where.format(line),))
@@ -255,7 +256,7 @@ class Settings:
             out.append(sc)
         for key, cfg in configs.items():
             if key not in used:
-                sc = Scenario(cfg.path)
+                sc = Scenario(cfg.path, "config")
                 _add_config(sc, cfg)
                 out.append(sc)
         return out
