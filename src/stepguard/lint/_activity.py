@@ -581,7 +581,7 @@ def _decide(conditions: list[Condition], evaluators: list[_Eval]) -> tuple[str, 
 
 
 def _others(evaluators: list[_Eval]) -> str:
-    """"; the 2 launch commands and 1 config file read do not change it" (or "")."""
+    """ "; the 2 launch commands and 1 config file read do not change it" (or "")."""
     kinds = [ev.scenario.kind for ev in evaluators]
     parts = []
     for kind, word in (("launch", "launch command"), ("config", "config file")):

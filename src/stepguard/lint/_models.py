@@ -1,4 +1,4 @@
-"""What a model holds, seen statically: SG102's two exceptions.
+"""What a model and its param groups hold, seen statically: SG102's exceptions and its groups.
 
 SG102 reports an optimizer that decays every parameter of a model, biases and normalization or
 embedding weights included. Two shapes make that harmless, and both can be seen in the code:
@@ -12,6 +12,11 @@ embedding weights included. Two shapes make that harmless, and both can be seen 
   weights only (peft's ``get_peft_model`` / ``mark_only_lora_as_trainable``, or
   ``model.requires_grad_(False)`` followed by LoRA / adapter parameters): those matrices have no
   bias or norm, and frozen parameters get no gradient, so no step decays them.
+
+And the other way round, `selects_no_decay` tells when a param group holds exactly the
+parameters that must not decay (its filter is ``any(nd in n for nd in no_decay)`` or ``p.ndim <
+2``, it is built under such an ``if``, or it lists the modules' ``.bias`` attributes): such a group
+with a weight decay > 0 (its own, or the optimizer's default it inherits) is SG102 too.
 """
 
 from __future__ import annotations
@@ -20,9 +25,15 @@ import ast
 import re
 
 from stepguard.lint._objects import class_of_call
-from stepguard.lint._scan import Facts, call_name, dotted, kwarg, walk
+from stepguard.lint._scan import Facts, call_name, dotted, kwarg, short, walk
 
-__all__ = ["holds_no_decay_parameters", "only_adapters_trainable"]
+__all__ = [
+    "built_groups",
+    "holds_no_decay_parameters",
+    "no_decay_test",
+    "only_adapters_trainable",
+    "selects_no_decay",
+]
 
 _FREE = frozenset(
     (
@@ -222,3 +233,127 @@ def _matrix(tensor: ast.expr | None) -> bool:
     if len(dims) == 1 and isinstance(dims[0], (ast.Tuple, ast.List)):
         dims = list(dims[0].elts)
     return len(dims) >= 2
+
+
+# -- groups that select the parameters that must not decay -------------------------------------
+
+_NO_DECAY_WORDS = ("bias", "norm", "bn", "ln_", "embed", "gamma", "beta")
+
+
+def no_decay_test(facts: Facts, test: ast.expr, at: ast.AST) -> bool | None:
+    """True when `test` (a filter on a parameter or its name) holds exactly for the parameters
+    that should not decay (``any(nd in n for nd in no_decay)``, ``"bias" in n``,
+    ``n.endswith(".bias")``, ``p.ndim < 2``), False for its negation, None for any other test."""
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        inner = no_decay_test(facts, test.operand, at)
+        return None if inner is None else not inner
+    if isinstance(test, ast.Call) and call_name(test) == "any" and len(test.args) == 1:
+        gen = test.args[0]
+        if isinstance(gen, ast.GeneratorExp) and isinstance(gen.elt, ast.Compare):
+            words = _words(facts, gen.generators[0].iter, at)
+            op = gen.elt.ops[0]
+            if words and isinstance(op, (ast.In, ast.NotIn)):
+                return isinstance(op, ast.In)
+        return None
+    if isinstance(test, ast.Call) and call_name(test) in ("endswith", "startswith") and test.args:
+        words = _words(facts, test.args[0], at)
+        return True if words else None
+    if isinstance(test, ast.Compare) and len(test.ops) == 1:
+        op, right = test.ops[0], test.comparators[0]
+        if isinstance(op, (ast.In, ast.NotIn)) and _words(facts, test.left, at):
+            return isinstance(op, ast.In)
+        rank = test.left
+        is_rank = (isinstance(rank, ast.Attribute) and rank.attr == "ndim") or (
+            isinstance(rank, ast.Call) and call_name(rank) in ("dim", "len")
+        )
+        if is_rank and isinstance(right, ast.Constant) and isinstance(right.value, int):
+            n = right.value
+            if (isinstance(op, ast.Lt) and n == 2) or (
+                isinstance(op, (ast.Eq, ast.LtE)) and n == 1
+            ):
+                return True
+            if (isinstance(op, ast.GtE) and n == 2) or (isinstance(op, ast.Gt) and n == 1):
+                return False
+    return None
+
+
+def _words(facts: Facts, node: ast.AST, at: ast.AST) -> bool:
+    """`node` is (or names a list of) strings naming no-decay parameters (``"bias"``,
+    ``["bias", "LayerNorm.weight"]``)."""
+    if isinstance(node, ast.Name):
+        bound = facts.local_value(node.id, at)
+        if bound is None:
+            return False
+        node = bound
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return any(w in node.value.lower() for w in _NO_DECAY_WORDS)
+    if isinstance(node, (ast.List, ast.Tuple, ast.Set)) and node.elts:
+        return all(
+            isinstance(e, ast.Constant) and isinstance(e.value, str) for e in node.elts
+        ) and any(_words(facts, e, at) for e in node.elts)
+    return False
+
+
+def selects_no_decay(facts: Facts, group: ast.Dict, params: ast.expr | None) -> str | None:
+    """How a param-group dict selects the parameters that must not decay (its ``params`` filter,
+    the ``if`` it is built under, or a list of ``.bias`` attributes), as text; None otherwise."""
+    if isinstance(params, (ast.ListComp, ast.GeneratorExp)):
+        for cond in params.generators[0].ifs:
+            if no_decay_test(facts, cond, group):
+                return f"its params keep `{_short(cond)}`"
+    for _, test, truth in facts.branches(group):
+        found = no_decay_test(facts, test, group)
+        if found is not None and found == truth:
+            return f"it is built under `if {_short(test)}`" + ("" if truth else " (else)")
+    if isinstance(params, ast.Name) and _bias_list(facts, params.id, group):
+        return f"`{params.id}` collects the modules' biases"
+    return None
+
+
+def _bias_list(facts: Facts, name: str, at: ast.AST) -> bool:
+    """`name` is a list filled only with ``.bias`` attributes (``biases.append(m.bias)``)."""
+    scope = facts.function_of(at)
+    appended = [
+        c
+        for c in facts.calls
+        if call_name(c) == "append"
+        and isinstance(c.func, ast.Attribute)
+        and dotted(c.func.value) == name
+        and facts.function_of(c) is scope
+    ]
+    return bool(appended) and all(
+        c.args and isinstance(c.args[0], ast.Attribute) and c.args[0].attr == "bias"
+        for c in appended
+    )
+
+
+def built_groups(facts: Facts, params: ast.expr | None, at: ast.AST) -> list[ast.Dict]:
+    """Param-group dicts appended to the list an optimizer is given, in the function that builds
+    it: ``groups += [{...}]``, ``groups.append({...})`` (often inside a loop over parameters)."""
+    if not isinstance(params, ast.Name):
+        return []
+    scope = facts.function_of(at)
+    out: list[ast.Dict] = []
+    for node in facts.assigns:
+        if (
+            isinstance(node, ast.AugAssign)
+            and dotted(node.target) == params.id
+            and facts.function_of(node) is scope
+            and isinstance(node.value, (ast.List, ast.Tuple))
+        ):
+            out += [e for e in node.value.elts if isinstance(e, ast.Dict)]
+    for c in facts.calls:
+        if (
+            call_name(c) == "append"
+            and isinstance(c.func, ast.Attribute)
+            and dotted(c.func.value) == params.id
+            and facts.function_of(c) is scope
+            and c.args
+            and isinstance(c.args[0], ast.Dict)
+        ):
+            out.append(c.args[0])
+    return out
+
+
+def _short(node: ast.AST) -> str:
+    return short(node, 50)

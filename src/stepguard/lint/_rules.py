@@ -16,6 +16,7 @@ from collections.abc import Callable
 from stepguard.lint import _rules_decay as rules_decay
 from stepguard.lint import _rules_loop as rules_loop
 from stepguard.lint import _rules_loss as rules_loss
+from stepguard.lint import _rules_penalty as rules_penalty
 from stepguard.lint import _rules_schedule as rules_schedule
 from stepguard.lint import _rules_sync as rules_sync
 from stepguard.lint._activity import annotate
@@ -28,7 +29,7 @@ __all__ = ["IMPLEMENTED", "Edit", "Violation", "check_source", "might_contain_tr
 _RULES: dict[str, Callable[[Facts], list[Violation]]] = {
     "SG101": rules_decay.check_sg101,
     "SG102": rules_decay.check_sg102,
-    "SG103": rules_decay.check_sg103,
+    "SG103": rules_penalty.check_sg103,
     "SG201": rules_loss.check_sg201,
     "SG202": rules_loop.check_sg202,
     "SG203": rules_loop.check_sg203,
