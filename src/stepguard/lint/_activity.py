@@ -570,11 +570,15 @@ def _decide(conditions: list[Condition], evaluators: list[_Eval]) -> tuple[str, 
     for c, o in zip(conditions, first, strict=True):
         if o.state is True or (o.state is None and c.neutral):
             continue
-        need = f"only if {c.what} {_TEST_TEXT[c.test]}"
+        expression = not c.what.isidentifier()
+        need = f"only if {f'`{c.what}`' if expression else c.what} {_TEST_TEXT[c.test]}"
         if o.state is False and o.value is not None:
             where = o.value.where()
             label = "default" if _in_code(where) else "value"
             shipped = _others(evaluators)
+            if expression:  # a test: say what it evaluates to, and from what
+                shown = f"it is {_fmt(o.value.value)} with the {label}s at {where}"
+                return "latent", f"{need}; {shown}{shipped}"
             return "latent", f"{need}; {label} {_fmt(o.value.value)} from {where}{shipped}"
         return "latent", f"{need}; {o.why or 'its value is not resolved'}"
     return "latent", "no shipped setting satisfies every condition"

@@ -182,7 +182,26 @@ TORCH_OPTIMIZERS_NAMES = frozenset((*_TORCH_OPTIMIZER_FACTS, "Optimizer"))
 _OTHER_OPTIMIZER = re.compile(
     r"(Adam|SGD|Lion|Lamb|LAMB|Lars|LARS|Adafactor|RMSprop|Adagrad|Sophia|Shampoo|Muon|Prodigy)"
 )
-_OPTIMIZER_LIBS = ("transformers", "bitsandbytes", "apex", "timm", "deepspeed", "torch_optimizer")
+_OPTIMIZER_LIBS = (
+    "transformers",
+    "pytorch_transformers",  # transformers' earlier names
+    "pytorch_pretrained_bert",
+    "bitsandbytes",
+    "apex",
+    "timm",
+    "deepspeed",
+    "torch_optimizer",
+    "pytorch_optimizer",
+    "lion_pytorch",
+    "schedulefree",
+    "prodigyopt",
+    "dadaptation",
+    "galore_torch",
+    "torchao",
+    "heavyball",
+    "fairseq",
+    "colossalai",
+)
 SCHEDULER_FACTORIES = re.compile(r"^get_\w*schedule\w*$|^get_scheduler$|^create_scheduler\w*$")
 CLIP_FUNCS = ("clip_grad_norm_", "clip_grad_value_", "clip_grad_norm")
 _LOSS_FUNCS = frozenset(

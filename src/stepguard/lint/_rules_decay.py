@@ -15,6 +15,7 @@ from __future__ import annotations
 import ast
 from typing import Any
 
+from stepguard.lint._activity import branch_conditions
 from stepguard.lint._autofix import Edit
 from stepguard.lint._base import Condition, Violation, violation
 from stepguard.lint._models import (
@@ -418,8 +419,12 @@ def _no_decay_group(facts: Facts, call: ast.Call, cls: str) -> Violation | None:
             f"parameters that must not decay ({why}) but gets {decay}; give that group "
             "weight_decay=0.0 (or build the groups with stepguard.param_groups(model, ...))"
         )
-        conditions = [Condition("weight_decay", (node,), facts, ">0")]
-        return violation(facts, call, "SG102", message, (), conditions, optimizer=cls)
+        # The `if` blocks around the construction and around the group decide too.
+        conditions = [
+            Condition("weight_decay", (node,), facts, ">0"),
+            *branch_conditions(facts, call),
+        ]
+        return violation(facts, call, "SG102", message, (), conditions, g, optimizer=cls)
     return None
 
 
