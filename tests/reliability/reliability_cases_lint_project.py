@@ -162,7 +162,9 @@ CASES = [
         "stepguard lint --active-only on a tree without active findings",
         lambda: cli("lint", "--active-only", "--isolated", str(_tree({"train.py": LOOP}))),
         expect="ok",
-        check=lambda p: (p.returncode == 0 and p.stdout == "")
-        or f"exit {p.returncode}: {p.stdout!r} {p.stderr!r}",
+        check=lambda p: (
+            (p.returncode == 0 and p.stdout == "")
+            or f"exit {p.returncode}: {p.stdout!r} {p.stderr!r}"
+        ),
     ),
 ]
