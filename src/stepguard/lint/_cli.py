@@ -166,7 +166,8 @@ def main(argv: Sequence[str]) -> int:
     fixing = args.fix or args.diff
     # Project mode: the files are linted as one tree (imports, configs and launch scripts).
     project = Project.of_paths(args.paths, found.files, config.max_file_size)
-    results = [lint_file(path, config, fix=fixing, project=project) for path in found.files]
+    with project.linting():
+        results = [lint_file(path, config, fix=fixing, project=project) for path in found.files]
     skipped = [(r.path, r.skipped) for r in results if r.skipped is not None]
     violations = [v for r in results for v in r.violations]
     if args.active_only:

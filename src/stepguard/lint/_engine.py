@@ -218,7 +218,8 @@ def lint_paths(
         raise FileNotFoundError(f"no such file or directory: {', '.join(found.missing)}")
     raw = [os.fspath(p) for p in paths]
     project = Project.of_paths(raw, found.files, cfg.max_file_size)
-    results = [lint_file(p, cfg, project=project) for p in found.files]
+    with project.linting():
+        results = [lint_file(p, cfg, project=project) for p in found.files]
     findings = [v.finding for r in results for v in r.violations]
     findings.sort(key=lambda f: f.data.get("activity") != "active")
     skipped = {r.path: r.skipped for r in results if r.skipped}
