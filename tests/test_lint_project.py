@@ -269,3 +269,23 @@ def test_launch_scripts_give_options_configs_and_process_counts() -> None:
     assert accel.world_size == (8, 7) and accel.options["weight_decay"] == (0.0, 7)
     assert accel.options["mixed_precision"] == ("fp16", 7)
     assert ds.world_size == (2, 8) and ds.configs == [("ds.json", 8)]
+
+
+def test_linting_pauses_the_garbage_collector_and_restores_it() -> None:
+    import gc
+
+    from stepguard.lint._project import Project
+
+    project = Project([])
+    assert gc.isenabled()
+    with pytest.raises(KeyError), project.linting():
+        assert not gc.isenabled()
+        raise KeyError("a failure inside")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with project.linting():
+            pass
+        assert not gc.isenabled()  # left as it was
+    finally:
+        gc.enable()
