@@ -24,6 +24,7 @@ from stepguard.lint._facts import (
     optimizer_name,
 )
 from stepguard.lint._nodes import (
+    _FIELDS,
     LEAVES,
     FuncDef,
     Loop,
@@ -122,8 +123,16 @@ def build_kind(facts: Facts, call: ast.Call) -> str | None:
 
 
 def _construction(facts: Facts, call: ast.Call) -> str | None:
-    q = facts.resolve(call.func) or ""
     name = call_name(call)
+    if not name[:1].isupper():
+        # Classes are capitalised: a lower-case call builds nothing we know, unless it is a
+        # scheduler factory or a variable holding a class (`opt_cls = ...; opt_cls(...)`).
+        if SCHEDULER_FACTORIES.match(name):
+            return "scheduler"
+        if isinstance(call.func, ast.Name) and facts.optimizer_class(call) is not None:
+            return "optimizer"
+        return None
+    q = facts.resolve(call.func) or ""
     if q and optimizer_name(q) is not None:
         return "optimizer"  # the common case, without the run-time choices below
     if (
@@ -221,6 +230,26 @@ def _record(facts: Facts, target: str, kind: str | None, call: ast.Call, value: 
             facts.loss_objects.add(target)
 
 
+# What the walk records, by node type (a dict lookup beats a chain of isinstance checks).
+_NODE_KINDS: dict[type, int] = {
+    ast.Call: 1,
+    ast.Assign: 2,
+    ast.AnnAssign: 2,
+    ast.AugAssign: 2,
+    ast.For: 3,
+    ast.AsyncFor: 3,
+    ast.While: 3,
+    ast.With: 4,
+    ast.AsyncWith: 4,
+    ast.FunctionDef: 5,
+    ast.AsyncFunctionDef: 5,
+    ast.ClassDef: 6,
+    ast.Import: 7,
+    ast.ImportFrom: 8,
+    ast.Return: 9,
+}
+
+
 def scan(
     source: str, tree: ast.Module, path: str = "<string>", project: ProjectView | None = None
 ) -> Facts:
@@ -239,36 +268,55 @@ def scan(
     funcs: list[FuncDef] = []
     push = stack.append
     leaves = LEAVES
+    kinds = _NODE_KINDS
+    fields_of = _FIELDS
+    node_type = ast.AST
+    calls_append = facts.calls.append
     while stack:
-        node = stack.pop()
-        if type(node) in leaves:
+        node: Any = stack.pop()
+        t = type(node)
+        if t in leaves:
             continue  # names and constants: no children, nothing to record
-        for child in children(node):
-            parents[child] = node
-            push(child)
-        if isinstance(node, ast.Call):
-            facts.calls.append(node)
-        elif isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+        fields = fields_of.get(t)
+        if fields is None:
+            children(node)  # fills the field table for this node type
+            fields = fields_of[t]
+        for name in fields:  # the children, inline (this loop runs for every node)
+            value = getattr(node, name, None)
+            if value.__class__ is list:
+                for v in value:
+                    if isinstance(v, node_type):
+                        parents[v] = node
+                        push(v)
+            elif isinstance(value, node_type):
+                parents[value] = node
+                push(value)
+        role = kinds.get(t)
+        if role is None:
+            continue
+        if role == 1:
+            calls_append(node)
+        elif role == 2:
             facts.assigns.append(node)
-            if node.value is not None and not isinstance(node, ast.AugAssign):
+            if node.value is not None and t is not ast.AugAssign:
                 binds.append((node, node.value))
-        elif isinstance(node, (ast.For, ast.AsyncFor, ast.While)):
+        elif role == 3:
             facts.loops.append(node)
-        elif isinstance(node, (ast.With, ast.AsyncWith)):
+        elif role == 4:
             facts.withs.append(node)
-        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        elif role == 5:
             facts.functions.setdefault(node.name, []).append(node)
             funcs.append(node)
-        elif isinstance(node, ast.ClassDef):
+        elif role == 6:
             facts.classes.setdefault(node.name, []).append(node)
-        elif isinstance(node, ast.Import):
+        elif role == 7:
             for a in node.names:
                 if a.asname:
                     facts.aliases[a.asname] = a.name
                 else:
                     head = a.name.split(".")[0]
                     facts.aliases[head] = head
-        elif isinstance(node, ast.ImportFrom):
+        elif role == 8:
             base = "." * node.level + (node.module or "")
             if not base:
                 continue
@@ -280,7 +328,7 @@ def scan(
                     facts.aliases[a.asname or a.name] = f"{base}{a.name}"
                 else:
                     facts.aliases[a.asname or a.name] = f"{base}.{a.name}"
-        elif isinstance(node, ast.Return) and node.value is not None:
+        elif role == 9 and node.value is not None:
             returns_value.append((node, node.value))
     # Loops and calls in source order (the stack walk visits them in reverse-ish order).
     pos = _position
@@ -369,6 +417,9 @@ def _window_arg(call: ast.Call) -> bool:
     return False
 
 
+_HELPER_CALLS = frozenset(("unscale_", "backward", "manual_backward", "step"))
+
+
 def _helper_functions(facts: Facts, funcs: list[FuncDef]) -> None:
     """Functions that (transitively, a few levels) step an optimizer, run a backward or unscale
     gradients: ``def optimizer_step(self): self.scaler.step(self.optimizer)``; and those that
@@ -389,7 +440,6 @@ def _helper_functions(facts: Facts, funcs: list[FuncDef]) -> None:
     )
     elsewhere: list[ast.Call] = []
     for call in facts.calls:
-        f = facts.function_of(call)
         name = call_name(call)
         rec = receiver(call)
         local_form = isinstance(call.func, ast.Name) or (
@@ -397,6 +447,9 @@ def _helper_functions(facts: Facts, funcs: list[FuncDef]) -> None:
         )
         if local_form and name not in facts.functions:
             elsewhere.append(call)
+        if not local_form and name not in _HELPER_CALLS:
+            continue  # `x.foo(...)`: neither a helper call nor a step, backward or unscale
+        f = facts.function_of(call)
         if not isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef)):
             continue
         if local_form:
