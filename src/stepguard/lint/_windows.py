@@ -460,10 +460,32 @@ def _nested(facts: Facts, view: _LoopView) -> Window | None:
     return None
 
 
+def _loops_with_backward(facts: Facts) -> set[int]:
+    """The loops (by id) that hold a backward call or a call of a helper that runs one: only
+    those can be windows."""
+    names = facts.backward_functions
+    out: set[int] = set()
+    for call in facts.calls:
+        name = call_name(call)
+        if name not in ("backward", "manual_backward") and name not in names:
+            continue
+        p = facts.parents.get(call)
+        while p is not None:
+            if isinstance(p, (ast.For, ast.AsyncFor, ast.While)):
+                if id(p) in out:
+                    break  # its enclosing loops are marked already
+                out.add(id(p))
+            p = facts.parents.get(p)
+    return out
+
+
 def scan_windows(facts: Facts) -> list[Window]:
     """Every accumulation window of the file, in source order (at most one per loop)."""
     out: list[Window] = []
+    candidates = _loops_with_backward(facts)
     for loop in facts.loops:
+        if id(loop) not in candidates:
+            continue
         view = _LoopView(facts, loop)
         w = _Finder(facts, view).find()
         if w is None:
