@@ -111,10 +111,7 @@ def build_kind(facts: Facts, call: ast.Call) -> str | None:
     key = id(call)
     kind = kinds.get(key, False)
     if kind is False:
-        kind = _construction(facts, call)
-        if kind is None and call_name(call).startswith("prepare"):
-            kind = "prepare?"
-        kinds[key] = kind
+        kind = kinds[key] = _construction(facts, call)
     if kind == "prepare?":
         # Not decided once for all: it depends on which names hold an Accelerator so far.
         rec = receiver(call)
@@ -126,7 +123,10 @@ def _construction(facts: Facts, call: ast.Call) -> str | None:
     name = call_name(call)
     if not name[:1].isupper():
         # Classes are capitalised: a lower-case call builds nothing we know, unless it is a
-        # scheduler factory or a variable holding a class (`opt_cls = ...; opt_cls(...)`).
+        # scheduler factory, a variable holding a class (`opt_cls = ...; opt_cls(...)`), or
+        # `accelerator.prepare(...)` (decided later: it depends on the names bound so far).
+        if name.startswith("prepare"):
+            return "prepare?"
         if SCHEDULER_FACTORIES.match(name):
             return "scheduler"
         if isinstance(call.func, ast.Name) and facts.optimizer_class(call) is not None:
@@ -443,7 +443,7 @@ def _helper_functions(facts: Facts, funcs: list[FuncDef]) -> None:
         name = call_name(call)
         rec = receiver(call)
         local_form = isinstance(call.func, ast.Name) or (
-            rec is not None and dotted(rec) in ("self", "cls")
+            isinstance(rec, ast.Name) and rec.id in ("self", "cls")
         )
         if local_form and name not in facts.functions:
             elsewhere.append(call)
