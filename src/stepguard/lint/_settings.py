@@ -194,7 +194,10 @@ class Settings:
                 dirs[:] = sorted(
                     d
                     for d in dirs
-                    if not d.startswith(".") and d not in _WALK_SKIP and not d.endswith(".egg-info")
+                    if not d.startswith(".")
+                    and d not in _WALK_SKIP
+                    and not d.endswith(".egg-info")
+                    and not os.path.isfile(os.path.join(folder, d, "pyvenv.cfg"))
                 )
                 for name in sorted(files):
                     low = name.lower()
