@@ -10,11 +10,19 @@ or in project mode another file of the linted tree).
 from __future__ import annotations
 
 import ast
-import re
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from stepguard._optimizers import TORCH_OPTIMIZERS as _TORCH_OPTIMIZER_FACTS
+from stepguard.lint._names import (
+    CLIP_FUNCS,
+    LOSS_CALLEES,
+    LOSS_FUNCS,
+    OTHER_OPTIMIZER,
+    SCHEDULER_FACTORIES,
+    TORCH_OPTIMIZERS_NAMES,
+    defines_optimizer,
+    optimizer_name,
+)
 from stepguard.lint._nodes import FuncDef, Loop, Text, call_name, dotted, last_name, receiver
 
 # (class name, qualified name, the test that picks it or None, whether that test must be true)
@@ -28,115 +36,6 @@ __all__ = [
     "OptimizerChoice",
     "ProjectView",
 ]
-
-
-def optimizer_name(q: str) -> str | None:
-    """The class name when qualified name `q` is an optimizer class, else None."""
-    mod, _, name = q.rpartition(".")
-    if mod.startswith("torch.optim") and name in TORCH_OPTIMIZERS_NAMES and name != "Optimizer":
-        return name
-    if (
-        mod.split(".")[0] in _OPTIMIZER_LIBS
-        and name[:1].isupper()
-        and _OTHER_OPTIMIZER.search(name)
-        and "Scheduler" not in name
-    ):
-        return name
-    return None
-
-
-def _defines_optimizer(cls: ast.ClassDef) -> bool:
-    """A class of the project that is an optimizer: it subclasses ``...Optimizer``, or its name
-    reads like one and its constructor takes ``weight_decay``."""
-    for base in cls.bases:
-        if (dotted(base) or "").rsplit(".", 1)[-1].endswith("Optimizer"):
-            return True
-    if not (cls.name[:1].isupper() and _OTHER_OPTIMIZER.search(cls.name)):
-        return False
-    init = next(
-        (s for s in cls.body if isinstance(s, ast.FunctionDef) and s.name == "__init__"), None
-    )
-    if init is None:
-        return False
-    names = [a.arg for a in (*init.args.args, *init.args.kwonlyargs)]
-    return (
-        "weight_decay" in names
-        and len(names) > 1
-        and names[1] in ("params", "param_groups", "parameters")
-    )
-
-
-def _strip_not(test: ast.expr, truth: bool) -> tuple[ast.expr, bool]:
-    while isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
-        test, truth = test.operand, not truth
-    return test, truth
-
-
-def _plain(test: ast.expr) -> bool:
-    """A test made of names, attributes, constants and comparisons (no calls, no subscripts)."""
-    allowed = (ast.Name, ast.Attribute, ast.Constant, ast.Compare, ast.BoolOp, ast.UnaryOp)
-    markers = (ast.cmpop, ast.boolop, ast.unaryop, ast.expr_context)
-    return all(isinstance(n, allowed + markers) for n in ast.walk(test))
-
-
-def _folded(value: object, fold: bool) -> object:
-    return value.lower() if fold and isinstance(value, str) else value
-
-
-def _constant_truth(test: ast.expr) -> bool | None:
-    if isinstance(test, ast.Constant):
-        return bool(test.value)
-    return None
-
-
-def _constants(node: ast.expr) -> set[object] | None:
-    if isinstance(node, ast.Constant):
-        return {node.value}
-    if isinstance(node, (ast.Tuple, ast.List, ast.Set)) and all(
-        isinstance(e, ast.Constant) for e in node.elts
-    ):
-        return {e.value for e in node.elts if isinstance(e, ast.Constant)}
-    return None
-
-
-def _allowed(test: ast.expr) -> tuple[str, set[object], bool] | None:
-    """``x == c`` / ``x in (a, b)`` as (x, values, True); ``x != c`` / ``not in`` as (.., False)."""
-    if not (isinstance(test, ast.Compare) and len(test.ops) == 1):
-        return None
-    values = _constants(test.comparators[0])
-    if values is None:
-        return None
-    op = test.ops[0]
-    subject = ast.dump(test.left)
-    if isinstance(op, (ast.Eq, ast.In)):
-        return subject, values, True
-    if isinstance(op, (ast.NotEq, ast.NotIn)):
-        return subject, values, False
-    return None
-
-
-def _contradicts(assertion: ast.expr, test: ast.expr, truth: bool) -> bool:
-    """An ``assert assertion`` that held makes ``test`` unable to be `truth`."""
-    while isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
-        test, truth = test.operand, not truth
-    while isinstance(assertion, ast.UnaryOp) and isinstance(assertion.op, ast.Not):
-        if ast.dump(assertion.operand) == ast.dump(test):
-            return truth
-        return False
-    if ast.dump(assertion) == ast.dump(test):
-        return not truth
-    a, t = _allowed(assertion), _allowed(test)
-    if a is None or t is None or a[0] != t[0]:
-        return False
-    allowed = a[1] if a[2] else None  # values the assert leaves (None: all but a[1])
-    wanted = t[1] if (t[2] == truth) else None  # values the branch needs (None: all but t[1])
-    if allowed is not None and wanted is not None:
-        return not (allowed & wanted)
-    if allowed is None and wanted is not None:
-        return wanted <= a[1]
-    if allowed is not None and wanted is None:
-        return allowed <= t[1]
-    return False
 
 
 class ProjectView(Protocol):
@@ -173,61 +72,6 @@ class ProjectView(Protocol):
 
     def definitions(self, path: str) -> Facts | None:
         """The scanned facts of a file of the tree, for its definitions."""
-
-
-# The torch.optim classes, from the optimizer table shared with the audit (`stepguard._optimizers`);
-# what they do with weight decay is read in `stepguard.lint._values`.
-TORCH_OPTIMIZERS_NAMES = frozenset((*_TORCH_OPTIMIZER_FACTS, "Optimizer"))
-# Classes of other libraries recognised as optimizers by the last part of their name.
-_OTHER_OPTIMIZER = re.compile(
-    r"(Adam|SGD|Lion|Lamb|LAMB|Lars|LARS|Adafactor|RMSprop|Adagrad|Sophia|Shampoo|Muon|Prodigy)"
-)
-_OPTIMIZER_LIBS = (
-    "transformers",
-    "pytorch_transformers",  # transformers' earlier names
-    "pytorch_pretrained_bert",
-    "bitsandbytes",
-    "apex",
-    "timm",
-    "deepspeed",
-    "torch_optimizer",
-    "pytorch_optimizer",
-    "lion_pytorch",
-    "schedulefree",
-    "prodigyopt",
-    "dadaptation",
-    "galore_torch",
-    "torchao",
-    "heavyball",
-    "fairseq",
-    "colossalai",
-)
-SCHEDULER_FACTORIES = re.compile(r"^get_\w*schedule\w*$|^get_scheduler$|^create_scheduler\w*$")
-CLIP_FUNCS = ("clip_grad_norm_", "clip_grad_value_", "clip_grad_norm")
-_LOSS_FUNCS = frozenset(
-    (
-        "cross_entropy",
-        "nll_loss",
-        "mse_loss",
-        "l1_loss",
-        "smooth_l1_loss",
-        "huber_loss",
-        "binary_cross_entropy",
-        "binary_cross_entropy_with_logits",
-        "kl_div",
-        "ctc_loss",
-        "cosine_embedding_loss",
-        "margin_ranking_loss",
-        "triplet_margin_loss",
-        "soft_margin_loss",
-        "multilabel_soft_margin_loss",
-        "poisson_nll_loss",
-        "gaussian_nll_loss",
-    )
-)
-_LOSS_CALLEES = frozenset(
-    ("criterion", "loss_fn", "loss_fct", "loss_func", "lossfn", "loss_function", "compute_loss")
-)
 
 
 @dataclass
@@ -304,91 +148,6 @@ class Facts:
         f = self.enclosing(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda))
         return f if f is not None else self.tree
 
-    def reachable(self, node: ast.AST) -> bool:
-        """False when `node` can never run: it follows, in its block or an enclosing one, a
-        statement that always leaves (``raise``, ``return``, ``continue``, ``break``, ``assert
-        False``), or it sits in a branch whose test an earlier ``assert`` rules out (``assert
-        opt in ("adamw",)`` ... ``if opt == "sgd":``), or under ``if False:``."""
-        needs: list[tuple[ast.expr, bool]] = []  # the tests of every `if` around `node`
-        asserts: list[ast.expr] = []  # the asserts that run before it
-        child: ast.AST = node
-        parent = self.parents.get(node)
-        while parent is not None:
-            if isinstance(parent, ast.If) and child is not parent.test:
-                truth = any(s is child for s in parent.body)
-                if _constant_truth(parent.test) is (not truth):
-                    return False
-                needs.append((parent.test, truth))
-            for name in ("body", "orelse", "finalbody"):
-                block = getattr(parent, name, None)
-                if not isinstance(block, list) or not any(s is child for s in block):
-                    continue
-                for s in block[: next(i for i, x in enumerate(block) if x is child)]:
-                    if isinstance(s, (ast.Raise, ast.Return, ast.Continue, ast.Break)):
-                        return False
-                    if isinstance(s, ast.Assert):
-                        if _constant_truth(s.test) is False:
-                            return False
-                        asserts.append(s.test)
-            if isinstance(parent, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                break
-            child, parent = parent, self.parents.get(parent)
-        for test in asserts:
-            if any(_contradicts(test, t, truth) for t, truth in needs):
-                return False
-            if self._excluded(test, needs):
-                return False
-        return True
-
-    def _subject(self, node: ast.expr, at: ast.AST) -> tuple[str, bool]:
-        """A comparison's subject, for matching tests on the same value: a local name bound to
-        ``x.lower()`` (or ``x`` itself) stands for ``x``; True when it was case-folded."""
-        fold = False
-        for _ in range(3):
-            if isinstance(node, ast.Name):
-                value = self.local_value(node.id, at)
-                if value is None:
-                    break
-                node = value
-            elif (
-                isinstance(node, ast.Call)
-                and isinstance(node.func, ast.Attribute)
-                and node.func.attr in ("lower", "upper", "casefold", "strip")
-                and not node.args
-            ):
-                fold = fold or node.func.attr != "strip"
-                node = node.func.value
-            else:
-                break
-        return ast.dump(node), fold
-
-    def _excluded(self, assertion: ast.expr, needs: list[tuple[ast.expr, bool]]) -> bool:
-        """``assert x in ("A", "B")`` while the branch needs ``x`` to be none of them (the ``else``
-        of ``if x == "a": ... elif x == "b":``, compared after ``.lower()``)."""
-        a = _allowed(assertion)
-        if a is None or not a[2]:
-            return False
-        subject, fold = self._subject(assertion.left, assertion)  # type: ignore[attr-defined]
-        found: list[tuple[set[object], bool]] = []
-        for test, truth in needs:
-            test, truth = _strip_not(test, truth)
-            t = _allowed(test)
-            if t is None:
-                continue
-            key, tfold = self._subject(test.left, test)  # type: ignore[attr-defined]
-            if key == subject:
-                found.append((t[1], t[2] == truth))
-                fold = fold or tfold
-        allowed = {_folded(v, fold) for v in a[1]}
-        excluded: set[object] = set()
-        for values, required in found:
-            folded = {_folded(v, fold) for v in values}
-            if required:
-                allowed &= folded
-            else:
-                excluded |= folded
-        return not (allowed - excluded)
-
     def branches(self, node: ast.AST) -> list[tuple[ast.If, ast.expr, bool]]:
         """The ``if`` blocks around `node` in its function, innermost first: (the ``if``, its
         test, whether `node` is in its body)."""
@@ -402,22 +161,6 @@ class Facts:
                 out.append((parent, parent.test, any(s is child for s in parent.body)))
             child, parent = parent, self.parents.get(parent)
         return out
-
-    def exclusive(self, a: ast.AST, b: ast.AST) -> bool:
-        """`a` and `b` never both run in one pass: they sit in opposite branches of one ``if``, or
-        of two ``if`` blocks with the same test (``if use_amp: ... else: ...`` twice, ``if not
-        use_amp:``), a test made of names and constants only."""
-        for ia, ta, pa in self.branches(a):
-            for ib, tb, pb in self.branches(b):
-                if ia is ib:
-                    if pa != pb:
-                        return True
-                    continue
-                x, px = _strip_not(ta, pa)
-                y, py = _strip_not(tb, pb)
-                if px != py and _plain(x) and ast.dump(x) == ast.dump(y):
-                    return True
-        return False
 
     def class_of(self, node: ast.AST) -> ast.ClassDef | None:
         """The class whose method holds `node`, or None."""
@@ -461,18 +204,18 @@ class Facts:
                 and self.project is not None
                 and not q.startswith("torch")
                 and last[:1].isupper()
-                and (_OTHER_OPTIMIZER.search(last) or last.endswith("Optimizer"))
+                and (OTHER_OPTIMIZER.search(last) or last.endswith("Optimizer"))
             ):
                 found = self.project.lookup(self, q, training=True)
                 if found is not None and isinstance(found[1], ast.ClassDef):
-                    name = found[1].name if _defines_optimizer(found[1]) else None
+                    name = found[1].name if defines_optimizer(found[1]) else None
             return [(name, q, None, True)] if name else []
         if not isinstance(node, ast.Name) or depth > 2:
             return []
         local = self.classes.get(node.id, [])
         if len(local) == 1 and node.id not in self.aliases:
             cls = local[0]
-            return [(cls.name, cls.name, None, True)] if _defines_optimizer(cls) else []
+            return [(cls.name, cls.name, None, True)] if defines_optimizer(cls) else []
         out: list[OptimizerChoice] = []
         value = self.local_value(node.id, at)
         if isinstance(value, ast.IfExp):
@@ -699,7 +442,7 @@ class Facts:
         if isinstance(node, ast.Call):
             q = self.resolve(node.func)
             name = call_name(node)
-            if q is not None and q.startswith("torch.nn.functional.") and name in _LOSS_FUNCS:
+            if q is not None and q.startswith("torch.nn.functional.") and name in LOSS_FUNCS:
                 return True
             inner = node.func
             if isinstance(inner, ast.Call) and call_name(inner).endswith("Loss"):
@@ -713,7 +456,7 @@ class Facts:
             d = dotted(node.func)
             if d is not None and d in self.loss_objects:
                 return True
-            if name in _LOSS_CALLEES:
+            if name in LOSS_CALLEES:
                 return True
             if name in ("mean", "sum", "float", "squeeze") and isinstance(node.func, ast.Attribute):
                 return self.is_loss_source(node.func.value)

@@ -21,6 +21,7 @@ from stepguard.lint import _rules_schedule as rules_schedule
 from stepguard.lint import _rules_sync as rules_sync
 from stepguard.lint._activity import annotate
 from stepguard.lint._base import Edit, Violation
+from stepguard.lint._flow import reachable
 from stepguard.lint._project import Project
 from stepguard.lint._scan import Facts, might_contain_training_code, scan
 
@@ -86,7 +87,7 @@ def check_source(
             if STRICT:
                 raise
             continue
-    found = [v for v in found if v.node is None or facts.reachable(v.node)]
+    found = [v for v in found if v.node is None or reachable(facts, v.node)]
     try:
         if project is None and found:
             # A file read on its own still has its own defaults (argparse, dataclasses, ...).

@@ -14,17 +14,17 @@ import ast
 
 from stepguard.lint._autofix import Edit, indent_of, overlaps, whole_lines
 from stepguard.lint._base import Violation, violation
+from stepguard.lint._flow import exclusive
 from stepguard.lint._rules_schedule import sized_in_micro_batches
 from stepguard.lint._scan import Facts, call_name, dotted, receiver, short, walk
-from stepguard.lint._windows import (
-    Window,
-    accumulate_blocks,
+from stepguard.lint._window_rules import (
     accumulates,
     statement_of,
     where_it_steps,
     window_condition,
     windows,
 )
+from stepguard.lint._windows import Window, accumulate_blocks
 
 # -- SG202 / SG203 / SG210 ------------------------------------------------------------------------
 
@@ -175,7 +175,7 @@ def _zero_at_top_of_last(facts: Facts, w: Window) -> list[Violation]:
             and node is not guard
             and node.lineno < first_backward
             and ast.dump(node.test) == key
-            and not facts.exclusive(node, w.step)
+            and not exclusive(facts, node, w.step)
         ):
             for call in (n for n in walk(node) if isinstance(n, ast.Call)):
                 if facts.is_zero_grad(call):

@@ -25,7 +25,8 @@ import ast
 from stepguard.lint._base import Violation, violation
 from stepguard.lint._objects import callee
 from stepguard.lint._scan import Facts, call_name, dotted, kwarg, receiver, short, walk
-from stepguard.lint._windows import Window, where_it_steps, window_condition, windows
+from stepguard.lint._window_rules import where_it_steps, window_condition, windows
+from stepguard.lint._windows import Window
 
 __all__ = ["check_sg201"]
 

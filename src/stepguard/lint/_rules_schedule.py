@@ -21,15 +21,14 @@ import ast
 from stepguard.lint._base import Condition, Violation, violation
 from stepguard.lint._scan import Facts, assigned_names, call_name, dotted, kwarg, receiver, short
 from stepguard.lint._values import binding
-from stepguard.lint._windows import (
-    Window,
+from stepguard.lint._window_rules import (
     accelerate_steps,
-    accumulate_blocks,
     setting_name,
     where_it_steps,
     window_condition,
     windows,
 )
+from stepguard.lint._windows import Window, accumulate_blocks
 
 __all__ = ["check_sg205", "sized_in_micro_batches"]
 

@@ -14,10 +14,12 @@ import ast
 
 from stepguard.lint._activity import branch_conditions
 from stepguard.lint._base import Condition, Violation, violation
+from stepguard.lint._flow import exclusive
 from stepguard.lint._objects import builds
 from stepguard.lint._scan import Facts, build_kind, call_name, dotted, kwarg, receiver, short, walk
 from stepguard.lint._values import binding, params_arg
-from stepguard.lint._windows import Window, statement_of, where_it_steps, window_condition, windows
+from stepguard.lint._window_rules import statement_of, where_it_steps, window_condition, windows
+from stepguard.lint._windows import Window
 
 _BACKWARD_ONLY_CALLS = frozenset(
     ("backward", "scale", "mean", "sum", "item", "detach", "float", "div", "mul", "manual_backward")
@@ -148,7 +150,7 @@ def check_sg204(facts: Facts) -> list[Violation]:
         for call in (n for n in walk(scope) if isinstance(n, ast.Call)):
             if _pos(call) >= _pos(clip) or facts.function_of(call) is not scope:
                 continue
-            if facts.exclusive(call, clip):
+            if exclusive(facts, call, clip):
                 continue
             if call_name(call) == "unscale_" or (
                 isinstance(call.func, ast.Name) and call.func.id in facts.unscale_functions
