@@ -61,6 +61,21 @@ def test_runner_project_resolves_factory_config_and_launch_script() -> None:
     assert sg201.message.endswith("[active: " + sg201.data["activity_reason"] + "]")
 
 
+def test_one_directory_path_without_a_list_is_the_same_project() -> None:
+    # `lint_paths` takes one path too; the project's roots (its configs and launch scripts) must
+    # come from that path, not from the characters of the string.
+    def shown(report: object) -> list[tuple[str | None, int | None, str, str]]:
+        return [
+            (f.path, f.line, f.code, f.data["activity_reason"])
+            for f in report.findings  # type: ignore[attr-defined]
+        ]
+
+    listed = lint_paths([PROJECTS / "runner"])
+    assert shown(lint_paths(str(PROJECTS / "runner"))) == shown(listed)
+    assert shown(lint_paths(PROJECTS / "runner")) == shown(listed)
+    assert lint_paths(str(PROJECTS / "runner")).summary["active"] == 4
+
+
 def test_same_project_without_launch_script_or_config_is_latent(tmp_path: Path) -> None:
     project = tmp_path / "runner"
     shutil.copytree(PROJECTS / "runner", project)

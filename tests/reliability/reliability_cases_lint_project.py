@@ -89,6 +89,15 @@ CASES = [
     ),
     Case(
         "lint-project",
+        "lint_paths given one folder as a str, not a list: its launch script still counts",
+        lambda: lint_paths(
+            str(_tree({"train.py": LOOP, "scripts/run.sh": "python train.py --accum 4\n"}))
+        ),
+        expect="ok",
+        check=_sg201("active", "accum=4 from"),
+    ),
+    Case(
+        "lint-project",
         "config file not UTF-8",
         _lint({"train.py": LOOP, "cfg.yaml": b"accum: \xff\xfe\n"}),
         expect="ok",
