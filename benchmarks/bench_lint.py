@@ -4,6 +4,12 @@
    bare `ast.parse` of the same files (also read from disk), alternating in one process, median of
    `--reps` repetitions. stepguard's time is its full cost; its pre-filter lets it skip parsing
    the files that contain no optimizer or training code, and the output says how many it skipped.
+   The files the pre-filter passes (those stepguard parses and analyses) are also timed on their
+   own (median over the repetitions of each tool's sum over them). And the same tree linted in
+   project mode, as ``stepguard lint TREE`` does (one `Project` of the whole tree, built fresh each
+   repetition: names resolved across files, settings read): its time over the file-by-file time
+   is ``project_ratio`` (the target is at most 2: project mode keeps at least half the
+   throughput).
 2. stepguard against TorchFix (its flake8 checker, `torchfix.torchfix.TorchChecker`, which parses
    with libcst) on a fixed sample of 50 transformers files that import torch (seed 0), both from
    source text in memory, alternating, median of `--reps` (this gives torchfix_ratio). Then the
@@ -11,7 +17,9 @@
    pre-filter, so stepguard parses and analyses every one.
 
 The last line is ``lint_files_per_s=<v> torchfix_ratio=<stepguard speed / TorchFix speed>
-parse_ratio=<stepguard time / ast.parse time>``. Targets: torchfix_ratio >= 25, parse_ratio <= 2.
+parse_ratio=<stepguard time / ast.parse time> analysed_ratio=<the same on the files it analyses>
+project_ratio=<project mode time / file-by-file time>``. Targets: torchfix_ratio >= 25,
+parse_ratio <= 2 and analysed_ratio <= 2, project_ratio <= 2.
 Run: ``.venv/bin/python benchmarks/bench_lint.py [--reps 3]`` (TorchFix: ``pip install torchfix``,
 the ``bench`` extra).
 """
@@ -21,6 +29,7 @@ from __future__ import annotations
 import argparse
 import ast
 import contextlib
+import gc
 import importlib.metadata
 import importlib.util
 import os
@@ -34,6 +43,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from stepguard.lint._engine import lint_file, lint_source
+from stepguard.lint._project import Project
 from stepguard.lint._rules import might_contain_training_code
 
 SEED = 0
@@ -88,44 +98,68 @@ def main() -> None:
         f"stepguard's pre-filter passes {len(passed)} files; it never parses the other {len(files) - len(passed)}"
     )
 
-    # 1. Whole tree: stepguard vs bare ast.parse, both reading from disk, alternating order.
-    sg_runs, parse_runs = [], []
-    sg_per: list[float] = []
-    parse_per: list[float] = []
+    # 1. Whole tree: stepguard vs bare ast.parse, both reading from disk, alternating order; and
+    # the same tree in project mode.
+    root = os.path.dirname(files[0])
+    sg_runs, parse_runs, project_runs = [], [], []
+    sub_sg: list[float] = []
+    sub_parse: list[float] = []
     counts: list[int] = []
+    index = {f: i for i, f in enumerate(files)}
 
     def lint_counting(path: str) -> None:
         counts.append(len(lint_file(path).violations))
 
+    def lint_project() -> int:
+        project = Project.of_paths([root], files)
+        with project.linting():
+            return sum(len(lint_file(path, project=project).violations) for path in files)
+
+    project_findings = 0
     for rep in range(args.reps):
-        order = ("sg", "parse") if rep % 2 == 0 else ("parse", "sg")
-        for which in order:
+        order = ["sg", "parse", "project"]
+        for which in order[rep % 3 :] + order[: rep % 3]:
+            gc.collect()  # the previous run's garbage (a whole project's trees) is freed untimed
             if which == "sg":
                 counts.clear()
-                total, sg_per = timed(lint_counting, files)
+                total, per = timed(lint_counting, files)
                 sg_runs.append(total)
-            else:
-                total, parse_per = timed(parse_file, files)
+                sub_sg.append(sum(per[index[f]] for f in passed))
+            elif which == "parse":
+                total, per = timed(parse_file, files)
                 parse_runs.append(total)
+                sub_parse.append(sum(per[index[f]] for f in passed))
+            else:
+                t0 = time.perf_counter()
+                project_findings = lint_project()
+                project_runs.append(time.perf_counter() - t0)
         print(
-            f"  rep {rep + 1}: stepguard {sg_runs[-1]:.2f} s, ast.parse {parse_runs[-1]:.2f} s",
+            f"  rep {rep + 1}: stepguard {sg_runs[-1]:.2f} s, ast.parse {parse_runs[-1]:.2f} s, "
+            f"project mode {project_runs[-1]:.2f} s",
             flush=True,
         )
     findings = sum(counts)
     sg_time, parse_time = statistics.median(sg_runs), statistics.median(parse_runs)
+    project_time = statistics.median(project_runs)
     files_per_s = len(files) / sg_time
     parse_ratio = sg_time / parse_time
-    index = {f: i for i, f in enumerate(files)}
-    sub_sg = sum(sg_per[index[f]] for f in passed)
-    sub_parse = sum(parse_per[index[f]] for f in passed)
+    analysed_sg, analysed_parse = statistics.median(sub_sg), statistics.median(sub_parse)
+    analysed_ratio = analysed_sg / max(analysed_parse, 1e-9)
+    project_ratio = project_time / sg_time
     print(
         f"whole tree (median of {args.reps}, file reading included): stepguard {sg_time:.2f} s "
         f"= {files_per_s:.0f} files/s ({findings} findings); bare ast.parse {parse_time:.2f} s "
         f"= {len(files) / parse_time:.0f} files/s; ratio {parse_ratio:.2f}"
     )
     print(
-        f"  on the {len(passed)} files the pre-filter passes (last rep): stepguard {sub_sg:.2f} s vs "
-        f"ast.parse {sub_parse:.2f} s (ratio {sub_sg / max(sub_parse, 1e-9):.2f}: parse + analysis)"
+        f"  on the {len(passed)} files the pre-filter passes (median of {args.reps}): stepguard "
+        f"{analysed_sg:.2f} s vs ast.parse {analysed_parse:.2f} s (ratio {analysed_ratio:.2f}: "
+        "parse + analysis)"
+    )
+    print(
+        f"  project mode (one Project of the tree, as `stepguard lint TREE`): {project_time:.2f} s "
+        f"= {len(files) / project_time:.0f} files/s ({project_findings} findings); "
+        f"{project_ratio:.2f} x the file-by-file time"
     )
 
     # 2. stepguard vs TorchFix on a fixed sample of files that import torch.
@@ -140,6 +174,7 @@ def main() -> None:
         )
         print(
             f"lint_files_per_s={files_per_s:.1f} torchfix_ratio=nan parse_ratio={parse_ratio:.2f}"
+            f" analysed_ratio={analysed_ratio:.2f} project_ratio={project_ratio:.2f}"
         )
         return
 
@@ -183,7 +218,9 @@ def main() -> None:
             f"{len(hard)} files importing torch that stepguard parses and analyses (seed {SEED})",
         )
     print(
-        f"lint_files_per_s={files_per_s:.1f} torchfix_ratio={torchfix_ratio:.1f} parse_ratio={parse_ratio:.2f}"
+        f"lint_files_per_s={files_per_s:.1f} torchfix_ratio={torchfix_ratio:.1f} "
+        f"parse_ratio={parse_ratio:.2f} analysed_ratio={analysed_ratio:.2f} "
+        f"project_ratio={project_ratio:.2f}"
     )
 
 

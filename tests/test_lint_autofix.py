@@ -261,6 +261,53 @@ def test_every_sg101_rewrite_constructs_under_the_installed_torch(call: str) -> 
     new.step()  # type: ignore[attr-defined]
 
 
+@pytest.mark.parametrize(
+    ("call", "fixable"),
+    [
+        ("optimizer_class=torch.optim.NAdam, lr=1e-3, weight_decay=0.1", True),
+        ("torch.optim.RAdam, lr=1e-3, weight_decay=0.1", True),  # the class by position
+        ("optimizer_class=torch.optim.Adam, weight_decay=0.1, decoupled_weight_decay=False", True),
+        ("optimizer_class=torch.optim.Adam, lr=1e-3, weight_decay=0.1", False),  # keeps its class
+    ],
+)
+def test_sg101_fix_of_a_zero_redundancy_optimizer_constructs_under_torch(
+    call: str, fixable: bool, tmp_path: Path
+) -> None:
+    """ZeRO passes the decoupling flag on to its class: the fix sets or turns it on, the fixed
+    call builds in a one-process gloo group, and the class it shards decays decoupled."""
+    import torch
+    import torch.distributed as dist
+
+    src = (
+        "import torch\n"
+        "from torch.distributed.optim import ZeroRedundancyOptimizer\n"
+        "model = torch.nn.Linear(4, 2)\n"
+        f"opt = ZeroRedundancyOptimizer(model.parameters(), {call})\n"
+    )
+    found = [v for v in check_source(src) if v.finding.code == "SG101"]
+    assert len(found) == 1 and "re-tune the value" in found[0].finding.message
+    fixed, remaining, count = fix_source(src, config=LintConfig(select=("SG101",)))
+    if not fixable:
+        assert (fixed, count, len(remaining)) == (src, 0, 1)
+        return
+    assert count == 1 and remaining == [] and _compiles(fixed)
+    assert fixed.count("decoupled_weight_decay") == 1
+    assert not dist.is_initialized()
+    dist.init_process_group(
+        "gloo", init_method=(tmp_path / "rendezvous").as_uri(), rank=0, world_size=1
+    )
+    try:
+        namespace: dict[str, object] = {}
+        exec(compile(fixed, "<fixed>", "exec"), namespace)
+        opt = namespace["opt"]
+        inner = opt.optim  # type: ignore[attr-defined]
+        assert all(g["decoupled_weight_decay"] for g in inner.param_groups)
+        namespace["model"](torch.ones(3, 4)).sum().backward()  # type: ignore[operator]
+        opt.step()  # type: ignore[attr-defined]
+    finally:
+        dist.destroy_process_group()
+
+
 def test_every_fixed_fixture_has_only_calls_the_installed_torch_accepts() -> None:
     """The optimizer calls the fixes rewrote in the fixtures bind to the installed torch.optim
     signatures (keywords and positional count), so the fixed code constructs."""

@@ -340,7 +340,7 @@ def test_exit_zero_and_quiet(project: Path, capsys: pytest.CaptureFixture[str]) 
 def test_lint_paths_returns_a_report(project: Path) -> None:
     report = lint_paths([project / "bad.py", "good.py"], select=["SG1"], ignore=["SG102"])
     assert report.codes == ["SG101"]
-    assert report.summary == {"files": 2, "skipped": {}}
+    assert report.summary == {"files": 2, "skipped": {}, "active": 1}
     with pytest.raises(FileNotFoundError, match=r"nope\.py"):
         lint_paths(["nope.py"])
 

@@ -14,7 +14,7 @@ from stepguard.lint._rules import Edit, Violation
 
 
 def fake_rules(
-    source: str, path: str = "<string>", tree: ast.Module | None = None
+    source: str, path: str = "<string>", tree: ast.Module | None = None, project: object = None
 ) -> list[Violation]:
     """Two rules that both insert a header comment at offset 0, and one whose fix breaks the code."""
     out = []
@@ -67,7 +67,7 @@ def test_a_crashing_rule_skips_that_file_with_a_reason(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     def crash(
-        source: str, path: str = "<string>", tree: ast.Module | None = None
+        source: str, path: str = "<string>", tree: ast.Module | None = None, project: object = None
     ) -> list[Violation]:
         raise KeyError("boom")
 
@@ -95,7 +95,7 @@ def test_a_fix_whose_result_does_not_compile_is_not_applied(
 ) -> None:
     # `ast.parse` accepts a repeated keyword argument; `compile` does not.
     def repeat_keyword(
-        source: str, path: str = "<string>", tree: ast.Module | None = None
+        source: str, path: str = "<string>", tree: ast.Module | None = None, project: object = None
     ) -> list[Violation]:
         end = source.index(")")
         edit = Edit(end, end, ", flag=True")
@@ -110,7 +110,7 @@ def test_a_fix_that_does_not_remove_its_finding_is_not_applied(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     def never_satisfied(
-        source: str, path: str = "<string>", tree: ast.Module | None = None
+        source: str, path: str = "<string>", tree: ast.Module | None = None, project: object = None
     ) -> list[Violation]:
         return [Violation(Finding("SG101", "x", path=path, line=1, col=1), (Edit(0, 0, "#\n"),))]
 

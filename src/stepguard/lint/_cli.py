@@ -95,6 +95,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
     p.add_argument(
+        "--active-only",
+        action="store_true",
+        help="only findings that bite with the settings the project ships (see docs/lint.md)",
+    )
+    p.add_argument(
         "--max-file-size", type=int, metavar="BYTES", help="skip larger files (default: 1 MiB)"
     )
     p.add_argument("--config", metavar="PYPROJECT", help="read [tool.stepguard] from this file")
@@ -221,10 +226,15 @@ def _main(argv: Sequence[str], say: _Stderr) -> int:
             say(f"stepguard lint: {raw}: no such file or directory")
         return 2
 
+    # The rules load only once the arguments are valid.
     from stepguard.lint._engine import FileResult, lint_file, lint_source
+    from stepguard.lint._project import Project
 
     fixing = args.fix or args.diff
-    results = [lint_file(path, config, fix=fixing) for path in found.files]
+    # Project mode: the files are linted as one tree (imports, configs and launch scripts).
+    project = Project.of_paths(args.paths, found.files, config.max_file_size)
+    with project.linting():
+        results = [lint_file(path, config, fix=fixing, project=project) for path in found.files]
 
     chunks: list[str] = []
     write_errors = 0
@@ -236,10 +246,12 @@ def _main(argv: Sequence[str], say: _Stderr) -> int:
                     write_errors += 1
                     say(f"{r.path}: {problem}")
                     # Not fixed: report what the file on disk still has.
-                    left = tuple(lint_source(r.source, r.path, config))
+                    left = tuple(lint_source(r.source, r.path, config, project=project))
                     results[i] = FileResult(r.path, left, None, r.source, r.source, 0)
     skipped = [(r.path, r.skipped) for r in results if r.skipped is not None]
     violations = [v for r in results for v in r.violations]
+    if args.active_only:
+        violations = [v for v in violations if v.finding.data.get("activity") == "active"]
     fixed = sum(r.fixed_count for r in results)
     if args.diff:
         chunks = [
@@ -294,6 +306,10 @@ def _summary(
     if args.diff:
         return f"stepguard: {fixed} fix(es) to apply in {what}; {n} finding(s) would remain"
     parts = [f"stepguard: {n} finding{'s' if n != 1 else ''} in {what}"]
+    if n:
+        parts.append(
+            f"{sum(v.finding.data.get('activity') == 'active' for v in violations)} active"
+        )
     if args.fix:
         parts.append(f"{fixed} fixed")
     elif fixable:

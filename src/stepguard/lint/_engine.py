@@ -19,6 +19,7 @@ from stepguard.lint._autofix import apply_edits
 from stepguard.lint._config import LintConfig
 from stepguard.lint._files import discover
 from stepguard.lint._noqa import parse_suppressions
+from stepguard.lint._project import Project
 from stepguard.lint._rules import Edit, Violation, check_source
 
 __all__ = [
@@ -99,16 +100,21 @@ def lint_source(
     path: str = "<string>",
     config: LintConfig | None = None,
     tree: ast.Module | None = None,
+    project: Project | None = None,
 ) -> list[Violation]:
     """The findings of the selected rules in `source`, minus those suppressed by `# noqa`.
 
-    Files the cheap pre-filter (`might_contain_training_code`) rules out are not parsed.
+    Files the cheap pre-filter (`might_contain_training_code`) rules out are not parsed. With a
+    `project` (the linted tree), names resolve across its files and settings come from its
+    configs and launch scripts; without one, `source` is read on its own.
 
     Args:
         source: the text of a Python file (a UTF-8 byte-order mark is ignored).
         path: its path, for the findings and for per-file ignores.
         config: rule selection (default: every rule).
         tree: the parsed `source`, when the caller has it (it is not parsed again).
+        project: the linted tree `source` belongs to (`stepguard.lint._project.Project`), or
+            None to read `source` on its own.
 
     Returns:
         The violations, sorted by line, column and code.
@@ -125,7 +131,9 @@ def lint_source(
     if source.startswith(_BOM):
         source = source[1:]
     violations = [
-        v for v in check_source(source, path, tree=tree) if cfg.enabled(v.finding.code, path)
+        v
+        for v in check_source(source, path, tree=tree, project=project)
+        if cfg.enabled(v.finding.code, path)
     ]
     if violations:
         noqa = parse_suppressions(source)
@@ -160,6 +168,7 @@ def _attempt(
     path: str,
     config: LintConfig | None,
     at_most: int,
+    project: Project | None,
 ) -> tuple[str, list[Violation]] | None:
     """``(new text, its findings)`` when applying `edits` gives code that compiles and has at most
     `at_most` findings (each fix removed its own); None otherwise (the edits are not applied)."""
@@ -170,14 +179,17 @@ def _attempt(
         return None
     if not _compiles(tree, path):
         return None
-    after = lint_source(candidate, path, config, tree=tree)
+    after = lint_source(candidate, path, config, tree=tree, project=project)
     if len(after) > at_most:
         return None  # a fix did not remove its finding (or made a new one): not a safe fix
     return candidate, after
 
 
 def fix_source(
-    source: str, path: str = "<string>", config: LintConfig | None = None
+    source: str,
+    path: str = "<string>",
+    config: LintConfig | None = None,
+    project: Project | None = None,
 ) -> tuple[str, list[Violation], int]:
     """Apply the safe fixes of the selected, unsuppressed findings, in rounds, until none is left.
 
@@ -193,6 +205,7 @@ def fix_source(
         source: the text of a Python file.
         path: its path, for the findings and for per-file ignores.
         config: rule selection (default: every rule).
+        project: the linted tree `source` belongs to, or None to read `source` on its own.
 
     Returns:
         ``(fixed_text, remaining_findings, fixes_applied)``.
@@ -205,7 +218,7 @@ def fix_source(
     _require_config(config, "fix_source")
     bom = _BOM if source.startswith(_BOM) else ""
     text = source[len(bom) :]
-    current = lint_source(text, path, config)
+    current = lint_source(text, path, config, project=project)
     if not any(v.edits for v in current) or not _compiles(_parse(text, path), path):
         return source, current, 0
     applied = 0
@@ -219,11 +232,11 @@ def fix_source(
             if _disjoint(v.edits, taken):
                 taken.extend(v.edits)
                 count += 1
-        result = _attempt(text, taken, path, config, len(current) - count)
+        result = _attempt(text, taken, path, config, len(current) - count, project)
         if result is None and count > 1:
             count = 1
             for v in fixable:
-                result = _attempt(text, v.edits, path, config, len(current) - 1)
+                result = _attempt(text, v.edits, path, config, len(current) - 1, project)
                 if result is not None:
                     break
         if result is None:
@@ -261,17 +274,21 @@ def _require_text(source: object, func: str) -> None:
         )
 
 
-def lint_file(path: str, config: LintConfig | None = None, fix: bool = False) -> FileResult:
-    """Lint one file (and compute its fixes when `fix`); never raises for a bad file."""
+def lint_file(
+    path: str, config: LintConfig | None = None, fix: bool = False, project: Project | None = None
+) -> FileResult:
+    """Lint one file (and compute its fixes when `fix`), in `project` when given; never raises for
+    a bad file."""
     cfg = LintConfig() if config is None else config
     source, reason = read_source(path, cfg.max_file_size)
     if source is None:
         return FileResult(path, skipped=reason)
     try:
         if fix:
-            fixed, remaining, removed = fix_source(source, path, cfg)
+            fixed, remaining, removed = fix_source(source, path, cfg, project)
             return FileResult(path, tuple(remaining), None, source, fixed, removed)
-        return FileResult(path, tuple(lint_source(source, path, cfg)), None, source, source)
+        found = lint_source(source, path, cfg, project=project)
+        return FileResult(path, tuple(found), None, source, source)
     except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
         return FileResult(path, skipped=_syntax_reason(exc), source=source)
     except Exception as exc:  # a bug in a rule must not stop the other files from being linted
@@ -285,7 +302,11 @@ def lint_paths(
     ignore: str | Sequence[str] = (),
     exclude: str | Sequence[str] = (),
 ) -> Report:
-    """Lint files and directories (no configuration file is read) and return a `Report`.
+    """Lint files and directories as one project (no configuration file is read); a `Report`.
+
+    The files found form one project (`stepguard.lint._project`): names resolve across them, and
+    the configs and launch scripts under the directories given decide which findings are active.
+    Active findings come first.
 
     Args:
         paths: a file or directory, or a sequence of them (``"train.py"``, ``["src", "train.py"]``).
@@ -294,8 +315,8 @@ def lint_paths(
         exclude: globs of paths to skip (``"legacy/*"``).
 
     Returns:
-        The findings; the report's summary holds ``files`` (how many were read) and ``skipped``
-        ({path: reason}).
+        The findings, active ones first; the report's summary holds ``files`` (how many were
+        read), ``skipped`` ({path: reason}) and ``active`` (how many findings are active).
 
     Raises:
         FileNotFoundError: a path does not exist (all of them are named).
@@ -313,12 +334,15 @@ def lint_paths(
     found = discover(items, cfg.exclude, Path.cwd())
     if found.missing:
         raise FileNotFoundError(f"no such file or directory: {', '.join(found.missing)}")
-    results = [lint_file(p, cfg) for p in found.files]
+    project = Project.of_paths(items, found.files, cfg.max_file_size)
+    with project.linting():
+        results = [lint_file(p, cfg, project=project) for p in found.files]
     findings = [v.finding for r in results for v in r.violations]
+    findings.sort(key=lambda f: f.data.get("activity") != "active")
     skipped = {r.path: r.skipped for r in results if r.skipped}
-    return Report(
-        findings, summary={"files": len(results), "skipped": skipped}, title="stepguard lint"
-    )
+    active = sum(f.data.get("activity") == "active" for f in findings)
+    summary = {"files": len(results), "skipped": skipped, "active": active}
+    return Report(findings, summary=summary, title="stepguard lint")
 
 
 def _path_list(paths: object) -> list[str]:

@@ -1,12 +1,18 @@
 """Output formats of `stepguard lint`: text for people, JSON for scripts, SARIF 2.1.0 for code scanning.
 
-- text: one ``path:line:col: CODE message`` line per finding (1-based line and column);
-- json: ``{"tool", "version", "files", "findings": [Finding.to_dict() + "fixable"], "skipped"}``;
+- text: one ``path:line:col: CODE message`` line per finding (1-based line and column); the
+  message ends with ``[active: ...]`` or ``[latent: ...]``;
+- json: ``{"tool", "version", "files", "findings": [Finding.to_dict() + "fixable", "activity",
+  "activity_reason"], "skipped"}``;
 - sarif: a SARIF 2.1.0 log with one run whose driver lists the rules (id, name, short and full
   description and help from the catalog, default level) and one result per finding (ruleId,
-  ruleIndex, level, message, a physical location with a relative URI and startLine/startColumn).
+  ruleIndex, level, message, a physical location with a relative URI and startLine/startColumn,
+  and ``properties`` with ``fixable``, ``activity`` and ``activity_reason``).
   GitHub code scanning accepts it (`github/codeql-action/upload-sarif`). Skipped files become
   tool execution notifications.
+
+Every format lists active findings first (those that bite with the settings the project ships),
+then latent ones; within each, by path, line, column and code.
 """
 
 from __future__ import annotations
@@ -42,13 +48,21 @@ _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "
 SkippedFile = tuple[str, str]
 
 
-def _sort_key(v: Violation) -> tuple[str, int, int, str]:
+def _sort_key(v: Violation) -> tuple[bool, str, int, int, str]:
     f = v.finding
-    return (f.path or "", f.line or 0, f.col or 0, f.code)
+    return (f.data.get("activity") == "latent", f.path or "", f.line or 0, f.col or 0, f.code)
+
+
+def _activity(v: Violation) -> dict[str, Any]:
+    data = v.finding.data
+    if "activity" not in data:
+        return {}
+    return {"activity": data["activity"], "activity_reason": data.get("activity_reason", "")}
 
 
 def sorted_violations(violations: Iterable[Violation]) -> list[Violation]:
-    """Violations ordered by path, line, column and code (the order every format prints)."""
+    """Violations ordered active first, then by path, line, column and code (the order every
+    format prints)."""
     return sorted(violations, key=_sort_key)
 
 
@@ -87,7 +101,8 @@ def format_json(
     from stepguard import __version__
 
     findings = [
-        {**v.finding.to_dict(), "fixable": bool(v.edits)} for v in sorted_violations(violations)
+        {**v.finding.to_dict(), "fixable": bool(v.edits), **_activity(v)}
+        for v in sorted_violations(violations)
     ]
     doc = {
         "tool": "stepguard",
@@ -170,7 +185,7 @@ def format_sarif(
                         }
                     }
                 ],
-                "properties": {"fixable": bool(v.edits)},
+                "properties": {"fixable": bool(v.edits), **_activity(v)},
             }
         )
     notifications = [

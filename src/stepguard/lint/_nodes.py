@@ -67,8 +67,27 @@ def has_star_kwargs(call: ast.Call) -> bool:
 
 
 _FIELDS: dict[type, tuple[str, ...]] = {}
+# Fields that never hold a node (identifiers, flags, numbers) or that are context markers.
+_SCALAR_FIELDS = frozenset(
+    (
+        "ctx",
+        "type_comment",
+        "id",
+        "attr",
+        "name",
+        "arg",
+        "module",
+        "level",
+        "kind",
+        "is_async",
+        "simple",
+        "conversion",
+        "asname",
+    )
+)
 # Nodes with no child worth visiting: names, constants and the Load/Store/Del markers.
 LEAVES = frozenset((ast.Name, ast.Constant, ast.Load, ast.Store, ast.Del, ast.alias))
+_AST = ast.AST
 
 
 def children(node: ast.AST) -> list[ast.AST]:
@@ -76,14 +95,14 @@ def children(node: ast.AST) -> list[ast.AST]:
     cls = type(node)
     fields = _FIELDS.get(cls)
     if fields is None:
-        fields = tuple(f for f in cls._fields if f not in ("ctx", "type_comment"))
+        fields = tuple(f for f in cls._fields if f not in _SCALAR_FIELDS)
         _FIELDS[cls] = fields
     out: list[ast.AST] = []
     for name in fields:
         value = getattr(node, name, None)
-        if isinstance(value, list):
-            out.extend(v for v in value if isinstance(v, ast.AST))
-        elif isinstance(value, ast.AST):
+        if value.__class__ is list:
+            out += [v for v in value if isinstance(v, _AST)]
+        elif isinstance(value, _AST):
             out.append(value)
     return out
 

@@ -11,27 +11,32 @@ from __future__ import annotations
 
 import ast
 import dataclasses
-import re
 from collections.abc import Callable
 
 from stepguard.lint import _rules_decay as rules_decay
 from stepguard.lint import _rules_loop as rules_loop
+from stepguard.lint import _rules_loss as rules_loss
+from stepguard.lint import _rules_penalty as rules_penalty
+from stepguard.lint import _rules_schedule as rules_schedule
 from stepguard.lint import _rules_sync as rules_sync
+from stepguard.lint._activity import annotate
 from stepguard.lint._base import Edit, Violation
-from stepguard.lint._scan import Facts, scan
+from stepguard.lint._flow import reachable
+from stepguard.lint._project import Project
+from stepguard.lint._scan import Facts, might_contain_training_code, scan
 
 __all__ = ["IMPLEMENTED", "Edit", "Violation", "check_source", "might_contain_training_code"]
 
 _RULES: dict[str, Callable[[Facts], list[Violation]]] = {
     "SG101": rules_decay.check_sg101,
     "SG102": rules_decay.check_sg102,
-    "SG103": rules_decay.check_sg103,
-    "SG201": rules_loop.check_sg201,
+    "SG103": rules_penalty.check_sg103,
+    "SG201": rules_loss.check_sg201,
     "SG202": rules_loop.check_sg202,
     "SG203": rules_loop.check_sg203,
     "SG204": rules_sync.check_sg204,
-    "SG205": rules_loop.check_sg205,
-    "SG208": rules_loop.check_sg208,
+    "SG205": rules_schedule.check_sg205,
+    "SG208": rules_sync.check_sg208,
     "SG210": rules_loop.check_sg210,
     "SG211": rules_sync.check_sg211,
     "SG212": rules_sync.check_sg212,
@@ -43,43 +48,12 @@ IMPLEMENTED: tuple[str, ...] = tuple(_RULES)
 # for that file, so one odd file never stops a run over a whole tree.
 STRICT = False
 
-# Every rule needs at least one of these in the text: an optimizer from an import of
-# `torch.optim`, an explicit `weight_decay`, a backward call (every accumulation window), a
-# `.step` call, gradient zeroing or clipping, or DDP's sync switches. Between a name and its `(`
-# or `.`, Python allows whitespace, line continuations, closing parentheses (`(loss.backward)()`)
-# and, inside brackets, comments.
-_GAP = r"(?:\s|\)|\\(?:\r\n|\r|\n)|#[^\r\n]*(?:\r\n|\r|\n))*"
-_PREFILTER = re.compile(
-    r"\boptim\b|weight_decay|zero_grad|clip_grad|no_sync|require_backward_grad_sync"
-    rf"|backward{_GAP}\(|\.{_GAP}step\b"
-)
-
-
-# Every alternative of `_PREFILTER` contains one of these literals; plain substring tests are ~15x
-# faster than the regex and rule out most files before it runs.
-_PREFILTER_WORDS = (
-    "optim",
-    "weight_decay",
-    "zero_grad",
-    "clip_grad",
-    "no_sync",
-    "backward",
-    "step",
-)
-
-
-def might_contain_training_code(source: str) -> bool:
-    """Cheap textual test (no parse): False only when no rule can fire on `source`.
-
-    Sound by construction: `check_source` returns ``[]`` without parsing when this is False.
-    """
-    if not any(word in source for word in _PREFILTER_WORDS):
-        return False
-    return _PREFILTER.search(source) is not None
-
 
 def check_source(
-    source: str, path: str = "<string>", tree: ast.Module | None = None
+    source: str,
+    path: str = "<string>",
+    tree: ast.Module | None = None,
+    project: Project | None = None,
 ) -> list[Violation]:
     """Run every implemented rule on `source`; violations sorted by (line, col, code).
 
@@ -98,7 +72,7 @@ def check_source(
             # Nesting deeper than the parser's limit, or NUL bytes: unparsable, like a syntax error.
             raise SyntaxError(f"{path}: cannot parse: {exc}") from exc
     try:
-        facts = scan(source, tree)
+        facts = scan(source, tree, path=path, project=project)
     except Exception:
         if STRICT:
             raise
@@ -113,6 +87,17 @@ def check_source(
             if STRICT:
                 raise
             continue
+    found = [v for v in found if v.node is None or reachable(facts, v.node)]
+    try:
+        if project is None and found:
+            # A file read on its own still has its own defaults (argparse, dataclasses, ...).
+            project = Project([path])
+            project.adopt(path, facts)
+        found = annotate(found, facts, project) if project is not None else found
+    except Exception:
+        if STRICT:
+            raise
+        found = [dataclasses.replace(v, conditions=(), node=None, context=None) for v in found]
     out = [dataclasses.replace(v, finding=dataclasses.replace(v.finding, path=path)) for v in found]
     out.sort(key=lambda v: (v.finding.line or 0, v.finding.col or 0, v.finding.code))
     return _dedupe(out)

@@ -15,8 +15,15 @@ from __future__ import annotations
 import ast
 from typing import Any
 
+from stepguard.lint._activity import branch_conditions
 from stepguard.lint._autofix import Edit, remove_import_name
-from stepguard.lint._base import Violation, violation
+from stepguard.lint._base import Condition, Violation, violation
+from stepguard.lint._models import (
+    built_groups,
+    holds_no_decay_parameters,
+    only_adapters_trainable,
+    selects_no_decay,
+)
 from stepguard.lint._scan import (
     Facts,
     assigned_names,
@@ -30,12 +37,17 @@ from stepguard.lint._scan import (
 from stepguard.lint._values import (
     COUPLED_DECAY,
     Decay,
-    binding,
+    added_groups,
+    assigned_values,
     const_number,
+    decay_alternatives,
+    decay_value,
     decay_values,
     decoupled_flag,
+    default_decay,
     dict_get,
     flag_arg,
+    group_alternatives,
     group_dicts,
     params_arg,
     weight_decay_arg,
@@ -96,43 +108,104 @@ def _wd_text(wd: float | None, expr: ast.expr | None) -> str:
     )
 
 
+def decay_condition(
+    facts: Facts, call: ast.Call, cls: str, groups: list[ast.Dict] | None = None
+) -> Condition:
+    """The finding bites when some `weight_decay` this construction passes is > 0 (the top-level
+    value, or those of `groups` / of every param-group dict)."""
+    exprs: list[ast.expr] = []
+    top = weight_decay_arg(call, cls, facts)
+    if top is not None:
+        exprs.append(top)
+    all_groups = groups if groups is not None else (group_dicts(facts, params_arg(call)) or [])
+    all_groups = [*all_groups, *added_groups(facts, call)]
+    for g in all_groups:
+        v = dict_get(g, "weight_decay")
+        if v is not None:
+            exprs.append(v)
+    if top is None and (
+        not all_groups or any(dict_get(g, "weight_decay") is None for g in all_groups)
+    ):
+        default = default_decay(facts, call, cls)  # the class default applies
+        exprs.append(ast.Constant(value=default, lineno=call.lineno, col_offset=call.col_offset))
+    return Condition("weight_decay", tuple(exprs), facts, ">0")
+
+
+def _default_note(facts: Facts, call: ast.Call, cls: str) -> str:
+    """ " (its default)" when the construction passes no weight_decay and the class decays."""
+    if weight_decay_arg(call, cls, facts) is None and default_decay(facts, call, cls) > 0:
+        groups = group_dicts(facts, params_arg(call)) or []
+        if not groups or any(dict_get(g, "weight_decay") is None for g in groups):
+            return f" ({cls}'s default)"
+    return ""
+
+
+def choice_condition(test: ast.expr | None, polarity: bool, facts: Facts) -> list[Condition]:
+    """The test that picks an optimizer class chosen at run time, as a condition."""
+    if test is None:
+        return []
+    return [Condition(short(test, 50), (test,), facts, "true" if polarity else "false")]
+
+
+def call_text(call: ast.Call, cls: str, wd_text: str, test: ast.expr | None, polarity: bool) -> str:
+    """How a message shows the construction: ``Adam(..., weight_decay=0.1)``,
+    ``ZeroRedundancyOptimizer(optimizer_class=Adam, ..., weight_decay=0.1)``, or for a class chosen
+    at run time ``Adam(..., weight_decay=0.1) (`opt_cls` is Adam when `cfg.opt == 'adam'`)``."""
+    if call_name(call) == "ZeroRedundancyOptimizer":
+        return f"ZeroRedundancyOptimizer(optimizer_class={cls}, ..., {wd_text})"
+    text = f"{cls}(..., {wd_text})"
+    if test is not None:
+        when = f"`{short(test, 50)}`" + ("" if polarity else " is false")
+        text += f" (`{short(call.func, 30)}` is {cls} when {when})"
+    return text
+
+
 def check_sg101(facts: Facts) -> list[Violation]:
     """SG101: Adam/NAdam/RAdam/Adamax/RMSprop/Adagrad/Adadelta from torch.optim whose weight_decay
-    is > 0 or not known statically (and not in a decoupled mode)."""
+    is > 0 or not known statically (and not in a decoupled mode), also when the class is chosen
+    through a variable or sharded by ``ZeroRedundancyOptimizer``."""
     out = []
     for call in facts.optimizer_builds:
-        cls = facts.optimizer_class(call)
-        q = facts.resolve(call.func) or ""
-        if cls not in COUPLED_DECAY or not q.startswith("torch.optim"):
-            continue
-        if decoupled_flag(call, cls) is not False:
-            continue
-        decays = _decays(decay_values(facts, call, cls))
-        if decays is None:
-            continue
-        wd, expr = decays
-        name = _who(facts, call)
-        better = (
-            f"{cls}(..., decoupled_weight_decay=True)"
-            if cls in ("NAdam", "RAdam") or flag_arg(call, cls) is not None
-            else "torch.optim.AdamW"
-            if cls in ("Adam", "Adamax")
-            else "torch.optim.AdamW (decoupled decay)"
-        )
-        why = (
-            "the decay term is divided by the adaptive denominator, so large weights barely decay; "
-            f"use {better} and {_retune(facts, call, wd, expr)}"
-        )
-        if expr is None:
-            message = f"{name}{cls}(..., {_wd_text(wd, None)}) applies coupled L2 decay: {why}"
-        else:
-            message = (
-                f"{name}{cls}(..., {_wd_text(None, expr)}): the value is not known statically; "
-                f"if it is > 0, {cls} applies coupled L2 decay: {why}"
+        for cls, q, test, polarity in facts.optimizer_choices(call):
+            if cls not in COUPLED_DECAY or not q.startswith("torch.optim"):
+                continue
+            if decoupled_flag(call, cls) is not False:
+                continue
+            decays = _decays(decay_values(facts, call, cls))
+            if decays is None:
+                continue
+            wd, expr = decays
+            name = _who(facts, call)
+            better = (
+                f"{cls}(..., decoupled_weight_decay=True)"
+                if cls in ("NAdam", "RAdam") or flag_arg(call, cls) is not None
+                else "torch.optim.AdamW"
+                if cls in ("Adam", "Adamax")
+                else "torch.optim.AdamW (decoupled decay)"
             )
-        edits = sg101_edits(facts, call, cls)
-        data = _data(wd, expr)
-        out.append(violation(facts, call, "SG101", message, edits, optimizer=cls, **data))
+            why = (
+                "the decay term is divided by the adaptive denominator, so large weights barely "
+                f"decay; use {better} and {_retune(facts, call, wd, expr)}"
+            )
+            if expr is None:
+                shown = call_text(call, cls, _wd_text(wd, None), test, polarity)
+                message = f"{name}{shown} applies coupled L2 decay: {why}"
+            else:
+                shown = call_text(call, cls, _wd_text(None, expr), test, polarity)
+                message = (
+                    f"{name}{shown}: the value is not known statically; if it is > 0, {cls} "
+                    f"applies coupled L2 decay: {why}"
+                )
+            edits = sg101_edits(facts, call, cls) if test is None else ()
+            data = _data(wd, expr)
+            conditions = [
+                decay_condition(facts, call, cls),
+                *choice_condition(test, polarity, facts),
+            ]
+            out.append(
+                violation(facts, call, "SG101", message, edits, conditions, optimizer=cls, **data)
+            )
+            break
     return out
 
 
@@ -281,25 +354,39 @@ def _name_taken(facts: Facts, name: str) -> bool:
     return False
 
 
-def _all_parameters(facts: Facts, node: ast.expr | None, depth: int = 0) -> str | None:
-    """The model whose parameters `node` lists without any filter by name or shape, else None.
+def _all_parameters(facts: Facts, node: ast.expr | None, depth: int = 0) -> list[ast.expr] | None:
+    """The models whose parameters `node` lists without any filter by name or shape, else None.
 
     ``model.parameters()``, ``list(model.parameters())``, ``filter(lambda p: p.requires_grad,
-    model.parameters())``, ``[p for n, p in model.named_parameters()]`` (no ``if``), or a name bound
-    to one of these.
+    model.parameters())``, ``[p for n, p in model.named_parameters()]`` (no ``if``; the element
+    may be a copy such as ``p.detach().clone().float()``), ``itertools.chain(a.parameters(),
+    b.parameters())``, either side of ``x if cond else y``, or a name bound to one of these (in
+    any branch).
     """
-    if node is None or depth > 3:
+    if node is None or depth > 4:
         return None
     if isinstance(node, ast.Name):
-        return _all_parameters(facts, binding(facts, node.id, node), depth + 1)
+        for value in assigned_values(facts, node.id, node):
+            found = _all_parameters(facts, value, depth + 1)
+            if found:
+                return found
+        return None
+    if isinstance(node, ast.IfExp):
+        return _all_parameters(facts, node.body, depth + 1) or _all_parameters(
+            facts, node.orelse, depth + 1
+        )
     if isinstance(node, ast.Call):
         name = call_name(node)
         if name == "parameters" and isinstance(node.func, ast.Attribute) and not node.args:
-            return short(node.func.value, 40)
+            return [node.func.value]
         if name in ("list", "tuple") and len(node.args) == 1:
             return _all_parameters(facts, node.args[0], depth + 1)
         if name == "filter" and len(node.args) == 2 and _requires_grad_only(node.args[0]):
             return _all_parameters(facts, node.args[1], depth + 1)
+        if name == "chain" and node.args:
+            parts = [_all_parameters(facts, a, depth + 1) for a in node.args]
+            if all(parts):
+                return [m for part in parts if part for m in part]
         return None
     if isinstance(node, (ast.ListComp, ast.GeneratorExp)) and len(node.generators) == 1:
         gen = node.generators[0]
@@ -309,9 +396,18 @@ def _all_parameters(facts: Facts, node: ast.expr | None, depth: int = 0) -> str 
             and call_name(it) in ("parameters", "named_parameters")
             and all(_requires_grad_only_test(c) for c in gen.ifs)
             and isinstance(it.func, ast.Attribute)
+            and _copy_of_target(node.elt, gen.target)
         ):
-            return short(it.func.value, 40)
+            return [it.func.value]
     return None
+
+
+def _copy_of_target(elt: ast.expr, target: ast.expr) -> bool:
+    """`elt` is the loop's parameter, or a copy of it (``p.detach().clone().float()``)."""
+    names = {n.id for n in ast.walk(target) if isinstance(n, ast.Name)}
+    while isinstance(elt, ast.Call) and isinstance(elt.func, ast.Attribute) and not elt.keywords:
+        elt = elt.func.value
+    return isinstance(elt, ast.Name) and elt.id in names
 
 
 def _requires_grad_only(fn: ast.expr) -> bool:
@@ -323,41 +419,124 @@ def _requires_grad_only_test(test: ast.expr) -> bool:
 
 
 def check_sg102(facts: Facts) -> list[Violation]:
-    """SG102: weight_decay > 0 on ``model.parameters()`` (or all named parameters), no no-decay group."""
+    """SG102: weight_decay > 0 on ``model.parameters()`` (or all named parameters), no no-decay
+    group, in some way the file builds the groups; silent when only adapters are trainable or the
+    model visibly holds no bias, normalization or embedding parameter (`stepguard.lint._models`)."""
     out = []
+    adapters: bool | None = None
     for call in facts.optimizer_builds:
-        cls = facts.optimizer_class(call)
-        if cls is None:
+        choices = facts.optimizer_choices(call)
+        if not choices:
             continue
-        values = decay_values(facts, call, cls)
-        if not values or any(isinstance(v, float) and v <= 0 for v in values):
-            continue  # not visible, no decay, or some group already without decay
-        wd, expr = _known(values, "min"), _unknown(values)
+        cls = " or ".join(dict.fromkeys(c[0] for c in choices))
         params = params_arg(call)
-        groups = group_dicts(facts, params)
-        if groups is None:
-            models = [_all_parameters(facts, params)]
+        alternatives = group_alternatives(facts, params)
+        options: list[tuple[list[ast.Dict] | None, list[list[ast.expr] | None]]]
+        if alternatives is None:
+            options = [(None, [_all_parameters(facts, params)])]
         else:
-            models = [_all_parameters(facts, dict_get(g, "params")) for g in groups]
-        if not models or any(m is None for m in models):
+            options = [
+                (g, [_all_parameters(facts, dict_get(d, "params")) for d in g])
+                for g in alternatives
+            ]
+        all_values = decay_alternatives(facts, call, cls)
+        if all_values is None or len(all_values) != len(options):
             continue
-        name = _who(facts, call)
-        source = ", ".join(sorted({f"{m}.parameters()" for m in models if m}))
-        what = (
-            f"{cls}(..., {_wd_text(wd, None)}) decays"
-            if expr is None
-            else f"{cls}(..., {_wd_text(None, expr)}): the value is not known statically; "
-            "if it is > 0, it decays"
-        )
-        message = (
-            f"{name}{what} every parameter of {source}, "
-            "including biases and normalization/embedding weights; build groups with "
-            "stepguard.param_groups(model, weight_decay=...)"
-        )
-        if expr is not None:
-            wd = None
-        out.append(violation(facts, call, "SG102", message, optimizer=cls, **_data(wd, expr)))
+        for (groups, models), values in zip(options, all_values, strict=True):
+            if not values or any(isinstance(v, float) and v <= 0 for v in values):
+                continue  # no decay, or some group already without decay
+            if not models or any(m is None for m in models):
+                continue
+            if adapters is None:
+                adapters = only_adapters_trainable(facts)
+            flat = [m for ms in models if ms for m in ms]
+            if adapters or not all(holds_no_decay_parameters(facts, m, call) for m in flat):
+                break
+            out.append(_sg102(facts, call, cls, values, groups, flat))
+            break
+        else:
+            found = _no_decay_group(facts, call, cls.split(" or ")[0])
+            if found is not None:
+                out.append(found)
     return out
+
+
+def _no_decay_group(facts: Facts, call: ast.Call, cls: str) -> Violation | None:
+    """A param group that holds exactly the parameters that must not decay (`selects_no_decay`:
+    an inverted no-decay filter, a list of biases) and gets a weight decay > 0."""
+    params = params_arg(call)
+    groups = [
+        *(group_dicts(facts, params) or []),
+        *added_groups(facts, call),
+        *built_groups(facts, params, call),
+    ]
+    if not groups:
+        return None
+    top_node = weight_decay_arg(call, cls, facts)
+    for g in groups:
+        why = selects_no_decay(facts, g, dict_get(g, "params"))
+        if why is None:
+            continue
+        node = dict_get(g, "weight_decay")
+        inherited = node is None
+        if node is None:
+            node = top_node or ast.Constant(
+                value=default_decay(facts, call, cls),
+                lineno=call.lineno,
+                col_offset=call.col_offset,
+            )
+        value = decay_value(facts, node, call)
+        if value is None or (isinstance(value, float) and value <= 0):
+            continue
+        shown = f"{value:g}" if isinstance(value, float) else f"`{short(node, 40)}`"
+        source = f"{cls}'s default" if inherited and top_node is None else "the optimizer's value"
+        decay = f"weight_decay={shown}" + (f" ({source})" if inherited else "")
+        message = (
+            f"{_who(facts, call)}{cls}(...): the param group at line {g.lineno} holds the "
+            f"parameters that must not decay ({why}) but gets {decay}; give that group "
+            "weight_decay=0.0 (or build the groups with stepguard.param_groups(model, ...))"
+        )
+        # The `if` blocks around the construction and around the group decide too.
+        conditions = [
+            Condition("weight_decay", (node,), facts, ">0"),
+            *branch_conditions(facts, call),
+        ]
+        return violation(facts, call, "SG102", message, (), conditions, g, optimizer=cls)
+    return None
+
+
+def _sg102(
+    facts: Facts,
+    call: ast.Call,
+    cls: str,
+    values: tuple[Decay, ...],
+    groups: list[ast.Dict] | None,
+    models: list[ast.expr],
+) -> Violation:
+    wd, expr = _known(values, "min"), _unknown(values)
+    name = _who(facts, call)
+    source = ", ".join(sorted({f"{short(m, 40)}.parameters()" for m in models}))
+    if expr is None:
+        wd_text = _wd_text(wd, None) + _default_note(facts, call, cls.split(" or ")[0])
+        what = f"{call_text(call, cls, wd_text, None, True)} decays"
+    else:
+        what = (
+            f"{call_text(call, cls, _wd_text(None, expr), None, True)}: the value is not "
+            "known statically; if it is > 0, it decays"
+        )
+    if groups is not None and len(group_alternatives(facts, params_arg(call)) or []) > 1:
+        what += f" (with the param groups built at line {groups[0].lineno})"
+    message = (
+        f"{name}{what} every parameter of {source}, "
+        "including biases and normalization/embedding weights; build groups with "
+        "stepguard.param_groups(model, weight_decay=...)"
+    )
+    if expr is not None:
+        wd = None
+    conditions = [decay_condition(facts, call, cls.split(" or ")[0], groups)]
+    return violation(
+        facts, call, "SG102", message, (), conditions, optimizer=cls, **_data(wd, expr)
+    )
 
 
 def _data(wd: float | None, expr: ast.expr | None) -> dict[str, Any]:
@@ -366,160 +545,3 @@ def _data(wd: float | None, expr: ast.expr | None) -> dict[str, Any]:
     if expr is None:
         return {"weight_decay": wd}
     return {"weight_decay": None, "weight_decay_expr": short(expr, 60)}
-
-
-_SQUARES = ("pow", "square", "norm")
-
-
-def _is_square_of(node: ast.AST, var: str) -> bool:
-    """`node` contains ``var ** 2``, ``var.pow(2)``, ``var.square()``, ``var.norm()`` or
-    ``torch.norm(var)`` (an L2 term of the parameter `var`)."""
-    for n in walk(node):
-        if (
-            isinstance(n, ast.BinOp)
-            and isinstance(n.op, ast.Pow)
-            and isinstance(n.left, ast.Name)
-            and n.left.id == var
-        ):
-            return True
-        if isinstance(n, ast.Call) and call_name(n) in _SQUARES:
-            f = n.func
-            if isinstance(f, ast.Attribute) and isinstance(f.value, ast.Name) and f.value.id == var:
-                return True
-            if any(isinstance(a, ast.Name) and a.id == var for a in n.args):
-                return True
-    return False
-
-
-def _param_var(facts: Facts, gen: ast.comprehension) -> str | None:
-    """The parameter variable of ``for p in m.parameters()`` / ``for n, p in m.named_parameters()``."""
-    it = gen.iter
-    if not isinstance(it, ast.Call) or call_name(it) not in ("parameters", "named_parameters"):
-        return None
-    t = gen.target
-    if isinstance(t, ast.Tuple) and len(t.elts) == 2 and isinstance(t.elts[1], ast.Name):
-        return t.elts[1].id
-    return t.id if isinstance(t, ast.Name) else None
-
-
-def check_sg103(facts: Facts) -> list[Violation]:
-    """SG103: an L2 penalty over parameters added to a loss while the optimizer decays them."""
-    decaying: list[tuple[ast.Call, str, float | None, ast.expr | None]] = []
-    for call in facts.optimizer_builds:
-        cls = facts.optimizer_class(call)
-        decays = _decays(decay_values(facts, call, cls)) if cls else None
-        if cls and decays is not None:
-            decaying.append((call, cls, *decays))
-    if not decaying:
-        return []
-    # A visible decay > 0 is the stronger statement: prefer it over one not known statically.
-    decaying.sort(key=lambda d: d[2] is None)
-    out = []
-    opt_call, cls, wd, expr = decaying[0]
-    who = _target(facts, opt_call) or cls
-    for node in walk(facts.tree):
-        penalty: ast.AST | None = None
-        if isinstance(node, (ast.GeneratorExp, ast.ListComp)) and len(node.generators) == 1:
-            var = _param_var(facts, node.generators[0])
-            if var is not None and _is_square_of(node.elt, var):
-                penalty = node
-        elif isinstance(node, (ast.For, ast.AsyncFor)) and isinstance(node.iter, ast.Call):
-            comp = ast.comprehension(target=node.target, iter=node.iter, ifs=[], is_async=0)
-            var = _param_var(facts, comp)
-            if var is not None:
-                for s in node.body:
-                    if isinstance(s, (ast.AugAssign, ast.Assign)) and _is_square_of(s.value, var):
-                        penalty = node
-                        break
-        if penalty is None or not _added_to_loss(facts, penalty):
-            continue
-        what = short(_penalty_iter(penalty), 40)
-        if expr is None:
-            applies = f"already applies {_wd_text(wd, None)}: parameters are regularized twice"
-        else:
-            applies = (
-                f"applies {_wd_text(None, expr)} (not known statically): if it is > 0, "
-                "parameters are regularized twice"
-            )
-        message = (
-            f"an L2 penalty over `{what}` is added to the loss "
-            f"while `{who}` (line {opt_call.lineno}) {applies}; drop the penalty"
-        )
-        out.append(violation(facts, penalty, "SG103", message, **_data(wd, expr)))
-    return out
-
-
-def _penalty_iter(penalty: ast.AST) -> ast.AST:
-    if isinstance(penalty, (ast.GeneratorExp, ast.ListComp)):
-        return penalty.generators[0].iter
-    if isinstance(penalty, (ast.For, ast.AsyncFor)):
-        return penalty.iter
-    return penalty
-
-
-def _loss_like(facts: Facts, node: ast.AST) -> bool:
-    """`node` mentions a loss: a name or attribute containing "loss", or a loss function call."""
-    for n in walk(node):
-        if isinstance(n, ast.Name) and "loss" in n.id.lower():
-            return True
-        if isinstance(n, ast.Attribute) and "loss" in n.attr.lower():
-            return True
-        if isinstance(n, ast.Call) and facts.is_loss_source(n):
-            return True
-    return False
-
-
-def _mentions(node: ast.AST, names: set[str]) -> bool:
-    return any(isinstance(n, ast.Name) and n.id in names for n in walk(node))
-
-
-def _added_to_loss(facts: Facts, penalty: ast.AST) -> bool:
-    """The penalty is added to a loss: ``loss_expr + penalty``, ``loss += penalty``, or through a
-    name (``reg = sum(...)``, ``for p in ...: reg += ...``) later added to a loss the same way."""
-    node: ast.AST | None = penalty
-    child: ast.AST = penalty
-    while node is not None and not isinstance(node, ast.stmt):
-        parent = facts.parents.get(node)
-        if isinstance(parent, ast.BinOp) and isinstance(parent.op, ast.Add):
-            operand = parent.right if parent.left is node else parent.left
-            if _loss_like(facts, operand):
-                return True
-        child = node
-        node = parent
-    if isinstance(penalty, (ast.For, ast.AsyncFor)):
-        names = {
-            n
-            for s in penalty.body
-            if isinstance(s, (ast.AugAssign, ast.Assign))
-            for t in ([s.target] if isinstance(s, ast.AugAssign) else s.targets)
-            for n in assigned_names(t)
-        }
-    elif isinstance(node, (ast.Assign, ast.AnnAssign)):
-        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-        names = {n for t in targets for n in assigned_names(t)}
-    else:
-        return (
-            isinstance(node, ast.AugAssign)
-            and isinstance(node.op, ast.Add)
-            and child is node.value
-            and _loss_like(facts, node.target)
-        )
-    scope = facts.function_of(penalty)
-    inside = {id(n) for n in walk(penalty)}
-    for other in walk(scope):
-        if id(other) in inside or getattr(other, "lineno", 0) < getattr(penalty, "lineno", 0):
-            continue
-        if isinstance(other, ast.BinOp) and isinstance(other.op, ast.Add):
-            left, right = other.left, other.right
-            if (_mentions(left, names) and _loss_like(facts, right)) or (
-                _mentions(right, names) and _loss_like(facts, left)
-            ):
-                return True
-        if (
-            isinstance(other, ast.AugAssign)
-            and isinstance(other.op, ast.Add)
-            and _mentions(other.value, names)
-            and _loss_like(facts, other.target)
-        ):
-            return True
-    return False

@@ -1,119 +1,30 @@
-"""Accumulation-window rules: SG201, SG202, SG203, SG205, SG208, SG210.
+"""Accumulation-window rules: SG202, SG203, SG208, SG210 (SG201 is `_rules_loss`, SG205
+`_rules_schedule`).
 
 All of them start from the windows `scan_windows` recognises (and from accelerate's
 ``with accelerator.accumulate(model):`` blocks for SG202/SG203/SG210): a statement that runs on
-every micro-batch of a window is reported when it should run once per optimizer step.
-The SG202/SG203 safe fix (`move_edits`) lives here, next to those checks.
+every micro-batch of a window is reported when it should run once per optimizer step. Each
+finding depends on the window length being > 1 (`window_condition`). The SG202/SG203 safe fix
+(`move_edits`) lives here, next to those checks.
 """
 
 from __future__ import annotations
 
 import ast
-from typing import cast
 
 from stepguard.lint._autofix import Edit, indent_of, overlaps, whole_lines
 from stepguard.lint._base import Violation, violation
-from stepguard.lint._scan import Facts, call_name, dotted, kwarg, receiver, short, walk
-from stepguard.lint._values import binding
-from stepguard.lint._windows import Window, accumulate_blocks, scan_windows
-
-
-def windows(facts: Facts) -> list[Window]:
-    """The file's windows, computed once per file."""
-    cached = facts.cache.get("windows")
-    if cached is None:
-        cached = scan_windows(facts)
-        facts.cache["windows"] = cached
-    return cast(list[Window], cached)
-
-
-def statement_of(facts: Facts, node: ast.AST) -> ast.stmt | None:
-    """The statement that contains `node`."""
-    p: ast.AST | None = node
-    while p is not None and not isinstance(p, ast.stmt):
-        p = facts.parents.get(p)
-    return p
-
-
-def _where(w: Window) -> str:
-    if w.kind == "nested":
-        return f"once {w.condition} (line {w.step.lineno})"
-    return f"once per window {w.condition} (line {w.step.lineno})"
-
-
-# -- SG201 ---------------------------------------------------------------------------------------
-
-_SCALING_OPS = (ast.Div, ast.Mult, ast.FloorDiv)
-
-
-def _unscaled(facts: Facts, w: Window, expr: ast.AST, depth: int = 0) -> bool:
-    """True only when `expr` is visibly a per-micro-batch loss never divided or multiplied."""
-    if depth > 3:
-        return False
-    if isinstance(expr, ast.BinOp):
-        if isinstance(expr.op, _SCALING_OPS):
-            return False
-        if isinstance(expr.op, (ast.Add, ast.Sub)):
-            return _unscaled(facts, w, expr.left, depth + 1) and _unscaled(
-                facts, w, expr.right, depth + 1
-            )
-        return False
-    if isinstance(expr, ast.Name):
-        values: list[ast.expr] = []
-        for n in walk(w.loop):
-            if isinstance(n, ast.Assign) and any(
-                isinstance(t, ast.Name) and t.id == expr.id for t in n.targets
-            ):
-                values.append(n.value)
-            elif isinstance(n, ast.AugAssign) and dotted(n.target) == expr.id:
-                if not isinstance(n.op, ast.Add):
-                    return False
-                values.append(n.value)
-        if not values:
-            return False
-        for v in values:
-            if any(isinstance(x, ast.BinOp) and isinstance(x.op, _SCALING_OPS) for x in walk(v)):
-                return False
-        return any(
-            _unscaled(facts, w, v, depth + 1)
-            for v in values
-            if not (isinstance(v, ast.Call) and call_name(v) in ("mean", "sum", "float"))
-        )
-    if (
-        isinstance(expr, ast.Call)
-        and call_name(expr) in facts.functions
-        and (
-            isinstance(expr.func, ast.Name)
-            or (isinstance(expr.func, ast.Attribute) and dotted(expr.func.value) in ("self", "cls"))
-        )
-    ):
-        return False  # a same-file helper may divide inside
-    if any(isinstance(x, ast.BinOp) and isinstance(x.op, _SCALING_OPS) for x in walk(expr)):
-        return False
-    return facts.is_loss_source(expr)
-
-
-def check_sg201(facts: Facts) -> list[Violation]:
-    """SG201: a loss backpropagated every micro-batch of a window without ``/ k``."""
-    out = []
-    for w in windows(facts):
-        for call in w.calls():
-            b = facts.backward_of(call)
-            if b is None or b[1] != "plain" or b[0] is None:
-                continue
-            loss = b[0]
-            if not _unscaled(facts, w, loss):
-                continue
-            name = short(loss, 40)
-            message = (
-                f"`{name}` is backpropagated on every micro-batch but the optimizer steps "
-                f"{_where(w)} and the loss is never divided by the window length: the "
-                f"accumulated gradient is {w.k} times the big-batch gradient; backpropagate "
-                f"`{name} / {w.k}`"
-            )
-            out.append(violation(facts, call, "SG201", message, window_length=w.k))
-    return out
-
+from stepguard.lint._flow import exclusive
+from stepguard.lint._rules_schedule import sized_in_micro_batches
+from stepguard.lint._scan import Facts, call_name, dotted, receiver, short, walk
+from stepguard.lint._window_rules import (
+    accumulates,
+    statement_of,
+    where_it_steps,
+    window_condition,
+    windows,
+)
+from stepguard.lint._windows import Window, accumulate_blocks
 
 # -- SG202 / SG203 / SG210 ------------------------------------------------------------------------
 
@@ -121,36 +32,40 @@ def check_sg201(facts: Facts) -> list[Violation]:
 def _per_micro(facts: Facts, code: str) -> list[Violation]:
     out = []
     for w in windows(facts):
+        cond = window_condition(facts, w)
         for call in w.calls():
             rec = receiver(call)
             if code == "SG202" and facts.is_scheduler_step(call):
+                if sized_in_micro_batches(facts, w, call):
+                    continue  # schedule counted in micro-batches, stepped per micro-batch
                 what = f"`{short(call)}`"
                 message = (
-                    f"{what} runs on every micro-batch, but the optimizer steps {_where(w)}: the "
-                    f"schedule advances {w.k} times too fast; step it right after the optimizer"
+                    f"{what} runs on every micro-batch, but the optimizer steps "
+                    f"{where_it_steps(w)}: the schedule advances {w.k} times too fast; step it "
+                    "right after the optimizer"
                 )
                 stmt = statement_of(facts, call)
                 edits = move_edits(facts, w, stmt, before=False) if stmt else ()
-                out.append(violation(facts, call, code, message, edits))
+                out.append(violation(facts, call, code, message, edits, cond))
             elif code == "SG203" and (facts.is_clip(call) or facts.is_accelerate_clip(call)):
                 message = (
                     f"`{call_name(call)}` clips the partial gradient on every micro-batch, but the "
-                    f"optimizer steps {_where(w)}: clip once, on the accumulated gradient, right "
-                    "before the optimizer step"
+                    f"optimizer steps {where_it_steps(w)}: clip once, on the accumulated "
+                    "gradient, right before the optimizer step"
                 )
                 stmt = statement_of(facts, call)
                 edits = move_edits(facts, w, stmt, before=True) if stmt else ()
-                out.append(violation(facts, call, code, message, edits))
+                out.append(violation(facts, call, code, message, edits, cond))
             elif code == "SG210" and rec is not None and facts.is_zero_grad(call):
                 d = dotted(rec)
                 if facts.is_optimizer(rec) and w.stepped and d not in w.stepped:
                     continue  # another optimizer's gradients
                 message = (
                     f"`{short(call)}` runs on every micro-batch, but the optimizer steps "
-                    f"{_where(w)}: it wipes the gradients being accumulated, so each step sees "
-                    "only the last micro-batch; zero once, right after the optimizer step"
+                    f"{where_it_steps(w)}: it wipes the gradients being accumulated, so each step "
+                    "sees only the last micro-batch; zero once, right after the optimizer step"
                 )
-                out.append(violation(facts, call, code, message))
+                out.append(violation(facts, call, code, message, (), cond))
         if code == "SG210" and w.guard is not None:
             out.extend(_zero_at_top_of_last(facts, w))
     out.extend(_accelerate(facts, code))
@@ -260,6 +175,7 @@ def _zero_at_top_of_last(facts: Facts, w: Window) -> list[Violation]:
             and node is not guard
             and node.lineno < first_backward
             and ast.dump(node.test) == key
+            and not exclusive(facts, node, w.step)
         ):
             for call in (n for n in walk(node) if isinstance(n, ast.Call)):
                 if facts.is_zero_grad(call):
@@ -268,7 +184,9 @@ def _zero_at_top_of_last(facts: Facts, w: Window) -> list[Violation]:
                         f"(`{short(guard.test)}`), before its backward: the gradients of the "
                         "window's other micro-batches are wiped; zero right after the step instead"
                     )
-                    out.append(violation(facts, call, "SG210", message))
+                    out.append(
+                        violation(facts, call, "SG210", message, (), window_condition(facts, w))
+                    )
     return out
 
 
@@ -296,6 +214,9 @@ def _accelerate_calls(facts: Facts, block: ast.With | ast.AsyncWith) -> list[ast
 def _accelerate(facts: Facts, code: str) -> list[Violation]:
     out = []
     for block in accumulate_blocks(facts):
+        can_accumulate, cond = accumulates(facts, block)
+        if not can_accumulate:
+            continue  # Accelerator(gradient_accumulation_steps=1): nothing accumulates
         head = short(block.items[0].context_expr, 50)
         for call in _accelerate_calls(facts, block):
             rec = receiver(call)
@@ -313,7 +234,7 @@ def _accelerate(facts: Facts, code: str) -> list[Violation]:
                     f"`{short(call)}` inside `with {head}:` runs on every micro-batch ({why}): "
                     "it wipes the accumulated gradients; call zero_grad() on the prepared optimizer"
                 )
-                out.append(violation(facts, call, code, message))
+                out.append(violation(facts, call, code, message, (), cond))
             elif (
                 code == "SG202"
                 and facts.is_scheduler_step(call)
@@ -325,18 +246,19 @@ def _accelerate(facts: Facts, code: str) -> list[Violation]:
                     "not passed through accelerator.prepare(), so accelerate does not skip it; "
                     "prepare it or step it under `if accelerator.sync_gradients:`"
                 )
-                out.append(violation(facts, call, code, message))
+                out.append(violation(facts, call, code, message, (), cond))
             elif code == "SG203" and (facts.is_clip(call) or facts.is_accelerate_clip(call)):
                 message = (
                     f"`{call_name(call)}` inside `with {head}:` clips the partial gradient on "
                     "every micro-batch; clip under `if accelerator.sync_gradients:`"
                 )
-                out.append(violation(facts, call, code, message))
+                out.append(violation(facts, call, code, message, (), cond))
     return out
 
 
 def check_sg202(facts: Facts) -> list[Violation]:
-    """SG202: ``scheduler.step()`` on every micro-batch of a window."""
+    """SG202: ``scheduler.step()`` on every micro-batch of a window (unless the schedule is sized
+    in micro-batches too)."""
     return _per_micro(facts, "SG202")
 
 
@@ -348,112 +270,3 @@ def check_sg203(facts: Facts) -> list[Violation]:
 def check_sg210(facts: Facts) -> list[Violation]:
     """SG210: ``zero_grad()`` on every micro-batch of a window (or in an accumulate block)."""
     return _per_micro(facts, "SG210")
-
-
-# -- SG208 ---------------------------------------------------------------------------------------
-
-
-def check_sg208(facts: Facts) -> list[Violation]:
-    """SG208: a DDP model and a manual window, with no ``no_sync``/sync switch anywhere."""
-    if not facts.ddp_models:
-        return []
-    if "no_sync" in facts.source or "require_backward_grad_sync" in facts.source:
-        return []
-    ddp, build = next(iter(facts.ddp_models.items()))
-    out = []
-    for w in windows(facts):
-        for call in w.calls():
-            b = facts.backward_of(call)
-            if b is None or b[1] != "plain":
-                continue
-            message = (
-                f"`{ddp}` (DistributedDataParallel, line {build.lineno}) all-reduces gradients on "
-                f"every backward, but the optimizer steps {_where(w)}: {w.k} times the communication; "
-                f"run all but the window's last micro-batch under `with {ddp}.no_sync():`"
-            )
-            out.append(violation(facts, call, "SG208", message))
-            break
-    return out
-
-
-# -- SG205 ---------------------------------------------------------------------------------------
-
-# (keyword, position) of schedule-length arguments, by scheduler name.
-_LENGTH_ARGS: dict[str, tuple[tuple[str, int], ...]] = {
-    "get_scheduler": (("num_training_steps", 3),),
-    "OneCycleLR": (("total_steps", 2), ("steps_per_epoch", 4)),
-    "CosineAnnealingLR": (("T_max", 1),),
-    "LinearLR": (("total_iters", 3),),
-    "PolynomialLR": (("total_iters", 1),),
-}
-
-
-def _length_args(call: ast.Call) -> list[tuple[str, ast.expr]]:
-    name = call_name(call)
-    spec = _LENGTH_ARGS.get(name)
-    if spec is None and name.startswith("get_") and name.endswith("schedule_with_warmup"):
-        spec = (("num_training_steps", 2),)
-    out = []
-    for key, pos in spec or ():
-        value = kwarg(call, key)
-        if (
-            value is None
-            and len(call.args) > pos
-            and not any(isinstance(a, ast.Starred) for a in call.args[: pos + 1])
-        ):
-            value = call.args[pos]
-        if value is not None:
-            out.append((key, value))
-    return out
-
-
-def _counts(
-    facts: Facts, expr: ast.AST, at: ast.AST, depth: int = 0
-) -> tuple[ast.expr | None, bool]:
-    """(the first ``len(...)`` argument, whether it divides or rounds) over `expr` and the names
-    it is built from."""
-    found: ast.expr | None = None
-    has_div = False
-    for n in walk(expr):
-        if isinstance(n, ast.Call) and call_name(n) == "len":
-            if found is None and n.args:
-                found = n.args[0]
-        elif (isinstance(n, ast.BinOp) and isinstance(n.op, (ast.Div, ast.FloorDiv))) or (
-            isinstance(n, ast.Call) and call_name(n) in ("ceil", "floor", "optimizer_steps")
-        ):
-            has_div = True
-        elif isinstance(n, ast.Name) and depth < 3:
-            value = binding(facts, n.id, at)
-            if value is not None:
-                a, b = _counts(facts, value, value, depth + 1)
-                found = found if found is not None else a
-                has_div = has_div or b
-    return found, has_div
-
-
-def check_sg205(facts: Facts) -> list[Violation]:
-    """SG205: a schedule sized with ``len(loader)`` (micro-batches) in a file that accumulates."""
-    ws = windows(facts)
-    if not ws:
-        return []
-    w = ws[0]
-    out = []
-    for call in facts.scheduler_builds:
-        for key, expr in _length_args(call):
-            loader, has_div = _counts(facts, expr, call)
-            if loader is None or has_div:
-                continue
-            if w.k != "k" and any(short(n, 40) == w.k for n in walk(expr)):
-                continue
-            shown = f"`{key}={short(expr, 50)}`"
-            if isinstance(expr, ast.Name):
-                value = binding(facts, expr.id, call)
-                if value is not None:
-                    shown += f" (= `{short(value, 50)}`)"
-            message = (
-                f"{shown} counts micro-batches of `{short(loader, 30)}`, but the optimizer steps "
-                f"{_where(w)}: the schedule is {w.k} times too long; count optimizer steps: "
-                f"`math.ceil(len({short(loader, 30)}) / {w.k})` per epoch"
-            )
-            out.append(violation(facts, expr, "SG205", message, argument=key))
-    return out

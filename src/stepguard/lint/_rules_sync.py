@@ -1,32 +1,148 @@
-"""Mixed-precision and DDP ordering rules: SG204 (clip before unscale), SG211 (scheduler after a
-possibly skipped ``scaler.step``), SG212 (DDP sync toggled after the forward).
+"""Mixed-precision and DDP rules: SG204 (clip before unscale), SG211 (scheduler after a possibly
+skipped ``scaler.step``), SG212 (DDP sync toggled after the forward), SG208 (DDP all-reducing on
+every micro-batch of a window).
 
-These read statement order inside one function: what runs before what within the same block.
+SG204, SG211 and SG212 read statement order inside one function: what runs before what, in
+branches that can run together (``if use_amp: ... else: ...`` are exclusive). Their findings
+depend on AMP being on (`amp_conditions`: the scaler's ``enabled=``, the test that builds it);
+SG208 and SG212 on a window length > 1 and more than one process.
 """
 
 from __future__ import annotations
 
 import ast
 
-from stepguard.lint._base import Violation, violation
-from stepguard.lint._rules_loop import statement_of
-from stepguard.lint._scan import Facts, call_name, dotted, receiver, short, walk
-from stepguard.lint._values import binding
+from stepguard.lint._activity import branch_conditions
+from stepguard.lint._base import Condition, Violation, violation
+from stepguard.lint._flow import exclusive
+from stepguard.lint._objects import builds
+from stepguard.lint._scan import Facts, build_kind, call_name, dotted, kwarg, receiver, short, walk
+from stepguard.lint._values import binding, params_arg
+from stepguard.lint._window_rules import statement_of, where_it_steps, window_condition, windows
+from stepguard.lint._windows import Window
 
 _BACKWARD_ONLY_CALLS = frozenset(
     ("backward", "scale", "mean", "sum", "item", "detach", "float", "div", "mul", "manual_backward")
 )
+_SYNC_SWITCHES = ("no_sync", "require_backward_grad_sync", "disable_allreduce", "enable_allreduce")
+WORLD = "world size"
 
 
 def _pos(node: ast.AST) -> tuple[int, int]:
     return (getattr(node, "lineno", 0), getattr(node, "col_offset", 0))
 
 
+def amp_conditions(
+    facts: Facts, scaler: ast.expr | None, at: ast.AST | None = None
+) -> list[Condition]:
+    """The scaler scales only when AMP is on: its ``enabled=`` value, the ``x if test else None``
+    or the ``if`` that builds it; when its construction is not visible, the tests about AMP of
+    the ``if`` blocks around `at` (``if use_amp:``, ``if args.fp16:``)."""
+    d = dotted(scaler) if scaler is not None else None
+    value = facts.scaler_builds.get(d or "")
+    if value is None:
+        # The scaler comes from elsewhere: the `if use_amp:` around the finding decides.
+        if at is None:
+            return []
+        return [
+            Condition(c.what, c.exprs, c.facts, c.test)
+            for c in branch_conditions(facts, at)
+            if _amp_test(c.exprs[0])
+        ]
+    out: list[Condition] = []
+    if isinstance(value, ast.IfExp):
+        build_in_body = isinstance(value.body, ast.Call) and call_name(value.body).endswith(
+            "Scaler"
+        )
+        out.append(
+            Condition(
+                short(value.test, 50), (value.test,), facts, "true" if build_in_body else "false"
+            )
+        )
+        value = value.body if build_in_body else value.orelse
+    if isinstance(value, ast.Call):
+        enabled = kwarg(value, "enabled")
+        if enabled is not None:
+            out.append(Condition(_amp_name(enabled), (enabled,), facts, "true"))
+    stmt = statement_of(facts, value)
+    if stmt is not None:
+        out += [Condition(c.what, c.exprs, c.facts, c.test) for c in branch_conditions(facts, stmt)]
+    return out
+
+
+_AMP_WORDS = ("amp", "fp16", "half", "mixed", "precision", "scaler", "float16", "autocast")
+
+
+def _amp_test(test: ast.expr) -> bool:
+    text = ast.unparse(test).lower()
+    return any(w in text for w in _AMP_WORDS)
+
+
+def _amp_name(expr: ast.expr) -> str:
+    if isinstance(expr, ast.Attribute):
+        return expr.attr
+    if isinstance(expr, ast.Name):
+        return expr.id
+    return short(expr, 40)
+
+
+def _scaled_backward_scaler(facts: Facts, call: ast.Call) -> ast.expr | None:
+    """The scaler of ``scaler.scale(loss).backward()``, else None."""
+    rec = receiver(call)
+    if (
+        call_name(call) == "backward"
+        and isinstance(rec, ast.Call)
+        and call_name(rec) == "scale"
+        and receiver(rec) is not None
+        and facts.is_scaler(receiver(rec))  # type: ignore[arg-type]
+    ):
+        return receiver(rec)
+    return None
+
+
+def _apex_block(facts: Facts, clip: ast.Call) -> ast.With | None:
+    """The ``with amp.scale_loss(...) as scaled:`` block (apex) that holds `clip`."""
+    p = facts.parents.get(clip)
+    while p is not None and not isinstance(p, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        if isinstance(p, ast.With) and any(
+            isinstance(i.context_expr, ast.Call) and call_name(i.context_expr) == "scale_loss"
+            for i in p.items
+        ):
+            return p
+        p = facts.parents.get(p)
+    return None
+
+
 def check_sg204(facts: Facts) -> list[Violation]:
-    """SG204: torch clipping after ``scaler.scale(loss).backward()`` with no ``unscale_`` before."""
+    """SG204: torch clipping after ``scaler.scale(loss).backward()`` with no ``unscale_`` before,
+    on a path where both run (not the fp32 branch of an AMP ``if``/``else``); or inside apex's
+    ``with amp.scale_loss(...)`` block, which unscales only when it exits."""
     out = []
     for clip in facts.calls:
         if not facts.is_clip(clip):
+            continue
+        block = _apex_block(facts, clip)
+        if block is not None:
+            backward = next(
+                (
+                    c
+                    for s in block.body
+                    for c in walk(s)
+                    if isinstance(c, ast.Call)
+                    and call_name(c) == "backward"
+                    and _pos(c) < _pos(clip)
+                ),
+                None,
+            )
+            if backward is not None:
+                message = (
+                    f"`{call_name(clip)}` runs inside `with "
+                    f"{short(block.items[0].context_expr, 40)}`, after `{short(backward, 30)}`: "
+                    "apex unscales the gradients only when the block exits, so this clips "
+                    "scaled gradients; clip after the block, on `amp.master_params(optimizer)`"
+                )
+                conditions = amp_conditions(facts, None, clip)
+                out.append(violation(facts, clip, "SG204", message, (), conditions))
             continue
         scope = facts.function_of(clip)
         scale_backward = None
@@ -34,34 +150,75 @@ def check_sg204(facts: Facts) -> list[Violation]:
         for call in (n for n in walk(scope) if isinstance(n, ast.Call)):
             if _pos(call) >= _pos(clip) or facts.function_of(call) is not scope:
                 continue
+            if exclusive(facts, call, clip):
+                continue
             if call_name(call) == "unscale_" or (
                 isinstance(call.func, ast.Name) and call.func.id in facts.unscale_functions
             ):
                 unscaled = True
-            rec = receiver(call)
-            if (
-                call_name(call) == "backward"
-                and isinstance(rec, ast.Call)
-                and call_name(rec) == "scale"
-                and receiver(rec) is not None
-                and facts.is_scaler(receiver(rec))  # type: ignore[arg-type]
-            ):
+            if _scaled_backward_scaler(facts, call) is not None:
                 scale_backward = call
         if scale_backward is None or unscaled:
             continue
-        scaler = short(receiver(scale_backward.func.value), 30)  # type: ignore[attr-defined, arg-type]
+        scaler_node = _scaled_backward_scaler(facts, scale_backward)
+        scaler = short(scaler_node, 30)  # type: ignore[arg-type]
         message = (
             f"`{call_name(clip)}` clips gradients still multiplied by the GradScaler's scale "
             f"(`{short(scale_backward, 40)}` at line {scale_backward.lineno}, no "
             f"`{scaler}.unscale_(optimizer)` before): the threshold is compared with scale x the "
             f"real norm; call `{scaler}.unscale_(optimizer)` first"
         )
-        out.append(violation(facts, clip, "SG204", message))
+        conditions = amp_conditions(facts, scaler_node, clip)
+        out.append(violation(facts, clip, "SG204", message, (), conditions))
     return out
 
 
+_SKIP_WORDS = ("scale", "skip", "stepped", "inf", "finite", "optimizer_was_run", "overflow")
+
+
+def _guards_skip(test: ast.expr) -> bool:
+    """A test that looks at whether the optimizer really stepped (the scale, a skip flag)."""
+    text = ast.unparse(test).lower()
+    return any(w in text for w in _SKIP_WORDS)
+
+
+def _after(facts: Facts, stmt: ast.stmt) -> list[ast.Call]:
+    """``scheduler.step()`` calls that run after `stmt` whatever it did: later statements of its
+    block, then (climbing out of ``if`` blocks, not loops or functions) of the enclosing blocks;
+    a later ``if`` that checks the scale or a skip flag stops the search there."""
+    found: list[ast.Call] = []
+    current: ast.stmt = stmt
+    for _ in range(4):
+        block = _block_of(facts, current)
+        if block is None:
+            break
+        idx = next(i for i, s in enumerate(block) if s is current)
+        for s in block[idx + 1 :]:
+            if isinstance(s, ast.Expr) and isinstance(s.value, ast.Call):
+                if facts.is_scheduler_step(s.value):
+                    found.append(s.value)
+            elif isinstance(s, ast.If):
+                if _guards_skip(s.test):
+                    return found
+                for inner in s.body:
+                    if (
+                        isinstance(inner, ast.Expr)
+                        and isinstance(inner.value, ast.Call)
+                        and facts.is_scheduler_step(inner.value)
+                    ):
+                        found.append(inner.value)
+        if found:
+            return found
+        parent = facts.parents.get(current)
+        if not isinstance(parent, ast.If) or _guards_skip(parent.test):
+            break
+        current = parent
+    return found
+
+
 def check_sg211(facts: Facts) -> list[Violation]:
-    """SG211: ``scheduler.step()`` in the same block after ``scaler.step(optimizer)``, unguarded."""
+    """SG211: ``scheduler.step()`` after ``scaler.step(optimizer)`` (in its block, or after the
+    ``if``/``else`` that holds it), not behind a check that the optimizer stepped."""
     out = []
     for call in facts.calls:
         if not facts.is_scaler_step(call):
@@ -69,23 +226,16 @@ def check_sg211(facts: Facts) -> list[Violation]:
         stmt = statement_of(facts, call)
         if not isinstance(stmt, ast.Expr):
             continue
-        block = _block_of(facts, stmt)
-        if block is None:
-            continue
-        idx = next(i for i, s in enumerate(block) if s is stmt)
-        for s in block[idx + 1 :]:
-            if (
-                isinstance(s, ast.Expr)
-                and isinstance(s.value, ast.Call)
-                and facts.is_scheduler_step(s.value)
-            ):
-                via = "" if call_name(call) == "step" else " (which calls `scaler.step`)"
-                message = (
-                    f"`{short(s.value)}` runs even when `{short(call)}`{via} (line {call.lineno}) "
-                    "skipped the optimizer step (inf/NaN gradients): the schedule runs ahead of "
-                    "the optimizer; step it only when the scale did not drop"
-                )
-                out.append(violation(facts, s.value, "SG211", message))
+        for sched in _after(facts, stmt):
+            via = "" if call_name(call) == "step" else " (which calls `scaler.step`)"
+            message = (
+                f"`{short(sched)}` runs even when `{short(call)}`{via} (line {call.lineno}) "
+                "skipped the optimizer step (inf/NaN gradients): the schedule runs ahead of "
+                "the optimizer; step it only when the scale did not drop"
+            )
+            rec = receiver(call)
+            scaler = rec if rec is not None and facts.is_scaler(rec) else None
+            out.append(violation(facts, sched, "SG211", message, (), amp_conditions(facts, scaler)))
     return out
 
 
@@ -134,7 +284,7 @@ def check_sg212(facts: Facts) -> list[Violation]:
             "DDP decides in the forward whether the backward all-reduces, so the sync is not "
             f"skipped; put the forward inside the context too"
         )
-        out.append(violation(facts, w, "SG212", message))
+        out.append(violation(facts, w, "SG212", message, (), _sync_conditions(facts, w)))
     for node in facts.assigns:
         if not isinstance(node, ast.Assign) or len(node.targets) != 1:
             continue
@@ -162,5 +312,186 @@ def check_sg212(facts: Facts) -> list[Violation]:
                 f"`{model_name}(...)` ran: DDP already decided in that forward whether the "
                 "backward all-reduces; set it before the forward"
             )
-            out.append(violation(facts, node, "SG212", message))
+            out.append(violation(facts, node, "SG212", message, (), _sync_conditions(facts, node)))
+    return out
+
+
+def _window_around(facts: Facts, node: ast.AST) -> Window | None:
+    for w in windows(facts):
+        for loop in (w.loop, w.outer):
+            if loop is not None and any(n is node for n in walk(loop)):
+                return w
+    return None
+
+
+def _sync_conditions(facts: Facts, node: ast.AST) -> list[Condition]:
+    """Skipping the sync matters only with several processes and a window longer than 1."""
+    out = [Condition(WORLD, (), facts, ">1", neutral=True)]
+    w = _window_around(facts, node)
+    if w is not None:
+        out += window_condition(facts, w)
+    return out
+
+
+# -- SG208 ---------------------------------------------------------------------------------------
+
+
+def _no_grad(facts: Facts, node: ast.AST) -> bool:
+    p = facts.parents.get(node)
+    while p is not None and not isinstance(p, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        if isinstance(p, (ast.With, ast.AsyncWith)) and any(
+            call_name(i.context_expr) in ("no_grad", "inference_mode")
+            for i in p.items
+            if isinstance(i.context_expr, ast.Call)
+        ):
+            return True
+        p = facts.parents.get(p)
+    return False
+
+
+def _wrapped(facts: Facts, name: str) -> str | None:
+    """The DDP model name that wraps model `name` (``ddp = DDP(model)``), or `name` itself."""
+    if name in facts.ddp_models:
+        return name
+    for ddp, build in facts.ddp_models.items():
+        if build.args and dotted(build.args[0]) == name:
+            return ddp
+    return None
+
+
+def _ddp_model(facts: Facts, w: Window) -> tuple[str, str, int | str] | None:
+    """(model name, "torch" / "apex" / "accelerate", line) of the DDP model whose backward the
+    window runs: the one the stepped optimizer trains, else the one whose forward runs in the
+    window with gradients on."""
+    for opt in sorted(w.stepped):
+        build = facts.optimizers.get(opt)
+        params = params_arg(build) if build is not None else None
+        for n in walk(params) if params is not None else ():
+            if isinstance(n, ast.Call) and call_name(n) in ("parameters", "named_parameters"):
+                owner = dotted(receiver(n)) if receiver(n) is not None else None  # type: ignore[arg-type]
+                if owner is not None:
+                    owner = owner.removesuffix(".module")
+                    ddp = _wrapped(facts, owner)
+                    if ddp is not None:
+                        return ddp, _flavor(facts, ddp), facts.ddp_models[ddp].lineno
+    forwards = [
+        c
+        for c in w.calls()
+        if isinstance(c.func, (ast.Name, ast.Attribute)) and not _no_grad(facts, c)
+    ]
+    for c in forwards:
+        d = dotted(c.func)
+        if d is not None and d in facts.ddp_models:
+            return d, _flavor(facts, d), facts.ddp_models[d].lineno
+    for c in forwards:  # a model passed in: the DDP wrapper its callers built
+        d = dotted(c.func)
+        if d is None or facts.is_optimizer(c.func) or d.startswith(("torch.", "F.", "nn.")):
+            continue
+        for built_in, build in builds(facts, c.func):
+            if build_kind(built_in, build) == "ddp":
+                q = built_in.resolve(build.func) or ""
+                flavor = "apex" if q.startswith("apex") else "torch"
+                line = build.lineno if built_in is facts else f"{built_in.path}:{build.lineno}"
+                return d, flavor, line
+    if facts.accelerators:
+        here = facts.function_of(w.outer or w.loop)
+        cls = facts.class_of(w.loop)
+        prepared = {
+            n
+            for c in facts.calls
+            if call_name(c).startswith("prepare")
+            for n in _bound_names(facts, c)
+            if facts.function_of(c) is here
+            or (cls is not None and n.startswith("self.") and facts.class_of(c) is cls)
+        }
+        for c in forwards:
+            d = dotted(c.func)
+            if d is not None and d in prepared and not facts.is_optimizer(c.func):
+                return d, "accelerate", c.lineno
+    return None
+
+
+def _bound_names(facts: Facts, call: ast.Call) -> list[str]:
+    from stepguard.lint._scan import assigned_names
+
+    parent = facts.parents.get(call)
+    if isinstance(parent, ast.Assign):
+        return [n for t in parent.targets for n in assigned_names(t)]
+    return []
+
+
+def _backward_helper(facts: Facts, call: ast.Call) -> bool:
+    """A call of a helper that runs the backward (``loss_scaler(loss, ...)``, ``self.backward()``)."""
+    f = call.func
+    if isinstance(f, ast.Name):
+        return f.id in facts.backward_functions
+    return (
+        isinstance(f, ast.Attribute)
+        and f.attr in facts.backward_functions
+        and dotted(f.value) in ("self", "cls")
+    )
+
+
+def _flavor(facts: Facts, ddp: str) -> str:
+    q = facts.resolve(facts.ddp_models[ddp].func) or ""
+    return "apex" if q.startswith("apex") else "torch"
+
+
+def _switches_sync(facts: Facts) -> bool:
+    """The file uses a DDP sync switch somewhere (a call or an attribute, not a comment)."""
+    if not any(word in facts.source for word in _SYNC_SWITCHES):
+        return False
+    for node in facts.parents:
+        if isinstance(node, ast.Attribute) and node.attr in _SYNC_SWITCHES:
+            return True
+    return False
+
+
+def check_sg208(facts: Facts) -> list[Violation]:
+    """SG208: a manual window whose backward all-reduces through DDP (torch's, apex's, or the model
+    accelerate prepares) on every micro-batch, with no sync switch anywhere in the file."""
+    if not windows(facts) or _switches_sync(facts):
+        return []
+    out = []
+    for w in windows(facts):
+        call = next(
+            (
+                c
+                for c in w.calls()
+                if ((b := facts.backward_of(c)) is not None and b[1] in ("plain", "accelerate"))
+                or _backward_helper(facts, c)
+            ),
+            None,
+        )
+        if call is None:
+            continue
+        found = _ddp_model(facts, w)
+        if found is None:
+            continue
+        ddp, flavor, line = found
+        built = f"line {line}" if isinstance(line, int) else line
+        where = where_it_steps(w)
+        if flavor == "apex":
+            message = (
+                f"`{ddp}` (apex DistributedDataParallel, {built}) all-reduces gradients on "
+                f"every backward, but the optimizer steps {where}: {w.k} times the communication; "
+                f"apex's DDP has no no_sync(): call `{ddp}.disable_allreduce()` before all but the "
+                f"window's last micro-batch and `{ddp}.enable_allreduce()` before the last (or "
+                "use torch's DistributedDataParallel and its no_sync())"
+            )
+        elif flavor == "accelerate":
+            message = (
+                f"`{ddp}` (prepared by accelerate: DistributedDataParallel on several processes) "
+                f"all-reduces gradients on every backward, but the optimizer steps {where}: "
+                f"{w.k} times the communication; run all but the window's last micro-batch under "
+                f"`with accelerator.no_sync({ddp}):` (or let `accelerator.accumulate({ddp})` do it)"
+            )
+        else:
+            message = (
+                f"`{ddp}` (DistributedDataParallel, {built}) all-reduces gradients on every "
+                f"backward, but the optimizer steps {where}: {w.k} times the communication; run "
+                f"all but the window's last micro-batch under `with {ddp}.no_sync():`"
+            )
+        conditions = [*window_condition(facts, w), Condition(WORLD, (), facts, ">1", neutral=True)]
+        out.append(violation(facts, call, "SG208", message, (), conditions, w.outer or w.loop))
     return out

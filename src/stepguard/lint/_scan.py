@@ -1,20 +1,30 @@
 """Facts about one training script, read from its syntax tree (never imported, never executed).
 
 `scan(source, tree)` walks the tree once (iteratively: no recursion limit on deep code) and
-records what the rules need: import aliases (`from torch.optim import Adam`, `import torch.optim
-as optim`), which names hold optimizers, schedulers, grad scalers, DDP models and accelerate
-objects (also when they are built inside functions and returned), the same file's functions, and
-character positions for messages and edits. Accumulation windows are found by `scan_windows`.
+records what the rules need in a `Facts` (`stepguard.lint._facts`): import aliases (``from
+torch.optim import Adam``, ``import torch.optim as optim``, relative imports), which names hold
+optimizers, schedulers, grad scalers, DDP models and accelerate objects (also when they are built
+inside functions and returned, in this file or, in project mode, in another file of the tree), the
+file's functions and classes, the helpers that step, run a backward or unscale, and character
+positions for messages and edits. Accumulation windows are found by `scan_windows`.
 """
 
 from __future__ import annotations
 
 import ast
 import re
-from dataclasses import dataclass, field
+from typing import Any
 
-from stepguard._optimizers import TORCH_OPTIMIZERS as _TORCH_OPTIMIZER_FACTS
+from stepguard.lint._facts import (
+    CLIP_FUNCS,
+    SCHEDULER_FACTORIES,
+    TORCH_OPTIMIZERS_NAMES,
+    Facts,
+    ProjectView,
+    optimizer_name,
+)
 from stepguard.lint._nodes import (
+    _FIELDS,
     LEAVES,
     FuncDef,
     Loop,
@@ -30,6 +40,7 @@ from stepguard.lint._nodes import (
     short,
     walk,
 )
+from stepguard.lint._objects import callee
 
 __all__ = [
     "CLIP_FUNCS",
@@ -40,370 +51,285 @@ __all__ = [
     "Loop",
     "Text",
     "assigned_names",
+    "build_kind",
     "call_name",
     "children",
     "dotted",
     "has_star_kwargs",
     "kwarg",
     "last_name",
+    "might_contain_training_code",
     "receiver",
     "scan",
     "short",
     "walk",
 ]
 
-# The torch.optim classes, from the optimizer table shared with the audit (`stepguard._optimizers`);
-# what they do with weight decay is read in `stepguard.lint._values`.
-TORCH_OPTIMIZERS_NAMES = frozenset((*_TORCH_OPTIMIZER_FACTS, "Optimizer"))
-# Classes of other libraries recognised as optimizers by the last part of their name.
-_OTHER_OPTIMIZER = re.compile(
-    r"(Adam|SGD|Lion|Lamb|LAMB|Lars|LARS|Adafactor|RMSprop|Adagrad|Sophia|Shampoo|Muon|Prodigy)"
-)
-_OPTIMIZER_LIBS = ("transformers", "bitsandbytes", "apex", "timm", "deepspeed", "torch_optimizer")
-SCHEDULER_FACTORIES = re.compile(r"^get_\w*schedule\w*$|^get_scheduler$|^create_scheduler\w*$")
-CLIP_FUNCS = ("clip_grad_norm_", "clip_grad_value_", "clip_grad_norm")
-_LOSS_FUNCS = frozenset(
-    (
-        "cross_entropy",
-        "nll_loss",
-        "mse_loss",
-        "l1_loss",
-        "smooth_l1_loss",
-        "huber_loss",
-        "binary_cross_entropy",
-        "binary_cross_entropy_with_logits",
-        "kl_div",
-        "ctc_loss",
-        "cosine_embedding_loss",
-        "margin_ranking_loss",
-        "triplet_margin_loss",
-        "soft_margin_loss",
-        "multilabel_soft_margin_loss",
-        "poisson_nll_loss",
-        "gaussian_nll_loss",
-    )
-)
-_LOSS_CALLEES = frozenset(
-    ("criterion", "loss_fn", "loss_fct", "loss_func", "lossfn", "loss_function", "compute_loss")
+# Every rule needs at least one of these in the text: an optimizer from an import of
+# `torch.optim`, an explicit `weight_decay`, a backward call (every accumulation window), a
+# `.step` call, gradient zeroing or clipping, or DDP's sync switches. Between a name and its `(`
+# or `.`, Python allows whitespace, line continuations, closing parentheses (`(loss.backward)()`)
+# and, inside brackets, comments.
+_GAP = r"(?:\s|\)|\\(?:\r\n|\r|\n)|#[^\r\n]*(?:\r\n|\r|\n))*"
+_PREFILTER = re.compile(
+    r"\boptim\b|weight_decay|zero_grad|clip_grad|no_sync|require_backward_grad_sync"
+    rf"|backward{_GAP}\(|\.{_GAP}step\b"
 )
 
 
-@dataclass
-class Facts:
-    """What one file says about its training code (see the module docstring)."""
+# Every alternative of `_PREFILTER` contains one of these literals; plain substring tests are ~15x
+# faster than the regex and rule out most files before it runs.
+_PREFILTER_WORDS = (
+    "optim",
+    "weight_decay",
+    "zero_grad",
+    "clip_grad",
+    "no_sync",
+    "backward",
+    "step",
+)
 
-    source: str
-    tree: ast.Module
-    text: Text
-    aliases: dict[str, str] = field(default_factory=dict)  # local name -> qualified name
-    star_modules: list[str] = field(default_factory=list)
-    functions: dict[str, list[FuncDef]] = field(default_factory=dict)
-    calls: list[ast.Call] = field(default_factory=list)
-    loops: list[Loop] = field(default_factory=list)
-    withs: list[ast.With | ast.AsyncWith] = field(default_factory=list)
-    assigns: list[ast.Assign | ast.AnnAssign | ast.AugAssign] = field(default_factory=list)
-    parents: dict[ast.AST, ast.AST] = field(default_factory=dict)
-    # Names (dotted, e.g. "optimizer", "self.opt") bound to objects of each kind -> building call.
-    optimizers: dict[str, ast.Call] = field(default_factory=dict)
-    optimizer_builds: list[ast.Call] = field(default_factory=list)
-    schedulers: dict[str, ast.Call] = field(default_factory=dict)
-    scheduler_builds: list[ast.Call] = field(default_factory=list)
-    scalers: set[str] = field(default_factory=set)
-    ddp_models: dict[str, ast.Call] = field(default_factory=dict)
-    accelerators: set[str] = field(default_factory=set)
-    prepared: set[str] = field(default_factory=set)  # names returned by accelerator.prepare(...)
-    step_functions: set[str] = field(default_factory=set)  # same-file functions doing opt.step()
-    unscale_functions: set[str] = field(default_factory=set)
-    scaler_step_functions: set[str] = field(default_factory=set)  # ... doing scaler.step(opt)
-    backward_functions: set[str] = field(default_factory=set)  # same-file functions doing backward
-    loss_objects: set[str] = field(default_factory=set)  # criterion = nn.CrossEntropyLoss()
-    cache: dict[str, object] = field(default_factory=dict)  # per-file results shared by rules
 
-    # -- names -------------------------------------------------------------------------------
-    def resolve(self, node: ast.AST) -> str | None:
-        """Qualified name of a Name/Attribute through this file's imports, or None.
+def might_contain_training_code(source: str) -> bool:
+    """Cheap textual test (no parse): False only when no rule can fire on `source`.
 
-        ``optim.Adam`` with ``import torch.optim as optim`` -> ``torch.optim.Adam``; a name that no
-        import binds resolves to None (except through ``from torch.optim import *``, and
-        ``torch.…`` itself, so that snippets without their ``import torch`` line still resolve).
-        """
-        d = dotted(node)
-        if d is None:
-            return None
-        head, _, rest = d.partition(".")
-        if head in self.aliases:
-            q = self.aliases[head]
-            return f"{q}.{rest}" if rest else q
-        if not rest and self.star_modules:
-            return f"{self.star_modules[0]}.{head}"
-        if head == "torch" and rest:
-            return d
-        return None
-
-    def enclosing(self, node: ast.AST, kinds: tuple[type, ...]) -> ast.AST | None:
-        """The nearest ancestor of one of `kinds`, or None."""
-        p = self.parents.get(node)
-        while p is not None and not isinstance(p, kinds):
-            p = self.parents.get(p)
-        return p
-
-    def function_of(self, node: ast.AST) -> ast.AST:
-        """The function (or the module) whose body holds `node`."""
-        f = self.enclosing(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda))
-        return f if f is not None else self.tree
-
-    # -- kinds of objects ---------------------------------------------------------------------
-    def optimizer_class(self, call: ast.Call) -> str | None:
-        """The optimizer class name when `call` builds an optimizer (``Adam``), else None."""
-        q = self.resolve(call.func)
-        if q is None:
-            return None
-        mod, _, name = q.rpartition(".")
-        if mod.startswith("torch.optim") and name in TORCH_OPTIMIZERS_NAMES and name != "Optimizer":
-            return name
-        if (
-            mod.split(".")[0] in _OPTIMIZER_LIBS
-            and name[:1].isupper()
-            and _OTHER_OPTIMIZER.search(name)
-            and "Scheduler" not in name
-        ):
-            return name
-        return None
-
-    def is_optimizer(self, node: ast.AST) -> bool:
-        """`node` names an optimizer: bound to a construction, prepared, or named like one."""
-        d = dotted(node)
-        if d is not None and d in self.optimizers:
-            return True
-        name = last_name(node).lower()
-        if "sched" in name or "scaler" in name or "engine" in name:
-            return False
-        return (
-            "optim" in name
-            or name == "opt"
-            or name.startswith("opt_")
-            or name.endswith("_opt")
-            or (name.startswith("opt") and name[3:].isdigit())
-        )
-
-    def is_scheduler(self, node: ast.AST) -> bool:
-        """`node` names a learning-rate scheduler."""
-        d = dotted(node)
-        if d is not None and d in self.schedulers:
-            return True
-        return "sched" in last_name(node).lower()
-
-    def is_scaler(self, node: ast.AST) -> bool:
-        """`node` names a GradScaler."""
-        d = dotted(node)
-        return (d is not None and d in self.scalers) or "scaler" in last_name(node).lower()
-
-    def is_accelerator(self, node: ast.AST) -> bool:
-        """`node` names an accelerate ``Accelerator``."""
-        d = dotted(node)
-        return (d is not None and d in self.accelerators) or "accelerator" in last_name(
-            node
-        ).lower()
-
-    def is_clip(self, call: ast.Call) -> bool:
-        """A torch gradient-clipping function (``torch.nn.utils.clip_grad_norm_`` and aliases)."""
-        if call_name(call) not in CLIP_FUNCS:
-            return False
-        q = self.resolve(call.func)
-        return q is not None and q.startswith("torch.nn")
-
-    def is_accelerate_clip(self, call: ast.Call) -> bool:
-        """``accelerator.clip_grad_norm_(...)`` / ``clip_grad_value_``."""
-        rec = receiver(call)
-        return call_name(call) in CLIP_FUNCS and rec is not None and self.is_accelerator(rec)
-
-    def is_optimizer_step(self, call: ast.Call) -> bool:
-        """``optimizer.step()``, ``scaler.step(optimizer)`` or a same-file helper that steps."""
-        rec = receiver(call)
-        name = call_name(call)
-        if name == "step" and rec is not None:
-            if self.is_scaler(rec):
-                return bool(call.args)
-            return self.is_optimizer(rec)
-        return name in self.step_functions and (
-            isinstance(call.func, ast.Name) or (rec is not None and dotted(rec) in ("self", "cls"))
-        )
-
-    def is_scaler_step(self, call: ast.Call) -> bool:
-        """``scaler.step(optimizer)``, or a call of a same-file helper that does it."""
-        rec = receiver(call)
-        name = call_name(call)
-        if name == "step" and rec is not None and call.args and self.is_scaler(rec):
-            return True
-        return name in self.scaler_step_functions and (
-            isinstance(call.func, ast.Name) or (rec is not None and dotted(rec) in ("self", "cls"))
-        )
-
-    def is_scheduler_step(self, call: ast.Call) -> bool:
-        """``scheduler.step()`` (no epoch or metric argument)."""
-        rec = receiver(call)
-        return (
-            call_name(call) == "step"
-            and rec is not None
-            and not call.args
-            and self.is_scheduler(rec)
-        )
-
-    def is_zero_grad(self, call: ast.Call) -> bool:
-        """``X.zero_grad(...)`` on anything (an optimizer or a module)."""
-        return call_name(call) == "zero_grad" and receiver(call) is not None
-
-    def backward_of(self, call: ast.Call) -> tuple[ast.expr | None, str] | None:
-        """For a backward call, ``(loss expression, kind)``; None when `call` is not one.
-
-        kind is ``"plain"`` (``loss.backward()``, ``scaler.scale(loss).backward()``) or
-        ``"engine"`` (``accelerator.backward(loss)``, ``engine.backward(loss)``: the engine scales
-        the loss for accumulation).
-        """
-        name = call_name(call)
-        rec = receiver(call)
-        if name == "manual_backward" and call.args:
-            return call.args[0], "plain"
-        if name != "backward":
-            return None
-        if rec is None:  # a bare backward(loss) imported from torch.autograd
-            return (call.args[0] if call.args else None), "plain"
-        if call.args and not isinstance(call.args[0], ast.Starred):
-            rq = self.resolve(rec)
-            if rq is not None and rq.startswith("torch.autograd"):
-                return call.args[0], "plain"
-            return call.args[0], "engine"
-        if (
-            isinstance(rec, ast.Call)
-            and call_name(rec) == "scale"
-            and rec.args
-            and receiver(rec) is not None
-            and self.is_scaler(receiver(rec))  # type: ignore[arg-type]
-        ):
-            return rec.args[0], "plain"
-        return rec, "plain"
-
-    def is_loss_source(self, node: ast.AST) -> bool:
-        """An expression known to produce a per-micro-batch loss (mean over the micro-batch)."""
-        if isinstance(node, ast.Attribute) and node.attr == "loss":
-            return True
-        if (
-            isinstance(node, ast.Subscript)
-            and isinstance(node.slice, ast.Constant)
-            and node.slice.value == "loss"
-        ):
-            return True
-        if isinstance(node, ast.Call):
-            q = self.resolve(node.func)
-            name = call_name(node)
-            if q is not None and q.startswith("torch.nn.functional.") and name in _LOSS_FUNCS:
-                return True
-            d = dotted(node.func)
-            if d is not None and d in self.loss_objects:
-                return True
-            if name in _LOSS_CALLEES:
-                return True
-            if name in ("mean", "sum", "float", "squeeze") and isinstance(node.func, ast.Attribute):
-                return self.is_loss_source(node.func.value)
+    Sound by construction: `check_source` returns ``[]`` without parsing when this is False.
+    """
+    if not any(word in source for word in _PREFILTER_WORDS):
         return False
+    return _PREFILTER.search(source) is not None
 
 
-def _bind(facts: Facts, node: ast.AST, value: ast.expr, returns: dict[str, str]) -> None:
-    """Record what an assignment `targets = value` binds."""
-    targets: list[str] = []
+_KINDS = ("optimizer", "scheduler", "scaler", "ddp", "accelerator")
+
+
+def build_kind(facts: Facts, call: ast.Call) -> str | None:
+    """What a call builds: "optimizer", "scheduler", "scaler", "ddp", "accelerator", "prepare"
+    (``accelerator.prepare(...)``), "loss" (an ``nn.*Loss``), or None."""
+    kinds = facts.cache.setdefault("build_kind", {})
+    assert isinstance(kinds, dict)
+    key = id(call)
+    kind = kinds.get(key, False)
+    if kind is False:
+        kind = kinds[key] = _construction(facts, call)
+    if kind == "prepare?":
+        # Not decided once for all: it depends on which names hold an Accelerator so far.
+        rec = receiver(call)
+        return "prepare" if rec is not None and facts.is_accelerator(rec) else None
+    return kind
+
+
+def _construction(facts: Facts, call: ast.Call) -> str | None:
+    name = call_name(call)
+    if not name[:1].isupper():
+        # Classes are capitalised: a lower-case call builds nothing we know, unless it is a
+        # scheduler factory, a variable holding a class (`opt_cls = ...; opt_cls(...)`), or
+        # `accelerator.prepare(...)` (decided later: it depends on the names bound so far).
+        if name.startswith("prepare"):
+            return "prepare?"
+        if SCHEDULER_FACTORIES.match(name):
+            return "scheduler"
+        if isinstance(call.func, ast.Name) and facts.optimizer_class(call) is not None:
+            return "optimizer"
+        return None
+    q = facts.resolve(call.func) or ""
+    if q and optimizer_name(q) is not None:
+        return "optimizer"  # the common case, without the run-time choices below
+    if (
+        name == "ZeroRedundancyOptimizer"
+        or (not q and isinstance(call.func, ast.Name))
+        or (q and name[:1].isupper())
+    ) and facts.optimizer_class(call) is not None:
+        return "optimizer"
+    if SCHEDULER_FACTORIES.match(name) or ".lr_scheduler." in q:
+        return "scheduler"
+    if name in ("GradScaler", "ShardedGradScaler"):
+        return "scaler"
+    if q.endswith("DistributedDataParallel") or (name == "DDP" and q):
+        return "ddp"
+    if name == "Accelerator":
+        return "accelerator"
+    if q.startswith("torch.nn.") and name.endswith("Loss"):
+        return "loss"
+    return None
+
+
+def _bind(facts: Facts, node: ast.AST, value: ast.expr, helpers: bool = False) -> bool:
+    """Record what an assignment `targets = value` binds; True when a call in it built nothing
+    known (it may be a helper returning an optimizer, seen after `_returns`)."""
+    inner = value.value if isinstance(value, ast.Await) else value
+    if not isinstance(inner, (ast.Call, ast.IfExp)):
+        return False
+    targets: list[ast.expr] = []
     if isinstance(node, ast.Assign):
-        for tgt in node.targets:
-            targets.extend(assigned_names(tgt))
+        targets = list(node.targets)
     elif isinstance(node, ast.AnnAssign):
-        targets.extend(assigned_names(node.target))
+        targets = [node.target]
     if not targets:
-        return
+        return False
+    names = [n for t in targets for n in assigned_names(t)]
+    if not names:
+        return False
+    unknown = False
     # `x = Build(...)`, `x = await Build(...)`, `x = Build(...) if flag else other`.
     candidates = [value.body, value.orelse] if isinstance(value, ast.IfExp) else [value]
     for call in candidates:
         while isinstance(call, ast.Await):
             call = call.value
         if isinstance(call, ast.Call):
-            _bind_call(facts, targets, call, returns)
+            kinds = _call_kinds(facts, call, helpers)
+            if kinds is None:
+                unknown = True
+                continue
+            if len(kinds) == 1:
+                for t in names:
+                    _record(facts, t, kinds[0], call, value)
+            elif len(targets) == 1 and isinstance(targets[0], (ast.Tuple, ast.List)):
+                # `opt, sched = build(...)`: position by position.
+                for elt, kind in zip(targets[0].elts, kinds, strict=False):
+                    d = dotted(elt)
+                    if d is not None and kind is not None:
+                        _record(facts, d, kind, call, value)
+    return unknown
 
 
-def _bind_call(facts: Facts, targets: list[str], call: ast.Call, returns: dict[str, str]) -> None:
-    q = facts.resolve(call.func) or ""
-    name = call_name(call)
-    if facts.optimizer_class(call) is not None:
-        for t in targets:
-            facts.optimizers[t] = call
-    elif SCHEDULER_FACTORIES.match(name) or ".lr_scheduler." in q:
-        for t in targets:
-            facts.schedulers[t] = call
-    elif name in ("GradScaler", "ShardedGradScaler"):
-        facts.scalers.update(targets)
-    elif q.endswith("DistributedDataParallel") or (name == "DDP" and q):
-        for t in targets:
-            facts.ddp_models[t] = call
-    elif name == "Accelerator":
-        facts.accelerators.update(targets)
-    elif name.startswith("prepare") and receiver(call) is not None:
-        rec = receiver(call)
-        if rec is not None and facts.is_accelerator(rec):
-            facts.prepared.update(targets)
-    elif q.startswith("torch.nn.") and name.endswith("Loss"):
-        facts.loss_objects.update(targets)
-    elif name in returns and isinstance(call.func, ast.Name | ast.Attribute):
-        kind = returns[name]
-        for t in targets:
-            if kind == "optimizer":
-                facts.optimizers[t] = call
-            elif kind == "scheduler":
-                facts.schedulers[t] = call
+def _call_kinds(facts: Facts, call: ast.Call, helpers: bool) -> tuple[str | None, ...] | None:
+    kind = build_kind(facts, call)
+    if kind is not None:
+        return (kind,)
+    if helpers and isinstance(call.func, (ast.Name, ast.Attribute)):
+        found = callee(facts, call)
+        if found is not None:
+            owner, func = found
+            kinds = owner.returns.get(func.name)
+            if kinds is not None:
+                return kinds
+    return None
 
 
-def scan(source: str, tree: ast.Module) -> Facts:
-    """Collect the `Facts` of a parsed file (one iterative walk plus a few passes over lists)."""
-    facts = Facts(source=source, tree=tree, text=Text(source))
+def _record(facts: Facts, target: str, kind: str | None, call: ast.Call, value: ast.expr) -> None:
+    if kind == "optimizer":
+        facts.optimizers[target] = call
+    elif kind == "scheduler":
+        facts.schedulers[target] = call
+    elif kind == "scaler":
+        facts.scalers.add(target)
+        facts.scaler_builds[target] = value
+    elif kind == "ddp":
+        facts.ddp_models[target] = call
+    elif kind == "accelerator":
+        facts.accelerators.add(target)
+        facts.accelerator_builds[target] = call
+    elif kind == "prepare":
+        facts.prepared.add(target)
+    elif kind == "loss":
+        reduction = kwarg(call, "reduction")
+        if isinstance(reduction, ast.Constant) and reduction.value in ("sum", "none"):
+            facts.sum_losses.add(target)
+        else:
+            facts.loss_objects.add(target)
+
+
+# What the walk records, by node type (a dict lookup beats a chain of isinstance checks).
+_NODE_KINDS: dict[type, int] = {
+    ast.Call: 1,
+    ast.Assign: 2,
+    ast.AnnAssign: 2,
+    ast.AugAssign: 2,
+    ast.For: 3,
+    ast.AsyncFor: 3,
+    ast.While: 3,
+    ast.With: 4,
+    ast.AsyncWith: 4,
+    ast.FunctionDef: 5,
+    ast.AsyncFunctionDef: 5,
+    ast.ClassDef: 6,
+    ast.Import: 7,
+    ast.ImportFrom: 8,
+    ast.Return: 9,
+}
+
+
+def scan(
+    source: str, tree: ast.Module, path: str = "<string>", project: ProjectView | None = None
+) -> Facts:
+    """Collect the `Facts` of a parsed file (one iterative walk plus a few passes over lists).
+
+    With a `project`, names imported from other files of the linted tree and methods inherited
+    from its classes resolve there (`stepguard.lint._project`).
+    """
+    facts = Facts(source=source, tree=tree, text=Text(source), path=path, project=project)
+    if project is not None:
+        project.adopt(path, facts)
     parents = facts.parents
     stack: list[ast.AST] = [tree]
     binds: list[tuple[ast.AST, ast.expr]] = []
-    returns_call: list[tuple[FuncDef, ast.Call]] = []
+    returns_value: list[tuple[ast.Return, ast.expr]] = []
     funcs: list[FuncDef] = []
     push = stack.append
+    leaves = LEAVES
+    kinds = _NODE_KINDS
+    fields_of = _FIELDS
+    node_type = ast.AST
+    calls_append = facts.calls.append
     while stack:
-        node = stack.pop()
-        for child in children(node):
-            parents[child] = node
-            push(child)
-        if type(node) in LEAVES:
+        node: Any = stack.pop()
+        t = type(node)
+        if t in leaves:
+            continue  # names and constants: no children, nothing to record
+        fields = fields_of.get(t)
+        if fields is None:
+            children(node)  # fills the field table for this node type
+            fields = fields_of[t]
+        for name in fields:  # the children, inline (this loop runs for every node)
+            value = getattr(node, name, None)
+            if value.__class__ is list:
+                for v in value:
+                    if isinstance(v, node_type):
+                        parents[v] = node
+                        push(v)
+            elif isinstance(value, node_type):
+                parents[value] = node
+                push(value)
+        role = kinds.get(t)
+        if role is None:
             continue
-        if isinstance(node, ast.Call):
-            facts.calls.append(node)
-        elif isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+        if role == 1:
+            calls_append(node)
+        elif role == 2:
             facts.assigns.append(node)
-            if node.value is not None and not isinstance(node, ast.AugAssign):
+            if node.value is not None and t is not ast.AugAssign:
                 binds.append((node, node.value))
-        elif isinstance(node, (ast.For, ast.AsyncFor, ast.While)):
+        elif role == 3:
             facts.loops.append(node)
-        elif isinstance(node, (ast.With, ast.AsyncWith)):
+        elif role == 4:
             facts.withs.append(node)
-        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        elif role == 5:
             facts.functions.setdefault(node.name, []).append(node)
             funcs.append(node)
-        elif isinstance(node, ast.Import):
+        elif role == 6:
+            facts.classes.setdefault(node.name, []).append(node)
+        elif role == 7:
             for a in node.names:
                 if a.asname:
                     facts.aliases[a.asname] = a.name
                 else:
                     head = a.name.split(".")[0]
                     facts.aliases[head] = head
-        elif isinstance(node, ast.ImportFrom):
-            if node.level or not node.module:
+        elif role == 8:
+            base = "." * node.level + (node.module or "")
+            if not base:
                 continue
             for a in node.names:
                 if a.name == "*":
-                    facts.star_modules.append(node.module)
+                    if not node.level:
+                        facts.star_modules.append(base)
+                elif node.level and not node.module:
+                    facts.aliases[a.asname or a.name] = f"{base}{a.name}"
                 else:
-                    facts.aliases[a.asname or a.name] = f"{node.module}.{a.name}"
-        elif isinstance(node, ast.Return) and isinstance(node.value, ast.Call):
-            returns_call.append((node, node.value))  # type: ignore[arg-type]
+                    facts.aliases[a.asname or a.name] = f"{base}.{a.name}"
+        elif role == 9 and node.value is not None:
+            returns_value.append((node, node.value))
     # Loops and calls in source order (the stack walk visits them in reverse-ish order).
     pos = _position
     facts.calls.sort(key=pos)
@@ -411,65 +337,150 @@ def scan(source: str, tree: ast.Module) -> Facts:
     facts.withs.sort(key=pos)
     facts.assigns.sort(key=pos)
     binds.sort(key=lambda b: pos(b[0]))
-    # Functions that return an optimizer or a scheduler they build ("optimizers built in a function").
-    returns: dict[str, str] = {}
-    for ret, call in returns_call:
-        f = facts.function_of(ret)
-        if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            if facts.optimizer_class(call) is not None:
-                returns[f.name] = "optimizer"
-            elif SCHEDULER_FACTORIES.match(call_name(call)) or ".lr_scheduler." in (
-                facts.resolve(call.func) or ""
-            ):
-                returns[f.name] = "scheduler"
-    for node, value in binds:
-        _bind(facts, node, value, returns)
+    # Two rounds: what constructions bind, then what functions return ("optimizers built in a
+    # function", also in another module), then the names bound to those functions' results.
+    again = [(node, value) for node, value in binds if _bind(facts, node, value)]
+    _returns(facts, returns_value)
+    if facts.returns or facts.project is not None:
+        for node, value in again:
+            _bind(facts, node, value, helpers=True)
     for call in facts.calls:
-        if facts.optimizer_class(call) is not None:
+        kind = build_kind(facts, call)
+        if kind == "optimizer":
             facts.optimizer_builds.append(call)
-        elif SCHEDULER_FACTORIES.match(call_name(call)) or ".lr_scheduler." in (
-            facts.resolve(call.func) or ""
-        ):
+        elif kind == "scheduler":
             facts.scheduler_builds.append(call)
     _helper_functions(facts, funcs)
     return facts
+
+
+def _returns(facts: Facts, returns_value: list[tuple[ast.Return, ast.expr]]) -> None:
+    """Functions that return an object they build (directly, or a name bound to it)."""
+    kinds_of: dict[str, dict[str, Any]] = {
+        "optimizer": facts.optimizers,
+        "scheduler": facts.schedulers,
+        "ddp": facts.ddp_models,
+        "accelerator": facts.accelerator_builds,
+        "scaler": facts.scaler_builds,
+    }
+
+    def kind(value: ast.expr) -> str | None:
+        if isinstance(value, ast.Call):
+            k = build_kind(facts, value)
+            return k if k in _KINDS else None
+        d = dotted(value)
+        if d is None:
+            return None
+        for k, table in kinds_of.items():
+            if d in table:
+                return k
+        return None
+
+    for ret, value in returns_value:
+        f = facts.function_of(ret)
+        if not isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
+        if isinstance(value, ast.Tuple):
+            kinds = tuple(kind(e) for e in value.elts)
+            if any(kinds):
+                facts.returns.setdefault(f.name, kinds)
+        else:
+            k = kind(value)
+            if k is not None:
+                facts.returns.setdefault(f.name, (k,))
 
 
 def _position(node: ast.AST) -> tuple[int, int]:
     return (getattr(node, "lineno", 0), getattr(node, "col_offset", 0))
 
 
+def _flag(facts: Facts, func: FuncDef, call: ast.Call) -> str | None:
+    """The parameter of `func` that decides whether `call` runs (``if update_grad: ...``)."""
+    a = func.args
+    params = {x.arg for x in (*a.posonlyargs, *a.args, *a.kwonlyargs)}
+    for _, test, truth in facts.branches(call):
+        if not truth:
+            continue
+        names = [n.id for n in walk(test) if isinstance(n, ast.Name) and n.id in params]
+        if names and not isinstance(test, ast.Compare):
+            return names[0]
+    return None
+
+
+def _window_arg(call: ast.Call) -> bool:
+    """The call passes a window test (``update_grad=(i + 1) % k == 0``): worth resolving."""
+    for a in [*call.args, *(k.value for k in call.keywords)]:
+        if isinstance(a, ast.Compare):
+            for n in walk(a.left):
+                if isinstance(n, ast.BinOp) and isinstance(n.op, ast.Mod):
+                    return True
+    return False
+
+
+_HELPER_CALLS = frozenset(("unscale_", "backward", "manual_backward", "step"))
+
+
 def _helper_functions(facts: Facts, funcs: list[FuncDef]) -> None:
-    """Same-file functions that (transitively, a few levels) step an optimizer, run a backward
-    or unscale gradients: ``def optimizer_step(self): self.scaler.step(self.optimizer)``."""
+    """Functions that (transitively, a few levels) step an optimizer, run a backward or unscale
+    gradients: ``def optimizer_step(self): self.scaler.step(self.optimizer)``; and those that
+    step only when a parameter says so (``def __call__(self, loss, opt, update_grad): ...
+    if update_grad: scaler.step(opt)``: `Facts.flag_step_functions`). Helpers imported from, or
+    inherited from a class of, another file of the tree count too, and so does the ``__call__``
+    of an object passed a window test."""
     steps: set[FuncDef] = set()
     backwards: set[FuncDef] = set()
     unscales: set[FuncDef] = set()
     scaler_steps: set[FuncDef] = set()
     callees: dict[FuncDef, set[str]] = {}
+    tables = (
+        (steps, facts.step_functions, "step_functions"),
+        (backwards, facts.backward_functions, "backward_functions"),
+        (unscales, facts.unscale_functions, "unscale_functions"),
+        (scaler_steps, facts.scaler_step_functions, "scaler_step_functions"),
+    )
+    elsewhere: list[ast.Call] = []
     for call in facts.calls:
+        name = call_name(call)
+        rec = receiver(call)
+        local_form = isinstance(call.func, ast.Name) or (
+            isinstance(rec, ast.Name) and rec.id in ("self", "cls")
+        )
+        if local_form and name not in facts.functions:
+            elsewhere.append(call)
+        if not local_form and name not in _HELPER_CALLS:
+            continue  # `x.foo(...)`: neither a helper call nor a step, backward or unscale
         f = facts.function_of(call)
         if not isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef)):
             continue
-        name = call_name(call)
-        rec = receiver(call)
-        if isinstance(call.func, ast.Name) or (rec is not None and dotted(rec) in ("self", "cls")):
+        if local_form:
             callees.setdefault(f, set()).add(name)
         if name == "unscale_":
             unscales.add(f)
         elif facts.backward_of(call) is not None:
             backwards.add(f)
         elif name == "step" and facts.is_optimizer_step(call):
-            steps.add(f)
+            flag = _flag(facts, f, call)
+            if flag is not None:
+                facts.flag_step_functions[f.name] = flag
+            else:
+                steps.add(f)
             if rec is not None and facts.is_scaler(rec):
                 scaler_steps.add(f)
-    for found, names in (
-        (steps, facts.step_functions),
-        (backwards, facts.backward_functions),
-        (unscales, facts.unscale_functions),
-        (scaler_steps, facts.scaler_step_functions),
-    ):
-        names.update(f.name for f in found)
+    for found_set, names, _ in tables:
+        names.update(f.name for f in found_set)
+    # Helpers defined elsewhere (another file, a base class, an object's class).
+    for call in elsewhere:
+        found = callee(facts, call, objects=_window_arg(call))
+        if found is None:
+            continue
+        owner, func = found
+        name = call_name(call)
+        for _, names, attr in tables:
+            if func.name in getattr(owner, attr):
+                names.add(name)
+        if func.name in owner.flag_step_functions:
+            facts.flag_step_functions.setdefault(name, owner.flag_step_functions[func.name])
+    for _, names, _ in tables:
         for _ in range(4):  # helpers calling helpers, a few levels deep
             more = {f.name for f in funcs if f.name not in names and callees.get(f, set()) & names}
             if not more:

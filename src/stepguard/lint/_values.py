@@ -18,29 +18,38 @@ from __future__ import annotations
 import ast
 
 from stepguard._optimizers import TORCH_OPTIMIZERS, coupled_names
+from stepguard.lint._objects import calls_of, passed_argument
 from stepguard.lint._scan import (
     Facts,
-    FuncDef,
     assigned_names,
     call_name,
     dotted,
     has_star_kwargs,
     kwarg,
+    receiver,
 )
 
 __all__ = [
     "COUPLED_DECAY",
     "WD_POSITION",
     "Decay",
+    "added_groups",
+    "assigned_values",
     "binding",
+    "calls_of",
     "const_number",
+    "decay_alternatives",
     "decay_value",
     "decay_values",
     "decoupled_flag",
+    "default_decay",
     "dict_get",
     "flag_arg",
+    "group_alternatives",
     "group_dicts",
     "params_arg",
+    "passed_argument",
+    "star_kwargs",
     "weight_decay_arg",
 ]
 
@@ -148,15 +157,89 @@ def _single_assignment(facts: Facts, name: str, scope: ast.AST) -> ast.expr | No
 # -- optimizer arguments -------------------------------------------------------------------------
 
 
-def weight_decay_arg(call: ast.Call, cls: str) -> ast.expr | None:
-    """The expression passed as `weight_decay` (keyword or positional), or None."""
+def weight_decay_arg(call: ast.Call, cls: str, facts: Facts | None = None) -> ast.expr | None:
+    """The expression passed as `weight_decay` (keyword, position, or, given `facts`, a key of a
+    ``**kwargs`` dict the file builds), or None."""
     value = kwarg(call, "weight_decay")
     if value is not None:
         return value
+    if facts is not None:
+        spread = star_kwargs(facts, call)
+        if spread and "weight_decay" in spread:
+            return spread["weight_decay"]
     pos = WD_POSITION.get(cls)
-    if pos is not None and len(call.args) > pos and not has_star_kwargs(call):
+    if (
+        pos is not None
+        and len(call.args) > pos
+        and not has_star_kwargs(call)
+        and call_name(call) != "ZeroRedundancyOptimizer"
+    ):
         return call.args[pos]
     return None
+
+
+def star_kwargs(facts: Facts, call: ast.Call) -> dict[str, ast.expr] | None:
+    """The keywords a call passes through ``**name`` when the file shows the dict: a literal or
+    ``dict(...)`` bound once in the function, plus ``name["key"] = value`` assignments there.
+    ``{}`` when the call has no ``**``; None when a ``**`` (or ``*args``) is not visible."""
+    if any(isinstance(a, ast.Starred) for a in call.args):
+        return None
+    out: dict[str, ast.expr] = {}
+    for kw in call.keywords:
+        if kw.arg is not None:
+            continue
+        if not isinstance(kw.value, ast.Name):
+            return None
+        entries = _dict_entries(facts, kw.value.id, call)
+        if entries is None:
+            return None
+        out.update(entries)
+    return out
+
+
+def _dict_entries(facts: Facts, name: str, at: ast.AST) -> dict[str, ast.expr] | None:
+    value = facts.local_value(name, at)
+    out: dict[str, ast.expr] = {}
+    if isinstance(value, ast.Dict):
+        for k, v in zip(value.keys, value.values, strict=True):
+            if not (isinstance(k, ast.Constant) and isinstance(k.value, str)):
+                return None
+            out[k.value] = v
+    elif isinstance(value, ast.Call) and call_name(value) == "dict" and not value.args:
+        for kw in value.keywords:
+            if kw.arg is None:
+                return None
+            out[kw.arg] = kw.value
+    else:
+        return None
+    scope = facts.function_of(at)
+    for node in facts.assigns:
+        if facts.function_of(node) is not scope or isinstance(node, ast.AnnAssign):
+            continue
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+        for t in targets:
+            if (
+                isinstance(t, ast.Subscript)
+                and isinstance(t.value, ast.Name)
+                and t.value.id == name
+            ):
+                key = t.slice
+                if not (isinstance(key, ast.Constant) and isinstance(key.value, str)):
+                    return None
+                if isinstance(node, ast.AugAssign):
+                    return None
+                out[key.value] = node.value
+    for c in facts.calls:
+        f = c.func
+        if (
+            isinstance(f, ast.Attribute)
+            and f.attr in ("update", "pop", "setdefault")
+            and isinstance(f.value, ast.Name)
+            and f.value.id == name
+            and facts.function_of(c) is scope
+        ):
+            return None
+    return out
 
 
 def params_arg(call: ast.Call) -> ast.expr | None:
@@ -166,17 +249,61 @@ def params_arg(call: ast.Call) -> ast.expr | None:
     return kwarg(call, "params")
 
 
-def group_dicts(facts: Facts, params: ast.expr | None) -> list[ast.Dict] | None:
-    """The param-group dict literals of ``[{"params": ..., ...}, ...]`` (or a name bound to one)."""
+def group_alternatives(facts: Facts, params: ast.expr | None) -> list[list[ast.Dict]] | None:
+    """The param-group dict literals of ``[{"params": ..., ...}, ...]``, one list per way the
+    file builds them (a name assigned in both branches of an ``if`` gives two); None when the
+    parameters are not param-group literals."""
+    candidates: list[ast.expr | None] = [params]
     if isinstance(params, ast.Name):
-        params = binding(facts, params.id, params)
-    if (
-        isinstance(params, (ast.List, ast.Tuple))
-        and params.elts
-        and all(isinstance(e, ast.Dict) for e in params.elts)
-    ):
-        return [e for e in params.elts if isinstance(e, ast.Dict)]
-    return None
+        candidates = assigned_values(facts, params.id, params)
+    out: list[list[ast.Dict]] = []
+    for c in candidates:
+        if (
+            isinstance(c, (ast.List, ast.Tuple))
+            and c.elts
+            and all(isinstance(e, ast.Dict) for e in c.elts)
+        ):
+            out.append([e for e in c.elts if isinstance(e, ast.Dict)])
+        else:
+            return None
+    return out or None
+
+
+def group_dicts(facts: Facts, params: ast.expr | None) -> list[ast.Dict] | None:
+    """The param-group dict literals of every way the file builds them (see
+    `group_alternatives`), together."""
+    alternatives = group_alternatives(facts, params)
+    if alternatives is None:
+        return None
+    return [d for alt in alternatives for d in alt]
+
+
+def assigned_values(facts: Facts, name: str, at: ast.AST) -> list[ast.expr | None]:
+    """Every value plain-assigned to `name` in the function enclosing `at` (else at module
+    level), in source order; ``[None]`` when it is also changed in another way."""
+    scope = facts.function_of(at)
+    for where in (scope, facts.tree) if scope is not facts.tree else (facts.tree,):
+        values: list[ast.expr | None] = []
+        for node in facts.assigns:
+            if facts.function_of(node) is not where:
+                continue
+            if isinstance(node, ast.AugAssign):
+                if isinstance(node.target, ast.Name) and node.target.id == name:
+                    return [None]
+                continue
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            for t in targets:
+                if isinstance(t, ast.Name) and t.id == name:
+                    values.append(node.value)
+                elif name in assigned_names(t):
+                    return [None]
+        if values:
+            return values
+        if where is scope and isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            args = scope.args
+            if any(a.arg == name for a in [*args.posonlyargs, *args.args, *args.kwonlyargs]):
+                return [None]
+    return [None]
 
 
 def dict_get(d: ast.Dict, key: str) -> ast.expr | None:
@@ -194,22 +321,47 @@ Decay = float | ast.expr
 
 
 def decay_values(facts: Facts, call: ast.Call, cls: str) -> tuple[Decay, ...] | None:
-    """The weight decays this optimizer applies (top level and per group); None if not visible.
+    """The weight decays this optimizer applies (top level and per group, over every way the
+    groups are built); None if not visible.
 
     Each value is a float when the file shows it, else the expression itself (``args.wd``).
-    None means the decay cannot be read at all (``**kwargs`` hide it, a group dict uses ``**``,
-    a non-numeric constant). The top-level value counts only when explicit (an omitted one is the
-    class default, which is 0 for the coupled-decay optimizers and not reported for the others).
+    None means the decay cannot be read at all (``**kwargs`` the file does not show, a group
+    dict uses ``**``, a non-numeric constant). The top-level value counts only when explicit (an
+    omitted one is the class default, which is 0 for the coupled-decay optimizers and not
+    reported for the others).
     """
-    if has_star_kwargs(call) and kwarg(call, "weight_decay") is None:
+    alternatives = decay_alternatives(facts, call, cls)
+    if alternatives is None:
         return None
-    wd_node = weight_decay_arg(call, cls)
-    top = 0.0 if wd_node is None else decay_value(facts, wd_node, call)
-    if top is None:
-        return None
-    groups = group_dicts(facts, params_arg(call))
-    if groups is None:
-        return (top,)
+    return tuple(v for alt in alternatives for v in alt)
+
+
+def added_groups(facts: Facts, call: ast.Call) -> list[ast.Dict]:
+    """Param-group dicts added to the optimizer this call builds, later in the same function:
+    ``optimizer.add_param_group({"params": ..., "weight_decay": ...})``."""
+    parent = facts.parents.get(call)
+    if not isinstance(parent, ast.Assign):
+        return []
+    names = {n for t in parent.targets for n in assigned_names(t)}
+    scope = facts.function_of(call)
+    out = []
+    for c in facts.calls:
+        rec = receiver(c)
+        if (
+            call_name(c) == "add_param_group"
+            and rec is not None
+            and dotted(rec) in names
+            and c.args
+            and isinstance(c.args[0], ast.Dict)
+            and facts.function_of(c) is scope
+        ):
+            out.append(c.args[0])
+    return out
+
+
+def _group_values(
+    facts: Facts, call: ast.Call, groups: list[ast.Dict], top: Decay
+) -> list[Decay] | None:
     values: list[Decay] = []
     for g in groups:
         v = dict_get(g, "weight_decay")
@@ -219,7 +371,45 @@ def decay_values(facts: Facts, call: ast.Call, cls: str) -> tuple[Decay, ...] | 
         if n is None:
             return None
         values.append(n)
-    return tuple(values)
+    return values
+
+
+def default_decay(facts: Facts, call: ast.Call, cls: str) -> float:
+    """The `weight_decay` a construction gets when it passes none: the torch.optim class default
+    (AdamW's 0.01, Muon's 0.1, 0 for the others); 0 for other libraries' classes."""
+    entry = TORCH_OPTIMIZERS.get(cls)
+    if entry is None:
+        return 0.0
+    for name, q, _, _ in facts.optimizer_choices(call):
+        if name == cls and q.startswith("torch.optim"):
+            return entry.wd_default
+    return 0.0
+
+
+def decay_alternatives(facts: Facts, call: ast.Call, cls: str) -> list[tuple[Decay, ...]] | None:
+    """`decay_values` per way the param groups are built (one tuple of group decays each)."""
+    if (
+        has_star_kwargs(call)
+        and kwarg(call, "weight_decay") is None
+        and star_kwargs(facts, call) is None
+    ):
+        return None
+    wd_node = weight_decay_arg(call, cls, facts)
+    top = default_decay(facts, call, cls) if wd_node is None else decay_value(facts, wd_node, call)
+    if top is None:
+        return None
+    alternatives = group_alternatives(facts, params_arg(call))
+    added = added_groups(facts, call)
+    if alternatives is None:
+        more = _group_values(facts, call, added, top)
+        return None if more is None else [(top, *more)]
+    out: list[tuple[Decay, ...]] = []
+    for groups in alternatives:
+        values = _group_values(facts, call, [*groups, *added], top)
+        if values is None:
+            return None
+        out.append(tuple(values))
+    return out
 
 
 def decay_value(facts: Facts, node: ast.expr, at: ast.AST) -> Decay | None:
@@ -263,8 +453,8 @@ def _parameter_values(facts: Facts, name: str, at: ast.AST) -> list[Decay] | Non
     defaults.update({a: d for a, d in zip(kwonly, args.kw_defaults, strict=True) if d is not None})
     default = defaults.get(name)
     values: list[Decay] = []
-    for call in _calls_of(facts, scope):
-        passed = _passed(call, scope, name, pos)
+    for call in calls_of(facts, scope):
+        passed = passed_argument(call, scope, name, pos)
         if passed is None:
             if default is None:
                 continue  # a call that omits a required argument fails before any step
@@ -280,40 +470,6 @@ def _parameter_values(facts: Facts, name: str, at: ast.AST) -> list[Decay] | Non
     if not values:
         values.append(ast.Name(id=name, ctx=ast.Load()))  # only callers elsewhere: unknown
     return values
-
-
-def _calls_of(facts: Facts, func: FuncDef) -> list[ast.Call]:
-    """Same-file calls of `func` (``build(...)``, ``self.build(...)``); none if its name is reused."""
-    if len(facts.functions.get(func.name, [])) != 1:
-        return []
-    out = []
-    for call in facts.calls:
-        if call_name(call) != func.name:
-            continue
-        f = call.func
-        if isinstance(f, ast.Name) or (
-            isinstance(f, ast.Attribute) and dotted(f.value) in ("self", "cls")
-        ):
-            out.append(call)
-    return out
-
-
-def _passed(call: ast.Call, func: FuncDef, name: str, pos: list[str]) -> ast.expr | None:
-    """The argument `call` passes for parameter `name` of `func`; a ``Starred``/``**`` argument
-    when the call's arguments are not all visible; None when it is not passed."""
-    value = kwarg(call, name)
-    if value is not None:
-        return value
-    for kw in call.keywords:
-        if kw.arg is None:
-            return ast.Starred(value=kw.value, ctx=ast.Load())
-    shift = 1 if isinstance(call.func, ast.Attribute) and pos[:1] in (["self"], ["cls"]) else 0
-    for i, a in enumerate(call.args):
-        if isinstance(a, ast.Starred):
-            return a
-        if name in pos and i + shift == pos.index(name):
-            return a
-    return None
 
 
 def flag_arg(call: ast.Call, cls: str) -> ast.expr | None:

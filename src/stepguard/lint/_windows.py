@@ -21,7 +21,16 @@ import ast
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from stepguard.lint._scan import Facts, Loop, assigned_names, dotted, short, walk
+from stepguard.lint._objects import callee, passed_argument
+from stepguard.lint._scan import (
+    Facts,
+    Loop,
+    assigned_names,
+    call_name,
+    dotted,
+    short,
+    walk,
+)
 
 _TRANSPARENT_CALLS = frozenset(("backward", "scale", "mean", "sum", "item", "detach", "float"))
 
@@ -35,6 +44,7 @@ class Window:
     step: ast.Call  # the optimizer step (or the call of a helper that steps)
     condition: str  # human-readable "when the optimizer steps", for messages
     k: str  # the window length as written (``accum_steps``), or "k"
+    k_node: ast.expr | None = None  # the window length's expression, when the code shows one
     guard: ast.If | None = None  # guard kind: the If around the step
     outer: Loop | None = None  # nested kind: the loop holding the inner loop and the step
     micro: list[ast.stmt] = field(default_factory=list)  # simple statements run every micro-batch
@@ -92,7 +102,10 @@ class _LoopView:
                 stack.append(list(reversed([*s.body, *s.orelse])))
 
     def invariant(self, test: ast.expr) -> bool:
-        """The test has the same value on every iteration (``if args.clip:``, ``if not bug:``)."""
+        """The test has the same value on every iteration (``if args.clip:``, ``if not bug:``).
+
+        A test with a modulo (``self.step % k == 0``) is a counter test even when the counter is
+        advanced elsewhere (a helper method, another loop)."""
         for n in walk(test):
             if isinstance(n, (ast.Call, ast.Await, ast.NamedExpr, ast.Subscript, ast.BinOp)):
                 return False
@@ -138,6 +151,20 @@ def _backwards_in(facts: Facts, stmts: list[ast.stmt]) -> list[ast.Call]:
     ]
 
 
+def _backward_each_time(facts: Facts, simple: list[ast.stmt], items: list[ast.stmt]) -> bool:
+    """Every iteration runs a backward: a simple statement does, or an ``if``/``else`` does in
+    both branches (``if i < k - 1: with model.no_sync(): loss.backward() else: loss.backward()``)."""
+    if _backwards_in(facts, simple):
+        return True
+    return any(
+        isinstance(s, ast.If)
+        and s.orelse
+        and _backwards_in(facts, s.body)
+        and _backwards_in(facts, s.orelse)
+        for s in items
+    )
+
+
 def _calls_helper(facts: Facts, call: ast.Call, names: set[str]) -> bool:
     f = call.func
     if isinstance(f, ast.Name):
@@ -158,11 +185,15 @@ def _stepped(facts: Facts, steps: list[ast.Call]) -> set[str]:
     return out
 
 
-def _mod_k(test: ast.AST) -> str | None:
+def _mod_k(test: ast.AST) -> ast.expr | None:
     for n in walk(test):
         if isinstance(n, ast.BinOp) and isinstance(n.op, ast.Mod):
-            return short(n.right, 40)
+            return n.right
     return None
+
+
+# `window_test`'s answer for a guard that names no length (``accelerator.sync_gradients``).
+_SYNC = ast.Name(id="k", ctx=ast.Load())
 
 
 class _Finder:
@@ -170,15 +201,16 @@ class _Finder:
         self.facts = facts
         self.view = view
 
-    def window_test(self, test: ast.expr, depth: int = 0) -> str | None:
-        """The window length `k` as written when `test` decides a window, else None."""
+    def window_test(self, test: ast.expr, depth: int = 0) -> ast.expr | None:
+        """The window length's expression when `test` decides a window (`_SYNC` when it names
+        none), else None."""
         k = _mod_k(test)
         if k is not None:
             return k
         for n in walk(test):
             d = dotted(n) if isinstance(n, (ast.Attribute, ast.Name)) else None
             if d is not None and d.endswith("sync_gradients"):
-                return "k"
+                return _SYNC
         if depth < 2 and isinstance(test, (ast.Name, ast.UnaryOp, ast.BoolOp, ast.Compare)):
             for n in walk(test):
                 if isinstance(n, ast.Name):
@@ -187,14 +219,36 @@ class _Finder:
                         k2 = self.window_test(value, depth + 1)
                         if k2 is not None:
                             return k2
-        if isinstance(test, ast.Compare) and len(test.ops) == 1:
-            counter = dotted(test.left)
-            if (
-                counter is not None
-                and isinstance(test.ops[0], (ast.Eq, ast.GtE))
-                and self._is_counter(counter)
-            ):
-                return short(test.comparators[0], 40)
+        if isinstance(test, ast.BoolOp):
+            # `k == 1 or n >= k`, `n >= k or last_batch`: the counter comparison decides.
+            for value in test.values:
+                if isinstance(value, ast.Compare):
+                    k3 = self._counter_test(value)
+                    if k3 is not None:
+                        return k3
+            return None
+        if isinstance(test, ast.Compare):
+            return self._counter_test(test)
+        return None
+
+    def _counter_test(self, test: ast.Compare) -> ast.expr | None:
+        """``n == k`` / ``n >= k`` (or ``n < k``, ``n != k`` before a ``continue``) on a counter
+        the function advances and resets; ``step - last_step >= k`` with ``last_step`` set
+        when the optimizer steps."""
+        if len(test.ops) != 1:
+            return None
+        op = test.ops[0]
+        left = test.left
+        if isinstance(left, ast.BinOp) and isinstance(left.op, ast.Sub):
+            last = dotted(left.right)
+            if last is not None and isinstance(op, (ast.GtE, ast.Gt)) and self._reset(last):
+                return test.comparators[0]
+            return None
+        counter = dotted(left)
+        if counter is None or not isinstance(op, (ast.Eq, ast.GtE, ast.Gt, ast.Lt, ast.NotEq)):
+            return None
+        if self._is_counter(counter):
+            return test.comparators[0]
         return None
 
     def _assigned_value(self, name: str) -> ast.expr | None:
@@ -205,14 +259,36 @@ class _Finder:
                 return s.value
         return None
 
+    def _scope(self) -> ast.AST:
+        """Where a counter may be advanced: the function holding the loop (the loop itself at
+        module level)."""
+        f = self.facts.function_of(self.view.loop)
+        return self.view.loop if f is self.facts.tree else f
+
     def _is_counter(self, name: str) -> bool:
+        """`name` is advanced by a constant (``+= 1``) and reset to 0 in the loop's function. A
+        counter advanced by a data-dependent amount (``+= len(batch)``) does not show how many
+        micro-batches a window holds: not a window."""
         incremented = reset = False
-        for n in walk(self.view.loop):
+        for n in walk(self._scope()):
             if isinstance(n, ast.AugAssign) and dotted(n.target) == name:
+                if not isinstance(n.value, ast.Constant):
+                    return False
                 incremented = incremented or isinstance(n.op, ast.Add)
             elif isinstance(n, ast.Assign) and any(dotted(t) == name for t in n.targets):
                 reset = reset or (isinstance(n.value, ast.Constant) and n.value.value == 0)
         return incremented and reset
+
+    def _reset(self, name: str) -> bool:
+        """`name` is set, inside the loop, to another name (``last_step = step``)."""
+        for n in walk(self.view.loop):
+            if (
+                isinstance(n, ast.Assign)
+                and any(dotted(t) == name for t in n.targets)
+                and isinstance(n.value, (ast.Name, ast.Attribute))
+            ):
+                return True
+        return False
 
     def find(self) -> Window | None:
         facts, view = self.facts, self.view
@@ -237,40 +313,103 @@ class _Finder:
             assert isinstance(guard, ast.If)
             steps = _steps_in(facts, items[cont + 1 :])
             before = view.simple(per_micro)
-            if not steps or not _backwards_in(facts, before):
+            if not steps or not _backward_each_time(facts, before, per_micro):
                 return None
+            k_node = _length(self.window_test(guard.test))
             return Window(
                 loop=view.loop,
                 kind="continue",
                 step=steps[0],
                 condition=f"past `if {short(guard.test, 80)}: continue`",
-                k=self.window_test(guard.test) or "k",
+                k=short(k_node, 40) if k_node is not None else "k",
+                k_node=k_node,
                 micro=before,
                 stepped=_stepped(facts, steps),
             )
         for s in items:
             if not isinstance(s, ast.If) or view.invariant(s.test):
                 continue
-            k = self.window_test(s.test)
-            if k is None:
+            k_found = self.window_test(s.test)
+            if k_found is None:
                 continue
+            k_node = _length(k_found)
             steps = _steps_in(facts, s.body)
             if not steps:
                 continue
             micro = view.simple([x for x in items if x is not s])
-            if not _backwards_in(facts, micro):
+            if not _backward_each_time(facts, micro, [x for x in items if x is not s]):
                 return None
             return Window(
                 loop=view.loop,
                 kind="guard",
                 step=steps[0],
                 condition=f"`{short(s.test, 80)}`",
-                k=k,
+                k=short(k_node, 40) if k_node is not None else "k",
+                k_node=k_node,
                 guard=s,
                 micro=micro,
                 stepped=_stepped(facts, steps),
             )
+        return self._flag_window(items)
+
+    def _flag_window(self, items: list[ast.stmt]) -> Window | None:
+        """A helper that backpropagates on every call and steps only when a parameter says so,
+        called with a window test for it: ``loss_scaler(loss, optimizer, update_grad=(i + 1) %
+        k == 0)`` (the helper may be a method of an object built elsewhere in the tree)."""
+        facts = self.facts
+        micro = self.view.simple(items)
+        for s in micro:
+            for call in (n for n in walk(s) if isinstance(n, ast.Call)):
+                param = facts.flag_step_functions.get(call_name(call))
+                if param is None:
+                    continue
+                found = callee(facts, call, objects=True)
+                if found is None:
+                    continue
+                _, func = found
+                pos = [a.arg for a in (*func.args.posonlyargs, *func.args.args)]
+                bound = not isinstance(call.func, ast.Name) or func.name == "__call__"
+                arg = passed_argument(call, func, param, pos, bound=bound)
+                if arg is None or isinstance(arg, ast.Starred):
+                    continue
+                k_found = self.window_test(arg)
+                if k_found is None or not _backwards_in(facts, micro):
+                    continue
+                k_node = _length(k_found)
+                stepped = {
+                    d
+                    for a in [*call.args, *(k.value for k in call.keywords)]
+                    if (d := dotted(a)) is not None and facts.is_optimizer(a)
+                }
+                return Window(
+                    loop=self.view.loop,
+                    kind="guard",
+                    step=call,
+                    condition=f"`{short(arg, 60)}` (passed as `{param}=` to `{short(call.func, 30)}`)",
+                    k=short(k_node, 40) if k_node is not None else "k",
+                    k_node=k_node,
+                    micro=micro,
+                    stepped=stepped,
+                )
         return None
+
+
+def _span(start: ast.expr, stop: ast.expr) -> ast.expr:
+    """The length of ``range(start, stop)`` as an expression (``n`` for ``range(1, n + 1)``)."""
+    if (
+        isinstance(stop, ast.BinOp)
+        and isinstance(stop.op, ast.Add)
+        and ast.dump(stop.right) == ast.dump(start)
+    ):
+        return stop.left
+    if isinstance(start, ast.Constant) and start.value == 0:
+        return stop
+    node = ast.BinOp(left=stop, op=ast.Sub(), right=start)
+    return ast.copy_location(node, stop)
+
+
+def _length(found: ast.expr | None) -> ast.expr | None:
+    return None if found is None or found is _SYNC else found
 
 
 def _nested(facts: Facts, view: _LoopView) -> Window | None:
@@ -283,20 +422,26 @@ def _nested(facts: Facts, view: _LoopView) -> Window | None:
             continue
         inner_view = _LoopView(facts, inner)
         micro = inner_view.simple(inner_view.items)
-        if not _backwards_in(facts, micro):
+        if not _backward_each_time(facts, micro, inner_view.items):
             continue
-        steps = _steps_in(facts, view.simple(items[idx + 1 :]))
+        after = items[idx + 1 :]
+        # The step may sit in a loop over the optimizers (`for opt in opts: opt.step()`).
+        steps = _steps_in(facts, view.simple(after) + [s for s in after if isinstance(s, ast.For)])
         if not steps:
             continue
         k = "k"
+        k_node: ast.expr | None = None
         if (
             isinstance(inner, ast.For)
             and isinstance(inner.iter, ast.Call)
             and isinstance(inner.iter.func, ast.Name)
             and inner.iter.func.id == "range"
-            and len(inner.iter.args) == 1
+            and 1 <= len(inner.iter.args) <= 2
+            and not inner.iter.keywords
         ):
-            k = short(inner.iter.args[0], 40)
+            args = inner.iter.args
+            k_node = args[0] if len(args) == 1 else _span(args[0], args[1])
+            k = short(k_node, 40)
         head = short(inner.iter if isinstance(inner, (ast.For, ast.AsyncFor)) else inner.test)
         return Window(
             loop=inner,
@@ -304,6 +449,7 @@ def _nested(facts: Facts, view: _LoopView) -> Window | None:
             step=steps[0],
             condition=f"after each inner loop over `{head}`",
             k=k,
+            k_node=k_node,
             outer=view.loop,
             micro=micro,
             stepped=_stepped(facts, steps),
@@ -311,10 +457,32 @@ def _nested(facts: Facts, view: _LoopView) -> Window | None:
     return None
 
 
+def _loops_with_backward(facts: Facts) -> set[int]:
+    """The loops (by id) that hold a backward call or a call of a helper that runs one: only
+    those can be windows."""
+    names = facts.backward_functions
+    out: set[int] = set()
+    for call in facts.calls:
+        name = call_name(call)
+        if name not in ("backward", "manual_backward") and name not in names:
+            continue
+        p = facts.parents.get(call)
+        while p is not None:
+            if isinstance(p, (ast.For, ast.AsyncFor, ast.While)):
+                if id(p) in out:
+                    break  # its enclosing loops are marked already
+                out.add(id(p))
+            p = facts.parents.get(p)
+    return out
+
+
 def scan_windows(facts: Facts) -> list[Window]:
     """Every accumulation window of the file, in source order (at most one per loop)."""
     out: list[Window] = []
+    candidates = _loops_with_backward(facts)
     for loop in facts.loops:
+        if id(loop) not in candidates:
+            continue
         view = _LoopView(facts, loop)
         w = _Finder(facts, view).find()
         if w is None:

@@ -4,7 +4,7 @@ import torch.nn.functional as F
 
 
 def train(model, loader, accum_steps=4):
-    optimizer = torch.optim.AdamW(model.parameters(), lr=1e-3)
+    optimizer = torch.optim.AdamW(model.parameters(), lr=1e-3, weight_decay=0.0)
     for i, (x, y) in enumerate(loader):
         loss = F.cross_entropy(model(x), y) / accum_steps
         loss.backward()

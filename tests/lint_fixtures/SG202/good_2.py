@@ -5,7 +5,7 @@ import torch.nn.functional as F
 
 
 def run(model, loader, scheduler, accum_steps=8, total_updates=300):
-    optimizer = torch.optim.AdamW(model.parameters(), lr=3e-3)
+    optimizer = torch.optim.AdamW(model.parameters(), lr=3e-3, weight_decay=0.0)
     it = iter(loader)
     for upd in range(1, total_updates + 1):
         for k in range(accum_steps):

@@ -5,7 +5,7 @@ from accelerate import Accelerator
 
 def main(model, loader, val_loss_fn, epochs):
     accelerator = Accelerator(gradient_accumulation_steps=4)
-    optimizer = torch.optim.AdamW(model.parameters(), lr=1e-4)
+    optimizer = torch.optim.AdamW(model.parameters(), lr=1e-4, weight_decay=0.0)
     scheduler = torch.optim.lr_scheduler.StepLR(optimizer, step_size=10)
     plateau = torch.optim.lr_scheduler.ReduceLROnPlateau(optimizer)
     model, optimizer, loader, scheduler = accelerator.prepare(model, optimizer, loader, scheduler)

@@ -4,7 +4,7 @@ from transformers import get_linear_schedule_with_warmup
 
 
 def train(model, loader, criterion, epochs=3):
-    optimizer = torch.optim.AdamW(model.parameters(), lr=3e-4)
+    optimizer = torch.optim.AdamW(model.parameters(), lr=3e-4, weight_decay=0.0)
     scheduler = get_linear_schedule_with_warmup(optimizer, 100, len(loader) * epochs)
     for epoch in range(epochs):
         for x, y in loader:

@@ -5,7 +5,7 @@ from accelerate import Accelerator
 
 def main(model, loader):
     accelerator = Accelerator(gradient_accumulation_steps=4)
-    optimizer = torch.optim.AdamW(model.parameters(), lr=1e-4)
+    optimizer = torch.optim.AdamW(model.parameters(), lr=1e-4, weight_decay=0.0)
     model, optimizer, loader = accelerator.prepare(model, optimizer, loader)
     for batch in loader:
         with accelerator.accumulate(model):

@@ -1,0 +1,183 @@
+"""Active or latent: does a finding bite with the settings the project ships?
+
+A rule states what its finding depends on as `Condition`s (``k > 1`` for the window length,
+``weight_decay > 0``, AMP on, the world size > 1, the test that picks an optimizer class); the
+tests of the ``if`` blocks around the finding are added as neutral conditions. `annotate`
+evaluates them in every `Scenario` of the project (`stepguard.lint._settings`): the code's
+defaults, each launch command, each config file; the value of an expression in a scenario is
+found without running anything by `stepguard.lint._evaluate`.
+
+A finding is **active** when some scenario satisfies all its conditions; its reason names the
+values and where they come from (``gradient_accumulation_steps=8 from scripts/train.sh:3``).
+Otherwise it is **latent**, and the reason gives the condition and the value the code ships
+(``only if gradient_accumulation_steps > 1; default 1 from train.py:12``) or says that the value
+could not be resolved. Precision first: an unresolved value never makes a finding active.
+"""
+
+from __future__ import annotations
+
+import ast
+import dataclasses
+from dataclasses import dataclass
+from typing import Any
+
+from stepguard.lint._base import Condition, Violation
+from stepguard.lint._evaluate import Evaluator, settings_of
+from stepguard.lint._project import Project
+from stepguard.lint._scan import Facts, short
+from stepguard.lint._settings import Value
+
+__all__ = ["annotate", "branch_conditions", "settings_of"]
+
+_TEST_TEXT = {">0": "> 0", ">1": "> 1", "true": "is true", "false": "is false"}
+
+
+def _satisfies(test: str, value: Any) -> bool | None:
+    if test in (">0", ">1"):
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            return None
+        return value > (0 if test == ">0" else 1)
+    if isinstance(value, str):
+        truth = value.strip().lower() not in ("", "0", "false", "no", "off", "none", "null")
+    else:
+        truth = bool(value)
+    return truth if test == "true" else not truth
+
+
+def _fmt(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:g}"
+    if isinstance(value, str):
+        return repr(value)
+    return str(value)
+
+
+@dataclass
+class _Outcome:
+    state: bool | None  # satisfied, not satisfied, unknown
+    value: Value | None = None
+    why: str | None = None
+
+
+def _check(ev: Evaluator, cond: Condition) -> _Outcome:
+    if not cond.exprs:
+        ws = ev.scenario.world_size
+        if ws is None:
+            return _Outcome(None, why="the world size is set at launch")
+        return _Outcome(_satisfies(cond.test, ws.value), ws)
+    falses: list[Value] = []
+    why = None
+    assert cond.facts is not None
+    for expr in cond.exprs:
+        alts = ev.values(cond.facts, expr)
+        for v in alts.values:
+            ok = _satisfies(cond.test, v.value)
+            if ok:
+                return _Outcome(True, v)
+            if ok is False:
+                falses.append(v)
+        why = why or alts.unknown
+    if why is not None:
+        return _Outcome(None, falses[0] if falses else None, why)
+    return _Outcome(False, falses[0] if falses else None)
+
+
+def branch_conditions(facts: Facts, node: ast.AST) -> list[Condition]:
+    """The tests of the ``if`` blocks around `node` in its function, as neutral conditions."""
+    out: list[Condition] = []
+    child: ast.AST = node
+    parent = facts.parents.get(node)
+    while parent is not None and not isinstance(
+        parent, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+    ):
+        if isinstance(parent, ast.If) and child is not parent.test:
+            test = "true" if any(s is child for s in parent.body) else "false"
+            out.append(Condition(short(parent.test, 50), (parent.test,), facts, test, neutral=True))
+        child, parent = parent, facts.parents.get(parent)
+    return out
+
+
+def annotate(violations: list[Violation], facts: Facts, project: Project) -> list[Violation]:
+    """Each violation with ``activity`` (``"active"``/``"latent"``) and ``activity_reason`` in
+    its finding's data, the reason appended to its message, its working state cleared."""
+    if not violations:
+        return violations
+    settings = settings_of(project)
+    scenarios = settings.scenarios()
+    evaluators = [Evaluator(settings, sc) for sc in scenarios]
+    out = []
+    for v in violations:
+        conditions = list(v.conditions)
+        context = v.context if v.context is not None else v.node
+        if context is not None:
+            conditions += branch_conditions(facts, context)
+        activity, reason = _decide(conditions, evaluators)
+        finding = v.finding
+        data = {**finding.data, "activity": activity, "activity_reason": reason}
+        message = f"{finding.message} [{activity}: {reason}]"
+        finding = dataclasses.replace(finding, message=message, data=data)
+        out.append(dataclasses.replace(v, finding=finding, conditions=(), node=None, context=None))
+    return out
+
+
+def _decide(conditions: list[Condition], evaluators: list[Evaluator]) -> tuple[str, str]:
+    first: list[_Outcome] | None = None
+    definite: list[_Outcome] | None = None  # a scenario where some condition is known false
+    for ev in evaluators:
+        outcomes = []
+        fired = True
+        for cond in conditions:
+            o = _check(ev, cond)
+            outcomes.append(o)
+            if o.state is False or (o.state is None and not cond.neutral):
+                fired = False
+        if first is None:
+            first = outcomes
+        if definite is None and any(o.state is False for o in outcomes):
+            definite = outcomes
+        if fired:
+            parts = [
+                f"{c.what}={_fmt(o.value.value)} from {o.value.where()}"
+                for c, o in zip(conditions, outcomes, strict=True)
+                if o.value is not None and (not c.neutral or not c.exprs)
+            ]
+            if not parts:
+                parts = ["it does not depend on a setting"]
+            return "active", "; ".join(parts)
+    assert first is not None
+    if not any(o.state is False for o in first) and definite is not None:
+        first = definite  # say what a shipped setting makes it, rather than "not resolved"
+    for c, o in zip(conditions, first, strict=True):
+        if o.state is True or (o.state is None and c.neutral):
+            continue
+        expression = not c.what.isidentifier()
+        need = f"only if {f'`{c.what}`' if expression else c.what} {_TEST_TEXT[c.test]}"
+        if o.state is False and o.value is not None:
+            where = o.value.where()
+            label = "default" if _in_code(where) else "value"
+            shipped = _others(evaluators)
+            if expression:  # a test: say what it evaluates to, and from what
+                shown = f"it is {_fmt(o.value.value)} with the {label}s at {where}"
+                return "latent", f"{need}; {shown}{shipped}"
+            return "latent", f"{need}; {label} {_fmt(o.value.value)} from {where}{shipped}"
+        return "latent", f"{need}; {o.why or 'its value is not resolved'}"
+    return "latent", "no shipped setting satisfies every condition"
+
+
+def _others(evaluators: list[Evaluator]) -> str:
+    """ "; the 2 launch commands and 1 config file read do not change it" (or "")."""
+    kinds = [ev.scenario.kind for ev in evaluators]
+    parts = []
+    for kind, word in (("launch", "launch command"), ("config", "config file")):
+        n = kinds.count(kind)
+        if n:
+            parts.append(f"{n} {word}{'s' if n != 1 else ''}")
+    if not parts:
+        return ""
+    verb = "does" if len(parts) == 1 and parts[0].startswith("1 ") else "do"
+    return f"; the {' and '.join(parts)} read {verb} not change it"
+
+
+def _in_code(where: str) -> bool:
+    """A source in Python code (a default), not a launch script or config."""
+    return ".py:" in where or "TrainingArguments" in where

@@ -1,0 +1,485 @@
+"""`Facts`: what one training script says, read from its syntax tree (never imported or run).
+
+`stepguard.lint._scan.scan` fills a `Facts` in one walk; the methods here answer the rules'
+questions about names: what a name refers to through the file's imports, which objects are
+optimizers, schedulers, grad scalers, DDP models or accelerate objects, which calls step, clip,
+zero gradients or run a backward, and where a called helper is defined (this file, a base class,
+or in project mode another file of the linted tree).
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from stepguard.lint._names import (
+    CLIP_FUNCS,
+    LOSS_CALLEES,
+    LOSS_FUNCS,
+    OTHER_OPTIMIZER,
+    SCHEDULER_FACTORIES,
+    TORCH_OPTIMIZERS_NAMES,
+    defines_optimizer,
+    optimizer_name,
+)
+from stepguard.lint._nodes import FuncDef, Loop, Text, call_name, dotted, last_name, receiver
+
+# (class name, qualified name, the test that picks it or None, whether that test must be true)
+OptimizerChoice = tuple[str, str, "ast.expr | None", bool]
+
+__all__ = [
+    "CLIP_FUNCS",
+    "SCHEDULER_FACTORIES",
+    "TORCH_OPTIMIZERS_NAMES",
+    "Facts",
+    "OptimizerChoice",
+    "ProjectView",
+]
+
+
+class ProjectView(Protocol):
+    """What `Facts` asks of the linted tree in project mode (`stepguard.lint._project.Project`)."""
+
+    files: tuple[str, ...]
+    cache: dict[Any, Any]
+
+    def lookup(
+        self, facts: Facts, qualified: str, depth: int = 0, training: bool = False
+    ) -> tuple[Facts, ast.AST] | None:
+        """The definition a qualified name of `facts`'s file refers to, in the tree."""
+
+    def method(
+        self,
+        facts: Facts,
+        cls: ast.ClassDef,
+        name: str,
+        depth: int = 0,
+        training: bool = False,
+    ) -> tuple[Facts, ast.AST] | None:
+        """Method `name` of `cls` or of its bases defined in the tree."""
+
+    def adopt(self, path: str, facts: Facts) -> None:
+        """Share the facts of `path` with the rest of the tree."""
+
+    def text(self, path: str) -> str | None:
+        """The text of a file of the tree."""
+
+    def bases(
+        self, facts: Facts, cls: ast.ClassDef, training: bool = False
+    ) -> list[tuple[Facts, ast.ClassDef]]:
+        """The base classes of `cls` defined in the tree."""
+
+    def definitions(self, path: str) -> Facts | None:
+        """The scanned facts of a file of the tree, for its definitions."""
+
+
+@dataclass
+class Facts:
+    """What one file says about its training code (see the module docstring)."""
+
+    source: str
+    tree: ast.Module
+    text: Text
+    path: str = "<string>"
+    project: ProjectView | None = None  # the linted tree, in project mode
+    # local name -> qualified name; relative imports keep their dots (``from .m import f`` -> ".m.f")
+    aliases: dict[str, str] = field(default_factory=dict)
+    star_modules: list[str] = field(default_factory=list)
+    functions: dict[str, list[FuncDef]] = field(default_factory=dict)
+    classes: dict[str, list[ast.ClassDef]] = field(default_factory=dict)
+    calls: list[ast.Call] = field(default_factory=list)
+    loops: list[Loop] = field(default_factory=list)
+    withs: list[ast.With | ast.AsyncWith] = field(default_factory=list)
+    assigns: list[ast.Assign | ast.AnnAssign | ast.AugAssign] = field(default_factory=list)
+    parents: dict[ast.AST, ast.AST] = field(default_factory=dict)
+    # Names (dotted, e.g. "optimizer", "self.opt") bound to objects of each kind -> building call.
+    optimizers: dict[str, ast.Call] = field(default_factory=dict)
+    optimizer_builds: list[ast.Call] = field(default_factory=list)
+    schedulers: dict[str, ast.Call] = field(default_factory=dict)
+    scheduler_builds: list[ast.Call] = field(default_factory=list)
+    scalers: set[str] = field(default_factory=set)
+    scaler_builds: dict[str, ast.expr] = field(default_factory=dict)  # name -> bound expression
+    ddp_models: dict[str, ast.Call] = field(default_factory=dict)
+    accelerators: set[str] = field(default_factory=set)
+    accelerator_builds: dict[str, ast.Call] = field(default_factory=dict)
+    # Functions returning what they build: name -> kind per returned position ("optimizer", ...).
+    returns: dict[str, tuple[str | None, ...]] = field(default_factory=dict)
+    prepared: set[str] = field(default_factory=set)  # names returned by accelerator.prepare(...)
+    step_functions: set[str] = field(default_factory=set)  # same-file functions doing opt.step()
+    unscale_functions: set[str] = field(default_factory=set)
+    scaler_step_functions: set[str] = field(default_factory=set)  # ... doing scaler.step(opt)
+    flag_step_functions: dict[str, str] = field(default_factory=dict)  # step under `if <param>:`
+    backward_functions: set[str] = field(default_factory=set)  # same-file functions doing backward
+    loss_objects: set[str] = field(default_factory=set)  # criterion = nn.CrossEntropyLoss()
+    sum_losses: set[str] = field(default_factory=set)  # ... built with reduction="sum" / "none"
+    cache: dict[str, object] = field(default_factory=dict)  # per-file results shared by rules
+
+    # -- names -------------------------------------------------------------------------------
+    def resolve(self, node: ast.AST) -> str | None:
+        """Qualified name of a Name/Attribute through this file's imports, or None.
+
+        ``optim.Adam`` with ``import torch.optim as optim`` -> ``torch.optim.Adam``; a name that no
+        import binds resolves to None (except through ``from torch.optim import *``, and
+        ``torch.…`` itself, so that snippets without their ``import torch`` line still resolve).
+        """
+        d = dotted(node)
+        if d is None:
+            return None
+        head, _, rest = d.partition(".")
+        if head in self.aliases:
+            q = self.aliases[head]
+            return f"{q}.{rest}" if rest else q
+        if not rest and self.star_modules:
+            return f"{self.star_modules[0]}.{head}"
+        if head == "torch" and rest:
+            return d
+        return None
+
+    def enclosing(self, node: ast.AST, kinds: tuple[type, ...]) -> ast.AST | None:
+        """The nearest ancestor of one of `kinds`, or None."""
+        p = self.parents.get(node)
+        while p is not None and not isinstance(p, kinds):
+            p = self.parents.get(p)
+        return p
+
+    def function_of(self, node: ast.AST) -> ast.AST:
+        """The function (or the module) whose body holds `node`."""
+        f = self.enclosing(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda))
+        return f if f is not None else self.tree
+
+    def branches(self, node: ast.AST) -> list[tuple[ast.If, ast.expr, bool]]:
+        """The ``if`` blocks around `node` in its function, innermost first: (the ``if``, its
+        test, whether `node` is in its body)."""
+        out: list[tuple[ast.If, ast.expr, bool]] = []
+        child: ast.AST = node
+        parent = self.parents.get(node)
+        while parent is not None and not isinstance(
+            parent, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+        ):
+            if isinstance(parent, ast.If) and child is not parent.test:
+                out.append((parent, parent.test, any(s is child for s in parent.body)))
+            child, parent = parent, self.parents.get(parent)
+        return out
+
+    def class_of(self, node: ast.AST) -> ast.ClassDef | None:
+        """The class whose method holds `node`, or None."""
+        c = self.enclosing(node, (ast.ClassDef,))
+        return c if isinstance(c, ast.ClassDef) else None
+
+    # -- kinds of objects ---------------------------------------------------------------------
+    def optimizer_class(self, call: ast.Call) -> str | None:
+        """The optimizer class name when `call` builds an optimizer (``Adam``), else None; for a
+        class chosen at run time (`optimizer_choices`), the first choice's."""
+        choices = self.optimizer_choices(call)
+        return choices[0][0] if choices else None
+
+    def optimizer_choices(self, call: ast.Call) -> list[OptimizerChoice]:
+        """The optimizer classes `call` may build, each with the test that picks it: one for
+        ``torch.optim.Adam(...)``; the ``optimizer_class=`` of a ``ZeroRedundancyOptimizer``;
+        both branches of ``cls = A if cond else B`` ... ``cls(...)`` (``(name, qualified name,
+        test or None, whether the test must be true)``). Empty when it builds no optimizer."""
+        if call_name(call) == "ZeroRedundancyOptimizer":
+            inner = next((k.value for k in call.keywords if k.arg == "optimizer_class"), None)
+            if inner is None and len(call.args) > 1:
+                inner = call.args[1]
+            return self._class_choices(inner, call) if inner is not None else []
+        return self._class_choices(call.func, call)
+
+    def _class_choices(self, node: ast.expr, at: ast.AST, depth: int = 0) -> list[OptimizerChoice]:
+        if (
+            isinstance(node, ast.Name)
+            and node.id not in self.aliases
+            and node.id not in self.classes
+            and not self.star_modules
+            and not self._assignments_of(node.id)
+        ):
+            return []  # a plain function or a builtin: no class to choose
+        q = self.resolve(node)
+        if q is not None:
+            name = optimizer_name(q)
+            last = q.rpartition(".")[2]
+            if (
+                name is None
+                and self.project is not None
+                and not q.startswith("torch")
+                and last[:1].isupper()
+                and (OTHER_OPTIMIZER.search(last) or last.endswith("Optimizer"))
+            ):
+                found = self.project.lookup(self, q, training=True)
+                if found is not None and isinstance(found[1], ast.ClassDef):
+                    name = found[1].name if defines_optimizer(found[1]) else None
+            return [(name, q, None, True)] if name else []
+        if not isinstance(node, ast.Name) or depth > 2:
+            return []
+        local = self.classes.get(node.id, [])
+        if len(local) == 1 and node.id not in self.aliases:
+            cls = local[0]
+            return [(cls.name, cls.name, None, True)] if defines_optimizer(cls) else []
+        out: list[OptimizerChoice] = []
+        value = self.local_value(node.id, at)
+        if isinstance(value, ast.IfExp):
+            out += [
+                (n, qn, value.test, True)
+                for n, qn, _, _ in self._class_choices(value.body, value, depth + 1)
+            ]
+            out += [
+                (n, qn, value.test, False)
+                for n, qn, _, _ in self._class_choices(value.orelse, value, depth + 1)
+            ]
+            return out
+        if isinstance(value, (ast.Name, ast.Attribute)):
+            return self._class_choices(value, value, depth + 1)
+        if value is not None:
+            return []
+        # Assigned in the branches of an `if` statement: each branch's class, with its test.
+        scope = self.function_of(at)
+        for assign in self._assignments_of(node.id):
+            if self.function_of(assign) is not scope or not isinstance(assign, ast.Assign):
+                continue
+            branches = self.branches(assign)
+            test, truth = (branches[0][1], branches[0][2]) if branches else (None, True)
+            for n, qn, _, _ in self._class_choices(assign.value, assign, depth + 1):
+                out.append((n, qn, test, truth))
+        return out
+
+    def _assignments_of(self, name: str) -> list[ast.AST]:
+        """Every assignment (plain, annotated, augmented) to the bare name `name`, any scope."""
+        cached = self.cache.get("assign_index")
+        index: dict[str, list[ast.AST]]
+        if isinstance(cached, dict):
+            index = cached
+        else:
+            index = {}
+            for node in self.assigns:
+                if isinstance(node, ast.Assign) and node.value is not None:
+                    for t in node.targets:
+                        if isinstance(t, ast.Name):
+                            index.setdefault(t.id, []).append(node)
+                elif isinstance(node, (ast.AnnAssign, ast.AugAssign)) and isinstance(
+                    node.target, ast.Name
+                ):
+                    index.setdefault(node.target.id, []).append(node)
+            self.cache["assign_index"] = index
+        return index.get(name, [])
+
+    def local_value(self, name: str, at: ast.AST) -> ast.expr | None:
+        """The value of the single plain assignment ``name = value`` in the function enclosing
+        `at`, else at module level; None when there is none or several."""
+        found = self._assignments_of(name)
+        if not found:
+            return None
+        scope = self.function_of(at)
+        for where in (scope, self.tree) if scope is not self.tree else (self.tree,):
+            here = [n for n in found if self.function_of(n) is where]
+            if len(here) == 1 and isinstance(here[0], (ast.Assign, ast.AnnAssign)):
+                return here[0].value
+            if here:
+                return None
+        return None
+
+    def is_optimizer(self, node: ast.AST) -> bool:
+        """`node` names an optimizer: bound to a construction, prepared, or named like one."""
+        d = dotted(node)
+        if d is not None and d in self.optimizers:
+            return True
+        name = last_name(node).lower()
+        if "sched" in name or "scaler" in name or "engine" in name:
+            return False
+        if (
+            "optim" in name
+            or name == "opt"
+            or name.startswith("opt_")
+            or name.endswith("_opt")
+            or (name.startswith("opt") and name[3:].isdigit())
+        ):
+            return True
+        return isinstance(node, ast.Name) and self._iterates_optimizers(node)
+
+    def _iterates_optimizers(self, node: ast.Name) -> bool:
+        """`node` is the variable of a loop over optimizers: ``for opt in opts:``, ``for o, s in
+        zip(opts, scheds):`` with ``opts = [adamw, muon]`` or a name like ``optimizers``."""
+        loop = self.enclosing(node, (ast.For, ast.AsyncFor, ast.comprehension))
+        while loop is not None:
+            target = loop.target  # type: ignore[attr-defined]
+            it = loop.iter  # type: ignore[attr-defined]
+            pairs: list[tuple[ast.expr, ast.expr]] = [(target, it)]
+            if (
+                isinstance(it, ast.Call)
+                and call_name(it) == "zip"
+                and isinstance(target, ast.Tuple)
+                and len(target.elts) == len(it.args)
+            ):
+                pairs = list(zip(target.elts, it.args, strict=True))
+            for t, source in pairs:
+                if isinstance(t, ast.Name) and t.id == node.id:
+                    return self._optimizer_collection(source, loop)
+            loop = self.enclosing(loop, (ast.For, ast.AsyncFor, ast.comprehension))
+        return False
+
+    def _optimizer_collection(self, node: ast.expr, at: ast.AST) -> bool:
+        if isinstance(node, (ast.List, ast.Tuple)):
+            return bool(node.elts) and all(self.is_optimizer(e) for e in node.elts)
+        if isinstance(node, ast.Name):
+            value = self.local_value(node.id, at)
+            if isinstance(value, (ast.List, ast.Tuple)):
+                return self._optimizer_collection(value, value)
+        name = last_name(node).lower()
+        return name in ("opts", "optimizers", "optims") or name.endswith("_optimizers")
+
+    def is_scheduler(self, node: ast.AST) -> bool:
+        """`node` names a learning-rate scheduler."""
+        d = dotted(node)
+        if d is not None and d in self.schedulers:
+            return True
+        return "sched" in last_name(node).lower()
+
+    def is_scaler(self, node: ast.AST) -> bool:
+        """`node` names a GradScaler."""
+        d = dotted(node)
+        return (d is not None and d in self.scalers) or "scaler" in last_name(node).lower()
+
+    def is_accelerator(self, node: ast.AST) -> bool:
+        """`node` names an accelerate ``Accelerator``."""
+        d = dotted(node)
+        return (d is not None and d in self.accelerators) or "accelerator" in last_name(
+            node
+        ).lower()
+
+    def is_clip(self, call: ast.Call) -> bool:
+        """A torch gradient-clipping function (``torch.nn.utils.clip_grad_norm_`` and aliases)."""
+        if call_name(call) not in CLIP_FUNCS:
+            return False
+        q = self.resolve(call.func)
+        return q is not None and q.startswith("torch.nn")
+
+    def is_accelerate_clip(self, call: ast.Call) -> bool:
+        """``accelerator.clip_grad_norm_(...)`` / ``clip_grad_value_``."""
+        rec = receiver(call)
+        return call_name(call) in CLIP_FUNCS and rec is not None and self.is_accelerator(rec)
+
+    def is_optimizer_step(self, call: ast.Call) -> bool:
+        """``optimizer.step()``, ``scaler.step(optimizer)`` or a same-file helper that steps."""
+        rec = receiver(call)
+        name = call_name(call)
+        if name == "step" and rec is not None:
+            if self.is_scaler(rec):
+                return bool(call.args)
+            return self.is_optimizer(rec)
+        return name in self.step_functions and (
+            isinstance(call.func, ast.Name) or (rec is not None and dotted(rec) in ("self", "cls"))
+        )
+
+    def is_scaler_step(self, call: ast.Call) -> bool:
+        """``scaler.step(optimizer)``, or a call of a same-file helper that does it."""
+        rec = receiver(call)
+        name = call_name(call)
+        if name == "step" and rec is not None and call.args and self.is_scaler(rec):
+            return True
+        return name in self.scaler_step_functions and (
+            isinstance(call.func, ast.Name) or (rec is not None and dotted(rec) in ("self", "cls"))
+        )
+
+    def is_scheduler_step(self, call: ast.Call) -> bool:
+        """``scheduler.step()`` with no argument: a scheduler given the epoch, a metric or its
+        position (``step(cur_epoch=e, cur_step=i)``) computes the rate from them."""
+        rec = receiver(call)
+        return (
+            call_name(call) == "step"
+            and rec is not None
+            and not call.args
+            and not call.keywords
+            and self.is_scheduler(rec)
+        )
+
+    def is_zero_grad(self, call: ast.Call) -> bool:
+        """``X.zero_grad(...)`` on anything (an optimizer or a module)."""
+        return call_name(call) == "zero_grad" and receiver(call) is not None
+
+    def backward_of(self, call: ast.Call) -> tuple[ast.expr | None, str] | None:
+        """For a backward call, ``(loss expression, kind)``; None when `call` is not one.
+
+        kind is ``"plain"`` (``loss.backward()``, ``scaler.scale(loss).backward()``),
+        ``"accelerate"`` (``accelerator.backward(loss)``: it divides by the Accelerator's
+        ``gradient_accumulation_steps``, 1 unless given) or ``"engine"``
+        (``engine.backward(loss)``: DeepSpeed scales the loss for accumulation).
+        """
+        name = call_name(call)
+        rec = receiver(call)
+        if name == "manual_backward" and call.args:
+            return call.args[0], "plain"
+        if name != "backward":
+            return None
+        if rec is None:  # a bare backward(loss) imported from torch.autograd
+            return (call.args[0] if call.args else None), "plain"
+        if call.args and not isinstance(call.args[0], ast.Starred):
+            rq = self.resolve(rec)
+            if rq is not None and rq.startswith("torch.autograd"):
+                return call.args[0], "plain"
+            if self.is_accelerator(rec):
+                return call.args[0], "accelerate"
+            return call.args[0], "engine"
+        if (
+            isinstance(rec, ast.Call)
+            and call_name(rec) == "scale"
+            and rec.args
+            and receiver(rec) is not None
+            and self.is_scaler(receiver(rec))  # type: ignore[arg-type]
+        ):
+            return rec.args[0], "plain"
+        return rec, "plain"
+
+    def is_loss_source(self, node: ast.AST) -> bool:
+        """An expression known to produce a per-micro-batch loss (mean over the micro-batch)."""
+        if isinstance(node, ast.Attribute) and node.attr == "loss":
+            return True
+        if (
+            isinstance(node, ast.Subscript)
+            and isinstance(node.slice, ast.Constant)
+            and node.slice.value == "loss"
+        ):
+            return True
+        if isinstance(node, ast.Call):
+            q = self.resolve(node.func)
+            name = call_name(node)
+            if q is not None and q.startswith("torch.nn.functional.") and name in LOSS_FUNCS:
+                return True
+            inner = node.func
+            if isinstance(inner, ast.Call) and call_name(inner).endswith("Loss"):
+                # `nn.MSELoss()(pred, y)`: a loss module built and called at once (mean unless
+                # its reduction says otherwise).
+                iq = self.resolve(inner.func) or ""
+                reduction = next((k.value for k in inner.keywords if k.arg == "reduction"), None)
+                return iq.startswith("torch.nn") and not (
+                    isinstance(reduction, ast.Constant) and reduction.value in ("sum", "none")
+                )
+            d = dotted(node.func)
+            if d is not None and d in self.loss_objects:
+                return True
+            if name in LOSS_CALLEES:
+                return True
+            if name in ("mean", "sum", "float", "squeeze") and isinstance(node.func, ast.Attribute):
+                return self.is_loss_source(node.func.value)
+        return False
+
+
+def method_of(
+    facts: Facts, cls: ast.ClassDef, name: str, depth: int, training: bool = False
+) -> tuple[Facts, ast.AST] | None:
+    """Method `name` of `cls` or of a base class (of this file, or of the tree in project mode;
+    with `training`, only files that can hold training code are parsed to find it)."""
+    for stmt in cls.body:
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and stmt.name == name:
+            return facts, stmt
+    if depth > 4:
+        return None
+    if facts.project is not None:
+        return facts.project.method(facts, cls, name, training=training)
+    for base in cls.bases:
+        if isinstance(base, ast.Name):
+            for local in facts.classes.get(base.id, []):
+                if local is not cls:
+                    found = method_of(facts, local, name, depth + 1, training)
+                    if found is not None:
+                        return found
+    return None

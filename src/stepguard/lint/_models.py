@@ -1,0 +1,359 @@
+"""What a model and its param groups hold, seen statically: SG102's exceptions and its groups.
+
+SG102 reports an optimizer that decays every parameter of a model, biases and normalization or
+embedding weights included. Two shapes make that harmless, and both can be seen in the code:
+
+- `holds_no_decay_parameters` is False when the model's class is visible (this file, or another
+  file of the linted tree) and every parameter it registers is a weight matrix: layers built
+  with ``bias=False``, parameter-free modules (activations, dropout, pooling), ``nn.Parameter``
+  tensors of two or more dimensions, and submodules of such classes. Anything else it cannot see
+  through (a library model, ``setattr``, a 1-D parameter) counts as holding one.
+- `only_adapters_trainable` is True when the file freezes the whole model and trains adapter
+  weights only (peft's ``get_peft_model`` / ``mark_only_lora_as_trainable``, or
+  ``model.requires_grad_(False)`` followed by LoRA / adapter parameters): those matrices have no
+  bias or norm, and frozen parameters get no gradient, so no step decays them.
+
+And the other way round, `selects_no_decay` tells when a param group holds exactly the
+parameters that must not decay (its filter is ``any(nd in n for nd in no_decay)`` or ``p.ndim <
+2``, it is built under such an ``if``, or it lists the modules' ``.bias`` attributes): such a group
+with a weight decay > 0 (its own, or the optimizer's default it inherits) is SG102 too.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+
+from stepguard.lint._objects import class_of_call
+from stepguard.lint._scan import Facts, call_name, dotted, kwarg, short, walk
+
+__all__ = [
+    "built_groups",
+    "holds_no_decay_parameters",
+    "no_decay_test",
+    "only_adapters_trainable",
+    "selects_no_decay",
+]
+
+_FREE = frozenset(
+    (
+        "ReLU",
+        "ReLU6",
+        "GELU",
+        "SiLU",
+        "Mish",
+        "ELU",
+        "SELU",
+        "CELU",
+        "LeakyReLU",
+        "Sigmoid",
+        "Tanh",
+        "Softmax",
+        "LogSoftmax",
+        "Softplus",
+        "Hardswish",
+        "Hardtanh",
+        "Identity",
+        "Dropout",
+        "Dropout1d",
+        "Dropout2d",
+        "Dropout3d",
+        "AlphaDropout",
+        "Flatten",
+        "Unflatten",
+        "MaxPool1d",
+        "MaxPool2d",
+        "MaxPool3d",
+        "AvgPool1d",
+        "AvgPool2d",
+        "AvgPool3d",
+        "AdaptiveAvgPool1d",
+        "AdaptiveAvgPool2d",
+        "AdaptiveAvgPool3d",
+        "AdaptiveMaxPool1d",
+        "AdaptiveMaxPool2d",
+        "Upsample",
+        "PixelShuffle",
+        "ZeroPad2d",
+        "ConstantPad2d",
+    )
+)
+# Layers whose only 1-D parameter is a bias, switched off by ``bias=False``.
+_BIASED = frozenset(
+    (
+        "Linear",
+        "Conv1d",
+        "Conv2d",
+        "Conv3d",
+        "ConvTranspose1d",
+        "ConvTranspose2d",
+        "ConvTranspose3d",
+        "Bilinear",
+    )
+)
+_TENSOR_FACTORIES = frozenset(
+    ("empty", "zeros", "ones", "randn", "rand", "Tensor", "FloatTensor", "full", "eye")
+)
+_PEFT = re.compile(r"\b(get_peft_model|mark_only_lora_as_trainable|LoraConfig|inject_adapter)\b")
+_ADAPTER = re.compile(r"lora|adapter|prompt_embed|prefix_tun", re.I)
+
+
+def only_adapters_trainable(facts: Facts) -> bool:
+    """The file trains adapter weights only (see the module docstring)."""
+    source = facts.source
+    if _PEFT.search(source):
+        return True
+    if not _ADAPTER.search(source):
+        return False
+    for call in facts.calls:
+        if (
+            call_name(call) == "requires_grad_"
+            and call.args
+            and isinstance(call.args[0], ast.Constant)
+            and call.args[0].value is False
+        ):
+            return True
+    for node in facts.assigns:
+        if (
+            isinstance(node, ast.Assign)
+            and any(
+                isinstance(t, ast.Attribute) and t.attr == "requires_grad" for t in node.targets
+            )
+            and isinstance(node.value, ast.Constant)
+            and node.value.value is False
+        ):
+            loop = facts.enclosing(node, (ast.For,))
+            if (
+                isinstance(loop, ast.For)
+                and call_name_of(loop.iter)
+                in (
+                    "parameters",
+                    "named_parameters",
+                )
+                and not any(isinstance(s, ast.If) for s in loop.body)
+            ):
+                return True
+    return False
+
+
+def call_name_of(node: ast.AST) -> str:
+    return call_name(node) if isinstance(node, ast.Call) else ""
+
+
+def holds_no_decay_parameters(facts: Facts, model: ast.expr, at: ast.AST) -> bool:
+    """False only when the model is visibly built from weight matrices alone (module docstring)."""
+    cls = _model_class(facts, model, at)
+    if cls is None:
+        return True
+    owner, node = cls
+    return _class_holds(owner, node, 0)
+
+
+def _model_class(facts: Facts, model: ast.expr, at: ast.AST) -> tuple[Facts, ast.ClassDef] | None:
+    value: ast.expr | None = None
+    if isinstance(model, ast.Name):
+        value = facts.local_value(model.id, at)
+    if not isinstance(value, ast.Call):
+        return None
+    return class_of_call(facts, value)
+
+
+def _class_holds(facts: Facts, cls: ast.ClassDef, depth: int) -> bool:
+    """True unless every parameter `cls` registers is visibly a weight matrix."""
+    if depth > 4:
+        return True
+    for base in cls.bases:
+        name = (dotted(base) or "").rsplit(".", 1)[-1]
+        if name == "Module":
+            continue
+        parent = class_of_call(facts, ast.Call(func=base, args=[], keywords=[]))
+        if parent is None or _class_holds(parent[0], parent[1], depth + 1):
+            return True
+    init = next(
+        (s for s in cls.body if isinstance(s, ast.FunctionDef) and s.name == "__init__"), None
+    )
+    if init is None:
+        return False  # what the bases register was checked above
+    for node in walk(init):
+        if isinstance(node, ast.Call) and call_name(node) in (
+            "register_parameter",
+            "add_module",
+            "setattr",
+            "register_module",
+        ):
+            return True
+        if not isinstance(node, (ast.Assign, ast.AnnAssign)) or node.value is None:
+            continue
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+        if not any(_is_self_attr(t) for t in targets):
+            continue
+        if _value_holds(facts, node.value, depth):
+            return True
+    return False
+
+
+def _is_self_attr(t: ast.expr) -> bool:
+    return isinstance(t, ast.Attribute) and isinstance(t.value, ast.Name) and t.value.id == "self"
+
+
+def _value_holds(facts: Facts, value: ast.expr, depth: int) -> bool:
+    """True unless `value` (assigned to ``self.x`` in ``__init__``) is visibly parameter-free or
+    weight matrices only."""
+    if isinstance(value, (ast.Constant, ast.Name, ast.Attribute)):
+        return False  # a number, a flag, a reference: registers nothing new here
+    if isinstance(value, (ast.List, ast.Tuple)):
+        return any(_value_holds(facts, e, depth) for e in value.elts)
+    if isinstance(value, (ast.ListComp, ast.GeneratorExp)):
+        return _value_holds(facts, value.elt, depth)
+    if not isinstance(value, ast.Call):
+        return True
+    name = call_name(value)
+    if name in _FREE:
+        return False
+    if name in _BIASED:
+        flag = kwarg(value, "bias")
+        return not (isinstance(flag, ast.Constant) and flag.value is False)
+    if name in ("Sequential", "ModuleList", "ModuleDict"):
+        args = list(value.args)
+        return any(_value_holds(facts, a, depth) for a in args) or bool(value.keywords)
+    if name == "Parameter":
+        tensor = value.args[0] if value.args else kwarg(value, "data")
+        return not _matrix(tensor)
+    found = class_of_call(facts, value)
+    if found is None:
+        return True
+    return _class_holds(found[0], found[1], depth + 1)
+
+
+def _matrix(tensor: ast.expr | None) -> bool:
+    """``torch.randn(a, b)``-style tensors with at least two dimensions."""
+    if not isinstance(tensor, ast.Call) or call_name(tensor) not in _TENSOR_FACTORIES:
+        return False
+    dims = [a for a in tensor.args if not isinstance(a, ast.Starred)]
+    if len(dims) == 1 and isinstance(dims[0], (ast.Tuple, ast.List)):
+        dims = list(dims[0].elts)
+    return len(dims) >= 2
+
+
+# -- groups that select the parameters that must not decay -------------------------------------
+
+_NO_DECAY_WORDS = ("bias", "norm", "bn", "ln_", "embed", "gamma", "beta")
+
+
+def no_decay_test(facts: Facts, test: ast.expr, at: ast.AST) -> bool | None:
+    """True when `test` (a filter on a parameter or its name) holds exactly for the parameters
+    that should not decay (``any(nd in n for nd in no_decay)``, ``"bias" in n``,
+    ``n.endswith(".bias")``, ``p.ndim < 2``), False for its negation, None for any other test."""
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        inner = no_decay_test(facts, test.operand, at)
+        return None if inner is None else not inner
+    if isinstance(test, ast.Call) and call_name(test) == "any" and len(test.args) == 1:
+        gen = test.args[0]
+        if isinstance(gen, ast.GeneratorExp) and isinstance(gen.elt, ast.Compare):
+            words = _words(facts, gen.generators[0].iter, at)
+            op = gen.elt.ops[0]
+            if words and isinstance(op, (ast.In, ast.NotIn)):
+                return isinstance(op, ast.In)
+        return None
+    if isinstance(test, ast.Call) and call_name(test) in ("endswith", "startswith") and test.args:
+        words = _words(facts, test.args[0], at)
+        return True if words else None
+    if isinstance(test, ast.Compare) and len(test.ops) == 1:
+        op, right = test.ops[0], test.comparators[0]
+        if isinstance(op, (ast.In, ast.NotIn)) and _words(facts, test.left, at):
+            return isinstance(op, ast.In)
+        rank = test.left
+        is_rank = (isinstance(rank, ast.Attribute) and rank.attr == "ndim") or (
+            isinstance(rank, ast.Call) and call_name(rank) in ("dim", "len")
+        )
+        if is_rank and isinstance(right, ast.Constant) and isinstance(right.value, int):
+            n = right.value
+            if (isinstance(op, ast.Lt) and n == 2) or (
+                isinstance(op, (ast.Eq, ast.LtE)) and n == 1
+            ):
+                return True
+            if (isinstance(op, ast.GtE) and n == 2) or (isinstance(op, ast.Gt) and n == 1):
+                return False
+    return None
+
+
+def _words(facts: Facts, node: ast.AST, at: ast.AST) -> bool:
+    """`node` is (or names a list of) strings naming no-decay parameters (``"bias"``,
+    ``["bias", "LayerNorm.weight"]``)."""
+    if isinstance(node, ast.Name):
+        bound = facts.local_value(node.id, at)
+        if bound is None:
+            return False
+        node = bound
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return any(w in node.value.lower() for w in _NO_DECAY_WORDS)
+    if isinstance(node, (ast.List, ast.Tuple, ast.Set)) and node.elts:
+        return all(
+            isinstance(e, ast.Constant) and isinstance(e.value, str) for e in node.elts
+        ) and any(_words(facts, e, at) for e in node.elts)
+    return False
+
+
+def selects_no_decay(facts: Facts, group: ast.Dict, params: ast.expr | None) -> str | None:
+    """How a param-group dict selects the parameters that must not decay (its ``params`` filter,
+    the ``if`` it is built under, or a list of ``.bias`` attributes), as text; None otherwise."""
+    if isinstance(params, (ast.ListComp, ast.GeneratorExp)):
+        for cond in params.generators[0].ifs:
+            if no_decay_test(facts, cond, group):
+                return f"its params keep `{_short(cond)}`"
+    for _, test, truth in facts.branches(group):
+        found = no_decay_test(facts, test, group)
+        if found is not None and found == truth:
+            return f"it is built under `if {_short(test)}`" + ("" if truth else " (else)")
+    if isinstance(params, ast.Name) and _bias_list(facts, params.id, group):
+        return f"`{params.id}` collects the modules' biases"
+    return None
+
+
+def _bias_list(facts: Facts, name: str, at: ast.AST) -> bool:
+    """`name` is a list filled only with ``.bias`` attributes (``biases.append(m.bias)``)."""
+    scope = facts.function_of(at)
+    appended = [
+        c
+        for c in facts.calls
+        if call_name(c) == "append"
+        and isinstance(c.func, ast.Attribute)
+        and dotted(c.func.value) == name
+        and facts.function_of(c) is scope
+    ]
+    return bool(appended) and all(
+        c.args and isinstance(c.args[0], ast.Attribute) and c.args[0].attr == "bias"
+        for c in appended
+    )
+
+
+def built_groups(facts: Facts, params: ast.expr | None, at: ast.AST) -> list[ast.Dict]:
+    """Param-group dicts appended to the list an optimizer is given, in the function that builds
+    it: ``groups += [{...}]``, ``groups.append({...})`` (often inside a loop over parameters)."""
+    if not isinstance(params, ast.Name):
+        return []
+    scope = facts.function_of(at)
+    out: list[ast.Dict] = []
+    for node in facts.assigns:
+        if (
+            isinstance(node, ast.AugAssign)
+            and dotted(node.target) == params.id
+            and facts.function_of(node) is scope
+            and isinstance(node.value, (ast.List, ast.Tuple))
+        ):
+            out += [e for e in node.value.elts if isinstance(e, ast.Dict)]
+    for c in facts.calls:
+        if (
+            call_name(c) == "append"
+            and isinstance(c.func, ast.Attribute)
+            and dotted(c.func.value) == params.id
+            and facts.function_of(c) is scope
+            and c.args
+            and isinstance(c.args[0], ast.Dict)
+        ):
+            out.append(c.args[0])
+    return out
+
+
+def _short(node: ast.AST) -> str:
+    return short(node, 50)

@@ -1,0 +1,287 @@
+"""SG201: a loss backpropagated on every micro-batch of a window, never divided by its length.
+
+The loss reaches the backward in many shapes; each is followed until it is visibly a
+per-micro-batch mean loss that nothing divides, else the rule stays silent:
+
+- a loss function (``F.cross_entropy``, an ``nn.*Loss`` object, ``criterion(...)``,
+  ``outputs.loss``, ``out["loss"]``) or a name unpacked from a forward (``logits, loss =
+  model(x, y)``);
+- a name bound to one of these in the loop, an intermediate reduction of several mean losses
+  (``torch.stack(losses).sum()``, ``sum(loss_dict.values())``), ``.mean()`` over data-parallel
+  replicas;
+- a helper (this file, a base class, or another file of the tree) whose every ``return`` is such
+  a loss.
+
+A sum-reduced loss (``reduction="sum"``) accumulates to the big-batch sum and is not reported,
+nor is a window whose gradients are divided after the backwards (``p.grad /= k``). DeepSpeed and
+Lightning scale the loss themselves; ``accelerator.backward`` does too when the ``Accelerator``
+was given ``gradient_accumulation_steps`` (or a plugin), and is a plain backward otherwise.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from stepguard.lint._base import Violation, violation
+from stepguard.lint._objects import callee
+from stepguard.lint._scan import Facts, call_name, dotted, kwarg, receiver, short, walk
+from stepguard.lint._window_rules import where_it_steps, window_condition, windows
+from stepguard.lint._windows import Window
+
+__all__ = ["check_sg201"]
+
+_SCALING_OPS = (ast.Div, ast.Mult, ast.FloorDiv)
+_REDUCE = ("sum", "mean")
+
+
+def _scaled(node: ast.AST) -> bool:
+    return any(isinstance(x, ast.BinOp) and isinstance(x.op, _SCALING_OPS) for x in walk(node))
+
+
+class _Loss:
+    """Follows a loss expression inside one scope (the window's loop, or a helper's body)."""
+
+    def __init__(self, facts: Facts, scope: ast.AST) -> None:
+        self.facts = facts
+        self.scope = scope
+
+    def unscaled(self, expr: ast.AST, depth: int = 0) -> bool:
+        """True only when `expr` is visibly a per-micro-batch loss never divided or multiplied."""
+        facts = self.facts
+        if depth > 8:
+            return False
+        if isinstance(expr, ast.BinOp):
+            if isinstance(expr.op, (ast.Add, ast.Sub)):
+                return self.unscaled(expr.left, depth + 1) and self.unscaled(expr.right, depth + 1)
+            return False
+        if isinstance(expr, ast.Name):
+            return self._name(expr.id, depth)
+        if isinstance(expr, ast.Call):
+            if self._reduced_losses(expr, depth):
+                return True
+            found = callee(facts, expr, training=False) if _helper_form(expr) else None
+            if found is not None:
+                owner, func = found
+                return _returns_unscaled(owner, func, depth + 1)
+            if _helper_form(expr) and call_name(expr) in facts.functions:
+                return False  # a helper of this file the linter cannot pin down may divide
+        if _scaled(expr):
+            return False
+        return _mean_loss(facts, expr)
+
+    def _name(self, name: str, depth: int) -> bool:
+        values: list[ast.expr] = []
+        unpacked = False
+        for n in walk(self.scope):
+            if isinstance(n, ast.Assign):
+                for t in n.targets:
+                    if isinstance(t, ast.Name) and t.id == name:
+                        values.append(n.value)
+                    elif isinstance(t, (ast.Tuple, ast.List)) and any(
+                        isinstance(e, ast.Name) and e.id == name for e in t.elts
+                    ):
+                        if isinstance(n.value, (ast.Tuple, ast.List)) and len(n.value.elts) == len(
+                            t.elts
+                        ):
+                            idx = next(
+                                i
+                                for i, e in enumerate(t.elts)
+                                if isinstance(e, ast.Name) and e.id == name
+                            )
+                            values.append(n.value.elts[idx])
+                        elif isinstance(n.value, ast.Call) and not _scaled(n.value):
+                            idx = next(
+                                i
+                                for i, e in enumerate(t.elts)
+                                if isinstance(e, ast.Name) and e.id == name
+                            )
+                            found = (
+                                callee(self.facts, n.value, training=False)
+                                if _helper_form(n.value)
+                                else None
+                            )
+                            if found is not None:
+                                # `loss, acc = get_loss(...)`: what the helper returns there.
+                                if not _returns_unscaled(found[0], found[1], depth + 1, idx):
+                                    return False
+                                unpacked = True
+                            elif "loss" in call_name(n.value).lower():
+                                return False  # `loss, items = compute_loss(...)`: unknown
+                            else:
+                                unpacked = True  # `logits, loss = model(x, y)`: a forward's mean
+                        else:
+                            return False
+            elif isinstance(n, ast.AugAssign) and dotted(n.target) == name:
+                if not isinstance(n.op, ast.Add):
+                    return False
+                values.append(n.value)
+            elif isinstance(n, (ast.With, ast.AsyncWith)):
+                for item in n.items:
+                    if dotted(item.optional_vars) == name if item.optional_vars else False:
+                        return False  # `with amp.scale_loss(loss, opt) as scaled:`: apex scales
+        if any(_scaled(v) for v in values):
+            return False
+        if unpacked and "loss" in name.lower() and not values:
+            return True
+        if not values:
+            return False
+        return any(self.unscaled(v, depth + 1) for v in values)
+
+    def _reduced_losses(self, call: ast.Call, depth: int) -> bool:
+        """``torch.stack(losses).sum()``, ``sum(losses)``, ``sum(loss_dict.values())``,
+        ``loss.mean()``: a reduction over per-micro-batch mean losses."""
+        name = call_name(call)
+        if name not in _REDUCE:
+            return False
+        if isinstance(call.func, ast.Attribute) and not call.args:
+            inner = call.func.value
+        elif isinstance(call.func, ast.Name) and name == "sum" and len(call.args) == 1:
+            inner = call.args[0]
+        else:
+            return False
+        return self._losses(inner, depth + 1)
+
+    def _losses(self, node: ast.AST, depth: int) -> bool:
+        """`node` is one or several mean losses."""
+        if depth > 8:
+            return False
+        if isinstance(node, ast.Call) and call_name(node) in ("stack", "cat", "tensor"):
+            return bool(node.args) and self._losses(node.args[0], depth + 1)
+        if isinstance(node, (ast.List, ast.Tuple)):
+            return bool(node.elts) and all(self.unscaled(e, depth + 1) for e in node.elts)
+        if isinstance(node, (ast.ListComp, ast.GeneratorExp)):
+            it = node.generators[0].iter
+            if isinstance(it, ast.Call) and call_name(it) == "values":
+                return _loss_dict(receiver(it))
+            return self.unscaled(node.elt, depth + 1)
+        if isinstance(node, ast.Call) and call_name(node) == "values":
+            return _loss_dict(receiver(node))
+        if isinstance(node, ast.Name):
+            for n in walk(self.scope):
+                if isinstance(n, ast.Assign) and any(
+                    isinstance(t, ast.Name) and t.id == node.id for t in n.targets
+                ):
+                    return self._losses(n.value, depth + 1)
+            return False
+        return self.unscaled(node, depth + 1)
+
+
+def _loss_dict(node: ast.AST | None) -> bool:
+    return node is not None and "loss" in (dotted(node) or "").lower()
+
+
+def _helper_form(call: ast.Call) -> bool:
+    f = call.func
+    return isinstance(f, ast.Name) or (
+        isinstance(f, ast.Attribute) and dotted(f.value) in ("self", "cls")
+    )
+
+
+def _returns_unscaled(facts: Facts, func: ast.AST, depth: int, index: int = 0) -> bool:
+    """Every ``return`` of helper `func` is an undivided mean loss (its element `index`, for a
+    tuple)."""
+    returns = [
+        n
+        for n in walk(func)
+        if isinstance(n, ast.Return) and facts.function_of(n) is func and n.value is not None
+    ]
+    if not returns:
+        return False
+    follower = _Loss(facts, func)
+    for r in returns:
+        value = r.value
+        assert value is not None
+        if isinstance(value, ast.Tuple) and value.elts:
+            if index >= len(value.elts):
+                return False
+            value = value.elts[index]
+        if not follower.unscaled(value, depth):
+            return False
+    return True
+
+
+def _mean_loss(facts: Facts, expr: ast.AST) -> bool:
+    """A loss the file shows, reduced by a mean (not ``reduction="sum"`` / ``"none"``)."""
+    if isinstance(expr, ast.Call):
+        reduction = kwarg(expr, "reduction")
+        if isinstance(reduction, ast.Constant) and reduction.value in ("sum", "none"):
+            return False
+        d = dotted(expr.func)
+        if d is not None and d in facts.sum_losses:
+            return False
+    return facts.is_loss_source(expr)
+
+
+def _grads_divided(facts: Facts, w: Window) -> bool:
+    """The gradients are divided after the backwards (``p.grad /= k``, ``p.grad.div_(k)``)."""
+    scope = w.outer or facts.function_of(w.loop)
+    for n in walk(scope):
+        if isinstance(n, ast.AugAssign) and isinstance(n.op, _SCALING_OPS):
+            if (dotted(n.target) or "").split(".")[-1] in ("grad", "data"):
+                return True
+        elif isinstance(n, ast.Call) and call_name(n) in ("div_", "mul_"):
+            rec = receiver(n)
+            if rec is not None and "grad" in (dotted(rec) or "").split("."):
+                return True
+    return False
+
+
+def _accelerate_divides(facts: Facts, rec: ast.expr | None) -> bool | None:
+    """Whether ``accelerator.backward`` divides the loss: True when the Accelerator was given
+    ``gradient_accumulation_steps`` (not 1) or a plugin, False when built without, None when its
+    construction is not visible."""
+    d = dotted(rec) if rec is not None else None
+    build = facts.accelerator_builds.get(d or "")
+    if build is None and len(facts.accelerator_builds) == 1:
+        build = next(iter(facts.accelerator_builds.values()))
+    if build is None:
+        return None
+    steps = kwarg(build, "gradient_accumulation_steps")
+    if kwarg(build, "gradient_accumulation_plugin") is not None:
+        return True
+    if steps is None:
+        return False
+    return not (isinstance(steps, ast.Constant) and steps.value == 1)
+
+
+def check_sg201(facts: Facts) -> list[Violation]:
+    """SG201: a loss backpropagated every micro-batch of a window without ``/ k`` (one finding
+    per window, at its first such backward)."""
+    out = []
+    for w in windows(facts):
+        if _grads_divided(facts, w):
+            continue
+        follower = _Loss(facts, w.loop)
+        for call in w.calls():
+            b = facts.backward_of(call)
+            if b is None:
+                continue
+            loss, kind = b
+            if loss is None or kind == "engine":
+                continue
+            if kind == "accelerate" and _accelerate_divides(facts, receiver(call)) is not False:
+                continue
+            if not follower.unscaled(loss):
+                continue
+            name = short(loss, 40)
+            message = (
+                f"`{name}` is backpropagated on every micro-batch but the optimizer steps "
+                f"{where_it_steps(w)} and the loss is never divided by the window length: the "
+                f"accumulated gradient is {w.k} times the big-batch gradient; backpropagate "
+                f"`{name} / {w.k}`"
+            )
+            conditions = window_condition(facts, w)
+            out.append(
+                violation(
+                    facts,
+                    call,
+                    "SG201",
+                    message,
+                    (),
+                    conditions,
+                    w.outer or w.loop,
+                    window_length=w.k,
+                )
+            )
+            break
+    return out

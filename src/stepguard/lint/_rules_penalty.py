@@ -1,0 +1,271 @@
+"""SG103 (double regularization): an explicit L2 penalty over parameters added to a loss while
+the optimizer already decays them.
+
+The penalty is a sum of squares or norms over ``X.parameters()`` (a generator, or a loop that
+accumulates), added to something loss-like directly or through a name; or a function or method
+that returns such a penalty (``model.l2()``), defined in this file or, in project mode, in another
+file of the tree. The finding depends on the optimizer's decay being > 0.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from stepguard.lint._base import Violation, violation
+from stepguard.lint._rules_decay import _data, _decays, _target, _wd_text, decay_condition
+from stepguard.lint._scan import Facts, assigned_names, call_name, short, walk
+from stepguard.lint._values import decay_values
+
+__all__ = ["check_sg103"]
+
+
+_SQUARES = ("pow", "square", "norm")
+
+
+def _is_square_of(node: ast.AST, var: str) -> bool:
+    """`node` contains ``var ** 2``, ``var.pow(2)``, ``var.square()``, ``var.norm()`` or
+    ``torch.norm(var)`` (an L2 term of the parameter `var`)."""
+    for n in walk(node):
+        if (
+            isinstance(n, ast.BinOp)
+            and isinstance(n.op, ast.Pow)
+            and isinstance(n.left, ast.Name)
+            and n.left.id == var
+        ):
+            return True
+        if isinstance(n, ast.Call) and call_name(n) in _SQUARES:
+            f = n.func
+            if isinstance(f, ast.Attribute) and isinstance(f.value, ast.Name) and f.value.id == var:
+                return True
+            if any(isinstance(a, ast.Name) and a.id == var for a in n.args):
+                return True
+    return False
+
+
+def _param_var(facts: Facts, gen: ast.comprehension) -> str | None:
+    """The parameter variable of ``for p in m.parameters()`` / ``for n, p in m.named_parameters()``."""
+    it = gen.iter
+    if not isinstance(it, ast.Call) or call_name(it) not in ("parameters", "named_parameters"):
+        return None
+    t = gen.target
+    if isinstance(t, ast.Tuple) and len(t.elts) == 2 and isinstance(t.elts[1], ast.Name):
+        return t.elts[1].id
+    return t.id if isinstance(t, ast.Name) else None
+
+
+def _penalty_node(facts: Facts, node: ast.AST) -> ast.AST | None:
+    """`node` when it is an L2 term over parameters: a generator of squares / norms over
+    ``X.parameters()``, or a loop over them accumulating such terms."""
+    if isinstance(node, (ast.GeneratorExp, ast.ListComp)) and len(node.generators) == 1:
+        var = _param_var(facts, node.generators[0])
+        if var is not None and _is_square_of(node.elt, var):
+            return node
+    elif isinstance(node, (ast.For, ast.AsyncFor)) and isinstance(node.iter, ast.Call):
+        comp = ast.comprehension(target=node.target, iter=node.iter, ifs=[], is_async=0)
+        var = _param_var(facts, comp)
+        if var is not None:
+            for s in node.body:
+                if isinstance(s, (ast.AugAssign, ast.Assign)) and _is_square_of(s.value, var):
+                    return node
+    return None
+
+
+def _penalty_functions(facts: Facts) -> dict[str, ast.AST]:
+    """Functions and methods that return an L2 term over parameters (``def l2(self): return
+    sum((p ** 2).sum() for p in self.parameters())``), by name -> the term."""
+    cached = facts.cache.get("penalty_functions")
+    if isinstance(cached, dict):
+        return cached
+    out: dict[str, ast.AST] = {}
+    for node in walk(facts.tree):
+        penalty = _penalty_node(facts, node)
+        if penalty is None:
+            continue
+        func = facts.function_of(penalty)
+        if not isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
+        names = _accumulated(penalty)
+        for ret in walk(func):
+            if not isinstance(ret, ast.Return) or ret.value is None:
+                continue
+            if any(n is penalty for n in walk(ret.value)) or any(
+                isinstance(n, ast.Name) and n.id in names for n in walk(ret.value)
+            ):
+                out[func.name] = penalty
+    facts.cache["penalty_functions"] = out
+    return out
+
+
+def _accumulated(penalty: ast.AST) -> set[str]:
+    """Names the penalty is assigned or accumulated into (``reg = sum(...)``, ``reg += ...``)."""
+    if isinstance(penalty, (ast.For, ast.AsyncFor)):
+        return {
+            n
+            for s in penalty.body
+            if isinstance(s, (ast.AugAssign, ast.Assign))
+            for t in ([s.target] if isinstance(s, ast.AugAssign) else s.targets)
+            for n in assigned_names(t)
+        }
+    return set()
+
+
+def _penalty_calls(facts: Facts) -> list[tuple[ast.Call, ast.AST]]:
+    """Calls of a penalty function (this file, or in project mode a method or function defined in
+    another file of the tree) whose result is added to a loss."""
+    local = _penalty_functions(facts)
+    out: list[tuple[ast.Call, ast.AST]] = []
+    for call in facts.calls:
+        name = call_name(call)
+        if not name or (call.args and isinstance(call.func, ast.Attribute)):
+            continue
+        penalty = local.get(name)
+        if penalty is None and facts.project is not None and isinstance(call.func, ast.Attribute):
+            penalty = _project_penalty(facts, name)
+        if penalty is not None and _added_to_loss(facts, call):
+            out.append((call, penalty))
+    return out
+
+
+def _project_penalty(facts: Facts, name: str) -> ast.AST | None:
+    project = facts.project
+    if project is None:
+        return None
+    cache = facts.cache.setdefault("project_penalties", {})
+    assert isinstance(cache, dict)
+    if name not in cache:
+        found = None
+        needle = f"def {name}("
+        for path in project.files:
+            text = project.text(path)
+            if text is None or needle not in text or path == facts.path:
+                continue
+            other = project.definitions(path)
+            if other is not None and name in _penalty_functions(other):
+                found = _penalty_functions(other)[name]
+                break
+        cache[name] = found
+    return cache[name]
+
+
+def check_sg103(facts: Facts) -> list[Violation]:
+    """SG103: an L2 penalty over parameters added to a loss (directly, or through a function or
+    method that returns it) while the optimizer decays them."""
+    decaying: list[tuple[ast.Call, str, float | None, ast.expr | None]] = []
+    for call in facts.optimizer_builds:
+        cls = facts.optimizer_class(call)
+        decays = _decays(decay_values(facts, call, cls)) if cls else None
+        if cls and decays is not None:
+            decaying.append((call, cls, *decays))
+    if not decaying:
+        return []
+    # A visible decay > 0 is the stronger statement: prefer it over one not known statically.
+    decaying.sort(key=lambda d: d[2] is None)
+    out = []
+    opt_call, cls, wd, expr = decaying[0]
+    who = _target(facts, opt_call) or cls
+    found: list[tuple[ast.AST, ast.AST, str]] = []
+    for node in walk(facts.tree):
+        penalty = _penalty_node(facts, node)
+        if penalty is not None and _added_to_loss(facts, penalty):
+            found.append((penalty, penalty, ""))
+    for call, penalty in _penalty_calls(facts):
+        found.append((call, penalty, f" (through `{short(call, 40)}`)"))
+    for at, penalty, through in found:
+        what = short(_penalty_iter(penalty), 40)
+        if expr is None:
+            applies = f"already applies {_wd_text(wd, None)}: parameters are regularized twice"
+        else:
+            applies = (
+                f"applies {_wd_text(None, expr)} (not known statically): if it is > 0, "
+                "parameters are regularized twice"
+            )
+        message = (
+            f"an L2 penalty over `{what}`{through} is added to the loss "
+            f"while `{who}` (line {opt_call.lineno}) {applies}; drop the penalty"
+        )
+        conditions = [decay_condition(facts, opt_call, cls)]
+        out.append(violation(facts, at, "SG103", message, (), conditions, **_data(wd, expr)))
+    return out
+
+
+def _penalty_iter(penalty: ast.AST) -> ast.AST:
+    if isinstance(penalty, (ast.GeneratorExp, ast.ListComp)):
+        return penalty.generators[0].iter
+    if isinstance(penalty, (ast.For, ast.AsyncFor)):
+        return penalty.iter
+    return penalty
+
+
+def _loss_like(facts: Facts, node: ast.AST) -> bool:
+    """`node` mentions a loss: a name, attribute or dict key containing "loss", or a loss
+    function call."""
+    for n in walk(node):
+        if isinstance(n, ast.Name) and "loss" in n.id.lower():
+            return True
+        if isinstance(n, ast.Attribute) and "loss" in n.attr.lower():
+            return True
+        if (
+            isinstance(n, ast.Subscript)
+            and isinstance(n.slice, ast.Constant)
+            and "loss" in str(n.slice.value).lower()
+        ):
+            return True
+        if isinstance(n, ast.Call) and facts.is_loss_source(n):
+            return True
+    return False
+
+
+def _mentions(node: ast.AST, names: set[str]) -> bool:
+    return any(isinstance(n, ast.Name) and n.id in names for n in walk(node))
+
+
+def _added_to_loss(facts: Facts, penalty: ast.AST) -> bool:
+    """The penalty is added to a loss: ``loss_expr + penalty``, ``loss += penalty``, or through a
+    name (``reg = sum(...)``, ``for p in ...: reg += ...``) later added to a loss the same way."""
+    node: ast.AST | None = penalty
+    child: ast.AST = penalty
+    while node is not None and not isinstance(node, ast.stmt):
+        parent = facts.parents.get(node)
+        if isinstance(parent, ast.BinOp) and isinstance(parent.op, ast.Add):
+            operand = parent.right if parent.left is node else parent.left
+            if _loss_like(facts, operand):
+                return True
+        child = node
+        node = parent
+    if isinstance(penalty, (ast.For, ast.AsyncFor)):
+        names = {
+            n
+            for s in penalty.body
+            if isinstance(s, (ast.AugAssign, ast.Assign))
+            for t in ([s.target] if isinstance(s, ast.AugAssign) else s.targets)
+            for n in assigned_names(t)
+        }
+    elif isinstance(node, (ast.Assign, ast.AnnAssign)):
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+        names = {n for t in targets for n in assigned_names(t)}
+    else:
+        return (
+            isinstance(node, ast.AugAssign)
+            and isinstance(node.op, ast.Add)
+            and child is node.value
+            and _loss_like(facts, node.target)
+        )
+    scope = facts.function_of(penalty)
+    inside = {id(n) for n in walk(penalty)}
+    for other in walk(scope):
+        if id(other) in inside or getattr(other, "lineno", 0) < getattr(penalty, "lineno", 0):
+            continue
+        if isinstance(other, ast.BinOp) and isinstance(other.op, ast.Add):
+            left, right = other.left, other.right
+            if (_mentions(left, names) and _loss_like(facts, right)) or (
+                _mentions(right, names) and _loss_like(facts, left)
+            ):
+                return True
+        if (
+            isinstance(other, ast.AugAssign)
+            and isinstance(other.op, ast.Add)
+            and _mentions(other.value, names)
+            and _loss_like(facts, other.target)
+        ):
+            return True
+    return False

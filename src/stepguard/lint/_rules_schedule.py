@@ -1,0 +1,264 @@
+"""Schedule length under accumulation: SG205, and the check SG202 uses to spare a schedule that is
+deliberately counted in micro-batches.
+
+A schedule's length (``num_training_steps``, ``total_steps``, ``T_max``, ``total_iters``) is
+followed through names and attributes (``args.max_steps = epochs * len(loader)``, ``self.total``)
+to the ``len(loader)`` it counts. It counts micro-batches when no division (``/ k``, ``// k``,
+``math.ceil``) is applied to that count; a division inside the ``len(...)`` argument (a DataLoader
+whose batch size is divided by k) does not change what ``len(loader)`` counts.
+
+SG205 reports such a length for a scheduler that belongs to an accumulation window (built in the
+window's function, or stepped inside its loop) and is stepped once per optimizer step, and for a
+scheduler prepared by accelerate when the ``Accelerator`` accumulates (``gradient_accumulation_steps
+= K``): a prepared scheduler advances only on the steps that sync. A scheduler stepped on every
+micro-batch with a length in micro-batches is consistent: neither SG202 nor SG205 fires.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from stepguard.lint._base import Condition, Violation, violation
+from stepguard.lint._scan import Facts, assigned_names, call_name, dotted, kwarg, receiver, short
+from stepguard.lint._values import binding
+from stepguard.lint._window_rules import (
+    accelerate_steps,
+    setting_name,
+    where_it_steps,
+    window_condition,
+    windows,
+)
+from stepguard.lint._windows import Window, accumulate_blocks
+
+__all__ = ["check_sg205", "sized_in_micro_batches"]
+
+# (keyword, position) of schedule-length arguments, by scheduler name.
+_LENGTH_ARGS: dict[str, tuple[tuple[str, int], ...]] = {
+    "get_scheduler": (("num_training_steps", 3),),
+    "OneCycleLR": (("total_steps", 2), ("steps_per_epoch", 4)),
+    "CosineAnnealingLR": (("T_max", 1),),
+    "LinearLR": (("total_iters", 3),),
+    "PolynomialLR": (("total_iters", 1),),
+}
+
+
+def _length_args(call: ast.Call) -> list[tuple[str, ast.expr]]:
+    name = call_name(call)
+    spec = _LENGTH_ARGS.get(name)
+    if spec is None and name.startswith("get_") and name.endswith("schedule_with_warmup"):
+        spec = (("num_training_steps", 2),)
+    out = []
+    for key, pos in spec or ():
+        value = kwarg(call, key)
+        if (
+            value is None
+            and len(call.args) > pos
+            and not any(isinstance(a, ast.Starred) for a in call.args[: pos + 1])
+        ):
+            value = call.args[pos]
+        if value is not None:
+            out.append((key, value))
+    return out
+
+
+def _bound(facts: Facts, node: ast.expr, at: ast.AST) -> ast.expr | None:
+    """What a name or attribute (``total``, ``args.max_steps``, ``self.total``) is set to: its
+    single assignment in the function of `at`, else (``self.x``) in the class, else the module."""
+    if isinstance(node, ast.Name):
+        return binding(facts, node.id, at)
+    target = dotted(node)
+    if target is None:
+        return None
+    scopes: list[ast.AST] = [facts.function_of(at)]
+    cls = facts.class_of(at)
+    if target.startswith("self.") and cls is not None:
+        scopes.append(cls)
+    scopes.append(facts.tree)
+    for scope in scopes:
+        found = [
+            n.value
+            for n in facts.assigns
+            if isinstance(n, ast.Assign)
+            and any(dotted(t) == target for t in n.targets)
+            and (facts.function_of(n) is scope or (scope is cls and facts.class_of(n) is cls))
+        ]
+        if len(found) == 1:
+            return found[0]
+        if found:
+            return None
+    return None
+
+
+def _counts(
+    facts: Facts, expr: ast.AST, at: ast.AST, depth: int = 0
+) -> tuple[ast.expr | None, bool]:
+    """(the first ``len(...)`` argument, whether the count is divided or rounded) over `expr` and
+    the names and attributes it is built from (not inside ``len(...)`` itself)."""
+    found: ast.expr | None = None
+    has_div = False
+    stack: list[ast.AST] = [expr]
+    while stack:
+        n = stack.pop()
+        if isinstance(n, ast.Call) and call_name(n) == "len":
+            if found is None and n.args:
+                found = n.args[0]
+            continue
+        if (isinstance(n, ast.BinOp) and isinstance(n.op, (ast.Div, ast.FloorDiv))) or (
+            isinstance(n, ast.Call) and call_name(n) in ("ceil", "floor", "optimizer_steps")
+        ):
+            has_div = True
+        if isinstance(n, (ast.Name, ast.Attribute)):
+            value = _bound(facts, n, at) if depth < 3 else None
+            if value is not None:
+                a, b = _counts(facts, value, value, depth + 1)
+                found = found if found is not None else a
+                has_div = has_div or b
+            continue
+        stack.extend(ast.iter_child_nodes(n))
+    return found, has_div
+
+
+def _times_k(expr: ast.AST, k: ast.expr | None, k_text: str) -> bool:
+    """`expr` multiplies by the window length (``args.max_steps * args.accum``)."""
+    want = {k_text}
+    if k is not None:
+        want.add(setting_name(k))
+    for n in ast.walk(expr):
+        if isinstance(n, ast.BinOp) and isinstance(n.op, ast.Mult):
+            for side in (n.left, n.right):
+                if short(side, 40) in want or setting_name(side) in want - {"k"}:
+                    return True
+    return False
+
+
+def sized_in_micro_batches(facts: Facts, w: Window, step: ast.Call) -> bool:
+    """The scheduler `step` advances has a length counted in micro-batches (``len(loader)`` with
+    no division, or a length multiplied by the window length)."""
+    rec = receiver(step)
+    d = dotted(rec) if rec is not None else None
+    build = facts.schedulers.get(d or "")
+    if build is None and isinstance(rec, (ast.Name, ast.Attribute)):
+        bound = _bound(facts, rec, step)
+        build = bound if isinstance(bound, ast.Call) else None
+    if build is None:
+        return False
+    for _, expr in _length_args(build):
+        if _times_k(expr, w.k_node, w.k):
+            return True
+        loader, has_div = _counts(facts, expr, build)
+        if loader is not None and not has_div:
+            return True
+    # A length under any argument name (`epoch_steps=len(loader)`, `num_training_steps=n * k`).
+    for kw in build.keywords:
+        if not kw.arg or not any(w in kw.arg for w in ("step", "iters", "total", "t_max")):
+            continue
+        if _times_k(kw.value, w.k_node, w.k):
+            return True
+        loader, has_div = _counts(facts, kw.value, build)
+        if loader is not None and not has_div:
+            return True
+    return False
+
+
+def _targets(facts: Facts, call: ast.Call) -> set[str]:
+    parent = facts.parents.get(call)
+    if isinstance(parent, ast.Assign):
+        return {n for t in parent.targets for n in assigned_names(t)}
+    if isinstance(parent, ast.AnnAssign):
+        return set(assigned_names(parent.target))
+    return set()
+
+
+def _stepped_in(facts: Facts, names: set[str], loop: ast.AST) -> list[ast.Call]:
+    out = []
+    for n in ast.walk(loop):
+        rec = receiver(n) if isinstance(n, ast.Call) else None
+        if (
+            isinstance(n, ast.Call)
+            and call_name(n) == "step"
+            and rec is not None
+            and (dotted(rec) or "") in names
+        ):
+            out.append(n)
+    return out
+
+
+def _window_of(facts: Facts, call: ast.Call, names: set[str]) -> Window | None:
+    """The window the scheduler built by `call` belongs to: one that steps it, else one in the
+    function that builds it."""
+    ws = windows(facts)
+    for w in ws:
+        if names and _stepped_in(facts, names, w.outer or w.loop):
+            return w
+    here = facts.function_of(call)
+    return next((w for w in ws if facts.function_of(w.outer or w.loop) is here), None)
+
+
+def _prepared(facts: Facts, names: set[str]) -> bool:
+    for c in facts.calls:
+        rec = receiver(c)
+        if (
+            call_name(c).startswith("prepare")
+            and rec is not None
+            and facts.is_accelerator(rec)
+            and any(dotted(a) in names for a in c.args)
+        ):
+            return True
+    return False
+
+
+def check_sg205(facts: Facts) -> list[Violation]:
+    """SG205: a schedule sized with ``len(loader)`` (micro-batches) for a scheduler stepped once
+    per optimizer step of a window, or prepared by an accumulating Accelerator."""
+    if not windows(facts) and not accumulate_blocks(facts):
+        return []
+    out = []
+    for call in facts.scheduler_builds:
+        names = _targets(facts, call)
+        w = _window_of(facts, call, names)
+        k_text = "k"
+        k_node: ast.expr | None = None
+        conditions: list[Condition]
+        if w is not None:
+            if any(s in set(w.calls()) for s in _stepped_in(facts, names, w.loop)):
+                continue  # stepped every micro-batch: SG202's business (or consistent)
+            k_text, k_node, where = w.k, w.k_node, f"the optimizer steps {where_it_steps(w)}"
+            conditions = window_condition(facts, w)
+        else:
+            blocks = accumulate_blocks(facts)
+            if not blocks or not names or not _prepared(facts, names):
+                continue
+            steps = accelerate_steps(facts, blocks[0])
+            if steps is None or (isinstance(steps, ast.Constant) and steps.value in (0, 1)):
+                continue
+            k_node, k_text = steps, short(steps, 40)
+            where = (
+                f"the prepared scheduler advances only on the steps that sync (once per "
+                f"{k_text} micro-batches, `Accelerator(gradient_accumulation_steps={k_text})`)"
+            )
+            conditions = [Condition(setting_name(steps), (steps,), facts, ">1")]
+        for key, expr in _length_args(call):
+            loader, has_div = _counts(facts, expr, call)
+            if w is None and _times_k(expr, k_node, k_text):
+                # A prepared scheduler advances once per optimizer step: `* k` overcounts.
+                message = (
+                    f"`{key}={short(expr, 50)}` multiplies by the window length, but {where}: "
+                    f"the schedule is {k_text} times too long; count optimizer steps (drop the "
+                    f"`* {k_text}`)"
+                )
+                out.append(violation(facts, expr, "SG205", message, (), conditions, argument=key))
+                continue
+            if loader is None or has_div or _times_k(expr, k_node, k_text):
+                continue
+            shown = f"`{key}={short(expr, 50)}`"
+            if isinstance(expr, (ast.Name, ast.Attribute)):
+                value = _bound(facts, expr, call)
+                if value is not None:
+                    shown += f" (= `{short(value, 50)}`)"
+            message = (
+                f"{shown} counts micro-batches of `{short(loader, 30)}`, but {where}: the "
+                f"schedule is {k_text} times too long; count optimizer steps: "
+                f"`math.ceil(len({short(loader, 30)}) / {k_text})` per epoch"
+            )
+            out.append(violation(facts, expr, "SG205", message, (), conditions, argument=key))
+    return out

@@ -1,0 +1,23 @@
+# The helper divides the loss by the window length before returning it.
+import torch.nn.functional as F
+
+
+class Trainer:
+    def __init__(self, model, optimizer, cfg):
+        self.model = model
+        self.optimizer = optimizer
+        self.cfg = cfg
+        self.global_step = 0
+
+    def compute_loss(self, batch):
+        logits = self.model(batch["input"])
+        return F.cross_entropy(logits, batch["label"]) / self.cfg["grad_accum_steps"]
+
+    def train_epoch(self, loader):
+        for batch in loader:
+            loss = self.compute_loss(batch)
+            loss.backward()
+            self.global_step += 1
+            if self.global_step % self.cfg["grad_accum_steps"] == 0:
+                self.optimizer.step()
+                self.optimizer.zero_grad()

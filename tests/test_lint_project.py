@@ -1,0 +1,306 @@
+"""Project mode and active/latent findings: the linted tree read as one program.
+
+The fixture projects under tests/lint_fixtures/projects/ each spread a training setup over
+several files: an optimizer factory and a runner class in their own modules, a loss-scaler object
+that steps under a flag, a TrainingArguments subclass; values come from argparse defaults, a YAML
+config and a launch script. Each finding must say whether it bites with what the project ships
+(active, with the source of the value) or only under another setting (latent, with the condition).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from stepguard.findings import Finding
+from stepguard.lint import lint_paths, lint_source
+from stepguard.lint._cli import main as cli_main
+from stepguard.lint._configs import parse_config
+from stepguard.lint._launch import parse_launch_script
+
+PROJECTS = Path(__file__).parent / "lint_fixtures" / "projects"
+FIXTURES = Path(__file__).parent / "lint_fixtures"
+
+
+def by_code(findings: list[Finding]) -> dict[str, Finding]:
+    out: dict[str, Finding] = {}
+    for f in findings:
+        out.setdefault(f.code, f)
+    return out
+
+
+def test_runner_project_resolves_factory_config_and_launch_script() -> None:
+    report = lint_paths([PROJECTS / "runner"])
+    found = by_code(report.findings)
+    assert sorted(found) == ["SG101", "SG102", "SG201", "SG208"]
+    # The optimizer is built in optim.py from args.weight_decay; the config sets it to 0.05.
+    sg101 = found["SG101"]
+    assert sg101.path is not None and sg101.path.endswith("optim.py")
+    assert sg101.data["activity"] == "active"
+    assert sg101.data["activity_reason"].startswith("weight_decay=0.05 from ")
+    assert sg101.data["activity_reason"].endswith(os.path.join("configs", "base.yaml") + ":4")
+    # The window is in runner.py, k comes from the launch script; DDP is built in train.py.
+    sg201 = found["SG201"]
+    assert sg201.path is not None and sg201.path.endswith("runner.py")
+    assert sg201.data["activity_reason"] == (
+        "gradient_accumulation_steps=8 from "
+        + os.path.join(str(PROJECTS / "runner"), "scripts", "train.sh")
+        + ":3"
+    )
+    sg208 = found["SG208"]
+    assert sg208.data["activity"] == "active"
+    assert "world size=4 from" in sg208.data["activity_reason"]
+    assert "train.py" in sg208.message  # names where the DDP wrapper was built
+    assert report.summary["active"] == len(report.findings) == 4
+    assert sg201.message.endswith("[active: " + sg201.data["activity_reason"] + "]")
+
+
+def test_one_directory_path_without_a_list_is_the_same_project() -> None:
+    # `lint_paths` takes one path too; the project's roots (its configs and launch scripts) must
+    # come from that path, not from the characters of the string.
+    def shown(report: object) -> list[tuple[str | None, int | None, str, str]]:
+        return [
+            (f.path, f.line, f.code, f.data["activity_reason"])
+            for f in report.findings  # type: ignore[attr-defined]
+        ]
+
+    listed = lint_paths([PROJECTS / "runner"])
+    assert shown(lint_paths(str(PROJECTS / "runner"))) == shown(listed)
+    assert shown(lint_paths(PROJECTS / "runner")) == shown(listed)
+    assert lint_paths(str(PROJECTS / "runner")).summary["active"] == 4
+
+
+def test_same_project_without_launch_script_or_config_is_latent(tmp_path: Path) -> None:
+    project = tmp_path / "runner"
+    shutil.copytree(PROJECTS / "runner", project)
+    shutil.rmtree(project / "scripts")
+    shutil.rmtree(project / "configs")
+    found = by_code(lint_paths([project]).findings)
+    assert {f.data["activity"] for f in found.values()} == {"latent"}
+    assert found["SG201"].data["activity_reason"] == (
+        f"only if gradient_accumulation_steps > 1; default 1 from {project / 'train.py'}:18"
+    )
+    assert found["SG101"].data["activity_reason"] == (
+        f"only if weight_decay > 0; default 0 from {project / 'train.py'}:17"
+    )
+
+
+def test_a_file_linted_alone_says_what_it_cannot_resolve() -> None:
+    report = lint_paths([PROJECTS / "runner" / "runner.py"])
+    assert [f.code for f in report.findings] == ["SG201"]  # the DDP wrapper is in train.py
+    (sg201,) = report.findings
+    assert sg201.data["activity"] == "latent"
+    assert "not resolved" in sg201.data["activity_reason"]
+
+
+def test_loss_scaler_object_from_another_module_makes_a_window() -> None:
+    (sg208,) = lint_paths([PROJECTS / "mae_like"]).findings
+    assert sg208.code == "SG208" and sg208.path is not None
+    assert sg208.path.endswith("engine.py") and sg208.line == 8
+    reason = sg208.data["activity_reason"]
+    assert reason.startswith("accum_iter=8 from ") and "world size=8 from " in reason
+    assert "pretrain.sh:3" in reason
+
+
+def test_training_arguments_subclass_defaults() -> None:
+    found = by_code(lint_paths([PROJECTS / "hf_args"]).findings)
+    assert found["SG101"].data["activity"] == "active"
+    assert found["SG101"].data["activity_reason"].startswith("weight_decay=0.01 from ")
+    assert found["SG201"].data["activity_reason"] == (
+        "only if gradient_accumulation_steps > 1; default 1 from transformers' TrainingArguments"
+    )
+
+
+def test_every_fixture_finding_is_active_or_latent_with_a_reason() -> None:
+    seen = 0
+    for path in sorted(FIXTURES.glob("SG*/bad_*.py")):
+        for v in lint_source(path.read_text(encoding="utf-8"), str(path)):
+            data = v.finding.data
+            assert data["activity"] in ("active", "latent"), path
+            assert data["activity_reason"] and v.finding.message.endswith("]"), path
+            seen += 1
+    assert seen > 80
+
+
+@pytest.fixture
+def mixed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """One active finding (a literal weight decay) and one latent one (k defaults to 1)."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "a.py").write_text(
+        "import argparse\n"
+        "import torch\n"
+        "p = argparse.ArgumentParser()\n"
+        "p.add_argument('--accum', type=int, default=1)\n"
+        "args = p.parse_args()\n"
+        "def train(model, loader, optimizer):\n"
+        "    for i, (x, y) in enumerate(loader):\n"
+        "        optimizer.zero_grad()\n"
+        "        torch.nn.functional.mse_loss(model(x), y).backward()\n"
+        "        if (i + 1) % args.accum == 0:\n"
+        "            optimizer.step()\n"
+    )
+    (tmp_path / "z.py").write_text(
+        "import torch\nopt = torch.optim.Adam(params, lr=1e-3, weight_decay=0.01)\n"
+    )
+    return tmp_path
+
+
+def test_active_findings_come_first_and_active_only_filters(
+    mixed: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert cli_main(["."]) == 1
+    lines = capsys.readouterr().out.splitlines()
+    codes = [(ln.split(":")[0], ln.split(" ")[1]) for ln in lines]
+    assert codes == [("z.py", "SG101"), ("a.py", "SG210"), ("a.py", "SG201")]
+    assert "[active: weight_decay=0.01 from z.py:2]" in lines[0]
+    assert "[latent: only if accum > 1; default 1 from a.py:4]" in lines[2]
+    assert cli_main([".", "--active-only"]) == 1
+    assert [ln.split(" ")[1] for ln in capsys.readouterr().out.splitlines()] == ["SG101"]
+
+
+def test_json_and_sarif_carry_the_activity(mixed: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    cli_main([".", "--format", "json"])
+    doc = json.loads(capsys.readouterr().out)
+    assert [(f["code"], f["activity"]) for f in doc["findings"]] == [
+        ("SG101", "active"),
+        ("SG210", "latent"),
+        ("SG201", "latent"),
+    ]
+    assert doc["findings"][1]["activity_reason"] == "only if accum > 1; default 1 from a.py:4"
+    cli_main([".", "--format", "sarif"])
+    results = json.loads(capsys.readouterr().out)["runs"][0]["results"]
+    assert [r["properties"]["activity"] for r in results] == ["active", "latent", "latent"]
+    assert results[0]["properties"]["activity_reason"] == "weight_decay=0.01 from z.py:2"
+
+
+def test_the_linter_reads_yaml_without_importing_pyyaml(tmp_path: Path) -> None:
+    shutil.copytree(PROJECTS / "runner", tmp_path / "runner")
+    code = (
+        "import sys\n"
+        "from stepguard.lint import lint_paths\n"
+        f"r = lint_paths([{str(tmp_path / 'runner')!r}])\n"
+        "assert any('base.yaml' in f.data['activity_reason'] for f in r.findings)\n"
+        "assert 'yaml' not in sys.modules and 'torch' not in sys.modules\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+
+
+YAML = """\
+# training config
+train:
+  lr: 3.0e-4            # peak
+  weight_decay: 0.05
+  amp: yes
+  name: "run-1"
+  milestones: [10, 20]
+  stages:
+    - name: warmup
+      steps: 100
+model:
+  dim: 512
+  dropout: ~
+"""
+
+
+def test_yaml_reader_reads_block_mappings_with_lines() -> None:
+    cfg = parse_config("c.yaml", YAML)
+    entries = {k: (v, line) for k, v, line in cfg}
+    assert entries == {
+        "train.lr": (3.0e-4, 3),
+        "train.weight_decay": (0.05, 4),
+        "train.amp": (True, 5),
+        "train.name": ("run-1", 6),
+        "model.dim": (512, 12),
+        "model.dropout": (None, 13),
+    }
+    assert cfg.notes == []
+
+
+def test_yaml_reader_names_what_it_cannot_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib
+
+    real = importlib.import_module
+
+    def no_yaml(name: str, *args: object) -> object:
+        if name == "yaml":
+            raise ImportError(name)
+        return real(name, *args)
+
+    monkeypatch.setattr(importlib, "import_module", no_yaml)
+    text = "base: &b\n  lr: 0.1\nrun:\n  <<: *b\n  weight_decay: 0.01\n"
+    cfg = parse_config("c.yaml", text)
+    assert ("run.weight_decay", 0.01, 5) in list(cfg)
+    assert len(cfg.notes) == 1 and "install PyYAML" in cfg.notes[0] and "anchor" in cfg.notes[0]
+    monkeypatch.undo()
+    if importlib.util.find_spec("yaml") is not None:  # with PyYAML, the file is read fully
+        cfg = parse_config("c.yaml", text)
+        assert cfg.notes == [] and ("run.lr", 0.1, 2) in list(cfg)
+
+
+def test_json_and_toml_configs_give_entries_and_lines() -> None:
+    cfg = parse_config(
+        "ds.json", '{\n  "train_batch_size": 64,\n  "gradient_accumulation_steps": 8\n}'
+    )
+    assert list(cfg) == [("train_batch_size", 64, 2), ("gradient_accumulation_steps", 8, 3)]
+    cfg = parse_config("c.toml", "[optim]\nlr = 0.1\nweight_decay = 5e-4\n")
+    assert list(cfg) == [("optim.lr", 0.1, 2), ("optim.weight_decay", 5e-4, 3)]
+    assert parse_config("bad.json", "{nope").notes[0].startswith("bad.json: not read (invalid JSON")
+    assert list(parse_config("rows.json", "[1, 2]")) == []
+
+
+SCRIPT = """\
+#!/bin/bash
+export GA=${GRAD_ACC:-8}
+NPROC=4
+CUDA_VISIBLE_DEVICES=0,1,2,3 torchrun --nproc_per_node=$NPROC --nnodes 2 train.py \\
+    --config configs/a.yaml --gradient-accumulation-steps $GA --fp16 optim.wd=0.1
+python -u finetune.py --lr=1e-4 >> log.txt 2>&1
+accelerate launch --num_processes 8 --mixed_precision fp16 sft.py --weight_decay 0.0
+deepspeed --num_gpus 2 pretrain.py --deepspeed ds.json
+echo done
+"""
+
+
+def test_launch_scripts_give_options_configs_and_process_counts() -> None:
+    torchrun, python, accel, ds = parse_launch_script("run.sh", SCRIPT)
+    assert (torchrun.script, torchrun.line, torchrun.world_size) == ("train.py", 4, (8, 4))
+    assert torchrun.options["gradient_accumulation_steps"] == (8, 4)
+    assert torchrun.options["fp16"] == (True, 4) and torchrun.options["optim.wd"] == (0.1, 4)
+    assert torchrun.configs == [("configs/a.yaml", 4)]
+    assert torchrun.env["CUDA_VISIBLE_DEVICES"] == ("0,1,2,3", 4)
+    assert torchrun.env["GA"] == ("8", 2)
+    assert (python.script, python.options, python.world_size) == (
+        "finetune.py",
+        {"lr": (1e-4, 6)},
+        None,
+    )
+    assert accel.world_size == (8, 7) and accel.options["weight_decay"] == (0.0, 7)
+    assert accel.options["mixed_precision"] == ("fp16", 7)
+    assert ds.world_size == (2, 8) and ds.configs == [("ds.json", 8)]
+
+
+def test_linting_pauses_the_garbage_collector_and_restores_it() -> None:
+    import gc
+
+    from stepguard.lint._project import Project
+
+    project = Project([])
+    assert gc.isenabled()
+    with pytest.raises(KeyError), project.linting():
+        assert not gc.isenabled()
+        raise KeyError("a failure inside")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with project.linting():
+            pass
+        assert not gc.isenabled()  # left as it was
+    finally:
+        gc.enable()
