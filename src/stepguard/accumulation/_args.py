@@ -46,13 +46,6 @@ def check_config(
             f"Accumulator: steps must be an int >= 1 (micro-batches per optimizer step), got {steps!r}"
         )
     params = optimizer_params(optimizer)
-    meta = [n for n, p in model.named_parameters() if p.is_meta]
-    if meta:
-        raise ValueError(
-            f"Accumulator: the model's parameters are on the meta device ({meta[0]!r}, ...): there "
-            "is nothing to train; materialise them first (model.to_empty(device=...) and load or "
-            "initialise the weights)"
-        )
     owned = {id(p) for p in model.parameters()}
     if params and owned and not any(id(p) in owned for p in params):
         raise ValueError(
@@ -64,6 +57,13 @@ def check_config(
         check_scheduler(scheduler, optimizer)
     if scaler is not None:
         check_scaler(scaler, params)
+    meta = [n for n, p in model.named_parameters() if p.is_meta]
+    if meta:
+        raise ValueError(
+            f"Accumulator: the model's parameters are on the meta device ({meta[0]!r}, ...): there "
+            "is nothing to train; materialise them first (model.to_empty(device=...) and load or "
+            "initialise the weights)"
+        )
     if clip_grad_norm is not None:
         _positive_number(clip_grad_norm, "clip_grad_norm", "e.g. clip_grad_norm=1.0, or None")
     _positive_number(norm_type, "norm_type", "2.0 for the L2 norm, float('inf') for max-abs")
