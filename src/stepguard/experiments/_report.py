@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from stepguard._files import atomic_write
-from stepguard.experiments._out_dir import prepare_out_dir
 from stepguard.experiments._format import LOOP_LABEL, fmt, row
+from stepguard.experiments._out_dir import prepare_out_dir
 from stepguard.experiments._report_text import render
 from stepguard.experiments._weight_decay import CONFIG_LABELS, CONFIGS
 
