@@ -17,7 +17,8 @@ When findings carry an activity (an attribute or a `data` key named `activity` o
 benchmark also reports how often it agrees with the labels' active/latent marks.
 
 The last line is ``lint_real_precision=<p> lint_real_recall=<r>`` over all rules the linter implements.
-Run: ``.venv/bin/python benchmarks/bench_lint_real.py [--verbose]``.
+Run: ``.venv/bin/python benchmarks/bench_lint_real.py [--verbose]``; add
+``--corpus benchmarks/lint_corpus_holdout`` for the held-out corpus (same format, other repositories).
 """
 
 from __future__ import annotations
