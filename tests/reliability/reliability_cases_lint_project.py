@@ -81,14 +81,14 @@ def _import_cycle() -> Any:
 
 CASES = [
     Case(
-        "lint-project",
+        "lint",
         "launch script sets k",
         _lint({"train.py": LOOP, "scripts/run.sh": "python train.py --accum 4\n"}),
         expect="ok",
         check=_sg201("active", "accum=4 from"),
     ),
     Case(
-        "lint-project",
+        "lint",
         "lint_paths given one folder as a str, not a list: its launch script still counts",
         lambda: lint_paths(
             str(_tree({"train.py": LOOP, "scripts/run.sh": "python train.py --accum 4\n"}))
@@ -97,35 +97,35 @@ CASES = [
         check=_sg201("active", "accum=4 from"),
     ),
     Case(
-        "lint-project",
+        "lint",
         "config file not UTF-8",
         _lint({"train.py": LOOP, "cfg.yaml": b"accum: \xff\xfe\n"}),
         expect="ok",
         check=_sg201("latent", "default 1"),
     ),
     Case(
-        "lint-project",
+        "lint",
         "invalid JSON and TOML configs",
         _lint({"train.py": LOOP, "a.json": "{accum: 8", "b.toml": "accum = = 8"}),
         expect="ok",
         check=_sg201("latent", "default 1"),
     ),
     Case(
-        "lint-project",
+        "lint",
         "YAML with tabs, anchors and a flow mapping",
         _lint({"train.py": LOOP, "c.yaml": "a: &x {accum: 8}\n\tb: 1\nc: *x\n"}),
         expect="ok",
         check=_sg201("latent"),
     ),
     Case(
-        "lint-project",
+        "lint",
         "config larger than the reader's limit",
         _lint({"train.py": LOOP, "big.yaml": "accum: 8\n" + "x: 1\n" * 70000}),
         expect="ok",
         check=_sg201("latent", "default 1"),
     ),
     Case(
-        "lint-project",
+        "lint",
         "launch script with unbalanced quotes and odd tokens",
         _lint(
             {
@@ -137,7 +137,7 @@ CASES = [
         check=_sg201("latent"),
     ),
     Case(
-        "lint-project",
+        "lint",
         "symlink cycle in the tree",
         _symlink_loop,
         expect="ok",
@@ -145,7 +145,7 @@ CASES = [
         timeout=60,
     ),
     Case(
-        "lint-project",
+        "lint",
         "import cycle, a class inheriting itself, a recursive helper",
         _import_cycle,
         expect="ok",
@@ -153,21 +153,21 @@ CASES = [
         timeout=60,
     ),
     Case(
-        "lint-project",
+        "lint",
         "a setting defined from itself",
         _lint({"train.py": LOOP.replace("args = p.parse_args()", "accum = accum + 1\nargs = p")}),
         expect="ok",
         check=lambda r: len(r.findings) == 1 or f"{[f.code for f in r.findings]}",
     ),
     Case(
-        "lint-project",
+        "lint",
         "two modules with the same name in different folders",
         _lint({"a/utils.py": "def f():\n    pass\n", "b/utils.py": LOOP, "b/main.py": LOOP}),
         expect="ok",
         check=lambda r: [f.code for f in r.findings] == ["SG201", "SG201"] or "wrong findings",
     ),
     Case(
-        "lint-project",
+        "lint",
         "stepguard lint --active-only on a tree without active findings",
         lambda: cli("lint", "--active-only", "--isolated", str(_tree({"train.py": LOOP}))),
         expect="ok",
