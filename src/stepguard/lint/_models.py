@@ -26,6 +26,7 @@ import re
 
 from stepguard.lint._objects import class_of_call
 from stepguard.lint._scan import Facts, call_name, dotted, kwarg, short, walk
+from stepguard.lint._values import as_group
 
 __all__ = [
     "built_groups",
@@ -141,7 +142,14 @@ def call_name_of(node: ast.AST) -> str:
 
 
 def holds_no_decay_parameters(facts: Facts, model: ast.expr, at: ast.AST) -> bool:
-    """False only when the model is visibly built from weight matrices alone (module docstring)."""
+    """False only when the model is visibly built from weight matrices alone (module docstring);
+    for a submodule (``model.head``), what the model's class assigns to ``self.head``."""
+    if isinstance(model, ast.Attribute):
+        owner = _model_class(facts, model.value, at)
+        if owner is None:
+            return True
+        value = _init_value(owner[1], model.attr)
+        return True if value is None else _value_holds(owner[0], value, 0)
     cls = _model_class(facts, model, at)
     if cls is None:
         return True
@@ -156,6 +164,24 @@ def _model_class(facts: Facts, model: ast.expr, at: ast.AST) -> tuple[Facts, ast
     if not isinstance(value, ast.Call):
         return None
     return class_of_call(facts, value)
+
+
+def _init_value(cls: ast.ClassDef, attr: str) -> ast.expr | None:
+    """The value ``__init__`` assigns to ``self.<attr>``, when it assigns it exactly once."""
+    init = next(
+        (s for s in cls.body if isinstance(s, ast.FunctionDef) and s.name == "__init__"), None
+    )
+    if init is None:
+        return None
+    found = [
+        n.value
+        for n in walk(init)
+        if isinstance(n, ast.Assign)
+        and len(n.targets) == 1
+        and _is_self_attr(n.targets[0])
+        and n.targets[0].attr == attr  # type: ignore[attr-defined]
+    ]
+    return found[0] if len(found) == 1 else None
 
 
 def _class_holds(facts: Facts, cls: ast.ClassDef, depth: int) -> bool:
@@ -341,7 +367,7 @@ def built_groups(facts: Facts, params: ast.expr | None, at: ast.AST) -> list[ast
             and facts.function_of(node) is scope
             and isinstance(node.value, (ast.List, ast.Tuple))
         ):
-            out += [e for e in node.value.elts if isinstance(e, ast.Dict)]
+            out += [g for e in node.value.elts if (g := as_group(facts, e)) is not None]
     for c in facts.calls:
         if (
             call_name(c) == "append"
@@ -349,9 +375,9 @@ def built_groups(facts: Facts, params: ast.expr | None, at: ast.AST) -> list[ast
             and dotted(c.func.value) == params.id
             and facts.function_of(c) is scope
             and c.args
-            and isinstance(c.args[0], ast.Dict)
+            and (group := as_group(facts, c.args[0])) is not None
         ):
-            out.append(c.args[0])
+            out.append(group)
     return out
 
 

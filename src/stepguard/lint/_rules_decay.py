@@ -443,10 +443,22 @@ def check_sg102(facts: Facts) -> list[Violation]:
         if all_values is None or len(all_values) != len(options):
             continue
         for (groups, models), values in zip(options, all_values, strict=True):
-            if not values or any(isinstance(v, float) and v <= 0 for v in values):
-                continue  # no decay, or some group already without decay
-            if not models or any(m is None for m in models):
+            if not values:
                 continue
+            if any(isinstance(v, float) and v <= 0 for v in values) or any(
+                m is None for m in models
+            ):
+                # Some group without decay, or one the linter cannot read: a group that holds
+                # every parameter of some modules and decays them is still SG102.
+                found = _whole_module_group(facts, call, cls, groups, models, values)
+                if found is None:
+                    continue
+                if adapters is None:
+                    adapters = only_adapters_trainable(facts)
+                if adapters:
+                    break
+                out.append(found)
+                break
             if adapters is None:
                 adapters = only_adapters_trainable(facts)
             flat = [m for ms in models if ms for m in ms]
@@ -459,6 +471,43 @@ def check_sg102(facts: Facts) -> list[Violation]:
             if found is not None:
                 out.append(found)
     return out
+
+
+def _whole_module_group(
+    facts: Facts,
+    call: ast.Call,
+    cls: str,
+    groups: list[ast.Dict] | None,
+    models: list[list[ast.expr] | None],
+    values: tuple[Decay, ...],
+) -> Violation | None:
+    """A param group that decays (> 0, or a value not known statically) and holds every parameter
+    of some modules (``dict(params=model.conv1.parameters(), weight_decay=5e-4)``) that hold
+    biases or normalization/embedding weights: they decay, whatever the other groups do."""
+    if groups is None:
+        return None
+    for g, ms, v in zip(groups, models, values, strict=False):
+        if not ms or (isinstance(v, float) and v <= 0):
+            continue
+        if not all(holds_no_decay_parameters(facts, m, call) for m in ms):
+            continue
+        name = cls.split(" or ")[0]
+        node = dict_get(g, "weight_decay")
+        shown = f"weight_decay={v:g}" if isinstance(v, float) else _wd_text(None, node or v)
+        if node is None:
+            shown += _default_note(facts, call, name) or " (the optimizer's value)"
+        source = ", ".join(sorted({f"{short(m, 40)}.parameters()" for m in ms}))
+        unknown = "" if isinstance(v, float) else " (not known statically; if it is > 0)"
+        message = (
+            f"{_who(facts, call)}{cls}(...): the param group at line {g.lineno} decays every "
+            f"parameter of {source} with {shown}{unknown}, including biases and "
+            "normalization/embedding weights; give them a group with weight_decay=0.0 "
+            "(stepguard.param_groups(model, weight_decay=...) builds both)"
+        )
+        conditions = [decay_condition(facts, call, name, [g])]
+        data = {"weight_decay": v} if isinstance(v, float) else _data(None, node or v)
+        return violation(facts, call, "SG102", message, (), conditions, optimizer=cls, **data)
+    return None
 
 
 def _no_decay_group(facts: Facts, call: ast.Call, cls: str) -> Violation | None:
