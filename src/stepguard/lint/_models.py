@@ -145,11 +145,11 @@ def holds_no_decay_parameters(facts: Facts, model: ast.expr, at: ast.AST) -> boo
     """False only when the model is visibly built from weight matrices alone (module docstring);
     for a submodule (``model.head``), what the model's class assigns to ``self.head``."""
     if isinstance(model, ast.Attribute):
-        owner = _model_class(facts, model.value, at)
-        if owner is None:
+        holder = _model_class(facts, model.value, at)
+        if holder is None:
             return True
-        value = _init_value(owner[1], model.attr)
-        return True if value is None else _value_holds(owner[0], value, 0)
+        value = _init_value(holder[1], model.attr)
+        return True if value is None else _value_holds(holder[0], value, 0)
     cls = _model_class(facts, model, at)
     if cls is None:
         return True

@@ -191,7 +191,7 @@ def _window_of(facts: Facts, call: ast.Call, names: set[str]) -> Window | None:
         if names and _stepped_in(facts, names, w.outer or w.loop):
             return w
     here = facts.function_of(call)
-    return next((w for w in ws if facts.function_of(w.outer or w.loop) is here), None)
+    return next((w for w in ws if w.scope(facts) is here), None)
 
 
 def _prepared(facts: Facts, names: set[str]) -> bool:

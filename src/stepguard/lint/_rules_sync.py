@@ -413,7 +413,7 @@ def _ddp_model(facts: Facts, w: Window) -> tuple[str, str, int | str] | None:
                         return ddp, _flavor(facts, ddp), facts.ddp_models[ddp].lineno
     forwards = [
         c
-        for c in w.calls()
+        for c in _micro_batch_calls(facts, w)
         if isinstance(c.func, (ast.Name, ast.Attribute)) and not _no_grad(facts, c)
     ]
     for c in forwards:
@@ -431,7 +431,7 @@ def _ddp_model(facts: Facts, w: Window) -> tuple[str, str, int | str] | None:
                 line = build.lineno if built_in is facts else f"{built_in.path}:{build.lineno}"
                 return d, flavor, line
     if facts.accelerators:
-        here = facts.function_of(w.outer or w.loop)
+        here = w.scope(facts)
         cls = facts.class_of(w.loop)
         prepared = {
             n
@@ -446,6 +446,18 @@ def _ddp_model(facts: Facts, w: Window) -> tuple[str, str, int | str] | None:
             if d is not None and d in prepared and not facts.is_optimizer(c.func):
                 return d, "accelerate", c.lineno
     return None
+
+
+def _micro_batch_calls(facts: Facts, w: Window) -> list[ast.Call]:
+    """The calls of every micro-batch: the window's, and for a function run once per micro-batch,
+    those of the loops that call it (the forward often runs there)."""
+    out = list(w.calls())
+    if isinstance(w.loop, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        for call in w.calls_in:
+            loop = facts.enclosing(call, _LOOPS)
+            if isinstance(loop, _LOOPS) and facts.function_of(loop) is facts.function_of(call):
+                out += [n for s in loop.body for n in walk(s) if isinstance(n, ast.Call)]
+    return out
 
 
 def _bound_names(facts: Facts, call: ast.Call) -> list[str]:

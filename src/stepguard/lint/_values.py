@@ -271,7 +271,9 @@ def as_group(facts: Facts, node: ast.AST | None) -> ast.Dict | None:
             None if k.arg is None else ast.copy_location(ast.Constant(value=k.arg), k.value)
             for k in node.keywords
         ]
-        found = ast.copy_location(ast.Dict(keys=keys, values=[k.value for k in node.keywords]), node)
+        found = ast.copy_location(
+            ast.Dict(keys=keys, values=[k.value for k in node.keywords]), node
+        )
         parent = facts.parents.get(node)
         if parent is not None:
             facts.parents[found] = parent  # so the `if` blocks around it are seen

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from stepguard.lint._objects import callee, passed_argument
 from stepguard.lint._scan import (
     Facts,
+    FuncDef,
     Loop,
     assigned_names,
     call_name,
@@ -39,7 +40,8 @@ _TRANSPARENT_CALLS = frozenset(("backward", "scale", "mean", "sum", "item", "det
 class Window:
     """One accumulation window (see the module docstring for the shapes)."""
 
-    loop: Loop  # the loop whose iterations are micro-batches
+    # the loop whose iterations are micro-batches, or the function run once per micro-batch
+    loop: Loop | FuncDef
     kind: str  # "guard" | "continue" | "nested"
     step: ast.Call  # the optimizer step (or the call of a helper that steps)
     condition: str  # human-readable "when the optimizer steps", for messages
@@ -49,6 +51,21 @@ class Window:
     outer: Loop | None = None  # nested kind: the loop holding the inner loop and the step
     micro: list[ast.stmt] = field(default_factory=list)  # simple statements run every micro-batch
     stepped: set[str] = field(default_factory=set)  # dotted names of the optimizers stepped
+    # A window that spans a call: the same-file calls of the function `loop` is (run once per
+    # micro-batch), or, for a helper's loop followed by the step in its caller, that call.
+    calls_in: list[ast.Call] = field(default_factory=list)
+
+    @property
+    def region(self) -> ast.AST:
+        """The statements the window's micro-batches and its step run in (for messages and
+        searches): the outer loop of a nested window, else the loop (or the function)."""
+        return self.outer or self.loop
+
+    def scope(self, facts: Facts) -> ast.AST:
+        """The function (or module) that holds the window."""
+        if isinstance(self.loop, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            return self.loop
+        return facts.function_of(self.region)
 
     def calls(self) -> Iterator[ast.Call]:
         """Calls made by the statements that run on every micro-batch, in source order."""
@@ -79,10 +96,10 @@ def _assigned_in(stmts: list[ast.stmt]) -> set[str]:
 class _LoopView:
     """The statements of one loop body, flattened through blocks that run on every iteration."""
 
-    def __init__(self, facts: Facts, loop: Loop) -> None:
+    def __init__(self, facts: Facts, loop: Loop | FuncDef, varying: frozenset[str] = frozenset()):
         self.facts = facts
         self.loop = loop
-        self.assigned = _assigned_in(loop.body)
+        self.assigned = _assigned_in(loop.body) | varying
         if isinstance(loop, (ast.For, ast.AsyncFor)):
             self.assigned |= set(assigned_names(loop.target))
         self.items: list[ast.stmt] = []
@@ -111,6 +128,8 @@ class _LoopView:
                 return False
             if isinstance(n, (ast.Name, ast.Attribute)):
                 d = dotted(n)
+                if d in ("self", "cls"):
+                    continue  # the object itself; its attributes are checked one by one
                 if d is None or any(
                     d == a or d.startswith(a + ".") or a.startswith(d + ".") for a in self.assigned
                 ):
@@ -262,6 +281,8 @@ class _Finder:
     def _scope(self) -> ast.AST:
         """Where a counter may be advanced: the function holding the loop (the loop itself at
         module level)."""
+        if isinstance(self.view.loop, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            return self.view.loop
         f = self.facts.function_of(self.view.loop)
         return self.view.loop if f is self.facts.tree else f
 
@@ -414,6 +435,8 @@ def _length(found: ast.expr | None) -> ast.expr | None:
 
 def _nested(facts: Facts, view: _LoopView) -> Window | None:
     """Seed 003's shape: ``for upd in ...: for _ in range(k): ...backward...``, then the step."""
+    if isinstance(view.loop, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return None
     items = view.items
     for idx, inner in enumerate(items):
         if not isinstance(inner, (ast.For, ast.AsyncFor, ast.While)):
