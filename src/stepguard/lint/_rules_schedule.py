@@ -142,6 +142,8 @@ def sized_in_micro_batches(facts: Facts, w: Window, step: ast.Call) -> bool:
         build = bound if isinstance(bound, ast.Call) else None
     if build is None:
         return False
+    if _loop_bound_length(facts, w, build):
+        return True
     for _, expr in _length_args(build):
         if _times_k(expr, w.k_node, w.k):
             return True
@@ -156,6 +158,26 @@ def sized_in_micro_batches(facts: Facts, w: Window, step: ast.Call) -> bool:
             return True
         loader, has_div = _counts(facts, kw.value, build)
         if loader is not None and not has_div:
+            return True
+    return False
+
+
+def _loop_bound_length(facts: Facts, w: Window, build: ast.Call) -> bool:
+    """The schedule is given the bound of the micro-batch loop itself (``while step <=
+    args.total_steps`` and ``Scheduler(opt, warmup, args.total_steps)``): it counts loop
+    iterations, that is micro-batches."""
+    loop = w.loop
+    bounds: list[ast.expr] = []
+    if isinstance(loop, ast.While) and isinstance(loop.test, ast.Compare):
+        bounds = [loop.test.left, *loop.test.comparators]
+    elif isinstance(loop, ast.For) and isinstance(loop.iter, ast.Call):
+        if call_name(loop.iter) == "range":
+            bounds = list(loop.iter.args)
+    wanted = {ast.dump(b) for b in bounds if isinstance(b, (ast.Name, ast.Attribute))}
+    if w.kind == "nested" or not wanted:
+        return False
+    for arg in [*build.args, *(k.value for k in build.keywords)]:
+        if ast.dump(arg) in wanted:
             return True
     return False
 

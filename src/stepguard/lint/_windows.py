@@ -33,7 +33,19 @@ from stepguard.lint._scan import (
     walk,
 )
 
-_TRANSPARENT_CALLS = frozenset(("backward", "scale", "mean", "sum", "item", "detach", "float"))
+_COMPOUND = (
+    ast.If,
+    ast.For,
+    ast.AsyncFor,
+    ast.While,
+    ast.With,
+    ast.AsyncWith,
+    ast.Try,
+    ast.FunctionDef,
+    ast.AsyncFunctionDef,
+    ast.ClassDef,
+    ast.Match,
+)
 
 
 @dataclass
@@ -138,20 +150,7 @@ class _LoopView:
 
     def simple(self, items: list[ast.stmt]) -> list[ast.stmt]:
         """The statements among `items` that are not compound blocks with their own control."""
-        compound = (
-            ast.If,
-            ast.For,
-            ast.AsyncFor,
-            ast.While,
-            ast.With,
-            ast.AsyncWith,
-            ast.Try,
-            ast.FunctionDef,
-            ast.AsyncFunctionDef,
-            ast.ClassDef,
-            ast.Match,
-        )
-        return [s for s in items if not isinstance(s, compound)]
+        return [s for s in items if not isinstance(s, _COMPOUND)]
 
 
 def _steps_in(facts: Facts, stmts: list[ast.stmt]) -> list[ast.Call]:
@@ -182,6 +181,28 @@ def _backward_each_time(facts: Facts, simple: list[ast.stmt], items: list[ast.st
         and _backwards_in(facts, s.orelse)
         for s in items
     )
+
+
+def _both_backward(facts: Facts, s: ast.If) -> bool:
+    return bool(s.orelse and _backwards_in(facts, s.body) and _backwards_in(facts, s.orelse))
+
+
+def _branch_backwards(facts: Facts, items: list[ast.stmt]) -> list[ast.stmt]:
+    """The backward statements of ``if``/``else`` blocks that backpropagate in both branches
+    (``if sync: loss.backward() else: with model.no_sync(): loss.backward()``): one of them runs
+    on every micro-batch."""
+    out: list[ast.stmt] = []
+    for s in items:
+        if not isinstance(s, ast.If) or not _both_backward(facts, s):
+            continue
+        stack = [*s.body, *s.orelse]
+        while stack:
+            x = stack.pop(0)
+            if isinstance(x, (ast.With, ast.AsyncWith)):
+                stack[:0] = x.body
+            elif not isinstance(x, _COMPOUND) and _backwards_in(facts, [x]):
+                out.append(x)
+    return out
 
 
 def _calls_helper(facts: Facts, call: ast.Call, names: set[str]) -> bool:
@@ -249,6 +270,21 @@ class _Finder:
         if isinstance(test, ast.Compare):
             return self._counter_test(test)
         return None
+
+    def _negated(self, test: ast.expr, depth: int = 0) -> bool:
+        """`test` holds on the micro-batches that do not step (``i % k != 0``, ``n < k``,
+        ``not sync``), also through a name bound to such a test in the loop."""
+        if isinstance(test, ast.Name) and depth < 2:
+            value = self._assigned_value(test.id)
+            return value is not None and self._negated(value, depth + 1)
+        if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+            operand = test.operand
+            return isinstance(operand, ast.Compare) and isinstance(operand.ops[0], ast.Eq)
+        return (
+            isinstance(test, ast.Compare)
+            and len(test.ops) == 1
+            and isinstance(test.ops[0], (ast.NotEq, ast.Lt))
+        )
 
     def _counter_test(self, test: ast.Compare) -> ast.expr | None:
         """``n == k`` / ``n >= k`` (or ``n < k``, ``n != k`` before a ``continue``) on a counter
@@ -344,7 +380,7 @@ class _Finder:
                 condition=f"past `if {short(guard.test, 80)}: continue`",
                 k=short(k_node, 40) if k_node is not None else "k",
                 k_node=k_node,
-                micro=before,
+                micro=before + _branch_backwards(facts, per_micro),
                 stepped=_stepped(facts, steps),
             )
         for s in items:
@@ -355,16 +391,23 @@ class _Finder:
                 continue
             k_node = _length(k_found)
             steps = _steps_in(facts, s.body)
+            condition = f"`{short(s.test, 80)}`"
+            if not steps and s.orelse and self._negated(s.test):
+                # `if is_accumulation_step: <backward> else: <backward>; opt.step()`
+                steps = _steps_in(facts, s.orelse)
+                condition = f"when `{short(s.test, 70)}` is false"
             if not steps:
                 continue
-            micro = view.simple([x for x in items if x is not s])
-            if not _backward_each_time(facts, micro, [x for x in items if x is not s]):
+            rest = [x for x in items if x is not s]
+            micro = view.simple(rest)
+            if not _backward_each_time(facts, micro, rest) and not _both_backward(facts, s):
                 return None
+            micro += _branch_backwards(facts, items)
             return Window(
                 loop=view.loop,
                 kind="guard",
                 step=steps[0],
-                condition=f"`{short(s.test, 80)}`",
+                condition=condition,
                 k=short(k_node, 40) if k_node is not None else "k",
                 k_node=k_node,
                 guard=s,
