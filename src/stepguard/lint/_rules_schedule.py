@@ -170,16 +170,17 @@ def _loop_bound_length(facts: Facts, w: Window, build: ast.Call) -> bool:
     bounds: list[ast.expr] = []
     if isinstance(loop, ast.While) and isinstance(loop.test, ast.Compare):
         bounds = [loop.test.left, *loop.test.comparators]
-    elif isinstance(loop, ast.For) and isinstance(loop.iter, ast.Call):
-        if call_name(loop.iter) == "range":
-            bounds = list(loop.iter.args)
+    elif (
+        isinstance(loop, ast.For)
+        and isinstance(loop.iter, ast.Call)
+        and call_name(loop.iter) == "range"
+    ):
+        bounds = list(loop.iter.args)
     wanted = {ast.dump(b) for b in bounds if isinstance(b, (ast.Name, ast.Attribute))}
     if w.kind == "nested" or not wanted:
         return False
-    for arg in [*build.args, *(k.value for k in build.keywords)]:
-        if ast.dump(arg) in wanted:
-            return True
-    return False
+    args = [*build.args, *(k.value for k in build.keywords)]
+    return any(ast.dump(a) in wanted for a in args)
 
 
 def _targets(facts: Facts, call: ast.Call) -> set[str]:
