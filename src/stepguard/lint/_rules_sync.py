@@ -254,7 +254,8 @@ def check_sg211(facts: Facts) -> list[Violation]:
             )
             rec = receiver(call)
             scaler = rec if rec is not None and facts.is_scaler(rec) else None
-            out.append(violation(facts, sched, "SG211", message, (), amp_conditions(facts, scaler)))
+            conditions = amp_conditions(facts, scaler, call)
+            out.append(violation(facts, sched, "SG211", message, (), conditions))
     return out
 
 
