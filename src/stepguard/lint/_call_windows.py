@@ -50,17 +50,32 @@ def _varying(facts: Facts, func: FuncDef) -> frozenset[str]:
     out.discard("cls")
     cls = facts.class_of(func)
     if cls is not None:
-        for node in walk(cls):
-            if isinstance(node, ast.AugAssign):
-                d = dotted(node.target)
-                if d is not None and d.startswith("self."):
-                    out.add(d)
-            elif isinstance(node, ast.Assign) and facts.enclosing(node, _LOOPS) is not None:
-                for t in node.targets:
-                    d = dotted(t)
-                    if d is not None and d.startswith("self."):
-                        out.add(d)
+        out |= _changing_attributes(facts, cls)
     return frozenset(out)
+
+
+def _changing_attributes(facts: Facts, cls: ast.ClassDef) -> set[str]:
+    """The ``self.x`` that `cls` advances or sets inside a loop (computed once per class)."""
+    cache = facts.cache.setdefault("changing_attributes", {})
+    assert isinstance(cache, dict)
+    found = cache.get(id(cls))
+    if found is not None:
+        return found
+    found = set()
+    for node in facts.assigns:
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+        names = [d for t in targets if (d := dotted(t)) is not None and d.startswith("self.")]
+        if not names:
+            continue
+        in_loop = isinstance(node, ast.AugAssign)
+        p = facts.parents.get(node)
+        while p is not None and not isinstance(p, ast.ClassDef):
+            in_loop = in_loop or isinstance(p, _LOOPS)
+            p = facts.parents.get(p)
+        if p is cls and in_loop:
+            found.update(names)
+    cache[id(cls)] = found
+    return found
 
 
 def _per_call(facts: Facts, func: FuncDef) -> Window | None:
