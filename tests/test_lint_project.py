@@ -108,6 +108,20 @@ def test_loss_scaler_object_from_another_module_makes_a_window() -> None:
     assert "pretrain.sh:3" in reason
 
 
+def test_objects_passed_by_keyword_to_an_epoch_function_in_another_module() -> None:
+    # train.py builds the DDP model and a warmup schedule sized in batches (samples // (batch *
+    # world)) and hands them by keyword to engine.train_one_epoch, which accumulates `accum`
+    # micro-batches per step; a StepLR stepped once per epoch after it is not SG211.
+    report = lint_paths([PROJECTS / "split_engine"])
+    found = {(Path(f.path or "").name, f.code): f for f in report.findings}
+    assert sorted(found) == [("engine.py", "SG208"), ("train.py", "SG205")]
+    sg205 = found[("train.py", "SG205")]
+    assert sg205.line == 22 and "engine.py:13" in sg205.message
+    assert "counts micro-batches (`args.num_samples // (args.batch_size" in sg205.message
+    assert sg205.data["activity_reason"].startswith("accum=4 from ")
+    assert "train.py:19" in found[("engine.py", "SG208")].message  # where DDP was built
+
+
 def test_training_arguments_subclass_defaults() -> None:
     found = by_code(lint_paths([PROJECTS / "hf_args"]).findings)
     assert found["SG101"].data["activity"] == "active"

@@ -77,6 +77,33 @@ def test_prefilter_rejects_files_without_training_code() -> None:
     assert not might_contain_training_code("# kept for backward compatibility\nstep_size = 1\n")
 
 
+def test_prefilter_answers_as_its_single_regex() -> None:
+    # `might_contain_training_code` tests the alternatives of `_PREFILTER` one by one (faster);
+    # it must accept exactly the texts the one regex accepts.
+    from stepguard.lint._scan import _PREFILTER
+
+    texts = [p.read_text(encoding="utf-8") for p in fixture_files("*")]
+    texts += [
+        "",
+        "step = 1",
+        "x.step",
+        "x. step_size",
+        "x.\\\n step",
+        "import optimum",
+        "from torch import optim",
+        "optim_cls = 1",
+        "loss.backward",
+        "loss.backward  # c\n(",
+        "require_backward_grad_sync",
+        "no_sync",
+        "# clip_grad in a comment",
+        "a.zero_grad",
+        ".step\u00e9",
+    ]
+    for text in texts:
+        assert might_contain_training_code(text) == (_PREFILTER.search(text) is not None), text
+
+
 def test_prefilter_accepts_every_spelling_of_the_calls_the_rules_read() -> None:
     for source in (
         "loss.backward()",

@@ -281,7 +281,7 @@ class Facts:
     def is_optimizer(self, node: ast.AST) -> bool:
         """`node` names an optimizer: bound to a construction, prepared, or named like one."""
         d = dotted(node)
-        if d is not None and d in self.optimizers:
+        if d is not None and (d in self.optimizers or d in self._optimizer_holders()):
             return True
         name = last_name(node).lower()
         if "sched" in name or "scaler" in name or "engine" in name:
@@ -295,6 +295,23 @@ class Facts:
         ):
             return True
         return isinstance(node, ast.Name) and self._iterates_optimizers(node)
+
+    def _optimizer_holders(self) -> set[str]:
+        """Objects that hand out the optimizer they step (``updater.get_optimizer()``): an
+        optimizer wrapper whose ``step(...)`` steps it."""
+        cached = self.cache.get("optimizer_holders")
+        if isinstance(cached, set):
+            return cached
+        out: set[str] = set()
+        if "get_optimizer" in self.source:
+            for call in self.calls:
+                if call_name(call) == "get_optimizer" and not call.args:
+                    rec = receiver(call)
+                    d = dotted(rec) if rec is not None else None
+                    if d is not None and d not in ("self", "cls"):
+                        out.add(d)
+        self.cache["optimizer_holders"] = out
+        return out
 
     def _iterates_optimizers(self, node: ast.Name) -> bool:
         """`node` is the variable of a loop over optimizers: ``for opt in opts:``, ``for o, s in

@@ -26,10 +26,13 @@ import re
 
 from stepguard.lint._objects import class_of_call
 from stepguard.lint._scan import Facts, call_name, dotted, kwarg, short, walk
+from stepguard.lint._values import as_group
 
 __all__ = [
+    "bias_split",
     "built_groups",
     "holds_no_decay_parameters",
+    "holds_norm_or_embedding",
     "no_decay_test",
     "only_adapters_trainable",
     "selects_no_decay",
@@ -141,7 +144,14 @@ def call_name_of(node: ast.AST) -> str:
 
 
 def holds_no_decay_parameters(facts: Facts, model: ast.expr, at: ast.AST) -> bool:
-    """False only when the model is visibly built from weight matrices alone (module docstring)."""
+    """False only when the model is visibly built from weight matrices alone (module docstring);
+    for a submodule (``model.head``), what the model's class assigns to ``self.head``."""
+    if isinstance(model, ast.Attribute):
+        holder = _model_class(facts, model.value, at)
+        if holder is None:
+            return True
+        value = _init_value(holder[1], model.attr)
+        return True if value is None else _value_holds(holder[0], value, 0)
     cls = _model_class(facts, model, at)
     if cls is None:
         return True
@@ -156,6 +166,24 @@ def _model_class(facts: Facts, model: ast.expr, at: ast.AST) -> tuple[Facts, ast
     if not isinstance(value, ast.Call):
         return None
     return class_of_call(facts, value)
+
+
+def _init_value(cls: ast.ClassDef, attr: str) -> ast.expr | None:
+    """The value ``__init__`` assigns to ``self.<attr>``, when it assigns it exactly once."""
+    init = next(
+        (s for s in cls.body if isinstance(s, ast.FunctionDef) and s.name == "__init__"), None
+    )
+    if init is None:
+        return None
+    found = [
+        n.value
+        for n in walk(init)
+        if isinstance(n, ast.Assign)
+        and len(n.targets) == 1
+        and _is_self_attr(n.targets[0])
+        and n.targets[0].attr == attr  # type: ignore[attr-defined]
+    ]
+    return found[0] if len(found) == 1 else None
 
 
 def _class_holds(facts: Facts, cls: ast.ClassDef, depth: int) -> bool:
@@ -341,7 +369,7 @@ def built_groups(facts: Facts, params: ast.expr | None, at: ast.AST) -> list[ast
             and facts.function_of(node) is scope
             and isinstance(node.value, (ast.List, ast.Tuple))
         ):
-            out += [e for e in node.value.elts if isinstance(e, ast.Dict)]
+            out += [g for e in node.value.elts if (g := as_group(facts, e)) is not None]
     for c in facts.calls:
         if (
             call_name(c) == "append"
@@ -349,11 +377,187 @@ def built_groups(facts: Facts, params: ast.expr | None, at: ast.AST) -> list[ast
             and dotted(c.func.value) == params.id
             and facts.function_of(c) is scope
             and c.args
-            and isinstance(c.args[0], ast.Dict)
+            and (group := as_group(facts, c.args[0])) is not None
         ):
-            out.append(c.args[0])
+            out.append(group)
     return out
 
 
 def _short(node: ast.AST) -> str:
     return short(node, 50)
+
+
+# -- splits that keep only the biases out of decay ----------------------------------------------
+
+_OTHER_NO_DECAY = ("norm", "bn", "ln", "embed", "gamma", "beta", "scale", "1d", "ndim")
+
+
+def _bias_words(facts: Facts, node: ast.AST, at: ast.AST) -> bool:
+    """`node` (or the list a name is bound to) names biases and nothing else that must not
+    decay: ``"bias"``, ``["bias"]``, ``(".bias",)``."""
+    if isinstance(node, ast.Name):
+        bound = facts.local_value(node.id, at)
+        if bound is None:
+            return False
+        node = bound
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        text = node.value.lower()
+        return "bias" in text and not any(w in text for w in _OTHER_NO_DECAY)
+    if isinstance(node, (ast.List, ast.Tuple, ast.Set)) and node.elts:
+        return all(_bias_words(facts, e, at) for e in node.elts)
+    return False
+
+
+def _bias_test(facts: Facts, test: ast.expr, at: ast.AST) -> bool | None:
+    """True when `test` holds exactly for biases (``"bias" in name``, ``name.endswith(".bias")``,
+    ``any(nd in n for nd in ["bias"])``), False for its negation, None for any other test."""
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        inner = _bias_test(facts, test.operand, at)
+        return None if inner is None else not inner
+    if isinstance(test, ast.Compare) and len(test.ops) == 1:
+        op = test.ops[0]
+        if isinstance(op, (ast.In, ast.NotIn)) and _bias_words(facts, test.left, at):
+            return isinstance(op, ast.In)
+        return None
+    if isinstance(test, ast.Call) and call_name(test) in ("endswith", "startswith") and test.args:
+        return True if _bias_words(facts, test.args[0], at) else None
+    if isinstance(test, ast.Call) and call_name(test) == "any" and len(test.args) == 1:
+        gen = test.args[0]
+        if isinstance(gen, ast.GeneratorExp) and isinstance(gen.elt, ast.Compare):
+            op = gen.elt.ops[0]
+            if isinstance(op, ast.In) and _bias_words(facts, gen.generators[0].iter, at):
+                return True
+    return None
+
+
+def _named_parameters_of(node: ast.AST | None) -> ast.expr | None:
+    """The model of ``M.named_parameters()``."""
+    if (
+        isinstance(node, ast.Call)
+        and call_name(node) == "named_parameters"
+        and isinstance(node.func, ast.Attribute)
+    ):
+        return node.func.value
+    return None
+
+
+def _appended_side(facts: Facts, name: str, at: ast.AST) -> tuple[bool, ast.expr] | None:
+    """For a list filled in a loop over ``M.named_parameters()`` split by a bias test
+    (``(bias_p if "bias" in n else weight_p).append(p)``, or ``if "bias" in n: ... else: ...``):
+    (whether it holds the biases, M); None when it is filled any other way."""
+    scope = facts.function_of(at)
+    side: bool | None = None
+    model: ast.expr | None = None
+    for c in facts.calls:
+        if call_name(c) != "append" or facts.function_of(c) is not scope:
+            continue
+        target = c.func.value if isinstance(c.func, ast.Attribute) else None
+        this: bool | None = None
+        if isinstance(target, ast.IfExp):
+            which = [dotted(target.body), dotted(target.orelse)]
+            if name not in which:
+                continue
+            found = _bias_test(facts, target.test, c)
+            if found is None:
+                return None
+            this = found if which[0] == name else not found
+        elif target is not None and dotted(target) == name:
+            for _, test, truth in facts.branches(c):
+                found = _bias_test(facts, test, c)
+                if found is not None:
+                    this = found == truth
+                    break
+            if this is None:
+                return None
+        else:
+            continue
+        loop = facts.enclosing(c, (ast.For,))
+        m = _named_parameters_of(loop.iter) if isinstance(loop, ast.For) else None
+        if m is None or (side is not None and side != this):
+            return None
+        side, model = this, m
+    return None if side is None or model is None else (side, model)
+
+
+def bias_split(facts: Facts, params: ast.expr | None, at: ast.AST) -> tuple[str, ast.expr] | None:
+    """How a param group's ``params`` come from a split that keeps only the biases apart:
+    ``("no-bias", M)`` for the parameters of M but its biases, ``("all", M)`` for both sides put
+    back together (``weight_p + bias_p``); None for anything else."""
+    if isinstance(params, (ast.ListComp, ast.GeneratorExp)) and len(params.generators) == 1:
+        gen = params.generators[0]
+        model = _named_parameters_of(gen.iter)
+        tests = [
+            _bias_test(facts, t, params)
+            for t in gen.ifs
+            if not (isinstance(t, ast.Attribute) and t.attr == "requires_grad")
+        ]
+        if model is not None and tests and all(t is False for t in tests):
+            return "no-bias", model
+        return None
+    if isinstance(params, ast.Name):
+        found = _appended_side(facts, params.id, at)
+        if found is not None and not found[0]:
+            return "no-bias", found[1]
+        return None
+    if isinstance(params, ast.BinOp) and isinstance(params.op, ast.Add):
+        left, right = params.left, params.right
+        if isinstance(left, ast.Name) and isinstance(right, ast.Name):
+            a = _appended_side(facts, left.id, at)
+            b = _appended_side(facts, right.id, at)
+            if a and b and a[0] != b[0] and ast.dump(a[1]) == ast.dump(b[1]):
+                return "all", a[1]
+    return None
+
+
+def holds_norm_or_embedding(facts: Facts, model: ast.expr, at: ast.AST) -> bool:
+    """False only when the model's class is visible and registers no normalization layer, no
+    embedding and no 1-D parameter (its biases aside)."""
+    cls = _model_class(facts, model, at)
+    return True if cls is None else _class_has_norm(cls[0], cls[1], 0)
+
+
+def _class_has_norm(facts: Facts, cls: ast.ClassDef, depth: int) -> bool:
+    if depth > 4:
+        return True
+    for base in cls.bases:
+        if (dotted(base) or "").rsplit(".", 1)[-1] == "Module":
+            continue
+        parent = class_of_call(facts, ast.Call(func=base, args=[], keywords=[]))
+        if parent is None or _class_has_norm(parent[0], parent[1], depth + 1):
+            return True
+    init = next(
+        (s for s in cls.body if isinstance(s, ast.FunctionDef) and s.name == "__init__"), None
+    )
+    for node in walk(init) if init is not None else ():
+        if isinstance(node, ast.Call) and call_name(node) in ("register_parameter", "setattr"):
+            return True
+        if (
+            isinstance(node, ast.Assign)
+            and any(_is_self_attr(t) for t in node.targets)
+            and _value_has_norm(facts, node.value, depth)
+        ):
+            return True
+    return False
+
+
+def _value_has_norm(facts: Facts, value: ast.expr, depth: int) -> bool:
+    if isinstance(value, (ast.Constant, ast.Name, ast.Attribute)):
+        return False
+    if isinstance(value, (ast.List, ast.Tuple)):
+        return any(_value_has_norm(facts, e, depth) for e in value.elts)
+    if isinstance(value, (ast.ListComp, ast.GeneratorExp)):
+        return _value_has_norm(facts, value.elt, depth)
+    if not isinstance(value, ast.Call):
+        return True
+    name = call_name(value)
+    if "Norm" in name or "Embed" in name:
+        return True
+    if name in _FREE or name in _BIASED:
+        return False
+    if name in ("Sequential", "ModuleList", "ModuleDict"):
+        return any(_value_has_norm(facts, a, depth) for a in value.args) or bool(value.keywords)
+    if name == "Parameter":
+        tensor = value.args[0] if value.args else kwarg(value, "data")
+        return not _matrix(tensor)
+    found = class_of_call(facts, value)
+    return True if found is None else _class_has_norm(found[0], found[1], depth + 1)

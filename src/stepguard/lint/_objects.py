@@ -108,9 +108,25 @@ def callers(facts: Facts, func: FuncDef) -> list[tuple[Facts, ast.Call]]:
                     found.append((other, c))
                     continue
                 target = callee(other, c)
-                if target is not None and target[1] is func:
+                if target is not None and _same(target, facts, func):
                     found.append((other, c))
     return out + cache[key]
+
+
+def _same(
+    found: tuple[Facts, FuncDef | ast.ClassDef], facts: Facts, func: FuncDef | ast.ClassDef
+) -> bool:
+    """`found` is `func` of `facts`'s file (the file may have been parsed twice: once as another
+    file's dependency, once when it is linted itself)."""
+    other, node = found
+    if node is func:
+        return True
+    return (
+        node.name == func.name
+        and node.lineno == func.lineno
+        and node.col_offset == func.col_offset
+        and other.path == facts.path
+    )
 
 
 def _constructions(facts: Facts, init: FuncDef) -> list[tuple[Facts, ast.Call]]:
@@ -139,7 +155,7 @@ def _constructions(facts: Facts, init: FuncDef) -> list[tuple[Facts, ast.Call]]:
             continue
         for c in other.calls:
             found = class_of_call(other, c) if call_name(c) == cls.name else None
-            if found is not None and found[1] is cls:
+            if found is not None and _same(found, facts, cls):
                 out.append((other, c))
     return out
 

@@ -14,6 +14,7 @@ import dataclasses
 from collections.abc import Callable
 
 from stepguard.lint import _rules_decay as rules_decay
+from stepguard.lint import _rules_groups as rules_groups
 from stepguard.lint import _rules_loop as rules_loop
 from stepguard.lint import _rules_loss as rules_loss
 from stepguard.lint import _rules_penalty as rules_penalty
@@ -29,7 +30,7 @@ __all__ = ["IMPLEMENTED", "Edit", "Violation", "check_source", "might_contain_tr
 
 _RULES: dict[str, Callable[[Facts], list[Violation]]] = {
     "SG101": rules_decay.check_sg101,
-    "SG102": rules_decay.check_sg102,
+    "SG102": rules_groups.check_sg102,
     "SG103": rules_penalty.check_sg103,
     "SG201": rules_loss.check_sg201,
     "SG202": rules_loop.check_sg202,

@@ -1,4 +1,5 @@
-"""Weight-decay rules: SG101 (coupled decay), SG102 (decay on every parameter), SG103 (L2 twice).
+"""Weight-decay rules: SG101 (coupled decay), and what SG102 (`stepguard.lint._rules_groups`) and
+SG103 (`stepguard.lint._rules_penalty`) share with it.
 
 Each rule reads the optimizer constructions `scan` found and decides from what the file shows.
 A `weight_decay` is either a number visible in the file (a literal, a module constant, a parameter
@@ -15,15 +16,8 @@ from __future__ import annotations
 import ast
 from typing import Any
 
-from stepguard.lint._activity import branch_conditions
 from stepguard.lint._autofix import Edit, remove_import_name
 from stepguard.lint._base import Condition, Violation, violation
-from stepguard.lint._models import (
-    built_groups,
-    holds_no_decay_parameters,
-    only_adapters_trainable,
-    selects_no_decay,
-)
 from stepguard.lint._scan import (
     Facts,
     assigned_names,
@@ -38,16 +32,12 @@ from stepguard.lint._values import (
     COUPLED_DECAY,
     Decay,
     added_groups,
-    assigned_values,
     const_number,
-    decay_alternatives,
-    decay_value,
     decay_values,
     decoupled_flag,
     default_decay,
     dict_get,
     flag_arg,
-    group_alternatives,
     group_dicts,
     params_arg,
     weight_decay_arg,
@@ -352,191 +342,6 @@ def _name_taken(facts: Facts, name: str) -> bool:
         if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and n.name == name:
             return True
     return False
-
-
-def _all_parameters(facts: Facts, node: ast.expr | None, depth: int = 0) -> list[ast.expr] | None:
-    """The models whose parameters `node` lists without any filter by name or shape, else None.
-
-    ``model.parameters()``, ``list(model.parameters())``, ``filter(lambda p: p.requires_grad,
-    model.parameters())``, ``[p for n, p in model.named_parameters()]`` (no ``if``; the element
-    may be a copy such as ``p.detach().clone().float()``), ``itertools.chain(a.parameters(),
-    b.parameters())``, either side of ``x if cond else y``, or a name bound to one of these (in
-    any branch).
-    """
-    if node is None or depth > 4:
-        return None
-    if isinstance(node, ast.Name):
-        for value in assigned_values(facts, node.id, node):
-            found = _all_parameters(facts, value, depth + 1)
-            if found:
-                return found
-        return None
-    if isinstance(node, ast.IfExp):
-        return _all_parameters(facts, node.body, depth + 1) or _all_parameters(
-            facts, node.orelse, depth + 1
-        )
-    if isinstance(node, ast.Call):
-        name = call_name(node)
-        if name == "parameters" and isinstance(node.func, ast.Attribute) and not node.args:
-            return [node.func.value]
-        if name in ("list", "tuple") and len(node.args) == 1:
-            return _all_parameters(facts, node.args[0], depth + 1)
-        if name == "filter" and len(node.args) == 2 and _requires_grad_only(node.args[0]):
-            return _all_parameters(facts, node.args[1], depth + 1)
-        if name == "chain" and node.args:
-            parts = [_all_parameters(facts, a, depth + 1) for a in node.args]
-            if all(parts):
-                return [m for part in parts if part for m in part]
-        return None
-    if isinstance(node, (ast.ListComp, ast.GeneratorExp)) and len(node.generators) == 1:
-        gen = node.generators[0]
-        it = gen.iter
-        if (
-            isinstance(it, ast.Call)
-            and call_name(it) in ("parameters", "named_parameters")
-            and all(_requires_grad_only_test(c) for c in gen.ifs)
-            and isinstance(it.func, ast.Attribute)
-            and _copy_of_target(node.elt, gen.target)
-        ):
-            return [it.func.value]
-    return None
-
-
-def _copy_of_target(elt: ast.expr, target: ast.expr) -> bool:
-    """`elt` is the loop's parameter, or a copy of it (``p.detach().clone().float()``)."""
-    names = {n.id for n in ast.walk(target) if isinstance(n, ast.Name)}
-    while isinstance(elt, ast.Call) and isinstance(elt.func, ast.Attribute) and not elt.keywords:
-        elt = elt.func.value
-    return isinstance(elt, ast.Name) and elt.id in names
-
-
-def _requires_grad_only(fn: ast.expr) -> bool:
-    return isinstance(fn, ast.Lambda) and _requires_grad_only_test(fn.body)
-
-
-def _requires_grad_only_test(test: ast.expr) -> bool:
-    return isinstance(test, ast.Attribute) and test.attr == "requires_grad"
-
-
-def check_sg102(facts: Facts) -> list[Violation]:
-    """SG102: weight_decay > 0 on ``model.parameters()`` (or all named parameters), no no-decay
-    group, in some way the file builds the groups; silent when only adapters are trainable or the
-    model visibly holds no bias, normalization or embedding parameter (`stepguard.lint._models`)."""
-    out = []
-    adapters: bool | None = None
-    for call in facts.optimizer_builds:
-        choices = facts.optimizer_choices(call)
-        if not choices:
-            continue
-        cls = " or ".join(dict.fromkeys(c[0] for c in choices))
-        params = params_arg(call)
-        alternatives = group_alternatives(facts, params)
-        options: list[tuple[list[ast.Dict] | None, list[list[ast.expr] | None]]]
-        if alternatives is None:
-            options = [(None, [_all_parameters(facts, params)])]
-        else:
-            options = [
-                (g, [_all_parameters(facts, dict_get(d, "params")) for d in g])
-                for g in alternatives
-            ]
-        all_values = decay_alternatives(facts, call, cls)
-        if all_values is None or len(all_values) != len(options):
-            continue
-        for (groups, models), values in zip(options, all_values, strict=True):
-            if not values or any(isinstance(v, float) and v <= 0 for v in values):
-                continue  # no decay, or some group already without decay
-            if not models or any(m is None for m in models):
-                continue
-            if adapters is None:
-                adapters = only_adapters_trainable(facts)
-            flat = [m for ms in models if ms for m in ms]
-            if adapters or not all(holds_no_decay_parameters(facts, m, call) for m in flat):
-                break
-            out.append(_sg102(facts, call, cls, values, groups, flat))
-            break
-        else:
-            found = _no_decay_group(facts, call, cls.split(" or ")[0])
-            if found is not None:
-                out.append(found)
-    return out
-
-
-def _no_decay_group(facts: Facts, call: ast.Call, cls: str) -> Violation | None:
-    """A param group that holds exactly the parameters that must not decay (`selects_no_decay`:
-    an inverted no-decay filter, a list of biases) and gets a weight decay > 0."""
-    params = params_arg(call)
-    groups = [
-        *(group_dicts(facts, params) or []),
-        *added_groups(facts, call),
-        *built_groups(facts, params, call),
-    ]
-    if not groups:
-        return None
-    top_node = weight_decay_arg(call, cls, facts)
-    for g in groups:
-        why = selects_no_decay(facts, g, dict_get(g, "params"))
-        if why is None:
-            continue
-        node = dict_get(g, "weight_decay")
-        inherited = node is None
-        if node is None:
-            node = top_node or ast.Constant(
-                value=default_decay(facts, call, cls),
-                lineno=call.lineno,
-                col_offset=call.col_offset,
-            )
-        value = decay_value(facts, node, call)
-        if value is None or (isinstance(value, float) and value <= 0):
-            continue
-        shown = f"{value:g}" if isinstance(value, float) else f"`{short(node, 40)}`"
-        source = f"{cls}'s default" if inherited and top_node is None else "the optimizer's value"
-        decay = f"weight_decay={shown}" + (f" ({source})" if inherited else "")
-        message = (
-            f"{_who(facts, call)}{cls}(...): the param group at line {g.lineno} holds the "
-            f"parameters that must not decay ({why}) but gets {decay}; give that group "
-            "weight_decay=0.0 (or build the groups with stepguard.param_groups(model, ...))"
-        )
-        # The `if` blocks around the construction and around the group decide too.
-        conditions = [
-            Condition("weight_decay", (node,), facts, ">0"),
-            *branch_conditions(facts, call),
-        ]
-        return violation(facts, call, "SG102", message, (), conditions, g, optimizer=cls)
-    return None
-
-
-def _sg102(
-    facts: Facts,
-    call: ast.Call,
-    cls: str,
-    values: tuple[Decay, ...],
-    groups: list[ast.Dict] | None,
-    models: list[ast.expr],
-) -> Violation:
-    wd, expr = _known(values, "min"), _unknown(values)
-    name = _who(facts, call)
-    source = ", ".join(sorted({f"{short(m, 40)}.parameters()" for m in models}))
-    if expr is None:
-        wd_text = _wd_text(wd, None) + _default_note(facts, call, cls.split(" or ")[0])
-        what = f"{call_text(call, cls, wd_text, None, True)} decays"
-    else:
-        what = (
-            f"{call_text(call, cls, _wd_text(None, expr), None, True)}: the value is not "
-            "known statically; if it is > 0, it decays"
-        )
-    if groups is not None and len(group_alternatives(facts, params_arg(call)) or []) > 1:
-        what += f" (with the param groups built at line {groups[0].lineno})"
-    message = (
-        f"{name}{what} every parameter of {source}, "
-        "including biases and normalization/embedding weights; build groups with "
-        "stepguard.param_groups(model, weight_decay=...)"
-    )
-    if expr is not None:
-        wd = None
-    conditions = [decay_condition(facts, call, cls.split(" or ")[0], groups)]
-    return violation(
-        facts, call, "SG102", message, (), conditions, optimizer=cls, **_data(wd, expr)
-    )
 
 
 def _data(wd: float | None, expr: ast.expr | None) -> dict[str, Any]:

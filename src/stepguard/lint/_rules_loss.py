@@ -23,14 +23,24 @@ from __future__ import annotations
 import ast
 
 from stepguard.lint._base import Violation, violation
-from stepguard.lint._objects import callee
-from stepguard.lint._scan import Facts, call_name, dotted, kwarg, receiver, short, walk
+from stepguard.lint._objects import callee, passed_argument
+from stepguard.lint._scan import (
+    Facts,
+    assigned_names,
+    call_name,
+    dotted,
+    kwarg,
+    receiver,
+    short,
+    walk,
+)
 from stepguard.lint._window_rules import where_it_steps, window_condition, windows
 from stepguard.lint._windows import Window
 
 __all__ = ["check_sg201"]
 
 _SCALING_OPS = (ast.Div, ast.Mult, ast.FloorDiv)
+_LOOPS = (ast.For, ast.AsyncFor, ast.While)
 _REDUCE = ("sum", "mean")
 
 
@@ -39,11 +49,14 @@ def _scaled(node: ast.AST) -> bool:
 
 
 class _Loss:
-    """Follows a loss expression inside one scope (the window's loop, or a helper's body)."""
+    """Follows a loss expression inside one scope (the window's loop, or a helper's body); with
+    the `window`, a parameter of a function run once per micro-batch is followed to what its
+    callers pass, and a per-sample weight is told apart from a division by the window length."""
 
-    def __init__(self, facts: Facts, scope: ast.AST) -> None:
+    def __init__(self, facts: Facts, scope: ast.AST, window: Window | None = None) -> None:
         self.facts = facts
         self.scope = scope
+        self.window = window
 
     def unscaled(self, expr: ast.AST, depth: int = 0) -> bool:
         """True only when `expr` is visibly a per-micro-batch loss never divided or multiplied."""
@@ -109,6 +122,8 @@ class _Loss:
                                 return False  # `loss, items = compute_loss(...)`: unknown
                             else:
                                 unpacked = True  # `logits, loss = model(x, y)`: a forward's mean
+                        elif isinstance(n.value, ast.Name) and n.value.id == name:
+                            pass  # `loss, items = loss` when the loss came as a tuple: the same
                         else:
                             return False
             elif isinstance(n, ast.AugAssign) and dotted(n.target) == name:
@@ -119,13 +134,99 @@ class _Loss:
                 for item in n.items:
                     if dotted(item.optional_vars) == name if item.optional_vars else False:
                         return False  # `with amp.scale_loss(loss, opt) as scaled:`: apex scales
-        if any(_scaled(v) for v in values):
+        if any(self._scaling(v) for v in values):
             return False
         if unpacked and "loss" in name.lower() and not values:
             return True
         if not values:
+            return self._passed(name, depth)
+        return any(self._forward(v, name) or self.unscaled(v, depth + 1) for v in values)
+
+    def _scaling(self, value: ast.expr) -> bool:
+        """`value` divides or multiplies, other than by per-sample weights inside a reduction
+        (``(losses * weights).mean()``, see `_weight`)."""
+        weighted = {
+            id(n.func.value)
+            for n in walk(value)
+            if isinstance(n, ast.Call)
+            and call_name(n) in _REDUCE
+            and isinstance(n.func, ast.Attribute)
+            and isinstance(n.func.value, ast.BinOp)
+            and isinstance(n.func.value.op, ast.Mult)
+            and (self._weight(n.func.value.left) or self._weight(n.func.value.right))
+        }
+        return any(
+            isinstance(x, ast.BinOp) and isinstance(x.op, _SCALING_OPS) and id(x) not in weighted
+            for x in walk(value)
+        )
+
+    def _weight(self, node: ast.expr) -> bool:
+        """`node` is a per-sample weight that visibly does not involve the window length: a name
+        bound in this scope, only by unpacking a call (``t, weights = sampler.sample(n)``) or to a
+        call or a subscript, none of which reads the window's length, its loop's bounds or a
+        number (``1 / k`` may hide in a number)."""
+        w = self.window
+        if w is None or not isinstance(node, ast.Name):
             return False
-        return any(self.unscaled(v, depth + 1) for v in values)
+        avoid = _window_names(w)
+        bound: list[ast.expr] = []
+        for n in walk(self.scope):
+            if isinstance(n, ast.Assign) and any(node.id in assigned_names(t) for t in n.targets):
+                bound.append(n.value)
+            elif isinstance(n, (ast.AugAssign, ast.AnnAssign)) and dotted(n.target) == node.id:
+                return False
+        if not bound:
+            return False
+        for value in bound:
+            if not isinstance(value, (ast.Call, ast.Subscript)) or _scaled(value):
+                return False
+            indices = {id(x.slice) for x in walk(value) if isinstance(x, ast.Subscript)}
+            for x in walk(value):
+                if (
+                    isinstance(x, ast.Constant)
+                    and isinstance(x.value, (int, float))
+                    and not isinstance(x.value, bool)
+                    and id(x) not in indices  # `micro.shape[0]`: an index, not a factor
+                ):
+                    return False
+                d = dotted(x) if isinstance(x, (ast.Name, ast.Attribute)) else None
+                if d is not None and (d in avoid or any(a in d.lower() for a in _K_WORDS)):
+                    return False
+        return True
+
+    def _passed(self, name: str, depth: int) -> bool:
+        """`name` is a parameter of the function run once per micro-batch, and every same-file
+        call of it passes an undivided mean loss."""
+        w = self.window
+        func = self.scope
+        if (
+            w is None
+            or func is not w.loop
+            or not isinstance(func, ast.FunctionDef | ast.AsyncFunctionDef)
+        ):
+            return False
+        pos = [a.arg for a in (*func.args.posonlyargs, *func.args.args)]
+        if name not in pos and all(a.arg != name for a in func.args.kwonlyargs):
+            return False
+        if not w.calls_in:
+            return False
+        for call in w.calls_in:
+            arg = passed_argument(call, func, name, pos)
+            if arg is None or isinstance(arg, ast.Starred):
+                return False
+            where = self.facts.enclosing(call, _LOOPS) or self.facts.function_of(call)
+            if not _Loss(self.facts, where).unscaled(arg, depth + 1):
+                return False
+        return True
+
+    def _forward(self, value: ast.expr, name: str) -> bool:
+        """``loss = model(batch, return_loss=True)``: a name that says it is a loss, bound to a
+        forward of the model being trained (a module whose parameters are optimized, clipped or
+        wrapped, or that is put in training mode). Models return a mean loss."""
+        if "loss" not in name.lower() or not isinstance(value, ast.Call):
+            return False
+        d = dotted(value.func)
+        return d is not None and d in _trained_models(self.facts)
 
     def _reduced_losses(self, call: ast.Call, depth: int) -> bool:
         """``torch.stack(losses).sum()``, ``sum(losses)``, ``sum(loss_dict.values())``,
@@ -147,6 +248,13 @@ class _Loss:
             return False
         if isinstance(node, ast.Call) and call_name(node) in ("stack", "cat", "tensor"):
             return bool(node.args) and self._losses(node.args[0], depth + 1)
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult):
+            # `(losses["loss"] * weights).mean()`: per-sample weights before the micro-batch mean
+            # are not a division by the window length unless they come from it.
+            for loss, weight in ((node.left, node.right), (node.right, node.left)):
+                if self._weight(weight) and self.unscaled(loss, depth + 1):
+                    return True
+            return False
         if isinstance(node, (ast.List, ast.Tuple)):
             return bool(node.elts) and all(self.unscaled(e, depth + 1) for e in node.elts)
         if isinstance(node, (ast.ListComp, ast.GeneratorExp)):
@@ -164,6 +272,46 @@ class _Loss:
                     return self._losses(n.value, depth + 1)
             return False
         return self.unscaled(node, depth + 1)
+
+
+_MODEL_USES = frozenset(("parameters", "named_parameters", "train", "zero_grad"))
+_K_WORDS = ("accum", "grad_acc", "num_micro", "n_micro", "micro_steps", "microbatches")
+
+
+def _window_names(w: Window) -> set[str]:
+    """The dotted names the window's length and its loop's bounds are written with."""
+    out: set[str] = set()
+    nodes: list[ast.AST] = [w.k_node] if w.k_node is not None else []
+    if isinstance(w.loop, (ast.For, ast.AsyncFor)):
+        nodes.append(w.loop.iter)
+    for node in nodes:
+        for x in walk(node):
+            d = dotted(x) if isinstance(x, (ast.Name, ast.Attribute)) else None
+            if d is not None and d not in ("self", "cls", "range", "len"):
+                out.add(d)
+    return out
+
+
+def _trained_models(facts: Facts) -> set[str]:
+    """Dotted names of the modules the file trains: ``m.parameters()`` (given to an optimizer or a
+    clip), ``m.train()``, ``m.zero_grad()``, DDP-wrapped or prepared models and what they wrap."""
+    cached = facts.cache.get("trained_models")
+    if isinstance(cached, set):
+        return cached
+    out: set[str] = set()
+    for call in facts.calls:
+        rec = receiver(call)
+        if call_name(call) in _MODEL_USES and rec is not None and not call.args:
+            d = dotted(rec)
+            if d is not None and not facts.is_optimizer(rec):
+                out.add(d)
+    for name, build in facts.ddp_models.items():
+        out.add(name)
+        if build.args and (inner := dotted(build.args[0])) is not None:
+            out.add(inner)
+    out |= {n for n in facts.prepared if not n.startswith(("opt", "sched"))}
+    facts.cache["trained_models"] = out
+    return out
 
 
 def _loss_dict(node: ast.AST | None) -> bool:
@@ -214,7 +362,7 @@ def _mean_loss(facts: Facts, expr: ast.AST) -> bool:
 
 def _grads_divided(facts: Facts, w: Window) -> bool:
     """The gradients are divided after the backwards (``p.grad /= k``, ``p.grad.div_(k)``)."""
-    scope = w.outer or facts.function_of(w.loop)
+    scope = w.outer or w.scope(facts)
     for n in walk(scope):
         if isinstance(n, ast.AugAssign) and isinstance(n.op, _SCALING_OPS):
             if (dotted(n.target) or "").split(".")[-1] in ("grad", "data"):
@@ -251,7 +399,7 @@ def check_sg201(facts: Facts) -> list[Violation]:
     for w in windows(facts):
         if _grads_divided(facts, w):
             continue
-        follower = _Loss(facts, w.loop)
+        follower = _Loss(facts, w.loop, w)
         for call in w.calls():
             b = facts.backward_of(call)
             if b is None:

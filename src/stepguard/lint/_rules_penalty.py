@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import ast
 
-from stepguard.lint._base import Violation, violation
+from stepguard.lint._base import Condition, Violation, violation
 from stepguard.lint._rules_decay import _data, _decays, _target, _wd_text, decay_condition
 from stepguard.lint._scan import Facts, assigned_names, call_name, short, walk
 from stepguard.lint._values import decay_values
@@ -147,6 +147,86 @@ def _project_penalty(facts: Facts, name: str) -> ast.AST | None:
     return cache[name]
 
 
+def _key(facts: Facts, node: ast.AST) -> str | None:
+    """The string a subscript key stands for: a literal, a module constant of this file, or in
+    project mode a constant imported from another file of the tree (``LOSS_L2``)."""
+    if isinstance(node, ast.Constant):
+        return node.value if isinstance(node.value, str) else None
+    if not isinstance(node, ast.Name):
+        return None
+    value = facts.local_value(node.id, facts.tree)
+    if value is None and node.id in facts.aliases and facts.project is not None:
+        found = facts.project.lookup(facts, facts.aliases[node.id])
+        value = found[1] if found is not None and isinstance(found[1], ast.expr) else None
+    return value.value if isinstance(value, ast.Constant) and isinstance(value.value, str) else None
+
+
+def _stored_penalties(facts: Facts) -> dict[str, str]:
+    """Keys under which this file stores a penalty in a dict (``out[LOSS_L2] = self.l2(out)``,
+    typically in a model's forward), with where (for messages)."""
+    cached = facts.cache.get("stored_penalties")
+    if isinstance(cached, dict):
+        return cached
+    out: dict[str, str] = {}
+    local = _penalty_functions(facts)
+    if local:
+        for node in facts.assigns:
+            if not isinstance(node, ast.Assign) or len(node.targets) != 1:
+                continue
+            target, value = node.targets[0], node.value
+            if (
+                isinstance(target, ast.Subscript)
+                and isinstance(value, ast.Call)
+                and call_name(value) in local
+                and (key := _key(facts, target.slice)) is not None
+            ):
+                out[key] = f"`{short(node, 50)}` ({facts.path}:{node.lineno})"
+    facts.cache["stored_penalties"] = out
+    return out
+
+
+def _penalty_reads(facts: Facts) -> list[tuple[ast.AST, ast.Subscript, str]]:
+    """Reads ``out[KEY]`` added to a loss, where some file of the tree (this one, or in project
+    mode another) stores a penalty over parameters under that key: (where it is added, the
+    read, where it was stored)."""
+    out: list[tuple[ast.AST, ast.Subscript, str]] = []
+    for node in facts.assigns:
+        value = node.value
+        if not isinstance(value, ast.Subscript):
+            continue
+        key = _key(facts, value.slice)
+        if key is None:
+            continue
+        where = _stored_penalties(facts).get(key) or _project_stored(facts, key, value.slice)
+        added = _added_at(facts, value) if where is not None else None
+        if where is not None and added is not None:
+            out.append((added, value, where))
+    return out
+
+
+def _project_stored(facts: Facts, key: str, written: ast.AST) -> str | None:
+    project = facts.project
+    if project is None:
+        return None
+    cache = project.cache.setdefault("stored_penalties", {})
+    if key not in cache:
+        found = None
+        needles = [f'"{key}"', f"'{key}'"]
+        if isinstance(written, ast.Name):
+            needles.append(written.id)
+        for path in project.files:
+            text = project.text(path)
+            if path == facts.path or text is None or not any(n in text for n in needles):
+                continue
+            other = project.definitions(path)
+            if other is not None and key in _stored_penalties(other):
+                found = _stored_penalties(other)[key]
+                break
+        cache[key] = found
+    result = cache[key]
+    return result if isinstance(result, str) else None
+
+
 def check_sg103(facts: Facts) -> list[Violation]:
     """SG103: an L2 penalty over parameters added to a loss (directly, or through a function or
     method that returns it) while the optimizer decays them."""
@@ -170,6 +250,8 @@ def check_sg103(facts: Facts) -> list[Violation]:
             found.append((penalty, penalty, ""))
     for call, penalty in _penalty_calls(facts):
         found.append((call, penalty, f" (through `{short(call, 40)}`)"))
+    for added, read, where in _penalty_reads(facts):
+        found.append((added, read, f" (stored by {where})"))
     for at, penalty, through in found:
         what = short(_penalty_iter(penalty), 40)
         if expr is None:
@@ -184,7 +266,44 @@ def check_sg103(facts: Facts) -> list[Violation]:
             f"while `{who}` (line {opt_call.lineno}) {applies}; drop the penalty"
         )
         conditions = [decay_condition(facts, opt_call, cls)]
+        weight = _weight(facts, at, penalty)
+        if weight is not None:
+            # `loss + l2 * args.l2s`: the penalty regularizes only when its weight is > 0.
+            conditions.append(Condition(_setting(weight), (weight,), facts, ">0"))
         out.append(violation(facts, at, "SG103", message, (), conditions, **_data(wd, expr)))
+    return out
+
+
+def _setting(node: ast.expr) -> str:
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    return node.id if isinstance(node, ast.Name) else short(node, 30)
+
+
+def _weight(facts: Facts, at: ast.AST, penalty: ast.AST) -> ast.expr | None:
+    """The factor the penalty is multiplied by where it is added to the loss (``l2 * self.l2s``,
+    ``model.l2() * lam``), when it is a name or an attribute; None otherwise."""
+    names: set[str] = set()
+    stmt = facts.parents.get(penalty)
+    if isinstance(stmt, ast.Assign):
+        names = {n for t in stmt.targets for n in assigned_names(t)}
+    for node in [*walk(at), *_parents(facts, at, 2)]:
+        if not (isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult)):
+            continue
+        for mine, other in ((node.left, node.right), (node.right, node.left)):
+            if (mine is penalty or mine is at or _mentions(mine, names)) and isinstance(
+                other, (ast.Name, ast.Attribute)
+            ):
+                return other
+    return None
+
+
+def _parents(facts: Facts, node: ast.AST, n: int) -> list[ast.AST]:
+    out: list[ast.AST] = []
+    p = facts.parents.get(node)
+    while p is not None and len(out) < n and not isinstance(p, ast.stmt):
+        out.append(p)
+        p = facts.parents.get(p)
     return out
 
 
@@ -222,6 +341,11 @@ def _mentions(node: ast.AST, names: set[str]) -> bool:
 def _added_to_loss(facts: Facts, penalty: ast.AST) -> bool:
     """The penalty is added to a loss: ``loss_expr + penalty``, ``loss += penalty``, or through a
     name (``reg = sum(...)``, ``for p in ...: reg += ...``) later added to a loss the same way."""
+    return _added_at(facts, penalty) is not None
+
+
+def _added_at(facts: Facts, penalty: ast.AST) -> ast.AST | None:
+    """Where the penalty is added to a loss (see `_added_to_loss`), or None."""
     node: ast.AST | None = penalty
     child: ast.AST = penalty
     while node is not None and not isinstance(node, ast.stmt):
@@ -229,7 +353,7 @@ def _added_to_loss(facts: Facts, penalty: ast.AST) -> bool:
         if isinstance(parent, ast.BinOp) and isinstance(parent.op, ast.Add):
             operand = parent.right if parent.left is node else parent.left
             if _loss_like(facts, operand):
-                return True
+                return parent
         child = node
         node = parent
     if isinstance(penalty, (ast.For, ast.AsyncFor)):
@@ -244,12 +368,13 @@ def _added_to_loss(facts: Facts, penalty: ast.AST) -> bool:
         targets = node.targets if isinstance(node, ast.Assign) else [node.target]
         names = {n for t in targets for n in assigned_names(t)}
     else:
-        return (
+        added = (
             isinstance(node, ast.AugAssign)
             and isinstance(node.op, ast.Add)
             and child is node.value
             and _loss_like(facts, node.target)
         )
+        return node if added else None
     scope = facts.function_of(penalty)
     inside = {id(n) for n in walk(penalty)}
     for other in walk(scope):
@@ -260,12 +385,12 @@ def _added_to_loss(facts: Facts, penalty: ast.AST) -> bool:
             if (_mentions(left, names) and _loss_like(facts, right)) or (
                 _mentions(right, names) and _loss_like(facts, left)
             ):
-                return True
+                return other
         if (
             isinstance(other, ast.AugAssign)
             and isinstance(other.op, ast.Add)
             and _mentions(other.value, names)
             and _loss_like(facts, other.target)
         ):
-            return True
-    return False
+            return other
+    return None

@@ -19,6 +19,7 @@ from __future__ import annotations
 import ast
 
 from stepguard.lint._base import Condition, Violation, violation
+from stepguard.lint._objects import callee, passed_argument
 from stepguard.lint._scan import Facts, assigned_names, call_name, dotted, kwarg, receiver, short
 from stepguard.lint._values import binding
 from stepguard.lint._window_rules import (
@@ -90,7 +91,11 @@ def _bound(facts: Facts, node: ast.expr, at: ast.AST) -> ast.expr | None:
 
 
 def _counts(
-    facts: Facts, expr: ast.AST, at: ast.AST, depth: int = 0
+    facts: Facts,
+    expr: ast.AST,
+    at: ast.AST,
+    depth: int = 0,
+    avoid: frozenset[str] = frozenset(),
 ) -> tuple[ast.expr | None, bool]:
     """(the first ``len(...)`` argument, whether the count is divided or rounded) over `expr` and
     the names and attributes it is built from (not inside ``len(...)`` itself)."""
@@ -103,19 +108,87 @@ def _counts(
             if found is None and n.args:
                 found = n.args[0]
             continue
-        if (isinstance(n, ast.BinOp) and isinstance(n.op, (ast.Div, ast.FloorDiv))) or (
-            isinstance(n, ast.Call) and call_name(n) in ("ceil", "floor", "optimizer_steps")
-        ):
+        if isinstance(n, ast.BinOp) and isinstance(n.op, (ast.Div, ast.FloorDiv)):
+            if _per_batch(facts, n.right, at, avoid) and _samples(n.left):
+                # `num_samples // (batch_size * world_size)`: the number of batches per rank.
+                found = found if found is not None else n
+                stack.append(n.left)
+                continue
+            has_div = True
+        elif isinstance(n, ast.Call) and call_name(n) in ("ceil", "floor", "optimizer_steps"):
+            if len(n.args) == 1 and isinstance(n.args[0], ast.BinOp):
+                inner = n.args[0]
+                if (
+                    isinstance(inner.op, (ast.Div, ast.FloorDiv))
+                    and _per_batch(facts, inner.right, at, avoid)
+                    and _samples(inner.left)
+                ):
+                    found = found if found is not None else inner
+                    stack.append(inner.left)
+                    continue
             has_div = True
         if isinstance(n, (ast.Name, ast.Attribute)):
             value = _bound(facts, n, at) if depth < 3 else None
             if value is not None:
-                a, b = _counts(facts, value, value, depth + 1)
+                a, b = _counts(facts, value, value, depth + 1, avoid)
                 found = found if found is not None else a
                 has_div = has_div or b
             continue
         stack.extend(ast.iter_child_nodes(n))
     return found, has_div
+
+
+_BATCH_WORDS = ("batch_size", "batchsize", "bsz", "world_size", "num_gpus", "n_gpu", "nproc")
+_NOT_PER_BATCH = ("total", "global", "effective", "accum", "grad_acc", "update")
+
+
+def _per_batch(
+    facts: Facts, divisor: ast.expr, at: ast.AST, avoid: frozenset[str], depth: int = 0
+) -> bool:
+    """`divisor` is a batch size (times the number of processes): ``args.batch_size``,
+    ``batch_size * world_size``, ``cfg.per_device_batch_size``. A total, global or effective
+    batch size may already hold the accumulation steps, and so may a name the window length is
+    computed from (`avoid`: ``k = batch_size // micro_batch_size``): not one."""
+    if isinstance(divisor, ast.BinOp) and isinstance(divisor.op, ast.Mult):
+        return _per_batch(facts, divisor.left, at, avoid, depth) and _per_batch(
+            facts, divisor.right, at, avoid, depth
+        )
+    if isinstance(divisor, ast.Call) and call_name(divisor) == "int" and divisor.args:
+        return _per_batch(facts, divisor.args[0], at, avoid, depth)
+    if not isinstance(divisor, (ast.Name, ast.Attribute)) or dotted(divisor) in avoid:
+        return False
+    name = setting_name(divisor).lower()
+    if any(w in name for w in _NOT_PER_BATCH):
+        return False
+    if any(w in name for w in _BATCH_WORDS) or name in ("bs", "world", "ngpus"):
+        return True
+    value = _bound(facts, divisor, at) if depth < 2 else None
+    return value is not None and _per_batch(facts, value, value, avoid, depth + 1)
+
+
+def _samples(numerator: ast.expr) -> bool:
+    """`numerator` counts samples, not steps (``args.train_num_samples``, ``len(dataset)``): a
+    step or iteration count divided by a batch size is not a number of batches."""
+    text = ast.unparse(numerator).lower()
+    return not any(w in text for w in ("iter", "step", "epoch", "loader"))
+
+
+def k_names(facts: Facts, k: ast.expr | None, at: ast.AST) -> frozenset[str]:
+    """The dotted names the window length is written with, and those of its definition (``k =
+    batch_size // micro_batch_size``)."""
+    out: set[str] = set()
+    stack: list[tuple[ast.AST, int]] = [(k, 0)] if k is not None else []
+    while stack:
+        node, depth = stack.pop()
+        for x in ast.walk(node):
+            if isinstance(x, (ast.Name, ast.Attribute)) and (d := dotted(x)) is not None:
+                if d in out or d in ("self", "args", "cfg", "config"):
+                    continue
+                out.add(d)
+                value = _bound(facts, x, at) if depth < 2 else None
+                if value is not None:
+                    stack.append((value, depth + 1))
+    return frozenset(out)
 
 
 def _times_k(expr: ast.AST, k: ast.expr | None, k_text: str) -> bool:
@@ -142,10 +215,12 @@ def sized_in_micro_batches(facts: Facts, w: Window, step: ast.Call) -> bool:
         build = bound if isinstance(bound, ast.Call) else None
     if build is None:
         return False
+    if _loop_bound_length(facts, w, build):
+        return True
     for _, expr in _length_args(build):
         if _times_k(expr, w.k_node, w.k):
             return True
-        loader, has_div = _counts(facts, expr, build)
+        loader, has_div = _counts(facts, expr, build, avoid=k_names(facts, w.k_node, build))
         if loader is not None and not has_div:
             return True
     # A length under any argument name (`epoch_steps=len(loader)`, `num_training_steps=n * k`).
@@ -154,10 +229,32 @@ def sized_in_micro_batches(facts: Facts, w: Window, step: ast.Call) -> bool:
             continue
         if _times_k(kw.value, w.k_node, w.k):
             return True
-        loader, has_div = _counts(facts, kw.value, build)
+        avoid = k_names(facts, w.k_node, build)
+        loader, has_div = _counts(facts, kw.value, build, avoid=avoid)
         if loader is not None and not has_div:
             return True
     return False
+
+
+def _loop_bound_length(facts: Facts, w: Window, build: ast.Call) -> bool:
+    """The schedule is given the bound of the micro-batch loop itself (``while step <=
+    args.total_steps`` and ``Scheduler(opt, warmup, args.total_steps)``): it counts loop
+    iterations, that is micro-batches."""
+    loop = w.loop
+    bounds: list[ast.expr] = []
+    if isinstance(loop, ast.While) and isinstance(loop.test, ast.Compare):
+        bounds = [loop.test.left, *loop.test.comparators]
+    elif (
+        isinstance(loop, ast.For)
+        and isinstance(loop.iter, ast.Call)
+        and call_name(loop.iter) == "range"
+    ):
+        bounds = list(loop.iter.args)
+    wanted = {ast.dump(b) for b in bounds if isinstance(b, (ast.Name, ast.Attribute))}
+    if w.kind == "nested" or not wanted:
+        return False
+    args = [*build.args, *(k.value for k in build.keywords)]
+    return any(ast.dump(a) in wanted for a in args)
 
 
 def _targets(facts: Facts, call: ast.Call) -> set[str]:
@@ -191,7 +288,31 @@ def _window_of(facts: Facts, call: ast.Call, names: set[str]) -> Window | None:
         if names and _stepped_in(facts, names, w.outer or w.loop):
             return w
     here = facts.function_of(call)
-    return next((w for w in ws if facts.function_of(w.outer or w.loop) is here), None)
+    return next((w for w in ws if w.scope(facts) is here), None)
+
+
+def _passed_window(facts: Facts, names: set[str]) -> tuple[Facts, Window, str] | None:
+    """A window of a function the scheduler is handed to (``train_one_epoch(...,
+    lr_scheduler=lr_scheduler)``, in this file or, in project mode, another file of the tree)
+    that steps it once per optimizer step: (that file's facts, the window, the parameter)."""
+    for call in facts.calls:
+        passed = [a for a in [*call.args, *(k.value for k in call.keywords)] if dotted(a) in names]
+        if not passed:
+            continue
+        found = callee(facts, call)
+        if found is None:
+            continue
+        owner, func = found
+        a = func.args
+        pos = [x.arg for x in (*a.posonlyargs, *a.args)]
+        for param in [*pos, *(x.arg for x in a.kwonlyargs)]:
+            arg = passed_argument(call, func, param, pos)
+            if arg is None or dotted(arg) not in names:
+                continue
+            for w in windows(owner):
+                if w.scope(owner) is func and _stepped_in(owner, {param}, w.region):
+                    return owner, w, param
+    return None
 
 
 def _prepared(facts: Facts, names: set[str]) -> bool:
@@ -210,22 +331,34 @@ def _prepared(facts: Facts, names: set[str]) -> bool:
 def check_sg205(facts: Facts) -> list[Violation]:
     """SG205: a schedule sized with ``len(loader)`` (micro-batches) for a scheduler stepped once
     per optimizer step of a window, or prepared by an accumulating Accelerator."""
-    if not windows(facts) and not accumulate_blocks(facts):
+    if not facts.scheduler_builds:
+        return []
+    local = bool(windows(facts) or accumulate_blocks(facts))
+    if not local and facts.project is None and not facts.functions:
         return []
     out = []
     for call in facts.scheduler_builds:
         names = _targets(facts, call)
-        w = _window_of(facts, call, names)
+        w = _window_of(facts, call, names) if local else None
+        owner, stepped = facts, names
+        if w is None and names:
+            passed = _passed_window(facts, names)
+            if passed is not None:
+                owner, w, param = passed
+                stepped = {param}
         k_text = "k"
         k_node: ast.expr | None = None
         conditions: list[Condition]
         if w is not None:
-            if any(s in set(w.calls()) for s in _stepped_in(facts, names, w.loop)):
+            if any(s in set(w.calls()) for s in _stepped_in(owner, stepped, w.loop)):
                 continue  # stepped every micro-batch: SG202's business (or consistent)
             k_text, k_node, where = w.k, w.k_node, f"the optimizer steps {where_it_steps(w)}"
-            conditions = window_condition(facts, w)
+            if owner is not facts:
+                line = w.step.lineno
+                where = where.replace(f"(line {line})", f"({owner.path}:{line})")
+            conditions = window_condition(owner, w)
         else:
-            blocks = accumulate_blocks(facts)
+            blocks = accumulate_blocks(facts) if local else []
             if not blocks or not names or not _prepared(facts, names):
                 continue
             steps = accelerate_steps(facts, blocks[0])
@@ -238,7 +371,7 @@ def check_sg205(facts: Facts) -> list[Violation]:
             )
             conditions = [Condition(setting_name(steps), (steps,), facts, ">1")]
         for key, expr in _length_args(call):
-            loader, has_div = _counts(facts, expr, call)
+            loader, has_div = _counts(facts, expr, call, avoid=k_names(facts, k_node, call))
             if w is None and _times_k(expr, k_node, k_text):
                 # A prepared scheduler advances once per optimizer step: `* k` overcounts.
                 message = (
@@ -255,10 +388,15 @@ def check_sg205(facts: Facts) -> list[Violation]:
                 value = _bound(facts, expr, call)
                 if value is not None:
                     shown += f" (= `{short(value, 50)}`)"
+            if isinstance(loader, ast.BinOp):  # samples // batch size: batches per epoch
+                counted = f"micro-batches (`{short(loader, 50)}`)"
+                fix = f"`math.ceil(batches_per_epoch / {k_text})` per epoch"
+            else:
+                counted = f"micro-batches of `{short(loader, 30)}`"
+                fix = f"`math.ceil(len({short(loader, 30)}) / {k_text})` per epoch"
             message = (
-                f"{shown} counts micro-batches of `{short(loader, 30)}`, but {where}: the "
-                f"schedule is {k_text} times too long; count optimizer steps: "
-                f"`math.ceil(len({short(loader, 30)}) / {k_text})` per epoch"
+                f"{shown} counts {counted}, but {where}: the schedule is {k_text} times too "
+                f"long; count optimizer steps: {fix}"
             )
             out.append(violation(facts, expr, "SG205", message, (), conditions, argument=key))
     return out

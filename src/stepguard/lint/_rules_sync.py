@@ -15,7 +15,7 @@ import ast
 from stepguard.lint._activity import branch_conditions
 from stepguard.lint._base import Condition, Violation, violation
 from stepguard.lint._flow import exclusive
-from stepguard.lint._objects import builds
+from stepguard.lint._objects import builds, callee
 from stepguard.lint._scan import Facts, build_kind, call_name, dotted, kwarg, receiver, short, walk
 from stepguard.lint._values import binding, params_arg
 from stepguard.lint._window_rules import statement_of, where_it_steps, window_condition, windows
@@ -26,6 +26,7 @@ _BACKWARD_ONLY_CALLS = frozenset(
 )
 _SYNC_SWITCHES = ("no_sync", "require_backward_grad_sync", "disable_allreduce", "enable_allreduce")
 WORLD = "world size"
+_LOOPS = (ast.For, ast.AsyncFor, ast.While)
 
 
 def _pos(node: ast.AST) -> tuple[int, int]:
@@ -152,9 +153,13 @@ def check_sg204(facts: Facts) -> list[Violation]:
                 continue
             if exclusive(facts, call, clip):
                 continue
-            if call_name(call) == "unscale_" or (
-                isinstance(call.func, ast.Name) and call.func.id in facts.unscale_functions
+            if (
+                call_name(call) == "unscale_"
+                or (isinstance(call.func, ast.Name) and call.func.id in facts.unscale_functions)
+                or facts.is_scaler_step(call)
             ):
+                # `scaler.step(optimizer)` unscales the gradients in place (when `unscale_` has
+                # not), so a clip after it sees real gradients.
                 unscaled = True
             if _scaled_backward_scaler(facts, call) is not None:
                 scale_backward = call
@@ -177,9 +182,27 @@ _SKIP_WORDS = ("scale", "skip", "stepped", "inf", "finite", "optimizer_was_run",
 
 
 def _guards_skip(test: ast.expr) -> bool:
-    """A test that looks at whether the optimizer really stepped (the scale, a skip flag)."""
-    text = ast.unparse(test).lower()
+    """A test that looks at whether the optimizer really stepped (the scale, a skip flag); a
+    test of the scaler object itself (``if scaler is not None:``) is not one."""
+    text = ast.unparse(test).lower().replace("scaler", "")
     return any(w in text for w in _SKIP_WORDS)
+
+
+def _scheduler_steps(facts: Facts, stmts: list[ast.stmt], found: list[ast.Call]) -> bool:
+    """Collect the ``scheduler.step()`` calls `stmts` make, also inside nested ``if`` blocks (not
+    loops or functions); False when an ``if`` checks whether the optimizer stepped (stop)."""
+    for s in stmts:
+        if isinstance(s, ast.Expr) and isinstance(s.value, ast.Call):
+            if facts.is_scheduler_step(s.value):
+                found.append(s.value)
+        elif isinstance(s, ast.If):
+            if _guards_skip(s.test):
+                return False
+            if not _scheduler_steps(facts, s.body, found) or not _scheduler_steps(
+                facts, s.orelse, found
+            ):
+                return False
+    return True
 
 
 def _after(facts: Facts, stmt: ast.stmt) -> list[ast.Call]:
@@ -193,20 +216,8 @@ def _after(facts: Facts, stmt: ast.stmt) -> list[ast.Call]:
         if block is None:
             break
         idx = next(i for i, s in enumerate(block) if s is current)
-        for s in block[idx + 1 :]:
-            if isinstance(s, ast.Expr) and isinstance(s.value, ast.Call):
-                if facts.is_scheduler_step(s.value):
-                    found.append(s.value)
-            elif isinstance(s, ast.If):
-                if _guards_skip(s.test):
-                    return found
-                for inner in s.body:
-                    if (
-                        isinstance(inner, ast.Expr)
-                        and isinstance(inner.value, ast.Call)
-                        and facts.is_scheduler_step(inner.value)
-                    ):
-                        found.append(inner.value)
+        if not _scheduler_steps(facts, block[idx + 1 :], found):
+            return found
         if found:
             return found
         parent = facts.parents.get(current)
@@ -226,6 +237,14 @@ def check_sg211(facts: Facts) -> list[Violation]:
         stmt = statement_of(facts, call)
         if not isinstance(stmt, ast.Expr):
             continue
+        if any(_guards_skip(test) for _, test, _ in facts.branches(call)):
+            # `if not torch.isfinite(grad_norm): ... else: scaler.step(...)`: the gradients were
+            # checked finite, so the scaler does not skip this step.
+            continue
+        if call_name(call) != "step" and _steps_in_a_loop(facts, call):
+            # `train_one_epoch(...)` steps many times; a scheduler stepped after it is stepped
+            # per epoch, and one skipped step does not shift an epoch count.
+            continue
         for sched in _after(facts, stmt):
             via = "" if call_name(call) == "step" else " (which calls `scaler.step`)"
             message = (
@@ -235,8 +254,27 @@ def check_sg211(facts: Facts) -> list[Violation]:
             )
             rec = receiver(call)
             scaler = rec if rec is not None and facts.is_scaler(rec) else None
-            out.append(violation(facts, sched, "SG211", message, (), amp_conditions(facts, scaler)))
+            conditions = amp_conditions(facts, scaler, call)
+            out.append(violation(facts, sched, "SG211", message, (), conditions))
     return out
+
+
+def _steps_in_a_loop(facts: Facts, call: ast.Call, depth: int = 0) -> bool:
+    """The helper `call` runs reaches ``scaler.step`` inside a loop of its own (or of a helper it
+    calls): it steps many times per call, like ``train_one_epoch``. False when that is not
+    visible."""
+    found = callee(facts, call)
+    if found is None or depth > 3:
+        return False
+    owner, func = found
+    for c in (n for n in walk(func) if isinstance(n, ast.Call)):
+        if owner.function_of(c) is not func or not owner.is_scaler_step(c):
+            continue
+        if owner.enclosing(c, (*_LOOPS, ast.FunctionDef, ast.AsyncFunctionDef)) is not func:
+            return True
+        if call_name(c) != "step" and _steps_in_a_loop(owner, c, depth + 1):
+            return True
+    return False
 
 
 def _block_of(facts: Facts, stmt: ast.stmt) -> list[ast.stmt] | None:
@@ -376,7 +414,7 @@ def _ddp_model(facts: Facts, w: Window) -> tuple[str, str, int | str] | None:
                         return ddp, _flavor(facts, ddp), facts.ddp_models[ddp].lineno
     forwards = [
         c
-        for c in w.calls()
+        for c in _micro_batch_calls(facts, w)
         if isinstance(c.func, (ast.Name, ast.Attribute)) and not _no_grad(facts, c)
     ]
     for c in forwards:
@@ -394,7 +432,7 @@ def _ddp_model(facts: Facts, w: Window) -> tuple[str, str, int | str] | None:
                 line = build.lineno if built_in is facts else f"{built_in.path}:{build.lineno}"
                 return d, flavor, line
     if facts.accelerators:
-        here = facts.function_of(w.outer or w.loop)
+        here = w.scope(facts)
         cls = facts.class_of(w.loop)
         prepared = {
             n
@@ -409,6 +447,18 @@ def _ddp_model(facts: Facts, w: Window) -> tuple[str, str, int | str] | None:
             if d is not None and d in prepared and not facts.is_optimizer(c.func):
                 return d, "accelerate", c.lineno
     return None
+
+
+def _micro_batch_calls(facts: Facts, w: Window) -> list[ast.Call]:
+    """The calls of every micro-batch: the window's, and for a function run once per micro-batch,
+    those of the loops that call it (the forward often runs there)."""
+    out = list(w.calls())
+    if isinstance(w.loop, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        for call in w.calls_in:
+            loop = facts.enclosing(call, _LOOPS)
+            if isinstance(loop, _LOOPS) and facts.function_of(loop) is facts.function_of(call):
+                out += [n for s in loop.body for n in walk(s) if isinstance(n, ast.Call)]
+    return out
 
 
 def _bound_names(facts: Facts, call: ast.Call) -> list[str]:

@@ -249,23 +249,53 @@ def params_arg(call: ast.Call) -> ast.expr | None:
     return kwarg(call, "params")
 
 
+def as_group(facts: Facts, node: ast.AST | None) -> ast.Dict | None:
+    """`node` as a param-group dict: a dict literal, or ``dict(params=..., weight_decay=...)``
+    (read as the literal it equals; ``dict(**base, lr=...)`` keeps the ``**`` as an unknown key).
+    None for anything else."""
+    if isinstance(node, ast.Dict):
+        return node
+    if not (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id == "dict"
+        and not node.args
+        and node.keywords
+    ):
+        return None
+    made = facts.cache.setdefault("dict_calls", {})
+    assert isinstance(made, dict)
+    found = made.get(id(node))
+    if found is None:
+        keys: list[ast.expr | None] = [
+            None if k.arg is None else ast.copy_location(ast.Constant(value=k.arg), k.value)
+            for k in node.keywords
+        ]
+        found = ast.copy_location(
+            ast.Dict(keys=keys, values=[k.value for k in node.keywords]), node
+        )
+        parent = facts.parents.get(node)
+        if parent is not None:
+            facts.parents[found] = parent  # so the `if` blocks around it are seen
+        made[id(node)] = found
+    return found
+
+
 def group_alternatives(facts: Facts, params: ast.expr | None) -> list[list[ast.Dict]] | None:
-    """The param-group dict literals of ``[{"params": ..., ...}, ...]``, one list per way the
-    file builds them (a name assigned in both branches of an ``if`` gives two); None when the
-    parameters are not param-group literals."""
+    """The param-group dicts of ``[{"params": ..., ...}, ...]`` (or ``[dict(params=...), ...]``),
+    one list per way the file builds them (a name assigned in both branches of an ``if`` gives
+    two); None when the parameters are not param-group literals."""
     candidates: list[ast.expr | None] = [params]
     if isinstance(params, ast.Name):
         candidates = assigned_values(facts, params.id, params)
     out: list[list[ast.Dict]] = []
     for c in candidates:
-        if (
-            isinstance(c, (ast.List, ast.Tuple))
-            and c.elts
-            and all(isinstance(e, ast.Dict) for e in c.elts)
-        ):
-            out.append([e for e in c.elts if isinstance(e, ast.Dict)])
-        else:
+        if not isinstance(c, (ast.List, ast.Tuple)) or not c.elts:
             return None
+        groups = [as_group(facts, e) for e in c.elts]
+        if any(g is None for g in groups):
+            return None
+        out.append([g for g in groups if g is not None])
     return out or None
 
 
@@ -352,10 +382,10 @@ def added_groups(facts: Facts, call: ast.Call) -> list[ast.Dict]:
             and rec is not None
             and dotted(rec) in names
             and c.args
-            and isinstance(c.args[0], ast.Dict)
+            and (group := as_group(facts, c.args[0])) is not None
             and facts.function_of(c) is scope
         ):
-            out.append(c.args[0])
+            out.append(group)
     return out
 
 

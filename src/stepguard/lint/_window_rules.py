@@ -9,6 +9,7 @@ import ast
 from typing import cast
 
 from stepguard.lint._base import Condition
+from stepguard.lint._call_windows import call_windows
 from stepguard.lint._scan import Facts, call_name, dotted, kwarg
 from stepguard.lint._windows import Window, scan_windows
 
@@ -28,8 +29,11 @@ def windows(facts: Facts) -> list[Window]:
     """The file's windows, computed once per file."""
     cached = facts.cache.get("windows")
     if cached is None:
-        cached = scan_windows(facts)
-        facts.cache["windows"] = cached
+        found = scan_windows(facts)
+        more = call_windows(facts, found)
+        if more:
+            found = sorted([*found, *more], key=lambda w: (w.loop.lineno, w.loop.col_offset))
+        cached = facts.cache["windows"] = found
     return cast(list[Window], cached)
 
 

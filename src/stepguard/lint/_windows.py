@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from stepguard.lint._objects import callee, passed_argument
 from stepguard.lint._scan import (
     Facts,
+    FuncDef,
     Loop,
     assigned_names,
     call_name,
@@ -32,14 +33,27 @@ from stepguard.lint._scan import (
     walk,
 )
 
-_TRANSPARENT_CALLS = frozenset(("backward", "scale", "mean", "sum", "item", "detach", "float"))
+_COMPOUND = (
+    ast.If,
+    ast.For,
+    ast.AsyncFor,
+    ast.While,
+    ast.With,
+    ast.AsyncWith,
+    ast.Try,
+    ast.FunctionDef,
+    ast.AsyncFunctionDef,
+    ast.ClassDef,
+    ast.Match,
+)
 
 
 @dataclass
 class Window:
     """One accumulation window (see the module docstring for the shapes)."""
 
-    loop: Loop  # the loop whose iterations are micro-batches
+    # the loop whose iterations are micro-batches, or the function run once per micro-batch
+    loop: Loop | FuncDef
     kind: str  # "guard" | "continue" | "nested"
     step: ast.Call  # the optimizer step (or the call of a helper that steps)
     condition: str  # human-readable "when the optimizer steps", for messages
@@ -49,6 +63,21 @@ class Window:
     outer: Loop | None = None  # nested kind: the loop holding the inner loop and the step
     micro: list[ast.stmt] = field(default_factory=list)  # simple statements run every micro-batch
     stepped: set[str] = field(default_factory=set)  # dotted names of the optimizers stepped
+    # A window that spans a call: the same-file calls of the function `loop` is (run once per
+    # micro-batch), or, for a helper's loop followed by the step in its caller, that call.
+    calls_in: list[ast.Call] = field(default_factory=list)
+
+    @property
+    def region(self) -> ast.AST:
+        """The statements the window's micro-batches and its step run in (for messages and
+        searches): the outer loop of a nested window, else the loop (or the function)."""
+        return self.outer or self.loop
+
+    def scope(self, facts: Facts) -> ast.AST:
+        """The function (or module) that holds the window."""
+        if isinstance(self.loop, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            return self.loop
+        return facts.function_of(self.region)
 
     def calls(self) -> Iterator[ast.Call]:
         """Calls made by the statements that run on every micro-batch, in source order."""
@@ -79,10 +108,10 @@ def _assigned_in(stmts: list[ast.stmt]) -> set[str]:
 class _LoopView:
     """The statements of one loop body, flattened through blocks that run on every iteration."""
 
-    def __init__(self, facts: Facts, loop: Loop) -> None:
+    def __init__(self, facts: Facts, loop: Loop | FuncDef, varying: frozenset[str] = frozenset()):
         self.facts = facts
         self.loop = loop
-        self.assigned = _assigned_in(loop.body)
+        self.assigned = _assigned_in(loop.body) | varying
         if isinstance(loop, (ast.For, ast.AsyncFor)):
             self.assigned |= set(assigned_names(loop.target))
         self.items: list[ast.stmt] = []
@@ -111,6 +140,8 @@ class _LoopView:
                 return False
             if isinstance(n, (ast.Name, ast.Attribute)):
                 d = dotted(n)
+                if d in ("self", "cls"):
+                    continue  # the object itself; its attributes are checked one by one
                 if d is None or any(
                     d == a or d.startswith(a + ".") or a.startswith(d + ".") for a in self.assigned
                 ):
@@ -119,20 +150,7 @@ class _LoopView:
 
     def simple(self, items: list[ast.stmt]) -> list[ast.stmt]:
         """The statements among `items` that are not compound blocks with their own control."""
-        compound = (
-            ast.If,
-            ast.For,
-            ast.AsyncFor,
-            ast.While,
-            ast.With,
-            ast.AsyncWith,
-            ast.Try,
-            ast.FunctionDef,
-            ast.AsyncFunctionDef,
-            ast.ClassDef,
-            ast.Match,
-        )
-        return [s for s in items if not isinstance(s, compound)]
+        return [s for s in items if not isinstance(s, _COMPOUND)]
 
 
 def _steps_in(facts: Facts, stmts: list[ast.stmt]) -> list[ast.Call]:
@@ -163,6 +181,28 @@ def _backward_each_time(facts: Facts, simple: list[ast.stmt], items: list[ast.st
         and _backwards_in(facts, s.orelse)
         for s in items
     )
+
+
+def _both_backward(facts: Facts, s: ast.If) -> bool:
+    return bool(s.orelse and _backwards_in(facts, s.body) and _backwards_in(facts, s.orelse))
+
+
+def _branch_backwards(facts: Facts, items: list[ast.stmt]) -> list[ast.stmt]:
+    """The backward statements of ``if``/``else`` blocks that backpropagate in both branches
+    (``if sync: loss.backward() else: with model.no_sync(): loss.backward()``): one of them runs
+    on every micro-batch."""
+    out: list[ast.stmt] = []
+    for s in items:
+        if not isinstance(s, ast.If) or not _both_backward(facts, s):
+            continue
+        stack = [*s.body, *s.orelse]
+        while stack:
+            x = stack.pop(0)
+            if isinstance(x, (ast.With, ast.AsyncWith)):
+                stack[:0] = x.body
+            elif not isinstance(x, _COMPOUND) and _backwards_in(facts, [x]):
+                out.append(x)
+    return out
 
 
 def _calls_helper(facts: Facts, call: ast.Call, names: set[str]) -> bool:
@@ -231,6 +271,21 @@ class _Finder:
             return self._counter_test(test)
         return None
 
+    def _negated(self, test: ast.expr, depth: int = 0) -> bool:
+        """`test` holds on the micro-batches that do not step (``i % k != 0``, ``n < k``,
+        ``not sync``), also through a name bound to such a test in the loop."""
+        if isinstance(test, ast.Name) and depth < 2:
+            value = self._assigned_value(test.id)
+            return value is not None and self._negated(value, depth + 1)
+        if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+            operand = test.operand
+            return isinstance(operand, ast.Compare) and isinstance(operand.ops[0], ast.Eq)
+        return (
+            isinstance(test, ast.Compare)
+            and len(test.ops) == 1
+            and isinstance(test.ops[0], (ast.NotEq, ast.Lt))
+        )
+
     def _counter_test(self, test: ast.Compare) -> ast.expr | None:
         """``n == k`` / ``n >= k`` (or ``n < k``, ``n != k`` before a ``continue``) on a counter
         the function advances and resets; ``step - last_step >= k`` with ``last_step`` set
@@ -262,6 +317,8 @@ class _Finder:
     def _scope(self) -> ast.AST:
         """Where a counter may be advanced: the function holding the loop (the loop itself at
         module level)."""
+        if isinstance(self.view.loop, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            return self.view.loop
         f = self.facts.function_of(self.view.loop)
         return self.view.loop if f is self.facts.tree else f
 
@@ -323,7 +380,7 @@ class _Finder:
                 condition=f"past `if {short(guard.test, 80)}: continue`",
                 k=short(k_node, 40) if k_node is not None else "k",
                 k_node=k_node,
-                micro=before,
+                micro=before + _branch_backwards(facts, per_micro),
                 stepped=_stepped(facts, steps),
             )
         for s in items:
@@ -334,16 +391,23 @@ class _Finder:
                 continue
             k_node = _length(k_found)
             steps = _steps_in(facts, s.body)
+            condition = f"`{short(s.test, 80)}`"
+            if not steps and s.orelse and self._negated(s.test):
+                # `if is_accumulation_step: <backward> else: <backward>; opt.step()`
+                steps = _steps_in(facts, s.orelse)
+                condition = f"when `{short(s.test, 70)}` is false"
             if not steps:
                 continue
-            micro = view.simple([x for x in items if x is not s])
-            if not _backward_each_time(facts, micro, [x for x in items if x is not s]):
+            rest = [x for x in items if x is not s]
+            micro = view.simple(rest)
+            if not _backward_each_time(facts, micro, rest) and not _both_backward(facts, s):
                 return None
+            micro += _branch_backwards(facts, items)
             return Window(
                 loop=view.loop,
                 kind="guard",
                 step=steps[0],
-                condition=f"`{short(s.test, 80)}`",
+                condition=condition,
                 k=short(k_node, 40) if k_node is not None else "k",
                 k_node=k_node,
                 guard=s,
@@ -414,6 +478,8 @@ def _length(found: ast.expr | None) -> ast.expr | None:
 
 def _nested(facts: Facts, view: _LoopView) -> Window | None:
     """Seed 003's shape: ``for upd in ...: for _ in range(k): ...backward...``, then the step."""
+    if isinstance(view.loop, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return None
     items = view.items
     for idx, inner in enumerate(items):
         if not isinstance(inner, (ast.For, ast.AsyncFor, ast.While)):

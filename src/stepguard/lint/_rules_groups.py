@@ -1,0 +1,368 @@
+"""SG102 (decay on parameters that must not decay), read from how the param groups are built.
+
+An optimizer decays the biases and normalization/embedding weights of a model when a group with
+``weight_decay > 0`` holds them: every parameter of the model (``model.parameters()``, all
+named parameters, a requires-grad filter), every parameter of a submodule
+(``dict(params=model.conv1.parameters(), weight_decay=5e-4)``), a group whose filter keeps
+exactly the no-decay parameters, or one that keeps only the biases out (``"bias" in name``),
+leaving the normalization and embedding weights in. Silent when only adapters are trainable or
+the model visibly holds no such parameter (`stepguard.lint._models`).
+"""
+
+from __future__ import annotations
+
+import ast
+
+from stepguard.lint._activity import branch_conditions
+from stepguard.lint._base import Condition, Violation, violation
+from stepguard.lint._models import (
+    bias_split,
+    built_groups,
+    holds_no_decay_parameters,
+    holds_norm_or_embedding,
+    only_adapters_trainable,
+    selects_no_decay,
+)
+from stepguard.lint._rules_decay import (
+    _data,
+    _default_note,
+    _known,
+    _unknown,
+    _wd_text,
+    _who,
+    call_text,
+    decay_condition,
+)
+from stepguard.lint._scan import Facts, call_name, dotted, short
+from stepguard.lint._values import (
+    Decay,
+    added_groups,
+    assigned_values,
+    decay_alternatives,
+    decay_value,
+    default_decay,
+    dict_get,
+    group_alternatives,
+    group_dicts,
+    params_arg,
+    weight_decay_arg,
+)
+
+__all__ = ["check_sg102"]
+
+
+def _all_parameters(facts: Facts, node: ast.expr | None, depth: int = 0) -> list[ast.expr] | None:
+    """The models whose parameters `node` lists without any filter by name or shape, else None.
+
+    ``model.parameters()``, ``list(model.parameters())``, ``filter(lambda p: p.requires_grad,
+    model.parameters())``, ``[p for n, p in model.named_parameters()]`` (no ``if``; the element
+    may be a copy such as ``p.detach().clone().float()``), ``itertools.chain(a.parameters(),
+    b.parameters())``, either side of ``x if cond else y``, or a name bound to one of these (in
+    any branch).
+    """
+    if node is None or depth > 4:
+        return None
+    if isinstance(node, ast.Name):
+        for value in assigned_values(facts, node.id, node):
+            found = _all_parameters(facts, value, depth + 1)
+            if found:
+                return found
+        return None
+    if isinstance(node, ast.Attribute) and dotted(node.value) == "self":
+        # `self.master_params = self.model_params`, `self.model_params = list(m.parameters())`
+        cls = facts.class_of(node)
+        for value in _attribute_values(facts, cls, f"self.{node.attr}"):
+            found = _all_parameters(facts, value, depth + 1)
+            if found:
+                return found
+        return None
+    if isinstance(node, ast.IfExp):
+        return _all_parameters(facts, node.body, depth + 1) or _all_parameters(
+            facts, node.orelse, depth + 1
+        )
+    if isinstance(node, ast.Call):
+        name = call_name(node)
+        if name == "parameters" and isinstance(node.func, ast.Attribute) and not node.args:
+            return [node.func.value]
+        if name in ("list", "tuple") and len(node.args) == 1:
+            return _all_parameters(facts, node.args[0], depth + 1)
+        if name == "filter" and len(node.args) == 2 and _requires_grad_only(node.args[0]):
+            return _all_parameters(facts, node.args[1], depth + 1)
+        if name == "chain" and node.args:
+            parts = [_all_parameters(facts, a, depth + 1) for a in node.args]
+            if all(parts):
+                return [m for part in parts if part for m in part]
+        return None
+    if isinstance(node, (ast.ListComp, ast.GeneratorExp)) and len(node.generators) == 1:
+        gen = node.generators[0]
+        it = gen.iter
+        if (
+            isinstance(it, ast.Call)
+            and call_name(it) in ("parameters", "named_parameters")
+            and all(_requires_grad_only_test(c) for c in gen.ifs)
+            and isinstance(it.func, ast.Attribute)
+            and _copy_of_target(node.elt, gen.target)
+        ):
+            return [it.func.value]
+    return None
+
+
+def _attribute_values(facts: Facts, cls: ast.ClassDef | None, target: str) -> list[ast.expr]:
+    """The values `cls`'s methods assign to the attribute `target` (``self.x``)."""
+    if cls is None:
+        return []
+    return [
+        node.value
+        for node in facts.assigns
+        if isinstance(node, ast.Assign)
+        and any(dotted(t) == target for t in node.targets)
+        and facts.class_of(node) is cls
+    ]
+
+
+def _copy_of_target(elt: ast.expr, target: ast.expr) -> bool:
+    """`elt` is the loop's parameter, or a copy of it (``p.detach().clone().float()``)."""
+    names = {n.id for n in ast.walk(target) if isinstance(n, ast.Name)}
+    while isinstance(elt, ast.Call) and isinstance(elt.func, ast.Attribute) and not elt.keywords:
+        elt = elt.func.value
+    return isinstance(elt, ast.Name) and elt.id in names
+
+
+def _requires_grad_only(fn: ast.expr) -> bool:
+    return isinstance(fn, ast.Lambda) and _requires_grad_only_test(fn.body)
+
+
+def _requires_grad_only_test(test: ast.expr) -> bool:
+    return isinstance(test, ast.Attribute) and test.attr == "requires_grad"
+
+
+def check_sg102(facts: Facts) -> list[Violation]:
+    """SG102: weight_decay > 0 on ``model.parameters()`` (or all named parameters), no no-decay
+    group, in some way the file builds the groups; silent when only adapters are trainable or the
+    model visibly holds no bias, normalization or embedding parameter (`stepguard.lint._models`)."""
+    out = []
+    adapters: bool | None = None
+    for call in facts.optimizer_builds:
+        choices = facts.optimizer_choices(call)
+        if not choices:
+            continue
+        cls = " or ".join(dict.fromkeys(c[0] for c in choices))
+        params = params_arg(call)
+        alternatives = group_alternatives(facts, params)
+        options: list[tuple[list[ast.Dict] | None, list[list[ast.expr] | None]]]
+        if alternatives is None:
+            options = [(None, [_all_parameters(facts, params)])]
+        else:
+            options = [
+                (g, [_all_parameters(facts, dict_get(d, "params")) for d in g])
+                for g in alternatives
+            ]
+        all_values = decay_alternatives(facts, call, cls)
+        if all_values is None or len(all_values) != len(options):
+            continue
+        for (groups, models), values in zip(options, all_values, strict=True):
+            if not values:
+                continue
+            if any(isinstance(v, float) and v <= 0 for v in values) or any(
+                m is None for m in models
+            ):
+                # Some group without decay, or one the linter cannot read: a group that holds
+                # every parameter of some modules and decays them is still SG102.
+                found = _whole_module_group(facts, call, cls, groups, models, values)
+                if found is None:
+                    continue
+                if adapters is None:
+                    adapters = only_adapters_trainable(facts)
+                if adapters:
+                    break
+                out.append(found)
+                break
+            if adapters is None:
+                adapters = only_adapters_trainable(facts)
+            flat = [m for ms in models if ms for m in ms]
+            if adapters or not all(holds_no_decay_parameters(facts, m, call) for m in flat):
+                break
+            out.append(_sg102(facts, call, cls, values, groups, flat))
+            break
+        else:
+            found = _no_decay_group(facts, call, cls.split(" or ")[0])
+            if found is None:
+                if adapters is None:
+                    adapters = only_adapters_trainable(facts)
+                if not adapters:
+                    found = _bias_only_group(facts, call, cls.split(" or ")[0])
+            if found is not None:
+                out.append(found)
+    return out
+
+
+def _group_decay(
+    facts: Facts, call: ast.Call, cls: str, g: ast.Dict
+) -> tuple[ast.expr, Decay] | None:
+    """The weight decay group `g` applies (its own, or the optimizer's it inherits) when it may
+    be > 0: (the expression, its value); None when it is provably 0."""
+    node = dict_get(g, "weight_decay")
+    if node is None:
+        node = weight_decay_arg(call, cls, facts) or ast.Constant(
+            value=default_decay(facts, call, cls), lineno=call.lineno, col_offset=call.col_offset
+        )
+    value = decay_value(facts, node, call)
+    if value is None or (isinstance(value, float) and value <= 0):
+        return None
+    return node, value
+
+
+def _bias_only_group(facts: Facts, call: ast.Call, cls: str) -> Violation | None:
+    """A decaying param group built by a split that keeps only the biases apart: the model's
+    normalization and embedding weights stay in it (``weight_p`` of ``(bias_p if "bias" in n
+    else weight_p).append(p)``), or both sides put back together (``weight_p + bias_p``)."""
+    params = params_arg(call)
+    groups = [
+        *(group_dicts(facts, params) or []),
+        *added_groups(facts, call),
+        *built_groups(facts, params, call),
+    ]
+    found: list[tuple[int, ast.Dict, str, ast.expr, ast.expr, Decay]] = []
+    for g in groups:
+        split = bias_split(facts, dict_get(g, "params"), g)
+        decay = _group_decay(facts, call, cls, g) if split is not None else None
+        if split is None or decay is None:
+            continue
+        kind, model = split
+        if kind == "no-bias" and holds_norm_or_embedding(facts, model, call):
+            found.append((0, g, kind, model, *decay))
+        elif kind == "all" and holds_no_decay_parameters(facts, model, call):
+            found.append((1, g, kind, model, *decay))
+    if not found:
+        return None
+    _, g, kind, model, node, value = min(found, key=lambda f: f[0])
+    shown = f"{value:g}" if isinstance(value, float) else f"`{short(node, 40)}` (if it is > 0)"
+    what = (
+        f"keeps only the biases of `{short(model, 30)}` out of decay: its normalization and "
+        "embedding weights"
+        if kind == "no-bias"
+        else f"puts both sides of the bias split of `{short(model, 30)}` back together: its "
+        "biases and normalization/embedding weights"
+    )
+    message = (
+        f"{_who(facts, call)}{cls}(...): the param group at line {g.lineno} {what} get "
+        f"weight_decay={shown}; keep them out by role, not by name (stepguard.param_groups(model, "
+        "weight_decay=...) puts biases, norms and embeddings in the no-decay group)"
+    )
+    conditions = [Condition("weight_decay", (node,), facts, ">0"), *branch_conditions(facts, call)]
+    return violation(facts, call, "SG102", message, (), conditions, g, optimizer=cls)
+
+
+def _whole_module_group(
+    facts: Facts,
+    call: ast.Call,
+    cls: str,
+    groups: list[ast.Dict] | None,
+    models: list[list[ast.expr] | None],
+    values: tuple[Decay, ...],
+) -> Violation | None:
+    """A param group that decays (> 0, or a value not known statically) and holds every parameter
+    of some modules (``dict(params=model.conv1.parameters(), weight_decay=5e-4)``) that hold
+    biases or normalization/embedding weights: they decay, whatever the other groups do."""
+    if groups is None:
+        return None
+    for g, ms, v in zip(groups, models, values, strict=False):
+        if not ms or (isinstance(v, float) and v <= 0):
+            continue
+        if not all(holds_no_decay_parameters(facts, m, call) for m in ms):
+            continue
+        name = cls.split(" or ")[0]
+        node = dict_get(g, "weight_decay")
+        shown = f"weight_decay={v:g}" if isinstance(v, float) else _wd_text(None, node or v)
+        if node is None:
+            shown += _default_note(facts, call, name) or " (the optimizer's value)"
+        source = ", ".join(sorted({f"{short(m, 40)}.parameters()" for m in ms}))
+        unknown = "" if isinstance(v, float) else " (not known statically; if it is > 0)"
+        message = (
+            f"{_who(facts, call)}{cls}(...): the param group at line {g.lineno} decays every "
+            f"parameter of {source} with {shown}{unknown}, including biases and "
+            "normalization/embedding weights; give them a group with weight_decay=0.0 "
+            "(stepguard.param_groups(model, weight_decay=...) builds both)"
+        )
+        conditions = [decay_condition(facts, call, name, [g])]
+        data = {"weight_decay": v} if isinstance(v, float) else _data(None, node or v)
+        return violation(facts, call, "SG102", message, (), conditions, optimizer=cls, **data)
+    return None
+
+
+def _no_decay_group(facts: Facts, call: ast.Call, cls: str) -> Violation | None:
+    """A param group that holds exactly the parameters that must not decay (`selects_no_decay`:
+    an inverted no-decay filter, a list of biases) and gets a weight decay > 0."""
+    params = params_arg(call)
+    groups = [
+        *(group_dicts(facts, params) or []),
+        *added_groups(facts, call),
+        *built_groups(facts, params, call),
+    ]
+    if not groups:
+        return None
+    top_node = weight_decay_arg(call, cls, facts)
+    for g in groups:
+        why = selects_no_decay(facts, g, dict_get(g, "params"))
+        if why is None:
+            continue
+        node = dict_get(g, "weight_decay")
+        inherited = node is None
+        if node is None:
+            node = top_node or ast.Constant(
+                value=default_decay(facts, call, cls),
+                lineno=call.lineno,
+                col_offset=call.col_offset,
+            )
+        value = decay_value(facts, node, call)
+        if value is None or (isinstance(value, float) and value <= 0):
+            continue
+        shown = f"{value:g}" if isinstance(value, float) else f"`{short(node, 40)}`"
+        source = f"{cls}'s default" if inherited and top_node is None else "the optimizer's value"
+        decay = f"weight_decay={shown}" + (f" ({source})" if inherited else "")
+        message = (
+            f"{_who(facts, call)}{cls}(...): the param group at line {g.lineno} holds the "
+            f"parameters that must not decay ({why}) but gets {decay}; give that group "
+            "weight_decay=0.0 (or build the groups with stepguard.param_groups(model, ...))"
+        )
+        # The `if` blocks around the construction and around the group decide too.
+        conditions = [
+            Condition("weight_decay", (node,), facts, ">0"),
+            *branch_conditions(facts, call),
+        ]
+        return violation(facts, call, "SG102", message, (), conditions, g, optimizer=cls)
+    return None
+
+
+def _sg102(
+    facts: Facts,
+    call: ast.Call,
+    cls: str,
+    values: tuple[Decay, ...],
+    groups: list[ast.Dict] | None,
+    models: list[ast.expr],
+) -> Violation:
+    wd, expr = _known(values, "min"), _unknown(values)
+    name = _who(facts, call)
+    source = ", ".join(sorted({f"{short(m, 40)}.parameters()" for m in models}))
+    if expr is None:
+        wd_text = _wd_text(wd, None) + _default_note(facts, call, cls.split(" or ")[0])
+        what = f"{call_text(call, cls, wd_text, None, True)} decays"
+    else:
+        what = (
+            f"{call_text(call, cls, _wd_text(None, expr), None, True)}: the value is not "
+            "known statically; if it is > 0, it decays"
+        )
+    if groups is not None and len(group_alternatives(facts, params_arg(call)) or []) > 1:
+        what += f" (with the param groups built at line {groups[0].lineno})"
+    message = (
+        f"{name}{what} every parameter of {source}, "
+        "including biases and normalization/embedding weights; build groups with "
+        "stepguard.param_groups(model, weight_decay=...)"
+    )
+    if expr is not None:
+        wd = None
+    conditions = [decay_condition(facts, call, cls.split(" or ")[0], groups)]
+    return violation(
+        facts, call, "SG102", message, (), conditions, optimizer=cls, **_data(wd, expr)
+    )
