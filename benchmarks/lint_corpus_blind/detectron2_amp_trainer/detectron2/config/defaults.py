@@ -1,0 +1,25 @@
+from detectron2.config.config import CfgNode as CN
+
+_C = CN()
+_C.SOLVER = CN()
+_C.SOLVER.MAX_ITER = 40000
+_C.SOLVER.BASE_LR = 0.001
+_C.SOLVER.MOMENTUM = 0.9
+_C.SOLVER.NESTEROV = False
+_C.SOLVER.WEIGHT_DECAY = 0.0001
+# weight decay of the parameters of normalization layers
+_C.SOLVER.WEIGHT_DECAY_NORM = 0.0
+_C.SOLVER.BIAS_LR_FACTOR = 1.0
+# None: biases follow SOLVER.WEIGHT_DECAY
+_C.SOLVER.WEIGHT_DECAY_BIAS = None
+_C.SOLVER.STEPS = (30000,)
+_C.SOLVER.WARMUP_FACTOR = 1.0 / 1000
+_C.SOLVER.WARMUP_ITERS = 1000
+
+_C.SOLVER.CLIP_GRADIENTS = CN({"ENABLED": False})
+_C.SOLVER.CLIP_GRADIENTS.CLIP_TYPE = "value"
+_C.SOLVER.CLIP_GRADIENTS.CLIP_VALUE = 1.0
+_C.SOLVER.CLIP_GRADIENTS.NORM_TYPE = 2.0
+
+# automatic mixed precision: AMPTrainer with a GradScaler
+_C.SOLVER.AMP = CN({"ENABLED": False})
