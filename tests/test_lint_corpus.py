@@ -75,7 +75,6 @@ CORPORA = (
         BLIND2,
         min_entries=25,
         min_repos=20,
-        rules_without_positive=frozenset({"SG212"}),
     ),
 )
 ENTRIES = {c.name: bench.load_corpus(c.path) for c in CORPORA}
