@@ -1,8 +1,9 @@
 """The real-code lint corpora are well-formed, and their scorer counts right.
 
-Three corpora: benchmarks/lint_corpus (the linter is improved against it),
-benchmarks/lint_corpus_holdout (kept apart to check that improvements generalise) and
-benchmarks/lint_corpus_blind (a final measurement nobody tunes against); no two share a repository.
+Four corpora: benchmarks/lint_corpus (the linter is improved against it),
+benchmarks/lint_corpus_holdout and benchmarks/lint_corpus_blind (built apart, measured once, now
+development sets too) and benchmarks/lint_corpus_blind2 (the next final measurement nobody tunes
+against); no two share a repository.
 These tests check each corpus itself (every label points at an existing
 statement, enough entries and repositories, every linted rule has a positive label unless the corpus
 says it has none) and the matching logic of benchmarks/bench_lint_real.py on hand-made findings. They
@@ -26,6 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "benchmarks" / "lint_corpus"
 HOLDOUT = ROOT / "benchmarks" / "lint_corpus_holdout"
 BLIND = ROOT / "benchmarks" / "lint_corpus_blind"
+BLIND2 = ROOT / "benchmarks" / "lint_corpus_blind2"
 
 
 def _bench():
@@ -67,6 +69,12 @@ CORPORA = (
         min_entries=20,
         min_repos=15,
         rules_without_positive=frozenset({"SG103"}),
+    ),
+    Corpus(
+        "lint_corpus_blind2",
+        BLIND2,
+        min_entries=25,
+        min_repos=20,
     ),
 )
 ENTRIES = {c.name: bench.load_corpus(c.path) for c in CORPORA}
