@@ -297,9 +297,28 @@ def _no_sync_receiver(facts: Facts, expr: ast.AST, at: ast.AST) -> ast.expr | No
             return None
         expr = bound
     for n in walk(expr):
-        if isinstance(n, ast.Call) and call_name(n) == "no_sync" and receiver(n) is not None:
-            return receiver(n)
+        if isinstance(n, ast.Call) and call_name(n) in _NO_SYNC_CONTEXTS:
+            model = _no_sync_model(facts, n)
+            if model is not None:
+                return model
     return None
+
+
+_NO_SYNC_CONTEXTS = ("no_sync", "no_backward_sync")
+
+
+def _no_sync_model(facts: Facts, call: ast.Call) -> ast.expr | None:
+    """The model a no-sync context is about: ``model.no_sync()``, or the module handed to a
+    wrapper's context (``accelerator.no_sync(model)``, Lightning Fabric's
+    ``fabric.no_backward_sync(model, enabled=...)``)."""
+    rec = receiver(call)
+    if rec is None:
+        return None
+    if call.args and not isinstance(call.args[0], ast.Starred):
+        if call_name(call) == "no_backward_sync" or facts.is_accelerator(rec):
+            return call.args[0]
+        return None
+    return rec if call_name(call) == "no_sync" else None
 
 
 def check_sg212(facts: Facts) -> list[Violation]:
@@ -307,18 +326,28 @@ def check_sg212(facts: Facts) -> list[Violation]:
     out = []
     for w in facts.withs:
         model = None
+        entered: ast.expr | None = None
         for item in w.items:
-            model = model or _no_sync_receiver(facts, item.context_expr, w)
-        if model is None:
+            if model is None:
+                model = _no_sync_receiver(facts, item.context_expr, w)
+                entered = item.context_expr
+        if model is None or entered is None:
             continue
         calls = [n for s in w.body for n in walk(s) if isinstance(n, ast.Call)]
         if not any(facts.backward_of(c) is not None for c in calls):
             continue
         if any(call_name(c) not in _BACKWARD_ONLY_CALLS for c in calls):
             continue  # something else (the forward, most likely) runs inside: fine
-        name = short(model, 30)
+        spelled = f"with {short(model, 30)}.no_sync()"
+        if (
+            isinstance(entered, ast.Call)
+            and call_name(entered) in _NO_SYNC_CONTEXTS
+            and entered.args
+        ):
+            more = ", ..." if len(entered.args) + len(entered.keywords) > 1 else ""
+            spelled = f"with {short(entered.func, 40)}({short(model, 30)}{more})"
         message = (
-            f"`with {name}.no_sync():` wraps only the backward; the forward ran outside it, and "
+            f"`{spelled}:` wraps only the backward; the forward ran outside it, and "
             "DDP decides in the forward whether the backward all-reduces, so the sync is not "
             f"skipped; put the forward inside the context too"
         )
