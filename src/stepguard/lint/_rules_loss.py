@@ -60,6 +60,7 @@ class _Loss:
         self.facts = facts
         self.scope = scope
         self.window = window
+        self._following: set[str] = set()  # names whose bindings are being followed
 
     def unscaled(self, expr: ast.AST, depth: int = 0) -> bool:
         """True only when `expr` is visibly a per-micro-batch loss never divided or multiplied."""
@@ -69,7 +70,8 @@ class _Loss:
         if isinstance(expr, ast.BinOp):
             if isinstance(expr.op, (ast.Add, ast.Sub)):
                 return self.unscaled(expr.left, depth + 1) and self.unscaled(expr.right, depth + 1)
-            return False
+            ratio = self._unit_ratio(expr)
+            return ratio is not None and self.unscaled(ratio[0], depth + 1)
         if isinstance(expr, ast.Name):
             return self._name(expr.id, depth)
         if isinstance(expr, ast.Attribute) and self._stored(expr):
@@ -156,11 +158,80 @@ class _Loss:
                             return False
         if any(self._scaling(v) for v in values):
             return False
+        if name in self._following:
+            # `loss = loss.mean()` while following `loss`: its other bindings decide.
+            values = [v for v in values if not _mentions(v, name)]
         if unpacked and "loss" in name.lower() and not values:
             return True
         if not values:
             return self._passed(name, depth)
-        return any(self._forward(v, name) or self.unscaled(v, depth + 1) for v in values)
+        self._following.add(name)
+        try:
+            return any(self._forward(v, name) or self.unscaled(v, depth + 1) for v in values)
+        finally:
+            self._following.discard(name)
+
+    def _unit_ratio(self, expr: ast.BinOp) -> tuple[ast.expr, set[int]] | None:
+        """``loss / (batch_size / x.shape[0])``, ``loss * (len(x) / batch_size)``, ``loss *
+        x.size(0) / batch_size``: a rescaling of a short (last) micro-batch that is 1 on full
+        ones, where ``batch_size`` is the batch size the window's loader was built with. Returns
+        the loss operand and the ids of the operators; None for anything else."""
+        w = self.window
+        if w is None:
+            return None
+        ratio = expr.right if isinstance(expr.op, ast.Div) else None
+        if isinstance(ratio, ast.BinOp) and isinstance(ratio.op, ast.Div):
+            if self._micro_size(ratio.right, w) and _loader_size(self.facts, ratio.left, w):
+                return expr.left, {id(expr), id(ratio)}
+            return None
+        if isinstance(expr.op, ast.Div) and isinstance(expr.left, ast.BinOp):
+            inner = expr.left
+            if isinstance(inner.op, ast.Mult) and _loader_size(self.facts, expr.right, w):
+                for size, loss in ((inner.right, inner.left), (inner.left, inner.right)):
+                    if self._micro_size(size, w):
+                        return loss, {id(expr), id(inner)}
+            return None
+        if isinstance(expr.op, ast.Mult):
+            for ratio, loss in ((expr.right, expr.left), (expr.left, expr.right)):
+                if (
+                    isinstance(ratio, ast.BinOp)
+                    and isinstance(ratio.op, ast.Div)
+                    and self._micro_size(ratio.left, w)
+                    and _loader_size(self.facts, ratio.right, w)
+                ):
+                    return loss, {id(expr), id(ratio)}
+        return None
+
+    def _micro_size(self, node: ast.expr, w: Window) -> bool:
+        """``x.shape[0]``, ``x.size(0)`` or ``len(x)`` of a name the window's loop binds."""
+        target: ast.expr | None = None
+        if (
+            isinstance(node, ast.Subscript)
+            and isinstance(node.slice, ast.Constant)
+            and node.slice.value == 0
+            and isinstance(node.value, ast.Attribute)
+            and node.value.attr == "shape"
+        ):
+            target = node.value.value
+        elif isinstance(node, ast.Call) and len(node.args) == 1:
+            a = node.args[0]
+            if call_name(node) == "len" and isinstance(node.func, ast.Name):
+                target = a
+            elif (
+                call_name(node) == "size"
+                and isinstance(node.func, ast.Attribute)
+                and isinstance(a, ast.Constant)
+                and a.value == 0
+            ):
+                target = node.func.value
+        if not isinstance(target, ast.Name):
+            return False
+        bound = set(assigned_names(w.loop.target)) if isinstance(w.loop, ast.For) else set()
+        for n in walk(w.loop):
+            if isinstance(n, ast.Assign):
+                for t in n.targets:
+                    bound.update(assigned_names(t))
+        return target.id in bound
 
     def _stored(self, expr: ast.Attribute) -> bool:
         """``self.x`` bound by an assignment in the scope followed."""
@@ -178,7 +249,13 @@ class _Loss:
     def _scaling(self, value: ast.expr) -> bool:
         """`value` divides or multiplies, other than by per-sample weights inside a reduction
         (``(losses * weights).mean()``, see `_weight`)."""
-        weighted = {
+        units: set[int] = set()
+        for x in walk(value):
+            if isinstance(x, ast.BinOp) and isinstance(x.op, (ast.Div, ast.Mult)):
+                ratio = self._unit_ratio(x)
+                if ratio is not None:
+                    units |= ratio[1]
+        weighted = units | {
             id(n.func.value)
             for n in walk(value)
             if isinstance(n, ast.Call)
@@ -298,6 +375,8 @@ class _Loss:
         if isinstance(node, ast.Call) and call_name(node) == "values":
             return _loss_dict(receiver(node))
         if isinstance(node, ast.Name):
+            if node.id in self._following:
+                return self._name(node.id, depth + 1)
             for n in walk(self.scope):
                 if isinstance(n, ast.Assign) and any(
                     isinstance(t, ast.Name) and t.id == node.id for t in n.targets
@@ -323,6 +402,44 @@ def _window_names(w: Window) -> set[str]:
             if d is not None and d not in ("self", "cls", "range", "len"):
                 out.add(d)
     return out
+
+
+def _mentions(node: ast.AST, name: str) -> bool:
+    return any(isinstance(x, ast.Name) and x.id == name for x in walk(node))
+
+
+def _loader_size(facts: Facts, node: ast.expr, w: Window) -> bool:
+    """`node` is the batch size every loader the window's loop iterates was built with
+    (``batch_size=node``, or a positional argument named like a batch size), and nothing
+    rebinds it after they are built."""
+    d = dotted(node)
+    if d is None or not isinstance(w.loop, ast.For | ast.AsyncFor):
+        return False
+    it = w.loop.iter
+    while isinstance(it, ast.Call) and call_name(it) in ("enumerate", "tqdm", "iter") and it.args:
+        it = it.args[0]
+    if not isinstance(it, ast.Name):
+        return False
+    builds = [
+        n.value
+        for n in facts.assigns
+        if isinstance(n, ast.Assign)
+        and isinstance(n.value, ast.Call)
+        and any(isinstance(t, ast.Name) and t.id == it.id for t in n.targets)
+    ]
+    if not builds:
+        return False
+    for build in builds:
+        given = [k.value for k in build.keywords if k.arg == "batch_size"]
+        given += [a for a in build.args if "batch" in (dotted(a) or "").lower()]
+        if not any(dotted(g) == d for g in given):
+            return False
+    first = min(b.lineno for b in builds)
+    for n in facts.assigns:
+        targets = n.targets if isinstance(n, ast.Assign) else [n.target]
+        if any(dotted(t) == d for t in targets) and n.lineno >= first:
+            return False
+    return True
 
 
 def _trained_models(facts: Facts) -> set[str]:
