@@ -351,7 +351,10 @@ def check_sg212(facts: Facts) -> list[Violation]:
             "DDP decides in the forward whether the backward all-reduces, so the sync is not "
             f"skipped; put the forward inside the context too"
         )
-        out.append(violation(facts, w, "SG212", message, (), _sync_conditions(facts, w)))
+        conditions = _sync_conditions(facts, w)
+        if isinstance(entered, ast.Call) and call_name(entered) == "no_backward_sync":
+            conditions += _fabric_devices(facts)
+        out.append(violation(facts, w, "SG212", message, (), conditions))
     for node in facts.assigns:
         if not isinstance(node, ast.Assign) or len(node.targets) != 1:
             continue
@@ -381,6 +384,22 @@ def check_sg212(facts: Facts) -> list[Violation]:
             )
             out.append(violation(facts, node, "SG212", message, (), _sync_conditions(facts, node)))
     return out
+
+
+def _fabric_devices(facts: Facts) -> list[Condition]:
+    """The devices of the file's one ``Fabric(devices=n)`` (on one node), as a condition: with a
+    single device Fabric's ``no_backward_sync`` has nothing to skip."""
+    builds = [c for c in facts.calls if call_name(c) == "Fabric"]
+    if len(builds) != 1 or kwarg(builds[0], "num_nodes") is not None:
+        return []  # several nodes: the world is a product the conditions cannot state
+    value = kwarg(builds[0], "devices")
+    if value is None or (isinstance(value, ast.Constant) and not _count(value.value)):
+        return []  # "auto", -1, a list of ids: not a count the linter can compare
+    return [Condition("devices", (value,), facts, ">1", neutral=True)]
+
+
+def _count(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 1
 
 
 def _window_around(facts: Facts, node: ast.AST) -> Window | None:

@@ -16,3 +16,10 @@ def train(fabric: L.Fabric, model, optimizer, loader):
         if (iter_num + 1) % gradient_accumulation_iters == 0:
             optimizer.step()
             optimizer.zero_grad()
+
+
+def main(model, optimizer, loader):
+    fabric = L.Fabric(devices=4, strategy="ddp")
+    fabric.launch()
+    model, optimizer = fabric.setup(model, optimizer)
+    train(fabric, model, optimizer, loader)
