@@ -8,8 +8,8 @@ those losses is the full-batch loss, so the sum of their gradients is exactly th
 gradient: no division by the window length is due.
 
 Recognised when, in the loop around the recompute loop (not inside it), a ``no_grad`` /
-``inference_mode`` block stores the result of a call made in it (``out = model(x)``, or the items
-of such a result) into a container that outlives the iteration (``cache.append(out)``,
+``inference_mode`` block stores the result of a call made in it (``out = model(x)``, the items of
+such a result, or ``model(x)`` itself) into a container that outlives the iteration (``cache.append(out)``,
 ``cache.setdefault(k, []).append(v)``, ``cache[k] = v``, ``cache += [out]``), and the recompute
 loop reads that container.
 """
@@ -66,7 +66,7 @@ def _caches(block: ast.With | ast.AsyncWith) -> set[str]:
     out: set[str] = set()
     for n in walk(block):
         if isinstance(n, ast.Call) and call_name(n) in _STORE and isinstance(n.func, ast.Attribute):
-            if any(_reads(a, produced) for a in n.args):
+            if any(_reads(a, produced) or _calls(a) for a in n.args):
                 root = _root(n.func.value)
                 if root is not None:
                     out.add(root)
@@ -83,6 +83,11 @@ def _caches(block: ast.With | ast.AsyncWith) -> set[str]:
         ):
             out.add(root)
     return out - produced
+
+
+def _calls(node: ast.AST) -> bool:
+    """`node` makes a call (``cache.append(model(x))``: the output of a forward)."""
+    return any(isinstance(x, ast.Call) for x in walk(node))
 
 
 def _reads(node: ast.AST, names: set[str]) -> bool:
