@@ -290,12 +290,21 @@ def _block_of(facts: Facts, stmt: ast.stmt) -> list[ast.stmt] | None:
 
 def _no_sync_receiver(facts: Facts, expr: ast.AST, at: ast.AST) -> ast.expr | None:
     """The DDP model whose ``no_sync()`` a with-item enters (also through ``x if c else y`` or a
-    name bound to such an expression in the same function)."""
+    name bound to such an expression in the same function, or a call of a name bound to the
+    method itself: ``ctx = model.no_sync if ... else nullcontext``; ``with ctx():``)."""
     if isinstance(expr, ast.Name):
         bound = binding(facts, expr.id, at)
         if bound is None:
             return None
         expr = bound
+    elif isinstance(expr, ast.Call) and isinstance(expr.func, ast.Name) and not expr.args:
+        # `ctx = model.no_sync if not last else nullcontext` ... `with ctx():`
+        bound = binding(facts, expr.func.id, at)
+        if bound is not None:
+            for n in walk(bound):
+                if isinstance(n, ast.Attribute) and n.attr == "no_sync":
+                    return n.value
+        return None
     for n in walk(expr):
         if isinstance(n, ast.Call) and call_name(n) in _NO_SYNC_CONTEXTS:
             model = _no_sync_model(facts, n)
