@@ -510,13 +510,19 @@ def _mean_loss(facts: Facts, expr: ast.AST) -> bool:
     return facts.is_loss_source(expr)
 
 
+_GRAD_SCALERS = ("multiply_grads", "scale_grads")
+
+
 def _grads_divided(facts: Facts, w: Window) -> bool:
-    """The gradients are divided after the backwards (``p.grad /= k``, ``p.grad.div_(k)``)."""
+    """The gradients are divided after the backwards (``p.grad /= k``, ``p.grad.div_(k)``, an
+    optimizer wrapper's ``optimizer.multiply_grads(1 / n)`` as fairseq's trainers do)."""
     scope = w.outer or w.scope(facts)
     for n in walk(scope):
         if isinstance(n, ast.AugAssign) and isinstance(n.op, _SCALING_OPS):
             if (dotted(n.target) or "").split(".")[-1] in ("grad", "data"):
                 return True
+        elif isinstance(n, ast.Call) and call_name(n) in _GRAD_SCALERS and n.args:
+            return True
         elif isinstance(n, ast.Call) and call_name(n) in ("div_", "mul_"):
             rec = receiver(n)
             if rec is not None and "grad" in (dotted(rec) or "").split("."):
