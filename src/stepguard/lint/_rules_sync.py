@@ -333,7 +333,8 @@ def _no_sync_model(facts: Facts, call: ast.Call) -> ast.expr | None:
 def check_sg212(facts: Facts) -> list[Violation]:
     """SG212: ``no_sync()`` / ``require_backward_grad_sync`` switched around ``backward()`` only."""
     out = []
-    for w in facts.withs:
+    contexts = "no_sync" in facts.source or "no_backward_sync" in facts.source
+    for w in facts.withs if contexts else ():
         model = None
         entered: ast.expr | None = None
         for item in w.items:
