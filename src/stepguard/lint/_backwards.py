@@ -85,7 +85,9 @@ def _passes_through(owner: Facts, func: FuncDef) -> bool:
             targets = n.targets if isinstance(n, ast.Assign) else [n.target]
             if any(isinstance(x, ast.Name) and x.id == loss for t in targets for x in walk(t)):
                 return False
-        if not isinstance(n, ast.Call) or owner.function_of(n) is not func:
+        if not isinstance(n, ast.Call) or call_name(n) not in ("backward", "manual_backward"):
+            continue
+        if owner.function_of(n) is not func:
             continue
         b = owner.backward_of(n)
         if b is None:

@@ -297,7 +297,12 @@ def _no_sync_receiver(facts: Facts, expr: ast.AST, at: ast.AST) -> ast.expr | No
         if bound is None:
             return None
         expr = bound
-    elif isinstance(expr, ast.Call) and isinstance(expr.func, ast.Name) and not expr.args:
+    elif (
+        isinstance(expr, ast.Call)
+        and isinstance(expr.func, ast.Name)
+        and not expr.args
+        and expr.func.id not in facts.aliases  # `nullcontext()`: imported, no binding to follow
+    ):
         # `ctx = model.no_sync if not last else nullcontext` ... `with ctx():`
         bound = binding(facts, expr.func.id, at)
         if bound is not None:
