@@ -22,8 +22,11 @@ from __future__ import annotations
 
 import ast
 
-from stepguard.lint._base import Violation, violation
+from stepguard.lint._backwards import wrapper_backward
+from stepguard.lint._base import Condition, Violation, violation
+from stepguard.lint._flow import exclusive
 from stepguard.lint._objects import callee, passed_argument
+from stepguard.lint._recompute import recomputed_full_batch
 from stepguard.lint._scan import (
     Facts,
     assigned_names,
@@ -57,6 +60,7 @@ class _Loss:
         self.facts = facts
         self.scope = scope
         self.window = window
+        self._following: set[str] = set()  # names whose bindings are being followed
 
     def unscaled(self, expr: ast.AST, depth: int = 0) -> bool:
         """True only when `expr` is visibly a per-micro-batch loss never divided or multiplied."""
@@ -66,9 +70,14 @@ class _Loss:
         if isinstance(expr, ast.BinOp):
             if isinstance(expr.op, (ast.Add, ast.Sub)):
                 return self.unscaled(expr.left, depth + 1) and self.unscaled(expr.right, depth + 1)
-            return False
+            ratio = self._unit_ratio(expr)
+            return ratio is not None and self.unscaled(ratio[0], depth + 1)
         if isinstance(expr, ast.Name):
             return self._name(expr.id, depth)
+        if isinstance(expr, ast.Attribute) and self._stored(expr):
+            # `self.loss, self.loss_items = self.model(batch)`: an attribute the loop binds is
+            # a variable, not a model output's `.loss`; follow what it is bound to.
+            return self._name(dotted(expr) or "", depth)
         if isinstance(expr, ast.Call):
             if self._reduced_losses(expr, depth):
                 return True
@@ -88,10 +97,11 @@ class _Loss:
         for n in walk(self.scope):
             if isinstance(n, ast.Assign):
                 for t in n.targets:
-                    if isinstance(t, ast.Name) and t.id == name:
+                    if isinstance(t, (ast.Name, ast.Attribute)) and dotted(t) == name:
                         values.append(n.value)
                     elif isinstance(t, (ast.Tuple, ast.List)) and any(
-                        isinstance(e, ast.Name) and e.id == name for e in t.elts
+                        isinstance(e, (ast.Name, ast.Attribute)) and dotted(e) == name
+                        for e in t.elts
                     ):
                         if isinstance(n.value, (ast.Tuple, ast.List)) and len(n.value.elts) == len(
                             t.elts
@@ -99,14 +109,14 @@ class _Loss:
                             idx = next(
                                 i
                                 for i, e in enumerate(t.elts)
-                                if isinstance(e, ast.Name) and e.id == name
+                                if isinstance(e, (ast.Name, ast.Attribute)) and dotted(e) == name
                             )
                             values.append(n.value.elts[idx])
                         elif isinstance(n.value, ast.Call) and not _scaled(n.value):
                             idx = next(
                                 i
                                 for i, e in enumerate(t.elts)
-                                if isinstance(e, ast.Name) and e.id == name
+                                if isinstance(e, (ast.Name, ast.Attribute)) and dotted(e) == name
                             )
                             found = (
                                 callee(self.facts, n.value, training=False)
@@ -133,19 +143,119 @@ class _Loss:
             elif isinstance(n, (ast.With, ast.AsyncWith)):
                 for item in n.items:
                     if dotted(item.optional_vars) == name if item.optional_vars else False:
-                        return False  # `with amp.scale_loss(loss, opt) as scaled:`: apex scales
+                        ctx = item.context_expr
+                        if (
+                            isinstance(ctx, ast.Call)
+                            and call_name(ctx) == "scale_loss"
+                            and ctx.args
+                            and not isinstance(ctx.args[0], ast.Starred)
+                        ):
+                            # `with amp.scale_loss(loss, opt) as scaled:`: apex multiplies by
+                            # the loss scale and divides it out before the step; what counts
+                            # is the loss going in.
+                            values.append(ctx.args[0])
+                        else:
+                            return False
         if any(self._scaling(v) for v in values):
             return False
+        if name in self._following:
+            # `loss = loss.mean()` while following `loss`: its other bindings decide.
+            values = [v for v in values if not _mentions(v, name)]
         if unpacked and "loss" in name.lower() and not values:
             return True
         if not values:
             return self._passed(name, depth)
-        return any(self._forward(v, name) or self.unscaled(v, depth + 1) for v in values)
+        self._following.add(name)
+        try:
+            return any(self._forward(v, name) or self.unscaled(v, depth + 1) for v in values)
+        finally:
+            self._following.discard(name)
+
+    def _unit_ratio(self, expr: ast.BinOp) -> tuple[ast.expr, set[int]] | None:
+        """``loss / (batch_size / x.shape[0])``, ``loss * (len(x) / batch_size)``, ``loss *
+        x.size(0) / batch_size``: a rescaling of a short (last) micro-batch that is 1 on full
+        ones, where ``batch_size`` is the batch size the window's loader was built with. Returns
+        the loss operand and the ids of the operators; None for anything else."""
+        w = self.window
+        if w is None:
+            return None
+        ratio = expr.right if isinstance(expr.op, ast.Div) else None
+        if isinstance(ratio, ast.BinOp) and isinstance(ratio.op, ast.Div):
+            if self._micro_size(ratio.right, w) and _loader_size(self.facts, ratio.left, w):
+                return expr.left, {id(expr), id(ratio)}
+            return None
+        if isinstance(expr.op, ast.Div) and isinstance(expr.left, ast.BinOp):
+            inner = expr.left
+            if isinstance(inner.op, ast.Mult) and _loader_size(self.facts, expr.right, w):
+                for size, loss in ((inner.right, inner.left), (inner.left, inner.right)):
+                    if self._micro_size(size, w):
+                        return loss, {id(expr), id(inner)}
+            return None
+        if isinstance(expr.op, ast.Mult):
+            for ratio, loss in ((expr.right, expr.left), (expr.left, expr.right)):
+                if (
+                    isinstance(ratio, ast.BinOp)
+                    and isinstance(ratio.op, ast.Div)
+                    and self._micro_size(ratio.left, w)
+                    and _loader_size(self.facts, ratio.right, w)
+                ):
+                    return loss, {id(expr), id(ratio)}
+        return None
+
+    def _micro_size(self, node: ast.expr, w: Window) -> bool:
+        """``x.shape[0]``, ``x.size(0)`` or ``len(x)`` of a name the window's loop binds."""
+        target: ast.expr | None = None
+        if (
+            isinstance(node, ast.Subscript)
+            and isinstance(node.slice, ast.Constant)
+            and node.slice.value == 0
+            and isinstance(node.value, ast.Attribute)
+            and node.value.attr == "shape"
+        ):
+            target = node.value.value
+        elif isinstance(node, ast.Call) and len(node.args) == 1:
+            a = node.args[0]
+            if call_name(node) == "len" and isinstance(node.func, ast.Name):
+                target = a
+            elif (
+                call_name(node) == "size"
+                and isinstance(node.func, ast.Attribute)
+                and isinstance(a, ast.Constant)
+                and a.value == 0
+            ):
+                target = node.func.value
+        if not isinstance(target, ast.Name):
+            return False
+        bound = set(assigned_names(w.loop.target)) if isinstance(w.loop, ast.For) else set()
+        for n in walk(w.loop):
+            if isinstance(n, ast.Assign):
+                for t in n.targets:
+                    bound.update(assigned_names(t))
+        return target.id in bound
+
+    def _stored(self, expr: ast.Attribute) -> bool:
+        """``self.x`` bound by an assignment in the scope followed."""
+        d = dotted(expr)
+        if d is None or not d.startswith(("self.", "cls.")):
+            return False
+        for n in walk(self.scope):
+            if isinstance(n, ast.Assign):
+                if any(dotted(x) == d for t in n.targets for x in walk(t)):
+                    return True
+            elif isinstance(n, (ast.AugAssign, ast.AnnAssign)) and dotted(n.target) == d:
+                return True
+        return False
 
     def _scaling(self, value: ast.expr) -> bool:
         """`value` divides or multiplies, other than by per-sample weights inside a reduction
         (``(losses * weights).mean()``, see `_weight`)."""
-        weighted = {
+        units: set[int] = set()
+        for x in walk(value):
+            if isinstance(x, ast.BinOp) and isinstance(x.op, (ast.Div, ast.Mult)):
+                ratio = self._unit_ratio(x)
+                if ratio is not None:
+                    units |= ratio[1]
+        weighted = units | {
             id(n.func.value)
             for n in walk(value)
             if isinstance(n, ast.Call)
@@ -265,6 +375,8 @@ class _Loss:
         if isinstance(node, ast.Call) and call_name(node) == "values":
             return _loss_dict(receiver(node))
         if isinstance(node, ast.Name):
+            if node.id in self._following:
+                return self._name(node.id, depth + 1)
             for n in walk(self.scope):
                 if isinstance(n, ast.Assign) and any(
                     isinstance(t, ast.Name) and t.id == node.id for t in n.targets
@@ -290,6 +402,44 @@ def _window_names(w: Window) -> set[str]:
             if d is not None and d not in ("self", "cls", "range", "len"):
                 out.add(d)
     return out
+
+
+def _mentions(node: ast.AST, name: str) -> bool:
+    return any(isinstance(x, ast.Name) and x.id == name for x in walk(node))
+
+
+def _loader_size(facts: Facts, node: ast.expr, w: Window) -> bool:
+    """`node` is the batch size every loader the window's loop iterates was built with
+    (``batch_size=node``, or a positional argument named like a batch size), and nothing
+    rebinds it after they are built."""
+    d = dotted(node)
+    if d is None or not isinstance(w.loop, ast.For | ast.AsyncFor):
+        return False
+    it = w.loop.iter
+    while isinstance(it, ast.Call) and call_name(it) in ("enumerate", "tqdm", "iter") and it.args:
+        it = it.args[0]
+    if not isinstance(it, ast.Name):
+        return False
+    builds = [
+        n.value
+        for n in facts.assigns
+        if isinstance(n, ast.Assign)
+        and isinstance(n.value, ast.Call)
+        and any(isinstance(t, ast.Name) and t.id == it.id for t in n.targets)
+    ]
+    if not builds:
+        return False
+    for build in builds:
+        given = [k.value for k in build.keywords if k.arg == "batch_size"]
+        given += [a for a in build.args if "batch" in (dotted(a) or "").lower()]
+        if not any(dotted(g) == d for g in given):
+            return False
+    first = min(b.lineno for b in builds)
+    for n in facts.assigns:
+        targets = n.targets if isinstance(n, ast.Assign) else [n.target]
+        if any(dotted(t) == d for t in targets) and n.lineno >= first:
+            return False
+    return True
 
 
 def _trained_models(facts: Facts) -> set[str]:
@@ -360,13 +510,19 @@ def _mean_loss(facts: Facts, expr: ast.AST) -> bool:
     return facts.is_loss_source(expr)
 
 
+_GRAD_SCALERS = ("multiply_grads", "scale_grads")
+
+
 def _grads_divided(facts: Facts, w: Window) -> bool:
-    """The gradients are divided after the backwards (``p.grad /= k``, ``p.grad.div_(k)``)."""
+    """The gradients are divided after the backwards (``p.grad /= k``, ``p.grad.div_(k)``, an
+    optimizer wrapper's ``optimizer.multiply_grads(1 / n)`` as fairseq's trainers do)."""
     scope = w.outer or w.scope(facts)
     for n in walk(scope):
         if isinstance(n, ast.AugAssign) and isinstance(n.op, _SCALING_OPS):
             if (dotted(n.target) or "").split(".")[-1] in ("grad", "data"):
                 return True
+        elif isinstance(n, ast.Call) and call_name(n) in _GRAD_SCALERS and n.args:
+            return True
         elif isinstance(n, ast.Call) and call_name(n) in ("div_", "mul_"):
             rec = receiver(n)
             if rec is not None and "grad" in (dotted(rec) or "").split("."):
@@ -392,19 +548,107 @@ def _accelerate_divides(facts: Facts, rec: ast.expr | None) -> bool | None:
     return not (isinstance(steps, ast.Constant) and steps.value == 1)
 
 
+def _loop_names(w: Window) -> set[str]:
+    """The dotted names the window's loop binds (its target, what its body assigns)."""
+    out = {
+        d
+        for n in walk(w.region)
+        if isinstance(n, ast.Name | ast.Attribute)
+        and isinstance(n.ctx, ast.Store)
+        and (d := dotted(n)) is not None
+    }
+    if isinstance(w.region, ast.For | ast.AsyncFor):
+        out |= set(assigned_names(w.region.target))
+    return out
+
+
+def _setting_test(test: ast.expr, varying: set[str]) -> bool:
+    """`test` reads only settings: no call, operator or subscript, no name the loop binds."""
+    for n in walk(test):
+        if isinstance(n, ast.Call | ast.BinOp | ast.Subscript):
+            return False
+        d = dotted(n) if isinstance(n, ast.Name | ast.Attribute) else None
+        if d is not None and d in varying:
+            return False
+    return True
+
+
+def _setting_split(facts: Facts, w: Window, a: ast.AST, b: ast.AST) -> bool:
+    """`a` and `b` never run in the same pass because a setting chooses between them (``if
+    args.fp16: ... else: ...``): opposite branches of an ``if`` whose test reads only settings
+    (not the window's own ``if accumulating: ... else: <step>``)."""
+    if not exclusive(facts, a, b):
+        return False
+    varying = _loop_names(w)
+    side_a = {id(i): truth for i, _, truth in facts.branches(a)}
+    separated = False
+    for i, test, truth in facts.branches(b):
+        if side_a.get(id(i), truth) == truth:
+            continue  # not an `if` that separates them
+        if not _setting_test(test, varying):
+            return False
+        separated = True
+    return separated
+
+
+def _settings_around(facts: Facts, w: Window, call: ast.Call) -> list[Condition]:
+    """The setting tests of the ``if`` blocks around `call` inside the window's loop (``if
+    args.fp16:``), as conditions of its finding (those around the loop are added anyway)."""
+    out: list[Condition] = []
+    varying: set[str] | None = None
+    child: ast.AST = call
+    parent = facts.parents.get(call)
+    while parent is not None and parent is not w.region:
+        if isinstance(parent, ast.If) and child is not parent.test:
+            varying = _loop_names(w) if varying is None else varying
+            if _setting_test(parent.test, varying):
+                truth = "true" if any(x is child for x in parent.body) else "false"
+                out.append(
+                    Condition(short(parent.test, 50), (parent.test,), facts, truth, neutral=True)
+                )
+        child, parent = parent, facts.parents.get(parent)
+    return out
+
+
+def _scale_loss_input(w: Window, loss: ast.expr) -> tuple[ast.expr, ast.Call] | None:
+    """For ``with amp.scale_loss(x, opt) as scaled: scaled.backward()``: (x, the call)."""
+    if not isinstance(loss, ast.Name):
+        return None
+    for n in walk(w.loop):
+        if isinstance(n, (ast.With, ast.AsyncWith)):
+            for item in n.items:
+                ctx = item.context_expr
+                if (
+                    item.optional_vars is not None
+                    and dotted(item.optional_vars) == loss.id
+                    and isinstance(ctx, ast.Call)
+                    and call_name(ctx) == "scale_loss"
+                    and ctx.args
+                ):
+                    return ctx.args[0], ctx
+    return None
+
+
 def check_sg201(facts: Facts) -> list[Violation]:
     """SG201: a loss backpropagated every micro-batch of a window without ``/ k`` (one finding
-    per window, at its first such backward)."""
+    per window at its first such backward, and one more for each such backward in a branch that
+    never runs together with the ones reported: ``if args.fp16: optimizer.backward(loss) else:
+    loss.backward()``)."""
     out = []
     for w in windows(facts):
-        if _grads_divided(facts, w):
+        if _grads_divided(facts, w) or recomputed_full_batch(facts, w):
             continue
         follower = _Loss(facts, w.loop, w)
+        reported: list[ast.Call] = []
         for call in w.calls():
+            if reported and not all(_setting_split(facts, w, r, call) for r in reported):
+                continue
             b = facts.backward_of(call)
             if b is None:
                 continue
             loss, kind = b
+            if kind == "engine":
+                kind = wrapper_backward(facts, call)
             if loss is None or kind == "engine":
                 continue
             if kind == "accelerate" and _accelerate_divides(facts, receiver(call)) is not False:
@@ -412,13 +656,16 @@ def check_sg201(facts: Facts) -> list[Violation]:
             if not follower.unscaled(loss):
                 continue
             name = short(loss, 40)
+            fix = f"backpropagate `{name} / {w.k}`"
+            scaled = _scale_loss_input(w, loss)
+            if scaled is not None:
+                fix = f"pass `{short(scaled[0], 40)} / {w.k}` to `{short(scaled[1].func, 30)}`"
             message = (
                 f"`{name}` is backpropagated on every micro-batch but the optimizer steps "
                 f"{where_it_steps(w)} and the loss is never divided by the window length: the "
-                f"accumulated gradient is {w.k} times the big-batch gradient; backpropagate "
-                f"`{name} / {w.k}`"
+                f"accumulated gradient is {w.k} times the big-batch gradient; {fix}"
             )
-            conditions = window_condition(facts, w)
+            conditions = [*window_condition(facts, w), *_settings_around(facts, w, call)]
             out.append(
                 violation(
                     facts,
@@ -431,5 +678,5 @@ def check_sg201(facts: Facts) -> list[Violation]:
                     window_length=w.k,
                 )
             )
-            break
+            reported.append(call)
     return out

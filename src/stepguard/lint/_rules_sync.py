@@ -290,39 +290,86 @@ def _block_of(facts: Facts, stmt: ast.stmt) -> list[ast.stmt] | None:
 
 def _no_sync_receiver(facts: Facts, expr: ast.AST, at: ast.AST) -> ast.expr | None:
     """The DDP model whose ``no_sync()`` a with-item enters (also through ``x if c else y`` or a
-    name bound to such an expression in the same function)."""
+    name bound to such an expression in the same function, or a call of a name bound to the
+    method itself: ``ctx = model.no_sync if ... else nullcontext``; ``with ctx():``)."""
     if isinstance(expr, ast.Name):
         bound = binding(facts, expr.id, at)
         if bound is None:
             return None
         expr = bound
+    elif (
+        isinstance(expr, ast.Call)
+        and isinstance(expr.func, ast.Name)
+        and not expr.args
+        and expr.func.id not in facts.aliases  # `nullcontext()`: imported, no binding to follow
+    ):
+        # `ctx = model.no_sync if not last else nullcontext` ... `with ctx():`
+        bound = binding(facts, expr.func.id, at)
+        if bound is not None:
+            for n in walk(bound):
+                if isinstance(n, ast.Attribute) and n.attr == "no_sync":
+                    return n.value
+        return None
     for n in walk(expr):
-        if isinstance(n, ast.Call) and call_name(n) == "no_sync" and receiver(n) is not None:
-            return receiver(n)
+        if isinstance(n, ast.Call) and call_name(n) in _NO_SYNC_CONTEXTS:
+            model = _no_sync_model(facts, n)
+            if model is not None:
+                return model
     return None
+
+
+_NO_SYNC_CONTEXTS = ("no_sync", "no_backward_sync")
+
+
+def _no_sync_model(facts: Facts, call: ast.Call) -> ast.expr | None:
+    """The model a no-sync context is about: ``model.no_sync()``, or the module handed to a
+    wrapper's context (``accelerator.no_sync(model)``, Lightning Fabric's
+    ``fabric.no_backward_sync(model, enabled=...)``)."""
+    rec = receiver(call)
+    if rec is None:
+        return None
+    if call.args and not isinstance(call.args[0], ast.Starred):
+        if call_name(call) == "no_backward_sync" or facts.is_accelerator(rec):
+            return call.args[0]
+        return None
+    return rec if call_name(call) == "no_sync" else None
 
 
 def check_sg212(facts: Facts) -> list[Violation]:
     """SG212: ``no_sync()`` / ``require_backward_grad_sync`` switched around ``backward()`` only."""
     out = []
-    for w in facts.withs:
+    contexts = "no_sync" in facts.source or "no_backward_sync" in facts.source
+    for w in facts.withs if contexts else ():
         model = None
+        entered: ast.expr | None = None
         for item in w.items:
-            model = model or _no_sync_receiver(facts, item.context_expr, w)
-        if model is None:
+            if model is None:
+                model = _no_sync_receiver(facts, item.context_expr, w)
+                entered = item.context_expr
+        if model is None or entered is None:
             continue
         calls = [n for s in w.body for n in walk(s) if isinstance(n, ast.Call)]
         if not any(facts.backward_of(c) is not None for c in calls):
             continue
         if any(call_name(c) not in _BACKWARD_ONLY_CALLS for c in calls):
             continue  # something else (the forward, most likely) runs inside: fine
-        name = short(model, 30)
+        spelled = f"with {short(model, 30)}.no_sync()"
+        if (
+            isinstance(entered, ast.Call)
+            and call_name(entered) in _NO_SYNC_CONTEXTS
+            and entered.args
+        ):
+            more = ", ..." if len(entered.args) + len(entered.keywords) > 1 else ""
+            spelled = f"with {short(entered.func, 40)}({short(model, 30)}{more})"
         message = (
-            f"`with {name}.no_sync():` wraps only the backward; the forward ran outside it, and "
+            f"`{spelled}:` wraps only the backward; the forward ran outside it, and "
             "DDP decides in the forward whether the backward all-reduces, so the sync is not "
             f"skipped; put the forward inside the context too"
         )
-        out.append(violation(facts, w, "SG212", message, (), _sync_conditions(facts, w)))
+        conditions = _sync_conditions(facts, w)
+        if isinstance(entered, ast.Call) and call_name(entered) == "no_backward_sync":
+            conditions += _fabric_devices(facts)
+        out.append(violation(facts, w, "SG212", message, (), conditions))
     for node in facts.assigns:
         if not isinstance(node, ast.Assign) or len(node.targets) != 1:
             continue
@@ -352,6 +399,22 @@ def check_sg212(facts: Facts) -> list[Violation]:
             )
             out.append(violation(facts, node, "SG212", message, (), _sync_conditions(facts, node)))
     return out
+
+
+def _fabric_devices(facts: Facts) -> list[Condition]:
+    """The devices of the file's one ``Fabric(devices=n)`` (on one node), as a condition: with a
+    single device Fabric's ``no_backward_sync`` has nothing to skip."""
+    builds = [c for c in facts.calls if call_name(c) == "Fabric"]
+    if len(builds) != 1 or kwarg(builds[0], "num_nodes") is not None:
+        return []  # several nodes: the world is a product the conditions cannot state
+    value = kwarg(builds[0], "devices")
+    if value is None or (isinstance(value, ast.Constant) and not _count(value.value)):
+        return []  # "auto", -1, a list of ids: not a count the linter can compare
+    return [Condition("devices", (value,), facts, ">1", neutral=True)]
+
+
+def _count(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 1
 
 
 def _window_around(facts: Facts, node: ast.AST) -> Window | None:

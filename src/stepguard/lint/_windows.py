@@ -369,10 +369,12 @@ class _Finder:
             guard = items[cont]
             assert isinstance(guard, ast.If)
             steps = _steps_in(facts, items[cont + 1 :])
-            before = view.simple(per_micro)
-            if not steps or not _backward_each_time(facts, before, per_micro):
-                return None
             k_node = _length(self.window_test(guard.test))
+            before = _accumulating(facts, view.simple(per_micro), k_node)
+            if not steps or not _backward_each_time(
+                facts, before, _accumulating(facts, per_micro, k_node)
+            ):
+                return None
             return Window(
                 loop=view.loop,
                 kind="continue",
@@ -380,7 +382,7 @@ class _Finder:
                 condition=f"past `if {short(guard.test, 80)}: continue`",
                 k=short(k_node, 40) if k_node is not None else "k",
                 k_node=k_node,
-                micro=before + _branch_backwards(facts, per_micro),
+                micro=before + _branch_backwards(facts, _accumulating(facts, per_micro, k_node)),
                 stepped=_stepped(facts, steps),
             )
         for s in items:
@@ -398,11 +400,11 @@ class _Finder:
                 condition = f"when `{short(s.test, 70)}` is false"
             if not steps:
                 continue
-            rest = [x for x in items if x is not s]
+            rest = _accumulating(facts, [x for x in items if x is not s], k_node)
             micro = view.simple(rest)
             if not _backward_each_time(facts, micro, rest) and not _both_backward(facts, s):
                 return None
-            micro += _branch_backwards(facts, items)
+            micro += _branch_backwards(facts, _accumulating(facts, items, k_node))
             return Window(
                 loop=view.loop,
                 kind="guard",
@@ -456,6 +458,39 @@ class _Finder:
                     stepped=stepped,
                 )
         return None
+
+
+def _accumulating(facts: Facts, stmts: list[ast.stmt], k: ast.expr | None) -> list[ast.stmt]:
+    """`stmts` but those in a branch taken only when the window length `k` is 1 (``if
+    args.accum_freq == 1: <plain step> else: <window>``): they belong to no window; nor does
+    the ``if`` itself count as backpropagating in both branches."""
+    if k is None:
+        return stmts
+    key = ast.dump(k)
+    return [
+        s
+        for s in stmts
+        if not any(_says_one(t, truth, key) for _, t, truth in facts.branches(s))
+        and not (
+            isinstance(s, ast.If)
+            and (_says_one(s.test, True, key) or _says_one(s.test, False, key))
+        )
+    ]
+
+
+def _says_one(test: ast.expr, truth: bool, key: str) -> bool:
+    """The branch (`truth`: the body, else the ``else``) of ``if test:`` runs only when the
+    expression dumped as `key` is 1 (``k == 1``, ``k <= 1``, ``not k > 1``, ``k != 1`` else)."""
+    while isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        test, truth = test.operand, not truth
+    if not (isinstance(test, ast.Compare) and len(test.ops) == 1):
+        return False
+    left, op, right = test.left, test.ops[0], test.comparators[0]
+    if not (isinstance(right, ast.Constant) and right.value == 1 and ast.dump(left) == key):
+        return False
+    if truth:
+        return isinstance(op, (ast.Eq, ast.LtE))
+    return isinstance(op, (ast.NotEq, ast.Gt))
 
 
 def _span(start: ast.expr, stop: ast.expr) -> ast.expr:
