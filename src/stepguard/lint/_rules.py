@@ -14,6 +14,7 @@ import dataclasses
 from collections.abc import Callable
 
 from stepguard.lint import _rules_decay as rules_decay
+from stepguard.lint import _rules_frameworks as rules_frameworks
 from stepguard.lint import _rules_groups as rules_groups
 from stepguard.lint import _rules_loop as rules_loop
 from stepguard.lint import _rules_loss as rules_loss
@@ -35,10 +36,12 @@ _RULES: dict[str, Callable[[Facts], list[Violation]]] = {
     "SG201": rules_loss.check_sg201,
     "SG202": rules_loop.check_sg202,
     "SG203": rules_loop.check_sg203,
-    "SG204": rules_sync.check_sg204,
+    "SG204": rules_frameworks.adding(rules_sync.check_sg204, rules_frameworks.helper_clips),
     "SG205": rules_schedule.check_sg205,
     "SG208": rules_sync.check_sg208,
-    "SG210": rules_loop.check_sg210,
+    "SG210": rules_frameworks.adding(
+        rules_loop.check_sg210, rules_frameworks.accumulate_zero_first
+    ),
     "SG211": rules_sync.check_sg211,
     "SG212": rules_sync.check_sg212,
 }

@@ -17,13 +17,29 @@ Each function returns findings the base rule (`_rules_loop`, `_rules_sync`) adds
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable
 
 from stepguard.lint._base import Violation, violation
-from stepguard.lint._scan import Facts, short, walk
+from stepguard.lint._flow import exclusive
+from stepguard.lint._objects import calls_of
+from stepguard.lint._rules_sync import amp_conditions
+from stepguard.lint._scan import Facts, call_name, receiver, short, walk
 from stepguard.lint._window_rules import accumulates
 from stepguard.lint._windows import accumulate_blocks
 
-__all__ = ["accumulate_zero_first"]
+__all__ = ["accumulate_zero_first", "adding", "helper_clips"]
+
+Check = Callable[[Facts], list[Violation]]
+
+
+def adding(*checks: Check) -> Check:
+    """One rule's check made of several: their findings, in order."""
+
+    def check(facts: Facts) -> list[Violation]:
+        return [v for c in checks for v in c(facts)]
+
+    check.__doc__ = checks[0].__doc__
+    return check
 
 
 def _pos(node: ast.AST) -> tuple[int, int]:
@@ -79,3 +95,88 @@ def _directly_in(facts: Facts, node: ast.AST, block: ast.AST) -> bool:
             return False
         p = facts.parents.get(p)
     return p is block
+
+
+# -- SG204 through a helper ----------------------------------------------------------------------
+
+
+def _scaled_backward(facts: Facts, call: ast.Call) -> ast.expr | None:
+    """The scaler of ``scaler.scale(loss).backward()``, else None."""
+    rec = receiver(call)
+    if call_name(call) != "backward" or not isinstance(rec, ast.Call):
+        return None
+    scaler = receiver(rec)
+    if call_name(rec) == "scale" and scaler is not None and facts.is_scaler(scaler):
+        return scaler
+    return None
+
+
+def _unscales(facts: Facts, call: ast.Call) -> bool:
+    """``scaler.unscale_(opt)``, ``scaler.step(opt)`` (it unscales), or a same-file helper (a
+    function or a ``self.`` method) that does one of them."""
+    if call_name(call) == "unscale_" or facts.is_scaler_step(call):
+        return True
+    f = call.func
+    local = isinstance(f, ast.Name) or (
+        isinstance(f, ast.Attribute) and isinstance(f.value, ast.Name) and f.value.id == "self"
+    )
+    return local and call_name(call) in facts.unscale_functions
+
+
+def _scaled_before(facts: Facts, at: ast.AST) -> ast.Call | None:
+    """The ``scaler.scale(loss).backward()`` that runs before `at` in its function, on a path
+    where both run, with nothing unscaling the gradients in between; None otherwise."""
+    scope = facts.function_of(at)
+    found = None
+    for call in (n for n in walk(scope) if isinstance(n, ast.Call)):
+        if _pos(call) >= _pos(at) or facts.function_of(call) is not scope:
+            continue
+        if exclusive(facts, call, at):
+            continue
+        if _unscales(facts, call):
+            return None
+        if _scaled_backward(facts, call) is not None:
+            found = call
+    return found
+
+
+def helper_clips(facts: Facts) -> list[Violation]:
+    """SG204: torch clipping inside a same-file helper (a function, or a method called as
+    ``self.check_gradients(...)``) that unscales nothing itself, called after
+    ``scaler.scale(loss).backward()`` with no ``unscale_`` in between (the module docstring).
+    Clipping next to the scaled backward, in one function, is `_rules_sync`'s finding."""
+    out: list[Violation] = []
+    for clip in facts.calls:
+        if not facts.is_clip(clip):
+            continue
+        func = facts.function_of(clip)
+        if not isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
+        if any(
+            _pos(c) < _pos(clip)
+            and facts.function_of(c) is func
+            and (_unscales(facts, c) or _scaled_backward(facts, c) is not None)
+            for c in walk(func)
+            if isinstance(c, ast.Call)
+        ):
+            continue  # unscaled here, or the base rule's finding
+        for call in calls_of(facts, func):
+            backward = _scaled_before(facts, call)
+            if backward is None:
+                continue
+            scaler = _scaled_backward(facts, backward)
+            assert scaler is not None
+            name = short(scaler, 30)
+            caller = facts.function_of(call)
+            where = getattr(caller, "name", "the module")
+            message = (
+                f"`{call_name(clip)}` in `{func.name}` clips gradients still multiplied by the "
+                f"GradScaler's scale: `{where}` calls `{short(call.func, 40)}` (line "
+                f"{call.lineno}) after `{short(backward, 40)}` (line {backward.lineno}) with no "
+                f"`{name}.unscale_(optimizer)` before; the threshold is compared with scale x "
+                f"the real norm; call `{name}.unscale_(optimizer)` before `{func.name}`"
+            )
+            conditions = amp_conditions(facts, scaler, call)
+            out.append(violation(facts, clip, "SG204", message, (), conditions))
+            break
+    return out

@@ -15,7 +15,6 @@ import ast
 from stepguard.lint._autofix import Edit, indent_of, overlaps, whole_lines
 from stepguard.lint._base import Violation, violation
 from stepguard.lint._flow import exclusive
-from stepguard.lint._rules_frameworks import accumulate_zero_first
 from stepguard.lint._rules_schedule import sized_in_micro_batches
 from stepguard.lint._scan import Facts, call_name, dotted, receiver, short, walk
 from stepguard.lint._window_rules import (
@@ -269,6 +268,5 @@ def check_sg203(facts: Facts) -> list[Violation]:
 
 
 def check_sg210(facts: Facts) -> list[Violation]:
-    """SG210: ``zero_grad()`` on every micro-batch of a window (or in an accumulate block), or
-    at the top of an accumulate block (`_rules_frameworks`)."""
-    return _per_micro(facts, "SG210") + accumulate_zero_first(facts)
+    """SG210: ``zero_grad()`` on every micro-batch of a window (or in an accumulate block)."""
+    return _per_micro(facts, "SG210")
