@@ -42,7 +42,9 @@ _RULES: dict[str, Callable[[Facts], list[Violation]]] = {
     "SG210": rules_frameworks.adding(
         rules_loop.check_sg210, rules_frameworks.accumulate_zero_first
     ),
-    "SG211": rules_sync.check_sg211,
+    "SG211": rules_frameworks.adding(
+        rules_sync.check_sg211, rules_frameworks.accelerate_skipped_steps
+    ),
     "SG212": rules_sync.check_sg212,
 }
 

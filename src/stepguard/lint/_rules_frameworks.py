@@ -8,6 +8,9 @@ objects accelerate prepares.
   ``sync_gradients`` when the block is entered: on the window's last micro-batch the call really
   zeroes, before that micro-batch's backward, and the k - 1 micro-batches accumulated so far are
   lost.
+- SG211, accelerate: ``Accelerator(mixed_precision=...)`` in fp16 skips the prepared optimizer's
+  step when the gradients overflow; a scheduler accelerate prepared skips with it, one it did not
+  prepare (built here, left out of ``accelerator.prepare``) advances anyway.
 - SG204, helpers: clipping inside a helper (``self.check_gradients(loss)``) called between
   ``scaler.scale(loss).backward()`` and ``scaler.step(optimizer)`` with no ``unscale_`` on the way.
 
@@ -19,15 +22,15 @@ from __future__ import annotations
 import ast
 from collections.abc import Callable
 
-from stepguard.lint._base import Violation, violation
+from stepguard.lint._base import Condition, Violation, violation
 from stepguard.lint._flow import exclusive
 from stepguard.lint._objects import calls_of
-from stepguard.lint._rules_sync import amp_conditions
-from stepguard.lint._scan import Facts, call_name, receiver, short, walk
-from stepguard.lint._window_rules import accumulates
+from stepguard.lint._rules_sync import _after, _guards_skip, amp_conditions
+from stepguard.lint._scan import Facts, call_name, dotted, kwarg, receiver, short, walk
+from stepguard.lint._window_rules import accelerator_build, accumulates, statement_of
 from stepguard.lint._windows import accumulate_blocks
 
-__all__ = ["accumulate_zero_first", "adding", "helper_clips"]
+__all__ = ["accelerate_skipped_steps", "accumulate_zero_first", "adding", "helper_clips"]
 
 Check = Callable[[Facts], list[Violation]]
 
@@ -179,4 +182,45 @@ def helper_clips(facts: Facts) -> list[Violation]:
             conditions = amp_conditions(facts, scaler, call)
             out.append(violation(facts, clip, "SG204", message, (), conditions))
             break
+    return out
+
+
+# -- SG211 under accelerate's fp16 ---------------------------------------------------------------
+
+
+def accelerate_skipped_steps(facts: Facts) -> list[Violation]:
+    """SG211: ``scheduler.step()`` after the prepared optimizer's ``step()`` under an Accelerator
+    whose ``mixed_precision`` may be fp16, for a scheduler built in this file and not prepared
+    (the module docstring); not behind a check that the step was skipped."""
+    build = accelerator_build(facts)
+    mode = kwarg(build, "mixed_precision") if build is not None else None
+    if mode is None or (isinstance(mode, ast.Constant) and mode.value != "fp16"):
+        return []
+    out: list[Violation] = []
+    for call in facts.calls:
+        rec = receiver(call)
+        if call_name(call) != "step" or rec is None or call.args or call.keywords:
+            continue
+        if dotted(rec) not in facts.prepared or not facts.is_optimizer(rec):
+            continue
+        stmt = statement_of(facts, call)
+        if not isinstance(stmt, ast.Expr) or any(
+            _guards_skip(test) for _, test, _ in facts.branches(call)
+        ):
+            continue
+        for sched in _after(facts, stmt):
+            d = dotted(receiver(sched))  # type: ignore[arg-type]
+            if d is None or d in facts.prepared or d not in facts.schedulers:
+                continue
+            message = (
+                f"`{short(sched)}` runs even when `{short(call)}` (line {call.lineno}) skipped "
+                "the step: in fp16 accelerate's GradScaler skips the prepared optimizer's step "
+                f"on inf/NaN gradients, and `{d}` was not passed to accelerator.prepare(), so it "
+                "advances anyway and the schedule runs ahead of the optimizer; prepare it (a "
+                "prepared scheduler skips with the optimizer) or step it under `if not "
+                "accelerator.optimizer_step_was_skipped:`"
+            )
+            what = short(mode, 40)
+            conditions = [Condition(what, (mode,), facts, "fp16")]
+            out.append(violation(facts, sched, "SG211", message, (), conditions))
     return out
