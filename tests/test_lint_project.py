@@ -318,3 +318,17 @@ def test_linting_pauses_the_garbage_collector_and_restores_it() -> None:
         assert not gc.isenabled()  # left as it was
     finally:
         gc.enable()
+
+
+def test_trainer_base_class_wrapping_modules_in_ddp_in_another_file() -> None:
+    # SpeechBrain's shape: the base class (speechlib/core.py) wraps each module in DDP; the
+    # recipe's fit_batch accumulates without no_sync. The sync twin enters the base class's
+    # no_sync() around the forward and backward: silent.
+    report = lint_paths([PROJECTS / "brain_ddp"])
+    assert [(Path(f.path or "").name, f.line, f.code) for f in report.findings] == [
+        ("train.py", 18, "SG208")
+    ]
+    sg208 = report.findings[0]
+    assert "core.py:21" in sg208.message and "`Brain`" in sg208.message
+    assert sg208.data["activity"] == "latent"
+    assert lint_paths([PROJECTS / "brain_ddp_sync"]).findings == []

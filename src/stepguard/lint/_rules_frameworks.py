@@ -11,6 +11,9 @@ objects accelerate prepares.
 - SG211, accelerate: ``Accelerator(mixed_precision=...)`` in fp16 skips the prepared optimizer's
   step when the gradients overflow; a scheduler accelerate prepared skips with it, one it did not
   prepare (built here, left out of ``accelerator.prepare``) advances anyway.
+- SG208, trainer classes: a window in a method of a class whose modules the class, or a base
+  class in another file of the tree, wraps in DDP one by one (``self.modules[name] =
+  DDP(module)``, SpeechBrain's ``Brain``), with no sync switch in any of those files.
 - SG204, helpers: clipping inside a helper (``self.check_gradients(loss)``) called between
   ``scaler.scale(loss).backward()`` and ``scaler.step(optimizer)`` with no ``unscale_`` on the way.
 
@@ -25,12 +28,42 @@ from collections.abc import Callable
 from stepguard.lint._base import Condition, Violation, violation
 from stepguard.lint._flow import exclusive
 from stepguard.lint._objects import calls_of
-from stepguard.lint._rules_sync import _after, _guards_skip, amp_conditions
-from stepguard.lint._scan import Facts, call_name, dotted, kwarg, receiver, short, walk
-from stepguard.lint._window_rules import accelerator_build, accumulates, statement_of
+from stepguard.lint._rules_sync import (
+    WORLD,
+    _after,
+    _backward_helper,
+    _ddp_model,
+    _guards_skip,
+    _switches_sync,
+    amp_conditions,
+)
+from stepguard.lint._scan import (
+    Facts,
+    build_kind,
+    call_name,
+    dotted,
+    kwarg,
+    receiver,
+    short,
+    walk,
+)
+from stepguard.lint._window_rules import (
+    accelerator_build,
+    accumulates,
+    statement_of,
+    where_it_steps,
+    window_condition,
+    windows,
+)
 from stepguard.lint._windows import accumulate_blocks
 
-__all__ = ["accelerate_skipped_steps", "accumulate_zero_first", "adding", "helper_clips"]
+__all__ = [
+    "accelerate_skipped_steps",
+    "accumulate_zero_first",
+    "adding",
+    "class_ddp_windows",
+    "helper_clips",
+]
 
 Check = Callable[[Facts], list[Violation]]
 
@@ -223,4 +256,118 @@ def accelerate_skipped_steps(facts: Facts) -> list[Violation]:
             what = short(mode, 40)
             conditions = [Condition(what, (mode,), facts, "fp16")]
             out.append(violation(facts, sched, "SG211", message, (), conditions))
+    return out
+
+
+# -- SG208 for modules a trainer class wraps -----------------------------------------------------
+
+
+def _hierarchy(facts: Facts, cls: ast.ClassDef) -> list[tuple[Facts, ast.ClassDef]]:
+    """`cls` and its base classes defined in the tree (a few levels)."""
+    out = [(facts, cls)]
+    todo = [(facts, cls)]
+    while todo and len(out) < 8:
+        owner, c = todo.pop()
+        if owner.project is not None:
+            found = owner.project.bases(owner, c)
+        else:
+            found = [
+                (owner, b)
+                for base in c.bases
+                if isinstance(base, ast.Name)
+                for b in owner.classes.get(base.id, [])
+                if b is not c
+            ]
+        for pair in found:
+            if all(pair[1] is not x for _, x in out):
+                out.append(pair)
+                todo.append(pair)
+    return out
+
+
+def _wrapped_attribute(owner: Facts, cls: ast.ClassDef) -> tuple[str, ast.Call] | None:
+    """``self.X`` (or ``self.X[key]``) assigned a DDP wrapper in a method of `cls`: (X's dotted
+    name, the DDP construction)."""
+    for node in walk(cls):
+        if not (isinstance(node, ast.Assign) and isinstance(node.value, ast.Call)):
+            continue
+        if build_kind(owner, node.value) != "ddp":
+            continue
+        for t in node.targets:
+            base = t.value if isinstance(t, ast.Subscript) else t
+            d = dotted(base)
+            if d is not None and d.startswith("self.") and d.count(".") == 1:
+                return d, node.value
+    return None
+
+
+def _reads(facts: Facts, func: ast.AST, name: str, cls: ast.ClassDef) -> bool:
+    """`func`, or a method of its class it calls as ``self.m(...)``, reads ``self.X`` (`name`)."""
+    methods = {
+        m.name: m for m in cls.body if isinstance(m, (ast.FunctionDef, ast.AsyncFunctionDef))
+    }
+    seen: list[ast.AST] = []
+    todo = [func]
+    while todo:
+        f = todo.pop()
+        if any(f is x for x in seen) or len(seen) > 6:
+            continue
+        seen.append(f)
+        for n in walk(f):
+            if isinstance(n, ast.Attribute) and dotted(n) == name:
+                return True
+            if (
+                isinstance(n, ast.Call)
+                and isinstance(n.func, ast.Attribute)
+                and dotted(n.func.value) == "self"
+                and n.func.attr in methods
+            ):
+                todo.append(methods[n.func.attr])
+    return False
+
+
+def class_ddp_windows(facts: Facts) -> list[Violation]:
+    """SG208: a window in a method of a class whose modules its class hierarchy wraps in DDP
+    (the module docstring), when the base rule found no DDP model of its own."""
+    out: list[Violation] = []
+    found_windows = windows(facts)
+    if not found_windows or _switches_sync(facts):
+        return out
+    for w in found_windows:
+        cls = facts.class_of(w.loop)
+        if cls is None or _ddp_model(facts, w) is not None:
+            continue
+        scope = w.scope(facts)
+        call = next(
+            (
+                c
+                for c in w.calls()
+                if ((b := facts.backward_of(c)) is not None and b[1] in ("plain", "accelerate"))
+                or _backward_helper(facts, c)
+            ),
+            None,
+        )
+        if call is None:
+            continue
+        classes = _hierarchy(facts, cls)
+        if any(_switches_sync(owner) for owner, _ in classes):
+            continue
+        for owner, c in classes:
+            wrapped = _wrapped_attribute(owner, c)
+            if wrapped is None or not _reads(facts, scope, wrapped[0], cls):
+                continue
+            name, build = wrapped
+            at = f"line {build.lineno}" if owner is facts else f"{owner.path}:{build.lineno}"
+            message = (
+                f"`{name}` is wrapped in DistributedDataParallel by `{c.name}` ({at}), so every "
+                f"backward all-reduces its gradients, but the optimizer steps {where_it_steps(w)}: "
+                f"{w.k} times the communication; run all but the window's last micro-batch under "
+                "the wrapped modules' `no_sync()`"
+            )
+            conditions = [
+                *window_condition(facts, w),
+                Condition(WORLD, (), facts, ">1", neutral=True),
+            ]
+            out.append(violation(facts, call, "SG208", message, (), conditions, w.outer or w.loop))
+            break
     return out
