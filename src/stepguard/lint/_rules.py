@@ -38,7 +38,11 @@ _RULES: dict[str, Callable[[Facts], list[Violation]]] = {
     "SG203": rules_loop.check_sg203,
     "SG204": rules_frameworks.adding(rules_sync.check_sg204, rules_frameworks.helper_clips),
     "SG205": rules_schedule.check_sg205,
-    "SG208": rules_frameworks.adding(rules_sync.check_sg208, rules_frameworks.class_ddp_windows),
+    "SG208": rules_frameworks.adding(
+        rules_sync.check_sg208,
+        rules_frameworks.class_ddp_windows,
+        rules_frameworks.accumulate_wrapper,
+    ),
     "SG210": rules_frameworks.adding(
         rules_loop.check_sg210, rules_frameworks.accumulate_zero_first
     ),

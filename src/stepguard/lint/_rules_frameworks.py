@@ -14,6 +14,10 @@ objects accelerate prepares.
 - SG208, trainer classes: a window in a method of a class whose modules the class, or a base
   class in another file of the tree, wraps in DDP one by one (``self.modules[name] =
   DDP(module)``, SpeechBrain's ``Brain``), with no sync switch in any of those files.
+- SG208, accelerate: ``accelerator.accumulate(model)`` given a wrapper built around the
+  prepared model (``model = Denoiser(inner_model)`` after ``inner_model = accelerator.prepare(
+  ...)``): accumulate() skips the all-reduce through the object's ``no_sync()``, which the wrapper
+  does not have, so the DDP model inside it all-reduces on every micro-batch.
 - SG204, helpers: clipping inside a helper (``self.check_gradients(loss)``) called between
   ``scaler.scale(loss).backward()`` and ``scaler.step(optimizer)`` with no ``unscale_`` on the way.
 
@@ -47,6 +51,7 @@ from stepguard.lint._scan import (
     short,
     walk,
 )
+from stepguard.lint._values import binding
 from stepguard.lint._window_rules import (
     accelerator_build,
     accumulates,
@@ -59,6 +64,7 @@ from stepguard.lint._windows import accumulate_blocks
 
 __all__ = [
     "accelerate_skipped_steps",
+    "accumulate_wrapper",
     "accumulate_zero_first",
     "adding",
     "class_ddp_windows",
@@ -369,5 +375,96 @@ def class_ddp_windows(facts: Facts) -> list[Violation]:
                 Condition(WORLD, (), facts, ">1", neutral=True),
             ]
             out.append(violation(facts, call, "SG208", message, (), conditions, w.outer or w.loop))
+            break
+    return out
+
+
+# -- SG208: accumulate() given a wrapper of the prepared model -----------------------------------
+
+_NOT_WRAPPERS = ("compile", "unwrap_model", "deepcopy", "copy")
+
+
+def _prepared_model(facts: Facts, node: ast.expr) -> str | None:
+    d = dotted(node)
+    if d is None or d not in facts.prepared:
+        return None
+    low = d.lower()
+    if facts.is_optimizer(node) or facts.is_scheduler(node) or "loader" in low or "data" in low:
+        return None
+    if low.endswith(("dl", "_ds", "dataset")):
+        return None
+    return d
+
+
+def _wrapper_of(facts: Facts, arg: ast.expr, at: ast.AST) -> tuple[str, ast.Call] | None:
+    """(the prepared model, the call) when `arg` names an object built, after the prepare, by a
+    call that takes the prepared model (``Denoiser(inner_model)``, ``make(cfg)(inner_model)``)."""
+    if not isinstance(arg, ast.Name) or arg.id in facts.prepared:
+        return None
+    value = binding(facts, arg.id, at)
+    if not isinstance(value, ast.Call) or call_name(value) in _NOT_WRAPPERS:
+        return None
+    rec = receiver(value)
+    if call_name(value).startswith("prepare") or (rec is not None and facts.is_accelerator(rec)):
+        return None
+    for a in value.args:
+        inner = _prepared_model(facts, a)
+        if inner is not None and _prepared_before(facts, inner, value):
+            return inner, value
+    return None
+
+
+def _prepared_before(facts: Facts, name: str, at: ast.AST) -> bool:
+    """`name` is bound by an ``accelerator.prepare(...)`` above `at` (a wrapper built before the
+    prepare holds the unwrapped module, not the DDP one)."""
+    for c in facts.calls:
+        if _pos(c) >= _pos(at) or not call_name(c).startswith("prepare"):
+            continue
+        parent = facts.parents.get(c)
+        if isinstance(parent, ast.Assign) and any(
+            dotted(n) == name for t in parent.targets for n in walk(t)
+        ):
+            return True
+    return False
+
+
+def accumulate_wrapper(facts: Facts) -> list[Violation]:
+    """SG208: ``with accelerator.accumulate(wrapper):`` where `wrapper` is built around the
+    prepared model (the module docstring), with a backward in the block."""
+    out: list[Violation] = []
+    blocks = accumulate_blocks(facts)
+    if not blocks or _switches_sync(facts):
+        return out
+    for block in blocks:
+        can_accumulate, cond = accumulates(facts, block)
+        if not can_accumulate:
+            continue
+        head = block.items[0].context_expr
+        assert isinstance(head, ast.Call)
+        for arg in head.args:
+            found = _wrapper_of(facts, arg, block)
+            if found is None:
+                continue
+            inner, build = found
+            backward = next(
+                (
+                    c
+                    for s in block.body
+                    for c in walk(s)
+                    if isinstance(c, ast.Call) and facts.backward_of(c) is not None
+                ),
+                None,
+            )
+            if backward is None:
+                continue
+            message = (
+                f"`{short(head, 50)}` is given `{short(arg)}`, built around the prepared "
+                f"`{inner}` (`{short(build, 50)}`, line {build.lineno}): accumulate() skips "
+                "the all-reduce through the object's no_sync(), which the wrapper does not have, "
+                f"so `{inner}` (DistributedDataParallel on several processes) all-reduces on every "
+                f"micro-batch; pass the prepared model: `accelerator.accumulate({inner})`"
+            )
+            conditions = [*cond, Condition(WORLD, (), facts, ">1", neutral=True)]
+            out.append(violation(facts, backward, "SG208", message, (), conditions, block))
             break
     return out
