@@ -332,3 +332,17 @@ def test_trainer_base_class_wrapping_modules_in_ddp_in_another_file() -> None:
     assert "core.py:21" in sg208.message and "`Brain`" in sg208.message
     assert sg208.data["activity"] == "latent"
     assert lint_paths([PROJECTS / "brain_ddp_sync"]).findings == []
+
+
+def test_scheduler_stepped_by_a_hook_after_a_grad_scaler_step_in_another_file() -> None:
+    # detectron2's shape: the trainer loop (engine/train_loop.py) runs `self.run_step()` (whose
+    # AMPTrainer override steps through a GradScaler), then every hook's after_step(); the
+    # LRScheduler hook (engine/hooks.py) steps the scheduler whatever the scaler did. The hook
+    # that checks the scale, and the same hook under an fp32 trainer, are silent.
+    report = lint_paths([PROJECTS / "hooks_amp"])
+    assert [(Path(f.path or "").name, f.line, f.code) for f in report.findings] == [
+        ("hooks.py", 14, "SG211")
+    ]
+    message = report.findings[0].message
+    assert "train_loop.py:34" in message and "`AMPTrainer.run_step`" in message
+    assert lint_paths([PROJECTS / "hooks_fp32"]).findings == []

@@ -47,7 +47,9 @@ _RULES: dict[str, Callable[[Facts], list[Violation]]] = {
         rules_loop.check_sg210, rules_frameworks.accumulate_zero_first
     ),
     "SG211": rules_frameworks.adding(
-        rules_sync.check_sg211, rules_frameworks.accelerate_skipped_steps
+        rules_sync.check_sg211,
+        rules_frameworks.accelerate_skipped_steps,
+        rules_frameworks.hook_schedulers,
     ),
     "SG212": rules_sync.check_sg212,
 }

@@ -18,6 +18,10 @@ objects accelerate prepares.
   prepared model (``model = Denoiser(inner_model)`` after ``inner_model = accelerator.prepare(
   ...)``): accumulate() skips the all-reduce through the object's ``no_sync()``, which the wrapper
   does not have, so the DDP model inside it all-reduces on every micro-batch.
+- SG211, hooks: ``scheduler.step()`` in a hook method (``after_step``, ``on_batch_end``, ...) of a
+  class, when a trainer loop of the tree calls that hook on every iteration right after a step
+  that goes through a GradScaler (detectron2's ``LRScheduler`` hook after ``AMPTrainer.run_step``):
+  the hook cannot see that the scaler skipped the step.
 - SG204, helpers: clipping inside a helper (``self.check_gradients(loss)``) called between
   ``scaler.scale(loss).backward()`` and ``scaler.step(optimizer)`` with no ``unscale_`` on the way.
 
@@ -28,6 +32,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Callable
+from typing import cast
 
 from stepguard.lint._base import Condition, Violation, violation
 from stepguard.lint._flow import exclusive
@@ -69,6 +74,7 @@ __all__ = [
     "adding",
     "class_ddp_windows",
     "helper_clips",
+    "hook_schedulers",
 ]
 
 Check = Callable[[Facts], list[Violation]]
@@ -467,4 +473,142 @@ def accumulate_wrapper(facts: Facts) -> list[Violation]:
             conditions = [*cond, Condition(WORLD, (), facts, ">1", neutral=True)]
             out.append(violation(facts, backward, "SG208", message, (), conditions, block))
             break
+    return out
+
+
+# -- SG211: a scheduler stepped by a hook after a trainer's GradScaler step ----------------------
+
+_HOOK_PREFIXES = ("after_", "on_")
+
+
+def _unguarded_scheduler_steps(facts: Facts, func: ast.AST) -> list[ast.Call]:
+    """``scheduler.step()`` calls of `func` (also in its loops) not behind a test that looks at
+    whether the optimizer stepped."""
+    return [
+        c
+        for c in walk(func)
+        if isinstance(c, ast.Call)
+        and facts.function_of(c) is func
+        and facts.is_scheduler_step(c)
+        and not any(_guards_skip(test) for _, test, _ in facts.branches(c))
+    ]
+
+
+def _hook_call(site: Facts, call: ast.Call, name: str) -> bool:
+    """``h.<name>()`` with ``h`` the variable of the loop around it (``for h in self._hooks:``),
+    or ``x.call_hook("<name>")``."""
+    if call.args and isinstance(call.args[0], ast.Constant) and call.args[0].value == name:
+        return "hook" in call_name(call)
+    rec = receiver(call)
+    if call_name(call) != name or not isinstance(rec, ast.Name):
+        return False
+    loop = site.enclosing(call, (ast.For, ast.AsyncFor))
+    return isinstance(loop, (ast.For, ast.AsyncFor)) and dotted(loop.target) == rec.id
+
+
+def _scaler_step_before(site: Facts, call: ast.Call) -> ast.Call | None:
+    """A call that steps through a GradScaler (``scaler.step(opt)``, ``self.run_step()`` whose
+    override does) earlier in the loop body that runs the hook call."""
+    stmt: ast.AST | None = statement_of(site, call)
+    while stmt is not None:
+        parent = site.parents.get(stmt)
+        if parent is None or isinstance(parent, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            return None
+        body = getattr(parent, "body", None)
+        if (
+            isinstance(parent, (ast.For, ast.AsyncFor, ast.While))
+            and isinstance(body, list)
+            and any(s is stmt for s in body)
+        ):
+            idx = next(i for i, s in enumerate(body) if s is stmt)
+            for s in body[:idx]:
+                for c in walk(s):
+                    if isinstance(c, ast.Call) and _steps_a_scaler(site, c):
+                        return c
+        stmt = parent
+    return None
+
+
+def _steps_a_scaler(site: Facts, call: ast.Call) -> bool:
+    """``scaler.step(opt)``, a same-file helper that does it, or a method of an object whose
+    class in this file does (``self.optim_wrapper.update_params(loss)``)."""
+    if site.is_scaler_step(call):
+        return True
+    return isinstance(call.func, ast.Attribute) and call_name(call) in site.scaler_step_functions
+
+
+def _hook_sites(facts: Facts, name: str) -> list[tuple[Facts, ast.Call, ast.Call]]:
+    """(file, hook call, GradScaler step before it) for every trainer loop of the tree that calls
+    hook `name` after a GradScaler step; cached per tree."""
+    project = facts.project
+    cache = project.cache if project is not None else facts.cache
+    key = f"hook_sites:{name}"
+    found = cache.get(key)
+    if found is not None:
+        return cast(list[tuple[Facts, ast.Call, ast.Call]], found)
+    out: list[tuple[Facts, ast.Call, ast.Call]] = []
+    sites: list[Facts] = [facts]
+    if project is not None:
+        for path in project.files:
+            if path == facts.path:
+                continue
+            text = project.text(path)
+            if text is None or name not in text or "scale" not in text:
+                continue
+            other = project.definitions(path)
+            if other is not None:
+                sites.append(other)
+    for site in sites:
+        for call in site.calls:
+            if _hook_call(site, call, name):
+                step = _scaler_step_before(site, call)
+                if step is not None:
+                    out.append((site, call, step))
+    cache[key] = out
+    return out
+
+
+def _scaler_owners(site: Facts, step: ast.Call) -> str:
+    """`` (in `AMPTrainer.run_step`)`` for a call of a method whose definitions step a scaler."""
+    if call_name(step) == "step":
+        return ""
+    names = []
+    for func in site.functions.get(call_name(step), []):
+        if any(isinstance(c, ast.Call) and site.is_scaler_step(c) for c in walk(func)):
+            cls = site.class_of(func)
+            names.append(f"`{cls.name}.{func.name}`" if cls is not None else f"`{func.name}`")
+    return f" (in {', '.join(names)})" if names else ""
+
+
+def hook_schedulers(facts: Facts) -> list[Violation]:
+    """SG211: a scheduler stepped in a hook method that a trainer loop calls right after a
+    GradScaler step (the module docstring)."""
+    out: list[Violation] = []
+    for name, defs in facts.functions.items():
+        if not name.startswith(_HOOK_PREFIXES):
+            continue
+        for func in defs:
+            if facts.class_of(func) is None:
+                continue
+            if any(isinstance(c, ast.Call) and facts.is_scaler_step(c) for c in walk(func)):
+                continue  # the scaler steps in the hook itself: the base rule's finding
+            scheds = _unguarded_scheduler_steps(facts, func)
+            if not scheds:
+                continue
+            sites = _hook_sites(facts, name)
+            if not sites:
+                continue
+            site, call, step = sites[0]
+            where = f"line {call.lineno}" if site is facts else f"{site.path}:{call.lineno}"
+            via = _scaler_owners(site, step)
+            for sched in scheds:
+                message = (
+                    f"`{short(sched)}` in hook `{name}` runs after every iteration: "
+                    f"`{short(call, 40)}` ({where}) calls it after `{short(step, 40)}` (line "
+                    f"{step.lineno}), which steps through a GradScaler{via} and skips the "
+                    "optimizer step on inf/NaN gradients; the schedule runs ahead of the "
+                    "optimizer; step it only when the scale did not drop"
+                )
+                conditions = amp_conditions(site, None, step)
+                out.append(violation(facts, sched, "SG211", message, (), conditions))
     return out
