@@ -36,7 +36,6 @@ from typing import cast
 
 from stepguard.lint._base import Condition, Violation, violation
 from stepguard.lint._flow import exclusive
-from stepguard.lint._objects import calls_of
 from stepguard.lint._rules_sync import (
     WORLD,
     _after,
@@ -159,75 +158,111 @@ def _scaled_backward(facts: Facts, call: ast.Call) -> ast.expr | None:
     return None
 
 
-def _unscales(facts: Facts, call: ast.Call) -> bool:
-    """``scaler.unscale_(opt)``, ``scaler.step(opt)`` (it unscales), or a same-file helper (a
-    function or a ``self.`` method) that does one of them."""
-    if call_name(call) == "unscale_" or facts.is_scaler_step(call):
-        return True
+# An event of a function, in the order it runs: ("scaled" | "unscale" | "clip", the call that
+# does it (maybe inside a helper), the call of this function that leads to it).
+Event = tuple[str, ast.Call, ast.Call]
+
+
+def _local_helper(facts: Facts, call: ast.Call) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
+    """The same-file function a call ``f(...)`` / ``self.f(...)`` runs (one definition only)."""
     f = call.func
     local = isinstance(f, ast.Name) or (
         isinstance(f, ast.Attribute) and isinstance(f.value, ast.Name) and f.value.id == "self"
     )
-    return local and call_name(call) in facts.unscale_functions
+    defs = facts.functions.get(call_name(call), []) if local else []
+    if len(defs) != 1:
+        return None
+    return defs[0]
 
 
-def _scaled_before(facts: Facts, at: ast.AST) -> ast.Call | None:
-    """The ``scaler.scale(loss).backward()`` that runs before `at` in its function, on a path
-    where both run, with nothing unscaling the gradients in between; None otherwise."""
-    scope = facts.function_of(at)
-    found = None
-    for call in (n for n in walk(scope) if isinstance(n, ast.Call)):
-        if _pos(call) >= _pos(at) or facts.function_of(call) is not scope:
-            continue
-        if exclusive(facts, call, at):
-            continue
-        if _unscales(facts, call):
-            return None
+def _events(facts: Facts, func: ast.AST, depth: int = 0) -> list[Event]:
+    """What `func` does to the gradients' scale, in source order: scaled backwards, unscales
+    (``unscale_``, ``scaler.step``) and torch clips, also inside same-file helpers it calls (two
+    levels), each attributed to the call of `func` that leads to it."""
+    cache = facts.cache.setdefault("scale_events", {})
+    assert isinstance(cache, dict)
+    key = (id(func), depth)
+    if key in cache:
+        return cast(list[Event], cache[key])
+    cache[key] = []  # recursion guard
+    out: list[Event] = []
+    calls = sorted(
+        (n for n in walk(func) if isinstance(n, ast.Call) and facts.function_of(n) is func),
+        key=_pos,
+    )
+    for call in calls:
+        helper = _local_helper(facts, call)
         if _scaled_backward(facts, call) is not None:
-            found = call
-    return found
+            out.append(("scaled", call, call))
+        elif call_name(call) == "unscale_":
+            out.append(("unscale", call, call))
+        elif facts.is_clip(call):
+            out.append(("clip", call, call))
+        elif helper is not None and helper is not func and depth < 2:
+            # What the helper does, in its order (`clip; scaler.step(opt)` clips first).
+            out += [(kind, node, call) for kind, node, _ in _events(facts, helper, depth + 1)]
+        elif facts.is_scaler_step(call) or call_name(call) in facts.unscale_functions:
+            out.append(("unscale", call, call))
+    cache[key] = out
+    return out
 
 
 def helper_clips(facts: Facts) -> list[Violation]:
-    """SG204: torch clipping inside a same-file helper (a function, or a method called as
-    ``self.check_gradients(...)``) that unscales nothing itself, called after
-    ``scaler.scale(loss).backward()`` with no ``unscale_`` in between (the module docstring).
-    Clipping next to the scaled backward, in one function, is `_rules_sync`'s finding."""
+    """SG204: torch clipping after ``scaler.scale(loss).backward()`` with no ``unscale_`` in
+    between, when one of them runs inside a same-file helper: ``self.check_gradients(loss)``
+    that clips, called after the scaled backward; a ``self.backward(loss)`` that scales, followed
+    by a ``self.optimizer_step()`` that clips before ``scaler.step`` (the module docstring).
+    Both in one function is `_rules_sync`'s finding."""
     out: list[Violation] = []
-    for clip in facts.calls:
-        if not facts.is_clip(clip):
+    reported: set[int] = set()
+    funcs = [f for defs in facts.functions.values() for f in defs]
+    for func in funcs:
+        events = _events(facts, func)
+        if not any(kind == "clip" for kind, _, _ in events):
             continue
-        func = facts.function_of(clip)
-        if not isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            continue
-        if any(
-            _pos(c) < _pos(clip)
-            and facts.function_of(c) is func
-            and (_unscales(facts, c) or _scaled_backward(facts, c) is not None)
-            for c in walk(func)
-            if isinstance(c, ast.Call)
-        ):
-            continue  # unscaled here, or the base rule's finding
-        for call in calls_of(facts, func):
-            backward = _scaled_before(facts, call)
-            if backward is None:
+        scaled: tuple[ast.Call, ast.Call] | None = None
+        for kind, node, site in events:
+            if scaled is not None and exclusive(facts, scaled[1], site):
                 continue
-            scaler = _scaled_backward(facts, backward)
-            assert scaler is not None
-            name = short(scaler, 30)
-            caller = facts.function_of(call)
-            where = getattr(caller, "name", "the module")
-            message = (
-                f"`{call_name(clip)}` in `{func.name}` clips gradients still multiplied by the "
-                f"GradScaler's scale: `{where}` calls `{short(call.func, 40)}` (line "
-                f"{call.lineno}) after `{short(backward, 40)}` (line {backward.lineno}) with no "
-                f"`{name}.unscale_(optimizer)` before; the threshold is compared with scale x "
-                f"the real norm; call `{name}.unscale_(optimizer)` before `{func.name}`"
-            )
-            conditions = amp_conditions(facts, scaler, call)
-            out.append(violation(facts, clip, "SG204", message, (), conditions))
-            break
+            if kind == "scaled":
+                scaled = (node, site)
+            elif kind == "unscale":
+                scaled = None
+            elif scaled is not None and id(node) not in reported:
+                backward, backward_site = scaled
+                if backward is backward_site and node is site:
+                    continue  # both in this function: the base rule's finding
+                reported.add(id(node))
+                out.append(_helper_clip(facts, func, node, site, backward, backward_site))
     return out
+
+
+def _helper_clip(
+    facts: Facts,
+    func: ast.AST,
+    clip: ast.Call,
+    site: ast.Call,
+    backward: ast.Call,
+    backward_site: ast.Call,
+) -> Violation:
+    scaler = _scaled_backward(facts, backward)
+    assert scaler is not None
+    name = short(scaler, 30)
+    where = getattr(func, "name", "the module")
+
+    def via(node: ast.Call, at: ast.Call) -> str:
+        if node is at:
+            return f"`{short(node, 40)}` (line {node.lineno})"
+        return f"`{short(at.func, 40)}` (line {at.lineno}, which runs `{short(node, 40)}`)"
+
+    message = (
+        f"`{call_name(clip)}` clips gradients still multiplied by the GradScaler's scale: "
+        f"`{where}` runs {via(clip, site)} after {via(backward, backward_site)} with no "
+        f"`{name}.unscale_(optimizer)` in between; the threshold is compared with scale x the "
+        f"real norm; call `{name}.unscale_(optimizer)` before clipping"
+    )
+    conditions = amp_conditions(facts, scaler, backward)
+    return violation(facts, clip, "SG204", message, (), conditions)
 
 
 # -- SG211 under accelerate's fp16 ---------------------------------------------------------------
