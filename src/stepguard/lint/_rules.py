@@ -35,7 +35,7 @@ _RULES: dict[str, Callable[[Facts], list[Violation]]] = {
     "SG103": rules_penalty.check_sg103,
     "SG201": rules_loss.check_sg201,
     "SG202": rules_loop.check_sg202,
-    "SG203": rules_loop.check_sg203,
+    "SG203": rules_frameworks.adding(rules_loop.check_sg203, rules_frameworks.window_helper_clips),
     "SG204": rules_frameworks.adding(rules_sync.check_sg204, rules_frameworks.helper_clips),
     "SG205": rules_schedule.check_sg205,
     "SG208": rules_frameworks.adding(

@@ -22,6 +22,8 @@ objects accelerate prepares.
   class, when a trainer loop of the tree calls that hook on every iteration right after a step
   that goes through a GradScaler (detectron2's ``LRScheduler`` hook after ``AMPTrainer.run_step``):
   the hook cannot see that the scaler skipped the step.
+- SG203, helpers: a same-file helper that clips (``self.clip_gradients()``), called on every
+  micro-batch of a window.
 - SG204, helpers: clipping inside a helper (``self.check_gradients(loss)``) called between
   ``scaler.scale(loss).backward()`` and ``scaler.step(optimizer)`` with no ``unscale_`` on the way.
 
@@ -74,6 +76,7 @@ __all__ = [
     "class_ddp_windows",
     "helper_clips",
     "hook_schedulers",
+    "window_helper_clips",
 ]
 
 Check = Callable[[Facts], list[Violation]]
@@ -263,6 +266,61 @@ def _helper_clip(
     )
     conditions = amp_conditions(facts, scaler, backward)
     return violation(facts, clip, "SG204", message, (), conditions)
+
+
+# -- SG203 through a helper ----------------------------------------------------------------------
+
+
+def _clip_in(facts: Facts, helper: ast.AST) -> ast.Call | None:
+    """The clip `helper` runs on every call: a torch or accelerate clip in it, not under a test
+    that could decide per call (a call, a modulo, ``sync``/``step`` in the test)."""
+    for c in walk(helper):
+        if not isinstance(c, ast.Call) or facts.function_of(c) is not helper:
+            continue
+        if not (facts.is_clip(c) or facts.is_accelerate_clip(c)):
+            continue
+        tests = [t for _, t, _ in facts.branches(c)]
+        if any(_per_call_test(t) for t in tests):
+            continue
+        return c
+    return None
+
+
+def _per_call_test(test: ast.expr) -> bool:
+    text = ast.unparse(test).lower()
+    if "sync" in text or "step" in text or "accum" in text:
+        return True
+    return any(
+        isinstance(n, (ast.Call, ast.Subscript))
+        or (isinstance(n, ast.BinOp) and isinstance(n.op, ast.Mod))
+        for n in walk(test)
+    )
+
+
+def window_helper_clips(facts: Facts) -> list[Violation]:
+    """SG203: a call, on every micro-batch of a window, of a same-file helper that clips and does
+    not step (the module docstring); a clip written in the window itself is `_rules_loop`'s."""
+    out: list[Violation] = []
+    for w in windows(facts):
+        for call in w.calls():
+            if facts.is_clip(call) or facts.is_accelerate_clip(call):
+                continue
+            helper = _local_helper(facts, call)
+            if helper is None or helper.name in facts.step_functions:
+                continue
+            if helper.name in facts.flag_step_functions:
+                continue
+            clip = _clip_in(facts, helper)
+            if clip is None:
+                continue
+            message = (
+                f"`{short(call, 40)}` runs on every micro-batch and clips (`{call_name(clip)}` "
+                f"in `{helper.name}`, line {clip.lineno}): it clips the partial gradient, but the "
+                f"optimizer steps {where_it_steps(w)}; call it once, on the accumulated gradient, "
+                "right before the optimizer step"
+            )
+            out.append(violation(facts, call, "SG203", message, (), window_condition(facts, w)))
+    return out
 
 
 # -- SG211 under accelerate's fp16 ---------------------------------------------------------------
