@@ -8,7 +8,11 @@ inside one loop, spread over a caller and a helper):
   into a method;
 - helper loop: a function whose loop backpropagates every micro-batch and never steps, called by
   a function that steps right after the call (``self.forward_backward(batch); self.optimize()``,
-  the diffusion trainers' micro-batch loop).
+  the diffusion trainers' micro-batch loop);
+- guarded per call: a callback whose whole body sits under one test that only says whether this
+  call trains at all (``def on_batch_end(self, runner): if runner.is_train_loader: ...``), with
+  the per-call window inside it (an accumulation counter attribute: ``self._counter += 1;
+  need_step = self._counter % k == 0``).
 
 The loop (or the function) and the step are both in this file. Tests that decide whether a block
 runs every call (``if self.clip_grad_norm:``) are invariant when they read only settings: not a
@@ -192,5 +196,47 @@ def call_windows(facts: Facts, found: list[Window]) -> list[Window]:
             and len(defs) == 1
             and (w := _helper_loop(facts, defs[0], taken)) is not None
         ):
+            out.append(w)
+    return out + guarded_call_windows(facts, [*found, *out])
+
+
+# -- windows under a callback's whole-body test --------------------------------------------------
+
+
+def _whole_body_test(func: ast.FunctionDef | ast.AsyncFunctionDef) -> ast.If | None:
+    """The ``if`` that holds all of `func`'s body (after a docstring), with no ``else``."""
+    body = func.body
+    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+        body = body[1:]
+    if len(body) != 1 or not isinstance(body[0], ast.If) or body[0].orelse:
+        return None
+    test = body[0].test
+    if any(
+        isinstance(n, ast.BinOp) and isinstance(n.op, ast.Mod) for n in walk(test)
+    ) or "sync" in ast.unparse(test):
+        return None  # a window test itself: the base finder's shape
+    return body[0]
+
+
+def guarded_call_windows(facts: Facts, found: list[Window]) -> list[Window]:
+    """Per-call windows of functions whose whole body sits under one ``if`` (the module
+    docstring), besides the windows `found` already."""
+    # The whole-body test names a parameter (`runner.is_train_loader`), so the scan may have
+    # taken the function for one that steps under a flag: both kinds count here.
+    both = facts.backward_functions & (facts.step_functions | set(facts.flag_step_functions))
+    taken = {id(w.loop) for w in found}
+    out: list[Window] = []
+    for name in both:
+        for func in facts.functions.get(name, []):
+            if id(func) in taken:
+                continue
+            block = _whole_body_test(func)
+            if block is None:
+                continue
+            view = _LoopView(facts, block, _varying(facts, func))  # type: ignore[arg-type]
+            w = _Finder(facts, view).find()
+            if w is None or w.kind != "guard":
+                continue
+            w.calls_in = calls_of(facts, func)
             out.append(w)
     return out
