@@ -22,8 +22,9 @@ objects accelerate prepares.
   class, when a trainer loop of the tree calls that hook on every iteration right after a step
   that goes through a GradScaler (detectron2's ``LRScheduler`` hook after ``AMPTrainer.run_step``):
   the hook cannot see that the scaler skipped the step.
-- SG203, helpers: a same-file helper that clips (``self.clip_gradients()``), called on every
-  micro-batch of a window.
+- SG203, helpers: a same-file helper that clips (``self.clip_gradients()``), or Lightning's
+  ``self.clip_gradients(opt, ...)`` under manual optimization, called on every micro-batch of a
+  window.
 - SG204, helpers: clipping inside a helper (``self.check_gradients(loss)``) called between
   ``scaler.scale(loss).backward()`` and ``scaler.step(optimizer)`` with no ``unscale_`` on the way.
 
@@ -297,6 +298,19 @@ def _per_call_test(test: ast.expr) -> bool:
     )
 
 
+def _lightning_clip(facts: Facts, call: ast.Call) -> bool:
+    """``self.clip_gradients(opt, ...)`` in a LightningModule (manual optimization) that does not
+    define it."""
+    f = call.func
+    return (
+        isinstance(f, ast.Attribute)
+        and f.attr == "clip_gradients"
+        and dotted(f.value) == "self"
+        and "clip_gradients" not in facts.functions
+        and "lightning" in facts.source
+    )
+
+
 def window_helper_clips(facts: Facts) -> list[Violation]:
     """SG203: a call, on every micro-batch of a window, of a same-file helper that clips and does
     not step (the module docstring); a clip written in the window itself is `_rules_loop`'s."""
@@ -306,18 +320,23 @@ def window_helper_clips(facts: Facts) -> list[Violation]:
             if facts.is_clip(call) or facts.is_accelerate_clip(call):
                 continue
             helper = _local_helper(facts, call)
-            if helper is None or helper.name in facts.step_functions:
+            if helper is None and _lightning_clip(facts, call):
+                what = "LightningModule.clip_gradients"
+            elif (
+                helper is None
+                or helper.name in facts.step_functions
+                or helper.name in facts.flag_step_functions
+            ):
                 continue
-            if helper.name in facts.flag_step_functions:
-                continue
-            clip = _clip_in(facts, helper)
-            if clip is None:
-                continue
+            else:
+                clip = _clip_in(facts, helper)
+                if clip is None:
+                    continue
+                what = f"`{call_name(clip)}` in `{helper.name}`, line {clip.lineno}"
             message = (
-                f"`{short(call, 40)}` runs on every micro-batch and clips (`{call_name(clip)}` "
-                f"in `{helper.name}`, line {clip.lineno}): it clips the partial gradient, but the "
-                f"optimizer steps {where_it_steps(w)}; call it once, on the accumulated gradient, "
-                "right before the optimizer step"
+                f"`{short(call, 40)}` runs on every micro-batch and clips ({what}): it clips "
+                f"the partial gradient, but the optimizer steps {where_it_steps(w)}; call it "
+                "once, on the accumulated gradient, right before the optimizer step"
             )
             out.append(violation(facts, call, "SG203", message, (), window_condition(facts, w)))
     return out
