@@ -34,7 +34,9 @@ _RULES: dict[str, Callable[[Facts], list[Violation]]] = {
     "SG102": rules_groups.check_sg102,
     "SG103": rules_penalty.check_sg103,
     "SG201": rules_loss.check_sg201,
-    "SG202": rules_loop.check_sg202,
+    "SG202": rules_frameworks.adding(
+        rules_loop.check_sg202, rules_frameworks.window_helper_schedulers
+    ),
     "SG203": rules_frameworks.adding(rules_loop.check_sg203, rules_frameworks.window_helper_clips),
     "SG204": rules_frameworks.adding(rules_sync.check_sg204, rules_frameworks.helper_clips),
     "SG205": rules_schedule.check_sg205,
@@ -44,7 +46,9 @@ _RULES: dict[str, Callable[[Facts], list[Violation]]] = {
         rules_frameworks.accumulate_wrapper,
     ),
     "SG210": rules_frameworks.adding(
-        rules_loop.check_sg210, rules_frameworks.accumulate_zero_first
+        rules_loop.check_sg210,
+        rules_frameworks.accumulate_zero_first,
+        rules_frameworks.window_helper_zero,
     ),
     "SG211": rules_frameworks.adding(
         rules_sync.check_sg211,

@@ -25,6 +25,8 @@ objects accelerate prepares.
 - SG203, helpers: a same-file helper that clips (``self.clip_gradients()``), or Lightning's
   ``self.clip_gradients(opt, ...)`` under manual optimization, called on every micro-batch of a
   window.
+- SG202, SG210, helpers: a same-file helper that steps a scheduler (``self.update_lr()``) or
+  zeroes the gradients, and never the optimizer, called on every micro-batch of a window.
 - SG204, helpers: clipping inside a helper (``self.check_gradients(loss)``) called between
   ``scaler.scale(loss).backward()`` and ``scaler.step(optimizer)`` with no ``unscale_`` on the way.
 
@@ -39,6 +41,7 @@ from typing import cast
 
 from stepguard.lint._base import Condition, Violation, violation
 from stepguard.lint._flow import exclusive
+from stepguard.lint._rules_schedule import sized_in_micro_batches
 from stepguard.lint._rules_sync import (
     WORLD,
     _after,
@@ -67,7 +70,7 @@ from stepguard.lint._window_rules import (
     window_condition,
     windows,
 )
-from stepguard.lint._windows import accumulate_blocks
+from stepguard.lint._windows import Window, accumulate_blocks
 
 __all__ = [
     "accelerate_skipped_steps",
@@ -78,6 +81,8 @@ __all__ = [
     "helper_clips",
     "hook_schedulers",
     "window_helper_clips",
+    "window_helper_schedulers",
+    "window_helper_zero",
 ]
 
 Check = Callable[[Facts], list[Violation]]
@@ -272,16 +277,15 @@ def _helper_clip(
 # -- SG203 through a helper ----------------------------------------------------------------------
 
 
-def _clip_in(facts: Facts, helper: ast.AST) -> ast.Call | None:
-    """The clip `helper` runs on every call: a torch or accelerate clip in it, not under a test
-    that could decide per call (a call, a modulo, ``sync``/``step`` in the test)."""
+def _every_call(
+    facts: Facts, helper: ast.AST, wanted: Callable[[ast.Call], bool]
+) -> ast.Call | None:
+    """The first call of `helper` that `wanted` accepts and that runs on every call of the helper:
+    not under a test that could decide per call (a call, a modulo, ``sync``/``step`` in it)."""
     for c in walk(helper):
-        if not isinstance(c, ast.Call) or facts.function_of(c) is not helper:
+        if not isinstance(c, ast.Call) or facts.function_of(c) is not helper or not wanted(c):
             continue
-        if not (facts.is_clip(c) or facts.is_accelerate_clip(c)):
-            continue
-        tests = [t for _, t, _ in facts.branches(c)]
-        if any(_per_call_test(t) for t in tests):
+        if any(_per_call_test(t) for _, t, _ in facts.branches(c)):
             continue
         return c
     return None
@@ -311,6 +315,18 @@ def _lightning_clip(facts: Facts, call: ast.Call) -> bool:
     )
 
 
+def _step_free_helper(
+    facts: Facts, call: ast.Call
+) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
+    """The same-file helper `call` runs, when it never steps an optimizer."""
+    helper = _local_helper(facts, call)
+    if helper is None or helper.name in facts.step_functions:
+        return None
+    if helper.name in facts.flag_step_functions:
+        return None
+    return helper
+
+
 def window_helper_clips(facts: Facts) -> list[Violation]:
     """SG203: a call, on every micro-batch of a window, of a same-file helper that clips and does
     not step (the module docstring); a clip written in the window itself is `_rules_loop`'s."""
@@ -319,17 +335,15 @@ def window_helper_clips(facts: Facts) -> list[Violation]:
         for call in w.calls():
             if facts.is_clip(call) or facts.is_accelerate_clip(call):
                 continue
-            helper = _local_helper(facts, call)
-            if helper is None and _lightning_clip(facts, call):
+            helper = _step_free_helper(facts, call)
+            if helper is None:
+                if not _lightning_clip(facts, call):
+                    continue
                 what = "LightningModule.clip_gradients"
-            elif (
-                helper is None
-                or helper.name in facts.step_functions
-                or helper.name in facts.flag_step_functions
-            ):
-                continue
             else:
-                clip = _clip_in(facts, helper)
+                clip = _every_call(
+                    facts, helper, lambda c: facts.is_clip(c) or facts.is_accelerate_clip(c)
+                )
                 if clip is None:
                     continue
                 what = f"`{call_name(clip)}` in `{helper.name}`, line {clip.lineno}"
@@ -339,6 +353,63 @@ def window_helper_clips(facts: Facts) -> list[Violation]:
                 "once, on the accumulated gradient, right before the optimizer step"
             )
             out.append(violation(facts, call, "SG203", message, (), window_condition(facts, w)))
+    return out
+
+
+def window_helper_zero(facts: Facts) -> list[Violation]:
+    """SG210: a call, on every micro-batch of a window, of a same-file helper that zeroes the
+    gradients (``self.reset_grads()``) and does not step."""
+    out: list[Violation] = []
+    for w in windows(facts):
+        for call in w.calls():
+            helper = None if facts.is_zero_grad(call) else _step_free_helper(facts, call)
+            if helper is None:
+                continue
+
+            def wipes(c: ast.Call, w: Window = w) -> bool:
+                rec = receiver(c)
+                if rec is None or not facts.is_zero_grad(c):
+                    return False
+                d = dotted(rec)
+                return not (facts.is_optimizer(rec) and w.stepped and d not in w.stepped)
+
+            zero = _every_call(facts, helper, wipes)
+            if zero is None:
+                continue
+            message = (
+                f"`{short(call, 40)}` runs on every micro-batch and zeroes the gradients "
+                f"(`{short(zero, 40)}` in `{helper.name}`, line {zero.lineno}), but the optimizer "
+                f"steps {where_it_steps(w)}: each step sees only the last micro-batch; zero once, "
+                "right after the optimizer step"
+            )
+            out.append(violation(facts, call, "SG210", message, (), window_condition(facts, w)))
+    return out
+
+
+def window_helper_schedulers(facts: Facts) -> list[Violation]:
+    """SG202: a call, on every micro-batch of a window, of a same-file helper that steps a
+    scheduler (``self.update_lr()``) and no optimizer, for a schedule not counted in
+    micro-batches."""
+    out: list[Violation] = []
+    for w in windows(facts):
+        for call in w.calls():
+            helper = None if facts.is_scheduler_step(call) else _step_free_helper(facts, call)
+            if helper is None:
+                continue
+
+            def advances(c: ast.Call, w: Window = w) -> bool:
+                return facts.is_scheduler_step(c) and not sized_in_micro_batches(facts, w, c)
+
+            sched = _every_call(facts, helper, advances)
+            if sched is None:
+                continue
+            message = (
+                f"`{short(call, 40)}` runs on every micro-batch and steps the schedule "
+                f"(`{short(sched, 40)}` in `{helper.name}`, line {sched.lineno}), but the "
+                f"optimizer steps {where_it_steps(w)}: the schedule advances {w.k} times too "
+                "fast; call it right after the optimizer step"
+            )
+            out.append(violation(facts, call, "SG202", message, (), window_condition(facts, w)))
     return out
 
 
