@@ -223,6 +223,10 @@ def helper_clips(facts: Facts) -> list[Violation]:
     by a ``self.optimizer_step()`` that clips before ``scaler.step`` (the module docstring).
     Both in one function is `_rules_sync`'s finding."""
     out: list[Violation] = []
+    if not any(facts.is_clip(c) for c in facts.calls) or not any(
+        _scaled_backward(facts, c) is not None for c in facts.calls
+    ):
+        return out
     reported: set[int] = set()
     funcs = [f for defs in facts.functions.values() for f in defs]
     for func in funcs:
