@@ -133,7 +133,8 @@ def accumulate_zero_first(facts: Facts) -> list[Violation]:
                 f"`{short(call)}` runs at the top of `with {head}:`, before the backward (line "
                 f"{first.lineno}): accumulate() has already set sync_gradients on the window's "
                 "last micro-batch, so the prepared optimizer really zeroes there and wipes the "
-                "gradients of the window's other micro-batches; call it right after "
+                "gradients of the window's other micro-batches (harmless only under DeepSpeed, "
+                "whose engine zeroes the gradients itself); call it right after "
                 "`optimizer.step()`"
             )
             out.append(violation(facts, call, "SG210", message, (), cond))
