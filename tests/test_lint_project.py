@@ -343,6 +343,9 @@ def test_scheduler_stepped_by_a_hook_after_a_grad_scaler_step_in_another_file() 
     assert [(Path(f.path or "").name, f.line, f.code) for f in report.findings] == [
         ("hooks.py", 14, "SG211")
     ]
-    message = report.findings[0].message
-    assert "train_loop.py:34" in message and "`AMPTrainer.run_step`" in message
+    sg211 = report.findings[0]
+    assert "train_loop.py:34" in sg211.message and "`AMPTrainer.run_step`" in sg211.message
+    # train.py builds the AMPTrainer only under `if args.amp:` (store_true, default False).
+    assert sg211.data["activity"] == "latent"
+    assert sg211.data["activity_reason"].startswith("only if `args.amp` is true; it is False")
     assert lint_paths([PROJECTS / "hooks_fp32"]).findings == []

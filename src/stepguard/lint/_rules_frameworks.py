@@ -756,16 +756,50 @@ def _hook_sites(facts: Facts, name: str) -> list[tuple[Facts, ast.Call, ast.Call
     return out
 
 
-def _scaler_owners(site: Facts, step: ast.Call) -> str:
-    """`` (in `AMPTrainer.run_step`)`` for a call of a method whose definitions step a scaler."""
+def _scaler_classes(site: Facts, step: ast.Call) -> list[tuple[str, str]]:
+    """(class, method) of the definitions a call of a method steps a scaler in
+    (``[("AMPTrainer", "run_step")]``); a plain function has class ""."""
     if call_name(step) == "step":
-        return ""
-    names = []
+        return []
+    out = []
     for func in site.functions.get(call_name(step), []):
         if any(isinstance(c, ast.Call) and site.is_scaler_step(c) for c in walk(func)):
             cls = site.class_of(func)
-            names.append(f"`{cls.name}.{func.name}`" if cls is not None else f"`{func.name}`")
-    return f" (in {', '.join(names)})" if names else ""
+            out.append((cls.name if cls is not None else "", func.name))
+    return out
+
+
+def _choice_conditions(facts: Facts, classes: list[str]) -> list[Condition]:
+    """Where the tree chooses one of `classes` by a setting: ``(AMPTrainer if cfg.AMP.ENABLED
+    else SimpleTrainer)(...)`` or ``if cfg.amp: trainer = AMPTrainer(...)``; the setting must be
+    true (or false) for the finding to bite. None when the class is built unconditionally or the
+    construction is not visible."""
+    wanted = {c for c in classes if c}
+    project = facts.project
+    if not wanted:
+        return []
+    sites: list[Facts] = [facts]
+    if project is not None:
+        for path in project.files:
+            text = project.text(path)
+            if path != facts.path and text is not None and any(c in text for c in wanted):
+                other = project.definitions(path)
+                if other is not None:
+                    sites.append(other)
+    for site in sites:
+        for node in site.parents:
+            if isinstance(node, ast.IfExp):
+                for branch, truth in ((node.body, "true"), (node.orelse, "false")):
+                    if isinstance(branch, ast.Name) and branch.id in wanted:
+                        return [Condition(short(node.test, 50), (node.test,), site, truth)]
+            elif isinstance(node, ast.Call) and call_name(node) in wanted:
+                found = [
+                    Condition(short(t, 50), (t,), site, "true" if truth else "false")
+                    for _, t, truth in site.branches(node)
+                ]
+                if found:
+                    return found
+    return []
 
 
 def hook_schedulers(facts: Facts) -> list[Violation]:
@@ -788,7 +822,10 @@ def hook_schedulers(facts: Facts) -> list[Violation]:
                 continue
             site, call, step = sites[0]
             where = f"line {call.lineno}" if site is facts else f"{site.path}:{call.lineno}"
-            via = _scaler_owners(site, step)
+            owners = _scaler_classes(site, step)
+            names = [f"`{c}.{m}`" if c else f"`{m}`" for c, m in owners]
+            via = f" (in {', '.join(names)})" if names else ""
+            chosen = _choice_conditions(site, [c for c, _ in owners])
             for sched in scheds:
                 message = (
                     f"`{short(sched)}` in hook `{name}` runs after every iteration: "
@@ -797,6 +834,6 @@ def hook_schedulers(facts: Facts) -> list[Violation]:
                     "optimizer step on inf/NaN gradients; the schedule runs ahead of the "
                     "optimizer; step it only when the scale did not drop"
                 )
-                conditions = amp_conditions(site, None, step)
+                conditions = [*amp_conditions(site, None, step), *chosen]
                 out.append(violation(facts, sched, "SG211", message, (), conditions))
     return out
