@@ -63,6 +63,7 @@ from stepguard.lint._scan import (
 )
 from stepguard.lint._values import binding
 from stepguard.lint._window_rules import (
+    accelerate_steps,
     accelerator_build,
     accumulates,
     statement_of,
@@ -111,6 +112,8 @@ def accumulate_zero_first(facts: Facts) -> list[Violation]:
         can_accumulate, cond = accumulates(facts, block)
         if not can_accumulate:
             continue
+        if accelerate_steps(facts, block) is None:
+            cond = _unseen_accumulation(facts, block)
         calls = [
             n
             for s in block.body
@@ -139,6 +142,15 @@ def accumulate_zero_first(facts: Facts) -> list[Violation]:
             )
             out.append(violation(facts, call, "SG210", message, (), cond))
     return out
+
+
+def _unseen_accumulation(facts: Facts, block: ast.AST) -> list[Condition]:
+    """The condition of a finding that needs the Accelerator to accumulate when its construction
+    is not in view (an ``accelerator`` passed in): ``gradient_accumulation_steps > 1``, which the
+    settings of the tree may still resolve, else left unresolved (latent)."""
+    name = ast.Name(id="gradient_accumulation_steps", ctx=ast.Load())
+    ast.copy_location(name, block)
+    return [Condition("gradient_accumulation_steps", (name,), facts, ">1")]
 
 
 _NOT_ONCE = (ast.For, ast.AsyncFor, ast.While, ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
@@ -633,6 +645,8 @@ def accumulate_wrapper(facts: Facts) -> list[Violation]:
         can_accumulate, cond = accumulates(facts, block)
         if not can_accumulate:
             continue
+        if accelerate_steps(facts, block) is None:
+            cond = _unseen_accumulation(facts, block)
         head = block.items[0].context_expr
         assert isinstance(head, ast.Call)
         for arg in head.args:
