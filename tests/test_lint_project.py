@@ -332,6 +332,9 @@ def test_trainer_base_class_wrapping_modules_in_ddp_in_another_file() -> None:
     assert "core.py:21" in sg208.message and "`Brain`" in sg208.message
     assert sg208.data["activity"] == "latent"
     assert lint_paths([PROJECTS / "brain_ddp_sync"]).findings == []
+    # The forward may be a base-class method too (it reads the wrapped `self.modules`).
+    found = lint_paths([PROJECTS / "brain_ddp_base_forward"]).findings
+    assert [(Path(f.path or "").name, f.line, f.code) for f in found] == [("train.py", 15, "SG208")]
 
 
 def test_scheduler_stepped_by_a_hook_after_a_grad_scaler_step_in_another_file() -> None:

@@ -513,11 +513,14 @@ def _wrapped_attribute(owner: Facts, cls: ast.ClassDef) -> tuple[str, ast.Call] 
     return None
 
 
-def _reads(facts: Facts, func: ast.AST, name: str, cls: ast.ClassDef) -> bool:
-    """`func`, or a method of its class it calls as ``self.m(...)``, reads ``self.X`` (`name`)."""
-    methods = {
-        m.name: m for m in cls.body if isinstance(m, (ast.FunctionDef, ast.AsyncFunctionDef))
-    }
+def _reads(func: ast.AST, name: str, classes: list[tuple[Facts, ast.ClassDef]]) -> bool:
+    """`func`, or a method of its class hierarchy (`classes`, the class first) it calls as
+    ``self.m(...)``, reads ``self.X`` (`name`)."""
+    methods: dict[str, ast.AST] = {}
+    for _, c in classes:
+        for m in c.body:
+            if isinstance(m, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                methods.setdefault(m.name, m)
     seen: list[ast.AST] = []
     todo = [func]
     while todo:
@@ -566,7 +569,7 @@ def class_ddp_windows(facts: Facts) -> list[Violation]:
             continue
         for owner, c in classes:
             wrapped = _wrapped_attribute(owner, c)
-            if wrapped is None or not _reads(facts, scope, wrapped[0], cls):
+            if wrapped is None or not _reads(scope, wrapped[0], classes):
                 continue
             name, build = wrapped
             at = f"line {build.lineno}" if owner is facts else f"{owner.path}:{build.lineno}"
