@@ -3,7 +3,9 @@
 The linter never imports or executes the code it reads: it parses it with `ast` and reasons
 about the tree (`stepguard.lint._scan`). Rules live by concept in `rules_decay` (SG101-SG103) and
 `rules_loop` (accumulation windows: SG201-SG203, SG205, SG208, SG210) and `rules_sync`
-(statement order around GradScaler and DDP: SG204, SG211, SG212). Precision comes
+(statement order around GradScaler and DDP: SG204, SG211, SG212); `rules_frameworks` adds, to
+SG202-SG204, SG208, SG210 and SG211, the shapes of framework-style code (trainer classes, hooks,
+callbacks, accelerate's prepared objects). Precision comes
 first: a value or structure the file does not show is treated as unknown and not reported.
 """
 

@@ -27,10 +27,14 @@ objects accelerate prepares.
   window.
 - SG202, SG210, helpers: a same-file helper that steps a scheduler (``self.update_lr()``) or
   zeroes the gradients, and never the optimizer, called on every micro-batch of a window.
-- SG204, helpers: clipping inside a helper (``self.check_gradients(loss)``) called between
-  ``scaler.scale(loss).backward()`` and ``scaler.step(optimizer)`` with no ``unscale_`` on the way.
+- SG204, helpers: a clip after ``scaler.scale(loss).backward()`` with no ``unscale_`` between,
+  when either runs inside a same-file helper (``self.check_gradients(loss)`` that clips, a
+  ``self.backward(loss)`` that scales, a ``self.optimizer_step()`` that clips before
+  ``scaler.step``), followed in the order the calls run.
 
-Each function returns findings the base rule (`_rules_loop`, `_rules_sync`) adds to its own.
+Each check returns findings that `stepguard.lint._rules` adds to those of the rule's base check
+(`_rules_loop`, `_rules_sync`) with `adding`. The windows these checks read include the
+framework-style ones `stepguard.lint._call_windows` finds (callbacks, predicate guards).
 """
 
 from __future__ import annotations
