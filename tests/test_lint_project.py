@@ -318,3 +318,37 @@ def test_linting_pauses_the_garbage_collector_and_restores_it() -> None:
         assert not gc.isenabled()  # left as it was
     finally:
         gc.enable()
+
+
+def test_trainer_base_class_wrapping_modules_in_ddp_in_another_file() -> None:
+    # SpeechBrain's shape: the base class (speechlib/core.py) wraps each module in DDP; the
+    # recipe's fit_batch accumulates without no_sync. The sync twin enters the base class's
+    # no_sync() around the forward and backward: silent.
+    report = lint_paths([PROJECTS / "brain_ddp"])
+    assert [(Path(f.path or "").name, f.line, f.code) for f in report.findings] == [
+        ("train.py", 18, "SG208")
+    ]
+    sg208 = report.findings[0]
+    assert "core.py:21" in sg208.message and "`Brain`" in sg208.message
+    assert sg208.data["activity"] == "latent"
+    assert lint_paths([PROJECTS / "brain_ddp_sync"]).findings == []
+    # The forward may be a base-class method too (it reads the wrapped `self.modules`).
+    found = lint_paths([PROJECTS / "brain_ddp_base_forward"]).findings
+    assert [(Path(f.path or "").name, f.line, f.code) for f in found] == [("train.py", 15, "SG208")]
+
+
+def test_scheduler_stepped_by_a_hook_after_a_grad_scaler_step_in_another_file() -> None:
+    # detectron2's shape: the trainer loop (engine/train_loop.py) runs `self.run_step()` (whose
+    # AMPTrainer override steps through a GradScaler), then every hook's after_step(); the
+    # LRScheduler hook (engine/hooks.py) steps the scheduler whatever the scaler did. The hook
+    # that checks the scale, and the same hook under an fp32 trainer, are silent.
+    report = lint_paths([PROJECTS / "hooks_amp"])
+    assert [(Path(f.path or "").name, f.line, f.code) for f in report.findings] == [
+        ("hooks.py", 14, "SG211")
+    ]
+    sg211 = report.findings[0]
+    assert "train_loop.py:34" in sg211.message and "`AMPTrainer.run_step`" in sg211.message
+    # train.py builds the AMPTrainer only under `if args.amp:` (store_true, default False).
+    assert sg211.data["activity"] == "latent"
+    assert sg211.data["activity_reason"].startswith("only if `args.amp` is true; it is False")
+    assert lint_paths([PROJECTS / "hooks_fp32"]).findings == []

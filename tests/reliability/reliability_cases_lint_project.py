@@ -176,4 +176,49 @@ CASES = [
             or f"exit {p.returncode}: {p.stdout!r} {p.stderr!r}"
         ),
     ),
+    Case(
+        "lint",
+        "trainer classes whose bases form a cycle across two files (SG208 follows bases)",
+        _lint(
+            {
+                "a.py": "from b import B\nimport torch\nfrom torch.nn.parallel import "
+                "DistributedDataParallel as DDP\nclass A(B):\n    def wrap(self):\n"
+                "        self.net = DDP(self.net)\n    def fit_batch(self, x):\n"
+                "        self.step += 1\n        loss = self.net(x).mean() / self.k\n"
+                "        loss.backward()\n        if self.step % self.k == 0:\n"
+                "            self.optimizer.step()\n",
+                "b.py": "from a import A\nclass B(A):\n    pass\n",
+            }
+        ),
+        expect="ok",
+        check=lambda r: [f.code for f in r.findings] == ["SG208"] or "wrong findings",
+    ),
+    Case(
+        "lint",
+        "helpers that call each other in a cycle around a scaled backward (SG204 follows helpers)",
+        _lint(
+            {
+                "t.py": "import torch\nclass T:\n    def a(self, loss):\n"
+                "        self.scaler.scale(loss).backward()\n        self.b(loss)\n"
+                "    def b(self, loss):\n        self.a(loss)\n"
+                "        torch.nn.utils.clip_grad_norm_(self.m.parameters(), 1.0)\n"
+                "        self.scaler.step(self.opt)\n"
+            }
+        ),
+        expect="ok",
+        # Recursion between helpers is cut after two levels: the run finishes, whatever it finds.
+        check=lambda r: all(f.code in ("SG204",) for f in r.findings) or "unexpected findings",
+    ),
+    Case(
+        "lint",
+        "a hook that steps a scheduler, the trainer loop's file not UTF-8 (SG211 reads the tree)",
+        _lint(
+            {
+                "hooks.py": "class H:\n    def after_step(self):\n        self.scheduler.step()\n",
+                "loop.py": b"# \xff\xfe\nfor h in hooks:\n    scaler.step(opt)\n",
+            }
+        ),
+        expect="ok",
+        check=lambda r: all(f.code != "SG211" for f in r.findings) or "SG211 from an unread file",
+    ),
 ]

@@ -29,10 +29,20 @@ from stepguard.lint._settings import Value
 
 __all__ = ["annotate", "branch_conditions", "settings_of"]
 
-_TEST_TEXT = {">0": "> 0", ">1": "> 1", "true": "is true", "false": "is false"}
+_TEST_TEXT = {
+    ">0": "> 0",
+    ">1": "> 1",
+    "true": "is true",
+    "false": "is false",
+    "fp16": "is 'fp16'",
+}
 
 
 def _satisfies(test: str, value: Any) -> bool | None:
+    if test == "fp16":  # accelerate's mixed_precision: only fp16 uses a loss scaler
+        if value is None or isinstance(value, str):
+            return value is not None and value.strip().lower() == "fp16"
+        return None
     if test in (">0", ">1"):
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             return None

@@ -8,7 +8,14 @@ inside one loop, spread over a caller and a helper):
   into a method;
 - helper loop: a function whose loop backpropagates every micro-batch and never steps, called by
   a function that steps right after the call (``self.forward_backward(batch); self.optimize()``,
-  the diffusion trainers' micro-batch loop).
+  the diffusion trainers' micro-batch loop);
+- guarded per call: a callback whose whole body sits under one test that only says whether this
+  call trains at all (``def on_batch_end(self, runner): if runner.is_train_loader: ...``), with
+  the per-call window inside it (an accumulation counter attribute: ``self._counter += 1;
+  need_step = self._counter % k == 0``);
+- predicate guards: any of the shapes above whose guard calls a same-file predicate that returns a
+  window test (``if self.should_update(): ...`` with ``def should_update(self): return
+  self._inner_count % self._accumulative_counts == 0``, an MMEngine-style optimizer wrapper).
 
 The loop (or the function) and the step are both in this file. Tests that decide whether a block
 runs every call (``if self.clip_grad_norm:``) are invariant when they read only settings: not a
@@ -21,7 +28,7 @@ from __future__ import annotations
 import ast
 
 from stepguard.lint._objects import calls_of
-from stepguard.lint._scan import Facts, FuncDef, Loop, dotted, short, walk
+from stepguard.lint._scan import Facts, FuncDef, Loop, call_name, dotted, short, walk
 from stepguard.lint._windows import (
     Window,
     _backward_each_time,
@@ -193,4 +200,122 @@ def call_windows(facts: Facts, found: list[Window]) -> list[Window]:
             and (w := _helper_loop(facts, defs[0], taken)) is not None
         ):
             out.append(w)
+    out += guarded_call_windows(facts, [*found, *out])
+    return out + predicate_windows(facts, [*found, *out])
+
+
+# -- windows under a callback's whole-body test --------------------------------------------------
+
+
+def _whole_body_test(func: ast.FunctionDef | ast.AsyncFunctionDef) -> ast.If | None:
+    """The ``if`` that holds all of `func`'s body (after a docstring), with no ``else``."""
+    body = func.body
+    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+        body = body[1:]
+    if len(body) != 1 or not isinstance(body[0], ast.If) or body[0].orelse:
+        return None
+    test = body[0].test
+    if any(
+        isinstance(n, ast.BinOp) and isinstance(n.op, ast.Mod) for n in walk(test)
+    ) or "sync" in ast.unparse(test):
+        return None  # a window test itself: the base finder's shape
+    return body[0]
+
+
+def guarded_call_windows(facts: Facts, found: list[Window]) -> list[Window]:
+    """Per-call windows of functions whose whole body sits under one ``if`` (the module
+    docstring), besides the windows `found` already."""
+    # The whole-body test names a parameter (`runner.is_train_loader`), so the scan may have
+    # taken the function for one that steps under a flag: both kinds count here.
+    both = facts.backward_functions & (facts.step_functions | set(facts.flag_step_functions))
+    taken = {id(w.loop) for w in found}
+    out: list[Window] = []
+    for name in both:
+        for func in facts.functions.get(name, []):
+            if id(func) in taken:
+                continue
+            block = _whole_body_test(func)
+            if block is None:
+                continue
+            view = _LoopView(facts, block, _varying(facts, func))  # type: ignore[arg-type]
+            w = _Finder(facts, view).find()
+            if w is None or w.kind != "guard":
+                continue
+            w.calls_in = calls_of(facts, func)
+            out.append(w)
+    return out
+
+
+def _predicates(facts: Facts) -> dict[str, ast.expr]:
+    """Same-file functions whose body is one ``return <window test>`` (a modulo or
+    ``sync_gradients``), by name (one definition only)."""
+    out: dict[str, ast.expr] = {}
+    if "return" not in facts.source:
+        return out
+    for name, defs in facts.functions.items():
+        if len(defs) != 1:
+            continue
+        body = defs[0].body
+        if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+            body = body[1:]
+        if len(body) != 1 or not isinstance(body[0], ast.Return) or body[0].value is None:
+            continue
+        value = body[0].value
+        if any(isinstance(n, ast.BinOp) and isinstance(n.op, ast.Mod) for n in walk(value)) or (
+            "sync_gradients" in ast.unparse(value)
+        ):
+            out[name] = value
+    return out
+
+
+class _PredicateFinder(_Finder):
+    """A finder that reads a guard's call of a same-file predicate as the test it returns."""
+
+    def __init__(self, facts: Facts, view: _LoopView, predicates: dict[str, ast.expr]) -> None:
+        super().__init__(facts, view)
+        self.predicates = predicates
+
+    def window_test(self, test: ast.expr, depth: int = 0) -> ast.expr | None:
+        found = super().window_test(test, depth)
+        if found is not None or depth > 1:
+            return found
+        for n in walk(test):
+            if not isinstance(n, ast.Call):
+                continue
+            f = n.func
+            local = isinstance(f, ast.Name) or (
+                isinstance(f, ast.Attribute) and dotted(f.value) in ("self", "cls")
+            )
+            value = self.predicates.get(call_name(n)) if local else None
+            if value is not None:
+                return super().window_test(value, depth + 1)
+        return None
+
+
+def predicate_windows(facts: Facts, found: list[Window]) -> list[Window]:
+    """Windows whose guard calls a predicate (module docstring), in loops and per-call functions
+    that hold no window yet."""
+    predicates = _predicates(facts)
+    if not predicates:
+        return []
+    taken = {id(w.loop) for w in found} | {id(w.outer) for w in found if w.outer is not None}
+    out: list[Window] = []
+    for loop in facts.loops:
+        if id(loop) in taken or not _steps_in(facts, [loop]):
+            continue
+        w = _PredicateFinder(facts, _LoopView(facts, loop), predicates).find()
+        if w is not None:
+            out.append(w)
+    # A guard that calls a method (`self.should_update()`) names `self`: the scan may have taken
+    # the function for one that steps under a flag, so both kinds count.
+    both = facts.backward_functions & (facts.step_functions | set(facts.flag_step_functions))
+    for name in both:
+        for func in facts.functions.get(name, []):
+            if id(func) in taken:
+                continue
+            view = _LoopView(facts, func, _varying(facts, func))
+            w = _PredicateFinder(facts, view, predicates).find()
+            if w is not None and w.kind == "guard":
+                w.calls_in = calls_of(facts, func)
+                out.append(w)
     return out

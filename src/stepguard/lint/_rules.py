@@ -3,7 +3,9 @@
 The linter never imports or executes the code it reads: it parses it with `ast` and reasons
 about the tree (`stepguard.lint._scan`). Rules live by concept in `rules_decay` (SG101-SG103) and
 `rules_loop` (accumulation windows: SG201-SG203, SG205, SG208, SG210) and `rules_sync`
-(statement order around GradScaler and DDP: SG204, SG211, SG212). Precision comes
+(statement order around GradScaler and DDP: SG204, SG211, SG212); `rules_frameworks` adds, to
+SG202-SG204, SG208, SG210 and SG211, the shapes of framework-style code (trainer classes, hooks,
+callbacks, accelerate's prepared objects). Precision comes
 first: a value or structure the file does not show is treated as unknown and not reported.
 """
 
@@ -14,6 +16,7 @@ import dataclasses
 from collections.abc import Callable
 
 from stepguard.lint import _rules_decay as rules_decay
+from stepguard.lint import _rules_frameworks as rules_frameworks
 from stepguard.lint import _rules_groups as rules_groups
 from stepguard.lint import _rules_loop as rules_loop
 from stepguard.lint import _rules_loss as rules_loss
@@ -33,13 +36,27 @@ _RULES: dict[str, Callable[[Facts], list[Violation]]] = {
     "SG102": rules_groups.check_sg102,
     "SG103": rules_penalty.check_sg103,
     "SG201": rules_loss.check_sg201,
-    "SG202": rules_loop.check_sg202,
-    "SG203": rules_loop.check_sg203,
-    "SG204": rules_sync.check_sg204,
+    "SG202": rules_frameworks.adding(
+        rules_loop.check_sg202, rules_frameworks.window_helper_schedulers
+    ),
+    "SG203": rules_frameworks.adding(rules_loop.check_sg203, rules_frameworks.window_helper_clips),
+    "SG204": rules_frameworks.adding(rules_sync.check_sg204, rules_frameworks.helper_clips),
     "SG205": rules_schedule.check_sg205,
-    "SG208": rules_sync.check_sg208,
-    "SG210": rules_loop.check_sg210,
-    "SG211": rules_sync.check_sg211,
+    "SG208": rules_frameworks.adding(
+        rules_sync.check_sg208,
+        rules_frameworks.class_ddp_windows,
+        rules_frameworks.accumulate_wrapper,
+    ),
+    "SG210": rules_frameworks.adding(
+        rules_loop.check_sg210,
+        rules_frameworks.accumulate_zero_first,
+        rules_frameworks.window_helper_zero,
+    ),
+    "SG211": rules_frameworks.adding(
+        rules_sync.check_sg211,
+        rules_frameworks.accelerate_skipped_steps,
+        rules_frameworks.hook_schedulers,
+    ),
     "SG212": rules_sync.check_sg212,
 }
 

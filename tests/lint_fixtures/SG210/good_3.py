@@ -1,4 +1,5 @@
-# accelerate's documented loop: the prepared optimizer's zero_grad() is skipped until sync.
+# accelerate's documented loop: the prepared optimizer's zero_grad() after the step is skipped
+# until the window syncs. (Before the backward it would be wrong: see bad_5.)
 import torch
 from accelerate import Accelerator
 
@@ -9,7 +10,7 @@ def main(model, loader):
     model, optimizer, loader = accelerator.prepare(model, optimizer, loader)
     for batch in loader:
         with accelerator.accumulate(model):
-            optimizer.zero_grad()
             loss = model(**batch).loss
             accelerator.backward(loss)
             optimizer.step()
+            optimizer.zero_grad()

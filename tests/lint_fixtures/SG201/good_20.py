@@ -1,0 +1,33 @@
+# A trainer loop whose step guard is a predicate method, with the loss divided by the window
+# length; a predicate that is not a window test (the loss is finite) steps on every batch.
+import torch
+
+
+class Trainer:
+    def __init__(self, model, loader, accum=8):
+        self.model = model
+        self.loader = loader
+        self.accum = accum
+        self.optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+
+    def should_step(self, i):
+        return (i + 1) % self.accum == 0
+
+    def finite(self, loss):
+        return bool(torch.isfinite(loss))
+
+    def fit(self):
+        for i, (x, y) in enumerate(self.loader):
+            loss = torch.nn.functional.cross_entropy(self.model(x), y) / self.accum
+            loss.backward()
+            if self.should_step(i):
+                self.optimizer.step()
+                self.optimizer.zero_grad()
+
+    def fit_plain(self):
+        for x, y in self.loader:
+            loss = torch.nn.functional.cross_entropy(self.model(x), y)
+            loss.backward()
+            if self.finite(loss):
+                self.optimizer.step()
+            self.optimizer.zero_grad()

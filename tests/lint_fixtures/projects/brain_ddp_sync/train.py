@@ -1,0 +1,24 @@
+"""A recipe: fit_batch accumulates under the base class's no_sync() until the window's last batch."""
+
+import torch
+
+from speechlib.core import Brain
+
+
+class ASR(Brain):
+    def compute_forward(self, batch):
+        return self.modules.encoder(batch.feats)
+
+    def compute_objectives(self, logits, batch):
+        return torch.nn.functional.cross_entropy(logits, batch.tokens)
+
+    def fit_batch(self, batch):
+        should_step = self.step % self.hparams.gradient_accumulation == 0
+        with self.no_sync(not should_step):
+            logits = self.compute_forward(batch)
+            loss = self.compute_objectives(logits, batch)
+            (loss / self.hparams.gradient_accumulation).backward()
+        if should_step:
+            self.optimizer.step()
+            self.optimizer.zero_grad()
+        return loss.detach()
