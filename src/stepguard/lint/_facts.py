@@ -187,6 +187,8 @@ class Facts:
         return self._class_choices(call.func, call)
 
     def _class_choices(self, node: ast.expr, at: ast.AST, depth: int = 0) -> list[OptimizerChoice]:
+        if isinstance(node, ast.Call):
+            return getattr_choices(self, node)
         if (
             isinstance(node, ast.Name)
             and node.id not in self.aliases
@@ -228,7 +230,7 @@ class Facts:
                 for n, qn, _, _ in self._class_choices(value.orelse, value, depth + 1)
             ]
             return out
-        if isinstance(value, (ast.Name, ast.Attribute)):
+        if isinstance(value, (ast.Name, ast.Attribute, ast.Call)):
             return self._class_choices(value, value, depth + 1)
         if value is not None:
             return []
@@ -478,6 +480,70 @@ class Facts:
             if name in ("mean", "sum", "float", "squeeze") and isinstance(node.func, ast.Attribute):
                 return self.is_loss_source(node.func.value)
         return False
+
+
+def getattr_choices(facts: Facts, node: ast.Call) -> list[OptimizerChoice]:
+    """The classes ``getattr(torch.optim, name[, default])`` may return, each with the test that
+    picks it: the names an enclosing ``if name in {"Adam", "AdamW"}:`` / ``if name == "Adam":``
+    allows (a name that is no torch.optim class falls back to the default). Empty when no such
+    test bounds the name (any class could come back: nothing is claimed)."""
+    if not (
+        isinstance(node.func, ast.Name)
+        and node.func.id == "getattr"
+        and len(node.args) in (2, 3)
+        and not node.keywords
+    ):
+        return []
+    module = facts.resolve(node.args[0])
+    if module not in ("torch.optim", "torch.optim.optimizer"):
+        return []
+    key = node.args[1]
+    if isinstance(key, ast.Constant) and isinstance(key.value, str):
+        allowed = [key.value]
+    else:
+        allowed = []
+        for _, guard, truth in facts.branches(node):
+            allowed = _names_allowed(guard, key) if truth else []
+            if allowed:
+                break
+    out: list[OptimizerChoice] = []
+    for text in allowed:
+        name = optimizer_name(f"torch.optim.{text}")
+        q = f"torch.optim.{text}"
+        if name is None and len(node.args) == 3:
+            q = facts.resolve(node.args[2]) or ""
+            name = optimizer_name(q)
+        if name is None:
+            continue
+        test: ast.expr | None = None
+        if not isinstance(key, ast.Constant):
+            test = ast.copy_location(
+                ast.Compare(
+                    left=key,
+                    ops=[ast.Eq()],
+                    comparators=[ast.copy_location(ast.Constant(value=text), key)],
+                ),
+                key,
+            )
+            facts.parents[test] = node  # so the test is read in the scope of the call
+        out.append((name, q, test, True))
+    return out
+
+
+def _names_allowed(test: ast.expr, key: ast.expr) -> list[str]:
+    """The strings `test` allows `key` to equal: ``key in {"a", "b"}``, ``key == "a"``."""
+    if not (isinstance(test, ast.Compare) and len(test.ops) == 1):
+        return []
+    if dotted(test.left) is None or dotted(test.left) != dotted(key):
+        return []
+    op, right = test.ops[0], test.comparators[0]
+    if isinstance(op, ast.Eq) and isinstance(right, ast.Constant) and isinstance(right.value, str):
+        return [right.value]
+    if isinstance(op, ast.In) and isinstance(right, (ast.Set, ast.List, ast.Tuple)):
+        names = [e.value for e in right.elts if isinstance(e, ast.Constant)]
+        if len(names) == len(right.elts) and all(isinstance(n, str) for n in names):
+            return [str(n) for n in names]
+    return []
 
 
 def method_of(

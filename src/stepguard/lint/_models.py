@@ -9,7 +9,8 @@ embedding weights included. Two shapes make that harmless, and both can be seen 
   tensors of two or more dimensions, and submodules of such classes. Anything else it cannot see
   through (a library model, ``setattr``, a 1-D parameter) counts as holding one.
 - `only_adapters_trainable` is True when the file freezes the whole model and trains adapter
-  weights only (peft's ``get_peft_model`` / ``mark_only_lora_as_trainable``, or
+  weights only (peft's ``get_peft_model``, loralib's ``mark_only_lora_as_trainable``, lit-llama's
+  ``mark_only_adapter_as_trainable`` and its kin, or
   ``model.requires_grad_(False)`` followed by LoRA / adapter parameters): those matrices have no
   bias or norm, and frozen parameters get no gradient, so no step decays them.
 
@@ -97,7 +98,10 @@ _BIASED = frozenset(
 _TENSOR_FACTORIES = frozenset(
     ("empty", "zeros", "ones", "randn", "rand", "Tensor", "FloatTensor", "full", "eye")
 )
-_PEFT = re.compile(r"\b(get_peft_model|mark_only_lora_as_trainable|LoraConfig|inject_adapter)\b")
+_PEFT = re.compile(
+    r"\b(get_peft_model|LoraConfig|inject_adapter"
+    r"|mark_only_(?:lora|adapter|prefix|prompt)\w*_as_trainable)\b"
+)
 _ADAPTER = re.compile(r"lora|adapter|prompt_embed|prefix_tun", re.I)
 
 
