@@ -191,6 +191,8 @@ def check_sg102(facts: Facts) -> list[Violation]:
                     adapters = only_adapters_trainable(facts)
                 if not adapters:
                     found = _bias_only_group(facts, call, cls.split(" or ")[0])
+                if found is None and not adapters:
+                    found = _split_groups(facts, call, cls.split(" or ")[0])
             if found is not None:
                 out.append(found)
     return out
@@ -366,3 +368,160 @@ def _sg102(
     return violation(
         facts, call, "SG102", message, (), conditions, optimizer=cls, **_data(wd, expr)
     )
+
+
+# -- groups split by a name test that is not about decay -----------------------------------------
+
+# A literal of a group's filter: (the test's text with the loop variables renamed, the test, the
+# truth it must have).
+_Literal = tuple[str, ast.expr, bool]
+
+
+def _split_groups(facts: Facts, call: ast.Call, cls: str) -> Violation | None:
+    """Param groups that split one model's named parameters by tests that are not about decay
+    (``"backbone" in n`` vs ``"backbone" not in n``, for a different learning rate) and all
+    decay: whatever the tests mean, the groups together hold every parameter of the model, so its
+    biases and normalization/embedding weights decay on every side of the split.
+
+    Each group's ``params`` is a comprehension over ``M.named_parameters()`` whose ``if`` is a
+    conjunction of tests (``p.requires_grad`` aside); the groups that may decay (> 0, or a value
+    not known statically) must cover every truth assignment of the tests. A group that provably
+    does not decay, an ``or``, or another source of parameters ends the search."""
+    params = params_arg(call)
+    for groups in group_alternatives(facts, params) or []:
+        model: ast.expr | None = None
+        clauses: list[list[_Literal]] = []
+        decaying: list[tuple[ast.Dict, ast.expr, Decay]] = []
+        for g in groups:
+            found = _filtered_by(facts, dict_get(g, "params"), g)
+            if found is None:
+                continue
+            m, clause = found
+            if model is not None and ast.dump(m) != ast.dump(model):
+                break
+            model = m
+            decay = _group_decay(facts, call, cls, g)
+            if decay is None:
+                break  # a group without decay: the split may be the no-decay one
+            clauses.append(clause)
+            decaying.append((g, *decay))
+        else:
+            if model is None or len(decaying) < 2 or not _covers(clauses):
+                continue
+            if not holds_no_decay_parameters(facts, model, call):
+                continue
+            return _split_violation(facts, call, cls, model, decaying)
+    return None
+
+
+def _split_violation(
+    facts: Facts,
+    call: ast.Call,
+    cls: str,
+    model: ast.expr,
+    decaying: list[tuple[ast.Dict, ast.expr, Decay]],
+) -> Violation:
+    known = [v for _, _, v in decaying if isinstance(v, float)]
+    unknown = next((n for _, n, v in decaying if not isinstance(v, float)), None)
+    shown = (
+        f"weight_decay={min(known):g}"
+        if unknown is None
+        else f"weight_decay=`{short(unknown, 40)}` (if it is > 0)"
+    )
+    lines = ", ".join(str(g.lineno) for g, _, _ in decaying)
+    message = (
+        f"{_who(facts, call)}{cls}(...): the param groups at lines {lines} split the parameters "
+        f"of `{short(model, 30)}` by name tests that are not about decay, and every group gets "
+        f"{shown}: together they decay every parameter of `{short(model, 30)}`, biases and "
+        "normalization/embedding weights included; split each group into decay and no-decay "
+        "parts (stepguard.param_groups(model, weight_decay=...) builds them)"
+    )
+    conditions = [
+        Condition("weight_decay", tuple(n for _, n, _ in decaying), facts, ">0"),
+        *branch_conditions(facts, call),
+    ]
+    data = {"weight_decay": min(known)} if unknown is None else _data(None, unknown)
+    return violation(facts, call, "SG102", message, (), conditions, optimizer=cls, **data)
+
+
+def _filtered_by(
+    facts: Facts, params: ast.expr | None, at: ast.AST
+) -> tuple[ast.expr, list[_Literal]] | None:
+    """``[p for n, p in M.named_parameters() if t1 and not t2]`` (or a name bound to it): M and
+    the conjunction of its tests, ``p.requires_grad`` left out; None for anything else."""
+    if isinstance(params, ast.Name):
+        params = facts.local_value(params.id, at)
+    if not isinstance(params, (ast.ListComp, ast.GeneratorExp)) or len(params.generators) != 1:
+        return None
+    gen = params.generators[0]
+    it = gen.iter
+    if not (
+        isinstance(it, ast.Call)
+        and call_name(it) == "named_parameters"
+        and isinstance(it.func, ast.Attribute)
+        and isinstance(gen.target, ast.Tuple)
+        and len(gen.target.elts) == 2
+        and all(isinstance(e, ast.Name) for e in gen.target.elts)
+        and not gen.is_async
+    ):
+        return None
+    if not _copy_of_target(params.elt, gen.target.elts[1]):
+        return None
+    names = {e.id: f"_v{i}" for i, e in enumerate(gen.target.elts) if isinstance(e, ast.Name)}
+    clause: list[_Literal] = []
+    for test in gen.ifs:
+        parts = (
+            test.values if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And) else [test]
+        )
+        for part in parts:
+            literal = _literal(part, names)
+            if literal is None:
+                return None
+            if literal[0]:
+                clause.append(literal)
+    return it.func.value, clause
+
+
+def _literal(test: ast.expr, names: dict[str, str]) -> _Literal | None:
+    """`test` as a literal over the loop variables: ``("", ...)`` for a requires-grad test (no
+    constraint on which parameters), None for a test that is not a plain one."""
+    if _requires_grad_only_test(test):
+        return "", test, True
+    truth = True
+    while isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        test, truth = test.operand, not truth
+    if isinstance(test, ast.BoolOp):
+        return None
+    if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.NotIn):
+        test = ast.Compare(left=test.left, ops=[ast.In()], comparators=test.comparators)
+        truth = not truth
+    used = {n.id for n in ast.walk(test) if isinstance(n, ast.Name)}
+    if not used & set(names):
+        return None  # a test that does not look at the parameter
+    if any(isinstance(n, (ast.NamedExpr, ast.Lambda, ast.Await)) for n in ast.walk(test)):
+        return None
+    return _renamed(test, names), test, truth
+
+
+def _renamed(test: ast.expr, names: dict[str, str]) -> str:
+    """The test's dump with the loop variables named by position, so ``"x" in n`` and ``"x" in
+    name`` of two comprehensions are the same test."""
+
+    class _Rename(ast.NodeTransformer):
+        def visit_Name(self, node: ast.Name) -> ast.AST:
+            return ast.Name(id=names.get(node.id, node.id), ctx=ast.Load())
+
+    copy = _Rename().visit(ast.parse(ast.unparse(test), mode="eval").body)
+    return ast.dump(copy, annotate_fields=False)
+
+
+def _covers(clauses: list[list[_Literal]]) -> bool:
+    """Every truth assignment of the tests satisfies some clause (at most 5 distinct tests)."""
+    atoms = sorted({key for clause in clauses for key, _, _ in clause})
+    if len(atoms) > 5:
+        return False
+    for bits in range(1 << len(atoms)):
+        value = {a: bool(bits >> i & 1) for i, a in enumerate(atoms)}
+        if not any(all(value[k] == truth for k, _, truth in clause) for clause in clauses):
+            return False
+    return True
