@@ -318,3 +318,24 @@ def test_linting_pauses_the_garbage_collector_and_restores_it() -> None:
         assert not gc.isenabled()  # left as it was
     finally:
         gc.enable()
+
+
+def test_weight_decay_from_a_constructor_argument_passed_in_another_module(tmp_path: Path) -> None:
+    # agent.py: Adam(decoder.parameters(), weight_decay=decoder_weight_lambda), the argument's
+    # default 0; train.py builds Agent(..., decoder_weight_lambda=args.decoder_weight_lambda)
+    # with an argparse default of 1e-7: coupled decay (SG101) on the decoder's biases too (SG102).
+    report = lint_paths([PROJECTS / "rl_agent"])
+    found = {(Path(f.path or "").name, f.line, f.code): f for f in report.findings}
+    assert sorted(found) == [("agent.py", 19, "SG101"), ("agent.py", 19, "SG102")]
+    for f in found.values():
+        assert f.data["activity"] == "active"
+        assert f.data["activity_reason"].startswith("weight_decay=1e-07 from ")
+        assert f.data["activity_reason"].endswith("train.py:9")
+    # The counterpart: the script leaves the argument at its default of 0, so nothing decays.
+    project = tmp_path / "rl_agent"
+    shutil.copytree(PROJECTS / "rl_agent", project)
+    train = project / "train.py"
+    train.write_text(
+        train.read_text().replace(", decoder_weight_lambda=args.decoder_weight_lambda", "")
+    )
+    assert lint_paths([project]).findings == []

@@ -18,7 +18,8 @@ from __future__ import annotations
 import ast
 
 from stepguard._optimizers import TORCH_OPTIMIZERS, coupled_names
-from stepguard.lint._objects import calls_of, passed_argument
+from stepguard.lint._nodes import FuncDef
+from stepguard.lint._objects import callers, calls_of, passed_argument
 from stepguard.lint._scan import (
     Facts,
     assigned_names,
@@ -483,16 +484,21 @@ def _parameter_values(facts: Facts, name: str, at: ast.AST) -> list[Decay] | Non
     defaults.update({a: d for a, d in zip(kwonly, args.kw_defaults, strict=True) if d is not None})
     default = defaults.get(name)
     values: list[Decay] = []
-    for call in calls_of(facts, scope):
+    for where, call in _callers(facts, scope):
         passed = passed_argument(call, scope, name, pos)
         if passed is None:
             if default is None:
                 continue  # a call that omits a required argument fails before any step
-            passed = default
+            passed, where = default, facts
         if isinstance(passed, ast.Starred):
             values.append(passed)
             continue
-        v = const_number(facts, passed, passed)
+        v = const_number(where, passed, passed)
+        if v is None and where is not facts:
+            # Passed from another file (``Agent(..., wd=args.wd)`` in train.py): not known here;
+            # the finding names the parameter and its activity follows the caller.
+            values.append(ast.Name(id=name, ctx=ast.Load()))
+            continue
         values.append(passed if v is None else v)
     if default is not None and not values:
         v = const_number(facts, default, default)
@@ -500,6 +506,14 @@ def _parameter_values(facts: Facts, name: str, at: ast.AST) -> list[Decay] | Non
     if not values:
         values.append(ast.Name(id=name, ctx=ast.Load()))  # only callers elsewhere: unknown
     return values
+
+
+def _callers(facts: Facts, func: FuncDef) -> list[tuple[Facts, ast.Call]]:
+    """The calls of `func`: the same file's, and in project mode those of the tree's other files
+    (a class built elsewhere, ``Agent(..., wd=args.wd)``, counts for its ``__init__``)."""
+    if facts.project is None:
+        return [(facts, c) for c in calls_of(facts, func)]
+    return callers(facts, func)
 
 
 def flag_arg(call: ast.Call, cls: str) -> ast.expr | None:
