@@ -189,6 +189,8 @@ class Facts:
     def _class_choices(self, node: ast.expr, at: ast.AST, depth: int = 0) -> list[OptimizerChoice]:
         if isinstance(node, ast.Call):
             return getattr_choices(self, node)
+        if isinstance(node, ast.Subscript):
+            return registry_choices(self, node, depth)
         if (
             isinstance(node, ast.Name)
             and node.id not in self.aliases
@@ -230,7 +232,7 @@ class Facts:
                 for n, qn, _, _ in self._class_choices(value.orelse, value, depth + 1)
             ]
             return out
-        if isinstance(value, (ast.Name, ast.Attribute, ast.Call)):
+        if isinstance(value, (ast.Name, ast.Attribute, ast.Call, ast.Subscript)):
             return self._class_choices(value, value, depth + 1)
         if value is not None:
             return []
@@ -527,6 +529,38 @@ def getattr_choices(facts: Facts, node: ast.Call) -> list[OptimizerChoice]:
             )
             facts.parents[test] = node  # so the test is read in the scope of the call
         out.append((name, q, test, True))
+    return out
+
+
+def registry_choices(facts: Facts, node: ast.Subscript, depth: int) -> list[OptimizerChoice]:
+    """The classes ``OPTIMIZERS[key]`` may be, for a dict literal of optimizer classes bound once
+    (``{"adam": torch.optim.Adam, "adamw": torch.optim.AdamW}``), each with the test
+    ``key == "adam"`` that picks it (none for a constant key)."""
+    table = node.value
+    if isinstance(table, ast.Name):
+        table = facts.local_value(table.id, node)  # type: ignore[assignment]
+    if not isinstance(table, ast.Dict) or depth > 2:
+        return []
+    key = node.slice
+    out: list[OptimizerChoice] = []
+    for k, v in zip(table.keys, table.values, strict=True):
+        if not (isinstance(k, ast.Constant) and isinstance(k.value, str)):
+            return []  # a `**` spread or a computed key: the table is not all visible
+        if isinstance(key, ast.Constant) and key.value != k.value:
+            continue
+        for name, q, _, _ in facts._class_choices(v, v, depth + 1):
+            test: ast.expr | None = None
+            if not isinstance(key, ast.Constant):
+                test = ast.copy_location(
+                    ast.Compare(
+                        left=key,
+                        ops=[ast.Eq()],
+                        comparators=[ast.copy_location(ast.Constant(value=k.value), key)],
+                    ),
+                    key,
+                )
+                facts.parents[test] = node
+            out.append((name, q, test, True))
     return out
 
 

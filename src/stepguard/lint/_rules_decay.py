@@ -204,10 +204,13 @@ def check_sg101(facts: Facts) -> list[Violation]:
 
 
 def _looked_up(call: ast.Call) -> ast.expr | None:
-    """The name looked up by ``getattr(torch.optim, name, ...)(...)``, or None."""
+    """The name looked up by ``getattr(torch.optim, name, ...)(...)`` or ``OPTIMIZERS[name](...)``,
+    or None."""
     f = call.func
     if isinstance(f, ast.Call) and isinstance(f.func, ast.Name) and f.func.id == "getattr":
         return f.args[1] if len(f.args) > 1 else None
+    if isinstance(f, ast.Subscript):
+        return f.slice
     return None
 
 

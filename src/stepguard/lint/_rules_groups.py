@@ -396,14 +396,14 @@ def _split_groups(facts: Facts, call: ast.Call, cls: str) -> Violation | None:
             found = _filtered_by(facts, dict_get(g, "params"), g)
             if found is None:
                 continue
-            m, clause = found
+            m, alternatives = found
             if model is not None and ast.dump(m) != ast.dump(model):
                 break
             model = m
             decay = _group_decay(facts, call, cls, g)
             if decay is None:
                 break  # a group without decay: the split may be the no-decay one
-            clauses.append(clause)
+            clauses.extend(alternatives)
             decaying.append((g, *decay))
         else:
             if model is None or len(decaying) < 2 or not _covers(clauses):
@@ -428,9 +428,10 @@ def _split_violation(
         if unknown is None
         else f"weight_decay=`{short(unknown, 40)}` (if it is > 0)"
     )
-    lines = ", ".join(str(g.lineno) for g, _, _ in decaying)
+    linenos = list(dict.fromkeys(str(g.lineno) for g, _, _ in decaying))
+    lines = ("lines " if len(linenos) > 1 else "line ") + ", ".join(linenos)
     message = (
-        f"{_who(facts, call)}{cls}(...): the param groups at lines {lines} split the parameters "
+        f"{_who(facts, call)}{cls}(...): the param groups at {lines} split the parameters "
         f"of `{short(model, 30)}` by name tests that are not about decay, and every group gets "
         f"{shown}: together they decay every parameter of `{short(model, 30)}`, biases and "
         "normalization/embedding weights included; split each group into decay and no-decay "
@@ -446,10 +447,15 @@ def _split_violation(
 
 def _filtered_by(
     facts: Facts, params: ast.expr | None, at: ast.AST
-) -> tuple[ast.expr, list[_Literal]] | None:
-    """``[p for n, p in M.named_parameters() if t1 and not t2]`` (or a name bound to it): M and
-    the conjunction of its tests, ``p.requires_grad`` left out; None for anything else."""
+) -> tuple[ast.expr, list[list[_Literal]]] | None:
+    """``[p for n, p in M.named_parameters() if t1 and not t2]`` (or a name bound to it), or a
+    list filled by ``.append(p)`` in a loop over ``M.named_parameters()`` under ``if`` tests: M
+    and the conjunctions of tests that put a parameter in (one per append), ``p.requires_grad``
+    left out; None for anything else."""
     if isinstance(params, ast.Name):
+        appended = _appended_by_tests(facts, params.id, at)
+        if appended is not None:
+            return appended
         params = facts.local_value(params.id, at)
     if not isinstance(params, (ast.ListComp, ast.GeneratorExp)) or len(params.generators) != 1:
         return None
@@ -479,17 +485,107 @@ def _filtered_by(
                 return None
             if literal[0]:
                 clause.append(literal)
-    return it.func.value, clause
+    return it.func.value, [clause]
+
+
+def _appended_by_tests(
+    facts: Facts, name: str, at: ast.AST
+) -> tuple[ast.expr, list[list[_Literal]]] | None:
+    """A list `name` filled by ``name.append(p)`` inside ``for n, p in M.named_parameters():``
+    (directly or under ``if``/``elif``/``else`` tests, after ``if <test>: continue`` guards):
+    M and one conjunction of tests per append. None when it is filled or emptied any other way
+    (appends elsewhere, ``remove``/``pop``, a ``break``, a nested ``continue``)."""
+    scope = facts.function_of(at)
+    appends: list[ast.Call] = []
+    for c in facts.calls:
+        f = c.func
+        if not (isinstance(f, ast.Attribute) and dotted(f.value) == name):
+            continue
+        if facts.function_of(c) is not scope:
+            continue
+        if f.attr != "append":
+            return None  # extend / remove / pop / clear / insert: not a plain split
+        appends.append(c)
+    if not appends:
+        return None
+    model: ast.expr | None = None
+    out: list[list[_Literal]] = []
+    for c in appends:
+        loop = facts.enclosing(c, (ast.For,))
+        if not isinstance(loop, ast.For) or facts.function_of(loop) is not scope:
+            return None
+        it, target = loop.iter, loop.target
+        if not (
+            isinstance(it, ast.Call)
+            and call_name(it) == "named_parameters"
+            and isinstance(it.func, ast.Attribute)
+            and isinstance(target, ast.Tuple)
+            and len(target.elts) == 2
+            and all(isinstance(e, ast.Name) for e in target.elts)
+            and len(c.args) == 1
+            and _copy_of_target(c.args[0], target.elts[1])
+        ):
+            return None
+        if model is not None and ast.dump(model) != ast.dump(it.func.value):
+            return None
+        model = it.func.value
+        names = {e.id: f"_v{i}" for i, e in enumerate(target.elts) if isinstance(e, ast.Name)}
+        clause = _loop_guards(loop, names)
+        if clause is None:
+            return None
+        for if_node, test, truth in facts.branches(c):
+            if not _inside(facts, if_node, loop):
+                break
+            literal = _literal(test, names)
+            if literal is None:
+                return None
+            if literal[0]:
+                clause.append((literal[0], literal[1], literal[2] == truth))
+        out.append(clause)
+    return (model, out) if model is not None else None
+
+
+def _inside(facts: Facts, node: ast.AST, loop: ast.For) -> bool:
+    p = facts.parents.get(node)
+    while p is not None:
+        if p is loop:
+            return True
+        p = facts.parents.get(p)
+    return False
+
+
+def _loop_guards(loop: ast.For, names: dict[str, str]) -> list[_Literal] | None:
+    """The tests of ``if <test>: continue`` statements at the top of `loop`'s body, negated (a
+    parameter that reaches the rest of the body fails them); None for any other ``continue`` or
+    ``break`` in the body."""
+    guards: list[_Literal] = []
+    for stmt in loop.body:
+        if (
+            isinstance(stmt, ast.If)
+            and len(stmt.body) == 1
+            and isinstance(stmt.body[0], ast.Continue)
+            and not stmt.orelse
+        ):
+            literal = _literal(stmt.test, names)
+            if literal is None:
+                return None
+            if literal[0]:
+                guards.append((literal[0], literal[1], not literal[2]))
+            continue
+        for n in ast.walk(stmt):
+            if isinstance(n, (ast.Continue, ast.Break)):
+                return None
+    return guards
 
 
 def _literal(test: ast.expr, names: dict[str, str]) -> _Literal | None:
     """`test` as a literal over the loop variables: ``("", ...)`` for a requires-grad test (no
     constraint on which parameters), None for a test that is not a plain one."""
-    if _requires_grad_only_test(test):
-        return "", test, True
     truth = True
     while isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
         test, truth = test.operand, not truth
+    if _requires_grad_only_test(test):
+        return "", test, truth
     if isinstance(test, ast.BoolOp):
         return None
     if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.NotIn):
