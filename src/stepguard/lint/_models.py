@@ -25,7 +25,7 @@ from __future__ import annotations
 import ast
 import re
 
-from stepguard.lint._objects import class_of_call
+from stepguard.lint._objects import calls_of, class_of_call, passed_argument
 from stepguard.lint._scan import Facts, call_name, dotted, kwarg, short, walk
 from stepguard.lint._values import as_group
 
@@ -313,7 +313,7 @@ def _words(facts: Facts, node: ast.AST, at: ast.AST) -> bool:
     """`node` is (or names a list of) strings naming no-decay parameters (``"bias"``,
     ``["bias", "LayerNorm.weight"]``)."""
     if isinstance(node, ast.Name):
-        bound = facts.local_value(node.id, at)
+        bound = name_list(facts, node.id, at)
         if bound is None:
             return False
         node = bound
@@ -324,6 +324,32 @@ def _words(facts: Facts, node: ast.AST, at: ast.AST) -> bool:
             isinstance(e, ast.Constant) and isinstance(e.value, str) for e in node.elts
         ) and any(_words(facts, e, at) for e in node.elts)
     return False
+
+
+def name_list(facts: Facts, name: str, at: ast.AST) -> ast.expr | None:
+    """What `name` holds, seen from `at`: its single assignment, else the default of the enclosing
+    function's parameter `name` when no call in the file passes that argument (``def
+    group(model, wd, no_decay=("bias",))``); None otherwise."""
+    bound = facts.local_value(name, at)
+    if bound is not None:
+        return bound
+    func = facts.function_of(at)
+    if not isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return None
+    args = func.args
+    pos = [a.arg for a in (*args.posonlyargs, *args.args)]
+    defaults = dict(zip(pos[len(pos) - len(args.defaults) :], args.defaults, strict=True))
+    defaults.update(
+        {a.arg: d for a, d in zip(args.kwonlyargs, args.kw_defaults, strict=True) if d is not None}
+    )
+    if name not in defaults or any(
+        facts.function_of(n) is func for n in facts._assignments_of(name)
+    ):
+        return None
+    for call in calls_of(facts, func):
+        if passed_argument(call, func, name, pos) is not None:
+            return None
+    return defaults[name]
 
 
 def selects_no_decay(facts: Facts, group: ast.Dict, params: ast.expr | None) -> str | None:
@@ -400,7 +426,7 @@ def _bias_words(facts: Facts, node: ast.AST, at: ast.AST) -> bool:
     """`node` (or the list a name is bound to) names biases and nothing else that must not
     decay: ``"bias"``, ``["bias"]``, ``(".bias",)``."""
     if isinstance(node, ast.Name):
-        bound = facts.local_value(node.id, at)
+        bound = name_list(facts, node.id, at)
         if bound is None:
             return False
         node = bound

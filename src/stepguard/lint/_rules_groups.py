@@ -204,11 +204,13 @@ def _group_decay(
     """The weight decay group `g` applies (its own, or the optimizer's it inherits) when it may
     be > 0: (the expression, its value); None when it is provably 0."""
     node = dict_get(g, "weight_decay")
+    at: ast.AST = g  # the group's own value is read where the group is built (maybe a helper)
     if node is None:
+        at = call
         node = weight_decay_arg(call, cls, facts) or ast.Constant(
             value=default_decay(facts, call, cls), lineno=call.lineno, col_offset=call.col_offset
         )
-    value = decay_value(facts, node, call)
+    value = decay_value(facts, node, at)
     if value is None or (isinstance(value, float) and value <= 0):
         return None
     return node, value
@@ -316,7 +318,7 @@ def _no_decay_group(facts: Facts, call: ast.Call, cls: str) -> Violation | None:
                 lineno=call.lineno,
                 col_offset=call.col_offset,
             )
-        value = decay_value(facts, node, call)
+        value = decay_value(facts, node, call if inherited else g)
         if value is None or (isinstance(value, float) and value <= 0):
             continue
         shown = f"{value:g}" if isinstance(value, float) else f"`{short(node, 40)}`"

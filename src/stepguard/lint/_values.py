@@ -19,7 +19,7 @@ import ast
 
 from stepguard._optimizers import TORCH_OPTIMIZERS, coupled_names
 from stepguard.lint._nodes import FuncDef
-from stepguard.lint._objects import callers, calls_of, passed_argument
+from stepguard.lint._objects import callee, callers, calls_of, passed_argument
 from stepguard.lint._scan import (
     Facts,
     assigned_names,
@@ -48,6 +48,7 @@ __all__ = [
     "flag_arg",
     "group_alternatives",
     "group_dicts",
+    "helper_groups",
     "params_arg",
     "passed_argument",
     "star_kwargs",
@@ -289,6 +290,8 @@ def group_alternatives(facts: Facts, params: ast.expr | None) -> list[list[ast.D
     candidates: list[ast.expr | None] = [params]
     if isinstance(params, ast.Name):
         candidates = assigned_values(facts, params.id, params)
+    if len(candidates) == 1 and isinstance(candidates[0], ast.Call):
+        candidates = helper_groups(facts, candidates[0])
     out: list[list[ast.Dict]] = []
     for c in candidates:
         if not isinstance(c, (ast.List, ast.Tuple)) or not c.elts:
@@ -298,6 +301,33 @@ def group_alternatives(facts: Facts, params: ast.expr | None) -> list[list[ast.D
             return None
         out.append([g for g in groups if g is not None])
     return out or None
+
+
+def helper_groups(facts: Facts, call: ast.Call) -> list[ast.expr | None]:
+    """What a same-file helper that builds the param groups returns (``groups =
+    get_grouped_parameters(model, args.weight_decay)``): the list literal of each ``return``, or
+    the list a returned name is bound to; ``[None]`` when the call is not such a helper."""
+    found = callee(facts, call)
+    if found is None or found[0] is not facts:
+        return [None]
+    func = found[1]
+    returns = [
+        n.value
+        for n in ast.walk(func)
+        if isinstance(n, ast.Return) and facts.function_of(n) is func and n.value is not None
+    ]
+    out: list[ast.expr | None] = []
+    for value in returns:
+        built: ast.expr | None = value
+        if isinstance(value, ast.Name):
+            bound = assigned_values(facts, value.id, value)
+            if len(bound) != 1:
+                return [None]
+            built = bound[0]
+        if not isinstance(built, (ast.List, ast.Tuple)):
+            return [None]
+        out.append(built)
+    return out or [None]
 
 
 def group_dicts(facts: Facts, params: ast.expr | None) -> list[ast.Dict] | None:
@@ -398,7 +428,7 @@ def _group_values(
         v = dict_get(g, "weight_decay")
         if v is None and any(k is None for k in g.keys):
             return None
-        n = top if v is None else decay_value(facts, v, call)
+        n = top if v is None else decay_value(facts, v, g)
         if n is None:
             return None
         values.append(n)
