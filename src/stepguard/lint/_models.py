@@ -448,6 +448,13 @@ def _bias_test(facts: Facts, test: ast.expr, at: ast.AST) -> bool | None:
         op = test.ops[0]
         if isinstance(op, (ast.In, ast.NotIn)) and _bias_words(facts, test.left, at):
             return isinstance(op, ast.In)
+        right = test.comparators[0]
+        if (
+            isinstance(op, (ast.Eq, ast.NotEq))
+            and isinstance(right, ast.Constant)
+            and right.value == "bias"
+        ):
+            return isinstance(op, ast.Eq)  # the local name under named_parameters(recurse=False)
         return None
     if isinstance(test, ast.Call) and call_name(test) in ("endswith", "startswith") and test.args:
         return True if _bias_words(facts, test.args[0], at) else None
@@ -492,21 +499,89 @@ def _appended_side(facts: Facts, name: str, at: ast.AST) -> tuple[bool, ast.expr
                 return None
             this = found if which[0] == name else not found
         elif target is not None and dotted(target) == name:
-            for _, test, truth in facts.branches(c):
-                found = _bias_test(facts, test, c)
-                if found is not None:
-                    this = found == truth
+            loop = facts.enclosing(c, (ast.For,))
+            for if_node, test, truth in facts.branches(c):
+                if isinstance(loop, ast.For) and not _within(facts, if_node, loop):
                     break
+                if _grad_test(test):
+                    continue
+                found = _bias_test(facts, test, c)
+                if found is None or this is not None:
+                    return None  # another test (or a second one) narrows the list further
+                this = found == truth
             if this is None:
                 return None
         else:
             continue
         loop = facts.enclosing(c, (ast.For,))
-        m = _named_parameters_of(loop.iter) if isinstance(loop, ast.For) else None
-        if m is None or (side is not None and side != this):
+        m = _loop_model(facts, loop) if isinstance(loop, ast.For) else None
+        if m is None or (side is not None and side != this) or not _plain_loop(loop):
             return None
         side, model = this, m
     return None if side is None or model is None else (side, model)
+
+
+def _within(facts: Facts, node: ast.AST, loop: ast.AST) -> bool:
+    p = facts.parents.get(node)
+    while p is not None:
+        if p is loop:
+            return True
+        p = facts.parents.get(p)
+    return False
+
+
+def _grad_test(test: ast.expr) -> bool:
+    while isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        test = test.operand
+    return isinstance(test, ast.Attribute) and test.attr == "requires_grad"
+
+
+def _plain_loop(loop: ast.AST | None) -> bool:
+    """No ``continue``/``break`` in `loop`'s body other than ``if not p.requires_grad: continue``
+    (a skip on any other test would narrow the lists)."""
+    for stmt in getattr(loop, "body", []):
+        if (
+            isinstance(stmt, ast.If)
+            and _grad_test(stmt.test)
+            and len(stmt.body) == 1
+            and isinstance(stmt.body[0], ast.Continue)
+            and not stmt.orelse
+        ):
+            continue
+        if any(isinstance(n, (ast.Continue, ast.Break)) for n in walk(stmt)):
+            return False
+    return True
+
+
+def _loop_model(facts: Facts, loop: ast.For) -> ast.expr | None:
+    """The model whose parameters `loop` visits: ``M.named_parameters()``, or
+    ``m.named_parameters(recurse=False)`` inside ``for m in M.modules()`` (or ``for name, m in
+    M.named_modules()``), each parameter once."""
+    it = loop.iter
+    if not (
+        isinstance(it, ast.Call)
+        and call_name(it) == "named_parameters"
+        and isinstance(it.func, ast.Attribute)
+    ):
+        return None
+    recurse = kwarg(it, "recurse")
+    if recurse is None:
+        return None if it.args else it.func.value
+    if not (isinstance(recurse, ast.Constant) and recurse.value is False):
+        return None
+    outer = facts.enclosing(loop, (ast.For,))
+    module = dotted(it.func.value)
+    if not isinstance(outer, ast.For) or module is None or not isinstance(outer.iter, ast.Call):
+        return None
+    kind = call_name(outer.iter)
+    target = outer.target
+    if kind == "named_modules" and isinstance(target, ast.Tuple) and len(target.elts) == 2:
+        target = target.elts[1]
+    if kind not in ("modules", "named_modules") or dotted(target) != module:
+        return None
+    if not isinstance(outer.iter.func, ast.Attribute) or outer.iter.args or outer.iter.keywords:
+        return None
+    return outer.iter.func.value
 
 
 def bias_split(facts: Facts, params: ast.expr | None, at: ast.AST) -> tuple[str, ast.expr] | None:
