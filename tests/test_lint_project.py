@@ -339,3 +339,26 @@ def test_weight_decay_from_a_constructor_argument_passed_in_another_module(tmp_p
         train.read_text().replace(", decoder_weight_lambda=args.decoder_weight_lambda", "")
     )
     assert lint_paths([project]).findings == []
+
+
+def test_param_groups_built_by_a_helper_in_another_module(tmp_path: Path) -> None:
+    # utils/optim_utils.py builds Hugging Face-style groups whose no-decay list (a parameter
+    # default) names the biases only: the norms and embeddings of the model decay. The helper that
+    # also lists norms and embeddings (get_split_parameters) is the correct counterpart.
+    report = lint_paths([PROJECTS / "grouped_helper"])
+    (sg102,) = report.findings
+    assert (Path(sg102.path or "").name, sg102.line, sg102.code) == ("train.py", 20, "SG102")
+    assert "optim_utils.py:6 keeps only the biases" in sg102.message
+    assert sg102.data["activity"] == "active"
+    assert sg102.data["activity_reason"].startswith("weight_decay=0.01 from ")
+    # A caller that passes its own no-decay list (norms included) makes the helper's default moot.
+    project = tmp_path / "grouped_helper"
+    shutil.copytree(PROJECTS / "grouped_helper", project)
+    train = project / "train.py"
+    train.write_text(
+        train.read_text().replace(
+            "get_optimizer_grouped_parameters(model, args.weight_decay)",
+            'get_optimizer_grouped_parameters(model, args.weight_decay, ["bias", "LayerNorm", "embeddings"])',
+        )
+    )
+    assert lint_paths([project]).findings == []

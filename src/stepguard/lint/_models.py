@@ -25,7 +25,7 @@ from __future__ import annotations
 import ast
 import re
 
-from stepguard.lint._objects import calls_of, class_of_call, passed_argument
+from stepguard.lint._objects import callers, calls_of, class_of_call, passed_argument
 from stepguard.lint._scan import Facts, call_name, dotted, kwarg, short, walk
 from stepguard.lint._values import as_group
 
@@ -326,6 +326,17 @@ def _words(facts: Facts, node: ast.AST, at: ast.AST) -> bool:
     return False
 
 
+def _conjuncts(tests: list[ast.expr]) -> list[ast.expr]:
+    """The tests of a comprehension's ``if`` clauses, ``a and b`` split into ``a``, ``b``."""
+    out: list[ast.expr] = []
+    for t in tests:
+        if isinstance(t, ast.BoolOp) and isinstance(t.op, ast.And):
+            out += _conjuncts(t.values)
+        else:
+            out.append(t)
+    return out
+
+
 def name_list(facts: Facts, name: str, at: ast.AST) -> ast.expr | None:
     """What `name` holds, seen from `at`: its single assignment, else the default of the enclosing
     function's parameter `name` when no call in the file passes that argument (``def
@@ -346,7 +357,12 @@ def name_list(facts: Facts, name: str, at: ast.AST) -> ast.expr | None:
         facts.function_of(n) is func for n in facts._assignments_of(name)
     ):
         return None
-    for call in calls_of(facts, func):
+    calls = (
+        callers(facts, func)
+        if facts.project is not None
+        else [(facts, c) for c in calls_of(facts, func)]
+    )
+    for _, call in calls:
         if passed_argument(call, func, name, pos) is not None:
             return None
     return defaults[name]
@@ -356,7 +372,7 @@ def selects_no_decay(facts: Facts, group: ast.Dict, params: ast.expr | None) -> 
     """How a param-group dict selects the parameters that must not decay (its ``params`` filter,
     the ``if`` it is built under, or a list of ``.bias`` attributes), as text; None otherwise."""
     if isinstance(params, (ast.ListComp, ast.GeneratorExp)):
-        for cond in params.generators[0].ifs:
+        for cond in _conjuncts(params.generators[0].ifs):
             if no_decay_test(facts, cond, group):
                 return f"its params keep `{_short(cond)}`"
     for _, test, truth in facts.branches(group):
@@ -593,7 +609,7 @@ def bias_split(facts: Facts, params: ast.expr | None, at: ast.AST) -> tuple[str,
         model = _named_parameters_of(gen.iter)
         tests = [
             _bias_test(facts, t, params)
-            for t in gen.ifs
+            for t in _conjuncts(gen.ifs)
             if not (isinstance(t, ast.Attribute) and t.attr == "requires_grad")
         ]
         if model is not None and tests and all(t is False for t in tests):

@@ -23,6 +23,7 @@ from stepguard.lint._models import (
     only_adapters_trainable,
     selects_no_decay,
 )
+from stepguard.lint._objects import callee
 from stepguard.lint._rules_decay import (
     _data,
     _default_note,
@@ -37,6 +38,7 @@ from stepguard.lint._scan import Facts, call_name, dotted, short
 from stepguard.lint._values import (
     Decay,
     added_groups,
+    as_group,
     assigned_values,
     decay_alternatives,
     decay_value,
@@ -45,6 +47,7 @@ from stepguard.lint._values import (
     group_alternatives,
     group_dicts,
     params_arg,
+    returned_lists,
     weight_decay_arg,
 )
 
@@ -193,49 +196,55 @@ def check_sg102(facts: Facts) -> list[Violation]:
                     found = _bias_only_group(facts, call, cls.split(" or ")[0])
                 if found is None and not adapters:
                     found = _split_groups(facts, call, cls.split(" or ")[0])
+                if found is None and not adapters:
+                    found = _imported_groups(facts, call, cls.split(" or ")[0])
             if found is not None:
                 out.append(found)
     return out
 
 
 def _group_decay(
-    facts: Facts, call: ast.Call, cls: str, g: ast.Dict
+    facts: Facts, call: ast.Call, cls: str, g: ast.Dict, gfacts: Facts | None = None
 ) -> tuple[ast.expr, Decay] | None:
-    """The weight decay group `g` applies (its own, or the optimizer's it inherits) when it may
-    be > 0: (the expression, its value); None when it is provably 0."""
+    """The weight decay group `g` applies (its own, read where the group is built: `gfacts`'s
+    file, maybe a helper; or the optimizer's it inherits) when it may be > 0: (the expression,
+    its value); None when it is provably 0."""
     node = dict_get(g, "weight_decay")
-    at: ast.AST = g  # the group's own value is read where the group is built (maybe a helper)
-    if node is None:
-        at = call
+    if node is not None:
+        value = decay_value(gfacts or facts, node, g)
+    else:
         node = weight_decay_arg(call, cls, facts) or ast.Constant(
             value=default_decay(facts, call, cls), lineno=call.lineno, col_offset=call.col_offset
         )
-    value = decay_value(facts, node, at)
+        value = decay_value(facts, node, call)
     if value is None or (isinstance(value, float) and value <= 0):
         return None
     return node, value
 
 
-def _bias_only_group(facts: Facts, call: ast.Call, cls: str) -> Violation | None:
+def _bias_only_group(
+    facts: Facts,
+    call: ast.Call,
+    cls: str,
+    given: list[ast.Dict] | None = None,
+    gfacts: Facts | None = None,
+) -> Violation | None:
     """A decaying param group built by a split that keeps only the biases apart: the model's
     normalization and embedding weights stay in it (``weight_p`` of ``(bias_p if "bias" in n
     else weight_p).append(p)``), or both sides put back together (``weight_p + bias_p``)."""
-    params = params_arg(call)
-    groups = [
-        *(group_dicts(facts, params) or []),
-        *added_groups(facts, call),
-        *built_groups(facts, params, call),
-    ]
+    gf = gfacts or facts
+    groups = given if given is not None else _file_groups(facts, call)
     found: list[tuple[int, ast.Dict, str, ast.expr, ast.expr, Decay]] = []
     for g in groups:
-        split = bias_split(facts, dict_get(g, "params"), g)
-        decay = _group_decay(facts, call, cls, g) if split is not None else None
+        split = bias_split(gf, dict_get(g, "params"), g)
+        decay = _group_decay(facts, call, cls, g, gf) if split is not None else None
         if split is None or decay is None:
             continue
         kind, model = split
-        if kind == "no-bias" and holds_norm_or_embedding(facts, model, call):
+        at = call if gf is facts else g
+        if kind == "no-bias" and holds_norm_or_embedding(gf, model, at):
             found.append((0, g, kind, model, *decay))
-        elif kind == "all" and holds_no_decay_parameters(facts, model, call):
+        elif kind == "all" and holds_no_decay_parameters(gf, model, at):
             found.append((1, g, kind, model, *decay))
     if not found:
         return None
@@ -249,11 +258,14 @@ def _bias_only_group(facts: Facts, call: ast.Call, cls: str) -> Violation | None
         "biases and normalization/embedding weights"
     )
     message = (
-        f"{_who(facts, call)}{cls}(...): the param group at line {g.lineno} {what} get "
+        f"{_who(facts, call)}{cls}(...): the param group at {_at(facts, gf, g)} {what} get "
         f"weight_decay={shown}; keep them out by role, not by name (stepguard.param_groups(model, "
         "weight_decay=...) puts biases, norms and embeddings in the no-decay group)"
     )
-    conditions = [Condition("weight_decay", (node,), facts, ">0"), *branch_conditions(facts, call)]
+    conditions = [
+        Condition("weight_decay", (node,), _facts_of(facts, gf, g, node), ">0"),
+        *branch_conditions(facts, call),
+    ]
     return violation(facts, call, "SG102", message, (), conditions, g, optimizer=cls)
 
 
@@ -294,20 +306,22 @@ def _whole_module_group(
     return None
 
 
-def _no_decay_group(facts: Facts, call: ast.Call, cls: str) -> Violation | None:
+def _no_decay_group(
+    facts: Facts,
+    call: ast.Call,
+    cls: str,
+    given: list[ast.Dict] | None = None,
+    gfacts: Facts | None = None,
+) -> Violation | None:
     """A param group that holds exactly the parameters that must not decay (`selects_no_decay`:
     an inverted no-decay filter, a list of biases) and gets a weight decay > 0."""
-    params = params_arg(call)
-    groups = [
-        *(group_dicts(facts, params) or []),
-        *added_groups(facts, call),
-        *built_groups(facts, params, call),
-    ]
+    gf = gfacts or facts
+    groups = given if given is not None else _file_groups(facts, call)
     if not groups:
         return None
     top_node = weight_decay_arg(call, cls, facts)
     for g in groups:
-        why = selects_no_decay(facts, g, dict_get(g, "params"))
+        why = selects_no_decay(gf, g, dict_get(g, "params"))
         if why is None:
             continue
         node = dict_get(g, "weight_decay")
@@ -318,20 +332,20 @@ def _no_decay_group(facts: Facts, call: ast.Call, cls: str) -> Violation | None:
                 lineno=call.lineno,
                 col_offset=call.col_offset,
             )
-        value = decay_value(facts, node, call if inherited else g)
+        value = decay_value(facts, node, call) if inherited else decay_value(gf, node, g)
         if value is None or (isinstance(value, float) and value <= 0):
             continue
         shown = f"{value:g}" if isinstance(value, float) else f"`{short(node, 40)}`"
         source = f"{cls}'s default" if inherited and top_node is None else "the optimizer's value"
         decay = f"weight_decay={shown}" + (f" ({source})" if inherited else "")
         message = (
-            f"{_who(facts, call)}{cls}(...): the param group at line {g.lineno} holds the "
+            f"{_who(facts, call)}{cls}(...): the param group at {_at(facts, gf, g)} holds the "
             f"parameters that must not decay ({why}) but gets {decay}; give that group "
             "weight_decay=0.0 (or build the groups with stepguard.param_groups(model, ...))"
         )
         # The `if` blocks around the construction and around the group decide too.
         conditions = [
-            Condition("weight_decay", (node,), facts, ">0"),
+            Condition("weight_decay", (node,), _facts_of(facts, gf, g, node), ">0"),
             *branch_conditions(facts, call),
         ]
         return violation(facts, call, "SG102", message, (), conditions, g, optimizer=cls)
@@ -379,7 +393,13 @@ def _sg102(
 _Literal = tuple[str, ast.expr, bool]
 
 
-def _split_groups(facts: Facts, call: ast.Call, cls: str) -> Violation | None:
+def _split_groups(
+    facts: Facts,
+    call: ast.Call,
+    cls: str,
+    given: list[list[ast.Dict]] | None = None,
+    gfacts: Facts | None = None,
+) -> Violation | None:
     """Param groups that split one model's named parameters by tests that are not about decay
     (``"backbone" in n`` vs ``"backbone" not in n``, for a different learning rate) and all
     decay: whatever the tests mean, the groups together hold every parameter of the model, so its
@@ -389,20 +409,21 @@ def _split_groups(facts: Facts, call: ast.Call, cls: str) -> Violation | None:
     conjunction of tests (``p.requires_grad`` aside); the groups that may decay (> 0, or a value
     not known statically) must cover every truth assignment of the tests. A group that provably
     does not decay, an ``or``, or another source of parameters ends the search."""
-    params = params_arg(call)
-    for groups in group_alternatives(facts, params) or []:
+    gf = gfacts or facts
+    options = given if given is not None else group_alternatives(facts, params_arg(call))
+    for groups in options or []:
         model: ast.expr | None = None
         clauses: list[list[_Literal]] = []
         decaying: list[tuple[ast.Dict, ast.expr, Decay]] = []
         for g in groups:
-            found = _filtered_by(facts, dict_get(g, "params"), g)
+            found = _filtered_by(gf, dict_get(g, "params"), g)
             if found is None:
                 continue
             m, alternatives = found
             if model is not None and ast.dump(m) != ast.dump(model):
                 break
             model = m
-            decay = _group_decay(facts, call, cls, g)
+            decay = _group_decay(facts, call, cls, g, gf)
             if decay is None:
                 break  # a group without decay: the split may be the no-decay one
             clauses.extend(alternatives)
@@ -410,9 +431,9 @@ def _split_groups(facts: Facts, call: ast.Call, cls: str) -> Violation | None:
         else:
             if model is None or len(decaying) < 2 or not _covers(clauses):
                 continue
-            if not holds_no_decay_parameters(facts, model, call):
+            if not holds_no_decay_parameters(gf, model, call if gf is facts else groups[0]):
                 continue
-            return _split_violation(facts, call, cls, model, decaying)
+            return _split_violation(facts, call, cls, model, decaying, gf)
     return None
 
 
@@ -422,6 +443,7 @@ def _split_violation(
     cls: str,
     model: ast.expr,
     decaying: list[tuple[ast.Dict, ast.expr, Decay]],
+    gf: Facts,
 ) -> Violation:
     known = [v for _, _, v in decaying if isinstance(v, float)]
     unknown = next((n for _, n, v in decaying if not isinstance(v, float)), None)
@@ -432,6 +454,8 @@ def _split_violation(
     )
     linenos = list(dict.fromkeys(str(g.lineno) for g, _, _ in decaying))
     lines = ("lines " if len(linenos) > 1 else "line ") + ", ".join(linenos)
+    if gf is not facts:
+        lines += f" of {gf.path}"
     message = (
         f"{_who(facts, call)}{cls}(...): the param groups at {lines} split the parameters "
         f"of `{short(model, 30)}` by name tests that are not about decay, and every group gets "
@@ -439,10 +463,13 @@ def _split_violation(
         "normalization/embedding weights included; split each group into decay and no-decay "
         "parts (stepguard.param_groups(model, weight_decay=...) builds them)"
     )
-    conditions = [
-        Condition("weight_decay", tuple(n for _, n, _ in decaying), facts, ">0"),
-        *branch_conditions(facts, call),
-    ]
+    if gf is facts:
+        nodes = tuple(n for _, n, _ in decaying)
+        decides = Condition("weight_decay", nodes, facts, ">0")
+    else:  # the values are in two files: the first group's decides
+        g, n, _ = decaying[0]
+        decides = Condition("weight_decay", (n,), _facts_of(facts, gf, g, n), ">0")
+    conditions = [decides, *branch_conditions(facts, call)]
     data = {"weight_decay": min(known)} if unknown is None else _data(None, unknown)
     return violation(facts, call, "SG102", message, (), conditions, optimizer=cls, **data)
 
@@ -623,3 +650,61 @@ def _covers(clauses: list[list[_Literal]]) -> bool:
         if not any(all(value[k] == truth for k, _, truth in clause) for clause in clauses):
             return False
     return True
+
+
+# -- param groups built by a helper in another file of the tree ---------------------------------
+
+
+def _file_groups(facts: Facts, call: ast.Call) -> list[ast.Dict]:
+    """The param-group dicts the file shows for `call`: literals (or a same-file helper's),
+    groups added with ``add_param_group``, dicts appended to the list it is given."""
+    params = params_arg(call)
+    return [
+        *(group_dicts(facts, params) or []),
+        *added_groups(facts, call),
+        *built_groups(facts, params, call),
+    ]
+
+
+def _at(facts: Facts, gf: Facts, g: ast.Dict) -> str:
+    """Where a group dict is: ``line 12`` in this file, ``utils/utils.py:12`` in another."""
+    return f"line {g.lineno}" if gf is facts else f"{gf.path}:{g.lineno}"
+
+
+def _facts_of(facts: Facts, gf: Facts, g: ast.Dict, node: ast.expr) -> Facts:
+    """The file a group's weight-decay expression is written in: the group's own value is in the
+    group's file, an inherited one at the optimizer."""
+    return gf if dict_get(g, "weight_decay") is node else facts
+
+
+def _imported_groups(facts: Facts, call: ast.Call, cls: str) -> Violation | None:
+    """Param groups returned by a helper of another file of the tree (``groups =
+    get_optimizer_grouped_parameters(model, args.weight_decay)`` imported from ``utils``),
+    checked like a literal where the helper builds them: a no-decay group that decays, a split
+    that keeps only the biases out, a name split where every group decays."""
+    params = params_arg(call)
+    if not isinstance(params, ast.Name) or facts.project is None:
+        return None
+    bound = assigned_values(facts, params.id, params)
+    if len(bound) != 1 or not isinstance(bound[0], ast.Call):
+        return None
+    found = callee(facts, bound[0], training=False)
+    if found is None or found[0] is facts:
+        return None
+    gf, func = found
+    alternatives: list[list[ast.Dict]] = []
+    for built in returned_lists(gf, func):
+        if not isinstance(built, (ast.List, ast.Tuple)) or not built.elts:
+            return None
+        groups = [as_group(gf, e) for e in built.elts]
+        if any(g is None for g in groups):
+            return None
+        alternatives.append([g for g in groups if g is not None])
+    if not alternatives:
+        return None
+    flat = [g for alt in alternatives for g in alt]
+    return (
+        _no_decay_group(facts, call, cls, flat, gf)
+        or _bias_only_group(facts, call, cls, flat, gf)
+        or _split_groups(facts, call, cls, alternatives, gf)
+    )

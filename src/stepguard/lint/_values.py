@@ -35,6 +35,7 @@ __all__ = [
     "WD_POSITION",
     "Decay",
     "added_groups",
+    "as_group",
     "assigned_values",
     "binding",
     "calls_of",
@@ -51,6 +52,7 @@ __all__ = [
     "helper_groups",
     "params_arg",
     "passed_argument",
+    "returned_lists",
     "star_kwargs",
     "weight_decay_arg",
 ]
@@ -310,7 +312,12 @@ def helper_groups(facts: Facts, call: ast.Call) -> list[ast.expr | None]:
     found = callee(facts, call)
     if found is None or found[0] is not facts:
         return [None]
-    func = found[1]
+    return returned_lists(facts, found[1])
+
+
+def returned_lists(facts: Facts, func: FuncDef) -> list[ast.expr | None]:
+    """What `func` returns when every ``return`` gives a list literal or a name bound once to
+    one; ``[None]`` otherwise."""
     returns = [
         n.value
         for n in ast.walk(func)
