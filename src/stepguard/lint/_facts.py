@@ -188,6 +188,9 @@ class Facts:
 
     def _class_choices(self, node: ast.expr, at: ast.AST, depth: int = 0) -> list[OptimizerChoice]:
         if isinstance(node, ast.Call):
+            inner = partial_class(node)
+            if inner is not None:
+                return self._class_choices(inner, node, depth + 1) if depth < 3 else []
             return getattr_choices(self, node)
         if isinstance(node, ast.Subscript):
             return registry_choices(self, node, depth)
@@ -562,6 +565,18 @@ def registry_choices(facts: Facts, node: ast.Subscript, depth: int) -> list[Opti
                 facts.parents[test] = node
             out.append((name, q, test, True))
     return out
+
+
+def partial_class(node: ast.Call) -> ast.expr | None:
+    """The class ``functools.partial(cls, lr=..., weight_decay=...)`` binds, when every argument
+    it binds is a plain keyword other than a decoupling flag; else None."""
+    if call_name(node) != "partial" or not node.args or isinstance(node.args[0], ast.Starred):
+        return None
+    if len(node.args) > 1 or any(
+        k.arg is None or k.arg == "decoupled_weight_decay" for k in node.keywords
+    ):
+        return None
+    return node.args[0]
 
 
 def _names_allowed(test: ast.expr, key: ast.expr) -> list[str]:

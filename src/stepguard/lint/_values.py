@@ -18,6 +18,7 @@ from __future__ import annotations
 import ast
 
 from stepguard._optimizers import TORCH_OPTIMIZERS, coupled_names
+from stepguard.lint._facts import partial_class
 from stepguard.lint._nodes import FuncDef
 from stepguard.lint._objects import callee, callers, calls_of, passed_argument
 from stepguard.lint._scan import (
@@ -51,6 +52,7 @@ __all__ = [
     "group_dicts",
     "helper_groups",
     "params_arg",
+    "partial_of",
     "passed_argument",
     "returned_lists",
     "star_kwargs",
@@ -171,6 +173,9 @@ def weight_decay_arg(call: ast.Call, cls: str, facts: Facts | None = None) -> as
         spread = star_kwargs(facts, call)
         if spread and "weight_decay" in spread:
             return spread["weight_decay"]
+        bound = partial_of(facts, call)
+        if bound is not None and kwarg(bound, "weight_decay") is not None:
+            return kwarg(bound, "weight_decay")
     pos = WD_POSITION.get(cls)
     if (
         pos is not None
@@ -179,6 +184,18 @@ def weight_decay_arg(call: ast.Call, cls: str, facts: Facts | None = None) -> as
         and call_name(call) != "ZeroRedundancyOptimizer"
     ):
         return call.args[pos]
+    return None
+
+
+def partial_of(facts: Facts, call: ast.Call) -> ast.Call | None:
+    """The ``functools.partial(Adam, weight_decay=...)`` a construction calls (``opt_fn(params)``
+    with ``opt_fn`` bound once to it), or None."""
+    func = call.func
+    if not isinstance(func, ast.Name):
+        return None
+    bound = facts.local_value(func.id, call)
+    if isinstance(bound, ast.Call) and partial_class(bound) is not None:
+        return bound
     return None
 
 
