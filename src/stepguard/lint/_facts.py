@@ -188,7 +188,7 @@ class Facts:
 
     def _class_choices(self, node: ast.expr, at: ast.AST, depth: int = 0) -> list[OptimizerChoice]:
         if isinstance(node, ast.Call):
-            inner = partial_class(node)
+            inner = partial_class(node) or wrapped_class(self, node)
             if inner is not None:
                 return self._class_choices(inner, node, depth + 1) if depth < 3 else []
             return getattr_choices(self, node)
@@ -577,6 +577,42 @@ def partial_class(node: ast.Call) -> ast.expr | None:
     ):
         return None
     return node.args[0]
+
+
+def wrapped_class(facts: Facts, node: ast.Call) -> ast.expr | None:
+    """The class argument of a call to a same-file function that returns that class or a subclass
+    of it made with ``type(name, (cls,), {...})`` on every path (Detectron2's
+    ``maybe_add_gradient_clipping(cfg, torch.optim.SGD)``), else None."""
+    if not isinstance(node.func, ast.Name) or node.keywords:
+        return None
+    defs = facts.functions.get(node.func.id, [])
+    if len(defs) != 1 or facts.class_of(defs[0]) is not None:
+        return None
+    func = defs[0]
+    params = [a.arg for a in (*func.args.posonlyargs, *func.args.args)]
+    returned: set[str] = set()
+    for ret in ast.walk(func):
+        if not isinstance(ret, ast.Return) or facts.function_of(ret) is not func:
+            continue
+        value = ret.value
+        if (
+            isinstance(value, ast.Call)
+            and isinstance(value.func, ast.Name)
+            and value.func.id == "type"
+            and len(value.args) == 3
+            and isinstance(value.args[1], ast.Tuple)
+            and len(value.args[1].elts) == 1
+        ):
+            value = value.args[1].elts[0]
+        if not isinstance(value, ast.Name) or value.id not in params:
+            return None
+        returned.add(value.id)
+    if len(returned) != 1:
+        return None
+    index = params.index(returned.pop())
+    if index >= len(node.args) or isinstance(node.args[index], ast.Starred):
+        return None
+    return node.args[index]
 
 
 def _names_allowed(test: ast.expr, key: ast.expr) -> list[str]:

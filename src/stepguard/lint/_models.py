@@ -34,6 +34,7 @@ __all__ = [
     "built_groups",
     "holds_no_decay_parameters",
     "holds_norm_or_embedding",
+    "loop_model",
     "no_decay_test",
     "only_adapters_trainable",
     "selects_no_decay",
@@ -530,7 +531,7 @@ def _appended_side(facts: Facts, name: str, at: ast.AST) -> tuple[bool, ast.expr
         else:
             continue
         loop = facts.enclosing(c, (ast.For,))
-        m = _loop_model(facts, loop) if isinstance(loop, ast.For) else None
+        m = loop_model(facts, loop) if isinstance(loop, ast.For) else None
         if m is None or (side is not None and side != this) or not _plain_loop(loop):
             return None
         side, model = this, m
@@ -569,7 +570,7 @@ def _plain_loop(loop: ast.AST | None) -> bool:
     return True
 
 
-def _loop_model(facts: Facts, loop: ast.For) -> ast.expr | None:
+def loop_model(facts: Facts, loop: ast.For) -> ast.expr | None:
     """The model whose parameters `loop` visits: ``M.named_parameters()``, or
     ``m.named_parameters(recurse=False)`` inside ``for m in M.modules()`` (or ``for name, m in
     M.named_modules()``), each parameter once."""

@@ -20,10 +20,12 @@ from stepguard.lint._models import (
     built_groups,
     holds_no_decay_parameters,
     holds_norm_or_embedding,
+    loop_model,
     only_adapters_trainable,
     selects_no_decay,
 )
-from stepguard.lint._objects import callee
+from stepguard.lint._nodes import FuncDef
+from stepguard.lint._objects import callee, passed_argument
 from stepguard.lint._rules_decay import (
     _data,
     _default_note,
@@ -34,7 +36,7 @@ from stepguard.lint._rules_decay import (
     call_text,
     decay_condition,
 )
-from stepguard.lint._scan import Facts, call_name, dotted, short
+from stepguard.lint._scan import Facts, call_name, dotted, short, walk
 from stepguard.lint._values import (
     Decay,
     added_groups,
@@ -198,6 +200,8 @@ def check_sg102(facts: Facts) -> list[Violation]:
                     found = _split_groups(facts, call, cls.split(" or ")[0])
                 if found is None and not adapters:
                     found = _imported_groups(facts, call, cls.split(" or ")[0])
+                if found is None and not adapters:
+                    found = _override_groups(facts, call, cls.split(" or ")[0])
             if found is not None:
                 out.append(found)
     return out
@@ -708,3 +712,382 @@ def _imported_groups(facts: Facts, call: ast.Call, cls: str) -> Violation | None
         or _bias_only_group(facts, call, cls, flat, gf)
         or _split_groups(facts, call, cls, alternatives, gf)
     )
+
+
+# -- per-parameter groups with hyperparameter overrides (Detectron2-style helpers) ---------------
+
+_COPIES = ("copy", "deepcopy", "dict")
+_NORM_NAMES = ("Norm", "norm")
+
+
+def _override_groups(facts: Facts, call: ast.Call, cls: str) -> Violation | None:
+    """Param groups built one per parameter by a helper, each ``{"params": [p], **hyperparams}``
+    where ``hyperparams`` copies a dict of defaults and takes overrides for norms and biases
+    (``if name == "bias": hyperparams.update(bias_overrides)``), the bias override set only when
+    an optional argument is not None (Detectron2's ``get_default_optimizer_params(...,
+    weight_decay_bias=None)``). When the caller leaves that argument None (or passes a setting
+    that may be None), the biases of every layer that is not a norm keep the optimizer's decay.
+
+    Every test around an override must be read (a bias test on the parameter's name, an
+    ``isinstance`` on norm layer types, ``arg is not None`` on the helper's arguments); anything
+    else keeps the rule silent."""
+    params = params_arg(call)
+    if not isinstance(params, ast.Name):
+        return None
+    bound = assigned_values(facts, params.id, params)
+    if len(bound) != 1 or not isinstance(bound[0], ast.Call):
+        return None
+    helper_call = bound[0]
+    found = callee(facts, helper_call, training=False)
+    if found is None:
+        return None
+    hf, func = found
+    shape = _per_parameter_append(hf, func)
+    if shape is None:
+        return None
+    append, spread, loop = shape
+    pname = loop.target.elts[0].id  # type: ignore[attr-defined]
+    base, overrides = _hyperparams(hf, loop, spread)
+    if base is None or overrides is None:
+        return None
+    args = _argument_values(hf, func, helper_call)
+    model = loop_model(hf, loop)
+    passed_model = args.get(model.id) if isinstance(model, ast.Name) else None
+    if passed_model is not None and not holds_no_decay_parameters(facts, passed_model, call):
+        return None  # the model is visibly built from weight matrices only
+    entry = _dict_entries_wd(hf, func, base)
+    if entry is None:
+        return None
+    # The biases of layers that are not norms: which value do they get?
+    value: tuple[str, ast.expr | None] = ("inherit", None)  # the optimizer's weight decay
+    for guard_value, guards in entry:
+        state = _guards_state(hf, guards, pname, args)
+        if state is None:
+            return None
+        if state is True:
+            value = ("helper", guard_value)
+        elif state is not False:
+            return None  # the default decay itself is conditional on a setting: not read
+    unless: list[ast.expr] = []
+    for guards, source in overrides:
+        state = _guards_state(hf, guards, pname, args)
+        if state is None:
+            return None
+        if state is False:
+            continue
+        entries = _override_entries(hf, func, source)
+        if entries is None:
+            return None
+        for ov_value, ov_guards in entries:
+            inner = _guards_state(hf, ov_guards, pname, args)
+            if inner is None:
+                return None
+            if inner is False:
+                continue
+            if state is True and inner is True:
+                value = ("helper", ov_value)
+                unless = []
+            else:
+                unsettled = [
+                    *(state if isinstance(state, list) else []),
+                    *(inner if isinstance(inner, list) else []),
+                ]
+                unless += unsettled
+    if value[0] == "helper":
+        node = value[1]
+        if node is None:
+            return None
+        v = _helper_value(hf, func, node, helper_call, facts)
+        if v is None or (isinstance(v, float) and v <= 0):
+            return None
+        top_node: ast.expr = node
+        shown = f"{v:g}" if isinstance(v, float) else f"`{short(node, 40)}`"
+        source_text = "the helper's default decay"
+        cond_facts = hf
+    else:
+        top = weight_decay_arg(call, cls, facts)
+        top_node = top or ast.Constant(
+            value=default_decay(facts, call, cls), lineno=call.lineno, col_offset=call.col_offset
+        )
+        v = decay_value(facts, top_node, call)
+        if v is None or (isinstance(v, float) and v <= 0):
+            return None
+        shown = f"{v:g}" if isinstance(v, float) else f"`{short(top_node, 40)}`"
+        source_text = "the optimizer's value"
+        cond_facts = facts
+    where = f"line {append.lineno}" if hf is facts else f"{hf.path}:{append.lineno}"
+    settings = ", ".join(f"`{short(u, 40)}`" for u in unless)
+    why = (
+        f"; the bias override applies only when {settings} is not None"
+        if unless
+        else "; no bias override applies with the arguments given"
+    )
+    message = (
+        f"{_who(facts, call)}{cls}(...): the per-parameter groups built by "
+        f"`{short(helper_call.func, 40)}()` ({where}) give the biases of layers that are not "
+        f"norms weight_decay={shown} ({source_text}){why}; give biases weight_decay=0.0 "
+        "(stepguard.param_groups(model, weight_decay=...) does)"
+    )
+    conditions = [Condition("weight_decay", (top_node,), cond_facts, ">0")]
+    conditions += [Condition(f"`{short(u, 40)}` unset", (u,), facts, "false") for u in unless]
+    return violation(facts, call, "SG102", message, (), conditions, optimizer=cls)
+
+
+def _per_parameter_append(hf: Facts, func: FuncDef) -> tuple[ast.Call, str, ast.For] | None:
+    """``out.append({"params": [p], **hyperparams})`` inside a loop over a module's own named
+    parameters, where `func` returns ``out``: (the append, ``hyperparams``, the loop)."""
+    rets = [
+        n.value
+        for n in walk(func)
+        if isinstance(n, ast.Return) and n.value is not None and hf.function_of(n) is func
+    ]
+    if len(rets) != 1 or not isinstance(rets[0], ast.Name):
+        return None
+    out = rets[0].id
+    appends = [
+        c
+        for c in hf.calls
+        if call_name(c) == "append"
+        and isinstance(c.func, ast.Attribute)
+        and dotted(c.func.value) == out
+        and hf.function_of(c) is func
+    ]
+    if len(appends) != 1 or len(appends[0].args) != 1:
+        return None
+    append = appends[0]
+    d = append.args[0]
+    if not isinstance(d, ast.Dict) or dict_get(d, "weight_decay") is not None:
+        return None
+    spreads = [v for k, v in zip(d.keys, d.values, strict=True) if k is None]
+    loop = hf.enclosing(append, (ast.For,))
+    if len(spreads) != 1 or not isinstance(spreads[0], ast.Name) or not isinstance(loop, ast.For):
+        return None
+    target = loop.target
+    if not (
+        isinstance(target, ast.Tuple)
+        and len(target.elts) == 2
+        and all(isinstance(e, ast.Name) for e in target.elts)
+        and loop_model(hf, loop) is not None
+    ):
+        return None
+    plist = next(
+        (
+            v
+            for k, v in zip(d.keys, d.values, strict=True)
+            if isinstance(k, ast.Constant) and k.value == "params"
+        ),
+        None,
+    )
+    if not (
+        isinstance(plist, ast.List)
+        and len(plist.elts) == 1
+        and dotted(plist.elts[0]) == dotted(target.elts[1])
+    ):
+        return None
+    return append, spreads[0].id, loop
+
+
+_Guards = list[tuple[ast.expr, bool]]
+
+
+def _guards(hf: Facts, node: ast.AST, stop: ast.AST) -> _Guards:
+    """The ``if`` tests around `node` up to `stop` (exclusive), with the truth each must have."""
+    out: _Guards = []
+    for if_node, test, truth in hf.branches(node):
+        if not _inside(hf, if_node, stop):  # type: ignore[arg-type]
+            break
+        out.append((test, truth))
+    return out
+
+
+def _hyperparams(
+    hf: Facts, loop: ast.For, name: str
+) -> tuple[str | None, list[tuple[_Guards, ast.expr]] | None]:
+    """In `loop`'s body: the dict ``name`` copies (``copy.copy(defaults)``) and its weight-decay
+    overrides in order, each (its guards, what it takes the value from: an expression assigned to
+    ``name["weight_decay"]`` or a dict passed to ``name.update``); (None, None) when ``name`` is
+    changed any other way."""
+    base: str | None = None
+    overrides: list[tuple[_Guards, ast.expr]] = []
+    for node in walk(loop):
+        if isinstance(node, ast.Assign) and any(dotted(t) == name for t in node.targets):
+            value = node.value
+            src = None
+            if isinstance(value, ast.Call) and call_name(value) in _COPIES and len(value.args) == 1:
+                src = dotted(value.args[0])
+            elif isinstance(value, ast.Call) and call_name(value) == "copy" and not value.args:
+                src = dotted(value.func.value) if isinstance(value.func, ast.Attribute) else None
+            if base is not None or src is None:
+                return None, None
+            base = src
+        elif isinstance(node, (ast.Assign, ast.AugAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            for t in targets:
+                if isinstance(t, ast.Subscript) and dotted(t.value) == name:
+                    key = t.slice
+                    if not (isinstance(key, ast.Constant) and isinstance(key.value, str)):
+                        return None, None
+                    if key.value == "weight_decay":
+                        wrap = ast.Dict(
+                            keys=[ast.Constant(value="weight_decay")], values=[node.value]
+                        )
+                        overrides.append((_guards(hf, node, loop), wrap))
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            if dotted(node.func.value) != name:
+                continue
+            if node.func.attr != "update" or len(node.args) != 1 or node.keywords:
+                return None, None
+            overrides.append((_guards(hf, node, loop), node.args[0]))
+    return base, overrides
+
+
+def _dict_entries_wd(
+    hf: Facts, func: FuncDef, name: str | None
+) -> list[tuple[ast.expr, _Guards]] | None:
+    """The values function `func` puts under "weight_decay" in the dict `name` (built empty,
+    filled by ``name["key"] = value`` under ``if`` tests), each with its guards."""
+    if name is None:
+        return None
+    out: list[tuple[ast.expr, _Guards]] = []
+    for node in walk(func):
+        if hf.function_of(node) is not func:
+            continue
+        if isinstance(node, ast.Assign):
+            for t in node.targets:
+                if dotted(t) == name:
+                    if not (isinstance(node.value, ast.Dict) and not node.value.keys):
+                        return None
+                elif isinstance(t, ast.Subscript) and dotted(t.value) == name:
+                    key = t.slice
+                    if not (isinstance(key, ast.Constant) and isinstance(key.value, str)):
+                        return None
+                    if key.value == "weight_decay":
+                        out.append((node.value, _guards(hf, node, func)))
+        elif (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and dotted(node.func.value) == name
+            and node.func.attr not in ("copy", "get")
+        ):
+            return None
+    return out
+
+
+def _override_entries(
+    hf: Facts, func: FuncDef, source: ast.expr
+) -> list[tuple[ast.expr, _Guards]] | None:
+    """The weight-decay values an override source carries: a dict literal's entry (no guard), or
+    the entries of a dict the function fills (`_dict_entries_wd`)."""
+    if isinstance(source, ast.Dict):
+        value = dict_get(source, "weight_decay")
+        if any(k is None for k in source.keys):
+            return None
+        return [] if value is None else [(value, [])]
+    if isinstance(source, ast.Name):
+        return _dict_entries_wd(hf, func, source.id)
+    return None
+
+
+def _argument_values(hf: Facts, func: FuncDef, call: ast.Call) -> dict[str, ast.expr | None]:
+    """What `call` passes for each parameter of `func` (its default when omitted; None for a
+    parameter without one that is not passed)."""
+    args = func.args
+    pos = [a.arg for a in (*args.posonlyargs, *args.args)]
+    defaults = dict(zip(pos[len(pos) - len(args.defaults) :], args.defaults, strict=True))
+    defaults.update(
+        {a.arg: d for a, d in zip(args.kwonlyargs, args.kw_defaults, strict=True) if d is not None}
+    )
+    out: dict[str, ast.expr | None] = {}
+    for name in [*pos, *(a.arg for a in args.kwonlyargs)]:
+        passed = passed_argument(call, func, name, pos, bound=False)
+        out[name] = passed if passed is not None else defaults.get(name)
+    return out
+
+
+def _guards_state(
+    hf: Facts, guards: _Guards, pname: str, args: dict[str, ast.expr | None]
+) -> bool | list[ast.expr] | None:
+    """Whether `guards` hold for the bias of a layer that is not a norm: True, False, the list of
+    caller expressions they depend on (``arg is not None`` with a setting passed), or None when a
+    test cannot be read."""
+    unknown: list[ast.expr] = []
+    for test, truth in guards:
+        parts = (
+            test.values if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And) else [test]
+        )
+        if len(parts) > 1 and not truth:
+            return None  # `not (a and b)`: not read
+        states = [_test_state(hf, p, pname, args) for p in parts]
+        if any(s is None for s in states):
+            return None
+        if any(s is False for s in states):
+            if truth:
+                return False
+            continue
+        exprs = [e for s in states if isinstance(s, list) for e in s]
+        if not truth:
+            if exprs:
+                return None
+            return False
+        unknown += exprs
+    return unknown or True
+
+
+def _test_state(
+    hf: Facts, test: ast.expr, pname: str, args: dict[str, ast.expr | None]
+) -> bool | list[ast.expr] | None:
+    """One test, for a bias of a layer that is not a norm (see `_guards_state`)."""
+    if isinstance(test, ast.Compare) and len(test.ops) == 1:
+        op, left, right = test.ops[0], test.left, test.comparators[0]
+        if (
+            dotted(left) == pname
+            and isinstance(right, ast.Constant)
+            and isinstance(right.value, str)
+            and isinstance(op, (ast.Eq, ast.NotEq))
+        ):
+            is_bias = right.value == "bias"
+            return is_bias if isinstance(op, ast.Eq) else not is_bias
+        if (
+            isinstance(op, (ast.In, ast.NotIn))
+            and dotted(right) == pname
+            and isinstance(left, ast.Constant)
+            and left.value == "bias"
+        ):
+            return isinstance(op, ast.In)
+        if (
+            isinstance(op, (ast.Is, ast.IsNot))
+            and isinstance(left, ast.Name)
+            and isinstance(right, ast.Constant)
+            and right.value is None
+            and left.id in args
+        ):
+            passed = args[left.id]
+            if passed is None or (isinstance(passed, ast.Constant) and passed.value is None):
+                return isinstance(op, ast.Is)
+            if isinstance(passed, ast.Constant):
+                return isinstance(op, ast.IsNot)
+            return [passed] if isinstance(op, ast.IsNot) else None
+        return None
+    if isinstance(test, ast.Call) and call_name(test) == "isinstance" and len(test.args) == 2:
+        kinds = test.args[1]
+        if isinstance(kinds, ast.Name):
+            kinds = hf.local_value(kinds.id, test) or kinds
+        text = ast.unparse(kinds)
+        if any(n in text for n in _NORM_NAMES):
+            return False  # a norm-layer test: not the bias of a linear or conv layer
+        return None
+    return None
+
+
+def _helper_value(
+    hf: Facts, func: FuncDef, node: ast.expr, call: ast.Call, facts: Facts
+) -> Decay | None:
+    """The value of a helper expression for the decay (a parameter: what the call passes)."""
+    if isinstance(node, ast.Name):
+        args = _argument_values(hf, func, call)
+        if node.id in args:
+            passed = args[node.id]
+            if passed is None:
+                return None
+            return decay_value(facts, passed, call)
+    return decay_value(hf, node, node)
