@@ -498,6 +498,8 @@ def _filtered_by(
         isinstance(it, ast.Call)
         and call_name(it) == "named_parameters"
         and isinstance(it.func, ast.Attribute)
+        and not it.args
+        and not it.keywords
         and isinstance(gen.target, ast.Tuple)
         and len(gen.target.elts) == 2
         and all(isinstance(e, ast.Name) for e in gen.target.elts)
@@ -552,6 +554,8 @@ def _appended_by_tests(
             isinstance(it, ast.Call)
             and call_name(it) == "named_parameters"
             and isinstance(it.func, ast.Attribute)
+            and not it.args
+            and not it.keywords
             and isinstance(target, ast.Tuple)
             and len(target.elts) == 2
             and all(isinstance(e, ast.Name) for e in target.elts)
