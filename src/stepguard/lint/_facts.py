@@ -191,7 +191,7 @@ class Facts:
             inner = partial_class(node) or wrapped_class(self, node)
             if inner is not None:
                 return self._class_choices(inner, node, depth + 1) if depth < 3 else []
-            return getattr_choices(self, node)
+            return getattr_choices(self, node) or factory_choices(self, node, depth)
         if isinstance(node, ast.Subscript):
             return registry_choices(self, node, depth)
         if (
@@ -613,6 +613,45 @@ def wrapped_class(facts: Facts, node: ast.Call) -> ast.expr | None:
     if index >= len(node.args) or isinstance(node.args[index], ast.Starred):
         return None
     return node.args[index]
+
+
+def factory_choices(facts: Facts, node: ast.Call, depth: int) -> list[OptimizerChoice]:
+    """The classes a same-file factory returns (``def get_optimizer_cls(name): if name ==
+    "adam": return torch.optim.Adam ...``), each with the ``if`` test around its ``return`` (read
+    in the factory, whose parameters follow the call); empty when a ``return`` returns something
+    else or an unconditional ``return`` follows conditional ones."""
+    if not isinstance(node.func, ast.Name) or depth > 2:
+        return []
+    defs = facts.functions.get(node.func.id, [])
+    if len(defs) != 1 or facts.class_of(defs[0]) is not None:
+        return []
+    func = defs[0]
+    returns = [
+        r for r in ast.walk(func) if isinstance(r, ast.Return) and facts.function_of(r) is func
+    ]
+    if not returns or len(returns) > 12:
+        return []
+    out: list[OptimizerChoice] = []
+    for ret in returns:
+        if ret.value is None:
+            return []
+        found = facts._class_choices(ret.value, ret, depth + 1)
+        if not found:
+            return []
+        branches = facts.branches(ret)
+        if not branches and len(returns) > 1:
+            return []  # a fall-through return: its condition is the others' failing
+        test, truth = (branches[0][1], branches[0][2]) if branches else (None, True)
+        for name, q, inner, polarity in found:
+            out.append(
+                (
+                    name,
+                    q,
+                    inner if inner is not None else test,
+                    polarity if inner is not None else truth,
+                )
+            )
+    return out
 
 
 def _names_allowed(test: ast.expr, key: ast.expr) -> list[str]:
