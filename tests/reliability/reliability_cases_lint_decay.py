@@ -79,6 +79,38 @@ def build(model, lr):
     return torch.optim.AdamW(groups, lr=lr, weight_decay=0.05)
 """
 
+RECURSIVE_FACTORY = """
+import torch
+def get_cls(name):
+    if name == "adam":
+        return get_cls(name)
+    return torch.optim.Adam
+def build(model, name):
+    return get_cls(name)(model.parameters(), lr=1e-3, weight_decay=1e-4)
+"""
+
+OVERRIDE_ODD = """
+import copy
+import torch
+def groups(model, weight_decay_bias=None):
+    defaults = {}
+    bias_overrides = {}
+    if weight_decay_bias is not None:
+        bias_overrides["weight_decay"] = weight_decay_bias
+    params = []
+    for module in model.modules():
+        for name, value in module.named_parameters(recurse=False):
+            hyperparams = copy.copy(defaults)
+            if name.startswith("head"):
+                hyperparams.update(bias_overrides)
+            hyperparams.pop("lr", None)
+            params.append({"params": [value], **hyperparams})
+    return params
+def build(model):
+    g = groups(model)
+    return torch.optim.SGD(g, lr=0.1, weight_decay=1e-4)
+"""
+
 CASES = [
     Case(
         "lint",
@@ -131,6 +163,21 @@ CASES = [
                 ),
             }
         ),
+        expect="ok",
+        check=_expect([]),
+    ),
+    Case(
+        "lint",
+        "SG101: an optimizer-class factory that calls itself",
+        lambda: _codes(RECURSIVE_FACTORY),
+        expect="ok",
+        check=_expect([]),
+        timeout=60,
+    ),
+    Case(
+        "lint",
+        "SG102: per-parameter groups whose overrides are changed in ways the linter cannot read",
+        lambda: _codes(OVERRIDE_ODD),
         expect="ok",
         check=_expect([]),
     ),
