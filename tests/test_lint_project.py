@@ -352,3 +352,47 @@ def test_scheduler_stepped_by_a_hook_after_a_grad_scaler_step_in_another_file() 
     assert sg211.data["activity"] == "latent"
     assert sg211.data["activity_reason"].startswith("only if `args.amp` is true; it is False")
     assert lint_paths([PROJECTS / "hooks_fp32"]).findings == []
+
+
+def test_weight_decay_from_a_constructor_argument_passed_in_another_module(tmp_path: Path) -> None:
+    # agent.py: Adam(decoder.parameters(), weight_decay=decoder_weight_lambda), the argument's
+    # default 0; train.py builds Agent(..., decoder_weight_lambda=args.decoder_weight_lambda)
+    # with an argparse default of 1e-7: coupled decay (SG101) on the decoder's biases too (SG102).
+    report = lint_paths([PROJECTS / "rl_agent"])
+    found = {(Path(f.path or "").name, f.line, f.code): f for f in report.findings}
+    assert sorted(found) == [("agent.py", 19, "SG101"), ("agent.py", 19, "SG102")]
+    for f in found.values():
+        assert f.data["activity"] == "active"
+        assert f.data["activity_reason"].startswith("weight_decay=1e-07 from ")
+        assert f.data["activity_reason"].endswith("train.py:9")
+    # The counterpart: the script leaves the argument at its default of 0, so nothing decays.
+    project = tmp_path / "rl_agent"
+    shutil.copytree(PROJECTS / "rl_agent", project)
+    train = project / "train.py"
+    train.write_text(
+        train.read_text().replace(", decoder_weight_lambda=args.decoder_weight_lambda", "")
+    )
+    assert lint_paths([project]).findings == []
+
+
+def test_param_groups_built_by_a_helper_in_another_module(tmp_path: Path) -> None:
+    # utils/optim_utils.py builds Hugging Face-style groups whose no-decay list (a parameter
+    # default) names the biases only: the norms and embeddings of the model decay. The helper that
+    # also lists norms and embeddings (get_split_parameters) is the correct counterpart.
+    report = lint_paths([PROJECTS / "grouped_helper"])
+    (sg102,) = report.findings
+    assert (Path(sg102.path or "").name, sg102.line, sg102.code) == ("train.py", 20, "SG102")
+    assert "optim_utils.py:6 keeps only the biases" in sg102.message
+    assert sg102.data["activity"] == "active"
+    assert sg102.data["activity_reason"].startswith("weight_decay=0.01 from ")
+    # A caller that passes its own no-decay list (norms included) makes the helper's default moot.
+    project = tmp_path / "grouped_helper"
+    shutil.copytree(PROJECTS / "grouped_helper", project)
+    train = project / "train.py"
+    train.write_text(
+        train.read_text().replace(
+            "get_optimizer_grouped_parameters(model, args.weight_decay)",
+            'get_optimizer_grouped_parameters(model, args.weight_decay, ["bias", "LayerNorm", "embeddings"])',
+        )
+    )
+    assert lint_paths([project]).findings == []

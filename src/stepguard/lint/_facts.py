@@ -187,6 +187,13 @@ class Facts:
         return self._class_choices(call.func, call)
 
     def _class_choices(self, node: ast.expr, at: ast.AST, depth: int = 0) -> list[OptimizerChoice]:
+        if isinstance(node, ast.Call):
+            inner = partial_class(node) or wrapped_class(self, node)
+            if inner is not None:
+                return self._class_choices(inner, node, depth + 1) if depth < 3 else []
+            return getattr_choices(self, node) or factory_choices(self, node, depth)
+        if isinstance(node, ast.Subscript):
+            return registry_choices(self, node, depth)
         if (
             isinstance(node, ast.Name)
             and node.id not in self.aliases
@@ -228,7 +235,7 @@ class Facts:
                 for n, qn, _, _ in self._class_choices(value.orelse, value, depth + 1)
             ]
             return out
-        if isinstance(value, (ast.Name, ast.Attribute)):
+        if isinstance(value, (ast.Name, ast.Attribute, ast.Call, ast.Subscript)):
             return self._class_choices(value, value, depth + 1)
         if value is not None:
             return []
@@ -478,6 +485,189 @@ class Facts:
             if name in ("mean", "sum", "float", "squeeze") and isinstance(node.func, ast.Attribute):
                 return self.is_loss_source(node.func.value)
         return False
+
+
+def getattr_choices(facts: Facts, node: ast.Call) -> list[OptimizerChoice]:
+    """The classes ``getattr(torch.optim, name[, default])`` may return, each with the test that
+    picks it: the names an enclosing ``if name in {"Adam", "AdamW"}:`` / ``if name == "Adam":``
+    allows (a name that is no torch.optim class falls back to the default). Empty when no such
+    test bounds the name (any class could come back: nothing is claimed)."""
+    if not (
+        isinstance(node.func, ast.Name)
+        and node.func.id == "getattr"
+        and len(node.args) in (2, 3)
+        and not node.keywords
+    ):
+        return []
+    module = facts.resolve(node.args[0])
+    if module not in ("torch.optim", "torch.optim.optimizer"):
+        return []
+    key = node.args[1]
+    if isinstance(key, ast.Constant) and isinstance(key.value, str):
+        allowed = [key.value]
+    else:
+        allowed = []
+        for _, guard, truth in facts.branches(node):
+            allowed = _names_allowed(guard, key) if truth else []
+            if allowed:
+                break
+    out: list[OptimizerChoice] = []
+    for text in allowed:
+        name = optimizer_name(f"torch.optim.{text}")
+        q = f"torch.optim.{text}"
+        if name is None and len(node.args) == 3:
+            q = facts.resolve(node.args[2]) or ""
+            name = optimizer_name(q)
+        if name is None:
+            continue
+        test: ast.expr | None = None
+        if not isinstance(key, ast.Constant):
+            test = ast.copy_location(
+                ast.Compare(
+                    left=key,
+                    ops=[ast.Eq()],
+                    comparators=[ast.copy_location(ast.Constant(value=text), key)],
+                ),
+                key,
+            )
+            facts.parents[test] = node  # so the test is read in the scope of the call
+        out.append((name, q, test, True))
+    return out
+
+
+def registry_choices(facts: Facts, node: ast.Subscript, depth: int) -> list[OptimizerChoice]:
+    """The classes ``OPTIMIZERS[key]`` may be, for a dict literal of optimizer classes bound once
+    (``{"adam": torch.optim.Adam, "adamw": torch.optim.AdamW}``), each with the test
+    ``key == "adam"`` that picks it (none for a constant key)."""
+    table = node.value
+    if isinstance(table, ast.Name):
+        table = facts.local_value(table.id, node)  # type: ignore[assignment]
+    if not isinstance(table, ast.Dict) or depth > 2:
+        return []
+    key = node.slice
+    out: list[OptimizerChoice] = []
+    for k, v in zip(table.keys, table.values, strict=True):
+        if not (isinstance(k, ast.Constant) and isinstance(k.value, str)):
+            return []  # a `**` spread or a computed key: the table is not all visible
+        if isinstance(key, ast.Constant) and key.value != k.value:
+            continue
+        for name, q, _, _ in facts._class_choices(v, v, depth + 1):
+            test: ast.expr | None = None
+            if not isinstance(key, ast.Constant):
+                test = ast.copy_location(
+                    ast.Compare(
+                        left=key,
+                        ops=[ast.Eq()],
+                        comparators=[ast.copy_location(ast.Constant(value=k.value), key)],
+                    ),
+                    key,
+                )
+                facts.parents[test] = node
+            out.append((name, q, test, True))
+    return out
+
+
+def partial_class(node: ast.Call) -> ast.expr | None:
+    """The class ``functools.partial(cls, lr=..., weight_decay=...)`` binds, when every argument
+    it binds is a plain keyword other than a decoupling flag; else None."""
+    if call_name(node) != "partial" or not node.args or isinstance(node.args[0], ast.Starred):
+        return None
+    if len(node.args) > 1 or any(
+        k.arg is None or k.arg == "decoupled_weight_decay" for k in node.keywords
+    ):
+        return None
+    return node.args[0]
+
+
+def wrapped_class(facts: Facts, node: ast.Call) -> ast.expr | None:
+    """The class argument of a call to a same-file function that returns that class or a subclass
+    of it made with ``type(name, (cls,), {...})`` on every path (Detectron2's
+    ``maybe_add_gradient_clipping(cfg, torch.optim.SGD)``), else None."""
+    if not isinstance(node.func, ast.Name) or node.keywords:
+        return None
+    defs = facts.functions.get(node.func.id, [])
+    if len(defs) != 1 or facts.class_of(defs[0]) is not None:
+        return None
+    func = defs[0]
+    params = [a.arg for a in (*func.args.posonlyargs, *func.args.args)]
+    returned: set[str] = set()
+    for ret in ast.walk(func):
+        if not isinstance(ret, ast.Return) or facts.function_of(ret) is not func:
+            continue
+        value = ret.value
+        if (
+            isinstance(value, ast.Call)
+            and isinstance(value.func, ast.Name)
+            and value.func.id == "type"
+            and len(value.args) == 3
+            and isinstance(value.args[1], ast.Tuple)
+            and len(value.args[1].elts) == 1
+        ):
+            value = value.args[1].elts[0]
+        if not isinstance(value, ast.Name) or value.id not in params:
+            return None
+        returned.add(value.id)
+    if len(returned) != 1:
+        return None
+    index = params.index(returned.pop())
+    if index >= len(node.args) or isinstance(node.args[index], ast.Starred):
+        return None
+    return node.args[index]
+
+
+def factory_choices(facts: Facts, node: ast.Call, depth: int) -> list[OptimizerChoice]:
+    """The classes a same-file factory returns (``def get_optimizer_cls(name): if name ==
+    "adam": return torch.optim.Adam ...``), each with the ``if`` test around its ``return`` (read
+    in the factory, whose parameters follow the call); empty when a ``return`` returns something
+    else or an unconditional ``return`` follows conditional ones."""
+    if not isinstance(node.func, ast.Name) or depth > 2:
+        return []
+    defs = facts.functions.get(node.func.id, [])
+    if len(defs) != 1 or facts.class_of(defs[0]) is not None:
+        return []
+    func = defs[0]
+    returns = [
+        r for r in ast.walk(func) if isinstance(r, ast.Return) and facts.function_of(r) is func
+    ]
+    if not returns or len(returns) > 12:
+        return []
+    out: list[OptimizerChoice] = []
+    for ret in returns:
+        if ret.value is None:
+            return []
+        found = facts._class_choices(ret.value, ret, depth + 1)
+        if not found:
+            return []
+        branches = facts.branches(ret)
+        if not branches and len(returns) > 1:
+            return []  # a fall-through return: its condition is the others' failing
+        test, truth = (branches[0][1], branches[0][2]) if branches else (None, True)
+        for name, q, inner, polarity in found:
+            out.append(
+                (
+                    name,
+                    q,
+                    inner if inner is not None else test,
+                    polarity if inner is not None else truth,
+                )
+            )
+    return out
+
+
+def _names_allowed(test: ast.expr, key: ast.expr) -> list[str]:
+    """The strings `test` allows `key` to equal: ``key in {"a", "b"}``, ``key == "a"``."""
+    if not (isinstance(test, ast.Compare) and len(test.ops) == 1):
+        return []
+    if dotted(test.left) is None or dotted(test.left) != dotted(key):
+        return []
+    op, right = test.ops[0], test.comparators[0]
+    if isinstance(op, ast.Eq) and isinstance(right, ast.Constant) and isinstance(right.value, str):
+        return [right.value]
+    if isinstance(op, ast.In) and isinstance(right, (ast.Set, ast.List, ast.Tuple)):
+        names = [e.value for e in right.elts if isinstance(e, ast.Constant)]
+        if len(names) == len(right.elts) and all(isinstance(n, str) for n in names):
+            return [str(n) for n in names]
+    return []
 
 
 def method_of(

@@ -9,7 +9,8 @@ embedding weights included. Two shapes make that harmless, and both can be seen 
   tensors of two or more dimensions, and submodules of such classes. Anything else it cannot see
   through (a library model, ``setattr``, a 1-D parameter) counts as holding one.
 - `only_adapters_trainable` is True when the file freezes the whole model and trains adapter
-  weights only (peft's ``get_peft_model`` / ``mark_only_lora_as_trainable``, or
+  weights only (peft's ``get_peft_model``, loralib's ``mark_only_lora_as_trainable``, lit-llama's
+  ``mark_only_adapter_as_trainable`` and its kin, or
   ``model.requires_grad_(False)`` followed by LoRA / adapter parameters): those matrices have no
   bias or norm, and frozen parameters get no gradient, so no step decays them.
 
@@ -24,7 +25,7 @@ from __future__ import annotations
 import ast
 import re
 
-from stepguard.lint._objects import class_of_call
+from stepguard.lint._objects import callers, calls_of, class_of_call, passed_argument
 from stepguard.lint._scan import Facts, call_name, dotted, kwarg, short, walk
 from stepguard.lint._values import as_group
 
@@ -33,6 +34,7 @@ __all__ = [
     "built_groups",
     "holds_no_decay_parameters",
     "holds_norm_or_embedding",
+    "loop_model",
     "no_decay_test",
     "only_adapters_trainable",
     "selects_no_decay",
@@ -97,7 +99,10 @@ _BIASED = frozenset(
 _TENSOR_FACTORIES = frozenset(
     ("empty", "zeros", "ones", "randn", "rand", "Tensor", "FloatTensor", "full", "eye")
 )
-_PEFT = re.compile(r"\b(get_peft_model|mark_only_lora_as_trainable|LoraConfig|inject_adapter)\b")
+_PEFT = re.compile(
+    r"\b(get_peft_model|LoraConfig|inject_adapter"
+    r"|mark_only_(?:lora|adapter|prefix|prompt)\w*_as_trainable)\b"
+)
 _ADAPTER = re.compile(r"lora|adapter|prompt_embed|prefix_tun", re.I)
 
 
@@ -309,7 +314,7 @@ def _words(facts: Facts, node: ast.AST, at: ast.AST) -> bool:
     """`node` is (or names a list of) strings naming no-decay parameters (``"bias"``,
     ``["bias", "LayerNorm.weight"]``)."""
     if isinstance(node, ast.Name):
-        bound = facts.local_value(node.id, at)
+        bound = name_list(facts, node.id, at)
         if bound is None:
             return False
         node = bound
@@ -322,11 +327,53 @@ def _words(facts: Facts, node: ast.AST, at: ast.AST) -> bool:
     return False
 
 
+def _conjuncts(tests: list[ast.expr]) -> list[ast.expr]:
+    """The tests of a comprehension's ``if`` clauses, ``a and b`` split into ``a``, ``b``."""
+    out: list[ast.expr] = []
+    for t in tests:
+        if isinstance(t, ast.BoolOp) and isinstance(t.op, ast.And):
+            out += _conjuncts(t.values)
+        else:
+            out.append(t)
+    return out
+
+
+def name_list(facts: Facts, name: str, at: ast.AST) -> ast.expr | None:
+    """What `name` holds, seen from `at`: its single assignment, else the default of the enclosing
+    function's parameter `name` when no call in the file passes that argument (``def
+    group(model, wd, no_decay=("bias",))``); None otherwise."""
+    bound = facts.local_value(name, at)
+    if bound is not None:
+        return bound
+    func = facts.function_of(at)
+    if not isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return None
+    args = func.args
+    pos = [a.arg for a in (*args.posonlyargs, *args.args)]
+    defaults = dict(zip(pos[len(pos) - len(args.defaults) :], args.defaults, strict=True))
+    defaults.update(
+        {a.arg: d for a, d in zip(args.kwonlyargs, args.kw_defaults, strict=True) if d is not None}
+    )
+    if name not in defaults or any(
+        facts.function_of(n) is func for n in facts._assignments_of(name)
+    ):
+        return None
+    calls = (
+        callers(facts, func)
+        if facts.project is not None
+        else [(facts, c) for c in calls_of(facts, func)]
+    )
+    for _, call in calls:
+        if passed_argument(call, func, name, pos) is not None:
+            return None
+    return defaults[name]
+
+
 def selects_no_decay(facts: Facts, group: ast.Dict, params: ast.expr | None) -> str | None:
     """How a param-group dict selects the parameters that must not decay (its ``params`` filter,
     the ``if`` it is built under, or a list of ``.bias`` attributes), as text; None otherwise."""
     if isinstance(params, (ast.ListComp, ast.GeneratorExp)):
-        for cond in params.generators[0].ifs:
+        for cond in _conjuncts(params.generators[0].ifs):
             if no_decay_test(facts, cond, group):
                 return f"its params keep `{_short(cond)}`"
     for _, test, truth in facts.branches(group):
@@ -396,7 +443,7 @@ def _bias_words(facts: Facts, node: ast.AST, at: ast.AST) -> bool:
     """`node` (or the list a name is bound to) names biases and nothing else that must not
     decay: ``"bias"``, ``["bias"]``, ``(".bias",)``."""
     if isinstance(node, ast.Name):
-        bound = facts.local_value(node.id, at)
+        bound = name_list(facts, node.id, at)
         if bound is None:
             return False
         node = bound
@@ -418,6 +465,13 @@ def _bias_test(facts: Facts, test: ast.expr, at: ast.AST) -> bool | None:
         op = test.ops[0]
         if isinstance(op, (ast.In, ast.NotIn)) and _bias_words(facts, test.left, at):
             return isinstance(op, ast.In)
+        right = test.comparators[0]
+        if (
+            isinstance(op, (ast.Eq, ast.NotEq))
+            and isinstance(right, ast.Constant)
+            and right.value == "bias"
+        ):
+            return isinstance(op, ast.Eq)  # the local name under named_parameters(recurse=False)
         return None
     if isinstance(test, ast.Call) and call_name(test) in ("endswith", "startswith") and test.args:
         return True if _bias_words(facts, test.args[0], at) else None
@@ -462,21 +516,89 @@ def _appended_side(facts: Facts, name: str, at: ast.AST) -> tuple[bool, ast.expr
                 return None
             this = found if which[0] == name else not found
         elif target is not None and dotted(target) == name:
-            for _, test, truth in facts.branches(c):
-                found = _bias_test(facts, test, c)
-                if found is not None:
-                    this = found == truth
+            loop = facts.enclosing(c, (ast.For,))
+            for if_node, test, truth in facts.branches(c):
+                if isinstance(loop, ast.For) and not _within(facts, if_node, loop):
                     break
+                if _grad_test(test):
+                    continue
+                found = _bias_test(facts, test, c)
+                if found is None or this is not None:
+                    return None  # another test (or a second one) narrows the list further
+                this = found == truth
             if this is None:
                 return None
         else:
             continue
         loop = facts.enclosing(c, (ast.For,))
-        m = _named_parameters_of(loop.iter) if isinstance(loop, ast.For) else None
-        if m is None or (side is not None and side != this):
+        m = loop_model(facts, loop) if isinstance(loop, ast.For) else None
+        if m is None or (side is not None and side != this) or not _plain_loop(loop):
             return None
         side, model = this, m
     return None if side is None or model is None else (side, model)
+
+
+def _within(facts: Facts, node: ast.AST, loop: ast.AST) -> bool:
+    p = facts.parents.get(node)
+    while p is not None:
+        if p is loop:
+            return True
+        p = facts.parents.get(p)
+    return False
+
+
+def _grad_test(test: ast.expr) -> bool:
+    while isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        test = test.operand
+    return isinstance(test, ast.Attribute) and test.attr == "requires_grad"
+
+
+def _plain_loop(loop: ast.AST | None) -> bool:
+    """No ``continue``/``break`` in `loop`'s body other than ``if not p.requires_grad: continue``
+    (a skip on any other test would narrow the lists)."""
+    for stmt in getattr(loop, "body", []):
+        if (
+            isinstance(stmt, ast.If)
+            and _grad_test(stmt.test)
+            and len(stmt.body) == 1
+            and isinstance(stmt.body[0], ast.Continue)
+            and not stmt.orelse
+        ):
+            continue
+        if any(isinstance(n, (ast.Continue, ast.Break)) for n in walk(stmt)):
+            return False
+    return True
+
+
+def loop_model(facts: Facts, loop: ast.For) -> ast.expr | None:
+    """The model whose parameters `loop` visits: ``M.named_parameters()``, or
+    ``m.named_parameters(recurse=False)`` inside ``for m in M.modules()`` (or ``for name, m in
+    M.named_modules()``), each parameter once."""
+    it = loop.iter
+    if not (
+        isinstance(it, ast.Call)
+        and call_name(it) == "named_parameters"
+        and isinstance(it.func, ast.Attribute)
+    ):
+        return None
+    recurse = kwarg(it, "recurse")
+    if recurse is None:
+        return None if it.args else it.func.value
+    if not (isinstance(recurse, ast.Constant) and recurse.value is False):
+        return None
+    outer = facts.enclosing(loop, (ast.For,))
+    module = dotted(it.func.value)
+    if not isinstance(outer, ast.For) or module is None or not isinstance(outer.iter, ast.Call):
+        return None
+    kind = call_name(outer.iter)
+    target = outer.target
+    if kind == "named_modules" and isinstance(target, ast.Tuple) and len(target.elts) == 2:
+        target = target.elts[1]
+    if kind not in ("modules", "named_modules") or dotted(target) != module:
+        return None
+    if not isinstance(outer.iter.func, ast.Attribute) or outer.iter.args or outer.iter.keywords:
+        return None
+    return outer.iter.func.value
 
 
 def bias_split(facts: Facts, params: ast.expr | None, at: ast.AST) -> tuple[str, ast.expr] | None:
@@ -488,7 +610,7 @@ def bias_split(facts: Facts, params: ast.expr | None, at: ast.AST) -> tuple[str,
         model = _named_parameters_of(gen.iter)
         tests = [
             _bias_test(facts, t, params)
-            for t in gen.ifs
+            for t in _conjuncts(gen.ifs)
             if not (isinstance(t, ast.Attribute) and t.attr == "requires_grad")
         ]
         if model is not None and tests and all(t is False for t in tests):

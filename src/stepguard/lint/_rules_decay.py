@@ -18,6 +18,7 @@ from typing import Any
 
 from stepguard.lint._autofix import Edit, remove_import_name
 from stepguard.lint._base import Condition, Violation, violation
+from stepguard.lint._facts import OptimizerChoice
 from stepguard.lint._scan import (
     Facts,
     assigned_names,
@@ -144,6 +145,9 @@ def call_text(call: ast.Call, cls: str, wd_text: str, test: ast.expr | None, pol
     if call_name(call) == "ZeroRedundancyOptimizer":
         return f"ZeroRedundancyOptimizer(optimizer_class={cls}, ..., {wd_text})"
     text = f"{cls}(..., {wd_text})"
+    key = _looked_up(call)
+    if key is not None and test is not None:
+        return f"{text} (`{short(call.func, 40)}` names the class: `{short(test, 60)}`)"
     if test is not None:
         when = f"`{short(test, 50)}`" + ("" if polarity else " is false")
         text += f" (`{short(call.func, 30)}` is {cls} when {when})"
@@ -156,7 +160,7 @@ def check_sg101(facts: Facts) -> list[Violation]:
     through a variable or sharded by ``ZeroRedundancyOptimizer``."""
     out = []
     for call in facts.optimizer_builds:
-        for cls, q, test, polarity in facts.optimizer_choices(call):
+        for cls, q, test, polarity in _merged_lookups(facts, call):
             if cls not in COUPLED_DECAY or not q.startswith("torch.optim"):
                 continue
             if decoupled_flag(call, cls) is not False:
@@ -197,6 +201,44 @@ def check_sg101(facts: Facts) -> list[Violation]:
             )
             break
     return out
+
+
+def _looked_up(call: ast.Call) -> ast.expr | None:
+    """The name looked up by ``getattr(torch.optim, name, ...)(...)`` or ``OPTIMIZERS[name](...)``,
+    or None."""
+    f = call.func
+    if isinstance(f, ast.Call) and isinstance(f.func, ast.Name) and f.func.id == "getattr":
+        return f.args[1] if len(f.args) > 1 else None
+    if isinstance(f, ast.Subscript):
+        return f.slice
+    return None
+
+
+def _merged_lookups(facts: Facts, call: ast.Call) -> list[OptimizerChoice]:
+    """`optimizer_choices`, with the coupled-decay classes a ``getattr(torch.optim, name)`` lookup
+    may return merged into one choice whose test is ``name in (...)``: one finding, one condition."""
+    choices = facts.optimizer_choices(call)
+    key = _looked_up(call)
+    if key is None or len(choices) < 2:
+        return choices
+    coupled = [
+        c
+        for c in choices
+        if c[0] in COUPLED_DECAY
+        and c[1].startswith("torch.optim")
+        and decoupled_flag(call, c[0]) is False
+        and isinstance(c[2], ast.Compare)
+    ]
+    if len(coupled) < 2:
+        return choices
+    names = [c[2].comparators[0] for c in coupled if isinstance(c[2], ast.Compare)]
+    test = ast.copy_location(
+        ast.Compare(left=key, ops=[ast.In()], comparators=[ast.Tuple(elts=names, ctx=ast.Load())]),
+        key,
+    )
+    facts.parents[test] = call.func
+    first = coupled[0]
+    return [(first[0], first[1], test, True)]
 
 
 def _retune(facts: Facts, call: ast.Call, wd: float | None, expr: ast.expr | None) -> str:

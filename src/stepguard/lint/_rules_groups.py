@@ -20,9 +20,12 @@ from stepguard.lint._models import (
     built_groups,
     holds_no_decay_parameters,
     holds_norm_or_embedding,
+    loop_model,
     only_adapters_trainable,
     selects_no_decay,
 )
+from stepguard.lint._nodes import FuncDef
+from stepguard.lint._objects import callee, passed_argument
 from stepguard.lint._rules_decay import (
     _data,
     _default_note,
@@ -33,10 +36,11 @@ from stepguard.lint._rules_decay import (
     call_text,
     decay_condition,
 )
-from stepguard.lint._scan import Facts, call_name, dotted, short
+from stepguard.lint._scan import Facts, call_name, dotted, short, walk
 from stepguard.lint._values import (
     Decay,
     added_groups,
+    as_group,
     assigned_values,
     decay_alternatives,
     decay_value,
@@ -45,6 +49,7 @@ from stepguard.lint._values import (
     group_alternatives,
     group_dicts,
     params_arg,
+    returned_lists,
     weight_decay_arg,
 )
 
@@ -191,47 +196,59 @@ def check_sg102(facts: Facts) -> list[Violation]:
                     adapters = only_adapters_trainable(facts)
                 if not adapters:
                     found = _bias_only_group(facts, call, cls.split(" or ")[0])
+                if found is None and not adapters:
+                    found = _split_groups(facts, call, cls.split(" or ")[0])
+                if found is None and not adapters:
+                    found = _imported_groups(facts, call, cls.split(" or ")[0])
+                if found is None and not adapters:
+                    found = _override_groups(facts, call, cls.split(" or ")[0])
             if found is not None:
                 out.append(found)
     return out
 
 
 def _group_decay(
-    facts: Facts, call: ast.Call, cls: str, g: ast.Dict
+    facts: Facts, call: ast.Call, cls: str, g: ast.Dict, gfacts: Facts | None = None
 ) -> tuple[ast.expr, Decay] | None:
-    """The weight decay group `g` applies (its own, or the optimizer's it inherits) when it may
-    be > 0: (the expression, its value); None when it is provably 0."""
+    """The weight decay group `g` applies (its own, read where the group is built: `gfacts`'s
+    file, maybe a helper; or the optimizer's it inherits) when it may be > 0: (the expression,
+    its value); None when it is provably 0."""
     node = dict_get(g, "weight_decay")
-    if node is None:
+    if node is not None:
+        value = decay_value(gfacts or facts, node, g)
+    else:
         node = weight_decay_arg(call, cls, facts) or ast.Constant(
             value=default_decay(facts, call, cls), lineno=call.lineno, col_offset=call.col_offset
         )
-    value = decay_value(facts, node, call)
+        value = decay_value(facts, node, call)
     if value is None or (isinstance(value, float) and value <= 0):
         return None
     return node, value
 
 
-def _bias_only_group(facts: Facts, call: ast.Call, cls: str) -> Violation | None:
+def _bias_only_group(
+    facts: Facts,
+    call: ast.Call,
+    cls: str,
+    given: list[ast.Dict] | None = None,
+    gfacts: Facts | None = None,
+) -> Violation | None:
     """A decaying param group built by a split that keeps only the biases apart: the model's
     normalization and embedding weights stay in it (``weight_p`` of ``(bias_p if "bias" in n
     else weight_p).append(p)``), or both sides put back together (``weight_p + bias_p``)."""
-    params = params_arg(call)
-    groups = [
-        *(group_dicts(facts, params) or []),
-        *added_groups(facts, call),
-        *built_groups(facts, params, call),
-    ]
+    gf = gfacts or facts
+    groups = given if given is not None else _file_groups(facts, call)
     found: list[tuple[int, ast.Dict, str, ast.expr, ast.expr, Decay]] = []
     for g in groups:
-        split = bias_split(facts, dict_get(g, "params"), g)
-        decay = _group_decay(facts, call, cls, g) if split is not None else None
+        split = bias_split(gf, dict_get(g, "params"), g)
+        decay = _group_decay(facts, call, cls, g, gf) if split is not None else None
         if split is None or decay is None:
             continue
         kind, model = split
-        if kind == "no-bias" and holds_norm_or_embedding(facts, model, call):
+        at = call if gf is facts else g
+        if kind == "no-bias" and holds_norm_or_embedding(gf, model, at):
             found.append((0, g, kind, model, *decay))
-        elif kind == "all" and holds_no_decay_parameters(facts, model, call):
+        elif kind == "all" and holds_no_decay_parameters(gf, model, at):
             found.append((1, g, kind, model, *decay))
     if not found:
         return None
@@ -245,11 +262,14 @@ def _bias_only_group(facts: Facts, call: ast.Call, cls: str) -> Violation | None
         "biases and normalization/embedding weights"
     )
     message = (
-        f"{_who(facts, call)}{cls}(...): the param group at line {g.lineno} {what} get "
+        f"{_who(facts, call)}{cls}(...): the param group at {_at(facts, gf, g)} {what} get "
         f"weight_decay={shown}; keep them out by role, not by name (stepguard.param_groups(model, "
         "weight_decay=...) puts biases, norms and embeddings in the no-decay group)"
     )
-    conditions = [Condition("weight_decay", (node,), facts, ">0"), *branch_conditions(facts, call)]
+    conditions = [
+        Condition("weight_decay", (node,), _facts_of(facts, gf, g, node), ">0"),
+        *branch_conditions(facts, call),
+    ]
     return violation(facts, call, "SG102", message, (), conditions, g, optimizer=cls)
 
 
@@ -290,20 +310,22 @@ def _whole_module_group(
     return None
 
 
-def _no_decay_group(facts: Facts, call: ast.Call, cls: str) -> Violation | None:
+def _no_decay_group(
+    facts: Facts,
+    call: ast.Call,
+    cls: str,
+    given: list[ast.Dict] | None = None,
+    gfacts: Facts | None = None,
+) -> Violation | None:
     """A param group that holds exactly the parameters that must not decay (`selects_no_decay`:
     an inverted no-decay filter, a list of biases) and gets a weight decay > 0."""
-    params = params_arg(call)
-    groups = [
-        *(group_dicts(facts, params) or []),
-        *added_groups(facts, call),
-        *built_groups(facts, params, call),
-    ]
+    gf = gfacts or facts
+    groups = given if given is not None else _file_groups(facts, call)
     if not groups:
         return None
     top_node = weight_decay_arg(call, cls, facts)
     for g in groups:
-        why = selects_no_decay(facts, g, dict_get(g, "params"))
+        why = selects_no_decay(gf, g, dict_get(g, "params"))
         if why is None:
             continue
         node = dict_get(g, "weight_decay")
@@ -314,20 +336,20 @@ def _no_decay_group(facts: Facts, call: ast.Call, cls: str) -> Violation | None:
                 lineno=call.lineno,
                 col_offset=call.col_offset,
             )
-        value = decay_value(facts, node, call)
+        value = decay_value(facts, node, call) if inherited else decay_value(gf, node, g)
         if value is None or (isinstance(value, float) and value <= 0):
             continue
         shown = f"{value:g}" if isinstance(value, float) else f"`{short(node, 40)}`"
         source = f"{cls}'s default" if inherited and top_node is None else "the optimizer's value"
         decay = f"weight_decay={shown}" + (f" ({source})" if inherited else "")
         message = (
-            f"{_who(facts, call)}{cls}(...): the param group at line {g.lineno} holds the "
+            f"{_who(facts, call)}{cls}(...): the param group at {_at(facts, gf, g)} holds the "
             f"parameters that must not decay ({why}) but gets {decay}; give that group "
             "weight_decay=0.0 (or build the groups with stepguard.param_groups(model, ...))"
         )
         # The `if` blocks around the construction and around the group decide too.
         conditions = [
-            Condition("weight_decay", (node,), facts, ">0"),
+            Condition("weight_decay", (node,), _facts_of(facts, gf, g, node), ">0"),
             *branch_conditions(facts, call),
         ]
         return violation(facts, call, "SG102", message, (), conditions, g, optimizer=cls)
@@ -366,3 +388,710 @@ def _sg102(
     return violation(
         facts, call, "SG102", message, (), conditions, optimizer=cls, **_data(wd, expr)
     )
+
+
+# -- groups split by a name test that is not about decay -----------------------------------------
+
+# A literal of a group's filter: (the test's text with the loop variables renamed, the test, the
+# truth it must have).
+_Literal = tuple[str, ast.expr, bool]
+
+
+def _split_groups(
+    facts: Facts,
+    call: ast.Call,
+    cls: str,
+    given: list[list[ast.Dict]] | None = None,
+    gfacts: Facts | None = None,
+) -> Violation | None:
+    """Param groups that split one model's named parameters by tests that are not about decay
+    (``"backbone" in n`` vs ``"backbone" not in n``, for a different learning rate) and all
+    decay: whatever the tests mean, the groups together hold every parameter of the model, so its
+    biases and normalization/embedding weights decay on every side of the split.
+
+    Each group's ``params`` is a comprehension over ``M.named_parameters()`` whose ``if`` is a
+    conjunction of tests (``p.requires_grad`` aside); the groups that may decay (> 0, or a value
+    not known statically) must cover every truth assignment of the tests. A group that provably
+    does not decay, an ``or``, or another source of parameters ends the search."""
+    gf = gfacts or facts
+    options = given if given is not None else group_alternatives(facts, params_arg(call))
+    for groups in options or []:
+        model: ast.expr | None = None
+        clauses: list[list[_Literal]] = []
+        decaying: list[tuple[ast.Dict, ast.expr, Decay]] = []
+        for g in groups:
+            found = _filtered_by(gf, dict_get(g, "params"), g)
+            if found is None:
+                continue
+            m, alternatives = found
+            if model is not None and ast.dump(m) != ast.dump(model):
+                break
+            model = m
+            decay = _group_decay(facts, call, cls, g, gf)
+            if decay is None:
+                break  # a group without decay: the split may be the no-decay one
+            clauses.extend(alternatives)
+            decaying.append((g, *decay))
+        else:
+            if model is None or len(decaying) < 2 or not _covers(clauses):
+                continue
+            if not holds_no_decay_parameters(gf, model, call if gf is facts else groups[0]):
+                continue
+            return _split_violation(facts, call, cls, model, decaying, gf)
+    return None
+
+
+def _split_violation(
+    facts: Facts,
+    call: ast.Call,
+    cls: str,
+    model: ast.expr,
+    decaying: list[tuple[ast.Dict, ast.expr, Decay]],
+    gf: Facts,
+) -> Violation:
+    known = [v for _, _, v in decaying if isinstance(v, float)]
+    unknown = next((n for _, n, v in decaying if not isinstance(v, float)), None)
+    shown = (
+        f"weight_decay={min(known):g}"
+        if unknown is None
+        else f"weight_decay=`{short(unknown, 40)}` (if it is > 0)"
+    )
+    linenos = list(dict.fromkeys(str(g.lineno) for g, _, _ in decaying))
+    lines = ("lines " if len(linenos) > 1 else "line ") + ", ".join(linenos)
+    if gf is not facts:
+        lines += f" of {gf.path}"
+    message = (
+        f"{_who(facts, call)}{cls}(...): the param groups at {lines} split the parameters "
+        f"of `{short(model, 30)}` by name tests that are not about decay, and every group gets "
+        f"{shown}: together they decay every parameter of `{short(model, 30)}`, biases and "
+        "normalization/embedding weights included; split each group into decay and no-decay "
+        "parts (stepguard.param_groups(model, weight_decay=...) builds them)"
+    )
+    if gf is facts:
+        nodes = tuple(n for _, n, _ in decaying)
+        decides = Condition("weight_decay", nodes, facts, ">0")
+    else:  # the values are in two files: the first group's decides
+        g, n, _ = decaying[0]
+        decides = Condition("weight_decay", (n,), _facts_of(facts, gf, g, n), ">0")
+    conditions = [decides, *branch_conditions(facts, call)]
+    data = {"weight_decay": min(known)} if unknown is None else _data(None, unknown)
+    return violation(facts, call, "SG102", message, (), conditions, optimizer=cls, **data)
+
+
+def _filtered_by(
+    facts: Facts, params: ast.expr | None, at: ast.AST
+) -> tuple[ast.expr, list[list[_Literal]]] | None:
+    """``[p for n, p in M.named_parameters() if t1 and not t2]`` (or a name bound to it), or a
+    list filled by ``.append(p)`` in a loop over ``M.named_parameters()`` under ``if`` tests: M
+    and the conjunctions of tests that put a parameter in (one per append), ``p.requires_grad``
+    left out; None for anything else."""
+    if isinstance(params, ast.Name):
+        appended = _appended_by_tests(facts, params.id, at)
+        if appended is not None:
+            return appended
+        params = facts.local_value(params.id, at)
+    if not isinstance(params, (ast.ListComp, ast.GeneratorExp)) or len(params.generators) != 1:
+        return None
+    gen = params.generators[0]
+    it = gen.iter
+    if not (
+        isinstance(it, ast.Call)
+        and call_name(it) == "named_parameters"
+        and isinstance(it.func, ast.Attribute)
+        and not it.args
+        and not it.keywords
+        and isinstance(gen.target, ast.Tuple)
+        and len(gen.target.elts) == 2
+        and all(isinstance(e, ast.Name) for e in gen.target.elts)
+        and not gen.is_async
+    ):
+        return None
+    if not _copy_of_target(params.elt, gen.target.elts[1]):
+        return None
+    names = {e.id: f"_v{i}" for i, e in enumerate(gen.target.elts) if isinstance(e, ast.Name)}
+    clause: list[_Literal] = []
+    for test in gen.ifs:
+        parts = (
+            test.values if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And) else [test]
+        )
+        for part in parts:
+            literal = _literal(part, names)
+            if literal is None:
+                return None
+            if literal[0]:
+                clause.append(literal)
+    return it.func.value, [clause]
+
+
+def _appended_by_tests(
+    facts: Facts, name: str, at: ast.AST
+) -> tuple[ast.expr, list[list[_Literal]]] | None:
+    """A list `name` filled by ``name.append(p)`` inside ``for n, p in M.named_parameters():``
+    (directly or under ``if``/``elif``/``else`` tests, after ``if <test>: continue`` guards):
+    M and one conjunction of tests per append. None when it is filled or emptied any other way
+    (appends elsewhere, ``remove``/``pop``, a ``break``, a nested ``continue``)."""
+    scope = facts.function_of(at)
+    appends: list[ast.Call] = []
+    for c in facts.calls:
+        f = c.func
+        if not (isinstance(f, ast.Attribute) and dotted(f.value) == name):
+            continue
+        if facts.function_of(c) is not scope:
+            continue
+        if f.attr != "append":
+            return None  # extend / remove / pop / clear / insert: not a plain split
+        appends.append(c)
+    if not appends:
+        return None
+    model: ast.expr | None = None
+    out: list[list[_Literal]] = []
+    for c in appends:
+        loop = facts.enclosing(c, (ast.For,))
+        if not isinstance(loop, ast.For) or facts.function_of(loop) is not scope:
+            return None
+        it, target = loop.iter, loop.target
+        if not (
+            isinstance(it, ast.Call)
+            and call_name(it) == "named_parameters"
+            and isinstance(it.func, ast.Attribute)
+            and not it.args
+            and not it.keywords
+            and isinstance(target, ast.Tuple)
+            and len(target.elts) == 2
+            and all(isinstance(e, ast.Name) for e in target.elts)
+            and len(c.args) == 1
+            and _copy_of_target(c.args[0], target.elts[1])
+        ):
+            return None
+        if model is not None and ast.dump(model) != ast.dump(it.func.value):
+            return None
+        model = it.func.value
+        names = {e.id: f"_v{i}" for i, e in enumerate(target.elts) if isinstance(e, ast.Name)}
+        clause = _loop_guards(loop, names)
+        if clause is None:
+            return None
+        for if_node, test, truth in facts.branches(c):
+            if not _inside(facts, if_node, loop):
+                break
+            literal = _literal(test, names)
+            if literal is None:
+                return None
+            if literal[0]:
+                clause.append((literal[0], literal[1], literal[2] == truth))
+        out.append(clause)
+    return (model, out) if model is not None else None
+
+
+def _inside(facts: Facts, node: ast.AST, loop: ast.For) -> bool:
+    p = facts.parents.get(node)
+    while p is not None:
+        if p is loop:
+            return True
+        p = facts.parents.get(p)
+    return False
+
+
+def _loop_guards(loop: ast.For, names: dict[str, str]) -> list[_Literal] | None:
+    """The tests of ``if <test>: continue`` statements at the top of `loop`'s body, negated (a
+    parameter that reaches the rest of the body fails them); None for any other ``continue`` or
+    ``break`` in the body."""
+    guards: list[_Literal] = []
+    for stmt in loop.body:
+        if (
+            isinstance(stmt, ast.If)
+            and len(stmt.body) == 1
+            and isinstance(stmt.body[0], ast.Continue)
+            and not stmt.orelse
+        ):
+            literal = _literal(stmt.test, names)
+            if literal is None:
+                return None
+            if literal[0]:
+                guards.append((literal[0], literal[1], not literal[2]))
+            continue
+        for n in ast.walk(stmt):
+            if isinstance(n, (ast.Continue, ast.Break)):
+                return None
+    return guards
+
+
+def _literal(test: ast.expr, names: dict[str, str]) -> _Literal | None:
+    """`test` as a literal over the loop variables: ``("", ...)`` for a requires-grad test (no
+    constraint on which parameters), None for a test that is not a plain one."""
+    truth = True
+    while isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        test, truth = test.operand, not truth
+    if _requires_grad_only_test(test):
+        return "", test, truth
+    if isinstance(test, ast.BoolOp):
+        return None
+    if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.NotIn):
+        test = ast.Compare(left=test.left, ops=[ast.In()], comparators=test.comparators)
+        truth = not truth
+    used = {n.id for n in ast.walk(test) if isinstance(n, ast.Name)}
+    if not used & set(names):
+        return None  # a test that does not look at the parameter
+    if any(isinstance(n, (ast.NamedExpr, ast.Lambda, ast.Await)) for n in ast.walk(test)):
+        return None
+    return _renamed(test, names), test, truth
+
+
+def _renamed(test: ast.expr, names: dict[str, str]) -> str:
+    """The test's dump with the loop variables named by position, so ``"x" in n`` and ``"x" in
+    name`` of two comprehensions are the same test."""
+
+    class _Rename(ast.NodeTransformer):
+        def visit_Name(self, node: ast.Name) -> ast.AST:
+            return ast.Name(id=names.get(node.id, node.id), ctx=ast.Load())
+
+    copy = _Rename().visit(ast.parse(ast.unparse(test), mode="eval").body)
+    return ast.dump(copy, annotate_fields=False)
+
+
+def _covers(clauses: list[list[_Literal]]) -> bool:
+    """Every truth assignment of the tests satisfies some clause (at most 5 distinct tests)."""
+    atoms = sorted({key for clause in clauses for key, _, _ in clause})
+    if len(atoms) > 5:
+        return False
+    for bits in range(1 << len(atoms)):
+        value = {a: bool(bits >> i & 1) for i, a in enumerate(atoms)}
+        if not any(all(value[k] == truth for k, _, truth in clause) for clause in clauses):
+            return False
+    return True
+
+
+# -- param groups built by a helper in another file of the tree ---------------------------------
+
+
+def _file_groups(facts: Facts, call: ast.Call) -> list[ast.Dict]:
+    """The param-group dicts the file shows for `call`: literals (or a same-file helper's),
+    groups added with ``add_param_group``, dicts appended to the list it is given."""
+    params = params_arg(call)
+    return [
+        *(group_dicts(facts, params) or []),
+        *added_groups(facts, call),
+        *built_groups(facts, params, call),
+    ]
+
+
+def _at(facts: Facts, gf: Facts, g: ast.Dict) -> str:
+    """Where a group dict is: ``line 12`` in this file, ``utils/utils.py:12`` in another."""
+    return f"line {g.lineno}" if gf is facts else f"{gf.path}:{g.lineno}"
+
+
+def _facts_of(facts: Facts, gf: Facts, g: ast.Dict, node: ast.expr) -> Facts:
+    """The file a group's weight-decay expression is written in: the group's own value is in the
+    group's file, an inherited one at the optimizer."""
+    return gf if dict_get(g, "weight_decay") is node else facts
+
+
+def _imported_groups(facts: Facts, call: ast.Call, cls: str) -> Violation | None:
+    """Param groups returned by a helper of another file of the tree (``groups =
+    get_optimizer_grouped_parameters(model, args.weight_decay)`` imported from ``utils``),
+    checked like a literal where the helper builds them: a no-decay group that decays, a split
+    that keeps only the biases out, a name split where every group decays."""
+    params = params_arg(call)
+    if not isinstance(params, ast.Name) or facts.project is None:
+        return None
+    bound = assigned_values(facts, params.id, params)
+    if len(bound) != 1 or not isinstance(bound[0], ast.Call):
+        return None
+    found = callee(facts, bound[0], training=False)
+    if found is None or found[0] is facts:
+        return None
+    gf, func = found
+    alternatives: list[list[ast.Dict]] = []
+    for built in returned_lists(gf, func):
+        if not isinstance(built, (ast.List, ast.Tuple)) or not built.elts:
+            return None
+        groups = [as_group(gf, e) for e in built.elts]
+        if any(g is None for g in groups):
+            return None
+        alternatives.append([g for g in groups if g is not None])
+    if not alternatives:
+        return None
+    flat = [g for alt in alternatives for g in alt]
+    return (
+        _no_decay_group(facts, call, cls, flat, gf)
+        or _bias_only_group(facts, call, cls, flat, gf)
+        or _split_groups(facts, call, cls, alternatives, gf)
+    )
+
+
+# -- per-parameter groups with hyperparameter overrides (Detectron2-style helpers) ---------------
+
+_COPIES = ("copy", "deepcopy", "dict")
+_NORM_NAMES = ("Norm", "norm")
+
+
+def _override_groups(facts: Facts, call: ast.Call, cls: str) -> Violation | None:
+    """Param groups built one per parameter by a helper, each ``{"params": [p], **hyperparams}``
+    where ``hyperparams`` copies a dict of defaults and takes overrides for norms and biases
+    (``if name == "bias": hyperparams.update(bias_overrides)``), the bias override set only when
+    an optional argument is not None (Detectron2's ``get_default_optimizer_params(...,
+    weight_decay_bias=None)``). When the caller leaves that argument None (or passes a setting
+    that may be None), the biases of every layer that is not a norm keep the optimizer's decay.
+
+    Every test around an override must be read (a bias test on the parameter's name, an
+    ``isinstance`` on norm layer types, ``arg is not None`` on the helper's arguments); anything
+    else keeps the rule silent."""
+    params = params_arg(call)
+    if not isinstance(params, ast.Name):
+        return None
+    bound = assigned_values(facts, params.id, params)
+    if len(bound) != 1 or not isinstance(bound[0], ast.Call):
+        return None
+    helper_call = bound[0]
+    found = callee(facts, helper_call, training=False)
+    if found is None:
+        return None
+    hf, func = found
+    shape = _per_parameter_append(hf, func)
+    if shape is None:
+        return None
+    append, spread, loop = shape
+    pname = loop.target.elts[0].id  # type: ignore[attr-defined]
+    base, overrides = _hyperparams(hf, loop, spread)
+    if base is None or overrides is None:
+        return None
+    args = _argument_values(hf, func, helper_call)
+    model = loop_model(hf, loop)
+    passed_model = args.get(model.id) if isinstance(model, ast.Name) else None
+    if passed_model is not None and not holds_no_decay_parameters(facts, passed_model, call):
+        return None  # the model is visibly built from weight matrices only
+    entry = _dict_entries_wd(hf, func, base)
+    if entry is None:
+        return None
+    # The biases of layers that are not norms: which value do they get?
+    value: tuple[str, ast.expr | None] = ("inherit", None)  # the optimizer's weight decay
+    for guard_value, guards in entry:
+        state = _guards_state(hf, guards, pname, args)
+        if state is None:
+            return None
+        if state is True:
+            value = ("helper", guard_value)
+        elif state is not False:
+            return None  # the default decay itself is conditional on a setting: not read
+    unless: list[ast.expr] = []
+    for guards, source in overrides:
+        state = _guards_state(hf, guards, pname, args)
+        if state is None:
+            return None
+        if state is False:
+            continue
+        entries = _override_entries(hf, func, source)
+        if entries is None:
+            return None
+        for ov_value, ov_guards in entries:
+            inner = _guards_state(hf, ov_guards, pname, args)
+            if inner is None:
+                return None
+            if inner is False:
+                continue
+            if state is True and inner is True:
+                value = ("helper", ov_value)
+                unless = []
+            else:
+                unsettled = [
+                    *(state if isinstance(state, list) else []),
+                    *(inner if isinstance(inner, list) else []),
+                ]
+                unless += unsettled
+    if value[0] == "helper":
+        node = value[1]
+        if node is None:
+            return None
+        v = _helper_value(hf, func, node, helper_call, facts)
+        if v is None or (isinstance(v, float) and v <= 0):
+            return None
+        top_node: ast.expr = node
+        shown = f"{v:g}" if isinstance(v, float) else f"`{short(node, 40)}`"
+        source_text = "the helper's default decay"
+        cond_facts = hf
+    else:
+        top = weight_decay_arg(call, cls, facts)
+        top_node = top or ast.Constant(
+            value=default_decay(facts, call, cls), lineno=call.lineno, col_offset=call.col_offset
+        )
+        v = decay_value(facts, top_node, call)
+        if v is None or (isinstance(v, float) and v <= 0):
+            return None
+        shown = f"{v:g}" if isinstance(v, float) else f"`{short(top_node, 40)}`"
+        source_text = "the optimizer's value"
+        cond_facts = facts
+    where = f"line {append.lineno}" if hf is facts else f"{hf.path}:{append.lineno}"
+    settings = ", ".join(f"`{short(u, 40)}`" for u in unless)
+    why = (
+        f"; the bias override applies only when {settings} is not None"
+        if unless
+        else "; no bias override applies with the arguments given"
+    )
+    message = (
+        f"{_who(facts, call)}{cls}(...): the per-parameter groups built by "
+        f"`{short(helper_call.func, 40)}()` ({where}) give the biases of layers that are not "
+        f"norms weight_decay={shown} ({source_text}){why}; give biases weight_decay=0.0 "
+        "(stepguard.param_groups(model, weight_decay=...) does)"
+    )
+    conditions = [Condition("weight_decay", (top_node,), cond_facts, ">0")]
+    conditions += [Condition(f"`{short(u, 40)}` unset", (u,), facts, "false") for u in unless]
+    return violation(facts, call, "SG102", message, (), conditions, optimizer=cls)
+
+
+def _per_parameter_append(hf: Facts, func: FuncDef) -> tuple[ast.Call, str, ast.For] | None:
+    """``out.append({"params": [p], **hyperparams})`` inside a loop over a module's own named
+    parameters, where `func` returns ``out``: (the append, ``hyperparams``, the loop)."""
+    rets = [
+        n.value
+        for n in walk(func)
+        if isinstance(n, ast.Return) and n.value is not None and hf.function_of(n) is func
+    ]
+    if len(rets) != 1 or not isinstance(rets[0], ast.Name):
+        return None
+    out = rets[0].id
+    appends = [
+        c
+        for c in hf.calls
+        if call_name(c) == "append"
+        and isinstance(c.func, ast.Attribute)
+        and dotted(c.func.value) == out
+        and hf.function_of(c) is func
+    ]
+    if len(appends) != 1 or len(appends[0].args) != 1:
+        return None
+    append = appends[0]
+    d = append.args[0]
+    if not isinstance(d, ast.Dict) or dict_get(d, "weight_decay") is not None:
+        return None
+    spreads = [v for k, v in zip(d.keys, d.values, strict=True) if k is None]
+    loop = hf.enclosing(append, (ast.For,))
+    if len(spreads) != 1 or not isinstance(spreads[0], ast.Name) or not isinstance(loop, ast.For):
+        return None
+    target = loop.target
+    if not (
+        isinstance(target, ast.Tuple)
+        and len(target.elts) == 2
+        and all(isinstance(e, ast.Name) for e in target.elts)
+        and loop_model(hf, loop) is not None
+    ):
+        return None
+    plist = next(
+        (
+            v
+            for k, v in zip(d.keys, d.values, strict=True)
+            if isinstance(k, ast.Constant) and k.value == "params"
+        ),
+        None,
+    )
+    if not (
+        isinstance(plist, ast.List)
+        and len(plist.elts) == 1
+        and dotted(plist.elts[0]) == dotted(target.elts[1])
+    ):
+        return None
+    return append, spreads[0].id, loop
+
+
+_Guards = list[tuple[ast.expr, bool]]
+
+
+def _guards(hf: Facts, node: ast.AST, stop: ast.AST) -> _Guards:
+    """The ``if`` tests around `node` up to `stop` (exclusive), with the truth each must have."""
+    out: _Guards = []
+    for if_node, test, truth in hf.branches(node):
+        if not _inside(hf, if_node, stop):  # type: ignore[arg-type]
+            break
+        out.append((test, truth))
+    return out
+
+
+def _hyperparams(
+    hf: Facts, loop: ast.For, name: str
+) -> tuple[str | None, list[tuple[_Guards, ast.expr]] | None]:
+    """In `loop`'s body: the dict ``name`` copies (``copy.copy(defaults)``) and its weight-decay
+    overrides in order, each (its guards, what it takes the value from: an expression assigned to
+    ``name["weight_decay"]`` or a dict passed to ``name.update``); (None, None) when ``name`` is
+    changed any other way."""
+    base: str | None = None
+    overrides: list[tuple[_Guards, ast.expr]] = []
+    for node in walk(loop):
+        if isinstance(node, ast.Assign) and any(dotted(t) == name for t in node.targets):
+            value = node.value
+            src = None
+            if isinstance(value, ast.Call) and call_name(value) in _COPIES and len(value.args) == 1:
+                src = dotted(value.args[0])
+            elif isinstance(value, ast.Call) and call_name(value) == "copy" and not value.args:
+                src = dotted(value.func.value) if isinstance(value.func, ast.Attribute) else None
+            if base is not None or src is None:
+                return None, None
+            base = src
+        elif isinstance(node, (ast.Assign, ast.AugAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            for t in targets:
+                if isinstance(t, ast.Subscript) and dotted(t.value) == name:
+                    key = t.slice
+                    if not (isinstance(key, ast.Constant) and isinstance(key.value, str)):
+                        return None, None
+                    if key.value == "weight_decay":
+                        wrap = ast.Dict(
+                            keys=[ast.Constant(value="weight_decay")], values=[node.value]
+                        )
+                        overrides.append((_guards(hf, node, loop), wrap))
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            if dotted(node.func.value) != name:
+                continue
+            if node.func.attr != "update" or len(node.args) != 1 or node.keywords:
+                return None, None
+            overrides.append((_guards(hf, node, loop), node.args[0]))
+    return base, overrides
+
+
+def _dict_entries_wd(
+    hf: Facts, func: FuncDef, name: str | None
+) -> list[tuple[ast.expr, _Guards]] | None:
+    """The values function `func` puts under "weight_decay" in the dict `name` (built empty,
+    filled by ``name["key"] = value`` under ``if`` tests), each with its guards."""
+    if name is None:
+        return None
+    out: list[tuple[ast.expr, _Guards]] = []
+    for node in walk(func):
+        if hf.function_of(node) is not func:
+            continue
+        if isinstance(node, ast.Assign):
+            for t in node.targets:
+                if dotted(t) == name:
+                    if not (isinstance(node.value, ast.Dict) and not node.value.keys):
+                        return None
+                elif isinstance(t, ast.Subscript) and dotted(t.value) == name:
+                    key = t.slice
+                    if not (isinstance(key, ast.Constant) and isinstance(key.value, str)):
+                        return None
+                    if key.value == "weight_decay":
+                        out.append((node.value, _guards(hf, node, func)))
+        elif (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and dotted(node.func.value) == name
+            and node.func.attr not in ("copy", "get")
+        ):
+            return None
+    return out
+
+
+def _override_entries(
+    hf: Facts, func: FuncDef, source: ast.expr
+) -> list[tuple[ast.expr, _Guards]] | None:
+    """The weight-decay values an override source carries: a dict literal's entry (no guard), or
+    the entries of a dict the function fills (`_dict_entries_wd`)."""
+    if isinstance(source, ast.Dict):
+        value = dict_get(source, "weight_decay")
+        if any(k is None for k in source.keys):
+            return None
+        return [] if value is None else [(value, [])]
+    if isinstance(source, ast.Name):
+        return _dict_entries_wd(hf, func, source.id)
+    return None
+
+
+def _argument_values(hf: Facts, func: FuncDef, call: ast.Call) -> dict[str, ast.expr | None]:
+    """What `call` passes for each parameter of `func` (its default when omitted; None for a
+    parameter without one that is not passed)."""
+    args = func.args
+    pos = [a.arg for a in (*args.posonlyargs, *args.args)]
+    defaults = dict(zip(pos[len(pos) - len(args.defaults) :], args.defaults, strict=True))
+    defaults.update(
+        {a.arg: d for a, d in zip(args.kwonlyargs, args.kw_defaults, strict=True) if d is not None}
+    )
+    out: dict[str, ast.expr | None] = {}
+    for name in [*pos, *(a.arg for a in args.kwonlyargs)]:
+        passed = passed_argument(call, func, name, pos, bound=False)
+        out[name] = passed if passed is not None else defaults.get(name)
+    return out
+
+
+def _guards_state(
+    hf: Facts, guards: _Guards, pname: str, args: dict[str, ast.expr | None]
+) -> bool | list[ast.expr] | None:
+    """Whether `guards` hold for the bias of a layer that is not a norm: True, False, the list of
+    caller expressions they depend on (``arg is not None`` with a setting passed), or None when a
+    test cannot be read."""
+    unknown: list[ast.expr] = []
+    for test, truth in guards:
+        parts = (
+            test.values if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And) else [test]
+        )
+        if len(parts) > 1 and not truth:
+            return None  # `not (a and b)`: not read
+        states = [_test_state(hf, p, pname, args) for p in parts]
+        if any(s is None for s in states):
+            return None
+        if any(s is False for s in states):
+            if truth:
+                return False
+            continue
+        exprs = [e for s in states if isinstance(s, list) for e in s]
+        if not truth:
+            if exprs:
+                return None
+            return False
+        unknown += exprs
+    return unknown or True
+
+
+def _test_state(
+    hf: Facts, test: ast.expr, pname: str, args: dict[str, ast.expr | None]
+) -> bool | list[ast.expr] | None:
+    """One test, for a bias of a layer that is not a norm (see `_guards_state`)."""
+    if isinstance(test, ast.Compare) and len(test.ops) == 1:
+        op, left, right = test.ops[0], test.left, test.comparators[0]
+        if (
+            dotted(left) == pname
+            and isinstance(right, ast.Constant)
+            and isinstance(right.value, str)
+            and isinstance(op, (ast.Eq, ast.NotEq))
+        ):
+            is_bias = right.value == "bias"
+            return is_bias if isinstance(op, ast.Eq) else not is_bias
+        if (
+            isinstance(op, (ast.In, ast.NotIn))
+            and dotted(right) == pname
+            and isinstance(left, ast.Constant)
+            and left.value == "bias"
+        ):
+            return isinstance(op, ast.In)
+        if (
+            isinstance(op, (ast.Is, ast.IsNot))
+            and isinstance(left, ast.Name)
+            and isinstance(right, ast.Constant)
+            and right.value is None
+            and left.id in args
+        ):
+            passed = args[left.id]
+            if passed is None or (isinstance(passed, ast.Constant) and passed.value is None):
+                return isinstance(op, ast.Is)
+            if isinstance(passed, ast.Constant):
+                return isinstance(op, ast.IsNot)
+            return [passed] if isinstance(op, ast.IsNot) else None
+        return None
+    if isinstance(test, ast.Call) and call_name(test) == "isinstance" and len(test.args) == 2:
+        kinds = test.args[1]
+        if isinstance(kinds, ast.Name):
+            kinds = hf.local_value(kinds.id, test) or kinds
+        text = ast.unparse(kinds)
+        if any(n in text for n in _NORM_NAMES):
+            return False  # a norm-layer test: not the bias of a linear or conv layer
+        return None
+    return None
+
+
+def _helper_value(
+    hf: Facts, func: FuncDef, node: ast.expr, call: ast.Call, facts: Facts
+) -> Decay | None:
+    """The value of a helper expression for the decay (a parameter: what the call passes)."""
+    if isinstance(node, ast.Name):
+        args = _argument_values(hf, func, call)
+        if node.id in args:
+            passed = args[node.id]
+            if passed is None:
+                return None
+            return decay_value(facts, passed, call)
+    return decay_value(hf, node, node)

@@ -64,10 +64,56 @@ def _penalty_node(facts: Facts, node: ast.AST) -> ast.AST | None:
         comp = ast.comprehension(target=node.target, iter=node.iter, ifs=[], is_async=0)
         var = _param_var(facts, comp)
         if var is not None:
-            for s in node.body:
-                if isinstance(s, (ast.AugAssign, ast.Assign)) and _is_square_of(s.value, var):
+            for s in _body_assigns(node):
+                if _is_square_of(s.value, var):
                     return node
+    elif _squared_vector(facts, node):
+        return node
     return None
+
+
+def _body_assigns(loop: ast.For | ast.AsyncFor) -> list[ast.Assign | ast.AugAssign]:
+    """The assignments in `loop`'s body, also under its ``if`` blocks (``if "weight" in n: l2 +=
+    p.norm() ** 2``); not inside nested functions."""
+    out: list[ast.Assign | ast.AugAssign] = []
+    todo: list[ast.stmt] = list(loop.body)
+    while todo:
+        stmt = todo.pop(0)
+        if isinstance(stmt, (ast.Assign, ast.AugAssign)):
+            out.append(stmt)
+        elif isinstance(stmt, ast.If):
+            todo += [*stmt.body, *stmt.orelse]
+    return out
+
+
+_FLATTEN = ("cat", "stack", "parameters_to_vector")
+
+
+def _squared_vector(facts: Facts, node: ast.AST) -> bool:
+    """`node` squares or norms the parameters flattened into one vector:
+    ``torch.cat([p.view(-1) for p in m.parameters()]).pow(2).sum()``,
+    ``parameters_to_vector(m.parameters()).norm()``, ``torch.norm(torch.cat(...)) ** 2``."""
+    operands: list[ast.AST] = []
+    if isinstance(node, ast.Call) and call_name(node) in _SQUARES:
+        f = node.func
+        operands = [f.value] if isinstance(f, ast.Attribute) else []
+        operands += node.args[:1]
+    elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.Pow):
+        operands = [node.left]
+    for operand in operands:
+        if isinstance(operand, ast.Name):  # `flat = torch.cat([...])` ... `flat.pow(2)`
+            operand = facts.local_value(operand.id, operand) or operand
+        if isinstance(operand, ast.Call) and call_name(operand) in _FLATTEN and operand.args:
+            inner = operand.args[0]
+            if isinstance(inner, ast.Call) and call_name(inner) == "parameters":
+                return True
+            if (
+                isinstance(inner, (ast.ListComp, ast.GeneratorExp))
+                and len(inner.generators) == 1
+                and _param_var(facts, inner.generators[0]) is not None
+            ):
+                return True
+    return False
 
 
 def _penalty_functions(facts: Facts) -> dict[str, ast.AST]:
@@ -101,8 +147,7 @@ def _accumulated(penalty: ast.AST) -> set[str]:
     if isinstance(penalty, (ast.For, ast.AsyncFor)):
         return {
             n
-            for s in penalty.body
-            if isinstance(s, (ast.AugAssign, ast.Assign))
+            for s in _body_assigns(penalty)
             for t in ([s.target] if isinstance(s, ast.AugAssign) else s.targets)
             for n in assigned_names(t)
         }
@@ -241,8 +286,6 @@ def check_sg103(facts: Facts) -> list[Violation]:
     # A visible decay > 0 is the stronger statement: prefer it over one not known statically.
     decaying.sort(key=lambda d: d[2] is None)
     out = []
-    opt_call, cls, wd, expr = decaying[0]
-    who = _target(facts, opt_call) or cls
     found: list[tuple[ast.AST, ast.AST, str]] = []
     for node in walk(facts.tree):
         penalty = _penalty_node(facts, node)
@@ -253,7 +296,12 @@ def check_sg103(facts: Facts) -> list[Violation]:
     for added, read, where in _penalty_reads(facts):
         found.append((added, read, f" (stored by {where})"))
     for at, penalty, through in found:
-        what = short(_penalty_iter(penalty), 40)
+        paired = _optimizer_for(facts, at, decaying)
+        if paired is None:
+            continue
+        opt_call, cls, wd, expr = paired
+        who = _target(facts, opt_call) or cls
+        what = short(_penalty_iter(penalty, facts), 40)
         if expr is None:
             applies = f"already applies {_wd_text(wd, None)}: parameters are regularized twice"
         else:
@@ -272,6 +320,29 @@ def check_sg103(facts: Facts) -> list[Violation]:
             conditions.append(Condition(_setting(weight), (weight,), facts, ">0"))
         out.append(violation(facts, at, "SG103", message, (), conditions, **_data(wd, expr)))
     return out
+
+
+def _optimizer_for(
+    facts: Facts,
+    at: ast.AST,
+    decaying: list[tuple[ast.Call, str, float | None, ast.expr | None]],
+) -> tuple[ast.Call, str, float | None, ast.expr | None] | None:
+    """The optimizer a penalty added at `at` regularizes twice with: among the optimizers built in
+    the same function (else in the same class, else in the file), the decaying one; None when
+    some of those candidates do not decay (which one the loss steps is not known: a GAN's two
+    optimizers, or a training function next to another that decays)."""
+    builds = facts.optimizer_builds
+    scope = facts.function_of(at)
+    candidates = [c for c in builds if facts.function_of(c) is scope]
+    owner = facts.class_of(at)
+    if not candidates and owner is not None:
+        candidates = [c for c in builds if facts.class_of(c) is owner]
+    if not candidates:
+        candidates = list(builds)
+    chosen = [d for d in decaying if any(d[0] is c for c in candidates)]
+    if not chosen or len(chosen) < len(candidates):
+        return None
+    return chosen[0]
 
 
 def _setting(node: ast.expr) -> str:
@@ -307,11 +378,20 @@ def _parents(facts: Facts, node: ast.AST, n: int) -> list[ast.AST]:
     return out
 
 
-def _penalty_iter(penalty: ast.AST) -> ast.AST:
+def _penalty_iter(penalty: ast.AST, facts: Facts | None = None) -> ast.AST:
     if isinstance(penalty, (ast.GeneratorExp, ast.ListComp)):
         return penalty.generators[0].iter
     if isinstance(penalty, (ast.For, ast.AsyncFor)):
         return penalty.iter
+    for n in walk(penalty):
+        if isinstance(n, ast.Call) and call_name(n) in ("parameters", "named_parameters"):
+            return n
+        if isinstance(n, ast.Name) and facts is not None:
+            bound = facts.local_value(n.id, n)
+            if bound is not None and bound is not penalty:
+                found = _penalty_iter(bound)
+                if found is not bound:
+                    return found
     return penalty
 
 
@@ -357,13 +437,7 @@ def _added_at(facts: Facts, penalty: ast.AST) -> ast.AST | None:
         child = node
         node = parent
     if isinstance(penalty, (ast.For, ast.AsyncFor)):
-        names = {
-            n
-            for s in penalty.body
-            if isinstance(s, (ast.AugAssign, ast.Assign))
-            for t in ([s.target] if isinstance(s, ast.AugAssign) else s.targets)
-            for n in assigned_names(t)
-        }
+        names = _accumulated(penalty)
     elif isinstance(node, (ast.Assign, ast.AnnAssign)):
         targets = node.targets if isinstance(node, ast.Assign) else [node.target]
         names = {n for t in targets for n in assigned_names(t)}

@@ -145,7 +145,10 @@ def _construction(facts: Facts, call: ast.Call) -> str | None:
             return "prepare?"
         if SCHEDULER_FACTORIES.match(name):
             return "scheduler"
-        if isinstance(call.func, ast.Name) and facts.optimizer_class(call) is not None:
+        if (
+            isinstance(call.func, (ast.Name, ast.Call, ast.Subscript))
+            and facts.optimizer_class(call) is not None
+        ):
             return "optimizer"
         return None
     q = facts.resolve(call.func) or ""

@@ -18,7 +18,9 @@ from __future__ import annotations
 import ast
 
 from stepguard._optimizers import TORCH_OPTIMIZERS, coupled_names
-from stepguard.lint._objects import calls_of, passed_argument
+from stepguard.lint._facts import partial_class
+from stepguard.lint._nodes import FuncDef
+from stepguard.lint._objects import callee, callers, calls_of, passed_argument
 from stepguard.lint._scan import (
     Facts,
     assigned_names,
@@ -34,6 +36,7 @@ __all__ = [
     "WD_POSITION",
     "Decay",
     "added_groups",
+    "as_group",
     "assigned_values",
     "binding",
     "calls_of",
@@ -47,8 +50,11 @@ __all__ = [
     "flag_arg",
     "group_alternatives",
     "group_dicts",
+    "helper_groups",
     "params_arg",
+    "partial_of",
     "passed_argument",
+    "returned_lists",
     "star_kwargs",
     "weight_decay_arg",
 ]
@@ -167,6 +173,9 @@ def weight_decay_arg(call: ast.Call, cls: str, facts: Facts | None = None) -> as
         spread = star_kwargs(facts, call)
         if spread and "weight_decay" in spread:
             return spread["weight_decay"]
+        bound = partial_of(facts, call)
+        if bound is not None and kwarg(bound, "weight_decay") is not None:
+            return kwarg(bound, "weight_decay")
     pos = WD_POSITION.get(cls)
     if (
         pos is not None
@@ -175,6 +184,18 @@ def weight_decay_arg(call: ast.Call, cls: str, facts: Facts | None = None) -> as
         and call_name(call) != "ZeroRedundancyOptimizer"
     ):
         return call.args[pos]
+    return None
+
+
+def partial_of(facts: Facts, call: ast.Call) -> ast.Call | None:
+    """The ``functools.partial(Adam, weight_decay=...)`` a construction calls (``opt_fn(params)``
+    with ``opt_fn`` bound once to it), or None."""
+    func = call.func
+    if not isinstance(func, ast.Name):
+        return None
+    bound = facts.local_value(func.id, call)
+    if isinstance(bound, ast.Call) and partial_class(bound) is not None:
+        return bound
     return None
 
 
@@ -288,6 +309,8 @@ def group_alternatives(facts: Facts, params: ast.expr | None) -> list[list[ast.D
     candidates: list[ast.expr | None] = [params]
     if isinstance(params, ast.Name):
         candidates = assigned_values(facts, params.id, params)
+    if len(candidates) == 1 and isinstance(candidates[0], ast.Call):
+        candidates = helper_groups(facts, candidates[0])
     out: list[list[ast.Dict]] = []
     for c in candidates:
         if not isinstance(c, (ast.List, ast.Tuple)) or not c.elts:
@@ -297,6 +320,38 @@ def group_alternatives(facts: Facts, params: ast.expr | None) -> list[list[ast.D
             return None
         out.append([g for g in groups if g is not None])
     return out or None
+
+
+def helper_groups(facts: Facts, call: ast.Call) -> list[ast.expr | None]:
+    """What a same-file helper that builds the param groups returns (``groups =
+    get_grouped_parameters(model, args.weight_decay)``): the list literal of each ``return``, or
+    the list a returned name is bound to; ``[None]`` when the call is not such a helper."""
+    found = callee(facts, call)
+    if found is None or found[0] is not facts:
+        return [None]
+    return returned_lists(facts, found[1])
+
+
+def returned_lists(facts: Facts, func: FuncDef) -> list[ast.expr | None]:
+    """What `func` returns when every ``return`` gives a list literal or a name bound once to
+    one; ``[None]`` otherwise."""
+    returns = [
+        n.value
+        for n in ast.walk(func)
+        if isinstance(n, ast.Return) and facts.function_of(n) is func and n.value is not None
+    ]
+    out: list[ast.expr | None] = []
+    for value in returns:
+        built: ast.expr | None = value
+        if isinstance(value, ast.Name):
+            bound = assigned_values(facts, value.id, value)
+            if len(bound) != 1:
+                return [None]
+            built = bound[0]
+        if not isinstance(built, (ast.List, ast.Tuple)):
+            return [None]
+        out.append(built)
+    return out or [None]
 
 
 def group_dicts(facts: Facts, params: ast.expr | None) -> list[ast.Dict] | None:
@@ -397,7 +452,7 @@ def _group_values(
         v = dict_get(g, "weight_decay")
         if v is None and any(k is None for k in g.keys):
             return None
-        n = top if v is None else decay_value(facts, v, call)
+        n = top if v is None else decay_value(facts, v, g)
         if n is None:
             return None
         values.append(n)
@@ -483,16 +538,21 @@ def _parameter_values(facts: Facts, name: str, at: ast.AST) -> list[Decay] | Non
     defaults.update({a: d for a, d in zip(kwonly, args.kw_defaults, strict=True) if d is not None})
     default = defaults.get(name)
     values: list[Decay] = []
-    for call in calls_of(facts, scope):
+    for where, call in _callers(facts, scope):
         passed = passed_argument(call, scope, name, pos)
         if passed is None:
             if default is None:
                 continue  # a call that omits a required argument fails before any step
-            passed = default
+            passed, where = default, facts
         if isinstance(passed, ast.Starred):
             values.append(passed)
             continue
-        v = const_number(facts, passed, passed)
+        v = const_number(where, passed, passed)
+        if v is None and where is not facts:
+            # Passed from another file (``Agent(..., wd=args.wd)`` in train.py): not known here;
+            # the finding names the parameter and its activity follows the caller.
+            values.append(ast.Name(id=name, ctx=ast.Load()))
+            continue
         values.append(passed if v is None else v)
     if default is not None and not values:
         v = const_number(facts, default, default)
@@ -500,6 +560,14 @@ def _parameter_values(facts: Facts, name: str, at: ast.AST) -> list[Decay] | Non
     if not values:
         values.append(ast.Name(id=name, ctx=ast.Load()))  # only callers elsewhere: unknown
     return values
+
+
+def _callers(facts: Facts, func: FuncDef) -> list[tuple[Facts, ast.Call]]:
+    """The calls of `func`: the same file's, and in project mode those of the tree's other files
+    (a class built elsewhere, ``Agent(..., wd=args.wd)``, counts for its ``__init__``)."""
+    if facts.project is None:
+        return [(facts, c) for c in calls_of(facts, func)]
+    return callers(facts, func)
 
 
 def flag_arg(call: ast.Call, cls: str) -> ast.expr | None:

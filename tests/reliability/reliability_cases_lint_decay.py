@@ -1,0 +1,184 @@
+"""Reliability cases for the linter's weight-decay rules (SG101, SG102) on odd optimizer shapes.
+
+Classes looked up by name or through a registry, helpers that build the param groups (recursive,
+in another file, returning something else), name splits with many tests: the run finishes, claims
+nothing it cannot see, and reports what the code shows.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from reliability_harness import Case
+
+from stepguard.lint import lint_paths, lint_source
+
+
+def _codes(source: str) -> list[str]:
+    return [f.code for f in lint_source(source)]
+
+
+def _expect(codes: list[str]) -> Callable[[Any], bool | str]:
+    return lambda got: got == codes or f"expected {codes}, got {got}"
+
+
+def _tree(files: dict[str, str]) -> list[str]:
+    root = Path(tempfile.mkdtemp(prefix="sg-rel-decay-"))
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text)
+    return [f.code for f in lint_paths([root]).findings]
+
+
+RECURSIVE_HELPER = """
+import torch
+def groups(model, wd):
+    return groups(model, wd)
+def build(model):
+    g = groups(model, 0.1)
+    return torch.optim.AdamW(g, lr=1e-3)
+"""
+
+REGISTRY_SPREAD = """
+import torch
+BASE = {"sgd": torch.optim.SGD}
+OPTS = {**BASE, "adam": torch.optim.Adam}
+def build(model, name):
+    return OPTS[name](model.parameters(), lr=1e-3, weight_decay=1e-4)
+"""
+
+REGISTRY_SELF = """
+import torch
+OPTS = {"adam": OPTS}
+def build(model, name):
+    return OPTS[name](model.parameters(), lr=1e-3, weight_decay=1e-4)
+"""
+
+GETATTR_ODD = """
+import torch
+def build(model, name):
+    if name in {1, "Adam", None}:
+        return getattr(torch.optim, name)(model.parameters(), weight_decay=1e-4)
+    if name in {"NoSuchOptimizer"}:
+        return getattr(torch.optim, name)(model.parameters(), weight_decay=1e-4)
+    return getattr(torch.optim, name)(model.parameters(), weight_decay=1e-4)
+"""
+
+MANY_TESTS = """
+import torch
+def build(model, lr):
+    tests = []
+    groups = [
+        {"params": [p for n, p in model.named_parameters() if "a" in n and "b" in n and "c" in n
+                    and "d" in n and "e" in n and "f" in n]},
+        {"params": [p for n, p in model.named_parameters() if not "a" in n]},
+    ]
+    return torch.optim.AdamW(groups, lr=lr, weight_decay=0.05)
+"""
+
+RECURSIVE_FACTORY = """
+import torch
+def get_cls(name):
+    if name == "adam":
+        return get_cls(name)
+    return torch.optim.Adam
+def build(model, name):
+    return get_cls(name)(model.parameters(), lr=1e-3, weight_decay=1e-4)
+"""
+
+OVERRIDE_ODD = """
+import copy
+import torch
+def groups(model, weight_decay_bias=None):
+    defaults = {}
+    bias_overrides = {}
+    if weight_decay_bias is not None:
+        bias_overrides["weight_decay"] = weight_decay_bias
+    params = []
+    for module in model.modules():
+        for name, value in module.named_parameters(recurse=False):
+            hyperparams = copy.copy(defaults)
+            if name.startswith("head"):
+                hyperparams.update(bias_overrides)
+            hyperparams.pop("lr", None)
+            params.append({"params": [value], **hyperparams})
+    return params
+def build(model):
+    g = groups(model)
+    return torch.optim.SGD(g, lr=0.1, weight_decay=1e-4)
+"""
+
+CASES = [
+    Case(
+        "lint",
+        "SG102: a helper building the param groups that calls itself",
+        lambda: _codes(RECURSIVE_HELPER),
+        expect="ok",
+        check=_expect([]),
+        timeout=60,
+    ),
+    Case(
+        "lint",
+        "SG101: an optimizer registry with a ** spread (not all visible: no class claimed)",
+        lambda: _codes(REGISTRY_SPREAD),
+        expect="ok",
+        check=_expect([]),
+    ),
+    Case(
+        "lint",
+        "SG101: a registry that refers to itself",
+        lambda: _codes(REGISTRY_SELF),
+        expect="ok",
+        check=_expect([]),
+        timeout=60,
+    ),
+    Case(
+        "lint",
+        "SG101: getattr(torch.optim, name) guarded by a set with non-strings, an unknown name, none",
+        lambda: _codes(GETATTR_ODD),
+        expect="ok",
+        check=_expect([]),
+    ),
+    Case(
+        "lint",
+        "SG102: a name split with more tests than the coverage check enumerates",
+        lambda: _codes(MANY_TESTS),
+        expect="ok",
+        check=_expect([]),
+    ),
+    Case(
+        "lint",
+        "SG102: groups from a helper in another file that returns a call, not a list",
+        lambda: _tree(
+            {
+                "utils.py": "def groups(model, wd):\n    return make(model, wd)\n",
+                "train.py": (
+                    "import torch\nfrom utils import groups\n"
+                    "def build(model):\n"
+                    "    g = groups(model, 0.1)\n"
+                    "    return torch.optim.AdamW(g, lr=1e-3)\n"
+                ),
+            }
+        ),
+        expect="ok",
+        check=_expect([]),
+    ),
+    Case(
+        "lint",
+        "SG101: an optimizer-class factory that calls itself",
+        lambda: _codes(RECURSIVE_FACTORY),
+        expect="ok",
+        check=_expect([]),
+        timeout=60,
+    ),
+    Case(
+        "lint",
+        "SG102: per-parameter groups whose overrides are changed in ways the linter cannot read",
+        lambda: _codes(OVERRIDE_ODD),
+        expect="ok",
+        check=_expect([]),
+    ),
+]
