@@ -1,9 +1,9 @@
 """The real-code lint corpora are well-formed, and their scorer counts right.
 
-Four corpora: benchmarks/lint_corpus (the linter is improved against it),
-benchmarks/lint_corpus_holdout and benchmarks/lint_corpus_blind (built apart, measured once, now
-development sets too) and benchmarks/lint_corpus_blind2 (the next final measurement nobody tunes
-against); no two share a repository.
+Five corpora: benchmarks/lint_corpus (the linter is improved against it),
+benchmarks/lint_corpus_holdout, benchmarks/lint_corpus_blind and benchmarks/lint_corpus_blind2
+(built apart, measured once, now development sets too) and benchmarks/lint_corpus_blind3 (the next
+final measurement nobody tunes against); no two share a repository.
 These tests check each corpus itself (every label points at an existing
 statement, enough entries and repositories, every linted rule has a positive label unless the corpus
 says it has none) and the matching logic of benchmarks/bench_lint_real.py on hand-made findings. They
@@ -28,6 +28,7 @@ CORPUS = ROOT / "benchmarks" / "lint_corpus"
 HOLDOUT = ROOT / "benchmarks" / "lint_corpus_holdout"
 BLIND = ROOT / "benchmarks" / "lint_corpus_blind"
 BLIND2 = ROOT / "benchmarks" / "lint_corpus_blind2"
+BLIND3 = ROOT / "benchmarks" / "lint_corpus_blind3"
 
 
 def _bench():
@@ -75,6 +76,12 @@ CORPORA = (
         BLIND2,
         min_entries=25,
         min_repos=20,
+    ),
+    Corpus(
+        "lint_corpus_blind3",
+        BLIND3,
+        min_entries=30,
+        min_repos=25,
     ),
 )
 ENTRIES = {c.name: bench.load_corpus(c.path) for c in CORPORA}
