@@ -1,0 +1,11 @@
+accelerate launch train.py \
+--mixed_precision="no" \
+--train_batch_size=2 \
+--gradient_accumulation_steps=64 \
+--max_train_steps=1000000 \
+--learning_rate=2e-05 \
+--max_grad_norm=1 \
+--lr_warmup_steps=0 \
+--lr_scheduler="constant" \
+--finetune_rgb \
+--finetune_lpips
