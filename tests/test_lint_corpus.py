@@ -82,6 +82,7 @@ CORPORA = (
         BLIND3,
         min_entries=30,
         min_repos=25,
+        rules_without_positive=frozenset({"SG103", "SG202", "SG208", "SG212"}),
     ),
 )
 ENTRIES = {c.name: bench.load_corpus(c.path) for c in CORPORA}
