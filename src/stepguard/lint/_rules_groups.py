@@ -269,6 +269,8 @@ def check_sg102(facts: Facts) -> list[Violation]:
                     found = _imported_groups(facts, call, cls.split(" or ")[0])
                 if found is None and not adapters:
                     found = _override_groups(facts, call, cls.split(" or ")[0])
+                if found is None and not adapters:
+                    found = _undecided_groups(facts, call, cls.split(" or ")[0])
             if found is not None:
                 out.append(found)
     return out
@@ -1162,3 +1164,65 @@ def _helper_value(
                 return None
             return decay_value(facts, passed, call)
     return decay_value(hf, node, node)
+
+
+# -- groups a helper builds for other reasons (learning rates), none of them about decay ----------
+
+_DECAY_WORDS = ("decay", "bias", "norm", "ndim", "dim(", "shape", "**", "embed", "ln_", "gamma")
+
+
+def _undecided_groups(facts: Facts, call: ast.Call, cls: str) -> Violation | None:
+    """Param groups a helper builds from the model's parameters for some other reason (a
+    learning rate per submodule, ``groups.append({"params": [p for p in module.parameters()],
+    "lr": lr})``) when neither the helper nor the caller says anything about decay: no group sets
+    a weight_decay, none is split by bias, normalization, embedding or shape, so every group
+    inherits the optimizer's weight_decay (> 0, or a value not known statically) and the model's
+    biases and normalization/embedding weights decay with the rest."""
+    params = params_arg(call)
+    if not isinstance(params, ast.Name):
+        return None
+    bound = assigned_values(facts, params.id, params)
+    if len(bound) != 1 or not isinstance(bound[0], ast.Call):
+        return None
+    found = callee(facts, bound[0], training=False)
+    if found is None:
+        return None
+    gf, func = found
+    text = ast.get_source_segment(gf.source, func) or ""
+    lowered = text.lower()
+    if any(w in lowered for w in _DECAY_WORDS) or "parameters()" not in text:
+        return None
+    caller = facts.function_of(call)
+    if any(
+        isinstance(n, ast.Constant) and isinstance(n.value, str) and "decay" in n.value
+        for n in walk(caller)
+    ):
+        return None  # the caller sets a group's decay itself (``g["weight_decay"] = ...``)
+    groups = [
+        g
+        for n in walk(func)
+        if (g := as_group(gf, n)) is not None and dict_get(g, "params") is not None
+    ]
+    if not groups:
+        return None
+    node = weight_decay_arg(call, cls, facts)
+    inherited = node is None
+    if node is None:
+        node = ast.Constant(
+            value=default_decay(facts, call, cls), lineno=call.lineno, col_offset=call.col_offset
+        )
+    value = decay_value(facts, node, call)
+    if value is None or (isinstance(value, float) and value <= 0):
+        return None
+    shown = f"{value:g}" if isinstance(value, float) else f"`{short(node, 40)}` (if it is > 0)"
+    source = f" ({cls}'s default)" if inherited else ""
+    where = f"{func.name}() ({gf.path}:{func.lineno})" if gf is not facts else f"{func.name}()"
+    message = (
+        f"{_who(facts, call)}{cls}(..., weight_decay={shown}{source}): the param groups that "
+        f"{where} builds set no weight_decay and do not keep biases or normalization/embedding "
+        "weights apart, so these decay with the rest; give them a group with weight_decay=0.0 "
+        "(stepguard.param_groups(model, weight_decay=...) builds both, and takes per-module "
+        "learning rates)"
+    )
+    conditions = [Condition("weight_decay", (node,), facts, ">0"), *branch_conditions(facts, call)]
+    return violation(facts, call, "SG102", message, (), conditions, optimizer=cls)
