@@ -396,3 +396,17 @@ def test_param_groups_built_by_a_helper_in_another_module(tmp_path: Path) -> Non
         )
     )
     assert lint_paths([project]).findings == []
+
+
+def test_ddp_built_by_a_helper_of_another_file_is_sg208_unless_no_sync() -> None:
+    # `model, opt = distributed_opt(args, model, opt)` from nlg/gpu.py wraps the model in DDP in
+    # one branch; the training loop gets it as a parameter and accumulates grad_acc micro-batches.
+    found = [f for f in lint_paths([PROJECTS / "ddp_helper"]).findings if f.code == "SG208"]
+    assert len(found) == 1
+    assert found[0].path is not None and found[0].path.endswith("train.py")
+    assert found[0].line == 26
+    assert os.path.join("nlg", "gpu.py") + ":21" in found[0].message
+    assert found[0].data["activity"] == "active"
+    # The same project with the non-update micro-batches under model.no_sync(): nothing.
+    synced = lint_paths([PROJECTS / "ddp_helper_sync"]).findings
+    assert [f for f in synced if f.code == "SG208"] == []
