@@ -103,7 +103,7 @@ def _returned_ddp(facts: Facts, call: ast.Call, index: int) -> Found | None:
                 continue
             value = value.elts[index]
         if value in ddp:
-            return hf, value  # type: ignore[return-value]
+            return hf, value
         if isinstance(value, ast.Name):
             for c in ddp:
                 parent = hf.parents.get(c)
