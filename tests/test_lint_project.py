@@ -410,3 +410,16 @@ def test_ddp_built_by_a_helper_of_another_file_is_sg208_unless_no_sync() -> None
     # The same project with the non-update micro-batches under model.no_sync(): nothing.
     synced = lint_paths([PROJECTS / "ddp_helper_sync"]).findings
     assert [f for f in synced if f.code == "SG208"] == []
+
+
+def test_penalty_stored_under_a_key_imported_from_outside_the_tree_is_sg103() -> None:
+    # models/base.py stores `out[LOSS_L2] = self.l2()` (a sum of squares over the parameters);
+    # runners/runner.py adds `out[LOSS_L2] * self.l2s` to the loss under AdamW's weight decay. The
+    # key is a constant of utils.keys, a module outside the linted tree: the same imported name
+    # is the same key.
+    found = [f for f in lint_paths([PROJECTS / "penalty_key"]).findings if f.code == "SG103"]
+    assert [(os.path.basename(f.path or ""), f.line) for f in found] == [("runner.py", 21)]
+    assert "base.py:26" in found[0].message
+    # The same name imported from another module is another key: nothing.
+    other = lint_paths([PROJECTS / "penalty_key_other"]).findings
+    assert [f for f in other if f.code == "SG103"] == []
