@@ -423,3 +423,16 @@ def test_penalty_stored_under_a_key_imported_from_outside_the_tree_is_sg103() ->
     # The same name imported from another module is another key: nothing.
     other = lint_paths([PROJECTS / "penalty_key_other"]).findings
     assert [f for f in other if f.code == "SG103"] == []
+
+
+def test_optimizer_factory_gets_decaying_groups_from_its_callers_is_sg101() -> None:
+    # lib/optimizers.py builds torch.optim.Adam(params, lr=lr, **kwargs): no decay of its own;
+    # train.py passes the groups lib/groups.py builds, one with weight_decay=0.01 (coupled L2).
+    found = [f for f in lint_paths([PROJECTS / "optimizer_factory"]).findings if f.code == "SG101"]
+    assert [(os.path.basename(f.path or ""), f.line) for f in found] == [("optimizers.py", 8)]
+    assert found[0].data["weight_decay"] == 0.01
+    assert os.path.join("lib", "groups.py") + ":7" in found[0].message
+    assert found[0].data["activity"] == "active"
+    # The same factory given groups without decay: Adam decays nothing.
+    quiet = lint_paths([PROJECTS / "optimizer_factory_nodecay"]).findings
+    assert [f for f in quiet if f.code == "SG101"] == []
