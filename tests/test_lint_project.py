@@ -396,3 +396,43 @@ def test_param_groups_built_by_a_helper_in_another_module(tmp_path: Path) -> Non
         )
     )
     assert lint_paths([project]).findings == []
+
+
+def test_ddp_built_by_a_helper_of_another_file_is_sg208_unless_no_sync() -> None:
+    # `model, opt = distributed_opt(args, model, opt)` from nlg/gpu.py wraps the model in DDP in
+    # one branch; the training loop gets it as a parameter and accumulates grad_acc micro-batches.
+    found = [f for f in lint_paths([PROJECTS / "ddp_helper"]).findings if f.code == "SG208"]
+    assert len(found) == 1
+    assert found[0].path is not None and found[0].path.endswith("train.py")
+    assert found[0].line == 26
+    assert os.path.join("nlg", "gpu.py") + ":21" in found[0].message
+    assert found[0].data["activity"] == "active"
+    # The same project with the non-update micro-batches under model.no_sync(): nothing.
+    synced = lint_paths([PROJECTS / "ddp_helper_sync"]).findings
+    assert [f for f in synced if f.code == "SG208"] == []
+
+
+def test_penalty_stored_under_a_key_imported_from_outside_the_tree_is_sg103() -> None:
+    # models/base.py stores `out[LOSS_L2] = self.l2()` (a sum of squares over the parameters);
+    # runners/runner.py adds `out[LOSS_L2] * self.l2s` to the loss under AdamW's weight decay. The
+    # key is a constant of utils.keys, a module outside the linted tree: the same imported name
+    # is the same key.
+    found = [f for f in lint_paths([PROJECTS / "penalty_key"]).findings if f.code == "SG103"]
+    assert [(os.path.basename(f.path or ""), f.line) for f in found] == [("runner.py", 21)]
+    assert "base.py:26" in found[0].message
+    # The same name imported from another module is another key: nothing.
+    other = lint_paths([PROJECTS / "penalty_key_other"]).findings
+    assert [f for f in other if f.code == "SG103"] == []
+
+
+def test_optimizer_factory_gets_decaying_groups_from_its_callers_is_sg101() -> None:
+    # lib/optimizers.py builds torch.optim.Adam(params, lr=lr, **kwargs): no decay of its own;
+    # train.py passes the groups lib/groups.py builds, one with weight_decay=0.01 (coupled L2).
+    found = [f for f in lint_paths([PROJECTS / "optimizer_factory"]).findings if f.code == "SG101"]
+    assert [(os.path.basename(f.path or ""), f.line) for f in found] == [("optimizers.py", 8)]
+    assert found[0].data["weight_decay"] == 0.01
+    assert os.path.join("lib", "groups.py") + ":7" in found[0].message
+    assert found[0].data["activity"] == "active"
+    # The same factory given groups without decay: Adam decays nothing.
+    quiet = lint_paths([PROJECTS / "optimizer_factory_nodecay"]).findings
+    assert [f for f in quiet if f.code == "SG101"] == []

@@ -164,6 +164,40 @@ def holds_no_decay_parameters(facts: Facts, model: ast.expr, at: ast.AST) -> boo
     return _class_holds(owner, node, 0)
 
 
+def attribute_parameters(facts: Facts, node: ast.Attribute, at: ast.AST) -> list[ast.expr] | None:
+    """The submodules whose parameters a model attribute lists (``model.params2`` where the
+    model's class sets ``self.params2 = list(self.fcs.parameters())`` in ``__init__``), as
+    ``model.fcs``-style expressions; None when the attribute is not such a list."""
+    holder = _model_class(facts, node.value, at)
+    if holder is None:
+        return None
+    value = _init_value(holder[1], node.attr)
+    if (
+        isinstance(value, ast.Call)
+        and call_name(value) in ("list", "tuple")
+        and len(value.args) == 1
+    ):
+        value = value.args[0]
+    if not (
+        isinstance(value, ast.Call)
+        and call_name(value) == "parameters"
+        and not value.args
+        and isinstance(value.func, ast.Attribute)
+        and _is_self_attr(value.func.value)
+    ):
+        return None
+    sub = value.func.value.attr  # type: ignore[attr-defined]
+    return [
+        ast.Attribute(
+            value=node.value,
+            attr=sub,
+            ctx=ast.Load(),
+            lineno=node.lineno,
+            col_offset=node.col_offset,
+        )
+    ]
+
+
 def _model_class(facts: Facts, model: ast.expr, at: ast.AST) -> tuple[Facts, ast.ClassDef] | None:
     value: ast.expr | None = None
     if isinstance(model, ast.Name):
@@ -238,6 +272,10 @@ def _value_holds(facts: Facts, value: ast.expr, depth: int) -> bool:
         return any(_value_holds(facts, e, depth) for e in value.elts)
     if isinstance(value, (ast.ListComp, ast.GeneratorExp)):
         return _value_holds(facts, value.elt, depth)
+    if isinstance(value, ast.IfExp):
+        return _value_holds(facts, value.body, depth) or _value_holds(facts, value.orelse, depth)
+    if isinstance(value, ast.BinOp):  # `2 * in_features`: arithmetic on the arguments
+        return _value_holds(facts, value.left, depth) or _value_holds(facts, value.right, depth)
     if not isinstance(value, ast.Call):
         return True
     name = call_name(value)

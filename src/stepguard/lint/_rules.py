@@ -15,6 +15,7 @@ import ast
 import dataclasses
 from collections.abc import Callable
 
+from stepguard.lint import _rules_accelerate as rules_accelerate
 from stepguard.lint import _rules_decay as rules_decay
 from stepguard.lint import _rules_frameworks as rules_frameworks
 from stepguard.lint import _rules_groups as rules_groups
@@ -40,7 +41,9 @@ _RULES: dict[str, Callable[[Facts], list[Violation]]] = {
         rules_loop.check_sg202, rules_frameworks.window_helper_schedulers
     ),
     "SG203": rules_frameworks.adding(rules_loop.check_sg203, rules_frameworks.window_helper_clips),
-    "SG204": rules_frameworks.adding(rules_sync.check_sg204, rules_frameworks.helper_clips),
+    "SG204": rules_frameworks.adding(
+        rules_sync.check_sg204, rules_frameworks.helper_clips, rules_accelerate.accelerate_clips
+    ),
     "SG205": rules_schedule.check_sg205,
     "SG208": rules_frameworks.adding(
         rules_sync.check_sg208,

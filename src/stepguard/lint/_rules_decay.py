@@ -167,6 +167,10 @@ def check_sg101(facts: Facts) -> list[Violation]:
                 continue
             decays = _decays(decay_values(facts, call, cls))
             if decays is None:
+                found = _from_callers(facts, call, cls, test, polarity)
+                if found is not None:
+                    out.append(found)
+                    break
                 continue
             wd, expr = decays
             name = _who(facts, call)
@@ -201,6 +205,37 @@ def check_sg101(facts: Facts) -> list[Violation]:
             )
             break
     return out
+
+
+def _from_callers(
+    facts: Facts, call: ast.Call, cls: str, test: ast.expr | None, polarity: bool
+) -> Violation | None:
+    """SG101 for a factory (``get_optimizer(name, params, lr, **kwargs)``) whose callers pass
+    param groups that carry a weight decay > 0 (or one not known statically)."""
+    from stepguard.lint._caller_groups import caller_group_decays
+
+    found = caller_group_decays(facts, call)
+    if not found:
+        return None
+    positive = [f for f in found if not isinstance(f[3], float) or f[3] > 0]
+    if not positive:
+        return None
+    gf, g, node, value = max(positive, key=lambda f: f[3] if isinstance(f[3], float) else -1.0)
+    where = f"{gf.path}:{g.lineno}" if gf is not facts else f"line {g.lineno}"
+    shown = f"{value:g}" if isinstance(value, float) else f"`{short(node, 40)}` (if it is > 0)"
+    better = "torch.optim.AdamW" if cls in ("Adam", "Adamax") else "a decoupled-decay optimizer"
+    message = (
+        f"{_who(facts, call)}{cls}(...): its callers pass the param groups, and the group built "
+        f"at {where} carries weight_decay={shown}, which {cls} applies as coupled L2 decay: the "
+        "decay term is divided by the adaptive denominator, so large weights barely decay; use "
+        f"{better} and re-tune the value"
+    )
+    conditions = [
+        Condition("weight_decay", (node,), gf, ">0"),
+        *choice_condition(test, polarity, facts),
+    ]
+    data = {"weight_decay": value} if isinstance(value, float) else _data(None, node)
+    return violation(facts, call, "SG101", message, (), conditions, optimizer=cls, **data)
 
 
 def _looked_up(call: ast.Call) -> ast.expr | None:

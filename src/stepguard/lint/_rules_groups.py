@@ -16,6 +16,7 @@ import ast
 from stepguard.lint._activity import branch_conditions
 from stepguard.lint._base import Condition, Violation, violation
 from stepguard.lint._models import (
+    attribute_parameters,
     bias_split,
     built_groups,
     holds_no_decay_parameters,
@@ -72,7 +73,12 @@ def _all_parameters(facts: Facts, node: ast.expr | None, depth: int = 0) -> list
             found = _all_parameters(facts, value, depth + 1)
             if found:
                 return found
-        return None
+        return _extended_parameters(facts, node, depth)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        # `list(a.parameters()) + list(b.parameters())`
+        left = _all_parameters(facts, node.left, depth + 1)
+        right = _all_parameters(facts, node.right, depth + 1) if left else None
+        return [*left, *right] if left and right else None
     if isinstance(node, ast.Attribute) and dotted(node.value) == "self":
         # `self.master_params = self.model_params`, `self.model_params = list(m.parameters())`
         cls = facts.class_of(node)
@@ -81,6 +87,9 @@ def _all_parameters(facts: Facts, node: ast.expr | None, depth: int = 0) -> list
             if found:
                 return found
         return None
+    if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+        # `model.params2`, the model's class listing `list(self.fcs.parameters())` in __init__
+        return attribute_parameters(facts, node, node)
     if isinstance(node, ast.IfExp):
         return _all_parameters(facts, node.body, depth + 1) or _all_parameters(
             facts, node.orelse, depth + 1
@@ -110,6 +119,53 @@ def _all_parameters(facts: Facts, node: ast.expr | None, depth: int = 0) -> list
         ):
             return [it.func.value]
     return None
+
+
+def _extended_parameters(facts: Facts, node: ast.Name, depth: int) -> list[ast.expr] | None:
+    """The modules whose parameters a list built up in place holds: ``params =
+    list(a.parameters())`` then ``params += list(b.parameters())`` (or ``params.extend(...)``),
+    in the same function; None when any change of the name is something else."""
+    scope = facts.function_of(node)
+    found: list[ast.expr] = []
+    for a in facts.assigns:
+        if facts.function_of(a) is not scope:
+            continue
+        if isinstance(a, ast.AugAssign):
+            if not (isinstance(a.target, ast.Name) and a.target.id == node.id):
+                continue
+            if not isinstance(a.op, ast.Add):
+                return None
+            value: ast.expr | None = a.value
+        elif isinstance(a, ast.Assign) and any(
+            isinstance(t, ast.Name) and t.id == node.id for t in a.targets
+        ):
+            value = a.value
+        else:
+            continue
+        if isinstance(value, ast.List) and not value.elts:
+            continue  # `params = []`, filled below
+        part = _all_parameters(facts, value, depth + 1)
+        if not part:
+            return None
+        found += part
+    for c in facts.calls:
+        f = c.func
+        if (
+            isinstance(f, ast.Attribute)
+            and isinstance(f.value, ast.Name)
+            and f.value.id == node.id
+            and f.attr in ("append", "extend", "insert")
+            and facts.function_of(c) is scope
+        ):
+            part = (
+                _all_parameters(facts, c.args[0], depth + 1)
+                if f.attr == "extend" and c.args
+                else None
+            )
+            if not part:
+                return None
+            found += part
+    return found or None
 
 
 def _attribute_values(facts: Facts, cls: ast.ClassDef | None, target: str) -> list[ast.expr]:
@@ -185,7 +241,18 @@ def check_sg102(facts: Facts) -> list[Violation]:
             if adapters is None:
                 adapters = only_adapters_trainable(facts)
             flat = [m for ms in models if ms for m in ms]
-            if adapters or not all(holds_no_decay_parameters(facts, m, call) for m in flat):
+            if adapters:
+                break
+            if not all(holds_no_decay_parameters(facts, m, call) for m in flat):
+                # some groups hold weight matrices only: a group whose modules hold biases or
+                # normalization/embedding weights and decays is still SG102
+                found = (
+                    _whole_module_group(facts, call, cls, groups, models, values)
+                    if groups is not None and len(groups) > 1
+                    else None
+                )
+                if found is not None:
+                    out.append(found)
                 break
             out.append(_sg102(facts, call, cls, values, groups, flat))
             break
@@ -202,6 +269,8 @@ def check_sg102(facts: Facts) -> list[Violation]:
                     found = _imported_groups(facts, call, cls.split(" or ")[0])
                 if found is None and not adapters:
                     found = _override_groups(facts, call, cls.split(" or ")[0])
+                if found is None and not adapters:
+                    found = _undecided_groups(facts, call, cls.split(" or ")[0])
             if found is not None:
                 out.append(found)
     return out
@@ -1095,3 +1164,65 @@ def _helper_value(
                 return None
             return decay_value(facts, passed, call)
     return decay_value(hf, node, node)
+
+
+# -- groups a helper builds for other reasons (learning rates), none of them about decay ----------
+
+_DECAY_WORDS = ("decay", "bias", "norm", "ndim", "dim(", "shape", "**", "embed", "ln_", "gamma")
+
+
+def _undecided_groups(facts: Facts, call: ast.Call, cls: str) -> Violation | None:
+    """Param groups a helper builds from the model's parameters for some other reason (a
+    learning rate per submodule, ``groups.append({"params": [p for p in module.parameters()],
+    "lr": lr})``) when neither the helper nor the caller says anything about decay: no group sets
+    a weight_decay, none is split by bias, normalization, embedding or shape, so every group
+    inherits the optimizer's weight_decay (> 0, or a value not known statically) and the model's
+    biases and normalization/embedding weights decay with the rest."""
+    params = params_arg(call)
+    if not isinstance(params, ast.Name):
+        return None
+    bound = assigned_values(facts, params.id, params)
+    if len(bound) != 1 or not isinstance(bound[0], ast.Call):
+        return None
+    found = callee(facts, bound[0], training=False)
+    if found is None:
+        return None
+    gf, func = found
+    text = ast.get_source_segment(gf.source, func) or ""
+    lowered = text.lower()
+    if any(w in lowered for w in _DECAY_WORDS) or "parameters()" not in text:
+        return None
+    caller = facts.function_of(call)
+    if any(
+        isinstance(n, ast.Constant) and isinstance(n.value, str) and "decay" in n.value
+        for n in walk(caller)
+    ):
+        return None  # the caller sets a group's decay itself (``g["weight_decay"] = ...``)
+    groups = [
+        g
+        for n in walk(func)
+        if (g := as_group(gf, n)) is not None and dict_get(g, "params") is not None
+    ]
+    if not groups:
+        return None
+    node = weight_decay_arg(call, cls, facts)
+    inherited = node is None
+    if node is None:
+        node = ast.Constant(
+            value=default_decay(facts, call, cls), lineno=call.lineno, col_offset=call.col_offset
+        )
+    value = decay_value(facts, node, call)
+    if value is None or (isinstance(value, float) and value <= 0):
+        return None
+    shown = f"{value:g}" if isinstance(value, float) else f"`{short(node, 40)}` (if it is > 0)"
+    source = f" ({cls}'s default)" if inherited else ""
+    where = f"{func.name}() ({gf.path}:{func.lineno})" if gf is not facts else f"{func.name}()"
+    message = (
+        f"{_who(facts, call)}{cls}(..., weight_decay={shown}{source}): the param groups that "
+        f"{where} builds set no weight_decay and do not keep biases or normalization/embedding "
+        "weights apart, so these decay with the rest; give them a group with weight_decay=0.0 "
+        "(stepguard.param_groups(model, weight_decay=...) builds both, and takes per-module "
+        "learning rates)"
+    )
+    conditions = [Condition("weight_decay", (node,), facts, ">0"), *branch_conditions(facts, call)]
+    return violation(facts, call, "SG102", message, (), conditions, optimizer=cls)

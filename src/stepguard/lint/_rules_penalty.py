@@ -203,7 +203,13 @@ def _key(facts: Facts, node: ast.AST) -> str | None:
     if value is None and node.id in facts.aliases and facts.project is not None:
         found = facts.project.lookup(facts, facts.aliases[node.id])
         value = found[1] if found is not None and isinstance(found[1], ast.expr) else None
-    return value.value if isinstance(value, ast.Constant) and isinstance(value.value, str) else None
+    if isinstance(value, ast.Constant) and isinstance(value.value, str):
+        return value.value
+    if value is None and node.id in facts.aliases:
+        # a key constant imported from a module outside the linted tree: files that import the
+        # same name from the same module use the same key
+        return "@" + facts.aliases[node.id]
+    return None
 
 
 def _stored_penalties(facts: Facts) -> dict[str, str]:

@@ -14,6 +14,7 @@ import ast
 
 from stepguard.lint._activity import branch_conditions
 from stepguard.lint._base import Condition, Violation, violation
+from stepguard.lint._ddp_trace import helper_ddp
 from stepguard.lint._flow import exclusive
 from stepguard.lint._objects import builds, callee
 from stepguard.lint._scan import Facts, build_kind, call_name, dotted, kwarg, receiver, short, walk
@@ -494,6 +495,14 @@ def _ddp_model(facts: Facts, w: Window) -> tuple[str, str, int | str] | None:
                 flavor = "apex" if q.startswith("apex") else "torch"
                 line = build.lineno if built_in is facts else f"{built_in.path}:{build.lineno}"
                 return d, flavor, line
+    for c in forwards:  # a model a helper wraps and returns (`model, opt = distributed_opt(...)`)
+        if isinstance(c.func, ast.Name) and not facts.is_optimizer(c.func):
+            wrapped = helper_ddp(facts, c.func)
+            if wrapped is not None:
+                built_in, build = wrapped
+                q = built_in.resolve(build.func) or ""
+                line = build.lineno if built_in is facts else f"{built_in.path}:{build.lineno}"
+                return c.func.id, "apex" if q.startswith("apex") else "torch", line
     if facts.accelerators:
         here = w.scope(facts)
         cls = facts.class_of(w.loop)

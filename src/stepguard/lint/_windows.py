@@ -363,8 +363,12 @@ class _Finder:
             None,
         )
         per_micro = items if cont is None else items[:cont]
-        if _steps_in(facts, view.simple(per_micro)):
-            return None  # an optimizer steps on every iteration: not (only) an accumulation window
+        if _steps_in(facts, view.simple(per_micro)) and _steps_in(
+            facts, view.simple(_accumulating(facts, per_micro, self._guard_length(items)))
+        ):
+            # an optimizer steps on every iteration (not only in a branch for a window of 1,
+            # ``if k > 1: <window> else: <plain step>``): not (only) an accumulation window
+            return None
         if cont is not None:
             guard = items[cont]
             assert isinstance(guard, ast.If)
@@ -417,6 +421,15 @@ class _Finder:
                 stepped=_stepped(facts, steps),
             )
         return self._flag_window(items)
+
+    def _guard_length(self, items: list[ast.stmt]) -> ast.expr | None:
+        """The window length a guard among `items` tests (``if (i + 1) % k == 0:``), if any."""
+        for s in items:
+            if isinstance(s, ast.If) and not self.view.invariant(s.test):
+                k = _length(self.window_test(s.test))
+                if k is not None:
+                    return k
+        return None
 
     def _flag_window(self, items: list[ast.stmt]) -> Window | None:
         """A helper that backpropagates on every call and steps only when a parameter says so,
