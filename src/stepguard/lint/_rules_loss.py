@@ -518,15 +518,33 @@ def _grads_divided(facts: Facts, w: Window) -> bool:
     optimizer wrapper's ``optimizer.multiply_grads(1 / n)`` as fairseq's trainers do)."""
     scope = w.outer or w.scope(facts)
     for n in walk(scope):
+        hit = False
         if isinstance(n, ast.AugAssign) and isinstance(n.op, _SCALING_OPS):
-            if (dotted(n.target) or "").split(".")[-1] in ("grad", "data"):
-                return True
+            hit = (dotted(n.target) or "").split(".")[-1] in ("grad", "data")
         elif isinstance(n, ast.Call) and call_name(n) in _GRAD_SCALERS and n.args:
-            return True
+            hit = True
         elif isinstance(n, ast.Call) and call_name(n) in ("div_", "mul_"):
             rec = receiver(n)
-            if rec is not None and "grad" in (dotted(rec) or "").split("."):
-                return True
+            hit = rec is not None and "grad" in (dotted(rec) or "").split(".")
+        if hit and not _per_micro_rescale(facts, w, n):
+            return True
+    return False
+
+
+def _per_micro_rescale(facts: Facts, w: Window, node: ast.AST) -> bool:
+    """`node` runs on every micro-batch of `w` (in the loop, outside the window's guard, or in the
+    inner loop of a nested window): a gradient rescale there (a short last batch shrunk to its
+    share) is not the once-per-window division by k. Only for the AugAssigns and calls
+    `_grads_divided` finds, so the parent walk stays rare."""
+    if w.kind not in ("guard", "nested") or (w.kind == "guard" and w.guard is None):
+        return False
+    p: ast.AST | None = facts.parents.get(node)
+    while p is not None:
+        if p is w.guard:
+            return False
+        if p is w.loop:
+            return True
+        p = facts.parents.get(p)
     return False
 
 
