@@ -201,8 +201,9 @@ class _Loss:
         for value in mine.get(num, []):
             if _times(value, {mask}):
                 assert isinstance(value, ast.BinOp)
-                other = value.left if isinstance(value.right, ast.Name) else value.right
-                if "loss" in num.lower() or "loss" in _call_name_of(other).lower():
+                other = value.left if _root(value.right) == mask else value.right
+                text = short(other, 200).lower()
+                if "loss" in num.lower() or "loss" in text or "entropy" in text:
                     return mask
         return None
 
@@ -447,20 +448,33 @@ def _times(value: ast.expr, names: set[str]) -> bool:
     return (
         isinstance(value, ast.BinOp)
         and isinstance(value.op, ast.Mult)
-        and any(isinstance(x, ast.Name) and x.id in names for x in (value.left, value.right))
+        and any(_root(x) in names for x in (value.left, value.right))
     )
 
 
-def _call_name_of(node: ast.expr) -> str:
-    return call_name(node) if isinstance(node, ast.Call) else ""
+def _root(node: ast.expr) -> str | None:
+    """The name under ``mask``, ``mask.flatten()``, ``mask[:, 1:].float()``."""
+    while True:
+        if isinstance(node, ast.Call):
+            node = node.func
+        elif isinstance(node, (ast.Attribute, ast.Subscript)):
+            node = node.value
+        else:
+            return node.id if isinstance(node, ast.Name) else None
 
 
 def _bindings(scope: ast.AST) -> dict[str, list[ast.expr]]:
-    """Simple ``name = value`` bindings of `scope`, by name."""
+    """The ``name = value`` bindings of `scope`, by name (names unpacked from a tuple: bound,
+    with no value)."""
     out: dict[str, list[ast.expr]] = {}
     for n in walk(scope):
-        if isinstance(n, ast.Assign) and len(n.targets) == 1 and isinstance(n.targets[0], ast.Name):
-            out.setdefault(n.targets[0].id, []).append(n.value)
+        if isinstance(n, ast.Assign) and len(n.targets) == 1:
+            t = n.targets[0]
+            if isinstance(t, ast.Name):
+                out.setdefault(t.id, []).append(n.value)
+            elif isinstance(t, (ast.Tuple, ast.List)):
+                for name in assigned_names(t):  # `x, y, mask = batch`: bound here
+                    out.setdefault(name, [])
     return out
 
 
