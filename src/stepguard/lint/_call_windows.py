@@ -192,6 +192,8 @@ def _function_loop(facts: Facts, func: FuncDef, taken: set[int]) -> Window | Non
     for idx, loop in enumerate(items):
         if not isinstance(loop, _LOOPS) or id(loop) in taken or _steps_in(facts, [loop]):
             continue
+        if not _over_micro_batches(loop):
+            continue  # `for task, batch in batches.items():` sums objectives, not micro-batches
         inner = _LoopView(facts, loop)
         micro = inner.simple(inner.items)
         if not _backward_each_time(facts, micro, inner.items):
@@ -215,6 +217,20 @@ def _function_loop(facts: Facts, func: FuncDef, taken: set[int]) -> Window | Non
             stepped=_stepped(facts, steps),
         )
     return None
+
+
+_MICRO_WORDS = ("micro", "split", "chunk", "accum", "mini")
+
+
+def _over_micro_batches(loop: Loop) -> bool:
+    """The loop visibly runs over micro-batches: ``range(...)`` or an iterable whose text says so
+    (``micro_batches``, ``batch.split(n)``, ``torch.chunk(x, k)``)."""
+    if not isinstance(loop, (ast.For, ast.AsyncFor)):
+        return False
+    if isinstance(loop.iter, ast.Call) and call_name(loop.iter) == "range":
+        return True
+    text = short(loop.iter, 200).lower()
+    return any(word in text for word in _MICRO_WORDS)
 
 
 def call_windows(facts: Facts, found: list[Window]) -> list[Window]:
