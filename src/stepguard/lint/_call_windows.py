@@ -182,6 +182,57 @@ def _helper_loop(facts: Facts, func: FuncDef, taken: set[int]) -> Window | None:
     return None
 
 
+def _function_loop(facts: Facts, func: FuncDef, taken: set[int]) -> Window | None:
+    """A function run once per optimizer step whose own loop backpropagates every micro-batch
+    and never steps, the step following the loop in the same function (``def training_step(self,
+    batch): for mb in batch.split(n): self._loss_and_backward(mb)`` then ``optimizer.step()``):
+    the nested shape with the function's call as the outer iteration."""
+    view = _LoopView(facts, func)
+    items = view.items
+    for idx, loop in enumerate(items):
+        if not isinstance(loop, _LOOPS) or id(loop) in taken or _steps_in(facts, [loop]):
+            continue
+        if not _over_micro_batches(loop):
+            continue  # `for task, batch in batches.items():` sums objectives, not micro-batches
+        inner = _LoopView(facts, loop)
+        micro = inner.simple(inner.items)
+        if not _backward_each_time(facts, micro, inner.items):
+            continue
+        steps = _steps_in(facts, items[idx + 1 :])
+        if not steps:
+            return None
+        k_node = _length(loop)
+        head = short(loop.iter if isinstance(loop, (ast.For, ast.AsyncFor)) else loop.test)
+        k = short(k_node, 40) if k_node is not None else "k"
+        if k_node is None and isinstance(loop, ast.For) and isinstance(loop.iter, ast.Name):
+            k = f"len({loop.iter.id})"  # `for mb in micro_batches:`
+        return Window(
+            loop=loop,
+            kind="nested",
+            step=steps[0],
+            condition=f"after each inner loop over `{head}` in `{func.name}`",
+            k=k,
+            k_node=k_node,
+            micro=micro,
+            stepped=_stepped(facts, steps),
+        )
+    return None
+
+
+_MICRO_WORDS = ("micro", "split", "chunk", "accum", "mini")
+
+
+def _over_micro_batches(loop: Loop) -> bool:
+    """The loop visibly runs over micro-batches: ``range(...)`` or an iterable whose text says so
+    (``micro_batches``, ``batch.split(n)``, ``torch.chunk(x, k)``)."""
+    if not isinstance(loop, (ast.For, ast.AsyncFor)):
+        return False
+    if isinstance(loop.iter, ast.Call) and call_name(loop.iter) == "range":
+        return True
+    text = short(loop.iter, 200).lower()
+    return any(word in text for word in _MICRO_WORDS)
+
+
 def call_windows(facts: Facts, found: list[Window]) -> list[Window]:
     """The windows that span a call (module docstring), besides the loop windows `found`."""
     both = facts.backward_functions & (facts.step_functions | set(facts.flag_step_functions))
@@ -190,7 +241,7 @@ def call_windows(facts: Facts, found: list[Window]) -> list[Window]:
     for name, defs in facts.functions.items():
         if name in both:
             for func in defs:
-                w = _per_call(facts, func)
+                w = _per_call(facts, func) or _function_loop(facts, func, taken)
                 if w is not None:
                     out.append(w)
         elif (

@@ -29,6 +29,7 @@ from stepguard.lint._objects import callee, passed_argument
 from stepguard.lint._recompute import recomputed_full_batch
 from stepguard.lint._scan import (
     Facts,
+    FuncDef,
     assigned_names,
     call_name,
     dotted,
@@ -71,6 +72,8 @@ class _Loss:
             if isinstance(expr.op, (ast.Add, ast.Sub)):
                 return self.unscaled(expr.left, depth + 1) and self.unscaled(expr.right, depth + 1)
             ratio = self._unit_ratio(expr)
+            if ratio is None and self._masked_mean(expr) is not None:
+                return True
             return ratio is not None and self.unscaled(ratio[0], depth + 1)
         if isinstance(expr, ast.Name):
             return self._name(expr.id, depth)
@@ -156,6 +159,12 @@ class _Loss:
                             values.append(ctx.args[0])
                         else:
                             return False
+        masks = {m for v in values if (m := self._masked_mean(v)) is not None}
+        if masks:
+            # `loss = loss_fct(...) * mask; loss = torch.sum(loss) / torch.sum(mask)`: a token
+            # mean; only another division or multiplication of it would scale it.
+            rest = [v for v in values if self._masked_mean(v) is None and not _times(v, masks)]
+            return not any(self._scaling(v) for v in rest)
         if any(self._scaling(v) for v in values):
             return False
         if name in self._following:
@@ -170,6 +179,33 @@ class _Loss:
             return any(self._forward(v, name) or self.unscaled(v, depth + 1) for v in values)
         finally:
             self._following.discard(name)
+
+    def _masked_mean(self, expr: ast.expr) -> str | None:
+        """``torch.sum(loss) / (torch.sum(mask) + eps)`` (or ``.sum()`` forms), where ``loss``
+        is bound here to a per-token loss times ``mask`` and ``mask`` is bound here too: the token
+        mean of the batch this scope sees, not a count over the window passed in from outside."""
+        if not (isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.Div)):
+            return None
+        den = expr.right
+        if isinstance(den, ast.BinOp) and isinstance(den.op, ast.Add):
+            if isinstance(den.right, ast.Constant):
+                den = den.left
+            elif isinstance(den.left, ast.Constant):
+                den = den.right
+        num, mask = _summed(expr.left), _summed(den)
+        if num is None or mask is None:
+            return None
+        mine = _bindings(self.scope)
+        if mask not in mine:
+            return None
+        for value in mine.get(num, []):
+            if _times(value, {mask}):
+                assert isinstance(value, ast.BinOp)
+                other = value.left if _root(value.right) == mask else value.right
+                text = short(other, 200).lower()
+                if "loss" in num.lower() or "loss" in text or "entropy" in text:
+                    return mask
+        return None
 
     def _unit_ratio(self, expr: ast.BinOp) -> tuple[ast.expr, set[int]] | None:
         """``loss / (batch_size / x.shape[0])``, ``loss * (len(x) / batch_size)``, ``loss *
@@ -390,6 +426,58 @@ _MODEL_USES = frozenset(("parameters", "named_parameters", "train", "zero_grad")
 _K_WORDS = ("accum", "grad_acc", "num_micro", "n_micro", "micro_steps", "microbatches")
 
 
+def _summed(node: ast.expr) -> str | None:
+    """``torch.sum(x)`` / ``x.sum()`` with no other argument: the name ``x``."""
+    if not isinstance(node, ast.Call) or node.keywords or call_name(node) != "sum":
+        return None
+    f = node.func
+    if isinstance(f, ast.Attribute) and not node.args and isinstance(f.value, ast.Name):
+        return f.value.id
+    if (
+        isinstance(f, ast.Attribute)
+        and dotted(f.value) == "torch"
+        and len(node.args) == 1
+        and isinstance(node.args[0], ast.Name)
+    ):
+        return node.args[0].id
+    return None
+
+
+def _times(value: ast.expr, names: set[str]) -> bool:
+    """`value` is ``x * m`` (or ``m * x``) with ``m`` one of `names`."""
+    return (
+        isinstance(value, ast.BinOp)
+        and isinstance(value.op, ast.Mult)
+        and any(_root(x) in names for x in (value.left, value.right))
+    )
+
+
+def _root(node: ast.expr) -> str | None:
+    """The name under ``mask``, ``mask.flatten()``, ``mask[:, 1:].float()``."""
+    while True:
+        if isinstance(node, ast.Call):
+            node = node.func
+        elif isinstance(node, (ast.Attribute, ast.Subscript)):
+            node = node.value
+        else:
+            return node.id if isinstance(node, ast.Name) else None
+
+
+def _bindings(scope: ast.AST) -> dict[str, list[ast.expr]]:
+    """The ``name = value`` bindings of `scope`, by name (names unpacked from a tuple: bound,
+    with no value)."""
+    out: dict[str, list[ast.expr]] = {}
+    for n in walk(scope):
+        if isinstance(n, ast.Assign) and len(n.targets) == 1:
+            t = n.targets[0]
+            if isinstance(t, ast.Name):
+                out.setdefault(t.id, []).append(n.value)
+            elif isinstance(t, (ast.Tuple, ast.List)):
+                for name in assigned_names(t):  # `x, y, mask = batch`: bound here
+                    out.setdefault(name, [])
+    return out
+
+
 def _window_names(w: Window) -> set[str]:
     """The dotted names the window's length and its loop's bounds are written with."""
     out: set[str] = set()
@@ -518,15 +606,33 @@ def _grads_divided(facts: Facts, w: Window) -> bool:
     optimizer wrapper's ``optimizer.multiply_grads(1 / n)`` as fairseq's trainers do)."""
     scope = w.outer or w.scope(facts)
     for n in walk(scope):
+        hit = False
         if isinstance(n, ast.AugAssign) and isinstance(n.op, _SCALING_OPS):
-            if (dotted(n.target) or "").split(".")[-1] in ("grad", "data"):
-                return True
+            hit = (dotted(n.target) or "").split(".")[-1] in ("grad", "data")
         elif isinstance(n, ast.Call) and call_name(n) in _GRAD_SCALERS and n.args:
-            return True
+            hit = True
         elif isinstance(n, ast.Call) and call_name(n) in ("div_", "mul_"):
             rec = receiver(n)
-            if rec is not None and "grad" in (dotted(rec) or "").split("."):
-                return True
+            hit = rec is not None and "grad" in (dotted(rec) or "").split(".")
+        if hit and not _per_micro_rescale(facts, w, n):
+            return True
+    return False
+
+
+def _per_micro_rescale(facts: Facts, w: Window, node: ast.AST) -> bool:
+    """`node` runs on every micro-batch of `w` (in the loop, outside the window's guard, or in the
+    inner loop of a nested window): a gradient rescale there (a short last batch shrunk to its
+    share) is not the once-per-window division by k. Only for the AugAssigns and calls
+    `_grads_divided` finds, so the parent walk stays rare."""
+    if w.kind not in ("guard", "nested") or (w.kind == "guard" and w.guard is None):
+        return False
+    p: ast.AST | None = facts.parents.get(node)
+    while p is not None:
+        if p is w.guard:
+            return False
+        if p is w.loop:
+            return True
+        p = facts.parents.get(p)
     return False
 
 
@@ -629,6 +735,30 @@ def _scale_loss_input(w: Window, loss: ast.expr) -> tuple[ast.expr, ast.Call] | 
     return None
 
 
+def _helper_backward(
+    facts: Facts, call: ast.Call
+) -> tuple[ast.Call, tuple[ast.expr | None, str], FuncDef] | None:
+    """A call of a same-file helper that computes a loss and backpropagates it itself
+    (``self._loss_and_backward(micro_batch)``): its one backward call, what it backpropagates,
+    and the helper. A helper given the loss as a parameter is left alone (its callers decide)."""
+    if call_name(call) not in facts.backward_functions:
+        return None
+    found = callee(facts, call, training=False)
+    if found is None or found[0] is not facts:
+        return None
+    func = found[1]
+    inner = [
+        (n, b)
+        for n in walk(func)
+        if isinstance(n, ast.Call)
+        and (b := facts.backward_of(n)) is not None
+        and facts.function_of(n) is func
+    ]
+    if len(inner) != 1:
+        return None
+    return inner[0][0], inner[0][1], func
+
+
 def check_sg201(facts: Facts) -> list[Violation]:
     """SG201: a loss backpropagated every micro-batch of a window without ``/ k`` (one finding
     per window at its first such backward, and one more for each such backward in a branch that
@@ -644,16 +774,21 @@ def check_sg201(facts: Facts) -> list[Violation]:
             if reported and not all(_setting_split(facts, w, r, call) for r in reported):
                 continue
             b = facts.backward_of(call)
+            at, loss_follower = call, follower
             if b is None:
-                continue
+                found = _helper_backward(facts, call)
+                if found is None:
+                    continue
+                at, b, helper = found
+                loss_follower = _Loss(facts, helper)
             loss, kind = b
             if kind == "engine":
-                kind = wrapper_backward(facts, call)
+                kind = wrapper_backward(facts, at)
             if loss is None or kind == "engine":
                 continue
-            if kind == "accelerate" and _accelerate_divides(facts, receiver(call)) is not False:
+            if kind == "accelerate" and _accelerate_divides(facts, receiver(at)) is not False:
                 continue
-            if not follower.unscaled(loss):
+            if not loss_follower.unscaled(loss):
                 continue
             name = short(loss, 40)
             fix = f"backpropagate `{name} / {w.k}`"
@@ -666,10 +801,12 @@ def check_sg201(facts: Facts) -> list[Violation]:
                 f"accumulated gradient is {w.k} times the big-batch gradient; {fix}"
             )
             conditions = [*window_condition(facts, w), *_settings_around(facts, w, call)]
+            if at is not call:
+                message += f" (the backward runs in `{short(call.func, 40)}`, called at line {call.lineno})"
             out.append(
                 violation(
                     facts,
-                    call,
+                    at,
                     "SG201",
                     message,
                     (),

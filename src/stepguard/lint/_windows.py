@@ -363,17 +363,17 @@ class _Finder:
             None,
         )
         per_micro = items if cont is None else items[:cont]
-        if _steps_in(facts, view.simple(per_micro)) and _steps_in(
-            facts, view.simple(_accumulating(facts, per_micro, self._guard_length(items)))
-        ):
-            # an optimizer steps on every iteration (not only in a branch for a window of 1,
-            # ``if k > 1: <window> else: <plain step>``): not (only) an accumulation window
-            return None
+        # An optimizer stepping on every iteration means no accumulation window, unless that step
+        # sits in a branch run only when the window length is 1 (``if k > 1: <window> else:
+        # <plain step>``): checked again below once the length is known.
+        every = bool(_steps_in(facts, view.simple(per_micro)))
         if cont is not None:
             guard = items[cont]
             assert isinstance(guard, ast.If)
             steps = _steps_in(facts, items[cont + 1 :])
             k_node = _length(self.window_test(guard.test))
+            if every and _steps_every(facts, view, per_micro, k_node):
+                return None
             before = _accumulating(facts, view.simple(per_micro), k_node)
             if not steps or not _backward_each_time(
                 facts, before, _accumulating(facts, per_micro, k_node)
@@ -396,6 +396,8 @@ class _Finder:
             if k_found is None:
                 continue
             k_node = _length(k_found)
+            if every and _steps_every(facts, view, items, k_node):
+                return None
             steps = _steps_in(facts, s.body)
             condition = f"`{short(s.test, 80)}`"
             if not steps and s.orelse and self._negated(s.test):
@@ -420,16 +422,7 @@ class _Finder:
                 micro=micro,
                 stepped=_stepped(facts, steps),
             )
-        return self._flag_window(items)
-
-    def _guard_length(self, items: list[ast.stmt]) -> ast.expr | None:
-        """The window length a guard among `items` tests (``if (i + 1) % k == 0:``), if any."""
-        for s in items:
-            if isinstance(s, ast.If) and not self.view.invariant(s.test):
-                k = _length(self.window_test(s.test))
-                if k is not None:
-                    return k
-        return None
+        return None if every else self._flag_window(items)
 
     def _flag_window(self, items: list[ast.stmt]) -> Window | None:
         """A helper that backpropagates on every call and steps only when a parameter says so,
@@ -471,6 +464,11 @@ class _Finder:
                     stepped=stepped,
                 )
         return None
+
+
+def _steps_every(facts: Facts, view: _LoopView, stmts: list[ast.stmt], k: ast.expr | None) -> bool:
+    """An optimizer steps on every iteration outside the branches taken only when `k` is 1."""
+    return bool(_steps_in(facts, view.simple(_accumulating(facts, stmts, k))))
 
 
 def _accumulating(facts: Facts, stmts: list[ast.stmt], k: ast.expr | None) -> list[ast.stmt]:
