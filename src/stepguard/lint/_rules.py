@@ -15,6 +15,7 @@ import ast
 import dataclasses
 from collections.abc import Callable
 
+from stepguard.lint import _rules_amp as rules_amp
 from stepguard.lint import _rules_decay as rules_decay
 from stepguard.lint import _rules_frameworks as rules_frameworks
 from stepguard.lint import _rules_groups as rules_groups
@@ -56,6 +57,7 @@ _RULES: dict[str, Callable[[Facts], list[Violation]]] = {
         rules_sync.check_sg211,
         rules_frameworks.accelerate_skipped_steps,
         rules_frameworks.hook_schedulers,
+        rules_amp.wrapped_scaler_steps,
     ),
     "SG212": rules_sync.check_sg212,
 }

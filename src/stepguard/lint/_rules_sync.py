@@ -235,7 +235,7 @@ def check_sg211(facts: Facts) -> list[Violation]:
         if not facts.is_scaler_step(call):
             continue
         stmt = statement_of(facts, call)
-        if not _runs_alone(stmt, call):
+        if stmt is None or not _runs_alone(stmt, call):
             continue
         if any(_guards_skip(test) for _, test, _ in facts.branches(call)):
             # `if not torch.isfinite(grad_norm): ... else: scaler.step(...)`: the gradients were
@@ -277,7 +277,7 @@ def _helper_amp_conditions(facts: Facts, call: ast.Call) -> list[Condition]:
     return []
 
 
-def _runs_alone(stmt: ast.AST | None, call: ast.Call) -> bool:
+def _runs_alone(stmt: ast.stmt, call: ast.Call) -> bool:
     """`stmt` is `call` as a statement, or an assignment of its result (``loss, logs =
     self.train_step(batch)``) that none of its targets says whether the step ran (``loss,
     skipped = ...`` hands that to a later check)."""

@@ -1,0 +1,135 @@
+"""SG211 in the shapes trainer libraries write: the GradScaler hidden behind another object.
+
+The base rule (`stepguard.lint._rules_sync.check_sg211`) sees ``scaler.step(optimizer)`` and
+helpers of the same file that call it. Trainer code often hides the scaler one level further:
+
+- a wrapper object steps the optimizer and owns the scaler: ``accel.step(optimizer)`` next to
+  ``accel.scaler.unscale_(optimizer)`` (audiotools' ``Accelerator``), or an object built from a
+  class of the tree whose ``step`` goes through a scaler (``AMPOptimizer.step`` ->
+  ``self._scaler.step(self._optimizer)``), reached through ``optimizer = AMPOptimizer(...)`` or a
+  factory that returns one;
+- Lightning Fabric: ``Fabric(precision="16-mixed")`` wraps the optimizer ``fabric.setup`` returns
+  so that its ``step()`` goes through Fabric's GradScaler;
+- Lightning's automatic optimisation: with ``Trainer(precision=16)`` (or ``"16-mixed"``) a
+  scheduler returned by ``configure_optimizers`` with ``"interval": "step"`` is stepped after
+  every optimizer step call, also when the GradScaler skipped it;
+- a model class (the BasicSR layout) steps a scaler in one method and its schedulers in another
+  per-iteration method (``update_learning_rate(current_iter)``) the training loop calls after it.
+
+Each reports the ``scheduler.step()`` (or the scheduler dictionary) and names the AMP setting the
+skip depends on; a scheduler step behind a check that the step ran is never reported.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from stepguard.lint._base import Condition, Violation, violation
+from stepguard.lint._objects import builds, class_of_call
+from stepguard.lint._rules_sync import _after, _guards_skip, amp_conditions
+from stepguard.lint._scan import Facts, call_name, dotted, receiver, short, walk
+from stepguard.lint._window_rules import statement_of
+
+__all__ = ["wrapped_scaler_steps"]
+
+
+def _scaler_in_method(owner: Facts, func: ast.AST) -> ast.Call | None:
+    """The ``scaler.step(...)`` call `func` makes itself."""
+    for c in walk(func):
+        if (
+            isinstance(c, ast.Call)
+            and call_name(c) == "step"
+            and owner.function_of(c) is func
+            and owner.is_scaler_step(c)
+        ):
+            return c
+    return None
+
+
+def _wrapper_scaler(facts: Facts, call: ast.Call) -> tuple[str, list[Condition]] | None:
+    """How `call` (``w.step(...)``) goes through a GradScaler: a description and the AMP
+    conditions; None when it does not visibly do so."""
+    rec = receiver(call)
+    if rec is None or facts.is_scaler(rec):
+        return None
+    d = dotted(rec)
+    if d is None:
+        return None
+    # `accel.step(opt)` with `accel.scaler.unscale_(opt)` in the file: the wrapper owns the
+    # scaler its step goes through.
+    if call.args and len(call.args) == 1 and facts.is_optimizer(call.args[0]):
+        for other in facts.calls:
+            inner = receiver(other)
+            if (
+                isinstance(inner, ast.Attribute)
+                and "scaler" in inner.attr.lower()
+                and dotted(inner.value) == d
+            ):
+                # The wrapper's AMP switch is its own: "only if `accel.scaler` is true".
+                return f"`{d}` owns the GradScaler `{d}.{inner.attr}`", [
+                    Condition(f"{d}.{inner.attr}", (inner,), facts, "true")
+                ]
+    # `optimizer.step()` / `w.step(opt)` on an object of a tree class whose `step` goes through
+    # a scaler.
+    for owner, build in builds(facts, rec):
+        cls = class_of_call(owner, build)
+        if cls is None:
+            continue
+        cfacts, cdef = cls
+        method = next(
+            (
+                f
+                for f in cdef.body
+                if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef)) and f.name == "step"
+            ),
+            None,
+        )
+        if method is None:
+            continue
+        inner_step = _scaler_in_method(cfacts, method)
+        if inner_step is None:
+            continue
+        scaler = receiver(inner_step)
+        conditions = amp_conditions(cfacts, scaler, inner_step)
+        stmt = statement_of(owner, build)
+        if stmt is not None:
+            conditions += [
+                Condition(short(t, 50), (t,), owner, "true" if truth else "false")
+                for _, t, truth in owner.branches(build)
+            ]
+        return f"`{cdef.name}.step` calls `{short(inner_step, 40)}`", conditions
+    return None
+
+
+def wrapped_scaler_steps(facts: Facts) -> list[Violation]:
+    """SG211: ``scheduler.step()`` after a step that goes through a GradScaler another object
+    owns (the module docstring), not behind a check that the step ran."""
+    if not any(facts.is_scheduler_step(c) for c in facts.calls):
+        return []
+    # Each scheduler step is blamed on the nearest wrapper step before it.
+    latest: dict[int, tuple[ast.Call, ast.Call, str, list[Condition]]] = {}
+    for call in sorted(facts.calls, key=lambda c: (c.lineno, c.col_offset)):
+        if call_name(call) != "step" or facts.is_scaler_step(call) or facts.is_scheduler_step(call):
+            continue
+        stmt = statement_of(facts, call)
+        if not isinstance(stmt, ast.Expr):
+            continue
+        if any(_guards_skip(test) for _, test, _ in facts.branches(call)):
+            continue
+        scheds = _after(facts, stmt)
+        if not scheds:
+            continue
+        found = _wrapper_scaler(facts, call)
+        if found is None:
+            continue
+        for sched in scheds:
+            latest[id(sched)] = (sched, call, *found)
+    out: list[Violation] = []
+    for sched, call, how, conditions in latest.values():
+        message = (
+            f"`{short(sched)}` runs even when `{short(call)}` (line {call.lineno}) skipped "
+            f"the optimizer step: {how}, which skips the step on inf/NaN gradients; the "
+            "schedule runs ahead of the optimizer; step it only when the scale did not drop"
+        )
+        out.append(violation(facts, sched, "SG211", message, (), conditions))
+    return out
