@@ -396,3 +396,25 @@ def test_param_groups_built_by_a_helper_in_another_module(tmp_path: Path) -> Non
         )
     )
     assert lint_paths([project]).findings == []
+
+
+def test_lightning_step_interval_scheduler_under_an_fp16_trainer_in_another_file(
+    tmp_path: Path,
+) -> None:
+    # module.py returns a scheduler with "interval": "step"; train.py builds the Trainer with
+    # `precision=config["precision"]`, 16 in configs/train.yaml: Lightning steps the schedule after
+    # every optimizer step call, also when the fp16 GradScaler skipped the step (SG211, active).
+    report = lint_paths([PROJECTS / "lightning_fp16"])
+    assert [(Path(f.path or "").name, f.line, f.code) for f in report.findings] == [
+        ("module.py", 19, "SG211")
+    ]
+    sg211 = report.findings[0]
+    assert sg211.data["activity"] == "active"
+    assert "train.yaml:2" in sg211.data["activity_reason"]
+    # The same project in bf16 has no GradScaler: the finding only bites if switched to fp16.
+    project = tmp_path / "lightning_fp16"
+    shutil.copytree(PROJECTS / "lightning_fp16", project)
+    config = project / "configs" / "train.yaml"
+    config.write_text(config.read_text().replace("precision: 16", "precision: bf16-mixed"))
+    found = lint_paths([project]).findings
+    assert [f.data["activity"] for f in found] == ["latent"]

@@ -58,6 +58,8 @@ _RULES: dict[str, Callable[[Facts], list[Violation]]] = {
         rules_frameworks.accelerate_skipped_steps,
         rules_frameworks.hook_schedulers,
         rules_amp.wrapped_scaler_steps,
+        rules_amp.fabric_skipped_steps,
+        rules_amp.lightning_step_schedulers,
     ),
     "SG212": rules_sync.check_sg212,
 }

@@ -23,14 +23,15 @@ skip depends on; a scheduler step behind a check that the step ran is never repo
 from __future__ import annotations
 
 import ast
+from typing import cast
 
 from stepguard.lint._base import Condition, Violation, violation
 from stepguard.lint._objects import builds, class_of_call
 from stepguard.lint._rules_sync import _after, _guards_skip, amp_conditions
-from stepguard.lint._scan import Facts, call_name, dotted, receiver, short, walk
+from stepguard.lint._scan import Facts, call_name, dotted, kwarg, receiver, short, walk
 from stepguard.lint._window_rules import statement_of
 
-__all__ = ["wrapped_scaler_steps"]
+__all__ = ["fabric_skipped_steps", "lightning_step_schedulers", "wrapped_scaler_steps"]
 
 
 def _scaler_in_method(owner: Facts, func: ast.AST) -> ast.Call | None:
@@ -132,4 +133,157 @@ def wrapped_scaler_steps(facts: Facts) -> list[Violation]:
             "schedule runs ahead of the optimizer; step it only when the scale did not drop"
         )
         out.append(violation(facts, sched, "SG211", message, (), conditions))
+    return out
+
+
+# -- Lightning: Fabric's and the Trainer's GradScaler ---------------------------------------------
+
+# Lightning precision values whose plugin runs a GradScaler (bf16 and "16-true" have none).
+_FP16 = ("16-mixed", "16", "fp16", 16)
+
+
+def _fp16_value(value: ast.expr) -> bool | None:
+    """True for a literal fp16-mixed precision, False for another literal, None for an expression
+    (decided by the project's settings)."""
+    if isinstance(value, ast.Constant):
+        v = value.value
+        return (v.strip().lower() if isinstance(v, str) else v) in _FP16
+    return None
+
+
+def _precision_conditions(facts: Facts, calls: list[ast.Call]) -> list[Condition] | None:
+    """The conditions under which one of the ``precision=`` keywords of `calls` is fp16-mixed
+    (a literal inside ``if fp16:``, or an expression resolved from the settings); None when
+    none can be."""
+    for call in calls:
+        value = kwarg(call, "precision")
+        if value is None:
+            continue
+        literal = _fp16_value(value)
+        if literal is False:
+            continue
+        conditions = [
+            Condition(short(t, 50), (t,), facts, "true" if truth else "false")
+            for _, t, truth in facts.branches(call)
+        ]
+        what = "precision" if literal else short(value, 40)
+        conditions.append(Condition(what, (value,), facts, "fp16"))
+        return conditions
+    return None
+
+
+def fabric_skipped_steps(facts: Facts) -> list[Violation]:
+    """SG211: ``scheduler.step()`` after the ``step()`` of an optimizer ``fabric.setup`` wrapped,
+    under ``Fabric(precision="16-mixed")`` (the module docstring)."""
+    if "Fabric" not in facts.source or "precision" not in facts.source:
+        return []
+    precision_calls = [
+        c
+        for c in facts.calls
+        if kwarg(c, "precision") is not None and call_name(c) in ("Fabric", "update", "dict")
+    ]
+    conditions = _precision_conditions(facts, precision_calls)
+    if conditions is None:
+        return []
+    wrapped: set[str] = set()
+    for a in facts.assigns:
+        value = a.value
+        if not (isinstance(a, ast.Assign) and isinstance(value, ast.Call)):
+            continue
+        rec = receiver(value)
+        if call_name(value) not in ("setup", "setup_optimizers") or rec is None:
+            continue
+        if "fabric" not in (dotted(rec) or "").lower():
+            continue
+        for target in a.targets:
+            elts = target.elts if isinstance(target, ast.Tuple) else [target]
+            wrapped.update(d for e in elts if (d := dotted(e)) and facts.is_optimizer(e))
+    out: list[Violation] = []
+    for call in facts.calls:
+        rec = receiver(call)
+        if call_name(call) != "step" or rec is None or dotted(rec) not in wrapped:
+            continue
+        stmt = statement_of(facts, call)
+        if not isinstance(stmt, ast.Expr) or any(
+            _guards_skip(test) for _, test, _ in facts.branches(call)
+        ):
+            continue
+        for sched in _after(facts, stmt):
+            message = (
+                f"`{short(sched)}` runs even when `{short(call)}` (line {call.lineno}) skipped "
+                "the step: with fp16 mixed precision Fabric steps the optimizer it set up "
+                "through a GradScaler, which skips the step on inf/NaN gradients, and the "
+                "schedule runs ahead of the optimizer; step it only when the scale did not drop"
+            )
+            out.append(violation(facts, sched, "SG211", message, (), conditions))
+    return out
+
+
+def _trainer_precision(facts: Facts) -> tuple[Facts, list[Condition]] | None:
+    """Where the tree builds a Lightning ``Trainer`` whose ``precision=`` may be fp16-mixed, and
+    the conditions for it; cached per tree."""
+    project = facts.project
+    cache = project.cache if project is not None else facts.cache
+    key = "lightning_fp16_trainer"
+    if key in cache:
+        return cast("tuple[Facts, list[Condition]] | None", cache[key])
+    found: tuple[Facts, list[Condition]] | None = None
+    sites: list[Facts] = [facts]
+    if project is not None:
+        for path in project.files:
+            text = project.text(path)
+            if path == facts.path or text is None or "Trainer" not in text:
+                continue
+            if "precision" not in text:
+                continue
+            other = project.definitions(path)
+            if other is not None:
+                sites.append(other)
+    for site in sites:
+        trainers = [c for c in site.calls if call_name(c) == "Trainer"]
+        conditions = _precision_conditions(site, trainers)
+        if conditions is not None:
+            found = (site, conditions)
+            break
+    cache[key] = found
+    return found
+
+
+def lightning_step_schedulers(facts: Facts) -> list[Violation]:
+    """SG211: a scheduler ``configure_optimizers`` returns with ``"interval": "step"`` under a
+    Lightning ``Trainer(precision=16)`` (the module docstring)."""
+    if "configure_optimizers" not in facts.source or '"interval"' not in facts.source.replace(
+        "'", '"'
+    ):
+        return []
+    if "automatic_optimization = False" in facts.source:
+        return []  # manual optimisation: the module steps its schedulers itself
+    out: list[Violation] = []
+    for func in facts.functions.get("configure_optimizers", []):
+        for d in walk(func):
+            if not isinstance(d, ast.Dict) or facts.function_of(d) is not func:
+                continue
+            entries = {
+                k.value: v
+                for k, v in zip(d.keys, d.values, strict=True)
+                if isinstance(k, ast.Constant) and isinstance(k.value, str)
+            }
+            interval = entries.get("interval")
+            if "scheduler" not in entries or not isinstance(interval, ast.Constant):
+                continue
+            if interval.value != "step":
+                continue
+            found = _trainer_precision(facts)
+            if found is None:
+                return out
+            site, conditions = found
+            where = "" if site is facts else f" ({site.path})"
+            message = (
+                f"`{short(entries['scheduler'], 50)}` is stepped by Lightning after every "
+                'optimizer step (`"interval": "step"`), also when the fp16 GradScaler of the '
+                f"Trainer{where} skipped it on inf/NaN gradients: the schedule runs ahead of the "
+                "optimizer; use bf16, or step the scheduler yourself in `on_train_batch_end` "
+                "only when the scale did not drop"
+            )
+            out.append(violation(facts, d, "SG211", message, (), conditions))
     return out
