@@ -60,6 +60,7 @@ _RULES: dict[str, Callable[[Facts], list[Violation]]] = {
         rules_amp.wrapped_scaler_steps,
         rules_amp.fabric_skipped_steps,
         rules_amp.lightning_step_schedulers,
+        rules_amp.model_class_schedulers,
     ),
     "SG212": rules_sync.check_sg212,
 }

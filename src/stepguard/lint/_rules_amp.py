@@ -23,6 +23,7 @@ skip depends on; a scheduler step behind a check that the step ran is never repo
 from __future__ import annotations
 
 import ast
+import re
 from typing import cast
 
 from stepguard.lint._base import Condition, Violation, violation
@@ -31,7 +32,12 @@ from stepguard.lint._rules_sync import _after, _guards_skip, amp_conditions
 from stepguard.lint._scan import Facts, call_name, dotted, kwarg, receiver, short, walk
 from stepguard.lint._window_rules import statement_of
 
-__all__ = ["fabric_skipped_steps", "lightning_step_schedulers", "wrapped_scaler_steps"]
+__all__ = [
+    "fabric_skipped_steps",
+    "lightning_step_schedulers",
+    "model_class_schedulers",
+    "wrapped_scaler_steps",
+]
 
 
 def _scaler_in_method(owner: Facts, func: ast.AST) -> ast.Call | None:
@@ -286,4 +292,126 @@ def lightning_step_schedulers(facts: Facts) -> list[Violation]:
                 "only when the scale did not drop"
             )
             out.append(violation(facts, d, "SG211", message, (), conditions))
+    return out
+
+
+# -- a model class: the scaler steps in one method, the schedulers in a per-iteration one --------
+
+# The current iteration as a parameter: ``current_iter``, ``global_step``, ``it``, ``step``.
+_ITERATION = re.compile(r"(cur|curr|current|global|i|n)?_?(iter|iteration|step|it)")
+_LOOPS = (ast.For, ast.AsyncFor, ast.While)
+
+
+def _per_iteration(func: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """A method the loop calls once per iteration: it takes the current iteration
+    (``current_iter``, ``global_step``), not an epoch or a count (``accumulation_steps``)."""
+    names = [a.arg.lower() for a in (*func.args.posonlyargs, *func.args.args)][1:]
+    return any(_ITERATION.fullmatch(n) for n in names)
+
+
+def _once(facts: Facts, func: ast.AST, sched: ast.Call) -> bool:
+    """`sched` runs once per call of `func`: in no loop of it but one over the schedulers
+    (``for scheduler in self.schedulers: scheduler.step()``)."""
+    loop = facts.enclosing(sched, (*_LOOPS, ast.FunctionDef, ast.AsyncFunctionDef))
+    if loop is func:
+        return True
+    if (
+        not isinstance(loop, ast.For)
+        or facts.enclosing(loop, (*_LOOPS, ast.FunctionDef)) is not func
+    ):
+        return False
+    return dotted(loop.target) == dotted(receiver(sched))  # type: ignore[arg-type]
+
+
+def _single_scaler_step(site: Facts, cls: ast.ClassDef) -> ast.Call | None:
+    """A ``scaler.step(optimizer)`` a method of `cls` makes once per call (not in a loop of its
+    own: a method stepping a whole epoch is not a per-iteration step)."""
+    for item in cls.body:
+        if not isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
+        step = _scaler_in_method(site, item)
+        if step is not None and site.enclosing(step, (*_LOOPS, ast.FunctionDef)) is item:
+            return step
+    return None
+
+
+def _family_scaler_step(facts: Facts, cls: ast.ClassDef) -> tuple[Facts, ast.Call] | None:
+    """A per-call GradScaler step in `cls`, its bases in the tree, or its subclasses in the tree
+    (found in files that name `cls` and a scaler)."""
+    family: list[tuple[Facts, ast.ClassDef]] = [(facts, cls)]
+    if facts.project is not None:
+        family += facts.project.bases(facts, cls)
+    for site, c in family:
+        step = _single_scaler_step(site, c)
+        if step is not None:
+            return site, step
+    project = facts.project
+    sites: list[Facts] = [facts]
+    if project is not None:
+        for path in project.files:
+            text = project.text(path)
+            if path == facts.path or text is None or cls.name not in text or "scale" not in text:
+                continue
+            other = project.definitions(path)
+            if other is not None:
+                sites.append(other)
+    for site in sites:
+        for subs in site.classes.values():
+            for sub in subs:
+                if sub is cls or not any(
+                    (dotted(b) or "").rpartition(".")[2] == cls.name for b in sub.bases
+                ):
+                    continue
+                step = _single_scaler_step(site, sub)
+                if step is not None:
+                    return site, step
+    return None
+
+
+def model_class_schedulers(facts: Facts) -> list[Violation]:
+    """SG211: a per-iteration method of a class (``update_learning_rate(current_iter)``) steps
+    schedulers that a method of the same class family steps through a GradScaler (the module
+    docstring), not behind a check that the step ran."""
+    if "schedul" not in facts.source:
+        return []
+    out: list[Violation] = []
+    for defs in facts.functions.values():
+        for func in defs:
+            cls = facts.class_of(func)
+            if cls is None or not _per_iteration(func):
+                continue
+            if _scaler_in_method(facts, func) is not None:
+                continue  # the scaler steps here: the base rule's statement order decides
+            scheds = [
+                c
+                for c in walk(func)
+                if isinstance(c, ast.Call)
+                and facts.function_of(c) is func
+                and facts.is_scheduler_step(c)
+                and _once(facts, func, c)
+                and not any(_guards_skip(t) for _, t, _ in facts.branches(c))
+            ]
+            if not scheds:
+                continue
+            found = _family_scaler_step(facts, cls)
+            if found is None:
+                continue
+            site, step = found
+            owner = site.class_of(step)
+            where = f"`{owner.name}`" if owner is not None else "this class"
+            if site is not facts:
+                where += f" ({site.path}:{step.lineno})"
+            else:
+                where += f" (line {step.lineno})"
+            rec = receiver(step)
+            scaler = rec if rec is not None and site.is_scaler(rec) else None
+            conditions = amp_conditions(site, scaler, step)
+            for sched in scheds:
+                message = (
+                    f"`{short(sched)}` in `{func.name}` steps the schedule every iteration, "
+                    f"while {where} steps the optimizer through `{short(step, 40)}`, which "
+                    "skips the step on inf/NaN gradients: the schedule runs ahead of the "
+                    "optimizer; step it only when the scale did not drop"
+                )
+                out.append(violation(facts, sched, "SG211", message, (), conditions))
     return out
