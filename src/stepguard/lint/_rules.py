@@ -22,6 +22,7 @@ from stepguard.lint import _rules_groups as rules_groups
 from stepguard.lint import _rules_loop as rules_loop
 from stepguard.lint import _rules_loss as rules_loss
 from stepguard.lint import _rules_penalty as rules_penalty
+from stepguard.lint import _rules_prepared as rules_prepared
 from stepguard.lint import _rules_schedule as rules_schedule
 from stepguard.lint import _rules_sync as rules_sync
 from stepguard.lint._activity import annotate
@@ -38,7 +39,9 @@ _RULES: dict[str, Callable[[Facts], list[Violation]]] = {
     "SG103": rules_penalty.check_sg103,
     "SG201": rules_loss.check_sg201,
     "SG202": rules_frameworks.adding(
-        rules_loop.check_sg202, rules_frameworks.window_helper_schedulers
+        rules_loop.check_sg202,
+        rules_frameworks.window_helper_schedulers,
+        rules_prepared.unprepared_handed_schedulers,
     ),
     "SG203": rules_frameworks.adding(rules_loop.check_sg203, rules_frameworks.window_helper_clips),
     "SG204": rules_frameworks.adding(rules_sync.check_sg204, rules_frameworks.helper_clips),
