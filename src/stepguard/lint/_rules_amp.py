@@ -27,7 +27,7 @@ import re
 from typing import cast
 
 from stepguard.lint._base import Condition, Violation, violation
-from stepguard.lint._objects import builds, class_of_call
+from stepguard.lint._objects import builds, callee, class_of_call
 from stepguard.lint._rules_sync import _after, _guards_skip, amp_conditions
 from stepguard.lint._scan import Facts, call_name, dotted, kwarg, receiver, short, walk
 from stepguard.lint._window_rules import statement_of
@@ -77,8 +77,9 @@ def _wrapper_scaler(facts: Facts, call: ast.Call) -> tuple[str, list[Condition]]
                     Condition(f"{d}.{inner.attr}", (inner,), facts, "true")
                 ]
     # `optimizer.step()` / `w.step(opt)` on an object of a tree class whose `step` goes through
-    # a scaler.
-    for owner, build in builds(facts, rec):
+    # a scaler (also returned, position by position, from a factory of the tree).
+    candidates = [(o, b, list[Condition]()) for o, b in builds(facts, rec)]
+    for owner, build, via in [*candidates, *_returned_builds(facts, rec)]:
         cls = class_of_call(owner, build)
         if cls is None:
             continue
@@ -97,7 +98,7 @@ def _wrapper_scaler(facts: Facts, call: ast.Call) -> tuple[str, list[Condition]]
         if inner_step is None:
             continue
         scaler = receiver(inner_step)
-        conditions = amp_conditions(cfacts, scaler, inner_step)
+        conditions = [*amp_conditions(cfacts, scaler, inner_step), *via]
         stmt = statement_of(owner, build)
         if stmt is not None:
             conditions += [
@@ -106,6 +107,68 @@ def _wrapper_scaler(facts: Facts, call: ast.Call) -> tuple[str, list[Condition]]
             ]
         return f"`{cdef.name}.step` calls `{short(inner_step, 40)}`", conditions
     return None
+
+
+def _position(facts: Facts, name: str, scope: ast.AST) -> tuple[ast.Call, int] | None:
+    """``a, name, b = factory(...)`` in `scope`: the call and `name`'s position."""
+    for a in facts.assigns:
+        if not isinstance(a, ast.Assign) or facts.function_of(a) is not scope:
+            continue
+        if not isinstance(a.value, ast.Call):
+            continue
+        for t in a.targets:
+            if isinstance(t, ast.Tuple):
+                for i, e in enumerate(t.elts):
+                    if dotted(e) == name:
+                        return a.value, i
+    return None
+
+
+def _returned_builds(
+    facts: Facts, node: ast.AST, depth: int = 0
+) -> list[tuple[Facts, ast.Call, list[Condition]]]:
+    """The constructions a name unpacked from a tree factory's returned tuple may hold
+    (``model, optimizer = initialize(model, optimizer)``, where ``initialize`` returns
+    ``model, AMPOptimizer(...)`` or a name bound to one, also through a nested factory), each
+    with the tests of the ``if`` blocks around the nested factory calls."""
+    name = dotted(node)
+    if name is None or depth > 3:
+        return []
+    found = _position(facts, name, facts.function_of(node))
+    if found is None:
+        return []
+    call, index = found
+    # A factory that wraps objects need not look like training code itself.
+    target = callee(facts, call, training=False)
+    if target is None:
+        return []
+    owner, func = target
+    out: list[tuple[Facts, ast.Call, list[Condition]]] = []
+    for r in walk(func):
+        if not (isinstance(r, ast.Return) and owner.function_of(r) is func):
+            continue
+        value = r.value
+        if not isinstance(value, ast.Tuple) or index >= len(value.elts):
+            continue
+        elt = value.elts[index]
+        if isinstance(elt, ast.Call):
+            out.append((owner, elt, []))
+        elif isinstance(elt, ast.Name):
+            for a in owner.assigns:
+                if not isinstance(a, ast.Assign) or owner.function_of(a) is not func:
+                    continue
+                if any(dotted(t) == elt.id for t in a.targets) and isinstance(a.value, ast.Call):
+                    out.append((owner, a.value, []))
+            # `model, optimizer = amp.initialize(...)` inside the factory: one level further,
+            # under the factory's `if dtype is not None:`.
+            inner = _position(owner, elt.id, func)
+            if inner is not None:
+                tests = [
+                    Condition(short(t, 50), (t,), owner, "true" if truth else "false")
+                    for _, t, truth in owner.branches(inner[0])
+                ]
+                out += [(o, b, [*c, *tests]) for o, b, c in _returned_builds(owner, elt, depth + 1)]
+    return out[:8]
 
 
 def wrapped_scaler_steps(facts: Facts) -> list[Violation]:
