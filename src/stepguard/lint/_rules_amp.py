@@ -174,12 +174,13 @@ def _returned_builds(
 def wrapped_scaler_steps(facts: Facts) -> list[Violation]:
     """SG211: ``scheduler.step()`` after a step that goes through a GradScaler another object
     owns (the module docstring), not behind a check that the step ran."""
-    if not any(facts.is_scheduler_step(c) for c in facts.calls):
-        return []
+    if ".step()" not in facts.source:
+        return []  # no scheduler step without arguments in the file
     # Each scheduler step is blamed on the nearest wrapper step before it.
     latest: dict[int, tuple[ast.Call, ast.Call, str, list[Condition]]] = {}
-    for call in sorted(facts.calls, key=lambda c: (c.lineno, c.col_offset)):
-        if call_name(call) != "step" or facts.is_scaler_step(call) or facts.is_scheduler_step(call):
+    steps = [c for c in facts.calls if call_name(c) == "step"]
+    for call in sorted(steps, key=lambda c: (c.lineno, c.col_offset)):
+        if facts.is_scaler_step(call) or facts.is_scheduler_step(call):
             continue
         stmt = statement_of(facts, call)
         if not isinstance(stmt, ast.Expr):
@@ -249,7 +250,7 @@ def fabric_skipped_steps(facts: Facts) -> list[Violation]:
     precision_calls = [
         c
         for c in facts.calls
-        if kwarg(c, "precision") is not None and call_name(c) in ("Fabric", "update", "dict")
+        if call_name(c) in ("Fabric", "update", "dict") and kwarg(c, "precision") is not None
     ]
     conditions = _precision_conditions(facts, precision_calls)
     if conditions is None:
@@ -435,7 +436,7 @@ def model_class_schedulers(facts: Facts) -> list[Violation]:
     """SG211: a per-iteration method of a class (``update_learning_rate(current_iter)``) steps
     schedulers that a method of the same class family steps through a GradScaler (the module
     docstring), not behind a check that the step ran."""
-    if "schedul" not in facts.source:
+    if ".step()" not in facts.source or "schedul" not in facts.source:
         return []
     out: list[Violation] = []
     for defs in facts.functions.values():
