@@ -436,3 +436,64 @@ def test_optimizer_factory_gets_decaying_groups_from_its_callers_is_sg101() -> N
     # The same factory given groups without decay: Adam decays nothing.
     quiet = lint_paths([PROJECTS / "optimizer_factory_nodecay"]).findings
     assert [f for f in quiet if f.code == "SG101"] == []
+
+
+def test_lightning_step_interval_scheduler_under_an_fp16_trainer_in_another_file(
+    tmp_path: Path,
+) -> None:
+    # module.py returns a scheduler with "interval": "step"; train.py builds the Trainer with
+    # `precision=config["precision"]`, 16 in configs/train.yaml: Lightning steps the schedule after
+    # every optimizer step call, also when the fp16 GradScaler skipped the step (SG211, active).
+    report = lint_paths([PROJECTS / "lightning_fp16"])
+    assert [(Path(f.path or "").name, f.line, f.code) for f in report.findings] == [
+        ("module.py", 19, "SG211")
+    ]
+    sg211 = report.findings[0]
+    assert sg211.data["activity"] == "active"
+    assert "train.yaml:2" in sg211.data["activity_reason"]
+    # The same project in bf16 has no GradScaler: the finding only bites if switched to fp16.
+    project = tmp_path / "lightning_fp16"
+    shutil.copytree(PROJECTS / "lightning_fp16", project)
+    config = project / "configs" / "train.yaml"
+    config.write_text(config.read_text().replace("precision: 16", "precision: bf16-mixed"))
+    found = lint_paths([project]).findings
+    assert [f.data["activity"] for f in found] == ["latent"]
+
+
+def test_scheduler_after_an_engine_optimizer_wrapper_that_steps_through_a_grad_scaler(
+    tmp_path: Path,
+) -> None:
+    # engine/core.py's initialize() returns (model, optimizer); under `if fp16:` the optimizer
+    # comes from engine/amp.py's initialize(), an AMPOptimizer whose step() calls scaler.step.
+    # train.py steps the scheduler right after optimizer.step(): SG211, latent on --fp16.
+    report = lint_paths([PROJECTS / "amp_engine"])
+    assert [(Path(f.path or "").name, f.line, f.code) for f in report.findings] == [
+        ("train.py", 23, "SG211")
+    ]
+    sg211 = report.findings[0]
+    assert "`AMPOptimizer.step`" in sg211.message
+    assert sg211.data["activity"] == "latent"
+    assert sg211.data["activity_reason"].startswith("only if fp16 is true")
+    # The same loop stepping the scheduler only when the scale held, and an engine without the
+    # AMP wrapper, are silent.
+    guarded = tmp_path / "guarded"
+    shutil.copytree(PROJECTS / "amp_engine", guarded)
+    train = guarded / "train.py"
+    train.write_text(
+        train.read_text()
+        .replace("        optimizer.step()\n", "        skipped = optimizer.step()\n")
+        .replace(
+            "        scheduler.step()\n", "        if not skipped:\n            scheduler.step()\n"
+        )
+    )
+    assert lint_paths([guarded]).findings == []
+    plain = tmp_path / "plain"
+    shutil.copytree(PROJECTS / "amp_engine", plain)
+    core = plain / "engine" / "core.py"
+    core.write_text(
+        core.read_text().replace(
+            "    if fp16:\n        model, optimizer = amp.initialize(model, optimizer._optimizer)\n",
+            "",
+        )
+    )
+    assert lint_paths([plain]).findings == []

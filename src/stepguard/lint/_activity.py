@@ -39,9 +39,11 @@ _TEST_TEXT = {
 
 
 def _satisfies(test: str, value: Any) -> bool | None:
-    if test == "fp16":  # accelerate's mixed_precision: only fp16 uses a loss scaler
+    if test == "fp16":  # accelerate's mixed_precision, Lightning's precision: fp16 is scaled
         if value is None or isinstance(value, str):
-            return value is not None and value.strip().lower() == "fp16"
+            return value is not None and value.strip().lower() in ("fp16", "16", "16-mixed")
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value == 16
         return None
     if test in (">0", ">1"):
         if isinstance(value, bool) or not isinstance(value, (int, float)):

@@ -16,12 +16,14 @@ import dataclasses
 from collections.abc import Callable
 
 from stepguard.lint import _rules_accelerate as rules_accelerate
+from stepguard.lint import _rules_amp as rules_amp
 from stepguard.lint import _rules_decay as rules_decay
 from stepguard.lint import _rules_frameworks as rules_frameworks
 from stepguard.lint import _rules_groups as rules_groups
 from stepguard.lint import _rules_loop as rules_loop
 from stepguard.lint import _rules_loss as rules_loss
 from stepguard.lint import _rules_penalty as rules_penalty
+from stepguard.lint import _rules_prepared as rules_prepared
 from stepguard.lint import _rules_schedule as rules_schedule
 from stepguard.lint import _rules_sync as rules_sync
 from stepguard.lint._activity import annotate
@@ -38,7 +40,9 @@ _RULES: dict[str, Callable[[Facts], list[Violation]]] = {
     "SG103": rules_penalty.check_sg103,
     "SG201": rules_loss.check_sg201,
     "SG202": rules_frameworks.adding(
-        rules_loop.check_sg202, rules_frameworks.window_helper_schedulers
+        rules_loop.check_sg202,
+        rules_frameworks.window_helper_schedulers,
+        rules_prepared.unprepared_handed_schedulers,
     ),
     "SG203": rules_frameworks.adding(rules_loop.check_sg203, rules_frameworks.window_helper_clips),
     "SG204": rules_frameworks.adding(
@@ -59,6 +63,10 @@ _RULES: dict[str, Callable[[Facts], list[Violation]]] = {
         rules_sync.check_sg211,
         rules_frameworks.accelerate_skipped_steps,
         rules_frameworks.hook_schedulers,
+        rules_amp.wrapped_scaler_steps,
+        rules_amp.fabric_skipped_steps,
+        rules_amp.lightning_step_schedulers,
+        rules_amp.model_class_schedulers,
     ),
     "SG212": rules_sync.check_sg212,
 }

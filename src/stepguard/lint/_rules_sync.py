@@ -236,7 +236,7 @@ def check_sg211(facts: Facts) -> list[Violation]:
         if not facts.is_scaler_step(call):
             continue
         stmt = statement_of(facts, call)
-        if not isinstance(stmt, ast.Expr):
+        if stmt is None or not _runs_alone(stmt, call):
             continue
         if any(_guards_skip(test) for _, test, _ in facts.branches(call)):
             # `if not torch.isfinite(grad_norm): ... else: scaler.step(...)`: the gradients were
@@ -255,9 +255,38 @@ def check_sg211(facts: Facts) -> list[Violation]:
             )
             rec = receiver(call)
             scaler = rec if rec is not None and facts.is_scaler(rec) else None
-            conditions = amp_conditions(facts, scaler, call)
+            conditions = amp_conditions(facts, scaler, call) or _helper_amp_conditions(facts, call)
             out.append(violation(facts, sched, "SG211", message, (), conditions))
     return out
+
+
+def _helper_amp_conditions(facts: Facts, call: ast.Call) -> list[Condition]:
+    """For a helper that steps the scaler (``self.train_step(batch)``): the AMP settings its
+    ``scaler.step`` depends on (the scaler's ``enabled=``, ``GradScaler() if use_amp else None``,
+    the ``if self.use_amp:`` around it)."""
+    if call_name(call) == "step":
+        return []
+    found = callee(facts, call)
+    if found is None:
+        return []
+    owner, func = found
+    for c in walk(func):
+        if isinstance(c, ast.Call) and owner.function_of(c) is func and owner.is_scaler_step(c):
+            rec = receiver(c)
+            scaler = rec if rec is not None and owner.is_scaler(rec) else None
+            return amp_conditions(owner, scaler, c)
+    return []
+
+
+def _runs_alone(stmt: ast.stmt, call: ast.Call) -> bool:
+    """`stmt` is `call` as a statement, or an assignment of its result (``loss, logs =
+    self.train_step(batch)``) that none of its targets says whether the step ran (``loss,
+    skipped = ...`` hands that to a later check)."""
+    if isinstance(stmt, ast.Expr):
+        return True
+    if not isinstance(stmt, ast.Assign) or stmt.value is not call or call_name(call) == "step":
+        return False
+    return not any(_guards_skip(t) for t in stmt.targets)
 
 
 def _steps_in_a_loop(facts: Facts, call: ast.Call, depth: int = 0) -> bool:
