@@ -519,6 +519,11 @@ def ddp_worker(rank: int, world: int, port: int, case: str, engine: str, out: st
         result = f"error: {type(exc).__name__}: {str(exc).splitlines()[0][:90]}"
     torch.save(result, Path(out) / f"rank{rank}.pt")
     with contextlib.suppress(Exception):
+        # No rank tears gloo down while the other still talks to it: without the barrier the
+        # rank that finishes first can close the connection under the other, which then aborts
+        # (SIGABRT) after its result is saved.
+        if dist.is_initialized():
+            dist.barrier()
         dist.destroy_process_group()
 
 
