@@ -96,7 +96,12 @@ def _all_parameters(facts: Facts, node: ast.expr | None, depth: int = 0) -> list
         )
     if isinstance(node, ast.Call):
         name = call_name(node)
-        if name == "parameters" and isinstance(node.func, ast.Attribute) and not node.args:
+        if (
+            name in ("parameters", "named_parameters")
+            and isinstance(node.func, ast.Attribute)
+            and not node.args
+        ):
+            # torch >= 2.3 optimizers take ``model.named_parameters()`` as well
             return [node.func.value]
         if name in ("list", "tuple") and len(node.args) == 1:
             return _all_parameters(facts, node.args[0], depth + 1)
