@@ -497,3 +497,23 @@ def test_scheduler_after_an_engine_optimizer_wrapper_that_steps_through_a_grad_s
         )
     )
     assert lint_paths([plain]).findings == []
+
+
+def test_optimizer_class_bound_to_configs_with_argbind(tmp_path: Path) -> None:
+    # train.py: AdamW = argbind.bind(torch.optim.AdamW, ...) takes its keywords from conf/base.yml,
+    # which sets betas and lr only: AdamW's own default weight_decay=0.01 decays every parameter.
+    report = lint_paths([PROJECTS / "config_bound"])
+    found = sorted((Path(f.path or "").name, f.line, f.code) for f in report.findings)
+    assert found == [("train.py", 14, "SG102"), ("train.py", 16, "SG102")]
+    for f in report.findings:
+        assert "no config or launch option of the project sets AdamW.weight_decay" in f.message
+        assert f.data["activity"] == "active"
+    # A config that sets the bound class's weight_decay (in any scope) decides it: not reported.
+    project = tmp_path / "config_bound"
+    shutil.copytree(PROJECTS / "config_bound", project)
+    with (project / "conf" / "base.yml").open("a") as handle:
+        handle.write("AdamW.weight_decay: 0.0\n")
+    assert lint_paths([project]).findings == []
+    # Read without the project (no configs visible): the value is not known, nothing reported.
+    source = (PROJECTS / "config_bound" / "train.py").read_text()
+    assert lint_source(source, "train.py") == []
