@@ -26,7 +26,8 @@ from stepguard.lint._models import (
     selects_no_decay,
 )
 from stepguard.lint._nodes import FuncDef
-from stepguard.lint._objects import callee, passed_argument
+from stepguard.lint._facts import method_of
+from stepguard.lint._objects import callee, calls_of, class_of_call, passed_argument
 from stepguard.lint._rules_decay import (
     _data,
     _default_note,
@@ -413,9 +414,22 @@ def _no_decay_group(
         value = decay_value(facts, node, call) if inherited else decay_value(gf, node, g)
         if value is None or (isinstance(value, float) and value <= 0):
             continue
+        if inherited and _sets_group_decay(facts):
+            continue  # the groups' decay is set at run time (``decay * group["decay_mult"]``)
         shown = f"{value:g}" if isinstance(value, float) else f"`{short(node, 40)}`"
         source = f"{cls}'s default" if inherited and top_node is None else "the optimizer's value"
         decay = f"weight_decay={shown}" + (f" ({source})" if inherited else "")
+        ignored = [
+            k.value
+            for k in g.keys
+            if isinstance(k, ast.Constant)
+            and isinstance(k.value, str)
+            and "decay" in k.value
+            and k.value != "weight_decay"
+        ]
+        if inherited and ignored:
+            # TSN / mmcv style multipliers that only the project's own LR code would apply
+            decay += f"; torch.optim ignores its `{ignored[0]}`: only a group's weight_decay counts"
         message = (
             f"{_who(facts, call)}{cls}(...): the param group at {_at(facts, gf, g)} holds the "
             f"parameters that must not decay ({why}) but gets {decay}; give that group "
@@ -428,6 +442,24 @@ def _no_decay_group(
         ]
         return violation(facts, call, "SG102", message, (), conditions, g, optimizer=cls)
     return None
+
+
+def _sets_group_decay(facts: Facts) -> bool:
+    """The file sets a param group's weight decay at run time (``param_group["weight_decay"] =
+    decay * param_group["decay_mult"]``) at module level or in a function it calls."""
+    for a in facts.assigns:
+        targets = a.targets if isinstance(a, ast.Assign) else [a.target]
+        if not any(
+            isinstance(t, ast.Subscript)
+            and isinstance(t.slice, ast.Constant)
+            and t.slice.value == "weight_decay"
+            for t in targets
+        ):
+            continue
+        func = facts.function_of(a)
+        if not isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)) or calls_of(facts, func):
+            return True
+    return False
 
 
 def _sg102(
@@ -772,6 +804,8 @@ def _imported_groups(facts: Facts, call: ast.Call, cls: str) -> Violation | None
         return None
     found = callee(facts, bound[0], training=False)
     if found is None or found[0] is facts:
+        found = _method_of_instance(facts, bound[0])
+    if found is None:
         return None
     gf, func = found
     alternatives: list[list[ast.Dict]] = []
@@ -790,6 +824,38 @@ def _imported_groups(facts: Facts, call: ast.Call, cls: str) -> Violation | None
         or _bias_only_group(facts, call, cls, flat, gf)
         or _split_groups(facts, call, cls, alternatives, gf)
     )
+
+
+def _method_of_instance(facts: Facts, call: ast.Call) -> tuple[Facts, FuncDef] | None:
+    """The method ``model.get_optim_policies()`` calls when ``model`` was last bound, before the
+    call and in the same block of the same function, to an instance of a class of the tree
+    (``model = VideoModel(...)``, wrapped in ``DataParallel`` only afterwards)."""
+    f = call.func
+    if not (isinstance(f, ast.Attribute) and isinstance(f.value, ast.Name)):
+        return None
+    scope = facts.function_of(call)
+    before = [
+        a
+        for a in facts.assigns
+        if isinstance(a, ast.Assign)
+        and facts.function_of(a) is scope
+        and any(isinstance(t, ast.Name) and t.id == f.value.id for t in a.targets)
+        and (a.lineno, a.col_offset) < (call.lineno, call.col_offset)
+    ]
+    if not before:
+        return None
+    last = max(before, key=lambda a: (a.lineno, a.col_offset))
+    if facts.parents.get(last) is not facts.parents.get(facts.enclosing(call, (ast.stmt,))):
+        return None  # bound in another block (a branch, a loop): not the only binding that reaches
+    if not isinstance(last.value, ast.Call):
+        return None
+    cls = class_of_call(facts, last.value)
+    if cls is None:
+        return None
+    found = method_of(cls[0], cls[1], f.attr, 0, False)
+    if found is None or not isinstance(found[1], (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return None
+    return found[0], found[1]
 
 
 # -- per-parameter groups with hyperparameter overrides (Detectron2-style helpers) ---------------
