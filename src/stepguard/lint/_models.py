@@ -449,9 +449,7 @@ def _bias_list(facts: Facts, name: str, at: ast.AST) -> str | None:
             return None
         kinds.add(kind)
     if any(
-        isinstance(a, ast.AugAssign)
-        and dotted(a.target) == name
-        and facts.function_of(a) is scope
+        isinstance(a, ast.AugAssign) and dotted(a.target) == name and facts.function_of(a) is scope
         for a in facts.assigns
     ):
         return None
@@ -463,7 +461,7 @@ _LAYERS_WITH_BIAS = ("Conv", "Linear")
 
 
 def _no_decay_fill(facts: Facts, value: ast.expr, at: ast.Call, many: bool) -> str | None:
-    """"biases" or "normalization parameters" when `value` (what an ``append``, or with `many`
+    """ "biases" or "normalization parameters" when `value` (what an ``append``, or with `many`
     an ``extend``, adds) is such a parameter or all of a normalization layer's; else None."""
     if isinstance(value, ast.Call) and call_name(value) == "list" and len(value.args) == 1:
         value = value.args[0]

@@ -15,6 +15,7 @@ import ast
 
 from stepguard.lint._activity import branch_conditions
 from stepguard.lint._base import Condition, Violation, violation
+from stepguard.lint._facts import method_of
 from stepguard.lint._models import (
     attribute_parameters,
     bias_split,
@@ -26,7 +27,6 @@ from stepguard.lint._models import (
     selects_no_decay,
 )
 from stepguard.lint._nodes import FuncDef
-from stepguard.lint._facts import method_of
 from stepguard.lint._objects import callee, calls_of, class_of_call, passed_argument
 from stepguard.lint._rules_decay import (
     _data,
@@ -845,7 +845,8 @@ def _method_of_instance(facts: Facts, call: ast.Call) -> tuple[Facts, FuncDef] |
     if not before:
         return None
     last = max(before, key=lambda a: (a.lineno, a.col_offset))
-    if facts.parents.get(last) is not facts.parents.get(facts.enclosing(call, (ast.stmt,))):
+    stmt = facts.enclosing(call, (ast.stmt,))
+    if stmt is None or facts.parents.get(last) is not facts.parents.get(stmt):
         return None  # bound in another block (a branch, a loop): not the only binding that reaches
     if not isinstance(last.value, ast.Call):
         return None
