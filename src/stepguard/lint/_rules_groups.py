@@ -277,6 +277,8 @@ def check_sg102(facts: Facts) -> list[Violation]:
                     found = _override_groups(facts, call, cls.split(" or ")[0])
                 if found is None and not adapters:
                     found = _undecided_groups(facts, call, cls.split(" or ")[0])
+                if found is None and not adapters:
+                    found = _split_list(facts, call, cls.split(" or ")[0])
             if found is not None:
                 out.append(found)
     return out
@@ -1298,3 +1300,278 @@ def _undecided_groups(facts: Facts, call: ast.Call, cls: str) -> Violation | Non
     )
     conditions = [Condition("weight_decay", (node,), facts, ">0"), *branch_conditions(facts, call)]
     return violation(facts, call, "SG102", message, (), conditions, optimizer=cls)
+
+
+# -- a list of parameters split off by shape or name, then decayed anyway -----------------------
+
+# The kinds of parameters that must not decay a filter can be read for: (what it is called, its
+# number of dimensions, whether its name carries an embedding word).
+_KINDS = (("1-D parameters (biases, normalization weights)", 1, False), ("embeddings", 2, True))
+_EMBED_WORDS = ("embed", "wte", "wpe", "tok_emb", "pos_emb")
+
+
+def _split_list(facts: Facts, call: ast.Call, cls: str) -> Violation | None:
+    """An optimizer over one list of a split of a model's named parameters (``adamw_params`` of
+    ``if p.ndim != 2 or min(p.shape) == 1: adamw_params.append((n, p))``, or the ``elif`` that
+    collects embeddings by name) with a weight decay > 0: the split put the parameters that must
+    not decay in that list, and the optimizer decays them anyway. The list may be filled in the
+    function that builds the optimizer or returned (in a tuple) by a helper of the file or tree.
+    Every test on the way to the ``append`` must be read for the kind of parameter (its
+    dimensions, or an embedding word in a name list); anything else keeps the rule silent."""
+    params = params_arg(call)
+    if not isinstance(params, ast.Name):
+        return None
+    source = _list_source(facts, params)
+    if source is None:
+        return None
+    lf, name, at = source
+    held = _list_holds(lf, name, at)
+    if held is None:
+        return None
+    kind, model, test = held
+    if not holds_no_decay_parameters(lf, model, at):
+        return None
+    node = weight_decay_arg(call, cls, facts)
+    inherited = node is None
+    if node is None:
+        node = ast.Constant(
+            value=default_decay(facts, call, cls), lineno=call.lineno, col_offset=call.col_offset
+        )
+    value = decay_value(facts, node, call)
+    if value is None or (isinstance(value, float) and value <= 0):
+        return None
+    shown = f"{value:g}" if isinstance(value, float) else f"`{short(node, 40)}` (if it is > 0)"
+    where = "" if lf is facts else f" ({lf.path})"
+    default = f" ({cls}'s default)" if inherited else ""
+    message = (
+        f"{_who(facts, call)}{cls}(..., weight_decay={shown}{default}) is given `{params.id}`, "
+        f"the list a split of `{short(model, 30)}`'s parameters fills with its {kind} "
+        f"(`{short(test, 50)}`{where}): they decay; give that list weight_decay=0.0 "
+        "(stepguard.param_groups(model, weight_decay=...) keeps them out)"
+    )
+    conditions = [Condition("weight_decay", (node,), facts, ">0"), *branch_conditions(facts, call)]
+    return violation(facts, call, "SG102", message, (), conditions, optimizer=cls)
+
+
+def _list_source(facts: Facts, params: ast.Name) -> tuple[Facts, str, ast.AST] | None:
+    """Where the list `params` names is filled: (that file, the list's name there, a node of
+    the function that fills it). The same function's list, or the element of the tuple a helper
+    returns (``muon, adamw, other = split_params(model)``)."""
+    scope = facts.function_of(params)
+    unpacks = [
+        a
+        for a in facts.assigns
+        if isinstance(a, ast.Assign)
+        and facts.function_of(a) is scope
+        and any(params.id in _names(t) for t in a.targets)
+    ]
+    if len(unpacks) != 1:
+        return None
+    a = unpacks[0]
+    if (
+        len(a.targets) == 1
+        and isinstance(a.value, ast.List)
+        and not a.value.elts
+        and isinstance(a.targets[0], ast.Name)
+    ):
+        return facts, params.id, a  # `params = []`, filled below
+    target = a.targets[0]
+    if (
+        len(a.targets) != 1
+        or not isinstance(target, ast.Tuple)
+        or not isinstance(a.value, ast.Call)
+    ):
+        return None
+    index = next(
+        (i for i, e in enumerate(target.elts) if isinstance(e, ast.Name) and e.id == params.id),
+        None,
+    )
+    found = callee(facts, a.value, training=False)
+    if index is None or found is None:
+        return None
+    hf, func = found
+    rets = [
+        n.value
+        for n in walk(func)
+        if isinstance(n, ast.Return) and n.value is not None and hf.function_of(n) is func
+    ]
+    if (
+        len(rets) != 1
+        or not isinstance(rets[0], ast.Tuple)
+        or len(rets[0].elts) != len(target.elts)
+    ):
+        return None
+    element = rets[0].elts[index]
+    if not isinstance(element, ast.Name):
+        return None
+    return hf, element.id, rets[0]
+
+
+def _names(t: ast.expr) -> list[str]:
+    if isinstance(t, ast.Name):
+        return [t.id]
+    if isinstance(t, (ast.Tuple, ast.List)):
+        return [n for e in t.elts for n in _names(e)]
+    return []
+
+
+def _list_holds(facts: Facts, name: str, at: ast.AST) -> tuple[str, ast.expr, ast.expr] | None:
+    """(the kind of no-decay parameters list `name` surely collects, the model, the deciding
+    test) when every ``append`` to it sits in a plain loop over ``M.named_parameters()`` and its
+    tests hold for that kind; None otherwise (also for any other change of the list)."""
+    scope = facts.function_of(at)
+    fills = [
+        c
+        for c in facts.calls
+        if isinstance(c.func, ast.Attribute)
+        and dotted(c.func.value) == name
+        and facts.function_of(c) is scope
+    ]
+    if not fills or any(call_name(c) != "append" or len(c.args) != 1 for c in fills):
+        return None
+    for label, ndim, embed in _KINDS:
+        result: tuple[str, ast.expr, ast.expr] | None = None
+        for c in fills:
+            loop = facts.enclosing(c, (ast.For,))
+            if not isinstance(loop, ast.For) or facts.function_of(loop) is not scope:
+                return None
+            model = loop_model(facts, loop)
+            target = loop.target
+            if (
+                model is None
+                or not isinstance(target, ast.Tuple)
+                or len(target.elts) != 2
+                or not all(isinstance(e, ast.Name) for e in target.elts)
+            ):
+                return None
+            pname, param = target.elts[0].id, target.elts[1].id  # type: ignore[attr-defined]
+            arg = c.args[0]
+            elts = arg.elts if isinstance(arg, ast.Tuple) else [arg]
+            if not any(isinstance(e, ast.Name) and e.id == param for e in elts):
+                return None
+            path = [(t, truth) for n, t, truth in facts.branches(c) if _inside(facts, n, loop)]
+            guards = _continue_guards(loop)
+            if guards is None:
+                return None
+            path += [(t, False) for t in guards]
+            decided = [(t, _kind_truth(facts, t, pname, param, ndim, embed, at)) for t, _ in path]
+            if all(
+                v is not None and v == truth
+                for (_, v), (_, truth) in zip(decided, path, strict=True)
+            ):
+                deciding = next(
+                    (t for t, truth in path if truth and not _requires_grad_only_test(t)), None
+                )
+                if deciding is not None:
+                    result = (label, model, deciding)
+        if result is not None:
+            return result
+    return None
+
+
+def _continue_guards(loop: ast.For) -> list[ast.expr] | None:
+    """The tests of ``if <test>: continue`` at the top of `loop`'s body; None for any other
+    ``continue`` or ``break``."""
+    out: list[ast.expr] = []
+    for stmt in loop.body:
+        if (
+            isinstance(stmt, ast.If)
+            and len(stmt.body) == 1
+            and isinstance(stmt.body[0], ast.Continue)
+            and not stmt.orelse
+        ):
+            out.append(stmt.test)
+            continue
+        if any(isinstance(n, (ast.Continue, ast.Break)) for n in walk(stmt)):
+            return None
+    return out
+
+
+def _kind_truth(
+    facts: Facts, test: ast.expr, pname: str, param: str, ndim: int, embed: bool, at: ast.AST
+) -> bool | None:
+    """The value of `test` for a trainable parameter with `ndim` dimensions whose name does
+    (`embed`) or does not carry an embedding word; None when it depends on more than that."""
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        inner = _kind_truth(facts, test.operand, pname, param, ndim, embed, at)
+        return None if inner is None else not inner
+    if isinstance(test, ast.BoolOp):
+        values = [_kind_truth(facts, v, pname, param, ndim, embed, at) for v in test.values]
+        if isinstance(test.op, ast.Or):
+            if any(v is True for v in values):
+                return True
+            return False if all(v is False for v in values) else None
+        if any(v is False for v in values):
+            return False
+        return True if all(v is True for v in values) else None
+    if (
+        isinstance(test, ast.Attribute)
+        and test.attr == "requires_grad"
+        and dotted(test.value) == param
+    ):
+        return True
+    if isinstance(test, ast.Compare) and len(test.ops) == 1:
+        left, op, right = test.left, test.ops[0], test.comparators[0]
+        rank = (
+            (
+                isinstance(left, ast.Attribute)
+                and left.attr == "ndim"
+                and dotted(left.value) == param
+            )
+            or (
+                isinstance(left, ast.Call)
+                and call_name(left) == "dim"
+                and isinstance(left.func, ast.Attribute)
+                and dotted(left.func.value) == param
+            )
+            or (
+                isinstance(left, ast.Call)
+                and call_name(left) == "len"
+                and len(left.args) == 1
+                and dotted(left.args[0]) == f"{param}.shape"
+            )
+        )
+        if rank and isinstance(right, ast.Constant) and isinstance(right.value, int):
+            n = right.value
+            ops = {
+                ast.Eq: ndim == n,
+                ast.NotEq: ndim != n,
+                ast.Lt: ndim < n,
+                ast.LtE: ndim <= n,
+                ast.Gt: ndim > n,
+                ast.GtE: ndim >= n,
+            }
+            return ops.get(type(op))
+        smallest = (
+            isinstance(left, ast.Call)
+            and call_name(left) == "min"
+            and len(left.args) == 1
+            and dotted(left.args[0]) == f"{param}.shape"
+        )
+        if smallest and isinstance(right, ast.Constant) and right.value == 1:
+            # a bias, a norm gain or an embedding table is larger than 1 along every dimension
+            return {ast.Eq: False, ast.LtE: False, ast.NotEq: True, ast.Gt: True}.get(type(op))
+        return None
+    if isinstance(test, ast.Call) and call_name(test) == "any" and len(test.args) == 1:
+        gen = test.args[0]
+        if not (
+            isinstance(gen, ast.GeneratorExp)
+            and len(gen.generators) == 1
+            and isinstance(gen.elt, ast.Compare)
+            and len(gen.elt.ops) == 1
+            and isinstance(gen.elt.ops[0], ast.In)
+            and dotted(gen.elt.comparators[0]) == pname
+        ):
+            return None
+        words = gen.generators[0].iter
+        if isinstance(words, ast.Name):
+            words = facts.local_value(words.id, at) or words
+        if not isinstance(words, (ast.Tuple, ast.List)) or not all(
+            isinstance(w, ast.Constant) and isinstance(w.value, str) for w in words.elts
+        ):
+            return None
+        texts = [w.value.lower() for w in words.elts]  # type: ignore[attr-defined]
+        if embed and any(e in t for t in texts for e in _EMBED_WORDS):
+            return True  # the names of embedding tables match it
+        return None
+    return None
