@@ -610,6 +610,48 @@ def _bias_test(facts: Facts, test: ast.expr, at: ast.AST) -> bool | None:
     return None
 
 
+_CASED_NORM = "LayerNorm"
+
+
+def _cased_norm_split(facts: Facts, ifs: list[ast.expr], at: ast.AST) -> bool:
+    """The filter keeps out names that contain a word of a no-decay list which names the norms
+    only as ``LayerNorm`` (``["bias", "LayerNorm.weight"]``, matched case-sensitively: BERT's
+    naming), and otherwise only leaves out names of another list that names no norm (LoRA
+    weights); the parameters left include every norm named otherwise."""
+    found = False
+    for t in _conjuncts(ifs):
+        if isinstance(t, ast.Attribute) and t.attr == "requires_grad":
+            continue
+        if not (isinstance(t, ast.UnaryOp) and isinstance(t.op, ast.Not)):
+            return False
+        gen = t.operand.args[0] if isinstance(t.operand, ast.Call) and t.operand.args else None
+        if not (
+            isinstance(t.operand, ast.Call)
+            and call_name(t.operand) == "any"
+            and isinstance(gen, ast.GeneratorExp)
+            and isinstance(gen.elt, ast.Compare)
+            and isinstance(gen.elt.ops[0], ast.In)
+        ):
+            return False
+        words = gen.generators[0].iter
+        if isinstance(words, ast.Name):
+            words = name_list(facts, words.id, at) or words
+        if not isinstance(words, (ast.List, ast.Tuple, ast.Set)) or not all(
+            isinstance(w, ast.Constant) and isinstance(w.value, str) for w in words.elts
+        ):
+            return False
+        texts = [w.value for w in words.elts]  # type: ignore[attr-defined]
+        norms = [w for w in texts if any(n in w.lower() for n in _OTHER_NO_DECAY)]
+        if not norms:
+            continue  # another split (LoRA weights): the norms stay on this side
+        if found or not all(_CASED_NORM in w for w in norms):
+            return False
+        if not any("bias" in w for w in texts):
+            return False
+        found = True
+    return found
+
+
 def _named_parameters_of(node: ast.AST | None) -> ast.expr | None:
     """The model of ``M.named_parameters()``."""
     if (
@@ -741,6 +783,8 @@ def bias_split(facts: Facts, params: ast.expr | None, at: ast.AST) -> tuple[str,
         ]
         if model is not None and tests and all(t is False for t in tests):
             return "no-bias", model
+        if model is not None and _cased_norm_split(facts, gen.ifs, params):
+            return "cased-norm", model
         return None
     if isinstance(params, ast.Name):
         found = _appended_side(facts, params.id, at)

@@ -38,7 +38,7 @@ from stepguard.lint._rules_decay import (
     call_text,
     decay_condition,
 )
-from stepguard.lint._scan import Facts, call_name, dotted, short, walk
+from stepguard.lint._scan import Facts, assigned_names, call_name, dotted, short, walk
 from stepguard.lint._values import (
     Decay,
     added_groups,
@@ -309,10 +309,14 @@ def _bias_only_group(
     cls: str,
     given: list[ast.Dict] | None = None,
     gfacts: Facts | None = None,
+    helper: tuple[ast.Call, FuncDef] | None = None,
 ) -> Violation | None:
     """A decaying param group built by a split that keeps only the biases apart: the model's
     normalization and embedding weights stay in it (``weight_p`` of ``(bias_p if "bias" in n
-    else weight_p).append(p)``), or both sides put back together (``weight_p + bias_p``)."""
+    else weight_p).append(p)``), or both sides put back together (``weight_p + bias_p``); or a
+    split by BERT's norm name (``["bias", "LayerNorm.weight"]``) over a causal language model,
+    whose norms are named otherwise (`helper`: the call of the function that builds the groups,
+    to see which model it is given)."""
     gf = gfacts or facts
     groups = given if given is not None else _file_groups(facts, call)
     found: list[tuple[int, ast.Dict, str, ast.expr, ast.expr, Decay]] = []
@@ -327,17 +331,31 @@ def _bias_only_group(
             found.append((0, g, kind, model, *decay))
         elif kind == "all" and holds_no_decay_parameters(gf, model, at):
             found.append((1, g, kind, model, *decay))
+        elif kind == "cased-norm":
+            lm = _causal_lm(facts, gf, model, g, helper)
+            if lm is not None:
+                found.append((2, g, lm, model, *decay))
     if not found:
         return None
     _, g, kind, model, node, value = min(found, key=lambda f: f[0])
     shown = f"{value:g}" if isinstance(value, float) else f"`{short(node, 40)}` (if it is > 0)"
-    what = (
-        f"keeps only the biases of `{short(model, 30)}` out of decay: its normalization and "
-        "embedding weights"
-        if kind == "no-bias"
-        else f"puts both sides of the bias split of `{short(model, 30)}` back together: its "
-        "biases and normalization/embedding weights"
-    )
+    if kind == "no-bias":
+        what = (
+            f"keeps only the biases of `{short(model, 30)}` out of decay: its normalization and "
+            "embedding weights"
+        )
+    elif kind == "all":
+        what = (
+            f"puts both sides of the bias split of `{short(model, 30)}` back together: its "
+            "biases and normalization/embedding weights"
+        )
+    else:
+        what = (
+            f"keeps norms out by BERT's name `LayerNorm`, but `{short(model, 30)}` is a causal "
+            f"language model ({kind}) whose norms are named otherwise (ln_1, ln_f, "
+            "input_layernorm, self_attn_layer_norm, final_layer_norm, norm): its normalization "
+            "weights"
+        )
     message = (
         f"{_who(facts, call)}{cls}(...): the param group at {_at(facts, gf, g)} {what} get "
         f"weight_decay={shown}; keep them out by role, not by name (stepguard.param_groups(model, "
@@ -823,9 +841,78 @@ def _imported_groups(facts: Facts, call: ast.Call, cls: str) -> Violation | None
     flat = [g for alt in alternatives for g in alt]
     return (
         _no_decay_group(facts, call, cls, flat, gf)
-        or _bias_only_group(facts, call, cls, flat, gf)
+        or _bias_only_group(facts, call, cls, flat, gf, (bound[0], func))
         or _split_groups(facts, call, cls, alternatives, gf)
     )
+
+
+_CAUSAL_LM = ("ForCausalLM", "LMHeadModel")
+
+
+def _reaching_value(facts: Facts, name: str, at: ast.AST) -> ast.expr | None:
+    """The value of the last plain ``name = value`` before `at` in its function, when that
+    assignment's block holds `at` (no branch or loop of its own decides whether it ran) and no
+    other kind of assignment to `name` comes between; else None."""
+    scope = facts.function_of(at)
+    line = getattr(at, "lineno", 0)
+    before = [
+        a
+        for a in facts.assigns
+        if facts.function_of(a) is scope
+        and a.lineno < line
+        and any(
+            name in assigned_names(t)
+            for t in (a.targets if isinstance(a, ast.Assign) else [a.target])
+        )
+    ]
+    if not before:
+        return None
+    last = max(before, key=lambda a: (a.lineno, a.col_offset))
+    if not (
+        isinstance(last, ast.Assign)
+        and len(last.targets) == 1
+        and isinstance(last.targets[0], ast.Name)
+    ):
+        return None
+    block = facts.parents.get(last)
+    node: ast.AST | None = at
+    while node is not None and node is not block:
+        node = facts.parents.get(node)
+    return last.value if node is block else None
+
+
+def _causal_lm(
+    facts: Facts,
+    gf: Facts,
+    model: ast.expr,
+    at: ast.AST,
+    helper: tuple[ast.Call, FuncDef] | None,
+) -> str | None:
+    """How `model` (an expression of `gf`, maybe a parameter of the helper `helper` calls) is
+    loaded when that is a causal language model of transformers (``AutoModelForCausalLM``,
+    ``GPT2LMHeadModel``, ``create_hf_model(AutoModelForCausalLM, ...)``), else None."""
+    where = gf
+    if helper is not None and isinstance(model, ast.Name):
+        call, func = helper
+        pos = [a.arg for a in (*func.args.posonlyargs, *func.args.args)]
+        passed = passed_argument(call, func, model.id, pos)
+        if passed is None:
+            return None
+        model, where, at = passed, facts, call
+    for _ in range(3):
+        if not isinstance(model, ast.Name):
+            break
+        value = _reaching_value(where, model.id, at)
+        if value is None:
+            return None
+        model, at = value, value
+    if not isinstance(model, ast.Call):
+        return None
+    for node in (model.func, *model.args):
+        text = dotted(node) or ""
+        if any(k in text for k in _CAUSAL_LM):
+            return f"`{short(node, 40)}`"
+    return None
 
 
 def _method_of_instance(facts: Facts, call: ast.Call) -> tuple[Facts, FuncDef] | None:
