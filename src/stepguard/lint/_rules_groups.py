@@ -1516,6 +1516,14 @@ def _list_holds(facts: Facts, name: str, at: ast.AST) -> tuple[str, ast.expr, as
     ]
     if not fills or any(call_name(c) != "append" or len(c.args) != 1 for c in fills):
         return None
+    bindings = [
+        a
+        for a in facts.assigns
+        if facts.function_of(a) is scope
+        and any(name in _names(t) for t in (a.targets if isinstance(a, ast.Assign) else [a.target]))
+    ]
+    if len(bindings) != 1 or not isinstance(bindings[0], ast.Assign):
+        return None  # rebound or extended in place (``+=``): not the plain split
     for label, ndim, embed in _KINDS:
         result: tuple[str, ast.expr, ast.expr] | None = None
         for c in fills:
