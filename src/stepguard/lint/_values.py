@@ -216,12 +216,16 @@ def _configured(facts: Facts, cls: str, key: str) -> bool:
     """Whether the project may set keyword `key` of config-bound class `cls`: a config entry or
     launch option ``cls.key`` (any scope: ``generator/AdamW.weight_decay``) or a bare ``key``
     (a binding without prefix); True when the
-    project's settings are not visible (a file linted alone)."""
+    project's settings are not visible (a file linted alone) or a config file or launch script
+    could not be read whole."""
     settings = getattr(facts.project, "settings", None)
     if settings is None:
         return True
     name, key = cls.lower(), key.lower()
-    for scenario in settings.scenarios():
+    scenarios = settings.scenarios()
+    if settings.notes:
+        return True  # a config or script the linter could not read (all of) may set it
+    for scenario in scenarios:
         keys = [k for k, _ in scenario.config] + list(scenario.options)
         for k in keys:
             parts = re.split(r"[./]", k.lower().replace("-", "_"))
