@@ -517,6 +517,7 @@ def test_optimizer_class_bound_to_configs_with_argbind(tmp_path: Path) -> None:
     # Read without the project (no configs visible): the value is not known, nothing reported.
     source = (PROJECTS / "config_bound" / "train.py").read_text()
     assert lint_source(source, "train.py") == []
+    assert lint_paths([PROJECTS / "config_bound" / "train.py"]).findings == []
 
 
 def test_policy_groups_of_a_model_method_in_another_module_inherit_the_decay(

@@ -216,11 +216,11 @@ def _configured(facts: Facts, cls: str, key: str) -> bool:
     """Whether the project may set keyword `key` of config-bound class `cls`: a config entry or
     launch option ``cls.key`` (any scope: ``generator/AdamW.weight_decay``) or a bare ``key``
     (a binding without prefix); True when the
-    project's settings are not visible (a file linted alone) or a config file or launch script
+    project's configs are not read (a file linted alone, not its folder) or a config file or launch script
     could not be read whole."""
     settings = getattr(facts.project, "settings", None)
-    if settings is None:
-        return True
+    if settings is None or not getattr(facts.project, "roots", ()):
+        return True  # no directory linted: its configs and scripts are not read
     name, key = cls.lower(), key.lower()
     scenarios = settings.scenarios()
     if settings.notes:
