@@ -497,3 +497,51 @@ def test_scheduler_after_an_engine_optimizer_wrapper_that_steps_through_a_grad_s
         )
     )
     assert lint_paths([plain]).findings == []
+
+
+def test_optimizer_class_bound_to_configs_with_argbind(tmp_path: Path) -> None:
+    # train.py: AdamW = argbind.bind(torch.optim.AdamW, ...) takes its keywords from conf/base.yml,
+    # which sets betas and lr only: AdamW's own default weight_decay=0.01 decays every parameter.
+    report = lint_paths([PROJECTS / "config_bound"])
+    found = sorted((Path(f.path or "").name, f.line, f.code) for f in report.findings)
+    assert found == [("train.py", 14, "SG102"), ("train.py", 16, "SG102")]
+    for f in report.findings:
+        assert "no config or launch option of the project sets AdamW.weight_decay" in f.message
+        assert f.data["activity"] == "active"
+    # A config that sets the bound class's weight_decay (in any scope) decides it: not reported.
+    project = tmp_path / "config_bound"
+    shutil.copytree(PROJECTS / "config_bound", project)
+    with (project / "conf" / "base.yml").open("a") as handle:
+        handle.write("AdamW.weight_decay: 0.0\n")
+    assert lint_paths([project]).findings == []
+    # Read without the project (no configs visible): the value is not known, nothing reported.
+    source = (PROJECTS / "config_bound" / "train.py").read_text()
+    assert lint_source(source, "train.py") == []
+    assert lint_paths([PROJECTS / "config_bound" / "train.py"]).findings == []
+
+
+def test_policy_groups_of_a_model_method_in_another_module_inherit_the_decay(
+    tmp_path: Path,
+) -> None:
+    # models.py: get_optim_policies() puts the conv/linear biases (ps[1] under isinstance) and the
+    # norm layers' parameters in groups that carry decay_mult=0 but no weight_decay; train.py
+    # passes them to SGD(..., weight_decay=args.weight_decay) and never applies decay_mult.
+    report = lint_paths([PROJECTS / "policy_groups"])
+    (sg102,) = report.findings
+    assert (Path(sg102.path or "").name, sg102.line, sg102.code) == ("train.py", 23, "SG102")
+    assert "models.py:26 holds the parameters that must not decay" in sg102.message
+    assert "ignores its `decay_mult`" in sg102.message
+    assert sg102.data["activity"] == "active"
+    assert sg102.data["activity_reason"].startswith("weight_decay=0.0005 from ")
+    # The counterpart: the loop applies decay_mult to every group's weight_decay.
+    project = tmp_path / "policy_groups"
+    shutil.copytree(PROJECTS / "policy_groups", project)
+    train = project / "train.py"
+    train.write_text(
+        train.read_text().replace(
+            "    for clip, label in loader:\n",
+            "    adjust_learning_rate(optimizer, args.lr, args.weight_decay)\n"
+            "    for clip, label in loader:\n",
+        )
+    )
+    assert lint_paths([project]).findings == []

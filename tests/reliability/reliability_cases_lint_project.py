@@ -31,6 +31,20 @@ LOOP = (
 )
 
 
+ARGBIND = (
+    "import argbind\nimport torch\n"
+    'AdamW = argbind.bind(torch.optim.AdamW, "g")\n'
+    "def load(model):\n    return AdamW(model.parameters())\n"
+)
+POLICY_MODEL = (
+    "import torch.nn as nn\nclass Net(nn.Module):\n    def get_optim_policies(self):\n"
+    "        w, b = [], []\n        for m in self.modules():\n"
+    "            if isinstance(m, nn.Linear):\n                ps = list(m.parameters())\n"
+    "                w.append(ps[0])\n                b.append(ps[1])\n"
+    '        return [{"params": w}, {"params": b, "decay_mult": 0}]\n'
+)
+
+
 def _tree(files: dict[str, str | bytes]) -> Path:
     root = Path(tempfile.mkdtemp(prefix="sg-rel-"))
     for name, content in files.items():
@@ -220,5 +234,47 @@ CASES = [
         ),
         expect="ok",
         check=lambda r: all(f.code != "SG211" for f in r.findings) or "SG211 from an unread file",
+    ),
+    Case(
+        "lint",
+        "an argbind-bound AdamW whose config sets its weight_decay in a flow mapping (SG102)",
+        _lint(
+            {
+                "train.py": ARGBIND,
+                "conf/base.yml": "AdamW: {weight_decay: 0.0, lr: 0.001}\n",
+            }
+        ),
+        expect="ok",
+        # Read by PyYAML when installed, else named as unread: never the class default guessed.
+        check=lambda r: r.findings == [] or f"{[(f.code, f.message) for f in r.findings]}",
+    ),
+    Case(
+        "lint",
+        "argbind.bind with a starred argument and a bound class no config names (SG102)",
+        _lint(
+            {
+                "train.py": ARGBIND.replace(
+                    'argbind.bind(torch.optim.AdamW, "g")', "argbind.bind(*[torch.optim.AdamW])"
+                ),
+                "conf/base.yml": "AdamW.lr: 0.001\n",
+            }
+        ),
+        expect="ok",
+        check=lambda r: r.findings == [] or f"{[(f.code, f.message) for f in r.findings]}",
+    ),
+    Case(
+        "lint",
+        "policy groups of a model bound in a branch before the method call (SG102)",
+        _lint(
+            {
+                "models.py": POLICY_MODEL,
+                "train.py": "import torch\nfrom models import Net\n"
+                "def main(args, other):\n    model = other\n    if args.video:\n"
+                "        model = Net()\n    policies = model.get_optim_policies()\n"
+                "    return torch.optim.SGD(policies, 0.1, weight_decay=5e-4)\n",
+            }
+        ),
+        expect="ok",
+        check=lambda r: r.findings == [] or f"{[(f.code, f.message) for f in r.findings]}",
     ),
 ]

@@ -43,6 +43,7 @@ class ProjectView(Protocol):
 
     files: tuple[str, ...]
     cache: dict[Any, Any]
+    settings: Any  # stepguard.lint._settings.Settings, made before the rules run
 
     def lookup(
         self, facts: Facts, qualified: str, depth: int = 0, training: bool = False
@@ -188,7 +189,9 @@ class Facts:
 
     def _class_choices(self, node: ast.expr, at: ast.AST, depth: int = 0) -> list[OptimizerChoice]:
         if isinstance(node, ast.Call):
-            inner = partial_class(node) or wrapped_class(self, node)
+            inner = (
+                partial_class(node) or config_bound_class(self, node) or wrapped_class(self, node)
+            )
             if inner is not None:
                 return self._class_choices(inner, node, depth + 1) if depth < 3 else []
             return getattr_choices(self, node) or factory_choices(self, node, depth)
@@ -575,6 +578,20 @@ def partial_class(node: ast.Call) -> ast.expr | None:
     if len(node.args) > 1 or any(
         k.arg is None or k.arg == "decoupled_weight_decay" for k in node.keywords
     ):
+        return None
+    return node.args[0]
+
+
+def config_bound_class(facts: Facts, node: ast.Call) -> ast.expr | None:
+    """The class ``argbind.bind(torch.optim.AdamW, "generator", ...)`` binds to a config: calls
+    of the result build that class with the keyword arguments the project's config files (or
+    command line) give under its name (``AdamW.lr: 1e-4``, ``generator/AdamW.lr``); else None."""
+    if call_name(node) != "bind" or not node.args or isinstance(node.args[0], ast.Starred):
+        return None
+    q = facts.resolve(node.func) or ""
+    if not q.startswith("argbind."):
+        return None
+    if not all(isinstance(a, ast.Constant) and isinstance(a.value, str) for a in node.args[1:]):
         return None
     return node.args[0]
 

@@ -418,26 +418,114 @@ def selects_no_decay(facts: Facts, group: ast.Dict, params: ast.expr | None) -> 
         found = no_decay_test(facts, test, group)
         if found is not None and found == truth:
             return f"it is built under `if {_short(test)}`" + ("" if truth else " (else)")
-    if isinstance(params, ast.Name) and _bias_list(facts, params.id, group):
-        return f"`{params.id}` collects the modules' biases"
+    if isinstance(params, ast.Name):
+        return _bias_list(facts, params.id, group)
     return None
 
 
-def _bias_list(facts: Facts, name: str, at: ast.AST) -> bool:
-    """`name` is a list filled only with ``.bias`` attributes (``biases.append(m.bias)``)."""
+def _bias_list(facts: Facts, name: str, at: ast.AST) -> str | None:
+    """What list `name` collects when every way it is filled adds parameters that must not decay:
+    ``.bias`` attributes (``biases.append(m.bias)``), the second parameter of a layer an
+    ``isinstance`` test shows to be a convolution or linear layer (``ps = list(m.parameters())``
+    ... ``ps[1]``, its bias), or the parameters of a layer an ``isinstance`` test shows to be a
+    normalization layer (``bn.extend(list(m.parameters()))``); None otherwise."""
     scope = facts.function_of(at)
-    appended = [
+    fills = [
         c
         for c in facts.calls
-        if call_name(c) == "append"
-        and isinstance(c.func, ast.Attribute)
+        if isinstance(c.func, ast.Attribute)
         and dotted(c.func.value) == name
         and facts.function_of(c) is scope
     ]
-    return bool(appended) and all(
-        c.args and isinstance(c.args[0], ast.Attribute) and c.args[0].attr == "bias"
-        for c in appended
-    )
+    if not fills:
+        return None
+    kinds: set[str] = set()
+    for c in fills:
+        attr = c.func.attr  # type: ignore[attr-defined]
+        if attr not in ("append", "extend") or len(c.args) != 1 or c.keywords:
+            return None
+        kind = _no_decay_fill(facts, c.args[0], c, attr == "extend")
+        if kind is None:
+            return None
+        kinds.add(kind)
+    if any(
+        isinstance(a, ast.AugAssign) and dotted(a.target) == name and facts.function_of(a) is scope
+        for a in facts.assigns
+    ):
+        return None
+    what = " and ".join(k for k in ("biases", "normalization parameters") if k in kinds)
+    return f"`{name}` collects the modules' {what}"
+
+
+_LAYERS_WITH_BIAS = ("Conv", "Linear")
+
+
+def _no_decay_fill(facts: Facts, value: ast.expr, at: ast.Call, many: bool) -> str | None:
+    """ "biases" or "normalization parameters" when `value` (what an ``append``, or with `many`
+    an ``extend``, adds) is such a parameter or all of a normalization layer's; else None."""
+    if isinstance(value, ast.Call) and call_name(value) == "list" and len(value.args) == 1:
+        value = value.args[0]
+    if not many and isinstance(value, ast.Attribute) and value.attr == "bias":
+        return "biases"
+    if many and isinstance(value, ast.Call) and call_name(value) == "parameters":
+        module = value.func.value if isinstance(value.func, ast.Attribute) else None
+        if module is not None and _isinstance_of(facts, module, at, _NORM_LAYERS):
+            return "normalization parameters"
+        return None
+    if (
+        not many
+        and isinstance(value, ast.Attribute)
+        and value.attr == "weight"
+        and _isinstance_of(facts, value.value, at, _NORM_LAYERS)
+    ):
+        return "normalization parameters"
+    if (
+        not many
+        and isinstance(value, ast.Subscript)
+        and isinstance(value.value, ast.Name)
+        and isinstance(value.slice, ast.Constant)
+        and value.slice.value == 1
+    ):
+        # ``ps = list(m.parameters())`` ... ``ps[1]``: a conv / linear layer's bias
+        bound = facts.local_value(value.value.id, at)
+        if isinstance(bound, ast.Call) and call_name(bound) == "list" and len(bound.args) == 1:
+            bound = bound.args[0]
+        if (
+            isinstance(bound, ast.Call)
+            and call_name(bound) == "parameters"
+            and isinstance(bound.func, ast.Attribute)
+            and _isinstance_of(facts, bound.func.value, at, _LAYERS_WITH_BIAS)
+        ):
+            return "biases"
+    return None
+
+
+_NORM_LAYERS = ("Norm",)
+
+
+def _isinstance_of(facts: Facts, module: ast.expr, at: ast.AST, words: tuple[str, ...]) -> bool:
+    """`at` runs only under ``isinstance(module, T)`` where every class T names contains one of
+    `words` (``(nn.BatchNorm2d, nn.BatchNorm3d)``; a name bound to such a tuple)."""
+    target = dotted(module)
+    if target is None:
+        return False
+    for _, test, truth in facts.branches(at):
+        if not (
+            truth
+            and isinstance(test, ast.Call)
+            and call_name(test) == "isinstance"
+            and len(test.args) == 2
+            and dotted(test.args[0]) == target
+        ):
+            continue
+        kinds = test.args[1]
+        if isinstance(kinds, ast.Name):
+            kinds = facts.local_value(kinds.id, test) or kinds
+        elts = kinds.elts if isinstance(kinds, (ast.Tuple, ast.List)) else [kinds]
+        names = [dotted(e) for e in elts]
+        if names and all(n is not None and any(w in n for w in words) for n in names):
+            return True
+    return False
 
 
 def built_groups(facts: Facts, params: ast.expr | None, at: ast.AST) -> list[ast.Dict]:
@@ -520,6 +608,48 @@ def _bias_test(facts: Facts, test: ast.expr, at: ast.AST) -> bool | None:
             if isinstance(op, ast.In) and _bias_words(facts, gen.generators[0].iter, at):
                 return True
     return None
+
+
+_CASED_NORM = "LayerNorm"
+
+
+def _cased_norm_split(facts: Facts, ifs: list[ast.expr], at: ast.AST) -> bool:
+    """The filter keeps out names that contain a word of a no-decay list which names the norms
+    only as ``LayerNorm`` (``["bias", "LayerNorm.weight"]``, matched case-sensitively: BERT's
+    naming), and otherwise only leaves out names of another list that names no norm (LoRA
+    weights); the parameters left include every norm named otherwise."""
+    found = False
+    for t in _conjuncts(ifs):
+        if isinstance(t, ast.Attribute) and t.attr == "requires_grad":
+            continue
+        if not (isinstance(t, ast.UnaryOp) and isinstance(t.op, ast.Not)):
+            return False
+        gen = t.operand.args[0] if isinstance(t.operand, ast.Call) and t.operand.args else None
+        if not (
+            isinstance(t.operand, ast.Call)
+            and call_name(t.operand) == "any"
+            and isinstance(gen, ast.GeneratorExp)
+            and isinstance(gen.elt, ast.Compare)
+            and isinstance(gen.elt.ops[0], ast.In)
+        ):
+            return False
+        words = gen.generators[0].iter
+        if isinstance(words, ast.Name):
+            words = name_list(facts, words.id, at) or words
+        if not isinstance(words, (ast.List, ast.Tuple, ast.Set)) or not all(
+            isinstance(w, ast.Constant) and isinstance(w.value, str) for w in words.elts
+        ):
+            return False
+        texts = [w.value for w in words.elts]  # type: ignore[attr-defined]
+        norms = [w for w in texts if any(n in w.lower() for n in _OTHER_NO_DECAY)]
+        if not norms:
+            continue  # another split (LoRA weights): the norms stay on this side
+        if found or not all(_CASED_NORM in w for w in norms):
+            return False
+        if not any("bias" in w for w in texts):
+            return False
+        found = True
+    return found
 
 
 def _named_parameters_of(node: ast.AST | None) -> ast.expr | None:
@@ -653,6 +783,8 @@ def bias_split(facts: Facts, params: ast.expr | None, at: ast.AST) -> tuple[str,
         ]
         if model is not None and tests and all(t is False for t in tests):
             return "no-bias", model
+        if model is not None and _cased_norm_split(facts, gen.ifs, params):
+            return "cased-norm", model
         return None
     if isinstance(params, ast.Name):
         found = _appended_side(facts, params.id, at)

@@ -28,6 +28,7 @@ from stepguard.lint import _rules_schedule as rules_schedule
 from stepguard.lint import _rules_sync as rules_sync
 from stepguard.lint._activity import annotate
 from stepguard.lint._base import Edit, Violation
+from stepguard.lint._evaluate import settings_of
 from stepguard.lint._flow import reachable
 from stepguard.lint._project import Project
 from stepguard.lint._scan import Facts, might_contain_training_code, scan
@@ -100,6 +101,8 @@ def check_source(
         except (RecursionError, MemoryError, ValueError) as exc:
             # Nesting deeper than the parser's limit, or NUL bytes: unparsable, like a syntax error.
             raise SyntaxError(f"{path}: cannot parse: {exc}") from exc
+    if project is not None:
+        settings_of(project)  # the rules may ask what the project's configs set
     try:
         facts = scan(source, tree, path=path, project=project)
     except Exception:

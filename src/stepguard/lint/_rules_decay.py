@@ -33,6 +33,7 @@ from stepguard.lint._values import (
     COUPLED_DECAY,
     Decay,
     added_groups,
+    config_binding,
     const_number,
     decay_values,
     decoupled_flag,
@@ -127,6 +128,11 @@ def _default_note(facts: Facts, call: ast.Call, cls: str) -> str:
     if weight_decay_arg(call, cls, facts) is None and default_decay(facts, call, cls) > 0:
         groups = group_dicts(facts, params_arg(call)) or []
         if not groups or any(dict_get(g, "weight_decay") is None for g in groups):
+            if config_binding(facts, call) is not None:
+                return (
+                    f" ({cls}'s default: bound with argbind, and no config or launch option of "
+                    f"the project sets {cls}.weight_decay)"
+                )
             return f" ({cls}'s default)"
     return ""
 

@@ -15,6 +15,7 @@ import ast
 
 from stepguard.lint._activity import branch_conditions
 from stepguard.lint._base import Condition, Violation, violation
+from stepguard.lint._facts import method_of
 from stepguard.lint._models import (
     attribute_parameters,
     bias_split,
@@ -26,7 +27,7 @@ from stepguard.lint._models import (
     selects_no_decay,
 )
 from stepguard.lint._nodes import FuncDef
-from stepguard.lint._objects import callee, passed_argument
+from stepguard.lint._objects import callee, calls_of, class_of_call, passed_argument
 from stepguard.lint._rules_decay import (
     _data,
     _default_note,
@@ -37,7 +38,7 @@ from stepguard.lint._rules_decay import (
     call_text,
     decay_condition,
 )
-from stepguard.lint._scan import Facts, call_name, dotted, short, walk
+from stepguard.lint._scan import Facts, assigned_names, call_name, dotted, short, walk
 from stepguard.lint._values import (
     Decay,
     added_groups,
@@ -96,7 +97,12 @@ def _all_parameters(facts: Facts, node: ast.expr | None, depth: int = 0) -> list
         )
     if isinstance(node, ast.Call):
         name = call_name(node)
-        if name == "parameters" and isinstance(node.func, ast.Attribute) and not node.args:
+        if (
+            name in ("parameters", "named_parameters")
+            and isinstance(node.func, ast.Attribute)
+            and not node.args
+        ):
+            # torch >= 2.3 optimizers take ``model.named_parameters()`` as well
             return [node.func.value]
         if name in ("list", "tuple") and len(node.args) == 1:
             return _all_parameters(facts, node.args[0], depth + 1)
@@ -271,6 +277,8 @@ def check_sg102(facts: Facts) -> list[Violation]:
                     found = _override_groups(facts, call, cls.split(" or ")[0])
                 if found is None and not adapters:
                     found = _undecided_groups(facts, call, cls.split(" or ")[0])
+                if found is None and not adapters:
+                    found = _split_list(facts, call, cls.split(" or ")[0])
             if found is not None:
                 out.append(found)
     return out
@@ -301,10 +309,14 @@ def _bias_only_group(
     cls: str,
     given: list[ast.Dict] | None = None,
     gfacts: Facts | None = None,
+    helper: tuple[ast.Call, FuncDef] | None = None,
 ) -> Violation | None:
     """A decaying param group built by a split that keeps only the biases apart: the model's
     normalization and embedding weights stay in it (``weight_p`` of ``(bias_p if "bias" in n
-    else weight_p).append(p)``), or both sides put back together (``weight_p + bias_p``)."""
+    else weight_p).append(p)``), or both sides put back together (``weight_p + bias_p``); or a
+    split by BERT's norm name (``["bias", "LayerNorm.weight"]``) over a causal language model,
+    whose norms are named otherwise (`helper`: the call of the function that builds the groups,
+    to see which model it is given)."""
     gf = gfacts or facts
     groups = given if given is not None else _file_groups(facts, call)
     found: list[tuple[int, ast.Dict, str, ast.expr, ast.expr, Decay]] = []
@@ -319,17 +331,31 @@ def _bias_only_group(
             found.append((0, g, kind, model, *decay))
         elif kind == "all" and holds_no_decay_parameters(gf, model, at):
             found.append((1, g, kind, model, *decay))
+        elif kind == "cased-norm":
+            lm = _causal_lm(facts, gf, model, g, helper)
+            if lm is not None:
+                found.append((2, g, lm, model, *decay))
     if not found:
         return None
     _, g, kind, model, node, value = min(found, key=lambda f: f[0])
     shown = f"{value:g}" if isinstance(value, float) else f"`{short(node, 40)}` (if it is > 0)"
-    what = (
-        f"keeps only the biases of `{short(model, 30)}` out of decay: its normalization and "
-        "embedding weights"
-        if kind == "no-bias"
-        else f"puts both sides of the bias split of `{short(model, 30)}` back together: its "
-        "biases and normalization/embedding weights"
-    )
+    if kind == "no-bias":
+        what = (
+            f"keeps only the biases of `{short(model, 30)}` out of decay: its normalization and "
+            "embedding weights"
+        )
+    elif kind == "all":
+        what = (
+            f"puts both sides of the bias split of `{short(model, 30)}` back together: its "
+            "biases and normalization/embedding weights"
+        )
+    else:
+        what = (
+            f"keeps norms out by BERT's name `LayerNorm`, but `{short(model, 30)}` is a causal "
+            f"language model ({kind}) whose norms are named otherwise (ln_1, ln_f, "
+            "input_layernorm, self_attn_layer_norm, final_layer_norm, norm): its normalization "
+            "weights"
+        )
     message = (
         f"{_who(facts, call)}{cls}(...): the param group at {_at(facts, gf, g)} {what} get "
         f"weight_decay={shown}; keep them out by role, not by name (stepguard.param_groups(model, "
@@ -408,9 +434,22 @@ def _no_decay_group(
         value = decay_value(facts, node, call) if inherited else decay_value(gf, node, g)
         if value is None or (isinstance(value, float) and value <= 0):
             continue
+        if inherited and _sets_group_decay(facts):
+            continue  # the groups' decay is set at run time (``decay * group["decay_mult"]``)
         shown = f"{value:g}" if isinstance(value, float) else f"`{short(node, 40)}`"
         source = f"{cls}'s default" if inherited and top_node is None else "the optimizer's value"
         decay = f"weight_decay={shown}" + (f" ({source})" if inherited else "")
+        ignored = [
+            k.value
+            for k in g.keys
+            if isinstance(k, ast.Constant)
+            and isinstance(k.value, str)
+            and "decay" in k.value
+            and k.value != "weight_decay"
+        ]
+        if inherited and ignored:
+            # TSN / mmcv style multipliers that only the project's own LR code would apply
+            decay += f"; torch.optim ignores its `{ignored[0]}`: only a group's weight_decay counts"
         message = (
             f"{_who(facts, call)}{cls}(...): the param group at {_at(facts, gf, g)} holds the "
             f"parameters that must not decay ({why}) but gets {decay}; give that group "
@@ -423,6 +462,24 @@ def _no_decay_group(
         ]
         return violation(facts, call, "SG102", message, (), conditions, g, optimizer=cls)
     return None
+
+
+def _sets_group_decay(facts: Facts) -> bool:
+    """The file sets a param group's weight decay at run time (``param_group["weight_decay"] =
+    decay * param_group["decay_mult"]``) at module level or in a function it calls."""
+    for a in facts.assigns:
+        targets = a.targets if isinstance(a, ast.Assign) else [a.target]
+        if not any(
+            isinstance(t, ast.Subscript)
+            and isinstance(t.slice, ast.Constant)
+            and t.slice.value == "weight_decay"
+            for t in targets
+        ):
+            continue
+        func = facts.function_of(a)
+        if not isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)) or calls_of(facts, func):
+            return True
+    return False
 
 
 def _sg102(
@@ -767,6 +824,8 @@ def _imported_groups(facts: Facts, call: ast.Call, cls: str) -> Violation | None
         return None
     found = callee(facts, bound[0], training=False)
     if found is None or found[0] is facts:
+        found = _method_of_instance(facts, bound[0])
+    if found is None:
         return None
     gf, func = found
     alternatives: list[list[ast.Dict]] = []
@@ -782,9 +841,111 @@ def _imported_groups(facts: Facts, call: ast.Call, cls: str) -> Violation | None
     flat = [g for alt in alternatives for g in alt]
     return (
         _no_decay_group(facts, call, cls, flat, gf)
-        or _bias_only_group(facts, call, cls, flat, gf)
+        or _bias_only_group(facts, call, cls, flat, gf, (bound[0], func))
         or _split_groups(facts, call, cls, alternatives, gf)
     )
+
+
+_CAUSAL_LM = ("ForCausalLM", "LMHeadModel")
+
+
+def _reaching_value(facts: Facts, name: str, at: ast.AST) -> ast.expr | None:
+    """The value of the last plain ``name = value`` before `at` in its function, when that
+    assignment's block holds `at` (no branch or loop of its own decides whether it ran) and no
+    other kind of assignment to `name` comes between; else None."""
+    scope = facts.function_of(at)
+    line = getattr(at, "lineno", 0)
+    before = [
+        a
+        for a in facts.assigns
+        if facts.function_of(a) is scope
+        and a.lineno < line
+        and any(
+            name in assigned_names(t)
+            for t in (a.targets if isinstance(a, ast.Assign) else [a.target])
+        )
+    ]
+    if not before:
+        return None
+    last = max(before, key=lambda a: (a.lineno, a.col_offset))
+    if not (
+        isinstance(last, ast.Assign)
+        and len(last.targets) == 1
+        and isinstance(last.targets[0], ast.Name)
+    ):
+        return None
+    block = facts.parents.get(last)
+    node: ast.AST | None = at
+    while node is not None and node is not block:
+        node = facts.parents.get(node)
+    return last.value if node is block else None
+
+
+def _causal_lm(
+    facts: Facts,
+    gf: Facts,
+    model: ast.expr,
+    at: ast.AST,
+    helper: tuple[ast.Call, FuncDef] | None,
+) -> str | None:
+    """How `model` (an expression of `gf`, maybe a parameter of the helper `helper` calls) is
+    loaded when that is a causal language model of transformers (``AutoModelForCausalLM``,
+    ``GPT2LMHeadModel``, ``create_hf_model(AutoModelForCausalLM, ...)``), else None."""
+    where = gf
+    if helper is not None and isinstance(model, ast.Name):
+        call, func = helper
+        pos = [a.arg for a in (*func.args.posonlyargs, *func.args.args)]
+        passed = passed_argument(call, func, model.id, pos)
+        if passed is None:
+            return None
+        model, where, at = passed, facts, call
+    for _ in range(3):
+        if not isinstance(model, ast.Name):
+            break
+        value = _reaching_value(where, model.id, at)
+        if value is None:
+            return None
+        model, at = value, value
+    if not isinstance(model, ast.Call):
+        return None
+    for node in (model.func, *model.args):
+        text = dotted(node) or ""
+        if any(k in text for k in _CAUSAL_LM):
+            return f"`{short(node, 40)}`"
+    return None
+
+
+def _method_of_instance(facts: Facts, call: ast.Call) -> tuple[Facts, FuncDef] | None:
+    """The method ``model.get_optim_policies()`` calls when ``model`` was last bound, before the
+    call and in the same block of the same function, to an instance of a class of the tree
+    (``model = VideoModel(...)``, wrapped in ``DataParallel`` only afterwards)."""
+    f = call.func
+    if not (isinstance(f, ast.Attribute) and isinstance(f.value, ast.Name)):
+        return None
+    scope = facts.function_of(call)
+    before = [
+        a
+        for a in facts.assigns
+        if isinstance(a, ast.Assign)
+        and facts.function_of(a) is scope
+        and any(isinstance(t, ast.Name) and t.id == f.value.id for t in a.targets)
+        and (a.lineno, a.col_offset) < (call.lineno, call.col_offset)
+    ]
+    if not before:
+        return None
+    last = max(before, key=lambda a: (a.lineno, a.col_offset))
+    stmt = facts.enclosing(call, (ast.stmt,))
+    if stmt is None or facts.parents.get(last) is not facts.parents.get(stmt):
+        return None  # bound in another block (a branch, a loop): not the only binding that reaches
+    if not isinstance(last.value, ast.Call):
+        return None
+    cls = class_of_call(facts, last.value)
+    if cls is None:
+        return None
+    found = method_of(cls[0], cls[1], f.attr, 0, False)
+    if found is None or not isinstance(found[1], (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return None
+    return found[0], found[1]
 
 
 # -- per-parameter groups with hyperparameter overrides (Detectron2-style helpers) ---------------
@@ -1226,3 +1387,286 @@ def _undecided_groups(facts: Facts, call: ast.Call, cls: str) -> Violation | Non
     )
     conditions = [Condition("weight_decay", (node,), facts, ">0"), *branch_conditions(facts, call)]
     return violation(facts, call, "SG102", message, (), conditions, optimizer=cls)
+
+
+# -- a list of parameters split off by shape or name, then decayed anyway -----------------------
+
+# The kinds of parameters that must not decay a filter can be read for: (what it is called, its
+# number of dimensions, whether its name carries an embedding word).
+_KINDS = (("1-D parameters (biases, normalization weights)", 1, False), ("embeddings", 2, True))
+_EMBED_WORDS = ("embed", "wte", "wpe", "tok_emb", "pos_emb")
+
+
+def _split_list(facts: Facts, call: ast.Call, cls: str) -> Violation | None:
+    """An optimizer over one list of a split of a model's named parameters (``adamw_params`` of
+    ``if p.ndim != 2 or min(p.shape) == 1: adamw_params.append((n, p))``, or the ``elif`` that
+    collects embeddings by name) with a weight decay > 0: the split put the parameters that must
+    not decay in that list, and the optimizer decays them anyway. The list may be filled in the
+    function that builds the optimizer or returned (in a tuple) by a helper of the file or tree.
+    Every test on the way to the ``append`` must be read for the kind of parameter (its
+    dimensions, or an embedding word in a name list); anything else keeps the rule silent."""
+    params = params_arg(call)
+    if not isinstance(params, ast.Name):
+        return None
+    source = _list_source(facts, params)
+    if source is None:
+        return None
+    lf, name, at = source
+    held = _list_holds(lf, name, at)
+    if held is None:
+        return None
+    kind, model, test = held
+    if not holds_no_decay_parameters(lf, model, at):
+        return None
+    node = weight_decay_arg(call, cls, facts)
+    inherited = node is None
+    if node is None:
+        node = ast.Constant(
+            value=default_decay(facts, call, cls), lineno=call.lineno, col_offset=call.col_offset
+        )
+    value = decay_value(facts, node, call)
+    if value is None or (isinstance(value, float) and value <= 0):
+        return None
+    shown = f"{value:g}" if isinstance(value, float) else f"`{short(node, 40)}` (if it is > 0)"
+    where = "" if lf is facts else f" ({lf.path})"
+    default = f" ({cls}'s default)" if inherited else ""
+    message = (
+        f"{_who(facts, call)}{cls}(..., weight_decay={shown}{default}) is given `{params.id}`, "
+        f"the list a split of `{short(model, 30)}`'s parameters fills with its {kind} "
+        f"(`{short(test, 50)}`{where}): they decay; give that list weight_decay=0.0 "
+        "(stepguard.param_groups(model, weight_decay=...) keeps them out)"
+    )
+    conditions = [Condition("weight_decay", (node,), facts, ">0"), *branch_conditions(facts, call)]
+    return violation(facts, call, "SG102", message, (), conditions, optimizer=cls)
+
+
+def _list_source(facts: Facts, params: ast.Name) -> tuple[Facts, str, ast.AST] | None:
+    """Where the list `params` names is filled: (that file, the list's name there, a node of
+    the function that fills it). The same function's list, or the element of the tuple a helper
+    returns (``muon, adamw, other = split_params(model)``)."""
+    scope = facts.function_of(params)
+    unpacks = [
+        a
+        for a in facts.assigns
+        if isinstance(a, ast.Assign)
+        and facts.function_of(a) is scope
+        and any(params.id in _names(t) for t in a.targets)
+    ]
+    if len(unpacks) != 1:
+        return None
+    a = unpacks[0]
+    if (
+        len(a.targets) == 1
+        and isinstance(a.value, ast.List)
+        and not a.value.elts
+        and isinstance(a.targets[0], ast.Name)
+    ):
+        return facts, params.id, a  # `params = []`, filled below
+    target = a.targets[0]
+    if (
+        len(a.targets) != 1
+        or not isinstance(target, ast.Tuple)
+        or not isinstance(a.value, ast.Call)
+    ):
+        return None
+    index = next(
+        (i for i, e in enumerate(target.elts) if isinstance(e, ast.Name) and e.id == params.id),
+        None,
+    )
+    found = callee(facts, a.value, training=False)
+    if index is None or found is None:
+        return None
+    hf, func = found
+    rets = [
+        n.value
+        for n in walk(func)
+        if isinstance(n, ast.Return) and n.value is not None and hf.function_of(n) is func
+    ]
+    if (
+        len(rets) != 1
+        or not isinstance(rets[0], ast.Tuple)
+        or len(rets[0].elts) != len(target.elts)
+    ):
+        return None
+    element = rets[0].elts[index]
+    if not isinstance(element, ast.Name):
+        return None
+    return hf, element.id, rets[0]
+
+
+def _names(t: ast.expr) -> list[str]:
+    if isinstance(t, ast.Name):
+        return [t.id]
+    if isinstance(t, (ast.Tuple, ast.List)):
+        return [n for e in t.elts for n in _names(e)]
+    return []
+
+
+def _list_holds(facts: Facts, name: str, at: ast.AST) -> tuple[str, ast.expr, ast.expr] | None:
+    """(the kind of no-decay parameters list `name` surely collects, the model, the deciding
+    test) when every ``append`` to it sits in a plain loop over ``M.named_parameters()`` and its
+    tests hold for that kind; None otherwise (also for any other change of the list)."""
+    scope = facts.function_of(at)
+    fills = [
+        c
+        for c in facts.calls
+        if isinstance(c.func, ast.Attribute)
+        and dotted(c.func.value) == name
+        and facts.function_of(c) is scope
+    ]
+    if not fills or any(call_name(c) != "append" or len(c.args) != 1 for c in fills):
+        return None
+    bindings = [
+        a
+        for a in facts.assigns
+        if facts.function_of(a) is scope
+        and any(name in _names(t) for t in (a.targets if isinstance(a, ast.Assign) else [a.target]))
+    ]
+    if len(bindings) != 1 or not isinstance(bindings[0], ast.Assign):
+        return None  # rebound or extended in place (``+=``): not the plain split
+    for label, ndim, embed in _KINDS:
+        result: tuple[str, ast.expr, ast.expr] | None = None
+        for c in fills:
+            loop = facts.enclosing(c, (ast.For,))
+            if not isinstance(loop, ast.For) or facts.function_of(loop) is not scope:
+                return None
+            model = loop_model(facts, loop)
+            target = loop.target
+            if (
+                model is None
+                or not isinstance(target, ast.Tuple)
+                or len(target.elts) != 2
+                or not all(isinstance(e, ast.Name) for e in target.elts)
+            ):
+                return None
+            pname, param = target.elts[0].id, target.elts[1].id  # type: ignore[attr-defined]
+            arg = c.args[0]
+            elts = arg.elts if isinstance(arg, ast.Tuple) else [arg]
+            if not any(isinstance(e, ast.Name) and e.id == param for e in elts):
+                return None
+            path = [(t, truth) for n, t, truth in facts.branches(c) if _inside(facts, n, loop)]
+            guards = _continue_guards(loop)
+            if guards is None:
+                return None
+            path += [(t, False) for t in guards]
+            decided = [(t, _kind_truth(facts, t, pname, param, ndim, embed, at)) for t, _ in path]
+            if all(
+                v is not None and v == truth
+                for (_, v), (_, truth) in zip(decided, path, strict=True)
+            ):
+                deciding = next(
+                    (t for t, truth in path if truth and not _requires_grad_only_test(t)), None
+                )
+                if deciding is not None:
+                    result = (label, model, deciding)
+        if result is not None:
+            return result
+    return None
+
+
+def _continue_guards(loop: ast.For) -> list[ast.expr] | None:
+    """The tests of ``if <test>: continue`` at the top of `loop`'s body; None for any other
+    ``continue`` or ``break``."""
+    out: list[ast.expr] = []
+    for stmt in loop.body:
+        if (
+            isinstance(stmt, ast.If)
+            and len(stmt.body) == 1
+            and isinstance(stmt.body[0], ast.Continue)
+            and not stmt.orelse
+        ):
+            out.append(stmt.test)
+            continue
+        if any(isinstance(n, (ast.Continue, ast.Break)) for n in walk(stmt)):
+            return None
+    return out
+
+
+def _kind_truth(
+    facts: Facts, test: ast.expr, pname: str, param: str, ndim: int, embed: bool, at: ast.AST
+) -> bool | None:
+    """The value of `test` for a trainable parameter with `ndim` dimensions whose name does
+    (`embed`) or does not carry an embedding word; None when it depends on more than that."""
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        inner = _kind_truth(facts, test.operand, pname, param, ndim, embed, at)
+        return None if inner is None else not inner
+    if isinstance(test, ast.BoolOp):
+        values = [_kind_truth(facts, v, pname, param, ndim, embed, at) for v in test.values]
+        if isinstance(test.op, ast.Or):
+            if any(v is True for v in values):
+                return True
+            return False if all(v is False for v in values) else None
+        if any(v is False for v in values):
+            return False
+        return True if all(v is True for v in values) else None
+    if (
+        isinstance(test, ast.Attribute)
+        and test.attr == "requires_grad"
+        and dotted(test.value) == param
+    ):
+        return True
+    if isinstance(test, ast.Compare) and len(test.ops) == 1:
+        left, op, right = test.left, test.ops[0], test.comparators[0]
+        rank = (
+            (
+                isinstance(left, ast.Attribute)
+                and left.attr == "ndim"
+                and dotted(left.value) == param
+            )
+            or (
+                isinstance(left, ast.Call)
+                and call_name(left) == "dim"
+                and isinstance(left.func, ast.Attribute)
+                and dotted(left.func.value) == param
+            )
+            or (
+                isinstance(left, ast.Call)
+                and call_name(left) == "len"
+                and len(left.args) == 1
+                and dotted(left.args[0]) == f"{param}.shape"
+            )
+        )
+        if rank and isinstance(right, ast.Constant) and isinstance(right.value, int):
+            n = right.value
+            ops = {
+                ast.Eq: ndim == n,
+                ast.NotEq: ndim != n,
+                ast.Lt: ndim < n,
+                ast.LtE: ndim <= n,
+                ast.Gt: ndim > n,
+                ast.GtE: ndim >= n,
+            }
+            return ops.get(type(op))
+        smallest = (
+            isinstance(left, ast.Call)
+            and call_name(left) == "min"
+            and len(left.args) == 1
+            and dotted(left.args[0]) == f"{param}.shape"
+        )
+        if smallest and isinstance(right, ast.Constant) and right.value == 1:
+            # a bias, a norm gain or an embedding table is larger than 1 along every dimension
+            return {ast.Eq: False, ast.LtE: False, ast.NotEq: True, ast.Gt: True}.get(type(op))
+        return None
+    if isinstance(test, ast.Call) and call_name(test) == "any" and len(test.args) == 1:
+        gen = test.args[0]
+        if not (
+            isinstance(gen, ast.GeneratorExp)
+            and len(gen.generators) == 1
+            and isinstance(gen.elt, ast.Compare)
+            and len(gen.elt.ops) == 1
+            and isinstance(gen.elt.ops[0], ast.In)
+            and dotted(gen.elt.comparators[0]) == pname
+        ):
+            return None
+        words = gen.generators[0].iter
+        if isinstance(words, ast.Name):
+            words = facts.local_value(words.id, at) or words
+        if not isinstance(words, (ast.Tuple, ast.List)) or not all(
+            isinstance(w, ast.Constant) and isinstance(w.value, str) for w in words.elts
+        ):
+            return None
+        texts = [w.value.lower() for w in words.elts]  # type: ignore[attr-defined]
+        if embed and any(e in t for t in texts for e in _EMBED_WORDS):
+            return True  # the names of embedding tables match it
+        return None
+    return None

@@ -16,9 +16,10 @@ expression itself when its value is not known statically (``args.weight_decay``,
 from __future__ import annotations
 
 import ast
+import re
 
 from stepguard._optimizers import TORCH_OPTIMIZERS, coupled_names
-from stepguard.lint._facts import partial_class
+from stepguard.lint._facts import config_bound_class, partial_class
 from stepguard.lint._nodes import FuncDef
 from stepguard.lint._objects import callee, callers, calls_of, passed_argument
 from stepguard.lint._scan import (
@@ -197,6 +198,40 @@ def partial_of(facts: Facts, call: ast.Call) -> ast.Call | None:
     if isinstance(bound, ast.Call) and partial_class(bound) is not None:
         return bound
     return None
+
+
+def config_binding(facts: Facts, call: ast.Call) -> ast.Call | None:
+    """The ``argbind.bind(cls, ...)`` a construction calls (``AdamW(params)`` with ``AdamW``
+    bound once to it), or None."""
+    func = call.func
+    if not isinstance(func, ast.Name):
+        return None
+    bound = facts.local_value(func.id, call)
+    if isinstance(bound, ast.Call) and config_bound_class(facts, bound) is not None:
+        return bound
+    return None
+
+
+def _configured(facts: Facts, cls: str, key: str) -> bool:
+    """Whether the project may set keyword `key` of config-bound class `cls`: a config entry or
+    launch option ``cls.key`` (any scope: ``generator/AdamW.weight_decay``) or a bare ``key``
+    (a binding without prefix); True when the
+    project's configs are not read (a file linted alone, not its folder) or a config file or launch script
+    could not be read whole."""
+    settings = getattr(facts.project, "settings", None)
+    if settings is None or not getattr(facts.project, "roots", ()):
+        return True  # no directory linted: its configs and scripts are not read
+    name, key = cls.lower(), key.lower()
+    scenarios = settings.scenarios()
+    if settings.notes:
+        return True  # a config or script the linter could not read (all of) may set it
+    for scenario in scenarios:
+        keys = [k for k, _ in scenario.config] + list(scenario.options)
+        for k in keys:
+            parts = re.split(r"[./]", k.lower().replace("-", "_"))
+            if parts[-1] == key and (name in parts or len(parts) == 1):
+                return True
+    return False
 
 
 def star_kwargs(facts: Facts, call: ast.Call) -> dict[str, ast.expr] | None:
@@ -461,9 +496,16 @@ def _group_values(
 
 def default_decay(facts: Facts, call: ast.Call, cls: str) -> float:
     """The `weight_decay` a construction gets when it passes none: the torch.optim class default
-    (AdamW's 0.01, Muon's 0.1, 0 for the others); 0 for other libraries' classes."""
+    (AdamW's 0.01, Muon's 0.1, 0 for the others); 0 for other libraries' classes.
+
+    A class bound to a config (``AdamW = argbind.bind(torch.optim.AdamW)``) gets its keywords
+    from the project's configs and command lines: its default counts only when the linter sees
+    the project (not a file alone) and none of them sets ``AdamW.weight_decay``; otherwise the
+    value is not known and taken as 0 (nothing reported)."""
     entry = TORCH_OPTIMIZERS.get(cls)
     if entry is None:
+        return 0.0
+    if config_binding(facts, call) is not None and _configured(facts, cls, "weight_decay"):
         return 0.0
     for name, q, _, _ in facts.optimizer_choices(call):
         if name == cls and q.startswith("torch.optim"):
