@@ -19,6 +19,8 @@ benchmark also reports how often it agrees with the labels' active/latent marks.
 The last line is ``lint_real_precision=<p> lint_real_recall=<r>`` over all rules the linter implements.
 Run: ``.venv/bin/python benchmarks/bench_lint_real.py [--verbose]``; add
 ``--corpus benchmarks/lint_corpus_holdout`` for the held-out corpus (same format, other repositories).
+``--corpus`` may be repeated, and ``--all`` takes every ``benchmarks/lint_corpus*`` folder: the corpora
+are then pooled (one line per corpus first, then the table over all of them).
 """
 
 from __future__ import annotations
@@ -197,7 +199,13 @@ def _fmt(value: float | None) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
-        "--corpus", type=Path, default=CORPUS, help="corpus folder (with corpus.toml)"
+        "--corpus",
+        type=Path,
+        action="append",
+        help="corpus folder (with corpus.toml); repeat to pool several",
+    )
+    parser.add_argument(
+        "--all", action="store_true", help="pool every benchmarks/lint_corpus* folder"
     )
     parser.add_argument(
         "--verbose", "-v", action="store_true", help="also list the missed positives"
@@ -206,9 +214,35 @@ def main(argv: Sequence[str] | None = None) -> int:
         argv
     )  # `./dev bench` passes the same flags to every benchmark
 
-    entries = load_corpus(args.corpus)
-    labels = [lab for e in entries for lab in labels_of(e)]
-    hits = [h for e in entries for h in lint_entry(args.corpus / e["id"], e["id"])]
+    corpora: list[Path] = list(args.corpus or [])
+    if args.all:
+        corpora += sorted(
+            p for p in CORPUS.parent.glob("lint_corpus*") if (p / "corpus.toml").exists()
+        )
+    corpora = list(dict.fromkeys(corpora or [CORPUS]))
+    pooled = len(corpora) > 1
+    entries, labels, hits = [], [], []
+    for corpus in corpora:
+        part = load_corpus(corpus)
+        for e in part:
+            if pooled:  # entry ids are unique within a corpus only
+                e = {**e, "id": f"{corpus.name}/{e['id']}"}
+            entries.append(e)
+            labels += labels_of(e)
+            hits += lint_entry(corpus / e["id"].split("/")[-1], e["id"])
+        if pooled:
+            ids = {f"{corpus.name}/{e['id']}" for e in part}
+            mine, _ = score(
+                [lab for lab in labels if lab.entry in ids], [h for h in hits if h.entry in ids]
+            )
+            one = total(mine)
+            print(
+                f"{corpus.name}: {len(part)} entries, precision {_fmt(one.precision)} "
+                f"({one.true_findings}/{one.findings}), recall {_fmt(one.recall)} "
+                f"({one.recalled}/{one.positives})"
+            )
+    if pooled:
+        print()
     scores, agreement = score(labels, hits)
     all_ = total(scores)
 
