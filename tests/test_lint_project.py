@@ -497,3 +497,24 @@ def test_scheduler_after_an_engine_optimizer_wrapper_that_steps_through_a_grad_s
         )
     )
     assert lint_paths([plain]).findings == []
+
+
+def test_plain_accelerator_clip_is_sg204_only_when_the_launch_sets_fp16(tmp_path: Path) -> None:
+    # train.py builds `Accelerator()` with no precision and clips with torch after
+    # accelerator.backward; scripts/train.sh runs it with `accelerate launch --mixed_precision
+    # fp16`: the gradients torch clips are scaled (SG204, active, from the launch line).
+    report = lint_paths([PROJECTS / "accelerate_launch_fp16"])
+    assert [(Path(f.path or "").name, f.line, f.code) for f in report.findings] == [
+        ("train.py", 16, "SG204")
+    ]
+    assert report.findings[0].data["activity"] == "active"
+    assert "train.sh:1" in report.findings[0].data["activity_reason"]
+    # Launched without a precision (or in bf16), nothing scales the loss: no finding at all.
+    for launch in (
+        "accelerate launch train.py\n",
+        "accelerate launch --mixed_precision bf16 train.py\n",
+    ):
+        project = tmp_path / launch.split()[-2].strip("-")
+        shutil.copytree(PROJECTS / "accelerate_launch_fp16", project)
+        (project / "scripts" / "train.sh").write_text(launch)
+        assert lint_paths([project]).findings == []

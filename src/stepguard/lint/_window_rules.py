@@ -10,10 +10,12 @@ from typing import cast
 
 from stepguard.lint._base import Condition
 from stepguard.lint._call_windows import call_windows
-from stepguard.lint._scan import Facts, call_name, dotted, kwarg
+from stepguard.lint._evaluate import Evaluator, settings_of
+from stepguard.lint._scan import Facts, call_name, dotted, kwarg, short
 from stepguard.lint._windows import Window, scan_windows
 
 __all__ = [
+    "accelerate_fp16",
     "accelerate_steps",
     "accelerator_build",
     "accumulates",
@@ -116,3 +118,48 @@ def accumulates(facts: Facts, block: ast.With | ast.AsyncWith) -> tuple[bool, li
     if isinstance(steps, ast.Constant) and steps.value in (0, 1):
         return False, []
     return True, [Condition(setting_name(steps), (steps,), facts, ">1")]
+
+
+_LAUNCH_PRECISION = "os.environ['ACCELERATE_MIXED_PRECISION']"
+
+
+def accelerate_fp16(facts: Facts, build: ast.Call | None) -> Condition | None:
+    """The condition under which the Accelerator `build` runs in fp16 (a GradScaler scales the
+    loss in ``accelerator.backward``), or None when it cannot, or nothing visible says it does.
+
+    Its ``mixed_precision=`` (or the older ``fp16=``) argument decides when given: a literal other
+    than ``"fp16"`` (or ``fp16=False``) cannot; an expression is resolved from the project's
+    settings. Built without either, the precision comes from the launch (``accelerate launch
+    --mixed_precision fp16``, an accelerate config file's ``mixed_precision: fp16``): only a
+    launch command or config file of the project that sets fp16 makes it possible; a plain
+    ``Accelerator()`` that nothing configures runs in fp32 and scales nothing. A build not seen
+    (`build` None) or one given ``**kwargs`` stays possible, on the value the message names.
+    """
+    if build is None:
+        return None
+    mode = kwarg(build, "mixed_precision")
+    if mode is not None:
+        if isinstance(mode, ast.Constant) and str(mode.value).strip().lower() != "fp16":
+            return None
+        return Condition("mixed_precision", (mode,), facts, "fp16")
+    legacy = kwarg(build, "fp16")
+    if legacy is not None:
+        if isinstance(legacy, ast.Constant) and not legacy.value:
+            return None
+        what = setting_name(legacy)
+        return Condition("fp16" if what == "k" else what, (legacy,), facts, "true")
+    if any(k.arg is None for k in build.keywords) or any(
+        isinstance(a, ast.Starred) for a in build.args
+    ):
+        return Condition(short(build, 40), (build,), facts, "fp16")
+    if facts.project is None:
+        return None
+    env = ast.copy_location(ast.parse(_LAUNCH_PRECISION, mode="eval").body, build)
+    for node in ast.walk(env):
+        ast.copy_location(node, build)
+    settings = settings_of(facts.project)
+    for scenario in settings.scenarios():
+        found = Evaluator(settings, scenario).values(facts, env)
+        if any(str(v.value).strip().lower() == "fp16" for v in found.values):
+            return Condition("mixed_precision", (env,), facts, "fp16")
+    return None

@@ -1,0 +1,17 @@
+# A plain `Accelerator()` that no launch command or accelerate config of the project sets to fp16
+# runs in fp32: accelerator.backward scales nothing, so torch's clip sees the real gradients.
+import torch
+from accelerate import Accelerator
+
+
+def run(model, loader, epochs=3):
+    accelerator = Accelerator()
+    optimizer = torch.optim.AdamW(model.parameters(), lr=1e-3, weight_decay=0.0)
+    model, optimizer, loader = accelerator.prepare(model, optimizer, loader)
+    for _ in range(epochs):
+        for batch in loader:
+            loss = model(**batch).loss
+            accelerator.backward(loss)
+            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            optimizer.step()
+            optimizer.zero_grad()
