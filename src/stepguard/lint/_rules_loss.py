@@ -71,6 +71,10 @@ class _Loss:
         if isinstance(expr, ast.BinOp):
             if isinstance(expr.op, (ast.Add, ast.Sub)):
                 return self.unscaled(expr.left, depth + 1) and self.unscaled(expr.right, depth + 1)
+            if isinstance(expr.op, ast.Mult):
+                for coef, loss in ((expr.left, expr.right), (expr.right, expr.left)):
+                    if self._coefficient(coef):
+                        return self.unscaled(loss, depth + 1)
             ratio = self._unit_ratio(expr)
             if ratio is None and self._masked_mean(expr) is not None:
                 return True
@@ -301,10 +305,45 @@ class _Loss:
             and isinstance(n.func.value.op, ast.Mult)
             and (self._weight(n.func.value.left) or self._weight(n.func.value.right))
         }
+        weighted |= {
+            id(x)
+            for x in walk(value)
+            if isinstance(x, ast.BinOp)
+            and isinstance(x.op, ast.Mult)
+            and (self._coefficient(x.left) or self._coefficient(x.right))
+        }
         return any(
             isinstance(x, ast.BinOp) and isinstance(x.op, _SCALING_OPS) and id(x) not in weighted
             for x in walk(value)
         )
+
+    def _coefficient(self, node: ast.expr) -> bool:
+        """`node` is a loss weight of a multi-task or distillation sum (``lambda_coeff * loss``,
+        ``args.alpha * kd_loss``, ``self.loss_weight * loss``): a name or attribute that says so,
+        nothing in its name about the window, and, when bound in its function, bound to nothing
+        divided or built from the window's length (``w = 1 / k`` is a division by k)."""
+        if not isinstance(node, (ast.Name, ast.Attribute)):
+            return False
+        last = (dotted(node) or "").rpartition(".")[2].lower()
+        if not last or any(word in last for word in (*_K_WORDS, "scale", "norm", "div")):
+            return False
+        if not any(word in last for word in _COEF_WORDS):
+            return False
+        if not isinstance(node, ast.Name):
+            return True
+        avoid = _window_names(self.window) if self.window is not None else set()
+        for n in walk(self.facts.function_of(node)):
+            if isinstance(n, (ast.Assign, ast.AnnAssign, ast.AugAssign)) and n.value is not None:
+                targets = n.targets if isinstance(n, ast.Assign) else [n.target]
+                if not any(node.id in assigned_names(t) for t in targets):
+                    continue
+                if isinstance(n, ast.AugAssign) or _scaled(n.value):
+                    return False
+                for x in walk(n.value):
+                    d = dotted(x) if isinstance(x, (ast.Name, ast.Attribute)) else None
+                    if d is not None and (d in avoid or any(a in d.lower() for a in _K_WORDS)):
+                        return False
+        return True
 
     def _weight(self, node: ast.expr) -> bool:
         """`node` is a per-sample weight that visibly does not involve the window length: a name
@@ -424,6 +463,8 @@ class _Loss:
 
 _MODEL_USES = frozenset(("parameters", "named_parameters", "train", "zero_grad"))
 _K_WORDS = ("accum", "grad_acc", "num_micro", "n_micro", "micro_steps", "microbatches")
+# What a loss weight is called (``lambda_mlm``, ``kd_coeff``, ``loss_weight``, ``alpha``).
+_COEF_WORDS = ("lambda", "lambd", "coef", "weight", "alpha")
 
 
 def _summed(node: ast.expr) -> str | None:

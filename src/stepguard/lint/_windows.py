@@ -21,6 +21,7 @@ import ast
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from stepguard.lint._flow import exclusive
 from stepguard.lint._objects import callee, passed_argument
 from stepguard.lint._scan import (
     Facts,
@@ -105,6 +106,43 @@ def _assigned_in(stmts: list[ast.stmt]) -> set[str]:
     return names
 
 
+def _ancestors(facts: Facts, node: ast.AST) -> set[int]:
+    """The ids of the nodes that enclose `node`."""
+    out: set[int] = set()
+    p = facts.parents.get(node)
+    while p is not None:
+        out.add(id(p))
+        p = facts.parents.get(p)
+    return out
+
+
+def _setting_aliases(func: FuncDef, changing: set[str]) -> set[str]:
+    """The names `func` binds once, outside any loop, to a setting that does not change between
+    its calls (``params = self.params``, ``cfg = self.cfg.train``): the same on every call."""
+    counts: dict[str, int] = {}
+    candidates: set[str] = set()
+    for n in walk(func):
+        if isinstance(n, ast.Assign):
+            for t in n.targets:
+                for name in assigned_names(t):
+                    counts[name] = counts.get(name, 0) + 1
+            if len(n.targets) == 1 and isinstance(n.targets[0], ast.Name):
+                d = dotted(n.value) if isinstance(n.value, (ast.Name, ast.Attribute)) else None
+                if (
+                    d is not None
+                    and d not in ("self", "cls")
+                    and not any(
+                        d == a or d.startswith(a + ".") or a.startswith(d + ".")
+                        for a in changing - {n.targets[0].id}
+                    )
+                ):
+                    candidates.add(n.targets[0].id)
+        elif isinstance(n, (ast.AugAssign, ast.AnnAssign, ast.For, ast.AsyncFor, ast.NamedExpr)):
+            for name in assigned_names(n.target):
+                counts[name] = counts.get(name, 0) + 2
+    return {name for name in candidates if counts.get(name) == 1}
+
+
 class _LoopView:
     """The statements of one loop body, flattened through blocks that run on every iteration."""
 
@@ -114,6 +152,8 @@ class _LoopView:
         self.assigned = _assigned_in(loop.body) | varying
         if isinstance(loop, (ast.For, ast.AsyncFor)):
             self.assigned |= set(assigned_names(loop.target))
+        elif isinstance(loop, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            self.assigned -= _setting_aliases(loop, self.assigned | varying)
         self.items: list[ast.stmt] = []
         stack: list[list[ast.stmt]] = [list(reversed(loop.body))]
         while stack:
@@ -396,7 +436,13 @@ class _Finder:
             if k_found is None:
                 continue
             k_node = _length(k_found)
-            if every and _steps_every(facts, view, items, k_node):
+            # Statements in the other branch of a setting test than the guard's (``if amp:
+            # <window> else: <plain step>``) never run in the same pass: not this window's.
+            around = _ancestors(facts, s)
+            together = [
+                x for x in items if x is s or (id(x) not in around and not exclusive(facts, x, s))
+            ]
+            if every and _steps_every(facts, view, together, k_node):
                 return None
             steps = _steps_in(facts, s.body)
             condition = f"`{short(s.test, 80)}`"
@@ -406,11 +452,11 @@ class _Finder:
                 condition = f"when `{short(s.test, 70)}` is false"
             if not steps:
                 continue
-            rest = _accumulating(facts, [x for x in items if x is not s], k_node)
+            rest = _accumulating(facts, [x for x in together if x is not s], k_node)
             micro = view.simple(rest)
             if not _backward_each_time(facts, micro, rest) and not _both_backward(facts, s):
                 return None
-            micro += _branch_backwards(facts, _accumulating(facts, items, k_node))
+            micro += _branch_backwards(facts, _accumulating(facts, together, k_node))
             return Window(
                 loop=view.loop,
                 kind="guard",
