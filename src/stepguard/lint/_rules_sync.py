@@ -318,6 +318,30 @@ def _block_of(facts: Facts, stmt: ast.stmt) -> list[ast.stmt] | None:
     return None
 
 
+def _siblings(facts: Facts, stmt: ast.stmt) -> tuple[list[ast.stmt], list[ast.stmt]] | None:
+    """The statements that run before and after `stmt` in the same pass: its block's, and, when
+    the block is the body of an ``if`` on a setting (``if ddp:``) or of a ``with``, those around
+    that statement too (up to the loop or the function)."""
+    before: list[ast.stmt] = []
+    after: list[ast.stmt] = []
+    cur: ast.stmt = stmt
+    while True:
+        block = _block_of(facts, cur)
+        if block is None:
+            return (before, after) if cur is not stmt else None
+        idx = next(i for i, s in enumerate(block) if s is cur)
+        before = block[:idx] + before
+        after = after + block[idx + 1 :]
+        parent = facts.parents.get(cur)
+        plain_if = isinstance(parent, ast.If) and not any(
+            isinstance(n, (ast.Call, ast.Await, ast.NamedExpr)) for n in walk(parent.test)
+        )
+        if not (plain_if or isinstance(parent, (ast.With, ast.AsyncWith))):
+            return before, after
+        assert isinstance(parent, ast.stmt)
+        cur = parent
+
+
 def _no_sync_receiver(facts: Facts, expr: ast.AST, at: ast.AST) -> ast.expr | None:
     """The DDP model whose ``no_sync()`` a with-item enters (also through ``x if c else y`` or a
     name bound to such an expression in the same function, or a call of a name bound to the
@@ -407,18 +431,18 @@ def check_sg212(facts: Facts) -> list[Violation]:
         if not (isinstance(target, ast.Attribute) and target.attr == "require_backward_grad_sync"):
             continue
         model_name = dotted(target.value)
-        block = _block_of(facts, node)
-        if model_name is None or block is None:
+        around = _siblings(facts, node)
+        if model_name is None or around is None:
             continue
-        idx = next(i for i, s in enumerate(block) if s is node)
+        before, after = around
         forward_before = any(
             isinstance(n, ast.Call) and dotted(n.func) == model_name
-            for s in block[:idx]
+            for s in before
             for n in walk(s)
         )
         backward_after = any(
             isinstance(n, ast.Call) and facts.backward_of(n) is not None
-            for s in block[idx + 1 :]
+            for s in after
             for n in walk(s)
         )
         if forward_before and backward_after:
