@@ -518,3 +518,30 @@ def test_plain_accelerator_clip_is_sg204_only_when_the_launch_sets_fp16(tmp_path
         shutil.copytree(PROJECTS / "accelerate_launch_fp16", project)
         (project / "scripts" / "train.sh").write_text(launch)
         assert lint_paths([project]).findings == []
+
+
+def test_loss_function_from_outside_the_tree_is_assumed_a_mean_and_said_so(tmp_path: Path) -> None:
+    # train.py backpropagates `loss_multi_task(...)` undivided in a window. With the function
+    # outside the linted files it is taken to be a micro-batch mean, and the message says so;
+    # defined in the tree, what it returns decides (here: already divided by the window length).
+    train = (FIXTURES / "SG201" / "bad_30.py").read_text()
+    (tmp_path / "train.py").write_text(train)
+    found = lint_paths([tmp_path]).findings
+    assert [(f.code, f.line) for f in found] == [("SG201", 16)]
+    assert "assuming `loss_multi_task`, imported from `seqmodel.losses`" in found[0].message
+    package = tmp_path / "seqmodel"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "losses.py").write_text(
+        "import torch.nn.functional as F\n\n\n"
+        "def loss_multi_task(out, y, k=4):\n    return F.cross_entropy(out, y) / k\n"
+    )
+    assert lint_paths([tmp_path]).findings == []
+    # The same helper returning the undivided mean: followed, and no assumption to state.
+    (package / "losses.py").write_text(
+        "import torch.nn.functional as F\n\n\n"
+        "def loss_multi_task(out, y):\n    return F.cross_entropy(out, y)\n"
+    )
+    found = lint_paths([tmp_path]).findings
+    assert [(f.code, f.line) for f in found] == [("SG201", 16)]
+    assert "assuming" not in found[0].message

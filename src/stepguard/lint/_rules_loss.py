@@ -62,6 +62,8 @@ class _Loss:
         self.scope = scope
         self.window = window
         self._following: set[str] = set()  # names whose bindings are being followed
+        # Loss functions imported from outside the linted files, taken to return a mean.
+        self.assumed: list[tuple[str, str]] = []
 
     def unscaled(self, expr: ast.AST, depth: int = 0) -> bool:
         """True only when `expr` is visibly a per-micro-batch loss never divided or multiplied."""
@@ -94,6 +96,10 @@ class _Loss:
                 return _returns_unscaled(owner, func, depth + 1)
             if _helper_form(expr) and call_name(expr) in facts.functions:
                 return False  # a helper of this file the linter cannot pin down may divide
+            outside = _outside_loss(facts, expr)
+            if outside is not None:
+                self.assumed.append((call_name(expr), outside))
+                return True
         if _scaled(expr):
             return False
         return _mean_loss(facts, expr)
@@ -627,6 +633,25 @@ def _returns_unscaled(facts: Facts, func: ast.AST, depth: int, index: int = 0) -
     return True
 
 
+def _outside_loss(facts: Facts, call: ast.Call) -> str | None:
+    """The module of a loss function imported from outside the linted files (``from
+    pkg.model.losses import Loss_sw_se``; ``loss = Loss_sw_se(...)``): what a name that says
+    ``loss`` and is called with the model's outputs returns is, in the great majority of
+    projects, a mean over the micro-batch. None for anything else (a call of an attribute, a
+    loss of torch, a sum reduction, a name defined in the tree)."""
+    if not isinstance(call.func, ast.Name) or "loss" not in call.func.id.lower():
+        return None
+    reduction = kwarg(call, "reduction")
+    if reduction is not None or not call.args:
+        return None
+    q = facts.resolve(call.func)
+    if q is None or "." not in q or q.startswith(("torch.", "__future__")):
+        return None
+    if facts.project is not None and facts.project.lookup(facts, q) is not None:
+        return None  # defined in the tree: `callee` follows it or it is unknown
+    return q.rpartition(".")[0]
+
+
 def _mean_loss(facts: Facts, expr: ast.AST) -> bool:
     """A loss the file shows, reduced by a mean (not ``reduction="sum"`` / ``"none"``)."""
     if isinstance(expr, ast.Call):
@@ -829,9 +854,15 @@ def check_sg201(facts: Facts) -> list[Violation]:
                 continue
             if kind == "accelerate" and _accelerate_divides(facts, receiver(at)) is not False:
                 continue
+            loss_follower.assumed.clear()
             if not loss_follower.unscaled(loss):
                 continue
             name = short(loss, 40)
+            assumed = "".join(
+                f" (assuming `{func}`, imported from `{module}` outside the linted files, "
+                "returns the micro-batch's mean loss)"
+                for func, module in dict.fromkeys(loss_follower.assumed)
+            )
             fix = f"backpropagate `{name} / {w.k}`"
             scaled = _scale_loss_input(w, loss)
             if scaled is not None:
@@ -839,7 +870,7 @@ def check_sg201(facts: Facts) -> list[Violation]:
             message = (
                 f"`{name}` is backpropagated on every micro-batch but the optimizer steps "
                 f"{where_it_steps(w)} and the loss is never divided by the window length: the "
-                f"accumulated gradient is {w.k} times the big-batch gradient; {fix}"
+                f"accumulated gradient is {w.k} times the big-batch gradient; {fix}{assumed}"
             )
             conditions = [*window_condition(facts, w), *_settings_around(facts, w, call)]
             if at is not call:

@@ -444,12 +444,24 @@ class _Finder:
             ]
             if every and _steps_every(facts, view, together, k_node):
                 return None
-            steps = _steps_in(facts, s.body)
+            # A step only in a branch taken when k is 1 (``if k == 1: opt.step()``) is no
+            # window's step.
+            steps = _steps_in(facts, _accumulating(facts, s.body, k_node))
             condition = f"`{short(s.test, 80)}`"
+            guard = s
             if not steps and s.orelse and self._negated(s.test):
                 # `if is_accumulation_step: <backward> else: <backward>; opt.step()`
                 steps = _steps_in(facts, s.orelse)
                 condition = f"when `{short(s.test, 70)}` is false"
+            elif not steps and len(s.orelse) == 1 and isinstance(s.orelse[0], ast.If):
+                # `if i % k == 0: <zero, backward> elif i % k == k - 1: <backward, step> else:
+                # <backward>`: the window's first, last and middle micro-batches.
+                last = s.orelse[0]
+                k_last = self.window_test(last.test)
+                if k_last is not None and ast.dump(k_last) == ast.dump(k_found):
+                    steps = _steps_in(facts, _accumulating(facts, last.body, k_node))
+                    condition = f"`{short(last.test, 80)}`"
+                    guard = last
             if not steps:
                 continue
             rest = _accumulating(facts, [x for x in together if x is not s], k_node)
@@ -464,7 +476,7 @@ class _Finder:
                 condition=condition,
                 k=short(k_node, 40) if k_node is not None else "k",
                 k_node=k_node,
-                guard=s,
+                guard=guard,
                 micro=micro,
                 stepped=_stepped(facts, steps),
             )
