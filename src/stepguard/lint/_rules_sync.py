@@ -256,8 +256,24 @@ def check_sg211(facts: Facts) -> list[Violation]:
             rec = receiver(call)
             scaler = rec if rec is not None and facts.is_scaler(rec) else None
             conditions = amp_conditions(facts, scaler, call) or _helper_amp_conditions(facts, call)
+            if scaler is not None and dotted(scaler) in facts.scaler_builds:
+                # `if args.amp: scaler.step(opt) else: opt.step()` then `scheduler.step()`: the
+                # scaler steps (and may skip) only when that test holds.
+                conditions += _step_only_conditions(facts, call, sched)
             out.append(violation(facts, sched, "SG211", message, (), conditions))
     return out
+
+
+def _step_only_conditions(facts: Facts, step: ast.Call, sched: ast.Call) -> list[Condition]:
+    """The AMP tests (``if args.amp:``, ``if use_fp16:``) of the ``if`` blocks around `step`
+    that do not also hold `sched`: the scaler steps only when they hold (not neutral: an
+    unresolved one leaves the finding latent). A window guard there is no AMP setting."""
+    shared = {id(node) for node, _, _ in facts.branches(sched)}
+    return [
+        Condition(short(test, 50), (test,), facts, "true" if body else "false")
+        for node, test, body in facts.branches(step)
+        if id(node) not in shared and _amp_test(test)
+    ]
 
 
 def _helper_amp_conditions(facts: Facts, call: ast.Call) -> list[Condition]:
