@@ -64,8 +64,11 @@ def amp_conditions(
         value = value.body if build_in_body else value.orelse
     if isinstance(value, ast.Call):
         enabled = kwarg(value, "enabled")
-        if enabled is not None:
-            out.append(Condition(_amp_name(enabled), (enabled,), facts, "true"))
+        if enabled is not None and not (
+            isinstance(enabled, ast.Constant) and enabled.value is True
+        ):
+            what = "enabled" if isinstance(enabled, ast.Constant) else _amp_name(enabled)
+            out.append(Condition(what, (enabled,), facts, "true"))
     stmt = statement_of(facts, value)
     if stmt is not None:
         out += [Condition(c.what, c.exprs, c.facts, c.test) for c in branch_conditions(facts, stmt)]
