@@ -11,6 +11,7 @@ from typing import cast
 from stepguard.lint._base import Condition
 from stepguard.lint._call_windows import call_windows
 from stepguard.lint._evaluate import Evaluator, settings_of
+from stepguard.lint._project import Project
 from stepguard.lint._scan import Facts, call_name, dotted, kwarg, short
 from stepguard.lint._windows import Window, scan_windows
 
@@ -152,12 +153,13 @@ def accelerate_fp16(facts: Facts, build: ast.Call | None) -> Condition | None:
         isinstance(a, ast.Starred) for a in build.args
     ):
         return Condition(short(build, 40), (build,), facts, "fp16")
-    if facts.project is None:
+    project = facts.project
+    if not isinstance(project, Project):
         return None
     env = ast.copy_location(ast.parse(_LAUNCH_PRECISION, mode="eval").body, build)
     for node in ast.walk(env):
         ast.copy_location(node, build)
-    settings = settings_of(facts.project)
+    settings = settings_of(project)
     for scenario in settings.scenarios():
         found = Evaluator(settings, scenario).values(facts, env)
         if any(str(v.value).strip().lower() == "fp16" for v in found.values):

@@ -137,8 +137,14 @@ def _setting_aliases(func: FuncDef, changing: set[str]) -> set[str]:
                     )
                 ):
                     candidates.add(n.targets[0].id)
-        elif isinstance(n, (ast.AugAssign, ast.AnnAssign, ast.For, ast.AsyncFor, ast.NamedExpr)):
+        elif isinstance(
+            n,
+            (ast.AugAssign, ast.AnnAssign, ast.For, ast.AsyncFor, ast.NamedExpr, ast.comprehension),
+        ):
             for name in assigned_names(n.target):
+                counts[name] = counts.get(name, 0) + 2
+        elif isinstance(n, ast.withitem) and n.optional_vars is not None:
+            for name in assigned_names(n.optional_vars):
                 counts[name] = counts.get(name, 0) + 2
     return {name for name in candidates if counts.get(name) == 1}
 
@@ -438,10 +444,7 @@ class _Finder:
             k_node = _length(k_found)
             # Statements in the other branch of a setting test than the guard's (``if amp:
             # <window> else: <plain step>``) never run in the same pass: not this window's.
-            around = _ancestors(facts, s)
-            together = [
-                x for x in items if x is s or (id(x) not in around and not exclusive(facts, x, s))
-            ]
+            together = self._together(items, s)
             if every and _steps_every(facts, view, together, k_node):
                 return None
             # A step only in a branch taken when k is 1 (``if k == 1: opt.step()``) is no
@@ -481,6 +484,26 @@ class _Finder:
                 stepped=_stepped(facts, steps),
             )
         return None if every else self._flag_window(items)
+
+    def _together(self, items: list[ast.stmt], guard: ast.If) -> list[ast.stmt]:
+        """`items` without those that never run in the same pass as `guard` when they step the
+        optimizer outside any window test: ``if amp: <window> else: <plain step every call>``
+        (the plain branch is no part of the window). Two windows in the two branches of a
+        setting (``if amp: <window> else: <window>``) stay together."""
+        around = _ancestors(self.facts, guard)
+        apart = [
+            x
+            for x in items
+            if x is not guard and id(x) not in around and exclusive(self.facts, x, guard)
+        ]
+        plain = any(
+            all(self.window_test(t) is None for _, t, _ in self.facts.branches(c))
+            for c in _steps_in(self.facts, apart)
+        )
+        if not plain:
+            return items
+        gone = {id(x) for x in apart} | around
+        return [x for x in items if x is guard or id(x) not in gone]
 
     def _flag_window(self, items: list[ast.stmt]) -> Window | None:
         """A helper that backpropagates on every call and steps only when a parameter says so,
