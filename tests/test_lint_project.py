@@ -509,12 +509,15 @@ def test_plain_accelerator_clip_is_sg204_only_when_the_launch_sets_fp16(tmp_path
     ]
     assert report.findings[0].data["activity"] == "active"
     assert "train.sh:1" in report.findings[0].data["activity_reason"]
-    # Launched without a precision (or in bf16), nothing scales the loss: no finding at all.
-    for launch in (
+    # Launched without a precision (or in bf16), nothing scales the loss: no finding at all; nor
+    # when the fp16 launch runs another program of the tree.
+    launches = (
         "accelerate launch train.py\n",
         "accelerate launch --mixed_precision bf16 train.py\n",
-    ):
-        project = tmp_path / launch.split()[-2].strip("-")
+        "accelerate launch --mixed_precision fp16 finetune.py\n",
+    )
+    for n, launch in enumerate(launches):
+        project = tmp_path / str(n)
         shutil.copytree(PROJECTS / "accelerate_launch_fp16", project)
         (project / "scripts" / "train.sh").write_text(launch)
         assert lint_paths([project]).findings == []

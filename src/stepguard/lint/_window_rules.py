@@ -6,6 +6,7 @@ on (its length `k` > 1, or the ``gradient_accumulation_steps`` of the Accelerato
 from __future__ import annotations
 
 import ast
+import os
 from typing import cast
 
 from stepguard.lint._base import Condition
@@ -132,7 +133,8 @@ def accelerate_fp16(facts: Facts, build: ast.Call | None) -> Condition | None:
     than ``"fp16"`` (or ``fp16=False``) cannot; an expression is resolved from the project's
     settings. Built without either, the precision comes from the launch (``accelerate launch
     --mixed_precision fp16``, an accelerate config file's ``mixed_precision: fp16``): only a
-    launch command or config file of the project that sets fp16 makes it possible; a plain
+    launch command of this file (``accelerate launch ... train.py`` for ``train.py``) or config
+    file of the project that sets fp16 makes it possible; a plain
     ``Accelerator()`` that nothing configures runs in fp32 and scales nothing. A build not seen
     (`build` None) or one given ``**kwargs`` stays possible, on the value the message names.
     """
@@ -161,7 +163,19 @@ def accelerate_fp16(facts: Facts, build: ast.Call | None) -> Condition | None:
         ast.copy_location(node, build)
     settings = settings_of(project)
     for scenario in settings.scenarios():
+        if scenario.kind == "launch" and not _runs(scenario.script, facts.path):
+            continue  # `accelerate launch --mixed_precision fp16 other.py` runs another program
         found = Evaluator(settings, scenario).values(facts, env)
         if any(str(v.value).strip().lower() == "fp16" for v in found.values):
             return Condition("mixed_precision", (env,), facts, "fp16")
     return None
+
+
+def _runs(script: str | None, path: str) -> bool:
+    """A launch command that runs `script` (as written: ``train.py``, ``./src/train.py``) runs the
+    file at `path`: the script's path is a suffix of it (no script named: it may)."""
+    if not script:
+        return True
+    want = os.path.normpath(script).replace(os.sep, "/").lstrip("./")
+    have = os.path.normpath(path).replace(os.sep, "/")
+    return have == want or have.endswith("/" + want)
