@@ -179,3 +179,27 @@ CASES = [
         [],
     ),
 ]
+
+CASES += [
+    _case(
+        "imported loss function handed the settings object (it may divide by k)",
+        _WINDOW.format(
+            imports="from pkg.losses import total_loss", loss="total_loss(model(x), y, args)"
+        ),
+        [],
+    ),
+    _case(
+        "imported loss function handed the window length",
+        _WINDOW.format(
+            imports="from pkg.losses import total_loss", loss="total_loss(model(x), y, n=k)"
+        ),
+        [],
+    ),
+    _case(
+        "imported loss function handed **kwargs",
+        _WINDOW.format(
+            imports="from pkg.losses import total_loss", loss="total_loss(model(x), y, **kw)"
+        ),
+        [],
+    ),
+]

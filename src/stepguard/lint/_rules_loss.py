@@ -97,7 +97,7 @@ class _Loss:
             if _helper_form(expr) and call_name(expr) in facts.functions:
                 return False  # a helper of this file the linter cannot pin down may divide
             outside = _outside_loss(facts, expr)
-            if outside is not None:
+            if outside is not None and not self._may_know_k(expr):
                 self.assumed.append((call_name(expr), outside))
                 return True
         if _scaled(expr):
@@ -323,6 +323,22 @@ class _Loss:
             for x in walk(value)
         )
 
+    def _may_know_k(self, call: ast.Call) -> bool:
+        """An argument of `call` could hand it the window length: it names the length (or its
+        loop's bounds), says ``accum``, or is a whole settings object (``args``, ``cfg``,
+        ``self``) a helper could read it from."""
+        avoid = _window_names(self.window) if self.window is not None else set()
+        for arg in [*call.args, *(k.value for k in call.keywords)]:
+            if isinstance(arg, ast.Starred) or (
+                isinstance(arg, ast.Name) and arg.id in _SETTINGS_OBJECTS
+            ):
+                return True
+            for x in walk(arg):
+                d = dotted(x) if isinstance(x, (ast.Name, ast.Attribute)) else None
+                if d is not None and (d in avoid or any(a in d.lower() for a in _K_WORDS)):
+                    return True
+        return any(k.arg is None for k in call.keywords)
+
     def _coefficient(self, node: ast.expr) -> bool:
         """`node` is a loss weight of a multi-task or distillation sum (``lambda_coeff * loss``,
         ``args.alpha * kd_loss``, ``self.loss_weight * loss``): a name or attribute that says so,
@@ -469,6 +485,8 @@ class _Loss:
 
 _MODEL_USES = frozenset(("parameters", "named_parameters", "train", "zero_grad"))
 _K_WORDS = ("accum", "grad_acc", "num_micro", "n_micro", "micro_steps", "microbatches")
+# Whole settings objects a helper could read the window length from.
+_SETTINGS_OBJECTS = ("args", "cfg", "config", "conf", "opt", "opts", "hparams", "params", "self")
 # What a loss weight is called (``lambda_mlm``, ``kd_coeff``, ``loss_weight``, ``alpha``).
 _COEF_WORDS = ("lambda", "lambd", "coef", "weight", "alpha")
 
