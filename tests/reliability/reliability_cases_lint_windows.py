@@ -203,3 +203,27 @@ CASES += [
         [],
     ),
 ]
+
+_CLASS = (
+    "import torch.nn.functional as F\n"
+    "class Trainer:\n"
+    "    def __init__(self, model, opt, accum=4):\n"
+    "        self.model, self.opt, self.accum = model, opt, accum\n"
+    "        self.loss_weight = {weight}\n"
+    "    def fit(self, loader):\n"
+    "        for i, (x, y) in enumerate(loader):\n"
+    "            loss = self.loss_weight * F.cross_entropy(self.model(x), y)\n"
+    "            loss.backward()\n"
+    "            if (i + 1) % self.accum == 0:\n"
+    "                self.opt.step()\n"
+    "                self.opt.zero_grad()\n"
+)
+
+CASES += [
+    _case(
+        "self.loss_weight set to 1 / accum in the class", _CLASS.format(weight="1.0 / accum"), []
+    ),
+    _case(
+        "self.loss_weight set to a constant in the class", _CLASS.format(weight="0.5"), ["SG201"]
+    ),
+]

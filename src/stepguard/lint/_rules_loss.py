@@ -342,7 +342,8 @@ class _Loss:
     def _coefficient(self, node: ast.expr) -> bool:
         """`node` is a loss weight of a multi-task or distillation sum (``lambda_coeff * loss``,
         ``args.alpha * kd_loss``, ``self.loss_weight * loss``): a name or attribute that says so,
-        nothing in its name about the window, and, when bound in its function, bound to nothing
+        nothing in its name about the window, and, when bound in its function (``self.x``: in its
+        class), bound to nothing
         divided or built from the window's length (``w = 1 / k`` is a division by k)."""
         if not isinstance(node, (ast.Name, ast.Attribute)):
             return False
@@ -351,13 +352,19 @@ class _Loss:
             return False
         if not any(word in last for word in _COEF_WORDS):
             return False
-        if not isinstance(node, ast.Name):
-            return True
+        name = dotted(node)
+        scope: ast.AST | None = self.facts.function_of(node)
+        if isinstance(node, ast.Attribute):
+            # `self.loss_weight`: what the class sets it to; another object's attribute
+            # (`args.alpha`) is a setting the code does not compute.
+            scope = self.facts.class_of(node) if (name or "").startswith("self.") else None
+            if scope is None:
+                return True
         avoid = _window_names(self.window) if self.window is not None else set()
-        for n in walk(self.facts.function_of(node)):
+        for n in walk(scope):
             if isinstance(n, (ast.Assign, ast.AnnAssign, ast.AugAssign)) and n.value is not None:
                 targets = n.targets if isinstance(n, ast.Assign) else [n.target]
-                if not any(node.id in assigned_names(t) for t in targets):
+                if not any(name in assigned_names(t) for t in targets):
                     continue
                 if isinstance(n, ast.AugAssign) or _scaled(n.value):
                     return False
