@@ -353,13 +353,14 @@ class _Loss:
         if not any(word in last for word in _COEF_WORDS):
             return False
         name = dotted(node)
-        scope: ast.AST | None = self.facts.function_of(node)
+        scope: ast.AST = self.facts.function_of(node)
         if isinstance(node, ast.Attribute):
             # `self.loss_weight`: what the class sets it to; another object's attribute
             # (`args.alpha`) is a setting the code does not compute.
-            scope = self.facts.class_of(node) if (name or "").startswith("self.") else None
-            if scope is None:
+            cls = self.facts.class_of(node) if (name or "").startswith("self.") else None
+            if cls is None:
                 return True
+            scope = cls
         avoid = _window_names(self.window) if self.window is not None else set()
         for n in walk(scope):
             if isinstance(n, (ast.Assign, ast.AnnAssign, ast.AugAssign)) and n.value is not None:
