@@ -7,6 +7,8 @@ steps only on some of them. Recognised shapes (precision first: anything else is
   accelerator.sync_gradients:`` / a counter ``n += 1 ... if n == k: ...; n = 0`` / a flag
   assigned from one of these, around a block that steps the optimizer (directly, through
   ``scaler.step(optimizer)``, or through a same-file helper function that does);
+- first / last / middle branches: ``if i % k == 0: ... elif i % k == k - 1: <step> else: ...``
+  (a step nested under ``if k == 1:`` is no window's step);
 - continue: ``if (i + 1) % k != 0: continue`` followed by the step;
 - nested: an inner loop (``for _ in range(k):``) that runs the backwards and never steps,
   followed by the step in the outer loop (seed 003's shape).
@@ -117,8 +119,8 @@ def _ancestors(facts: Facts, node: ast.AST) -> set[int]:
 
 
 def _setting_aliases(func: FuncDef, changing: set[str]) -> set[str]:
-    """The names `func` binds once, outside any loop, to a setting that does not change between
-    its calls (``params = self.params``, ``cfg = self.cfg.train``): the same on every call."""
+    """The names `func` binds exactly once, to a setting that does not change between its calls
+    (``params = self.params``, ``cfg = self.cfg.train``): the same on every call."""
     counts: dict[str, int] = {}
     candidates: set[str] = set()
     for n in walk(func):
