@@ -545,3 +545,62 @@ def test_policy_groups_of_a_model_method_in_another_module_inherit_the_decay(
         )
     )
     assert lint_paths([project]).findings == []
+
+
+def test_plain_accelerator_clip_is_sg204_active_when_the_launch_sets_fp16(tmp_path: Path) -> None:
+    # train.py builds `Accelerator()` with no precision and clips with torch after
+    # accelerator.backward; scripts/train.sh runs it with `accelerate launch --mixed_precision
+    # fp16`: the gradients torch clips are scaled (SG204, active, from the launch line).
+    report = lint_paths([PROJECTS / "accelerate_launch_fp16"])
+    assert [(Path(f.path or "").name, f.line, f.code) for f in report.findings] == [
+        ("train.py", 16, "SG204")
+    ]
+    assert report.findings[0].data["activity"] == "active"
+    assert "train.sh:1" in report.findings[0].data["activity_reason"]
+    # Launched without a precision, or the fp16 launch running another program of the tree: the
+    # machine's accelerate config decides, so the finding stays, latent on that setting.
+    for n, launch in enumerate(
+        ("accelerate launch train.py\n", "accelerate launch --mixed_precision fp16 finetune.py\n")
+    ):
+        project = tmp_path / str(n)
+        shutil.copytree(PROJECTS / "accelerate_launch_fp16", project)
+        (project / "scripts" / "train.sh").write_text(launch)
+        found = lint_paths([project]).findings
+        assert [(f.line, f.code, f.data["activity"]) for f in found] == [(16, "SG204", "latent")], (
+            found[0].data
+        )
+        assert "mixed_precision is 'fp16'" in found[0].data["activity_reason"]
+    # Launched in bf16: nothing scales the loss, no finding.
+    project = tmp_path / "bf16"
+    shutil.copytree(PROJECTS / "accelerate_launch_fp16", project)
+    (project / "scripts" / "train.sh").write_text(
+        "accelerate launch --mixed_precision bf16 train.py\n"
+    )
+    assert lint_paths([project]).findings == []
+
+
+def test_loss_function_from_outside_the_tree_is_assumed_a_mean_and_said_so(tmp_path: Path) -> None:
+    # train.py backpropagates `loss_multi_task(...)` undivided in a window. With the function
+    # outside the linted files it is taken to be a micro-batch mean, and the message says so;
+    # defined in the tree, what it returns decides (here: already divided by the window length).
+    train = (FIXTURES / "SG201" / "bad_30.py").read_text()
+    (tmp_path / "train.py").write_text(train)
+    found = lint_paths([tmp_path]).findings
+    assert [(f.code, f.line) for f in found] == [("SG201", 16)]
+    assert "assuming `loss_multi_task`, imported from `seqmodel.losses`" in found[0].message
+    package = tmp_path / "seqmodel"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "losses.py").write_text(
+        "import torch.nn.functional as F\n\n\n"
+        "def loss_multi_task(out, y, k=4):\n    return F.cross_entropy(out, y) / k\n"
+    )
+    assert lint_paths([tmp_path]).findings == []
+    # The same helper returning the undivided mean: followed, and no assumption to state.
+    (package / "losses.py").write_text(
+        "import torch.nn.functional as F\n\n\n"
+        "def loss_multi_task(out, y):\n    return F.cross_entropy(out, y)\n"
+    )
+    found = lint_paths([tmp_path]).findings
+    assert [(f.code, f.line) for f in found] == [("SG201", 16)]
+    assert "assuming" not in found[0].message

@@ -102,11 +102,17 @@ def branch_conditions(facts: Facts, node: ast.AST) -> list[Condition]:
     while parent is not None and not isinstance(
         parent, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
     ):
-        if isinstance(parent, ast.If) and child is not parent.test:
+        if isinstance(parent, ast.If) and child is not parent.test and not _periodic(parent.test):
             test = "true" if any(s is child for s in parent.body) else "false"
             out.append(Condition(short(parent.test, 50), (parent.test,), facts, test, neutral=True))
         child, parent = parent, facts.parents.get(parent)
     return out
+
+
+def _periodic(test: ast.expr) -> bool:
+    """A test with a modulo (``(step + 1) % k == 0``): true on some iterations whatever the
+    settings, so the value its counter starts from says nothing about whether a finding bites."""
+    return any(isinstance(n, ast.BinOp) and isinstance(n.op, ast.Mod) for n in ast.walk(test))
 
 
 def annotate(violations: list[Violation], facts: Facts, project: Project) -> list[Violation]:
@@ -155,7 +161,7 @@ def _decide(conditions: list[Condition], evaluators: list[Evaluator]) -> tuple[s
             ]
             if not parts:
                 parts = ["it does not depend on a setting"]
-            return "active", "; ".join(parts)
+            return "active", "; ".join(dict.fromkeys(parts))
     assert first is not None
     if not any(o.state is False for o in first) and definite is not None:
         first = definite  # say what a shipped setting makes it, rather than "not resolved"

@@ -218,6 +218,12 @@ class Evaluator:
             return Alts([Value(parse_scalar(str(v.value)), v.sources)])
         if key == "WORLD_SIZE" and self.scenario.world_size is not None:
             return Alts([self.scenario.world_size])
+        if key == "ACCELERATE_MIXED_PRECISION":
+            # `accelerate launch --mixed_precision fp16` and an accelerate config file's
+            # `mixed_precision: fp16` reach an `Accelerator()` through this variable.
+            found = self.scenario.option(["mixed_precision"])
+            if isinstance(found, Value):
+                return Alts([found])
         if default is not None:
             return self.values(facts, default, d)
         return _unknown(f"environment variable {key} is set at launch")

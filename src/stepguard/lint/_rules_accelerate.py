@@ -6,7 +6,11 @@ scaled until the prepared optimizer's ``step()`` unscales them. ``accelerator.cl
 unscales first; torch's ``clip_grad_norm_`` does not, so it compares the threshold with scale x
 the real norm. Silent when ``accelerator.unscale_gradients()`` (or accelerate's clip) runs between,
 when the Accelerator built in the file uses another precision, and under DeepSpeed (the engine
-clips on its own).
+clips on its own). A plain ``Accelerator()`` runs in fp16 when a launch command or accelerate
+config file sets it (`stepguard.lint._window_rules.accelerate_fp16`): one of the project that
+does makes the finding active; with none, the machine's own accelerate config decides, and the
+finding is latent on it (silent when the project's launch command of the file sets another
+precision).
 """
 
 from __future__ import annotations
@@ -15,8 +19,8 @@ import ast
 
 from stepguard.lint._base import Condition, Violation, violation
 from stepguard.lint._flow import exclusive
-from stepguard.lint._scan import Facts, call_name, kwarg, receiver, short, walk
-from stepguard.lint._window_rules import accelerator_build
+from stepguard.lint._scan import Facts, call_name, receiver, short, walk
+from stepguard.lint._window_rules import accelerate_fp16, accelerator_build
 
 _UNSCALES = ("unscale_gradients", "unscale_")
 
@@ -32,8 +36,8 @@ def accelerate_clips(facts: Facts) -> list[Violation]:
     if "clip_grad" not in source or ".backward(" not in source or "deepspeed" in source.lower():
         return []
     build = accelerator_build(facts)
-    mode = kwarg(build, "mixed_precision") if build is not None else None
-    if isinstance(mode, ast.Constant) and mode.value != "fp16":
+    fp16 = accelerate_fp16(facts, build, unset_may_be_fp16=True)
+    if build is not None and fp16 is None:
         return []
     out: list[Violation] = []
     for clip in facts.calls:
@@ -64,7 +68,9 @@ def accelerate_clips(facts: Facts) -> list[Violation]:
             f"{call_name(clip)}(...)`, which unscales first (or call "
             f"`{name}.unscale_gradients()` before)"
         )
-        where: ast.expr = mode if mode is not None else (acc if acc is not None else backward)
-        conditions = [Condition("mixed_precision", (where,), facts, "fp16")]
+        if fp16 is None:  # the Accelerator is built where this file does not show
+            where: ast.expr = acc if acc is not None else backward
+            fp16 = Condition("mixed_precision", (where,), facts, "fp16")
+        conditions = [fp16]
         out.append(violation(facts, clip, "SG204", message, (), conditions))
     return out

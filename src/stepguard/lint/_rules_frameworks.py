@@ -60,13 +60,13 @@ from stepguard.lint._scan import (
     build_kind,
     call_name,
     dotted,
-    kwarg,
     receiver,
     short,
     walk,
 )
 from stepguard.lint._values import binding
 from stepguard.lint._window_rules import (
+    accelerate_fp16,
     accelerate_steps,
     accelerator_build,
     accumulates,
@@ -441,9 +441,8 @@ def accelerate_skipped_steps(facts: Facts) -> list[Violation]:
     """SG211: ``scheduler.step()`` after the prepared optimizer's ``step()`` under an Accelerator
     whose ``mixed_precision`` may be fp16, for a scheduler built in this file and not prepared
     (the module docstring); not behind a check that the step was skipped."""
-    build = accelerator_build(facts)
-    mode = kwarg(build, "mixed_precision") if build is not None else None
-    if mode is None or (isinstance(mode, ast.Constant) and mode.value != "fp16"):
+    fp16 = accelerate_fp16(facts, accelerator_build(facts))
+    if fp16 is None:
         return []
     out: list[Violation] = []
     for call in facts.calls:
@@ -469,9 +468,7 @@ def accelerate_skipped_steps(facts: Facts) -> list[Violation]:
                 "prepared scheduler skips with the optimizer) or step it under `if not "
                 "accelerator.optimizer_step_was_skipped:`"
             )
-            what = short(mode, 40)
-            conditions = [Condition(what, (mode,), facts, "fp16")]
-            out.append(violation(facts, sched, "SG211", message, (), conditions))
+            out.append(violation(facts, sched, "SG211", message, (), [fp16]))
     return out
 
 

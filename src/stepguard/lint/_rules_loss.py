@@ -62,6 +62,8 @@ class _Loss:
         self.scope = scope
         self.window = window
         self._following: set[str] = set()  # names whose bindings are being followed
+        # Loss functions imported from outside the linted files, taken to return a mean.
+        self.assumed: list[tuple[str, str]] = []
 
     def unscaled(self, expr: ast.AST, depth: int = 0) -> bool:
         """True only when `expr` is visibly a per-micro-batch loss never divided or multiplied."""
@@ -71,6 +73,10 @@ class _Loss:
         if isinstance(expr, ast.BinOp):
             if isinstance(expr.op, (ast.Add, ast.Sub)):
                 return self.unscaled(expr.left, depth + 1) and self.unscaled(expr.right, depth + 1)
+            if isinstance(expr.op, ast.Mult):
+                for coef, loss in ((expr.left, expr.right), (expr.right, expr.left)):
+                    if self._coefficient(coef):
+                        return self.unscaled(loss, depth + 1)
             ratio = self._unit_ratio(expr)
             if ratio is None and self._masked_mean(expr) is not None:
                 return True
@@ -90,6 +96,10 @@ class _Loss:
                 return _returns_unscaled(owner, func, depth + 1)
             if _helper_form(expr) and call_name(expr) in facts.functions:
                 return False  # a helper of this file the linter cannot pin down may divide
+            outside = _outside_loss(facts, expr)
+            if outside is not None and not self._may_know_k(expr):
+                self.assumed.append((call_name(expr), outside))
+                return True
         if _scaled(expr):
             return False
         return _mean_loss(facts, expr)
@@ -301,10 +311,69 @@ class _Loss:
             and isinstance(n.func.value.op, ast.Mult)
             and (self._weight(n.func.value.left) or self._weight(n.func.value.right))
         }
+        weighted |= {
+            id(x)
+            for x in walk(value)
+            if isinstance(x, ast.BinOp)
+            and isinstance(x.op, ast.Mult)
+            and (self._coefficient(x.left) or self._coefficient(x.right))
+        }
         return any(
             isinstance(x, ast.BinOp) and isinstance(x.op, _SCALING_OPS) and id(x) not in weighted
             for x in walk(value)
         )
+
+    def _may_know_k(self, call: ast.Call) -> bool:
+        """An argument of `call` could hand it the window length: it names the length (or its
+        loop's bounds), says ``accum``, or is a whole settings object (``args``, ``cfg``,
+        ``self``) a helper could read it from."""
+        avoid = _window_names(self.window) if self.window is not None else set()
+        for arg in [*call.args, *(k.value for k in call.keywords)]:
+            if isinstance(arg, ast.Starred) or (
+                isinstance(arg, ast.Name) and arg.id in _SETTINGS_OBJECTS
+            ):
+                return True
+            for x in walk(arg):
+                d = dotted(x) if isinstance(x, (ast.Name, ast.Attribute)) else None
+                if d is not None and (d in avoid or any(a in d.lower() for a in _K_WORDS)):
+                    return True
+        return any(k.arg is None for k in call.keywords)
+
+    def _coefficient(self, node: ast.expr) -> bool:
+        """`node` is a loss weight of a multi-task or distillation sum (``lambda_coeff * loss``,
+        ``args.alpha * kd_loss``, ``self.loss_weight * loss``): a name or attribute that says so,
+        nothing in its name about the window, and, when bound in its function (``self.x``: in its
+        class), bound to nothing
+        divided or built from the window's length (``w = 1 / k`` is a division by k)."""
+        if not isinstance(node, (ast.Name, ast.Attribute)):
+            return False
+        last = (dotted(node) or "").rpartition(".")[2].lower()
+        if not last or any(word in last for word in (*_K_WORDS, "scale", "norm", "div")):
+            return False
+        if not any(word in last for word in _COEF_WORDS):
+            return False
+        name = dotted(node)
+        scope: ast.AST = self.facts.function_of(node)
+        if isinstance(node, ast.Attribute):
+            # `self.loss_weight`: what the class sets it to; another object's attribute
+            # (`args.alpha`) is a setting the code does not compute.
+            cls = self.facts.class_of(node) if (name or "").startswith("self.") else None
+            if cls is None:
+                return True
+            scope = cls
+        avoid = _window_names(self.window) if self.window is not None else set()
+        for n in walk(scope):
+            if isinstance(n, (ast.Assign, ast.AnnAssign, ast.AugAssign)) and n.value is not None:
+                targets = n.targets if isinstance(n, ast.Assign) else [n.target]
+                if not any(name in assigned_names(t) for t in targets):
+                    continue
+                if isinstance(n, ast.AugAssign) or _scaled(n.value):
+                    return False
+                for x in walk(n.value):
+                    d = dotted(x) if isinstance(x, (ast.Name, ast.Attribute)) else None
+                    if d is not None and (d in avoid or any(a in d.lower() for a in _K_WORDS)):
+                        return False
+        return True
 
     def _weight(self, node: ast.expr) -> bool:
         """`node` is a per-sample weight that visibly does not involve the window length: a name
@@ -424,6 +493,10 @@ class _Loss:
 
 _MODEL_USES = frozenset(("parameters", "named_parameters", "train", "zero_grad"))
 _K_WORDS = ("accum", "grad_acc", "num_micro", "n_micro", "micro_steps", "microbatches")
+# Whole settings objects a helper could read the window length from.
+_SETTINGS_OBJECTS = ("args", "cfg", "config", "conf", "opt", "opts", "hparams", "params", "self")
+# What a loss weight is called (``lambda_mlm``, ``kd_coeff``, ``loss_weight``, ``alpha``).
+_COEF_WORDS = ("lambda", "lambd", "coef", "weight", "alpha")
 
 
 def _summed(node: ast.expr) -> str | None:
@@ -584,6 +657,25 @@ def _returns_unscaled(facts: Facts, func: ast.AST, depth: int, index: int = 0) -
         if not follower.unscaled(value, depth):
             return False
     return True
+
+
+def _outside_loss(facts: Facts, call: ast.Call) -> str | None:
+    """The module of a loss function imported from outside the linted files (``from
+    pkg.model.losses import Loss_sw_se``; ``loss = Loss_sw_se(...)``): what a name that says
+    ``loss`` and is called with the model's outputs returns is, in the great majority of
+    projects, a mean over the micro-batch. None for anything else (a call of an attribute, a
+    loss of torch, a sum reduction, a name defined in the tree)."""
+    if not isinstance(call.func, ast.Name) or "loss" not in call.func.id.lower():
+        return None
+    reduction = kwarg(call, "reduction")
+    if reduction is not None or not call.args:
+        return None
+    q = facts.resolve(call.func)
+    if q is None or "." not in q or q.startswith(("torch.", "__future__")):
+        return None
+    if facts.project is not None and facts.project.lookup(facts, q) is not None:
+        return None  # defined in the tree: `callee` follows it or it is unknown
+    return q.rpartition(".")[0]
 
 
 def _mean_loss(facts: Facts, expr: ast.AST) -> bool:
@@ -788,9 +880,15 @@ def check_sg201(facts: Facts) -> list[Violation]:
                 continue
             if kind == "accelerate" and _accelerate_divides(facts, receiver(at)) is not False:
                 continue
+            loss_follower.assumed.clear()
             if not loss_follower.unscaled(loss):
                 continue
             name = short(loss, 40)
+            assumed = "".join(
+                f" (assuming `{func}`, imported from `{module}` outside the linted files, "
+                "returns the micro-batch's mean loss)"
+                for func, module in dict.fromkeys(loss_follower.assumed)
+            )
             fix = f"backpropagate `{name} / {w.k}`"
             scaled = _scale_loss_input(w, loss)
             if scaled is not None:
@@ -798,7 +896,7 @@ def check_sg201(facts: Facts) -> list[Violation]:
             message = (
                 f"`{name}` is backpropagated on every micro-batch but the optimizer steps "
                 f"{where_it_steps(w)} and the loss is never divided by the window length: the "
-                f"accumulated gradient is {w.k} times the big-batch gradient; {fix}"
+                f"accumulated gradient is {w.k} times the big-batch gradient; {fix}{assumed}"
             )
             conditions = [*window_condition(facts, w), *_settings_around(facts, w, call)]
             if at is not call:

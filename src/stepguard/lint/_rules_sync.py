@@ -64,8 +64,11 @@ def amp_conditions(
         value = value.body if build_in_body else value.orelse
     if isinstance(value, ast.Call):
         enabled = kwarg(value, "enabled")
-        if enabled is not None:
-            out.append(Condition(_amp_name(enabled), (enabled,), facts, "true"))
+        if enabled is not None and not (
+            isinstance(enabled, ast.Constant) and enabled.value is True
+        ):
+            what = "enabled" if isinstance(enabled, ast.Constant) else _amp_name(enabled)
+            out.append(Condition(what, (enabled,), facts, "true"))
     stmt = statement_of(facts, value)
     if stmt is not None:
         out += [Condition(c.what, c.exprs, c.facts, c.test) for c in branch_conditions(facts, stmt)]
@@ -256,8 +259,24 @@ def check_sg211(facts: Facts) -> list[Violation]:
             rec = receiver(call)
             scaler = rec if rec is not None and facts.is_scaler(rec) else None
             conditions = amp_conditions(facts, scaler, call) or _helper_amp_conditions(facts, call)
+            if scaler is not None and dotted(scaler) in facts.scaler_builds:
+                # `if args.amp: scaler.step(opt) else: opt.step()` then `scheduler.step()`: the
+                # scaler steps (and may skip) only when that test holds.
+                conditions += _step_only_conditions(facts, call, sched)
             out.append(violation(facts, sched, "SG211", message, (), conditions))
     return out
+
+
+def _step_only_conditions(facts: Facts, step: ast.Call, sched: ast.Call) -> list[Condition]:
+    """The AMP tests (``if args.amp:``, ``if use_fp16:``) of the ``if`` blocks around `step`
+    that do not also hold `sched`: the scaler steps only when they hold (not neutral: an
+    unresolved one leaves the finding latent). A window guard there is no AMP setting."""
+    shared = {id(node) for node, _, _ in facts.branches(sched)}
+    return [
+        Condition(short(test, 50), (test,), facts, "true" if body else "false")
+        for node, test, body in facts.branches(step)
+        if id(node) not in shared and _amp_test(test)
+    ]
 
 
 def _helper_amp_conditions(facts: Facts, call: ast.Call) -> list[Condition]:
@@ -316,6 +335,30 @@ def _block_of(facts: Facts, stmt: ast.stmt) -> list[ast.stmt] | None:
         if isinstance(block, list) and any(s is stmt for s in block):
             return block
     return None
+
+
+def _siblings(facts: Facts, stmt: ast.stmt) -> tuple[list[ast.stmt], list[ast.stmt]] | None:
+    """The statements that run before and after `stmt` in the same pass: its block's, and, when
+    the block is the body of an ``if`` on a setting (``if ddp:``) or of a ``with``, those around
+    that statement too (up to the loop or the function)."""
+    before: list[ast.stmt] = []
+    after: list[ast.stmt] = []
+    cur: ast.stmt = stmt
+    while True:
+        block = _block_of(facts, cur)
+        if block is None:
+            return (before, after) if cur is not stmt else None
+        idx = next(i for i, s in enumerate(block) if s is cur)
+        before = block[:idx] + before
+        after = after + block[idx + 1 :]
+        parent = facts.parents.get(cur)
+        plain_if = isinstance(parent, ast.If) and not any(
+            isinstance(n, (ast.Call, ast.Await, ast.NamedExpr)) for n in walk(parent.test)
+        )
+        if not (plain_if or isinstance(parent, (ast.With, ast.AsyncWith))):
+            return before, after
+        assert isinstance(parent, ast.stmt)
+        cur = parent
 
 
 def _no_sync_receiver(facts: Facts, expr: ast.AST, at: ast.AST) -> ast.expr | None:
@@ -407,18 +450,18 @@ def check_sg212(facts: Facts) -> list[Violation]:
         if not (isinstance(target, ast.Attribute) and target.attr == "require_backward_grad_sync"):
             continue
         model_name = dotted(target.value)
-        block = _block_of(facts, node)
-        if model_name is None or block is None:
+        around = _siblings(facts, node)
+        if model_name is None or around is None:
             continue
-        idx = next(i for i, s in enumerate(block) if s is node)
+        before, after = around
         forward_before = any(
             isinstance(n, ast.Call) and dotted(n.func) == model_name
-            for s in block[:idx]
+            for s in before
             for n in walk(s)
         )
         backward_after = any(
             isinstance(n, ast.Call) and facts.backward_of(n) is not None
-            for s in block[idx + 1 :]
+            for s in after
             for n in walk(s)
         )
         if forward_before and backward_after:

@@ -96,6 +96,7 @@ class Scenario:
     config: list[tuple[str, Value]] = field(default_factory=list)  # (dotted key, value)
     env: dict[str, Value] = field(default_factory=dict)
     world_size: Value | None = None
+    script: str | None = None  # the program a launch command runs (``train.py``), as written
 
     def option(self, components: list[str]) -> Value | bool | None:
         """The value this scenario gives the setting named by `components` (``["optim",
@@ -241,7 +242,7 @@ class Settings:
         out = [Scenario("the defaults")]
         used: set[str] = set()
         for launch in launches:
-            sc = Scenario(f"{launch.path}:{launch.line}", "launch")
+            sc = Scenario(f"{launch.path}:{launch.line}", "launch", script=launch.script)
             where = f"{launch.path}:{{}}"
             for key, (value, line) in launch.options.items():
                 sc.options[key] = Value(value, (where.format(line),))

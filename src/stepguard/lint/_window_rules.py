@@ -6,14 +6,18 @@ on (its length `k` > 1, or the ``gradient_accumulation_steps`` of the Accelerato
 from __future__ import annotations
 
 import ast
+import os
 from typing import cast
 
 from stepguard.lint._base import Condition
 from stepguard.lint._call_windows import call_windows
-from stepguard.lint._scan import Facts, call_name, dotted, kwarg
+from stepguard.lint._evaluate import Evaluator, settings_of
+from stepguard.lint._project import Project
+from stepguard.lint._scan import Facts, call_name, dotted, kwarg, short
 from stepguard.lint._windows import Window, scan_windows
 
 __all__ = [
+    "accelerate_fp16",
     "accelerate_steps",
     "accelerator_build",
     "accumulates",
@@ -116,3 +120,81 @@ def accumulates(facts: Facts, block: ast.With | ast.AsyncWith) -> tuple[bool, li
     if isinstance(steps, ast.Constant) and steps.value in (0, 1):
         return False, []
     return True, [Condition(setting_name(steps), (steps,), facts, ">1")]
+
+
+_LAUNCH_PRECISION = "os.environ['ACCELERATE_MIXED_PRECISION']"
+
+
+def accelerate_fp16(
+    facts: Facts, build: ast.Call | None, *, unset_may_be_fp16: bool = False
+) -> Condition | None:
+    """The condition under which the Accelerator `build` runs in fp16 (a GradScaler scales the
+    loss in ``accelerator.backward``), or None when it cannot, or nothing visible says it does.
+
+    Its ``mixed_precision=`` (or the older ``fp16=``) argument decides when given: a literal other
+    than ``"fp16"`` (or ``fp16=False``) cannot; an expression is resolved from the project's
+    settings. Built without either, the precision comes from the launch (``accelerate launch
+    --mixed_precision fp16``, an accelerate config file's ``mixed_precision: fp16``): only a
+    launch command of this file (``accelerate launch ... train.py`` for ``train.py``) or config
+    file of the project that sets fp16 makes it active. A plain ``Accelerator()`` that nothing
+    in the project configures takes its precision from the machine's accelerate config (what
+    ``accelerate config`` wrote): with `unset_may_be_fp16` that stays possible, on the
+    Accelerator's own line (latent), unless a launch command of this file sets another precision;
+    without it, None. A build not seen (`build` None) or one given ``**kwargs`` stays possible, on
+    the value the message names.
+    """
+    if build is None:
+        return None
+    mode = kwarg(build, "mixed_precision")
+    if isinstance(mode, ast.Constant) and mode.value is None:
+        mode = None  # accelerate's default: the launch / config decides, as when not given
+    if mode is not None:
+        if isinstance(mode, ast.Constant) and str(mode.value).strip().lower() != "fp16":
+            return None
+        return Condition("mixed_precision", (mode,), facts, "fp16")
+    legacy = kwarg(build, "fp16")
+    if isinstance(legacy, ast.Constant) and legacy.value is None:
+        legacy = None
+    if legacy is not None:
+        if isinstance(legacy, ast.Constant) and not legacy.value:
+            return None
+        what = setting_name(legacy)
+        return Condition("fp16" if what == "k" else what, (legacy,), facts, "true")
+    if any(k.arg is None for k in build.keywords) or any(
+        isinstance(a, ast.Starred) for a in build.args
+    ):
+        return Condition(short(build, 40), (build,), facts, "fp16")
+    env = ast.copy_location(ast.parse(_LAUNCH_PRECISION, mode="eval").body, build)
+    for node in ast.walk(env):
+        ast.copy_location(node, build)
+    unset = Condition("mixed_precision", (env,), facts, "fp16") if unset_may_be_fp16 else None
+    project = facts.project
+    if not isinstance(project, Project):
+        return unset
+    settings = settings_of(project)
+    launched_other = False
+    for scenario in settings.scenarios():
+        found = Evaluator(settings, scenario).values(facts, env)
+        if scenario.kind == "launch" and not _runs(scenario.script, facts.path):
+            # `accelerate launch --mixed_precision fp16 other.py` runs another program: its
+            # setting says nothing of this file's (the condition then names the Accelerator)
+            if unset is not None and any(
+                str(v.value).strip().lower() == "fp16" for v in found.values
+            ):
+                unset = Condition("mixed_precision", (build,), facts, "fp16")
+            continue
+        if any(str(v.value).strip().lower() == "fp16" for v in found.values):
+            return Condition("mixed_precision", (env,), facts, "fp16")
+        if scenario.kind == "launch" and found.values and found.unknown is None:
+            launched_other = True  # `accelerate launch --mixed_precision bf16 train.py`
+    return None if launched_other else unset
+
+
+def _runs(script: str | None, path: str) -> bool:
+    """A launch command that runs `script` (as written: ``train.py``, ``./src/train.py``) runs the
+    file at `path`: the script's path is a suffix of it (no script named: it may)."""
+    if not script:
+        return True
+    want = os.path.normpath(script).replace(os.sep, "/").lstrip("./")
+    have = os.path.normpath(path).replace(os.sep, "/")
+    return have == want or have.endswith("/" + want)

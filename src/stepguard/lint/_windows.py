@@ -7,6 +7,8 @@ steps only on some of them. Recognised shapes (precision first: anything else is
   accelerator.sync_gradients:`` / a counter ``n += 1 ... if n == k: ...; n = 0`` / a flag
   assigned from one of these, around a block that steps the optimizer (directly, through
   ``scaler.step(optimizer)``, or through a same-file helper function that does);
+- first / last / middle branches: ``if i % k == 0: ... elif i % k == k - 1: <step> else: ...``
+  (a step nested under ``if k == 1:`` is no window's step);
 - continue: ``if (i + 1) % k != 0: continue`` followed by the step;
 - nested: an inner loop (``for _ in range(k):``) that runs the backwards and never steps,
   followed by the step in the outer loop (seed 003's shape).
@@ -21,6 +23,7 @@ import ast
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from stepguard.lint._flow import exclusive
 from stepguard.lint._objects import callee, passed_argument
 from stepguard.lint._scan import (
     Facts,
@@ -105,6 +108,49 @@ def _assigned_in(stmts: list[ast.stmt]) -> set[str]:
     return names
 
 
+def _ancestors(facts: Facts, node: ast.AST) -> set[int]:
+    """The ids of the nodes that enclose `node`."""
+    out: set[int] = set()
+    p = facts.parents.get(node)
+    while p is not None:
+        out.add(id(p))
+        p = facts.parents.get(p)
+    return out
+
+
+def _setting_aliases(func: FuncDef, changing: set[str]) -> set[str]:
+    """The names `func` binds exactly once, to a setting that does not change between its calls
+    (``params = self.params``, ``cfg = self.cfg.train``): the same on every call."""
+    counts: dict[str, int] = {}
+    candidates: set[str] = set()
+    for n in walk(func):
+        if isinstance(n, ast.Assign):
+            for t in n.targets:
+                for name in assigned_names(t):
+                    counts[name] = counts.get(name, 0) + 1
+            if len(n.targets) == 1 and isinstance(n.targets[0], ast.Name):
+                d = dotted(n.value) if isinstance(n.value, (ast.Name, ast.Attribute)) else None
+                if (
+                    d is not None
+                    and d not in ("self", "cls")
+                    and not any(
+                        d == a or d.startswith(a + ".") or a.startswith(d + ".")
+                        for a in changing - {n.targets[0].id}
+                    )
+                ):
+                    candidates.add(n.targets[0].id)
+        elif isinstance(
+            n,
+            (ast.AugAssign, ast.AnnAssign, ast.For, ast.AsyncFor, ast.NamedExpr, ast.comprehension),
+        ):
+            for name in assigned_names(n.target):
+                counts[name] = counts.get(name, 0) + 2
+        elif isinstance(n, ast.withitem) and n.optional_vars is not None:
+            for name in assigned_names(n.optional_vars):
+                counts[name] = counts.get(name, 0) + 2
+    return {name for name in candidates if counts.get(name) == 1}
+
+
 class _LoopView:
     """The statements of one loop body, flattened through blocks that run on every iteration."""
 
@@ -114,6 +160,8 @@ class _LoopView:
         self.assigned = _assigned_in(loop.body) | varying
         if isinstance(loop, (ast.For, ast.AsyncFor)):
             self.assigned |= set(assigned_names(loop.target))
+        elif isinstance(loop, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            self.assigned -= _setting_aliases(loop, self.assigned | varying)
         self.items: list[ast.stmt] = []
         stack: list[list[ast.stmt]] = [list(reversed(loop.body))]
         while stack:
@@ -396,21 +444,36 @@ class _Finder:
             if k_found is None:
                 continue
             k_node = _length(k_found)
-            if every and _steps_every(facts, view, items, k_node):
+            # Statements in the other branch of a setting test than the guard's (``if amp:
+            # <window> else: <plain step>``) never run in the same pass: not this window's.
+            together = self._together(items, s)
+            if every and _steps_every(facts, view, together, k_node):
                 return None
-            steps = _steps_in(facts, s.body)
+            # A step only in a branch taken when k is 1 (``if k == 1: opt.step()``) is no
+            # window's step.
+            steps = _steps_in(facts, _accumulating(facts, s.body, k_node))
             condition = f"`{short(s.test, 80)}`"
+            guard = s
             if not steps and s.orelse and self._negated(s.test):
                 # `if is_accumulation_step: <backward> else: <backward>; opt.step()`
                 steps = _steps_in(facts, s.orelse)
                 condition = f"when `{short(s.test, 70)}` is false"
+            elif not steps and len(s.orelse) == 1 and isinstance(s.orelse[0], ast.If):
+                # `if i % k == 0: <zero, backward> elif i % k == k - 1: <backward, step> else:
+                # <backward>`: the window's first, last and middle micro-batches.
+                last = s.orelse[0]
+                k_last = self.window_test(last.test)
+                if k_last is not None and ast.dump(k_last) == ast.dump(k_found):
+                    steps = _steps_in(facts, _accumulating(facts, last.body, k_node))
+                    condition = f"`{short(last.test, 80)}`"
+                    guard = last
             if not steps:
                 continue
-            rest = _accumulating(facts, [x for x in items if x is not s], k_node)
+            rest = _accumulating(facts, [x for x in together if x is not s], k_node)
             micro = view.simple(rest)
             if not _backward_each_time(facts, micro, rest) and not _both_backward(facts, s):
                 return None
-            micro += _branch_backwards(facts, _accumulating(facts, items, k_node))
+            micro += _branch_backwards(facts, _accumulating(facts, together, k_node))
             return Window(
                 loop=view.loop,
                 kind="guard",
@@ -418,11 +481,31 @@ class _Finder:
                 condition=condition,
                 k=short(k_node, 40) if k_node is not None else "k",
                 k_node=k_node,
-                guard=s,
+                guard=guard,
                 micro=micro,
                 stepped=_stepped(facts, steps),
             )
         return None if every else self._flag_window(items)
+
+    def _together(self, items: list[ast.stmt], guard: ast.If) -> list[ast.stmt]:
+        """`items` without those that never run in the same pass as `guard` when they step the
+        optimizer outside any window test: ``if amp: <window> else: <plain step every call>``
+        (the plain branch is no part of the window). Two windows in the two branches of a
+        setting (``if amp: <window> else: <window>``) stay together."""
+        around = _ancestors(self.facts, guard)
+        apart = [
+            x
+            for x in items
+            if x is not guard and id(x) not in around and exclusive(self.facts, x, guard)
+        ]
+        plain = any(
+            all(self.window_test(t) is None for _, t, _ in self.facts.branches(c))
+            for c in _steps_in(self.facts, apart)
+        )
+        if not plain:
+            return items
+        gone = {id(x) for x in apart} | around
+        return [x for x in items if x is guard or id(x) not in gone]
 
     def _flag_window(self, items: list[ast.stmt]) -> Window | None:
         """A helper that backpropagates on every call and steps only when a parameter says so,
