@@ -59,3 +59,28 @@ def train(args, train_dataset, model, tokenizer):
                 model.zero_grad()
                 global_step += 1
     return global_step
+
+
+def main():
+    import argparse
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--model_type", default=None, type=str, required=True)
+    parser.add_argument("--per_gpu_train_batch_size", default=8, type=int)
+    parser.add_argument("--gradient_accumulation_steps", type=int, default=1)
+    parser.add_argument("--learning_rate", default=5e-5, type=float)
+    parser.add_argument("--weight_decay", default=0.0, type=float)
+    parser.add_argument("--adam_epsilon", default=1e-8, type=float)
+    parser.add_argument("--max_grad_norm", default=1.0, type=float)
+    parser.add_argument("--num_train_epochs", default=3.0, type=float)
+    parser.add_argument("--max_steps", default=-1, type=int)
+    parser.add_argument("--warmup_steps", default=0, type=int)
+    parser.add_argument("--flood", default=0, type=float)
+    parser.add_argument("--fp16", action="store_true")
+    parser.add_argument("--fp16_opt_level", type=str, default="O1")
+    parser.add_argument("--local_rank", type=int, default=-1)
+    args = parser.parse_args()
+    if args.local_rank != -1:
+        torch.cuda.set_device(args.local_rank)
+        torch.distributed.init_process_group(backend="nccl")
+    return args
