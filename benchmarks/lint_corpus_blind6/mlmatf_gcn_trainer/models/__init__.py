@@ -1,0 +1,3 @@
+from .gcn import GCN
+
+__all__ = ["GCN"]
