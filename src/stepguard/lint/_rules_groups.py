@@ -74,7 +74,7 @@ def _all_parameters(facts: Facts, node: ast.expr | None, depth: int = 0) -> list
             found = _all_parameters(facts, value, depth + 1)
             if found:
                 return found
-        return _extended_parameters(facts, node, depth)
+        return _extended_parameters(facts, node, depth) or _passed_parameters(facts, node, depth)
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
         # `list(a.parameters()) + list(b.parameters())`
         left = _all_parameters(facts, node.left, depth + 1)
@@ -171,6 +171,32 @@ def _extended_parameters(facts: Facts, node: ast.Name, depth: int) -> list[ast.e
             if not part:
                 return None
             found += part
+    return found or None
+
+
+def _passed_parameters(facts: Facts, node: ast.Name, depth: int) -> list[ast.expr] | None:
+    """The models whose parameters every same-file caller passes for the parameter `node` of the
+    function around it (``def build(cfg, params): AdamW(params, ...)`` called as ``build(cfg,
+    params=model.parameters())``); None when a caller passes anything else or there is none."""
+    scope = facts.function_of(node)
+    if not isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return None
+    args = scope.args
+    pos = [a.arg for a in (*args.posonlyargs, *args.args)]
+    if node.id not in pos + [a.arg for a in args.kwonlyargs]:
+        return None
+    if any(facts.function_of(a) is scope for a in facts._assignments_of(node.id)):
+        return None
+    found: list[ast.expr] = []
+    calls = calls_of(facts, scope)
+    for c in calls:
+        passed = passed_argument(c, scope, node.id, pos)
+        if passed is None or isinstance(passed, ast.Starred):
+            return None
+        part = _all_parameters(facts, passed, depth + 1)
+        if not part:
+            return None
+        found += part
     return found or None
 
 
