@@ -109,6 +109,8 @@ _ADAPTER = re.compile(r"lora|adapter|prompt_embed|prefix_tun", re.I)
 def only_adapters_trainable(facts: Facts) -> bool:
     """The file trains adapter weights only (see the module docstring)."""
     source = facts.source
+    if _unfreezes_no_decay(facts):
+        return False
     if _PEFT.search(source):
         return True
     if not _ADAPTER.search(source):
@@ -140,6 +142,37 @@ def only_adapters_trainable(facts: Facts) -> bool:
                 )
                 and not any(isinstance(s, ast.If) for s in loop.body)
             ):
+                return True
+    return False
+
+
+_UNFROZEN_WORDS = ("embed", "norm", "bias", "ln_", "wte", "wpe")
+
+
+def _unfreezes_no_decay(facts: Facts) -> bool:
+    """The file makes parameters trainable again by name, and the names are of embeddings,
+    norms or biases (``for n, p in model.named_parameters(): if "embedding" in n:
+    p.requires_grad = True`` after freezing all but the adapters): those get decayed too."""
+    for node in facts.assigns:
+        if not (
+            isinstance(node, ast.Assign)
+            and any(
+                isinstance(t, ast.Attribute) and t.attr == "requires_grad" for t in node.targets
+            )
+            and isinstance(node.value, ast.Constant)
+            and node.value.value is True
+        ):
+            continue
+        loop = facts.enclosing(node, (ast.For,))
+        if not (isinstance(loop, ast.For) and call_name_of(loop.iter) == "named_parameters"):
+            continue
+        for _, test, truth in facts.branches(node):
+            words = [
+                c.value.lower()
+                for c in ast.walk(test)
+                if isinstance(c, ast.Constant) and isinstance(c.value, str)
+            ]
+            if truth and any(w in word for word in words for w in _UNFROZEN_WORDS):
                 return True
     return False
 
