@@ -305,6 +305,8 @@ def check_sg102(facts: Facts) -> list[Violation]:
                     found = _undecided_groups(facts, call, cls.split(" or ")[0])
                 if found is None and not adapters:
                     found = _split_list(facts, call, cls.split(" or ")[0])
+                if found is None and not adapters:
+                    found = _flagged_split(facts, call, cls.split(" or ")[0])
             if found is not None:
                 out.append(found)
     return out
@@ -1464,6 +1466,111 @@ def _split_list(facts: Facts, call: ast.Call, cls: str) -> Violation | None:
     )
     conditions = [Condition("weight_decay", (node,), facts, ">0"), *branch_conditions(facts, call)]
     return violation(facts, call, "SG102", message, (), conditions, optimizer=cls)
+
+
+def _flagged_split(facts: Facts, call: ast.Call, cls: str) -> Violation | None:
+    """A decaying group that keeps out the names of a list (``not any(nd in n for nd in
+    no_decay)``) which starts empty and is filled only under a flag (``if args.embed_no_wd:
+    ... no_decay.append(name)``): with the flag off the list stays empty, and the group holds
+    every parameter of the model, biases, norms and embeddings included."""
+    for g in _file_groups(facts, call):
+        params = dict_get(g, "params")
+        found = _names_excluded(params)
+        if found is None:
+            continue
+        model, names = found
+        flag = _filled_only_under(facts, names, g)
+        if flag is None:
+            continue
+        decay = _group_decay(facts, call, cls, g)
+        if decay is None or not holds_no_decay_parameters(facts, model, call):
+            continue
+        node, value = decay
+        shown = f"{value:g}" if isinstance(value, float) else f"`{short(node, 40)}` (if it is > 0)"
+        message = (
+            f"{_who(facts, call)}{cls}(...): the param group at line {g.lineno} keeps out the "
+            f"names in `{names.id}`, but that list is filled only under `if {short(flag, 40)}`; "
+            f"otherwise it stays empty and the group gives every parameter of "
+            f"`{short(model, 30)}` (biases, normalization and embedding weights included) "
+            f"weight_decay={shown}; keep them out by role whatever the flag "
+            "(stepguard.param_groups(model, weight_decay=...))"
+        )
+        conditions = [
+            Condition("weight_decay", (node,), facts, ">0"),
+            Condition(short(flag, 50), (flag,), facts, "false", neutral=True),
+            *branch_conditions(facts, call),
+        ]
+        return violation(facts, call, "SG102", message, (), conditions, g, optimizer=cls)
+    return None
+
+
+def _names_excluded(params: ast.expr | None) -> tuple[ast.expr, ast.Name] | None:
+    """(M, L) for ``[p for n, p in M.named_parameters() if not any(nd in n for nd in L)]``."""
+    if not isinstance(params, (ast.ListComp, ast.GeneratorExp)) or len(params.generators) != 1:
+        return None
+    gen = params.generators[0]
+    it = gen.iter
+    if not (
+        isinstance(it, ast.Call)
+        and call_name(it) == "named_parameters"
+        and isinstance(it.func, ast.Attribute)
+        and len(gen.ifs) == 1
+    ):
+        return None
+    model = it.func.value
+    test = gen.ifs[0]
+    if not (isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not)):
+        return None
+    inner = test.operand
+    if not (isinstance(inner, ast.Call) and call_name(inner) == "any" and len(inner.args) == 1):
+        return None
+    arg = inner.args[0]
+    if not (isinstance(arg, ast.GeneratorExp) and isinstance(arg.generators[0].iter, ast.Name)):
+        return None
+    return model, arg.generators[0].iter
+
+
+def _filled_only_under(facts: Facts, names: ast.Name, at: ast.AST) -> ast.expr | None:
+    """The flag test (``args.x``, ``cfg["x"]``, ``self.x``) under which every change of the list
+    `names` happens, when the function binds it once to ``[]`` and fills it only with
+    ``append``/``extend`` there; None otherwise."""
+    scope = facts.function_of(at)
+    bindings = [
+        a
+        for a in facts.assigns
+        if facts.function_of(a) is scope
+        and any(
+            names.id in _names(t) for t in (a.targets if isinstance(a, ast.Assign) else [a.target])
+        )
+    ]
+    if (
+        len(bindings) != 1
+        or not isinstance(bindings[0], ast.Assign)
+        or not isinstance(bindings[0].value, ast.List)
+        or bindings[0].value.elts
+    ):
+        return None
+    fills = [
+        c
+        for c in facts.calls
+        if isinstance(c.func, ast.Attribute)
+        and dotted(c.func.value) == names.id
+        and facts.function_of(c) is scope
+    ]
+    if not fills or any(call_name(c) not in ("append", "extend") for c in fills):
+        return None
+    flag: ast.expr | None = None
+    for c in fills:
+        outer = [(t, truth) for _, t, truth in facts.branches(c)]
+        if not outer:
+            return None
+        test, truth = outer[-1]
+        if not truth or not isinstance(test, (ast.Name, ast.Attribute, ast.Subscript)):
+            return None
+        if flag is not None and ast.dump(flag) != ast.dump(test):
+            return None
+        flag = test
+    return flag
 
 
 def _list_source(facts: Facts, params: ast.Name) -> tuple[Facts, str, ast.AST] | None:
