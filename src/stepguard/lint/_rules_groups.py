@@ -23,6 +23,7 @@ from stepguard.lint._models import (
     holds_no_decay_parameters,
     holds_norm_or_embedding,
     loop_model,
+    norm_named_otherwise,
     only_adapters_trainable,
     selects_no_decay,
 )
@@ -363,6 +364,10 @@ def _bias_only_group(
             lm = _causal_lm(facts, gf, model, g, helper)
             if lm is not None:
                 found.append((2, g, lm, model, *decay))
+            else:
+                named = norm_named_otherwise(gf, model, at)
+                if named is not None:
+                    found.append((3, g, f"norm:{named}", model, *decay))
     if not found:
         return None
     _, g, kind, model, node, value = min(found, key=lambda f: f[0])
@@ -376,6 +381,11 @@ def _bias_only_group(
         what = (
             f"puts both sides of the bias split of `{short(model, 30)}` back together: its "
             "biases and normalization/embedding weights"
+        )
+    elif kind.startswith("norm:"):
+        what = (
+            f"keeps norms out by BERT's name `LayerNorm`, but the class of `{short(model, 30)}` "
+            f"names its norms otherwise (`{kind[5:]}`): its normalization weights"
         )
     else:
         what = (
