@@ -40,9 +40,9 @@ __all__ = [
     "built_groups",
     "holds_no_decay_parameters",
     "holds_norm_or_embedding",
-    "norm_named_otherwise",
     "loop_model",
     "no_decay_test",
+    "norm_named_otherwise",
     "only_adapters_trainable",
     "selects_no_decay",
 ]
