@@ -616,3 +616,16 @@ def test_optimizer_from_a_project_module_outside_the_tree_is_read_by_its_name() 
     ]
     assert report.findings[0].data["activity"] == "active"
     assert "Novograd" in report.findings[0].message
+
+
+def test_factory_of_a_module_imported_by_a_runtime_name_sees_its_callers_parameters() -> None:
+    # `importlib.import_module("optimizers." + cfg.optimizer).__getattribute__("Optimizer")`:
+    # the factory in optimizers/sgd.py is given every parameter of the model (SG102, latent on
+    # the unknown weight decay); given a 1-D split instead it stays silent.
+    report = lint_paths([PROJECTS / "dynamic_optimizer"])
+    assert [(Path(f.path or "").name, f.line, f.code) for f in report.findings] == [
+        ("sgd.py", 5, "SG102")
+    ]
+    assert report.findings[0].data["activity"] == "latent"
+    assert "self.model.parameters()" in report.findings[0].message
+    assert lint_paths([PROJECTS / "dynamic_optimizer_groups"]).findings == []

@@ -12,6 +12,7 @@ the model visibly holds no such parameter (`stepguard.lint._models`).
 from __future__ import annotations
 
 import ast
+import os
 
 from stepguard.lint._activity import branch_conditions
 from stepguard.lint._base import Condition, Violation, violation
@@ -189,16 +190,89 @@ def _passed_parameters(facts: Facts, node: ast.Name, depth: int) -> list[ast.exp
     if any(facts.function_of(a) is scope for a in facts._assignments_of(node.id)):
         return None
     found: list[ast.expr] = []
-    calls = calls_of(facts, scope)
-    for c in calls:
-        passed = passed_argument(c, scope, node.id, pos)
+    calls = [(facts, c) for c in calls_of(facts, scope)] or _dynamic_callers(facts, scope)
+    for cf, c in calls:
+        i = pos.index(node.id) if node.id in pos else len(c.args)
+        passed = (
+            c.args[i]
+            if i < len(c.args) and not any(isinstance(a, ast.Starred) for a in c.args[: i + 1])
+            else passed_argument(c, scope, node.id, pos)
+        )  # a positional argument is visible even beside a ``**kwargs`` one
         if passed is None or isinstance(passed, ast.Starred):
             return None
-        part = _all_parameters(facts, passed, depth + 1)
+        part = _all_parameters(cf, passed, depth + 1)
         if not part:
             return None
         found += part
     return found or None
+
+
+def _dynamic_callers(facts: Facts, func: FuncDef) -> list[tuple[Facts, ast.Call]]:
+    """The calls of a module-level function the tree imports by a module name built at run time
+    (``Optimizer = importlib.import_module("graphs.optimizers." + cfg.optimizer)
+    .__getattribute__("Optimizer")`` ... ``Optimizer(model.parameters(), **vars(cfg))``): each
+    call of the bound name, when the prefix leads to `func`'s module. Project mode only."""
+    project = facts.project
+    if project is None or facts.function_of(func) is not facts.tree:
+        return []
+    module = os.path.normpath(facts.path)[:-3].replace(os.sep, ".")
+    stem = module.rsplit(".", 1)[-1]
+    out: list[tuple[Facts, ast.Call]] = []
+    for path in project.files:
+        if path == facts.path:
+            continue
+        text = project.text(path)
+        if text is None or "import_module" not in text or func.name not in text:
+            continue
+        other = project.definitions(path)
+        if other is None:
+            continue
+        for a in other.assigns:
+            if not (
+                isinstance(a, ast.Assign)
+                and len(a.targets) == 1
+                and isinstance(a.targets[0], ast.Name)
+                and _imported_by_name(a.value, func.name, module, stem)
+            ):
+                continue
+            bound, scope = a.targets[0].id, other.function_of(a)
+            out += [
+                (other, c)
+                for c in other.calls
+                if isinstance(c.func, ast.Name)
+                and c.func.id == bound
+                and other.function_of(c) is scope
+            ]
+    return out
+
+
+def _imported_by_name(value: ast.expr, name: str, module: str, stem: str) -> bool:
+    """`value` is ``import_module(PREFIX + x).__getattribute__(name)`` (or ``getattr(...,
+    name)``) with ``PREFIX + stem`` the end of `module`."""
+    if not isinstance(value, ast.Call) or len(value.args) not in (1, 2):
+        return False
+    if call_name(value) == "__getattribute__" and isinstance(value.func, ast.Attribute):
+        holder, attr = value.func.value, value.args[0]
+    elif call_name(value) == "getattr" and len(value.args) == 2:
+        holder, attr = value.args
+    else:
+        return False
+    if not (isinstance(attr, ast.Constant) and attr.value == name):
+        return False
+    if not (isinstance(holder, ast.Call) and call_name(holder) == "import_module" and holder.args):
+        return False
+    arg = holder.args[0]
+    prefix: ast.expr | None = None
+    if isinstance(arg, ast.BinOp) and isinstance(arg.op, ast.Add):
+        prefix = arg.left
+    elif isinstance(arg, ast.JoinedStr) and arg.values:
+        prefix = arg.values[0]
+    return (
+        isinstance(prefix, ast.Constant)
+        and isinstance(prefix.value, str)
+        and prefix.value.endswith(".")
+        and module.endswith(prefix.value + stem)
+    )
 
 
 def _attribute_values(facts: Facts, cls: ast.ClassDef | None, target: str) -> list[ast.expr]:
