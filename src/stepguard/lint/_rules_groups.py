@@ -40,7 +40,8 @@ from stepguard.lint._rules_decay import (
     call_text,
     decay_condition,
 )
-from stepguard.lint._scan import Facts, assigned_names, call_name, dotted, short, walk
+from stepguard.lint._scan import Facts, assigned_names, call_name, dotted, kwarg, short, walk
+from stepguard.lint._timm_decay import split_without_skip, timm_split_call, wrapped_skip_list
 from stepguard.lint._values import (
     Decay,
     added_groups,
@@ -382,9 +383,76 @@ def check_sg102(facts: Facts) -> list[Violation]:
                     found = _split_list(facts, call, cls.split(" or ")[0])
                 if found is None and not adapters:
                     found = _flagged_split(facts, call, cls.split(" or ")[0])
+                if found is None and not adapters:
+                    found = _timm_split(facts, call, cls.split(" or ")[0])
             if found is not None:
                 out.append(found)
+    if "timm" in facts.source:
+        out += [v for c in facts.calls if (v := _timm_wrapped(facts, c)) is not None]
     return out
+
+
+def _timm_split(facts: Facts, call: ast.Call, cls: str) -> Violation | None:
+    """An optimizer over timm's ``add_weight_decay(model, wd)`` with no skip list, when the
+    model holds a token embedding: the shape rule (``ndim <= 1``) keeps the 2-D table in the
+    decayed group (`stepguard.lint._timm_decay`)."""
+    split = timm_split_call(facts, params_arg(call))
+    if split is None:
+        return None
+    why = split_without_skip(facts, split)
+    wd = split.args[1] if len(split.args) > 1 else kwarg(split, "weight_decay")
+    if why is None or wd is None:
+        return None
+    value = decay_value(facts, wd, split)
+    if isinstance(value, float) and value <= 0:
+        return None
+    shown = f"{value:g}" if isinstance(value, float) else f"`{short(wd, 40)}` (if it is > 0)"
+    message = (
+        f"{_who(facts, call)}{cls}(...) is given timm's `{short(split.func, 40)}(...)` groups "
+        f"(line {split.lineno}), which keep out only tensors of one dimension and the names of a "
+        f"skip list, and none is passed; {why}, a 2-D table that gets weight_decay={shown}; "
+        "pass skip_list=... naming it, or use stepguard.param_groups(model, weight_decay=...)"
+    )
+    conditions = [Condition("weight_decay", (wd,), facts, ">0"), *branch_conditions(facts, call)]
+    return violation(facts, call, "SG102", message, (), conditions, optimizer=cls)
+
+
+def _timm_wrapped(facts: Facts, call: ast.Call) -> Violation | None:
+    """timm's ``create_optimizer(args, model)`` given the DDP wrapper: it looks for
+    ``model.no_weight_decay()``, which the wrapper does not have, so the model's skip list
+    (position embeddings, class tokens) is decayed (`stepguard.lint._timm_decay`)."""
+    found = wrapped_skip_list(facts, call)
+    if found is None:
+        return None
+    why, under = found
+    wd = kwarg(call, "weight_decay")
+    if wd is None and call_name(call) == "create_optimizer" and call.args:
+        wd = ast.Attribute(
+            value=call.args[0],
+            attr="weight_decay",
+            ctx=ast.Load(),
+            lineno=call.lineno,
+            col_offset=call.col_offset,
+        )
+        facts.parents[wd] = call
+    if wd is None:
+        return None
+    value = decay_value(facts, wd, call)
+    if isinstance(value, float) and value <= 0:
+        return None
+    where = f" (under `if {short(under.test, 40)}`)" if under is not None else ""
+    message = (
+        f"{_who(facts, call)}timm's {call_name(call)}(...) is given the DDP wrapper"
+        f"{where}, which has no no_weight_decay(); {why}, and those parameters (of two or more "
+        "dimensions) now decay; pass the unwrapped model (model.module, or the model before "
+        "wrapping)"
+    )
+    conditions = [Condition("weight_decay", (wd,), facts, ">0"), *branch_conditions(facts, call)]
+    if under is not None:
+        conditions.append(
+            Condition(short(under.test, 50), (under.test,), facts, "true", neutral=True)
+        )
+    return violation(facts, call, "SG102", message, (), conditions, optimizer="timm")
 
 
 def _group_decay(
