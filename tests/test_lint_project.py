@@ -604,3 +604,28 @@ def test_loss_function_from_outside_the_tree_is_assumed_a_mean_and_said_so(tmp_p
     found = lint_paths([tmp_path]).findings
     assert [(f.code, f.line) for f in found] == [("SG201", 16)]
     assert "assuming" not in found[0].message
+
+
+def test_optimizer_from_a_project_module_outside_the_tree_is_read_by_its_name() -> None:
+    # `from common.optimizers import Novograd`: the module is not in the linted tree, but its
+    # path and the class name say optimizer; over every parameter it decays the norms (SG102),
+    # over a 1-D split it does not.
+    report = lint_paths([PROJECTS / "local_optimizer"])
+    assert [(Path(f.path or "").name, f.line, f.code) for f in report.findings] == [
+        ("train.py", 14, "SG102")
+    ]
+    assert report.findings[0].data["activity"] == "active"
+    assert "Novograd" in report.findings[0].message
+
+
+def test_factory_of_a_module_imported_by_a_runtime_name_sees_its_callers_parameters() -> None:
+    # `importlib.import_module("optimizers." + cfg.optimizer).__getattribute__("Optimizer")`:
+    # the factory in optimizers/sgd.py is given every parameter of the model (SG102, latent on
+    # the unknown weight decay); given a 1-D split instead it stays silent.
+    report = lint_paths([PROJECTS / "dynamic_optimizer"])
+    assert [(Path(f.path or "").name, f.line, f.code) for f in report.findings] == [
+        ("sgd.py", 5, "SG102")
+    ]
+    assert report.findings[0].data["activity"] == "latent"
+    assert "self.model.parameters()" in report.findings[0].message
+    assert lint_paths([PROJECTS / "dynamic_optimizer_groups"]).findings == []

@@ -219,6 +219,10 @@ class Facts:
                 found = self.project.lookup(self, q, training=True)
                 if found is not None and isinstance(found[1], ast.ClassDef):
                     name = found[1].name if defines_optimizer(found[1]) else None
+                elif found is None and _optimizer_module(q) and OTHER_OPTIMIZER.search(last):
+                    # a project's own optimizers module outside the linted tree
+                    # (``from common.optimizers import Novograd``)
+                    name = last
             return [(name, q, None, True)] if name else []
         if not isinstance(node, ast.Name) or depth > 2:
             return []
@@ -488,6 +492,13 @@ class Facts:
             if name in ("mean", "sum", "float", "squeeze") and isinstance(node.func, ast.Attribute):
                 return self.is_loss_source(node.func.value)
         return False
+
+
+def _optimizer_module(q: str) -> bool:
+    """`q`'s module is an optimizers module by its name (``common.optimizers.Novograd``,
+    ``utils.optim.Lamb``)."""
+    parts = q.split(".")[:-1]
+    return any(p in ("optim", "optims", "optimizer", "optimizers") for p in parts)
 
 
 def getattr_choices(facts: Facts, node: ast.Call) -> list[OptimizerChoice]:

@@ -25,7 +25,13 @@ from __future__ import annotations
 import ast
 import re
 
-from stepguard.lint._objects import callers, calls_of, class_of_call, passed_argument
+from stepguard.lint._objects import (
+    builds,
+    callers,
+    calls_of,
+    class_of_call,
+    passed_argument,
+)
 from stepguard.lint._scan import Facts, call_name, dotted, kwarg, short, walk
 from stepguard.lint._values import as_group
 
@@ -36,6 +42,7 @@ __all__ = [
     "holds_norm_or_embedding",
     "loop_model",
     "no_decay_test",
+    "norm_named_otherwise",
     "only_adapters_trainable",
     "selects_no_decay",
 ]
@@ -109,6 +116,8 @@ _ADAPTER = re.compile(r"lora|adapter|prompt_embed|prefix_tun", re.I)
 def only_adapters_trainable(facts: Facts) -> bool:
     """The file trains adapter weights only (see the module docstring)."""
     source = facts.source
+    if _unfreezes_no_decay(facts):
+        return False
     if _PEFT.search(source):
         return True
     if not _ADAPTER.search(source):
@@ -140,6 +149,37 @@ def only_adapters_trainable(facts: Facts) -> bool:
                 )
                 and not any(isinstance(s, ast.If) for s in loop.body)
             ):
+                return True
+    return False
+
+
+_UNFROZEN_WORDS = ("embed", "norm", "bias", "ln_", "wte", "wpe")
+
+
+def _unfreezes_no_decay(facts: Facts) -> bool:
+    """The file makes parameters trainable again by name, and the names are of embeddings,
+    norms or biases (``for n, p in model.named_parameters(): if "embedding" in n:
+    p.requires_grad = True`` after freezing all but the adapters): those get decayed too."""
+    for node in facts.assigns:
+        if not (
+            isinstance(node, ast.Assign)
+            and any(
+                isinstance(t, ast.Attribute) and t.attr == "requires_grad" for t in node.targets
+            )
+            and isinstance(node.value, ast.Constant)
+            and node.value.value is True
+        ):
+            continue
+        loop = facts.enclosing(node, (ast.For,))
+        if not (isinstance(loop, ast.For) and call_name_of(loop.iter) == "named_parameters"):
+            continue
+        for _, test, truth in facts.branches(node):
+            words = [
+                c.value.lower()
+                for c in ast.walk(test)
+                if isinstance(c, ast.Constant) and isinstance(c.value, str)
+            ]
+            if truth and any(w in word for word in words for w in _UNFROZEN_WORDS):
                 return True
     return False
 
@@ -853,3 +893,52 @@ def _value_has_norm(facts: Facts, value: ast.expr, depth: int) -> bool:
         return not _matrix(tensor)
     found = class_of_call(facts, value)
     return True if found is None else _class_has_norm(found[0], found[1], depth + 1)
+
+
+_WRAPPERS = frozenset(
+    ("compile", "DistributedDataParallel", "DDP", "DataParallel", "FSDP", "to", "cuda")
+)
+
+
+def norm_named_otherwise(facts: Facts, model: ast.expr, at: ast.AST) -> str | None:
+    """The attribute name of a normalization layer of `model` that does not contain
+    ``LayerNorm`` (``layer_norm_1``), when every construction `model` may hold (through the
+    callers of a helper, ``torch.compile`` / DDP wrappers and ``.module``) builds one class of
+    the tree that registers it; None when not visible."""
+    found: tuple[Facts, ast.ClassDef] | None = None
+    for owner, call in builds(facts, model):
+        if call_name(call) in _WRAPPERS:
+            continue  # the wrapped model is among the constructions too
+        cls = class_of_call(owner, call)
+        if cls is None or (found is not None and found[1] is not cls[1]):
+            return None
+        found = cls
+    return None if found is None else _norm_attribute(found[0], found[1], 0)
+
+
+def _norm_attribute(facts: Facts, cls: ast.ClassDef, depth: int) -> str | None:
+    if depth > 3:
+        return None
+    init = next(
+        (s for s in cls.body if isinstance(s, ast.FunctionDef) and s.name == "__init__"), None
+    )
+    for node in walk(init) if init is not None else ():
+        if not (isinstance(node, ast.Assign) and len(node.targets) == 1):
+            continue
+        target = node.targets[0]
+        if not _is_self_attr(target):
+            continue
+        for c in ast.walk(node.value):
+            if not isinstance(c, ast.Call):
+                continue
+            name = call_name(c)
+            if name in ("LayerNorm", "RMSNorm", "GroupNorm") or name.startswith("BatchNorm"):
+                if "LayerNorm" not in target.attr:  # type: ignore[attr-defined]
+                    return target.attr  # type: ignore[attr-defined]
+                continue
+            sub = class_of_call(facts, c)
+            if sub is not None:
+                inner = _norm_attribute(sub[0], sub[1], depth + 1)
+                if inner is not None:
+                    return inner
+    return None

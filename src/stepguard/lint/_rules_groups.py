@@ -12,6 +12,7 @@ the model visibly holds no such parameter (`stepguard.lint._models`).
 from __future__ import annotations
 
 import ast
+import os
 
 from stepguard.lint._activity import branch_conditions
 from stepguard.lint._base import Condition, Violation, violation
@@ -23,6 +24,7 @@ from stepguard.lint._models import (
     holds_no_decay_parameters,
     holds_norm_or_embedding,
     loop_model,
+    norm_named_otherwise,
     only_adapters_trainable,
     selects_no_decay,
 )
@@ -38,7 +40,8 @@ from stepguard.lint._rules_decay import (
     call_text,
     decay_condition,
 )
-from stepguard.lint._scan import Facts, assigned_names, call_name, dotted, short, walk
+from stepguard.lint._scan import Facts, assigned_names, call_name, dotted, kwarg, short, walk
+from stepguard.lint._timm_decay import split_without_skip, timm_split_call, wrapped_skip_list
 from stepguard.lint._values import (
     Decay,
     added_groups,
@@ -74,7 +77,7 @@ def _all_parameters(facts: Facts, node: ast.expr | None, depth: int = 0) -> list
             found = _all_parameters(facts, value, depth + 1)
             if found:
                 return found
-        return _extended_parameters(facts, node, depth)
+        return _extended_parameters(facts, node, depth) or _passed_parameters(facts, node, depth)
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
         # `list(a.parameters()) + list(b.parameters())`
         left = _all_parameters(facts, node.left, depth + 1)
@@ -172,6 +175,105 @@ def _extended_parameters(facts: Facts, node: ast.Name, depth: int) -> list[ast.e
                 return None
             found += part
     return found or None
+
+
+def _passed_parameters(facts: Facts, node: ast.Name, depth: int) -> list[ast.expr] | None:
+    """The models whose parameters every same-file caller passes for the parameter `node` of the
+    function around it (``def build(cfg, params): AdamW(params, ...)`` called as ``build(cfg,
+    params=model.parameters())``); None when a caller passes anything else or there is none."""
+    scope = facts.function_of(node)
+    if not isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return None
+    args = scope.args
+    pos = [a.arg for a in (*args.posonlyargs, *args.args)]
+    if node.id not in pos + [a.arg for a in args.kwonlyargs]:
+        return None
+    if any(facts.function_of(a) is scope for a in facts._assignments_of(node.id)):
+        return None
+    found: list[ast.expr] = []
+    calls = [(facts, c) for c in calls_of(facts, scope)] or _dynamic_callers(facts, scope)
+    for cf, c in calls:
+        i = pos.index(node.id) if node.id in pos else len(c.args)
+        passed = (
+            c.args[i]
+            if i < len(c.args) and not any(isinstance(a, ast.Starred) for a in c.args[: i + 1])
+            else passed_argument(c, scope, node.id, pos)
+        )  # a positional argument is visible even beside a ``**kwargs`` one
+        if passed is None or isinstance(passed, ast.Starred):
+            return None
+        part = _all_parameters(cf, passed, depth + 1)
+        if not part:
+            return None
+        found += part
+    return found or None
+
+
+def _dynamic_callers(facts: Facts, func: FuncDef) -> list[tuple[Facts, ast.Call]]:
+    """The calls of a module-level function the tree imports by a module name built at run time
+    (``Optimizer = importlib.import_module("graphs.optimizers." + cfg.optimizer)
+    .__getattribute__("Optimizer")`` ... ``Optimizer(model.parameters(), **vars(cfg))``): each
+    call of the bound name, when the prefix leads to `func`'s module. Project mode only."""
+    project = facts.project
+    if project is None or facts.function_of(func) is not facts.tree:
+        return []
+    module = os.path.normpath(facts.path)[:-3].replace(os.sep, ".")
+    stem = module.rsplit(".", 1)[-1]
+    out: list[tuple[Facts, ast.Call]] = []
+    for path in project.files:
+        if path == facts.path:
+            continue
+        text = project.text(path)
+        if text is None or "import_module" not in text or func.name not in text:
+            continue
+        other = project.definitions(path)
+        if other is None:
+            continue
+        for a in other.assigns:
+            if not (
+                isinstance(a, ast.Assign)
+                and len(a.targets) == 1
+                and isinstance(a.targets[0], ast.Name)
+                and _imported_by_name(a.value, func.name, module, stem)
+            ):
+                continue
+            bound, scope = a.targets[0].id, other.function_of(a)
+            out += [
+                (other, c)
+                for c in other.calls
+                if isinstance(c.func, ast.Name)
+                and c.func.id == bound
+                and other.function_of(c) is scope
+            ]
+    return out
+
+
+def _imported_by_name(value: ast.expr, name: str, module: str, stem: str) -> bool:
+    """`value` is ``import_module(PREFIX + x).__getattribute__(name)`` (or ``getattr(...,
+    name)``) with ``PREFIX + stem`` the end of `module`."""
+    if not isinstance(value, ast.Call) or len(value.args) not in (1, 2):
+        return False
+    if call_name(value) == "__getattribute__" and isinstance(value.func, ast.Attribute):
+        holder, attr = value.func.value, value.args[0]
+    elif call_name(value) == "getattr" and len(value.args) == 2:
+        holder, attr = value.args
+    else:
+        return False
+    if not (isinstance(attr, ast.Constant) and attr.value == name):
+        return False
+    if not (isinstance(holder, ast.Call) and call_name(holder) == "import_module" and holder.args):
+        return False
+    arg = holder.args[0]
+    prefix: ast.expr | None = None
+    if isinstance(arg, ast.BinOp) and isinstance(arg.op, ast.Add):
+        prefix = arg.left
+    elif isinstance(arg, ast.JoinedStr) and arg.values:
+        prefix = arg.values[0]
+    return (
+        isinstance(prefix, ast.Constant)
+        and isinstance(prefix.value, str)
+        and prefix.value.endswith(".")
+        and module.endswith(prefix.value + stem)
+    )
 
 
 def _attribute_values(facts: Facts, cls: ast.ClassDef | None, target: str) -> list[ast.expr]:
@@ -279,9 +381,78 @@ def check_sg102(facts: Facts) -> list[Violation]:
                     found = _undecided_groups(facts, call, cls.split(" or ")[0])
                 if found is None and not adapters:
                     found = _split_list(facts, call, cls.split(" or ")[0])
+                if found is None and not adapters:
+                    found = _flagged_split(facts, call, cls.split(" or ")[0])
+                if found is None and not adapters:
+                    found = _timm_split(facts, call, cls.split(" or ")[0])
             if found is not None:
                 out.append(found)
+    if "timm" in facts.source:
+        out += [v for c in facts.calls if (v := _timm_wrapped(facts, c)) is not None]
     return out
+
+
+def _timm_split(facts: Facts, call: ast.Call, cls: str) -> Violation | None:
+    """An optimizer over timm's ``add_weight_decay(model, wd)`` with no skip list, when the
+    model holds a token embedding: the shape rule (``ndim <= 1``) keeps the 2-D table in the
+    decayed group (`stepguard.lint._timm_decay`)."""
+    split = timm_split_call(facts, params_arg(call))
+    if split is None:
+        return None
+    why = split_without_skip(facts, split)
+    wd = split.args[1] if len(split.args) > 1 else kwarg(split, "weight_decay")
+    if why is None or wd is None:
+        return None
+    value = decay_value(facts, wd, split)
+    if isinstance(value, float) and value <= 0:
+        return None
+    shown = f"{value:g}" if isinstance(value, float) else f"`{short(wd, 40)}` (if it is > 0)"
+    message = (
+        f"{_who(facts, call)}{cls}(...) is given timm's `{short(split.func, 40)}(...)` groups "
+        f"(line {split.lineno}), which keep out only tensors of one dimension and the names of a "
+        f"skip list, and none is passed; {why}, a 2-D table that gets weight_decay={shown}; "
+        "pass skip_list=... naming it, or use stepguard.param_groups(model, weight_decay=...)"
+    )
+    conditions = [Condition("weight_decay", (wd,), facts, ">0"), *branch_conditions(facts, call)]
+    return violation(facts, call, "SG102", message, (), conditions, optimizer=cls)
+
+
+def _timm_wrapped(facts: Facts, call: ast.Call) -> Violation | None:
+    """timm's ``create_optimizer(args, model)`` given the DDP wrapper: it looks for
+    ``model.no_weight_decay()``, which the wrapper does not have, so the model's skip list
+    (position embeddings, class tokens) is decayed (`stepguard.lint._timm_decay`)."""
+    found = wrapped_skip_list(facts, call)
+    if found is None:
+        return None
+    why, under = found
+    wd = kwarg(call, "weight_decay")
+    if wd is None and call_name(call) == "create_optimizer" and call.args:
+        wd = ast.Attribute(
+            value=call.args[0],
+            attr="weight_decay",
+            ctx=ast.Load(),
+            lineno=call.lineno,
+            col_offset=call.col_offset,
+        )
+        facts.parents[wd] = call
+    if wd is None:
+        return None
+    value = decay_value(facts, wd, call)
+    if isinstance(value, float) and value <= 0:
+        return None
+    where = f" (under `if {short(under.test, 40)}`)" if under is not None else ""
+    message = (
+        f"{_who(facts, call)}timm's {call_name(call)}(...) is given the DDP wrapper"
+        f"{where}, which has no no_weight_decay(); {why}, and those parameters (of two or more "
+        "dimensions) now decay; pass the unwrapped model (model.module, or the model before "
+        "wrapping)"
+    )
+    conditions = [Condition("weight_decay", (wd,), facts, ">0"), *branch_conditions(facts, call)]
+    if under is not None:
+        conditions.append(
+            Condition(short(under.test, 50), (under.test,), facts, "true", neutral=True)
+        )
+    return violation(facts, call, "SG102", message, (), conditions, optimizer="timm")
 
 
 def _group_decay(
@@ -335,6 +506,10 @@ def _bias_only_group(
             lm = _causal_lm(facts, gf, model, g, helper)
             if lm is not None:
                 found.append((2, g, lm, model, *decay))
+            else:
+                named = norm_named_otherwise(gf, model, at)
+                if named is not None:
+                    found.append((3, g, f"norm:{named}", model, *decay))
     if not found:
         return None
     _, g, kind, model, node, value = min(found, key=lambda f: f[0])
@@ -348,6 +523,11 @@ def _bias_only_group(
         what = (
             f"puts both sides of the bias split of `{short(model, 30)}` back together: its "
             "biases and normalization/embedding weights"
+        )
+    elif kind.startswith("norm:"):
+        what = (
+            f"keeps norms out by BERT's name `LayerNorm`, but the class of `{short(model, 30)}` "
+            f"names its norms otherwise (`{kind[5:]}`): its normalization weights"
         )
     else:
         what = (
@@ -1438,6 +1618,111 @@ def _split_list(facts: Facts, call: ast.Call, cls: str) -> Violation | None:
     )
     conditions = [Condition("weight_decay", (node,), facts, ">0"), *branch_conditions(facts, call)]
     return violation(facts, call, "SG102", message, (), conditions, optimizer=cls)
+
+
+def _flagged_split(facts: Facts, call: ast.Call, cls: str) -> Violation | None:
+    """A decaying group that keeps out the names of a list (``not any(nd in n for nd in
+    no_decay)``) which starts empty and is filled only under a flag (``if args.embed_no_wd:
+    ... no_decay.append(name)``): with the flag off the list stays empty, and the group holds
+    every parameter of the model, biases, norms and embeddings included."""
+    for g in _file_groups(facts, call):
+        params = dict_get(g, "params")
+        found = _names_excluded(params)
+        if found is None:
+            continue
+        model, names = found
+        flag = _filled_only_under(facts, names, g)
+        if flag is None:
+            continue
+        decay = _group_decay(facts, call, cls, g)
+        if decay is None or not holds_no_decay_parameters(facts, model, call):
+            continue
+        node, value = decay
+        shown = f"{value:g}" if isinstance(value, float) else f"`{short(node, 40)}` (if it is > 0)"
+        message = (
+            f"{_who(facts, call)}{cls}(...): the param group at line {g.lineno} keeps out the "
+            f"names in `{names.id}`, but that list is filled only under `if {short(flag, 40)}`; "
+            f"otherwise it stays empty and the group gives every parameter of "
+            f"`{short(model, 30)}` (biases, normalization and embedding weights included) "
+            f"weight_decay={shown}; keep them out by role whatever the flag "
+            "(stepguard.param_groups(model, weight_decay=...))"
+        )
+        conditions = [
+            Condition("weight_decay", (node,), facts, ">0"),
+            Condition(short(flag, 50), (flag,), facts, "false", neutral=True),
+            *branch_conditions(facts, call),
+        ]
+        return violation(facts, call, "SG102", message, (), conditions, g, optimizer=cls)
+    return None
+
+
+def _names_excluded(params: ast.expr | None) -> tuple[ast.expr, ast.Name] | None:
+    """(M, L) for ``[p for n, p in M.named_parameters() if not any(nd in n for nd in L)]``."""
+    if not isinstance(params, (ast.ListComp, ast.GeneratorExp)) or len(params.generators) != 1:
+        return None
+    gen = params.generators[0]
+    it = gen.iter
+    if not (
+        isinstance(it, ast.Call)
+        and call_name(it) == "named_parameters"
+        and isinstance(it.func, ast.Attribute)
+        and len(gen.ifs) == 1
+    ):
+        return None
+    model = it.func.value
+    test = gen.ifs[0]
+    if not (isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not)):
+        return None
+    inner = test.operand
+    if not (isinstance(inner, ast.Call) and call_name(inner) == "any" and len(inner.args) == 1):
+        return None
+    arg = inner.args[0]
+    if not (isinstance(arg, ast.GeneratorExp) and isinstance(arg.generators[0].iter, ast.Name)):
+        return None
+    return model, arg.generators[0].iter
+
+
+def _filled_only_under(facts: Facts, names: ast.Name, at: ast.AST) -> ast.expr | None:
+    """The flag test (``args.x``, ``cfg["x"]``, ``self.x``) under which every change of the list
+    `names` happens, when the function binds it once to ``[]`` and fills it only with
+    ``append``/``extend`` there; None otherwise."""
+    scope = facts.function_of(at)
+    bindings = [
+        a
+        for a in facts.assigns
+        if facts.function_of(a) is scope
+        and any(
+            names.id in _names(t) for t in (a.targets if isinstance(a, ast.Assign) else [a.target])
+        )
+    ]
+    if (
+        len(bindings) != 1
+        or not isinstance(bindings[0], ast.Assign)
+        or not isinstance(bindings[0].value, ast.List)
+        or bindings[0].value.elts
+    ):
+        return None
+    fills = [
+        c
+        for c in facts.calls
+        if isinstance(c.func, ast.Attribute)
+        and dotted(c.func.value) == names.id
+        and facts.function_of(c) is scope
+    ]
+    if not fills or any(call_name(c) not in ("append", "extend") for c in fills):
+        return None
+    flag: ast.expr | None = None
+    for c in fills:
+        outer = [(t, truth) for _, t, truth in facts.branches(c)]
+        if not outer:
+            return None
+        test, truth = outer[-1]
+        if not truth or not isinstance(test, (ast.Name, ast.Attribute, ast.Subscript)):
+            return None
+        if flag is not None and ast.dump(flag) != ast.dump(test):
+            return None
+        flag = test
+    return flag
 
 
 def _list_source(facts: Facts, params: ast.Name) -> tuple[Facts, str, ast.AST] | None:
