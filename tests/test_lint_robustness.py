@@ -4,6 +4,7 @@ hypothesmith-generated programs, and on files that are not Python at all."""
 from __future__ import annotations
 
 import contextlib
+import gc
 import importlib.util
 import multiprocessing
 import os
@@ -17,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from stepguard.lint import _rules as rules
-from stepguard.lint._engine import lint_file, read_source
+from stepguard.lint._engine import lint_file, lint_source, read_source
 from stepguard.lint._rules import check_source, might_contain_training_code
 
 PACKAGES = ("torch", "transformers")
@@ -164,3 +165,36 @@ def test_lint_file_returns_a_result_for_any_bytes(tmp_path: Path, content: bytes
             "SG101",
             "SG102",
         ]
+
+
+def test_the_cyclic_collector_is_paused_per_file_and_restored_on_every_exit(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    src = "import torch\nopt = torch.optim.Adam(model.parameters(), weight_decay=0.1)\n"
+    seen: list[bool] = []
+
+    def spy(facts):  # runs inside the analysis: the collector is off there
+        seen.append(gc.isenabled())
+        return []
+
+    monkeypatch.setitem(rules._RULES, "SG999", spy)
+    assert gc.isenabled()
+    assert [v.finding.code for v in lint_source(src)] == ["SG101", "SG102"]
+    assert seen == [False] and gc.isenabled()
+    # off before: stays off
+    gc.disable()
+    try:
+        lint_source(src)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+    # a rule that raises (STRICT re-raises it): the collector is back on all the same
+    def boom(facts):
+        raise RuntimeError("rule bug")
+
+    monkeypatch.setitem(rules._RULES, "SG999", boom)
+    monkeypatch.setattr(rules, "STRICT", True)
+    with pytest.raises(RuntimeError, match="rule bug"):
+        lint_source(src)
+    assert gc.isenabled()

@@ -12,8 +12,11 @@ first: a value or structure the file does not show is treated as unknown and not
 from __future__ import annotations
 
 import ast
+import contextlib
 import dataclasses
-from collections.abc import Callable
+import gc
+import threading
+from collections.abc import Callable, Iterator
 
 from stepguard.lint import _rules_accelerate as rules_accelerate
 from stepguard.lint import _rules_amp as rules_amp
@@ -79,6 +82,37 @@ IMPLEMENTED: tuple[str, ...] = tuple(_RULES)
 STRICT = False
 
 
+_gc_lock = threading.Lock()
+_gc_depth = 0
+_gc_was_enabled = False
+
+
+@contextlib.contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while one file is parsed and analysed.
+
+    A parsed file is tens of thousands of AST nodes plus the tables built over them, all alive
+    until its rules have run: every collection the allocations trigger walks them again for
+    nothing (they hold no reference cycles to free), which cost about a sixth of the time of the
+    analysis on the installed transformers package. Reference counting still frees everything;
+    the collector resumes when the outermost caller (any thread) leaves, and stays off if it was
+    off before.
+    """
+    global _gc_depth, _gc_was_enabled
+    with _gc_lock:
+        if _gc_depth == 0:
+            _gc_was_enabled = gc.isenabled()
+            gc.disable()
+        _gc_depth += 1
+    try:
+        yield
+    finally:
+        with _gc_lock:
+            _gc_depth -= 1
+            if _gc_depth == 0 and _gc_was_enabled:
+                gc.enable()
+
+
 def check_source(
     source: str,
     path: str = "<string>",
@@ -95,6 +129,13 @@ def check_source(
     """
     if not might_contain_training_code(source):
         return []
+    with _no_cycle_collection():
+        return _check_source(source, path, tree, project)
+
+
+def _check_source(
+    source: str, path: str, tree: ast.Module | None, project: Project | None
+) -> list[Violation]:
     if tree is None:
         try:
             tree = ast.parse(source, filename=path)
