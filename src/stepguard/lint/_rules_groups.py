@@ -1546,6 +1546,26 @@ def _undecided_groups(facts: Facts, call: ast.Call, cls: str) -> Violation | Non
     ]
     if not groups:
         return None
+    decay = _positive_decay(facts, call, cls)
+    if decay is None:
+        return None
+    node, shown = decay
+    where = f"{func.name}() ({gf.path}:{func.lineno})" if gf is not facts else f"{func.name}()"
+    message = (
+        f"{_who(facts, call)}{cls}(..., weight_decay={shown}): the param groups that "
+        f"{where} builds set no weight_decay and do not keep biases or normalization/embedding "
+        "weights apart, so these decay with the rest; give them a group with weight_decay=0.0 "
+        "(stepguard.param_groups(model, weight_decay=...) builds both, and takes per-module "
+        "learning rates)"
+    )
+    conditions = [Condition("weight_decay", (node,), facts, ">0"), *branch_conditions(facts, call)]
+    return violation(facts, call, "SG102", message, (), conditions, optimizer=cls)
+
+
+def _positive_decay(facts: Facts, call: ast.Call, cls: str) -> tuple[ast.expr, str] | None:
+    """The weight decay `call` applies (its argument, else `cls`'s default) and how a message
+    shows it (``0.1``, ``0.01 (AdamW's default)``, ```args.wd` (if it is > 0)``); None when it is
+    0 or cannot be positive."""
     node = weight_decay_arg(call, cls, facts)
     inherited = node is None
     if node is None:
@@ -1556,17 +1576,7 @@ def _undecided_groups(facts: Facts, call: ast.Call, cls: str) -> Violation | Non
     if value is None or (isinstance(value, float) and value <= 0):
         return None
     shown = f"{value:g}" if isinstance(value, float) else f"`{short(node, 40)}` (if it is > 0)"
-    source = f" ({cls}'s default)" if inherited else ""
-    where = f"{func.name}() ({gf.path}:{func.lineno})" if gf is not facts else f"{func.name}()"
-    message = (
-        f"{_who(facts, call)}{cls}(..., weight_decay={shown}{source}): the param groups that "
-        f"{where} builds set no weight_decay and do not keep biases or normalization/embedding "
-        "weights apart, so these decay with the rest; give them a group with weight_decay=0.0 "
-        "(stepguard.param_groups(model, weight_decay=...) builds both, and takes per-module "
-        "learning rates)"
-    )
-    conditions = [Condition("weight_decay", (node,), facts, ">0"), *branch_conditions(facts, call)]
-    return violation(facts, call, "SG102", message, (), conditions, optimizer=cls)
+    return node, shown + (f" ({cls}'s default)" if inherited else "")
 
 
 # -- a list of parameters split off by shape or name, then decayed anyway -----------------------
@@ -1598,20 +1608,13 @@ def _split_list(facts: Facts, call: ast.Call, cls: str) -> Violation | None:
     kind, model, test = held
     if not holds_no_decay_parameters(lf, model, at):
         return None
-    node = weight_decay_arg(call, cls, facts)
-    inherited = node is None
-    if node is None:
-        node = ast.Constant(
-            value=default_decay(facts, call, cls), lineno=call.lineno, col_offset=call.col_offset
-        )
-    value = decay_value(facts, node, call)
-    if value is None or (isinstance(value, float) and value <= 0):
+    decay = _positive_decay(facts, call, cls)
+    if decay is None:
         return None
-    shown = f"{value:g}" if isinstance(value, float) else f"`{short(node, 40)}` (if it is > 0)"
+    node, shown = decay
     where = "" if lf is facts else f" ({lf.path})"
-    default = f" ({cls}'s default)" if inherited else ""
     message = (
-        f"{_who(facts, call)}{cls}(..., weight_decay={shown}{default}) is given `{params.id}`, "
+        f"{_who(facts, call)}{cls}(..., weight_decay={shown}) is given `{params.id}`, "
         f"the list a split of `{short(model, 30)}`'s parameters fills with its {kind} "
         f"(`{short(test, 50)}`{where}): they decay; give that list weight_decay=0.0 "
         "(stepguard.param_groups(model, weight_decay=...) keeps them out)"
