@@ -1,4 +1,5 @@
 """main() builds the DDP model, the optimizer and two schedules; engine.py runs the epochs."""
+
 import argparse
 
 import torch
