@@ -15,9 +15,7 @@ def build(model, hyp, name="Adam"):
     if name == "Adam":
         optimizer = torch.optim.Adam(no_decay, lr=hyp["lr0"], betas=(hyp["momentum"], 0.999))
     else:
-        optimizer = torch.optim.SGD(
-            no_decay, lr=hyp["lr0"], momentum=hyp["momentum"], nesterov=True
-        )
+        optimizer = torch.optim.SGD(no_decay, lr=hyp["lr0"], momentum=hyp["momentum"], nesterov=True)
     optimizer.add_param_group({"params": decay, "weight_decay": hyp["weight_decay"]})
     optimizer.add_param_group({"params": biases})
     return optimizer

@@ -16,9 +16,7 @@ def build_optimizer(model, name="SGD", lr=0.001, momentum=0.9, decay=5e-4):
             else:
                 weights.append(p)
     if name in {"Adam", "Adamax", "AdamW", "NAdam", "RAdam"}:
-        optimizer = getattr(optim, name, optim.Adam)(
-            biases, lr=lr, betas=(momentum, 0.999), weight_decay=0.0
-        )
+        optimizer = getattr(optim, name, optim.Adam)(biases, lr=lr, betas=(momentum, 0.999), weight_decay=0.0)
     elif name == "SGD":
         optimizer = optim.SGD(biases, lr=lr, momentum=momentum, nesterov=True)
     else:

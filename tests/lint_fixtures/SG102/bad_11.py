@@ -8,10 +8,7 @@ def build(model, args):
     named = list(model.named_parameters())
     groups = [
         {"params": [p for n, p in named if any(nd in n for nd in no_decay)], "weight_decay": 0.01},
-        {
-            "params": [p for n, p in named if not any(nd in n for nd in no_decay)],
-            "weight_decay": 0.0,
-        },
+        {"params": [p for n, p in named if not any(nd in n for nd in no_decay)], "weight_decay": 0.0},
     ]
     return torch.optim.AdamW(groups, lr=args.lr)
 

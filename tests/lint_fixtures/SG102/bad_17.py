@@ -19,15 +19,9 @@ def get_args_parser():
 def main(args):
     model = build_model(args)
     param_dicts = [
+        {"params": [p for n, p in model.named_parameters() if "backbone" not in n and p.requires_grad]},
         {
-            "params": [
-                p for n, p in model.named_parameters() if "backbone" not in n and p.requires_grad
-            ]
-        },
-        {
-            "params": [
-                p for n, p in model.named_parameters() if "backbone" in n and p.requires_grad
-            ],
+            "params": [p for n, p in model.named_parameters() if "backbone" in n and p.requires_grad],
             "lr": args.lr_backbone,
         },
     ]

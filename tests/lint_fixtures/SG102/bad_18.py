@@ -21,9 +21,7 @@ def build(model, args):
         },
         {
             "params": [
-                p
-                for n, p in model.named_parameters()
-                if match_name_keywords(n, args.lr_backbone_names) and p.requires_grad
+                p for n, p in model.named_parameters() if match_name_keywords(n, args.lr_backbone_names) and p.requires_grad
             ],
             "lr": args.lr_backbone,
         },

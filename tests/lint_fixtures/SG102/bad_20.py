@@ -17,17 +17,11 @@ class TextEncoder(nn.Module):
 def get_optimizer_grouped_parameters(model, weight_decay, no_decay_name_list=("bias",)):
     return [
         {
-            "params": [
-                p
-                for n, p in model.named_parameters()
-                if not any(nd in n for nd in no_decay_name_list)
-            ],
+            "params": [p for n, p in model.named_parameters() if not any(nd in n for nd in no_decay_name_list)],
             "weight_decay": weight_decay,
         },
         {
-            "params": [
-                p for n, p in model.named_parameters() if any(nd in n for nd in no_decay_name_list)
-            ],
+            "params": [p for n, p in model.named_parameters() if any(nd in n for nd in no_decay_name_list)],
             "weight_decay": 0.0,
         },
     ]

@@ -12,10 +12,7 @@ def build_optimizer(model, lr, weight_decay=5e-4):
             else:
                 decay.append(param)
     return torch.optim.SGD(
-        [
-            {"params": decay, "weight_decay": weight_decay},
-            {"params": no_decay, "weight_decay": 0.0},
-        ],
+        [{"params": decay, "weight_decay": weight_decay}, {"params": no_decay, "weight_decay": 0.0}],
         lr=lr,
         momentum=0.9,
     )

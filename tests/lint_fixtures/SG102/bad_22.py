@@ -12,17 +12,13 @@ def maybe_add_gradient_clipping(cfg, optimizer_type):
         return optimizer_type
 
     def step_with_clip(self, closure=None):
-        torch.nn.utils.clip_grad_norm_(
-            [p for g in self.param_groups for p in g["params"]], cfg.CLIP_VALUE
-        )
+        torch.nn.utils.clip_grad_norm_([p for g in self.param_groups for p in g["params"]], cfg.CLIP_VALUE)
         super(type(self), self).step(closure)
 
     return type(optimizer_type.__name__ + "WithClip", (optimizer_type,), {"step": step_with_clip})
 
 
-def get_default_optimizer_params(
-    model, base_lr=None, weight_decay=None, weight_decay_norm=None, weight_decay_bias=None
-):
+def get_default_optimizer_params(model, base_lr=None, weight_decay=None, weight_decay_norm=None, weight_decay_bias=None):
     defaults = {}
     if base_lr is not None:
         defaults["lr"] = base_lr

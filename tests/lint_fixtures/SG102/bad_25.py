@@ -26,6 +26,4 @@ def make_optimizer(model, cfg):
     return torch.optim.AdamW(param_groups, lr=cfg.lr.base, weight_decay=cfg.weight_decay)
 
 
-cfg = OmegaConf.create(
-    {"lr": {"base": 1e-4, "vlm": 1e-5, "action_head": 1e-4}, "weight_decay": 0.05}
-)
+cfg = OmegaConf.create({"lr": {"base": 1e-4, "vlm": 1e-5, "action_head": 1e-4}, "weight_decay": 0.05})

@@ -15,10 +15,7 @@ class Mixer(nn.Module):
 def build(dim, lr):
     model = Mixer(dim)
     groups = [
-        {
-            "params": [p for n, p in model.named_parameters() if n.startswith("encoder")],
-            "lr": lr * 0.1,
-        },
+        {"params": [p for n, p in model.named_parameters() if n.startswith("encoder")], "lr": lr * 0.1},
         {"params": [p for n, p in model.named_parameters() if not n.startswith("encoder")]},
     ]
     return torch.optim.AdamW(groups, lr=lr, weight_decay=0.05)
@@ -26,13 +23,7 @@ def build(dim, lr):
 
 def build_frozen_side(model, lr):
     groups = [
-        {
-            "params": [p for n, p in model.named_parameters() if "backbone" in n],
-            "weight_decay": 0.0,
-        },
-        {
-            "params": [p for n, p in model.named_parameters() if "backbone" not in n],
-            "weight_decay": 0.0,
-        },
+        {"params": [p for n, p in model.named_parameters() if "backbone" in n], "weight_decay": 0.0},
+        {"params": [p for n, p in model.named_parameters() if "backbone" not in n], "weight_decay": 0.0},
     ]
     return torch.optim.AdamW(groups, lr=lr)

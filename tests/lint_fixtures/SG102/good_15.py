@@ -15,11 +15,7 @@ def build_optimizer(model, lr, weight_decay=1e-4):
         else:
             head.append(param)
     return torch.optim.SGD(
-        [
-            {"params": backbone, "lr": lr * 0.1},
-            {"params": head},
-            {"params": no_decay, "weight_decay": 0.0},
-        ],
+        [{"params": backbone, "lr": lr * 0.1}, {"params": head}, {"params": no_decay, "weight_decay": 0.0}],
         lr=lr,
         momentum=0.9,
         weight_decay=weight_decay,
@@ -35,6 +31,4 @@ def build_head_only(model, lr):
             matrices.append(param)
         else:
             rest.append(param)
-    return torch.optim.AdamW(
-        [{"params": matrices}, {"params": rest, "weight_decay": 0.0}], lr=lr, weight_decay=0.05
-    )
+    return torch.optim.AdamW([{"params": matrices}, {"params": rest, "weight_decay": 0.0}], lr=lr, weight_decay=0.05)

@@ -13,9 +13,7 @@ def build_by_name(model, lr, wd=5e-4):
             no_decay.append(p)
         else:
             decay.append(p)
-    return torch.optim.SGD(
-        [{"params": decay, "weight_decay": wd}, {"params": no_decay, "weight_decay": 0.0}], lr=lr
-    )
+    return torch.optim.SGD([{"params": decay, "weight_decay": wd}, {"params": no_decay, "weight_decay": 0.0}], lr=lr)
 
 
 def build_by_module(model, lr, wd=5e-4):
@@ -28,9 +26,7 @@ def build_by_module(model, lr, wd=5e-4):
                 no_decay.append(p)
             else:
                 decay.append(p)
-    return torch.optim.SGD(
-        [{"params": decay, "weight_decay": wd}, {"params": no_decay, "weight_decay": 0.0}], lr=lr
-    )
+    return torch.optim.SGD([{"params": decay, "weight_decay": wd}, {"params": no_decay, "weight_decay": 0.0}], lr=lr)
 
 
 def build_skipping(model, lr, wd=5e-4):
@@ -43,6 +39,4 @@ def build_skipping(model, lr, wd=5e-4):
             no_decay.append(p)
         else:
             decay.append(p)
-    return torch.optim.AdamW(
-        [{"params": decay, "weight_decay": wd}, {"params": no_decay, "weight_decay": 0.0}], lr=lr
-    )
+    return torch.optim.AdamW([{"params": decay, "weight_decay": wd}, {"params": no_decay, "weight_decay": 0.0}], lr=lr)

@@ -10,17 +10,13 @@ def maybe_add_gradient_clipping(cfg, optimizer_type):
         return optimizer_type
 
     def step_with_clip(self, closure=None):
-        torch.nn.utils.clip_grad_norm_(
-            [p for g in self.param_groups for p in g["params"]], cfg.CLIP_VALUE
-        )
+        torch.nn.utils.clip_grad_norm_([p for g in self.param_groups for p in g["params"]], cfg.CLIP_VALUE)
         super(type(self), self).step(closure)
 
     return type(optimizer_type.__name__ + "WithClip", (optimizer_type,), {"step": step_with_clip})
 
 
-def get_default_optimizer_params(
-    model, base_lr=None, weight_decay=None, weight_decay_norm=None, weight_decay_bias=None
-):
+def get_default_optimizer_params(model, base_lr=None, weight_decay=None, weight_decay_norm=None, weight_decay_bias=None):
     defaults = {}
     if base_lr is not None:
         defaults["lr"] = base_lr
@@ -47,9 +43,7 @@ def get_default_optimizer_params(
 
 
 def build_optimizer(cfg, model):
-    params = get_default_optimizer_params(
-        model, base_lr=cfg.BASE_LR, weight_decay_norm=0.0, weight_decay_bias=0.0
-    )
+    params = get_default_optimizer_params(model, base_lr=cfg.BASE_LR, weight_decay_norm=0.0, weight_decay_bias=0.0)
     return maybe_add_gradient_clipping(cfg, torch.optim.SGD)(
         params, lr=cfg.BASE_LR, momentum=0.9, weight_decay=1e-4
     )

@@ -8,9 +8,7 @@ def main(args):
     no_decay = ["bias", "LayerNorm.weight"]
     groups = [
         {
-            "params": [
-                p for n, p in model.named_parameters() if not any(nd in n for nd in no_decay)
-            ],
+            "params": [p for n, p in model.named_parameters() if not any(nd in n for nd in no_decay)],
             "weight_decay": 0.1,
         },
         {

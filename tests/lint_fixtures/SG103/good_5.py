@@ -17,9 +17,7 @@ def train_with_penalty(model, loader, l2_lambda=1e-4):
 def train_decoupled(model, loader):
     no_decay = [p for p in model.parameters() if p.ndim < 2]
     decay = [p for p in model.parameters() if p.ndim >= 2]
-    optimizer = torch.optim.AdamW(
-        [{"params": decay}, {"params": no_decay, "weight_decay": 0.0}], lr=1e-3, weight_decay=0.05
-    )
+    optimizer = torch.optim.AdamW([{"params": decay}, {"params": no_decay, "weight_decay": 0.0}], lr=1e-3, weight_decay=0.05)
     for x, y in loader:
         loss = F.cross_entropy(model(x), y)
         optimizer.zero_grad()

@@ -27,12 +27,8 @@ def train_epoch(model, loader, optimizer, accum_freq, temperature=0.07):
         optimizer.zero_grad()
         for j in range(accum_freq):
             out = model(cached_images[j], cached_texts[j])
-            image_emb = torch.cat(
-                cached_emb["image"][:j] + [out["image"]] + cached_emb["image"][j + 1 :]
-            )
-            text_emb = torch.cat(
-                cached_emb["text"][:j] + [out["text"]] + cached_emb["text"][j + 1 :]
-            )
+            image_emb = torch.cat(cached_emb["image"][:j] + [out["image"]] + cached_emb["image"][j + 1 :])
+            text_emb = torch.cat(cached_emb["text"][:j] + [out["text"]] + cached_emb["text"][j + 1 :])
             loss = clip_loss(image_emb, text_emb, temperature)
             loss.backward()
         optimizer.step()

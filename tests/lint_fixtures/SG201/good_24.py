@@ -12,10 +12,7 @@ class MultiTaskTrainer:
     def training_step(self, x, targets):
         self.optimizer.zero_grad()
         features = self.model(x)
-        losses = {
-            name: F.cross_entropy(head(features), targets[name])
-            for name, head in self.heads.items()
-        }
+        losses = {name: F.cross_entropy(head(features), targets[name]) for name, head in self.heads.items()}
         for name, loss in losses.items():
             loss.backward(retain_graph=True)
         self.optimizer.step()

@@ -16,9 +16,7 @@ def train(args, model, optimizer, train_dataloader):
 
 
 def train_deepspeed(args, model, loader):
-    engine, _, _, _ = deepspeed.initialize(
-        args=args, model=model, model_parameters=model.parameters()
-    )
+    engine, _, _, _ = deepspeed.initialize(args=args, model=model, model_parameters=model.parameters())
     for step, batch in enumerate(loader):
         loss = engine(batch)
         engine.backward(loss)

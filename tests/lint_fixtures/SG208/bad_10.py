@@ -20,9 +20,7 @@ def train_one_epoch(model, loader, optimizer, loss_scaler, accum_iter):
     for it, (x, y) in enumerate(loader):
         loss = torch.nn.functional.cross_entropy(model(x), y)
         loss /= accum_iter
-        loss_scaler(
-            loss, optimizer, parameters=model.parameters(), update_grad=(it + 1) % accum_iter == 0
-        )
+        loss_scaler(loss, optimizer, parameters=model.parameters(), update_grad=(it + 1) % accum_iter == 0)
         if (it + 1) % accum_iter == 0:
             optimizer.zero_grad()
 

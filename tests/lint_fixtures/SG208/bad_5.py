@@ -12,10 +12,9 @@ def distill(teacher, student, loader, optimizer, local_rank, accum=4, temperatur
         with torch.no_grad():
             soft = teacher(x)
         logits = student(x)
-        loss = (
-            F.kl_div(F.log_softmax(logits / temperature, -1), F.softmax(soft / temperature, -1))
-            / accum
-        )
+        loss = F.kl_div(
+            F.log_softmax(logits / temperature, -1), F.softmax(soft / temperature, -1)
+        ) / accum
         loss.backward()
         if (i + 1) % accum == 0:
             optimizer.step()

@@ -10,9 +10,7 @@ parser.add_argument("--grad_acc", type=int, default=4)
 
 
 def wrap(args, model, opt):
-    engine, opt, _, _ = deepspeed.initialize(
-        model=model, optimizer=opt, config={"gradient_accumulation_steps": args.grad_acc}
-    )
+    engine, opt, _, _ = deepspeed.initialize(model=model, optimizer=opt, config={"gradient_accumulation_steps": args.grad_acc})
     return engine, opt
 
 

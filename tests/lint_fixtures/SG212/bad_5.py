@@ -11,9 +11,7 @@ def train(fabric: L.Fabric, model, optimizer, loader):
     for iter_num, (x, y) in enumerate(loader):
         logits = model(x)
         loss = F.cross_entropy(logits, y)
-        with fabric.no_backward_sync(
-            model, enabled=(iter_num + 1) % gradient_accumulation_iters != 0
-        ):
+        with fabric.no_backward_sync(model, enabled=(iter_num + 1) % gradient_accumulation_iters != 0):
             fabric.backward(loss / gradient_accumulation_iters)
         if (iter_num + 1) % gradient_accumulation_iters == 0:
             optimizer.step()

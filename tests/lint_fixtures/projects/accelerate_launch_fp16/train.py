@@ -1,7 +1,6 @@
 """A plain `Accelerator()` that the project's launch script runs in fp16
 (`accelerate launch --mixed_precision fp16`): accelerator.backward scales the loss, and torch's clip
 sees scaled gradients (SG204)."""
-
 import torch
 from accelerate import Accelerator
 

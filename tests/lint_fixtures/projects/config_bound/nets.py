@@ -3,9 +3,7 @@ import torch.nn as nn
 
 class Generator(nn.Sequential):
     def __init__(self):
-        super().__init__(
-            nn.Conv1d(1, 32, 7, padding=3), nn.GroupNorm(1, 32), nn.Conv1d(32, 1, 7, padding=3)
-        )
+        super().__init__(nn.Conv1d(1, 32, 7, padding=3), nn.GroupNorm(1, 32), nn.Conv1d(32, 1, 7, padding=3))
 
 
 class Discriminator(nn.Sequential):

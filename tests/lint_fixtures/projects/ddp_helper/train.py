@@ -30,8 +30,6 @@ if __name__ == "__main__":
     args = parser.parse_args()
     parse_gpu(args)
     lm_net = torch.nn.Linear(1024, 1024).cuda()
-    optimizer = torch.optim.AdamW(
-        [p for p in lm_net.parameters() if p.requires_grad], lr=2e-4, weight_decay=0.0
-    )
+    optimizer = torch.optim.AdamW([p for p in lm_net.parameters() if p.requires_grad], lr=2e-4, weight_decay=0.0)
     lm_net, optimizer = distributed_opt(args, lm_net, optimizer, grad_acc=args.grad_acc)
     train_validate(lm_net, optimizer, [], args)

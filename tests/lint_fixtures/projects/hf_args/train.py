@@ -15,9 +15,7 @@ class MyTrainingArguments(TrainingArguments):
 def main():
     (args,) = HfArgumentParser((MyTrainingArguments,)).parse_args_into_dataclasses()
     model, loader = build()
-    optimizer = torch.optim.Adam(
-        model.parameters(), lr=args.learning_rate, weight_decay=args.weight_decay
-    )
+    optimizer = torch.optim.Adam(model.parameters(), lr=args.learning_rate, weight_decay=args.weight_decay)
     for step, batch in enumerate(loader):
         loss = model(**batch).loss
         loss.backward()

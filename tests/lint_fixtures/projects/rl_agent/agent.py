@@ -1,6 +1,5 @@
 """A pixel-RL agent: the decoder's optimizer takes its weight decay from a constructor argument
 whose default is 0; the training script passes a configured value."""
-
 import torch
 from torch import nn
 

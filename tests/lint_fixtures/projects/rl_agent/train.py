@@ -12,9 +12,7 @@ def parse_args():
 
 def main():
     args = parse_args()
-    return Agent(
-        50, 9, decoder_lr=args.decoder_lr, decoder_weight_lambda=args.decoder_weight_lambda
-    )
+    return Agent(50, 9, decoder_lr=args.decoder_lr, decoder_weight_lambda=args.decoder_weight_lambda)
 
 
 if __name__ == "__main__":

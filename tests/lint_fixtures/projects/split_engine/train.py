@@ -1,5 +1,4 @@
 """main() builds the DDP model, the optimizer and two schedules; engine.py runs the epochs."""
-
 import argparse
 
 import torch

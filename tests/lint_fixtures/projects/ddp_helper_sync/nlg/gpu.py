@@ -16,11 +16,7 @@ def parse_gpu(args):
 
 def distributed_opt(args, model, opt, grad_acc=1):
     if args.platform == "azure":
-        opt = args.hvd.DistributedOptimizer(
-            opt, named_parameters=model.named_parameters(), backward_passes_per_step=grad_acc
-        )
+        opt = args.hvd.DistributedOptimizer(opt, named_parameters=model.named_parameters(), backward_passes_per_step=grad_acc)
     elif args.platform in ("philly", "k8s", "local"):
-        model = torch.nn.parallel.DistributedDataParallel(
-            model, device_ids=[args.local_rank], broadcast_buffers=False
-        )
+        model = torch.nn.parallel.DistributedDataParallel(model, device_ids=[args.local_rank], broadcast_buffers=False)
     return model, opt
