@@ -16,7 +16,7 @@ from stepguard.lint._activity import branch_conditions
 from stepguard.lint._base import Condition, Violation, violation
 from stepguard.lint._ddp_trace import helper_ddp
 from stepguard.lint._flow import exclusive
-from stepguard.lint._objects import builds, callee
+from stepguard.lint._objects import builds, callee, callers, passed_argument
 from stepguard.lint._scan import Facts, build_kind, call_name, dotted, kwarg, receiver, short, walk
 from stepguard.lint._values import binding, params_arg
 from stepguard.lint._window_rules import statement_of, where_it_steps, window_condition, windows
@@ -590,7 +590,39 @@ def _ddp_model(facts: Facts, w: Window) -> tuple[str, str, int | str] | None:
             d = dotted(c.func)
             if d is not None and d in prepared and not facts.is_optimizer(c.func):
                 return d, "accelerate", c.lineno
+        for c in forwards:  # a prepared model passed in (`train(args, model, ...)`)
+            f = c.func
+            if isinstance(f, ast.Attribute) and f.attr == "forward":
+                f = f.value
+            if isinstance(f, ast.Name) and _prepared_by_callers(facts, f.id, here):
+                return f.id, "accelerate", c.lineno
     return None
+
+
+def _prepared_by_callers(facts: Facts, name: str, func: ast.AST) -> bool:
+    """Parameter `name` of `func` receives, from every caller that passes it, a name bound by
+    ``accelerator.prepare(...)`` in the caller's scope."""
+    if not isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return False
+    a = func.args
+    pos = [x.arg for x in (*a.posonlyargs, *a.args)]
+    if name not in pos:
+        return False
+    found = False
+    for owner, call in callers(facts, func)[:8]:
+        passed = passed_argument(call, func, name, pos)
+        if not isinstance(passed, ast.Name):
+            return False
+        scope = owner.function_of(call)
+        if not any(
+            build_kind(owner, p) == "prepare"
+            and owner.function_of(p) is scope
+            and passed.id in _bound_names(owner, p)
+            for p in owner.calls
+        ):
+            return False
+        found = True
+    return found
 
 
 def _micro_batch_calls(facts: Facts, w: Window) -> list[ast.Call]:
