@@ -100,7 +100,7 @@ CORPORA = (
         BLIND5,
         min_entries=35,
         min_repos=30,
-        rules_without_positive=frozenset({"SG103", "SG202", "SG203", "SG205", "SG210"}),
+        rules_without_positive=frozenset({"SG103", "SG202", "SG203", "SG205", "SG210", "SG212"}),
     ),
     Corpus(
         "lint_corpus_blind6",

@@ -108,6 +108,24 @@ def test_loss_scaler_object_from_another_module_makes_a_window() -> None:
     assert "pretrain.sh:3" in reason
 
 
+def test_schedule_length_set_by_the_caller_of_a_scheduler_helper_in_another_module(
+    tmp_path: Path,
+) -> None:
+    # lib/optim.py builds the scheduler with `num_training_steps=args.num_training_steps`, which
+    # train.py sets to `epochs * len(loader)` (micro-batches) and steps on every micro-batch:
+    # consistent, so no SG202. Sized in optimizer steps (`// args.accum`), it runs k times fast.
+    assert lint_paths([PROJECTS / "sched_helper"]).findings == []
+    project = tmp_path / "sched_helper"
+    shutil.copytree(PROJECTS / "sched_helper", project)
+    train = project / "train.py"
+    text = train.read_text(encoding="utf-8")
+    sized = "args.num_training_steps = args.epochs * len(loader)"
+    train.write_text(text.replace(sized, sized + " // args.accum"), encoding="utf-8")
+    (sg202,) = lint_paths([project]).findings
+    assert sg202.code == "SG202" and sg202.line == 16
+    assert sg202.data["activity_reason"].startswith("accum=8 from ")
+
+
 def test_objects_passed_by_keyword_to_an_epoch_function_in_another_module() -> None:
     # train.py builds the DDP model and a warmup schedule sized in batches (samples // (batch *
     # world)) and hands them by keyword to engine.train_one_epoch, which accumulates `accum`

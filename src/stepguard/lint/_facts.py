@@ -390,12 +390,16 @@ class Facts:
         return call_name(call) in CLIP_FUNCS and rec is not None and self.is_accelerator(rec)
 
     def is_optimizer_step(self, call: ast.Call) -> bool:
-        """``optimizer.step()``, ``scaler.step(optimizer)`` or a same-file helper that steps."""
+        """``optimizer.step()``, ``scaler.step(optimizer)`` or a same-file helper that steps;
+        also ``optimizer.step_and_update_lr()``, the step of the scheduled-optimizer wrapper
+        Transformer and FastSpeech code bases write (it steps the optimizer it wraps)."""
         rec = receiver(call)
         name = call_name(call)
         if name == "step" and rec is not None:
             if self.is_scaler(rec):
                 return bool(call.args)
+            return self.is_optimizer(rec)
+        if name == "step_and_update_lr" and rec is not None:
             return self.is_optimizer(rec)
         return name in self.step_functions and (
             isinstance(call.func, ast.Name) or (rec is not None and dotted(rec) in ("self", "cls"))

@@ -20,7 +20,16 @@ import ast
 
 from stepguard.lint._base import Condition, Violation, violation
 from stepguard.lint._objects import callee, passed_argument
-from stepguard.lint._scan import Facts, assigned_names, call_name, dotted, kwarg, receiver, short
+from stepguard.lint._scan import (
+    Facts,
+    assigned_names,
+    build_kind,
+    call_name,
+    dotted,
+    kwarg,
+    receiver,
+    short,
+)
 from stepguard.lint._values import binding
 from stepguard.lint._window_rules import (
     accelerate_steps,
@@ -155,14 +164,18 @@ def _per_batch(
         )
     if isinstance(divisor, ast.Call) and call_name(divisor) == "int" and divisor.args:
         return _per_batch(facts, divisor.args[0], at, avoid, depth)
+    if isinstance(divisor, ast.Call) and call_name(divisor) == "get_world_size":
+        return True
     if not isinstance(divisor, (ast.Name, ast.Attribute)) or dotted(divisor) in avoid:
         return False
     name = setting_name(divisor).lower()
+    value = _bound(facts, divisor, at) if depth < 2 else None
     if any(w in name for w in _NOT_PER_BATCH):
-        return False
+        # `total_batch_size = batch_size * world_size` is per batch; one that multiplies the
+        # accumulation steps in (or cannot be read) is not.
+        return value is not None and _per_batch(facts, value, value, avoid, depth + 1)
     if any(w in name for w in _BATCH_WORDS) or name in ("bs", "world", "ngpus"):
         return True
-    value = _bound(facts, divisor, at) if depth < 2 else None
     return value is not None and _per_batch(facts, value, value, avoid, depth + 1)
 
 
@@ -206,7 +219,10 @@ def _times_k(expr: ast.AST, k: ast.expr | None, k_text: str) -> bool:
 
 def sized_in_micro_batches(facts: Facts, w: Window, step: ast.Call) -> bool:
     """The scheduler `step` advances has a length counted in micro-batches (``len(loader)`` with
-    no division, or a length multiplied by the window length)."""
+    no division, or a length multiplied by the window length). A scheduler returned by a helper
+    (``opt, sched = build_optimizer_scheduler(args, model)``) is read in the helper, its
+    parameters standing for the caller's arguments (``args.num_training_steps`` set in the
+    caller's file)."""
     rec = receiver(step)
     d = dotted(rec) if rec is not None else None
     build = facts.schedulers.get(d or "")
@@ -217,23 +233,72 @@ def sized_in_micro_batches(facts: Facts, w: Window, step: ast.Call) -> bool:
         return False
     if _loop_bound_length(facts, w, build):
         return True
-    for _, expr in _length_args(build):
-        if _times_k(expr, w.k_node, w.k):
+    if any(_micro_length(facts, w, e, build) for e in _lengths(build)):
+        return True
+    if build_kind(facts, build) == "scheduler":
+        return False
+    found = callee(facts, build)
+    if found is None:
+        return False
+    owner, func = found
+    inner = [
+        c for c in ast.walk(func) if isinstance(c, ast.Call) and build_kind(owner, c) == "scheduler"
+    ]
+    if len(inner) != 1:
+        return False
+    for expr in _lengths(inner[0]):
+        here = _in_caller(func, build, expr)
+        if here is not None and _micro_length(facts, w, here, build):
             return True
-        loader, has_div = _counts(facts, expr, build, avoid=k_names(facts, w.k_node, build))
-        if loader is not None and not has_div:
-            return True
-    # A length under any argument name (`epoch_steps=len(loader)`, `num_training_steps=n * k`).
-    for kw in build.keywords:
-        if not kw.arg or not any(w in kw.arg for w in ("step", "iters", "total", "t_max")):
-            continue
-        if _times_k(kw.value, w.k_node, w.k):
-            return True
-        avoid = k_names(facts, w.k_node, build)
-        loader, has_div = _counts(facts, kw.value, build, avoid=avoid)
-        if loader is not None and not has_div:
+        if here is None and _micro_length(owner, w, expr, inner[0]):
             return True
     return False
+
+
+def _lengths(build: ast.Call) -> list[ast.expr]:
+    """The schedule-length arguments of `build`, by known position or keyword, then under any
+    keyword that names a length (``epoch_steps=len(loader)``, ``max_steps=cfg.total_step``)."""
+    out = [expr for _, expr in _length_args(build)]
+    for kw in build.keywords:
+        if kw.arg and any(w in kw.arg for w in ("step", "iters", "total", "t_max")):
+            out.append(kw.value)
+    return out
+
+
+def _micro_length(facts: Facts, w: Window, expr: ast.expr, at: ast.AST) -> bool:
+    if _times_k(expr, w.k_node, w.k):
+        return True
+    loader, has_div = _counts(facts, expr, at, avoid=k_names(facts, w.k_node, at))
+    return loader is not None and not has_div
+
+
+def _in_caller(func: ast.AST, call: ast.Call, expr: ast.expr) -> ast.expr | None:
+    """`expr` (a name or attribute inside helper `func`) rewritten in the caller's terms: its root
+    parameter replaced by the argument `call` passes for it (``training_args.num_training_steps``
+    when the caller passes ``training_args``), or None when it does not start at a parameter."""
+    if not isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return None
+    root: ast.expr = expr
+    while isinstance(root, ast.Attribute):
+        root = root.value
+    if not isinstance(root, ast.Name):
+        return None
+    params = [a.arg for a in (*func.args.posonlyargs, *func.args.args)]
+    if params[:1] in (["self"], ["cls"]):
+        params = params[1:]
+    arg: ast.expr | None = kwarg(call, root.id)
+    if arg is None and root.id in params:
+        i = params.index(root.id)
+        if i < len(call.args) and not any(isinstance(a, ast.Starred) for a in call.args[: i + 1]):
+            arg = call.args[i]
+    if not isinstance(arg, (ast.Name, ast.Attribute)):
+        return None
+    text = ast.unparse(expr)
+    try:
+        rewritten = ast.parse(ast.unparse(arg) + text[len(root.id) :], mode="eval").body
+    except SyntaxError:
+        return None
+    return ast.copy_location(rewritten, call)
 
 
 def _loop_bound_length(facts: Facts, w: Window, build: ast.Call) -> bool:

@@ -16,10 +16,16 @@ from stepguard.lint._activity import branch_conditions
 from stepguard.lint._base import Condition, Violation, violation
 from stepguard.lint._ddp_trace import helper_ddp
 from stepguard.lint._flow import exclusive
-from stepguard.lint._objects import builds, callee
+from stepguard.lint._objects import builds, callee, callers, passed_argument
 from stepguard.lint._scan import Facts, build_kind, call_name, dotted, kwarg, receiver, short, walk
 from stepguard.lint._values import binding, params_arg
-from stepguard.lint._window_rules import statement_of, where_it_steps, window_condition, windows
+from stepguard.lint._window_rules import (
+    accumulates,
+    statement_of,
+    where_it_steps,
+    window_condition,
+    windows,
+)
 from stepguard.lint._windows import Window
 
 _BACKWARD_ONLY_CALLS = frozenset(
@@ -443,6 +449,7 @@ def check_sg212(facts: Facts) -> list[Violation]:
         if isinstance(entered, ast.Call) and call_name(entered) == "no_backward_sync":
             conditions += _fabric_devices(facts)
         out.append(violation(facts, w, "SG212", message, (), conditions))
+    out += _accumulate_after_forward(facts)
     for node in facts.assigns:
         if not isinstance(node, ast.Assign) or len(node.targets) != 1:
             continue
@@ -471,6 +478,50 @@ def check_sg212(facts: Facts) -> list[Violation]:
                 "backward all-reduces; set it before the forward"
             )
             out.append(violation(facts, node, "SG212", message, (), _sync_conditions(facts, node)))
+    return out
+
+
+def _accumulate_after_forward(facts: Facts) -> list[Violation]:
+    """SG212: ``with accelerator.accumulate(model):`` entered after ``model(...)`` ran: on the
+    steps that do not sync, accumulate() enters ``no_sync`` for the backward only, and the DDP
+    forward already prepared the all-reduce. An Accelerator built without
+    ``gradient_accumulation_steps`` has k = 1 (``accelerate launch`` sets it only for DeepSpeed,
+    whose engine is not a DDP model): never reported."""
+    if "accumulate" not in facts.source or not facts.accelerators:
+        return []
+    out = []
+    for w in facts.withs:
+        e = w.items[0].context_expr
+        if not (isinstance(e, ast.Call) and call_name(e) == "accumulate" and e.args):
+            continue
+        rec = receiver(e)
+        model = dotted(e.args[0])
+        if rec is None or model is None or not facts.is_accelerator(rec):
+            continue
+        can, conditions = accumulates(facts, w)
+        if not can or not conditions:
+            continue  # k visibly 1, or not visible
+        calls = [n for s in w.body for n in walk(s) if isinstance(n, ast.Call)]
+        if not any(facts.backward_of(c) is not None for c in calls):
+            continue
+        forwards = (model, f"{model}.forward")
+        if any(dotted(c.func) in forwards for c in calls):
+            continue
+        around = _siblings(facts, w)
+        if around is None or not any(
+            isinstance(n, ast.Call) and dotted(n.func) in forwards
+            for s in around[0]
+            for n in walk(s)
+        ):
+            continue
+        message = (
+            f"`with {short(e, 50)}:` is entered after the forward `{model}(...)` ran: on the "
+            "micro-batches that do not sync, accumulate() skips the all-reduce with no_sync, "
+            "but DDP decides in the forward whether the backward all-reduces, so every "
+            "micro-batch still syncs; run the forward inside the context too"
+        )
+        conditions = [Condition(WORLD, (), facts, ">1", neutral=True), *conditions]
+        out.append(violation(facts, w, "SG212", message, (), conditions))
     return out
 
 
@@ -590,7 +641,39 @@ def _ddp_model(facts: Facts, w: Window) -> tuple[str, str, int | str] | None:
             d = dotted(c.func)
             if d is not None and d in prepared and not facts.is_optimizer(c.func):
                 return d, "accelerate", c.lineno
+        for c in forwards:  # a prepared model passed in (`train(args, model, ...)`)
+            f = c.func
+            if isinstance(f, ast.Attribute) and f.attr == "forward":
+                f = f.value
+            if isinstance(f, ast.Name) and _prepared_by_callers(facts, f.id, here):
+                return f.id, "accelerate", c.lineno
     return None
+
+
+def _prepared_by_callers(facts: Facts, name: str, func: ast.AST) -> bool:
+    """Parameter `name` of `func` receives, from every caller that passes it, a name bound by
+    ``accelerator.prepare(...)`` in the caller's scope."""
+    if not isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return False
+    a = func.args
+    pos = [x.arg for x in (*a.posonlyargs, *a.args)]
+    if name not in pos:
+        return False
+    found = False
+    for owner, call in callers(facts, func)[:8]:
+        passed = passed_argument(call, func, name, pos)
+        if not isinstance(passed, ast.Name):
+            return False
+        scope = owner.function_of(call)
+        if not any(
+            build_kind(owner, p) == "prepare"
+            and owner.function_of(p) is scope
+            and passed.id in _bound_names(owner, p)
+            for p in owner.calls
+        ):
+            return False
+        found = True
+    return found
 
 
 def _micro_batch_calls(facts: Facts, w: Window) -> list[ast.Call]:

@@ -439,6 +439,20 @@ def _window_arg(call: ast.Call) -> bool:
 _HELPER_CALLS = frozenset(("unscale_", "backward", "manual_backward", "step"))
 
 
+def _unseen_loss_scaler(facts: Facts, call: ast.Call) -> bool:
+    """``loss_scaler(loss, optimizer, ..., update_grad=(i + 1) % k == 0)`` on an object whose
+    class is not in the linted tree (``from util.misc import NativeScalerWithGradNormCount``
+    with ``util/`` left out): the loss scaler of the MAE / BEiT / ConvNeXt engines, which runs
+    the backward on every call and steps the optimizer when ``update_grad`` is true. Read so
+    only with that keyword given a window test, the loss first and an optimizer second."""
+    update = kwarg(call, "update_grad")
+    if update is None or not _window_arg(call) or len(call.args) < 2:
+        return False
+    if not (isinstance(update, ast.Compare) and isinstance(call.func, ast.Name)):
+        return False
+    return facts.is_optimizer(call.args[1]) and "loss" in ast.unparse(call.args[0]).lower()
+
+
 def _helper_functions(facts: Facts, funcs: list[FuncDef]) -> None:
     """Functions that (transitively, a few levels) step an optimizer, run a backward or unscale
     gradients: ``def optimizer_step(self): self.scaler.step(self.optimizer)``; and those that
@@ -491,6 +505,10 @@ def _helper_functions(facts: Facts, funcs: list[FuncDef]) -> None:
     for call in elsewhere:
         found = callee(facts, call, objects=_window_arg(call))
         if found is None:
+            if _unseen_loss_scaler(facts, call):
+                name = call_name(call)
+                facts.flag_step_functions.setdefault(name, "update_grad")
+                facts.backward_functions.add(name)
             continue
         owner, func = found
         name = call_name(call)

@@ -141,9 +141,13 @@ def accelerate_fp16(
     ``accelerate config`` wrote): with `unset_may_be_fp16` that stays possible, on the
     Accelerator's own line (latent), unless a launch command of this file sets another precision;
     without it, None. A build not seen (`build` None) or one given ``**kwargs`` stays possible, on
-    the value the message names.
+    the value the message names. ``Accelerator(cpu=True)`` never scales: accelerate builds its
+    GradScaler only off the CPU, whatever the precision.
     """
     if build is None:
+        return None
+    cpu = kwarg(build, "cpu")
+    if isinstance(cpu, ast.Constant) and cpu.value is True:
         return None
     mode = kwarg(build, "mixed_precision")
     if isinstance(mode, ast.Constant) and mode.value is None:

@@ -32,6 +32,7 @@ from stepguard.lint._scan import (
     assigned_names,
     call_name,
     dotted,
+    kwarg,
     short,
     walk,
 )
@@ -520,11 +521,13 @@ class _Finder:
                     continue
                 found = callee(facts, call, objects=True)
                 if found is None:
-                    continue
-                _, func = found
-                pos = [a.arg for a in (*func.args.posonlyargs, *func.args.args)]
-                bound = not isinstance(call.func, ast.Name) or func.name == "__call__"
-                arg = passed_argument(call, func, param, pos, bound=bound)
+                    # A loss scaler whose class is not in the tree: its `update_grad=` keyword.
+                    arg = kwarg(call, param) if param == "update_grad" else None
+                else:
+                    _, func = found
+                    pos = [a.arg for a in (*func.args.posonlyargs, *func.args.args)]
+                    bound = not isinstance(call.func, ast.Name) or func.name == "__call__"
+                    arg = passed_argument(call, func, param, pos, bound=bound)
                 if arg is None or isinstance(arg, ast.Starred):
                     continue
                 k_found = self.window_test(arg)
@@ -540,7 +543,12 @@ class _Finder:
                     loop=self.view.loop,
                     kind="guard",
                     step=call,
-                    condition=f"`{short(arg, 60)}` (passed as `{param}=` to `{short(call.func, 30)}`)",
+                    condition=f"`{short(arg, 60)}` (passed as `{param}=` to `{short(call.func, 30)}`"
+                    + (
+                        ", read as MAE's loss scaler: its class is not in the linted tree)"
+                        if found is None
+                        else ")"
+                    ),
                     k=short(k_node, 40) if k_node is not None else "k",
                     k_node=k_node,
                     micro=micro,

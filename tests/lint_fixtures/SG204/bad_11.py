@@ -1,0 +1,17 @@
+"""The same loop off the CPU in fp16: accelerate's GradScaler leaves the gradients multiplied by
+the loss scale when `torch.nn.utils.clip_grad_norm_` reads them."""
+
+import torch
+from accelerate import Accelerator
+
+
+def train(model, loader):
+    accelerator = Accelerator(cpu=False, mixed_precision="fp16")
+    optimizer = torch.optim.AdamW(model.parameters(), lr=1e-4, weight_decay=0.0)
+    model, optimizer, loader = accelerator.prepare(model, optimizer, loader)
+    for x, y in loader:
+        optimizer.zero_grad()
+        loss = torch.nn.functional.mse_loss(model(x), y)
+        accelerator.backward(loss)
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        optimizer.step()
