@@ -322,6 +322,38 @@ def _loop_bound_length(facts: Facts, w: Window, build: ast.Call) -> bool:
     return any(ast.dump(a) in wanted for a in args)
 
 
+def _ranged(facts: Facts, w: Window, step: ast.Call) -> bool:
+    """`step` runs on every micro-batch of a range of them, outside the window's guard: each
+    ``if`` between it and the micro-batch loop compares a counter with a bound (``if step <
+    args.warmup: warmup.step()``), none tests a remainder or a sync flag. A warm-up stepped so is
+    counted in micro-batches by construction."""
+    if w.kind != "guard" or w.guard is None:
+        return False
+    node: ast.AST | None = facts.parents.get(step)
+    seen_if = False
+    while node is not None and node is not w.loop:
+        if node is w.guard:
+            return False
+        if isinstance(node, ast.If):
+            test = node.test
+            if not (
+                isinstance(test, ast.Compare)
+                and all(isinstance(op, (ast.Lt, ast.LtE, ast.Gt, ast.GtE)) for op in test.ops)
+                and not any(
+                    isinstance(n, ast.BinOp) and isinstance(n.op, ast.Mod) for n in ast.walk(test)
+                )
+            ):
+                return False
+            seen_if = True
+        elif isinstance(node, (ast.For, ast.While, ast.With, ast.Try, *_FUNCS)):
+            return False
+        node = facts.parents.get(node)
+    return node is w.loop and seen_if
+
+
+_FUNCS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
+
+
 def _targets(facts: Facts, call: ast.Call) -> set[str]:
     parent = facts.parents.get(call)
     if isinstance(parent, ast.Assign):
@@ -415,7 +447,8 @@ def check_sg205(facts: Facts) -> list[Violation]:
         k_node: ast.expr | None = None
         conditions: list[Condition]
         if w is not None:
-            if any(s in set(w.calls()) for s in _stepped_in(owner, stepped, w.loop)):
+            steps_here = _stepped_in(owner, stepped, w.loop)
+            if any(s in set(w.calls()) or _ranged(owner, w, s) for s in steps_here):
                 continue  # stepped every micro-batch: SG202's business (or consistent)
             k_text, k_node, where = w.k, w.k_node, f"the optimizer steps {where_it_steps(w)}"
             if owner is not facts:
@@ -449,10 +482,13 @@ def check_sg205(facts: Facts) -> list[Violation]:
             if loader is None or has_div or _times_k(expr, k_node, k_text):
                 continue
             shown = f"`{key}={short(expr, 50)}`"
+            at: ast.AST = expr
             if isinstance(expr, (ast.Name, ast.Attribute)):
                 value = _bound(facts, expr, call)
                 if value is not None:
-                    shown += f" (= `{short(value, 50)}`)"
+                    shown += f" (= `{short(value, 50)}`, passed on line {expr.lineno})"
+                    # Reported where the micro-batches are counted: the fix goes there.
+                    at = facts.parents.get(value) or value
             if isinstance(loader, ast.BinOp):  # samples // batch size: batches per epoch
                 counted = f"micro-batches (`{short(loader, 50)}`)"
                 fix = f"`math.ceil(batches_per_epoch / {k_text})` per epoch"
@@ -463,5 +499,5 @@ def check_sg205(facts: Facts) -> list[Violation]:
                 f"{shown} counts {counted}, but {where}: the schedule is {k_text} times too "
                 f"long; count optimizer steps: {fix}"
             )
-            out.append(violation(facts, expr, "SG205", message, (), conditions, argument=key))
+            out.append(violation(facts, at, "SG205", message, (), conditions, expr, argument=key))
     return out
