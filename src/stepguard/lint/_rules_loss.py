@@ -75,7 +75,7 @@ class _Loss:
                 return self.unscaled(expr.left, depth + 1) and self.unscaled(expr.right, depth + 1)
             if isinstance(expr.op, ast.Mult):
                 for coef, loss in ((expr.left, expr.right), (expr.right, expr.left)):
-                    if self._coefficient(coef):
+                    if self._coefficient(coef) or _world_size(coef):
                         return self.unscaled(loss, depth + 1)
             ratio = self._unit_ratio(expr)
             if ratio is None and self._masked_mean(expr) is not None:
@@ -316,7 +316,7 @@ class _Loss:
             for x in walk(value)
             if isinstance(x, ast.BinOp)
             and isinstance(x.op, ast.Mult)
-            and (self._coefficient(x.left) or self._coefficient(x.right))
+            and any(self._coefficient(side) or _world_size(side) for side in (x.left, x.right))
         }
         return any(
             isinstance(x, ast.BinOp) and isinstance(x.op, _SCALING_OPS) and id(x) not in weighted
@@ -497,6 +497,20 @@ _K_WORDS = ("accum", "grad_acc", "num_micro", "n_micro", "micro_steps", "microba
 _SETTINGS_OBJECTS = ("args", "cfg", "config", "conf", "opt", "opts", "hparams", "params", "self")
 # What a loss weight is called (``lambda_mlm``, ``kd_coeff``, ``loss_weight``, ``alpha``).
 _COEF_WORDS = ("lambda", "lambd", "coef", "weight", "alpha")
+
+
+_WORLD = ("world_size", "num_gpus", "n_gpu", "n_gpus", "ngpus", "num_processes", "nprocs")
+
+
+def _world_size(node: ast.expr) -> bool:
+    """`node` is the number of processes (``WORLD_SIZE``, ``args.world_size``,
+    ``dist.get_world_size()``): a loss multiplied by it (undoing DDP's mean over ranks for a loss
+    gathered over all of them) is still not divided by the window length."""
+    if isinstance(node, ast.Call):
+        return call_name(node) == "get_world_size" and not node.args
+    if not isinstance(node, (ast.Name, ast.Attribute)):
+        return False
+    return (dotted(node) or "").rpartition(".")[2].lower() in _WORLD
 
 
 def _summed(node: ast.expr) -> str | None:
