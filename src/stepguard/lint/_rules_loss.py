@@ -565,6 +565,79 @@ def _bindings(scope: ast.AST) -> dict[str, list[ast.expr]]:
     return out
 
 
+def _lost_division(w: Window, loss: ast.expr) -> tuple[ast.For, ast.expr] | None:
+    """The loss is an element of a list (``loss_list[0]``, directly or through apex's
+    ``scale_loss``) that a loop of the window meant to divide by the window length but did not:
+    ``for loss in loss_list: loss = loss / k`` rebinds the loop variable, the list keeps its
+    undivided losses. (the loop, the element backpropagated), or None."""
+    scaled = _scale_loss_input(w, loss)
+    item = scaled[0] if scaled is not None else loss
+    if not (isinstance(item, ast.Subscript) and isinstance(item.value, ast.Name)):
+        return None
+    listed = item.value.id
+    k_text = {w.k}
+    if w.k_node is not None:
+        k_text.add(ast.unparse(w.k_node))
+    for n in walk(w.loop):
+        if not (
+            isinstance(n, ast.For)
+            and isinstance(n.iter, ast.Name)
+            and n.iter.id == listed
+            and isinstance(n.target, ast.Name)
+            and n.lineno < item.lineno
+        ):
+            continue
+        var = n.target.id
+        if len(n.body) != 1 or n.orelse:
+            continue
+        s = n.body[0]
+        if (
+            isinstance(s, ast.Assign)
+            and len(s.targets) == 1
+            and isinstance(s.targets[0], ast.Name)
+            and s.targets[0].id == var
+            and isinstance(s.value, ast.BinOp)
+            and isinstance(s.value.op, (ast.Div, ast.FloorDiv))
+            and isinstance(s.value.left, ast.Name)
+            and s.value.left.id == var
+            and ast.unparse(s.value.right) in k_text
+            and not _rebound_between(w, listed, n.end_lineno or n.lineno, item.lineno)
+        ):
+            return n, item
+    return None
+
+
+def _rebound_between(w: Window, name: str, start: int, end: int) -> bool:
+    """`name` (or an element of it) is assigned, or grown, in the window's loop between lines
+    `start` and `end`: the list the backward reads is not the one the loop left undivided."""
+    for n in walk(w.loop):
+        if not isinstance(n, (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.For)):
+            continue
+        targets = n.targets if isinstance(n, ast.Assign) else [n.target]
+        if start < n.lineno <= end and any(name in _target_roots(t) for t in targets):
+            return True
+    for n in walk(w.loop):
+        if (
+            isinstance(n, ast.Call)
+            and isinstance(n.func, ast.Attribute)
+            and isinstance(n.func.value, ast.Name)
+            and n.func.value.id == name
+            and n.func.attr in ("append", "extend", "insert", "__setitem__")
+            and start < n.lineno <= end
+        ):
+            return True
+    return False
+
+
+def _target_roots(target: ast.expr) -> set[str]:
+    """The names an assignment target stores into, through subscripts and tuples."""
+    out: set[str] = set()
+    for x in walk(target):
+        if isinstance(x, ast.Name):
+            out.add(x.id)
+    return out
+
+
 def _window_names(w: Window) -> set[str]:
     """The dotted names the window's length and its loop's bounds are written with."""
     out: set[str] = set()
@@ -895,7 +968,8 @@ def check_sg201(facts: Facts) -> list[Violation]:
             if kind == "accelerate" and _accelerate_divides(facts, receiver(at)) is not False:
                 continue
             loss_follower.assumed.clear()
-            if not loss_follower.unscaled(loss):
+            lost = _lost_division(w, loss) if at is call else None
+            if lost is None and not loss_follower.unscaled(loss):
                 continue
             name = short(loss, 40)
             assumed = "".join(
@@ -907,10 +981,23 @@ def check_sg201(facts: Facts) -> list[Violation]:
             scaled = _scale_loss_input(w, loss)
             if scaled is not None:
                 fix = f"pass `{short(scaled[0], 40)} / {w.k}` to `{short(scaled[1].func, 30)}`"
+            never = "the loss is never divided by the window length"
+            if lost is not None:
+                loop, item = lost
+                var = short(loop.target, 20)
+                never = (
+                    f"the division by the window length is lost: `{var} = {var} / ...` in `for "
+                    f"{var} in {short(loop.iter, 30)}:` (line {loop.lineno}) rebinds the loop "
+                    f"variable, not `{short(item, 40)}`"
+                )
+                fix = (
+                    f"divide the list's elements (`{short(loop.iter, 30)} = [{var} / {w.k} for "
+                    f"{var} in {short(loop.iter, 30)}]`)"
+                )
             message = (
                 f"`{name}` is backpropagated on every micro-batch but the optimizer steps "
-                f"{where_it_steps(w)} and the loss is never divided by the window length: the "
-                f"accumulated gradient is {w.k} times the big-batch gradient; {fix}{assumed}"
+                f"{where_it_steps(w)} and {never}: the accumulated gradient is {w.k} times the "
+                f"big-batch gradient; {fix}{assumed}"
             )
             conditions = [*window_condition(facts, w), *_settings_around(facts, w, call)]
             if at is not call:
