@@ -354,6 +354,46 @@ def _ranged(facts: Facts, w: Window, step: ast.Call) -> bool:
 _FUNCS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
 
 
+def _custom_schedulers(facts: Facts) -> list[ast.Call]:
+    """Schedulers of a class the linter does not know (``WarmupCosineScheduler(optimizer, ...)``
+    from the project's own module): a capitalised call named ``*Scheduler`` whose first argument
+    is an optimizer, in a function that holds a window. Only the loop-bound shape
+    (`_bound_given`) is read for them: their length arguments are unknown."""
+    if not facts.loops:
+        return []
+    known = {id(c) for c in facts.scheduler_builds}
+    out = []
+    for c in facts.calls:
+        name = call_name(c)
+        if (
+            id(c) not in known
+            and name[:1].isupper()
+            and name.endswith("Scheduler")
+            and c.args
+            and isinstance(c.args[0], (ast.Name, ast.Attribute))
+            and facts.is_optimizer(c.args[0])
+        ):
+            out.append(c)
+    return out
+
+
+def _bound_given(facts: Facts, w: Window, build: ast.Call) -> ast.expr | None:
+    """The argument of `build` that is the micro-batch loop's own bound (``for step in
+    range(target_steps):`` and ``Scheduler(opt, warmup, target_steps)``), `_loop_bound_length`'s
+    shape, for a scheduler built in the window's function."""
+    if facts.function_of(build) is not w.scope(facts) or not _loop_bound_length(facts, w, build):
+        return None
+    loop = w.loop
+    bounds: list[ast.expr] = []
+    if isinstance(loop, ast.While) and isinstance(loop.test, ast.Compare):
+        bounds = [loop.test.left, *loop.test.comparators]
+    elif isinstance(loop, ast.For) and isinstance(loop.iter, ast.Call):
+        bounds = list(loop.iter.args)
+    wanted = {ast.dump(b) for b in bounds}
+    args = [*build.args, *(k.value for k in build.keywords)]
+    return next((a for a in args if ast.dump(a) in wanted), None)
+
+
 def _targets(facts: Facts, call: ast.Call) -> set[str]:
     parent = facts.parents.get(call)
     if isinstance(parent, ast.Assign):
@@ -428,13 +468,15 @@ def _prepared(facts: Facts, names: set[str]) -> bool:
 def check_sg205(facts: Facts) -> list[Violation]:
     """SG205: a schedule sized with ``len(loader)`` (micro-batches) for a scheduler stepped once
     per optimizer step of a window, or prepared by an accumulating Accelerator."""
-    if not facts.scheduler_builds:
+    known = {id(c) for c in facts.scheduler_builds}
+    builds = [*facts.scheduler_builds, *_custom_schedulers(facts)]
+    if not builds:
         return []
     local = bool(windows(facts) or accumulate_blocks(facts))
     if not local and facts.project is None and not facts.functions:
         return []
     out = []
-    for call in facts.scheduler_builds:
+    for call in builds:
         names = _targets(facts, call)
         w = _window_of(facts, call, names) if local else None
         owner, stepped = facts, names
@@ -468,6 +510,18 @@ def check_sg205(facts: Facts) -> list[Violation]:
                 f"{k_text} micro-batches, `Accelerator(gradient_accumulation_steps={k_text})`)"
             )
             conditions = [Condition(setting_name(steps), (steps,), facts, ">1")]
+        bound = _bound_given(facts, w, call) if w is not None and owner is facts else None
+        if bound is not None and w is not None:
+            message = (
+                f"`{short(call.func, 40)}` is given `{short(bound, 40)}`, the bound of the "
+                f"micro-batch loop (line {w.loop.lineno}), as its length, but {where}: the "
+                f"schedule is {k_text} times too long; count optimizer steps: "
+                f"`{short(bound, 40)} // {k_text}`"
+            )
+            out.append(violation(facts, bound, "SG205", message, (), conditions, call))
+            continue
+        if id(call) not in known:
+            continue  # a scheduler class the linter does not know: only the loop-bound shape
         for key, expr in _length_args(call):
             loader, has_div = _counts(facts, expr, call, avoid=k_names(facts, k_node, call))
             if w is None and _times_k(expr, k_node, k_text):
