@@ -22,6 +22,7 @@ from stepguard.lint._base import Condition, Violation, violation
 from stepguard.lint._objects import callee, passed_argument
 from stepguard.lint._scan import (
     Facts,
+    FuncDef,
     assigned_names,
     build_kind,
     call_name,
@@ -354,6 +355,37 @@ def _ranged(facts: Facts, w: Window, step: ast.Call) -> bool:
 _FUNCS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
 
 
+def _loop_count_finding(
+    facts: Facts,
+    call: ast.Call,
+    length: ast.expr,
+    arg: ast.expr,
+    bound: str,
+    owner: Facts,
+    w: Window,
+) -> Violation:
+    name = short(length, 30)
+    value = _bound(facts, length, call) if isinstance(length, ast.Name) else None
+    at: ast.AST = length
+    shown = f"`{name}`"
+    if value is not None:
+        shown += f" (= `{short(value, 50)}`)"
+        at = facts.parents.get(value) or value
+    where = f"the optimizer steps {where_it_steps(w)}"
+    line = w.step.lineno
+    loop_at = f"line {w.loop.lineno}"
+    if owner is not facts:
+        where = where.replace(f"(line {line})", f"({owner.path}:{line})")
+        loop_at = f"{owner.path}:{w.loop.lineno}"
+    message = (
+        f"the schedule's length {shown} counts `{short(arg, 30)}`, the iterations of the "
+        f"micro-batch loop `for ... in range({bound})` ({loop_at}) it is "
+        f"passed to, but {where}: the schedule is {w.k} times too long; count optimizer steps: "
+        f"`math.ceil({short(arg, 30)} / {w.k})` per epoch"
+    )
+    return violation(facts, at, "SG205", message, (), window_condition(owner, w), call)
+
+
 def _custom_schedulers(facts: Facts) -> list[ast.Call]:
     """Schedulers of a class the linter does not know (``WarmupCosineScheduler(optimizer, ...)``
     from the project's own module): a capitalised call named ``*Scheduler`` whose first argument
@@ -432,6 +464,14 @@ def _passed_window(facts: Facts, names: set[str]) -> tuple[Facts, Window, str] |
     """A window of a function the scheduler is handed to (``train_one_epoch(...,
     lr_scheduler=lr_scheduler)``, in this file or, in project mode, another file of the tree)
     that steps it once per optimizer step: (that file's facts, the window, the parameter)."""
+    found = _passed_call(facts, names)
+    return None if found is None else found[:3]
+
+
+def _passed_call(
+    facts: Facts, names: set[str]
+) -> tuple[Facts, Window, str, ast.Call, FuncDef] | None:
+    """`_passed_window`, with the call that hands the scheduler over and the function called."""
     for call in facts.calls:
         passed = [a for a in [*call.args, *(k.value for k in call.keywords)] if dotted(a) in names]
         if not passed:
@@ -448,7 +488,102 @@ def _passed_window(facts: Facts, names: set[str]) -> tuple[Facts, Window, str] |
                 continue
             for w in windows(owner):
                 if w.scope(owner) is func and _stepped_in(owner, {param}, w.region):
-                    return owner, w, param
+                    return owner, w, param, call, func
+    return None
+
+
+def _caller_loop_bound(
+    facts: Facts, names: set[str], build: ast.Call
+) -> tuple[ast.expr, ast.expr, str, Facts, Window] | None:
+    """A schedule whose length counts the iterations of a micro-batch loop in the function the
+    scheduler is handed to: that loop runs ``range(p)`` over a parameter ``p``, the caller passes
+    a name for it (``train_epoch(..., steps_per_epoch, scheduler, ...)``), and the length is
+    built from that name by products only (``total_steps = steps_per_epoch * args.epochs``),
+    passed as a length argument or read by the ``lr_lambda`` closure of a ``LambdaLR``. (the
+    length's binding, the name passed, the loop's bound as written, that file's facts, the
+    window) or None."""
+    found = _passed_call(facts, names)
+    if found is None:
+        return None
+    owner, w, param, call, func = found
+    if any(s in set(w.calls()) for s in _stepped_in(owner, {param}, w.loop)):
+        return None  # stepped on every micro-batch: consistent with a count of them
+    loop = w.loop
+    if not (
+        w.kind == "guard"
+        and isinstance(loop, ast.For)
+        and isinstance(loop.iter, ast.Call)
+        and call_name(loop.iter) == "range"
+        and len(loop.iter.args) == 1
+        and isinstance(loop.iter.args[0], ast.Name)
+    ):
+        return None
+    bound = loop.iter.args[0].id
+    a = func.args
+    pos = [x.arg for x in (*a.posonlyargs, *a.args)]
+    if bound not in [*pos, *(x.arg for x in a.kwonlyargs)]:
+        return None
+    arg = passed_argument(call, func, bound, pos)
+    if not isinstance(arg, ast.Name):
+        return None
+    best: tuple[int, ast.expr] | None = None
+    for name in _length_names(facts, build):
+        depth = _product_of(facts, name, arg.id, build)
+        if depth is not None and (best is None or depth < best[0]):
+            best = (depth, name)
+    if best is None:
+        return None
+    return best[1], arg, bound, owner, w
+
+
+def _length_names(facts: Facts, build: ast.Call) -> list[ast.expr]:
+    """The names a schedule's length is given by: its length arguments, and for ``LambdaLR(opt,
+    f)`` with `f` a function defined in the same function, the names `f` reads that the
+    enclosing function binds."""
+    out: list[ast.expr] = [e for e in _lengths(build) if isinstance(e, ast.Name)]
+    if call_name(build) != "LambdaLR" or len(build.args) < 2:
+        return out
+    fn = build.args[1]
+    scope = facts.function_of(build)
+    body: ast.AST | None = fn if isinstance(fn, ast.Lambda) else None
+    if isinstance(fn, ast.Name):
+        body = next(
+            (
+                n
+                for n in ast.walk(scope)
+                if isinstance(n, ast.FunctionDef) and n.name == fn.id and n is not scope
+            ),
+            None,
+        )
+    if body is None:
+        return out
+    seen: set[str] = set()
+    for n in ast.walk(body):
+        if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load) and n.id not in seen:
+            seen.add(n.id)
+            if binding(facts, n.id, build) is not None:
+                out.append(ast.copy_location(ast.Name(id=n.id, ctx=ast.Load()), n))
+    return out
+
+
+def _product_of(facts: Facts, node: ast.expr, name: str, at: ast.AST, depth: int = 0) -> int | None:
+    """How many bindings down `node` reaches `name` through products, sums and ``int()``/
+    ``min()``/``max()`` only (no division, no other call), or None."""
+    if depth > 3:
+        return None
+    if isinstance(node, ast.Name):
+        if node.id == name and depth > 0:
+            return depth
+        value = binding(facts, node.id, at)
+        return None if value is None else _product_of(facts, value, name, at, depth + 1)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Mult, ast.Add, ast.Sub)):
+        sides = [_product_of(facts, x, name, at, depth) for x in (node.left, node.right)]
+        found = [d for d in sides if d is not None]
+        if isinstance(node.op, ast.Sub) and sides[1] is not None:
+            return None  # `total - steps_per_epoch`: not a count of them
+        return min(found) if found else None
+    if isinstance(node, ast.Call) and call_name(node) == "int" and len(node.args) == 1:
+        return _product_of(facts, node.args[0], name, at, depth)
     return None
 
 
@@ -478,6 +613,10 @@ def check_sg205(facts: Facts) -> list[Violation]:
     out = []
     for call in builds:
         names = _targets(facts, call)
+        by_loop = _caller_loop_bound(facts, names, call) if names else None
+        if by_loop is not None:
+            out.append(_loop_count_finding(facts, call, *by_loop))
+            continue
         w = _window_of(facts, call, names) if local else None
         owner, stepped = facts, names
         if w is None and names:
