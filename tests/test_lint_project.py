@@ -134,7 +134,7 @@ def test_objects_passed_by_keyword_to_an_epoch_function_in_another_module() -> N
     found = {(Path(f.path or "").name, f.code): f for f in report.findings}
     assert sorted(found) == [("engine.py", "SG208"), ("train.py", "SG205")]
     sg205 = found[("train.py", "SG205")]
-    assert sg205.line == 22 and "engine.py:13" in sg205.message
+    assert sg205.line == 21 and "engine.py:13" in sg205.message
     assert "counts micro-batches (`args.num_samples // (args.batch_size" in sg205.message
     assert sg205.data["activity_reason"].startswith("accum=4 from ")
     assert "train.py:19" in found[("engine.py", "SG208")].message  # where DDP was built

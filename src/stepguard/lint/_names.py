@@ -75,7 +75,16 @@ LOSS_FUNCS = frozenset(
     )
 )
 LOSS_CALLEES = frozenset(
-    ("criterion", "loss_fn", "loss_fct", "loss_func", "lossfn", "loss_function", "compute_loss")
+    (
+        "criterion",
+        "loss_fn",
+        "loss_fct",
+        "loss_fun",
+        "loss_func",
+        "lossfn",
+        "loss_function",
+        "compute_loss",
+    )
 )
 
 

@@ -136,6 +136,8 @@ def accumulate_zero_first(facts: Facts) -> list[Violation]:
             d = short(rec, 40)
             if not facts.is_optimizer(rec) or (d in facts.optimizers and d not in facts.prepared):
                 continue  # a module, or an optimizer accelerate never prepared: `_rules_loop`
+            if _skips_the_batch(facts, call, block):
+                continue
             message = (
                 f"`{short(call)}` runs at the top of `with {head}:`, before the backward (line "
                 f"{first.lineno}): accumulate() has already set sync_gradients on the window's "
@@ -146,6 +148,21 @@ def accumulate_zero_first(facts: Facts) -> list[Violation]:
             )
             out.append(violation(facts, call, "SG210", message, (), cond))
     return out
+
+
+def _skips_the_batch(facts: Facts, call: ast.Call, block: ast.AST) -> bool:
+    """`call` is in a branch that leaves the micro-batch (``if torch.isnan(loss).any():
+    optimizer.zero_grad(); continue``): no backward follows it, and the step it skips is the
+    window's; dropping the window's gradients there is what the branch is for."""
+    child: ast.AST = call
+    node = facts.parents.get(call)
+    while node is not None and node is not block:
+        if isinstance(node, ast.If):
+            branch = node.body if child in node.body else node.orelse
+            if branch and isinstance(branch[-1], (ast.Continue, ast.Break, ast.Return, ast.Raise)):
+                return True
+        child, node = node, facts.parents.get(node)
+    return False
 
 
 def _unseen_accumulation(facts: Facts, block: ast.AST) -> list[Condition]:

@@ -75,7 +75,7 @@ class _Loss:
                 return self.unscaled(expr.left, depth + 1) and self.unscaled(expr.right, depth + 1)
             if isinstance(expr.op, ast.Mult):
                 for coef, loss in ((expr.left, expr.right), (expr.right, expr.left)):
-                    if self._coefficient(coef):
+                    if self._coefficient(coef) or _world_size(coef):
                         return self.unscaled(loss, depth + 1)
             ratio = self._unit_ratio(expr)
             if ratio is None and self._masked_mean(expr) is not None:
@@ -316,7 +316,7 @@ class _Loss:
             for x in walk(value)
             if isinstance(x, ast.BinOp)
             and isinstance(x.op, ast.Mult)
-            and (self._coefficient(x.left) or self._coefficient(x.right))
+            and any(self._coefficient(side) or _world_size(side) for side in (x.left, x.right))
         }
         return any(
             isinstance(x, ast.BinOp) and isinstance(x.op, _SCALING_OPS) and id(x) not in weighted
@@ -499,6 +499,20 @@ _SETTINGS_OBJECTS = ("args", "cfg", "config", "conf", "opt", "opts", "hparams", 
 _COEF_WORDS = ("lambda", "lambd", "coef", "weight", "alpha")
 
 
+_WORLD = ("world_size", "num_gpus", "n_gpu", "n_gpus", "ngpus", "num_processes", "nprocs")
+
+
+def _world_size(node: ast.expr) -> bool:
+    """`node` is the number of processes (``WORLD_SIZE``, ``args.world_size``,
+    ``dist.get_world_size()``): a loss multiplied by it (undoing DDP's mean over ranks for a loss
+    gathered over all of them) is still not divided by the window length."""
+    if isinstance(node, ast.Call):
+        return call_name(node) == "get_world_size" and not node.args
+    if not isinstance(node, (ast.Name, ast.Attribute)):
+        return False
+    return (dotted(node) or "").rpartition(".")[2].lower() in _WORLD
+
+
 def _summed(node: ast.expr) -> str | None:
     """``torch.sum(x)`` / ``x.sum()`` with no other argument: the name ``x``."""
     if not isinstance(node, ast.Call) or node.keywords or call_name(node) != "sum":
@@ -548,6 +562,79 @@ def _bindings(scope: ast.AST) -> dict[str, list[ast.expr]]:
             elif isinstance(t, (ast.Tuple, ast.List)):
                 for name in assigned_names(t):  # `x, y, mask = batch`: bound here
                     out.setdefault(name, [])
+    return out
+
+
+def _lost_division(w: Window, loss: ast.expr) -> tuple[ast.For, ast.expr] | None:
+    """The loss is an element of a list (``loss_list[0]``, directly or through apex's
+    ``scale_loss``) that a loop of the window meant to divide by the window length but did not:
+    ``for loss in loss_list: loss = loss / k`` rebinds the loop variable, the list keeps its
+    undivided losses. (the loop, the element backpropagated), or None."""
+    scaled = _scale_loss_input(w, loss)
+    item = scaled[0] if scaled is not None else loss
+    if not (isinstance(item, ast.Subscript) and isinstance(item.value, ast.Name)):
+        return None
+    listed = item.value.id
+    k_text = {w.k}
+    if w.k_node is not None:
+        k_text.add(ast.unparse(w.k_node))
+    for n in walk(w.loop):
+        if not (
+            isinstance(n, ast.For)
+            and isinstance(n.iter, ast.Name)
+            and n.iter.id == listed
+            and isinstance(n.target, ast.Name)
+            and n.lineno < item.lineno
+        ):
+            continue
+        var = n.target.id
+        if len(n.body) != 1 or n.orelse:
+            continue
+        s = n.body[0]
+        if (
+            isinstance(s, ast.Assign)
+            and len(s.targets) == 1
+            and isinstance(s.targets[0], ast.Name)
+            and s.targets[0].id == var
+            and isinstance(s.value, ast.BinOp)
+            and isinstance(s.value.op, (ast.Div, ast.FloorDiv))
+            and isinstance(s.value.left, ast.Name)
+            and s.value.left.id == var
+            and ast.unparse(s.value.right) in k_text
+            and not _rebound_between(w, listed, n.end_lineno or n.lineno, item.lineno)
+        ):
+            return n, item
+    return None
+
+
+def _rebound_between(w: Window, name: str, start: int, end: int) -> bool:
+    """`name` (or an element of it) is assigned, or grown, in the window's loop between lines
+    `start` and `end`: the list the backward reads is not the one the loop left undivided."""
+    for n in walk(w.loop):
+        if not isinstance(n, (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.For)):
+            continue
+        targets = n.targets if isinstance(n, ast.Assign) else [n.target]
+        if start < n.lineno <= end and any(name in _target_roots(t) for t in targets):
+            return True
+    for n in walk(w.loop):
+        if (
+            isinstance(n, ast.Call)
+            and isinstance(n.func, ast.Attribute)
+            and isinstance(n.func.value, ast.Name)
+            and n.func.value.id == name
+            and n.func.attr in ("append", "extend", "insert", "__setitem__")
+            and start < n.lineno <= end
+        ):
+            return True
+    return False
+
+
+def _target_roots(target: ast.expr) -> set[str]:
+    """The names an assignment target stores into, through subscripts and tuples."""
+    out: set[str] = set()
+    for x in walk(target):
+        if isinstance(x, ast.Name):
+            out.add(x.id)
     return out
 
 
@@ -881,7 +968,8 @@ def check_sg201(facts: Facts) -> list[Violation]:
             if kind == "accelerate" and _accelerate_divides(facts, receiver(at)) is not False:
                 continue
             loss_follower.assumed.clear()
-            if not loss_follower.unscaled(loss):
+            lost = _lost_division(w, loss) if at is call else None
+            if lost is None and not loss_follower.unscaled(loss):
                 continue
             name = short(loss, 40)
             assumed = "".join(
@@ -893,10 +981,23 @@ def check_sg201(facts: Facts) -> list[Violation]:
             scaled = _scale_loss_input(w, loss)
             if scaled is not None:
                 fix = f"pass `{short(scaled[0], 40)} / {w.k}` to `{short(scaled[1].func, 30)}`"
+            never = "the loss is never divided by the window length"
+            if lost is not None:
+                loop, item = lost
+                var = short(loop.target, 20)
+                never = (
+                    f"the division by the window length is lost: `{var} = {var} / ...` in `for "
+                    f"{var} in {short(loop.iter, 30)}:` (line {loop.lineno}) rebinds the loop "
+                    f"variable, not `{short(item, 40)}`"
+                )
+                fix = (
+                    f"divide the list's elements (`{short(loop.iter, 30)} = [{var} / {w.k} for "
+                    f"{var} in {short(loop.iter, 30)}]`)"
+                )
             message = (
                 f"`{name}` is backpropagated on every micro-batch but the optimizer steps "
-                f"{where_it_steps(w)} and the loss is never divided by the window length: the "
-                f"accumulated gradient is {w.k} times the big-batch gradient; {fix}{assumed}"
+                f"{where_it_steps(w)} and {never}: the accumulated gradient is {w.k} times the "
+                f"big-batch gradient; {fix}{assumed}"
             )
             conditions = [*window_condition(facts, w), *_settings_around(facts, w, call)]
             if at is not call:

@@ -22,6 +22,7 @@ from stepguard.lint._base import Condition, Violation, violation
 from stepguard.lint._objects import callee, passed_argument
 from stepguard.lint._scan import (
     Facts,
+    FuncDef,
     assigned_names,
     build_kind,
     call_name,
@@ -322,6 +323,109 @@ def _loop_bound_length(facts: Facts, w: Window, build: ast.Call) -> bool:
     return any(ast.dump(a) in wanted for a in args)
 
 
+def _ranged(facts: Facts, w: Window, step: ast.Call) -> bool:
+    """`step` runs on every micro-batch of a range of them, outside the window's guard: each
+    ``if`` between it and the micro-batch loop compares a counter with a bound (``if step <
+    args.warmup: warmup.step()``), none tests a remainder or a sync flag. A warm-up stepped so is
+    counted in micro-batches by construction."""
+    if w.kind != "guard" or w.guard is None:
+        return False
+    node: ast.AST | None = facts.parents.get(step)
+    seen_if = False
+    while node is not None and node is not w.loop:
+        if node is w.guard:
+            return False
+        if isinstance(node, ast.If):
+            test = node.test
+            if not (
+                isinstance(test, ast.Compare)
+                and all(isinstance(op, (ast.Lt, ast.LtE, ast.Gt, ast.GtE)) for op in test.ops)
+                and not any(
+                    isinstance(n, ast.BinOp) and isinstance(n.op, ast.Mod) for n in ast.walk(test)
+                )
+            ):
+                return False
+            seen_if = True
+        elif isinstance(node, (ast.For, ast.While, ast.With, ast.Try, *_FUNCS)):
+            return False
+        node = facts.parents.get(node)
+    return node is w.loop and seen_if
+
+
+_FUNCS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
+
+
+def _loop_count_finding(
+    facts: Facts,
+    call: ast.Call,
+    length: ast.expr,
+    arg: ast.expr,
+    bound: str,
+    owner: Facts,
+    w: Window,
+) -> Violation:
+    name = short(length, 30)
+    value = _bound(facts, length, call) if isinstance(length, ast.Name) else None
+    at: ast.AST = length
+    shown = f"`{name}`"
+    if value is not None:
+        shown += f" (= `{short(value, 50)}`)"
+        at = facts.parents.get(value) or value
+    where = f"the optimizer steps {where_it_steps(w)}"
+    line = w.step.lineno
+    loop_at = f"line {w.loop.lineno}"
+    if owner is not facts:
+        where = where.replace(f"(line {line})", f"({owner.path}:{line})")
+        loop_at = f"{owner.path}:{w.loop.lineno}"
+    message = (
+        f"the schedule's length {shown} counts `{short(arg, 30)}`, the iterations of the "
+        f"micro-batch loop `for ... in range({bound})` ({loop_at}) it is "
+        f"passed to, but {where}: the schedule is {w.k} times too long; count optimizer steps: "
+        f"`math.ceil({short(arg, 30)} / {w.k})` per epoch"
+    )
+    return violation(facts, at, "SG205", message, (), window_condition(owner, w), call)
+
+
+def _custom_schedulers(facts: Facts) -> list[ast.Call]:
+    """Schedulers of a class the linter does not know (``WarmupCosineScheduler(optimizer, ...)``
+    from the project's own module): a capitalised call named ``*Scheduler`` whose first argument
+    is an optimizer, in a function that holds a window. Only the loop-bound shape
+    (`_bound_given`) is read for them: their length arguments are unknown."""
+    if not facts.loops:
+        return []
+    known = {id(c) for c in facts.scheduler_builds}
+    out = []
+    for c in facts.calls:
+        name = call_name(c)
+        if (
+            id(c) not in known
+            and name[:1].isupper()
+            and name.endswith("Scheduler")
+            and c.args
+            and isinstance(c.args[0], (ast.Name, ast.Attribute))
+            and facts.is_optimizer(c.args[0])
+        ):
+            out.append(c)
+    return out
+
+
+def _bound_given(facts: Facts, w: Window, build: ast.Call) -> ast.expr | None:
+    """The argument of `build` that is the micro-batch loop's own bound (``for step in
+    range(target_steps):`` and ``Scheduler(opt, warmup, target_steps)``), `_loop_bound_length`'s
+    shape, for a scheduler built in the window's function."""
+    if facts.function_of(build) is not w.scope(facts) or not _loop_bound_length(facts, w, build):
+        return None
+    loop = w.loop
+    bounds: list[ast.expr] = []
+    if isinstance(loop, ast.While) and isinstance(loop.test, ast.Compare):
+        bounds = [loop.test.left, *loop.test.comparators]
+    elif isinstance(loop, ast.For) and isinstance(loop.iter, ast.Call):
+        bounds = list(loop.iter.args)
+    wanted = {ast.dump(b) for b in bounds}
+    args = [*build.args, *(k.value for k in build.keywords)]
+    return next((a for a in args if ast.dump(a) in wanted), None)
+
+
 def _targets(facts: Facts, call: ast.Call) -> set[str]:
     parent = facts.parents.get(call)
     if isinstance(parent, ast.Assign):
@@ -360,6 +464,14 @@ def _passed_window(facts: Facts, names: set[str]) -> tuple[Facts, Window, str] |
     """A window of a function the scheduler is handed to (``train_one_epoch(...,
     lr_scheduler=lr_scheduler)``, in this file or, in project mode, another file of the tree)
     that steps it once per optimizer step: (that file's facts, the window, the parameter)."""
+    found = _passed_call(facts, names)
+    return None if found is None else found[:3]
+
+
+def _passed_call(
+    facts: Facts, names: set[str]
+) -> tuple[Facts, Window, str, ast.Call, FuncDef] | None:
+    """`_passed_window`, with the call that hands the scheduler over and the function called."""
     for call in facts.calls:
         passed = [a for a in [*call.args, *(k.value for k in call.keywords)] if dotted(a) in names]
         if not passed:
@@ -376,7 +488,102 @@ def _passed_window(facts: Facts, names: set[str]) -> tuple[Facts, Window, str] |
                 continue
             for w in windows(owner):
                 if w.scope(owner) is func and _stepped_in(owner, {param}, w.region):
-                    return owner, w, param
+                    return owner, w, param, call, func
+    return None
+
+
+def _caller_loop_bound(
+    facts: Facts, names: set[str], build: ast.Call
+) -> tuple[ast.expr, ast.expr, str, Facts, Window] | None:
+    """A schedule whose length counts the iterations of a micro-batch loop in the function the
+    scheduler is handed to: that loop runs ``range(p)`` over a parameter ``p``, the caller passes
+    a name for it (``train_epoch(..., steps_per_epoch, scheduler, ...)``), and the length is
+    built from that name by products only (``total_steps = steps_per_epoch * args.epochs``),
+    passed as a length argument or read by the ``lr_lambda`` closure of a ``LambdaLR``. (the
+    length's binding, the name passed, the loop's bound as written, that file's facts, the
+    window) or None."""
+    found = _passed_call(facts, names)
+    if found is None:
+        return None
+    owner, w, param, call, func = found
+    if any(s in set(w.calls()) for s in _stepped_in(owner, {param}, w.loop)):
+        return None  # stepped on every micro-batch: consistent with a count of them
+    loop = w.loop
+    if not (
+        w.kind == "guard"
+        and isinstance(loop, ast.For)
+        and isinstance(loop.iter, ast.Call)
+        and call_name(loop.iter) == "range"
+        and len(loop.iter.args) == 1
+        and isinstance(loop.iter.args[0], ast.Name)
+    ):
+        return None
+    bound = loop.iter.args[0].id
+    a = func.args
+    pos = [x.arg for x in (*a.posonlyargs, *a.args)]
+    if bound not in [*pos, *(x.arg for x in a.kwonlyargs)]:
+        return None
+    arg = passed_argument(call, func, bound, pos)
+    if not isinstance(arg, ast.Name):
+        return None
+    best: tuple[int, ast.expr] | None = None
+    for name in _length_names(facts, build):
+        depth = _product_of(facts, name, arg.id, build)
+        if depth is not None and (best is None or depth < best[0]):
+            best = (depth, name)
+    if best is None:
+        return None
+    return best[1], arg, bound, owner, w
+
+
+def _length_names(facts: Facts, build: ast.Call) -> list[ast.expr]:
+    """The names a schedule's length is given by: its length arguments, and for ``LambdaLR(opt,
+    f)`` with `f` a function defined in the same function, the names `f` reads that the
+    enclosing function binds."""
+    out: list[ast.expr] = [e for e in _lengths(build) if isinstance(e, ast.Name)]
+    if call_name(build) != "LambdaLR" or len(build.args) < 2:
+        return out
+    fn = build.args[1]
+    scope = facts.function_of(build)
+    body: ast.AST | None = fn if isinstance(fn, ast.Lambda) else None
+    if isinstance(fn, ast.Name):
+        body = next(
+            (
+                n
+                for n in ast.walk(scope)
+                if isinstance(n, ast.FunctionDef) and n.name == fn.id and n is not scope
+            ),
+            None,
+        )
+    if body is None:
+        return out
+    seen: set[str] = set()
+    for n in ast.walk(body):
+        if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load) and n.id not in seen:
+            seen.add(n.id)
+            if binding(facts, n.id, build) is not None:
+                out.append(ast.copy_location(ast.Name(id=n.id, ctx=ast.Load()), n))
+    return out
+
+
+def _product_of(facts: Facts, node: ast.expr, name: str, at: ast.AST, depth: int = 0) -> int | None:
+    """How many bindings down `node` reaches `name` through products, sums and ``int()``/
+    ``min()``/``max()`` only (no division, no other call), or None."""
+    if depth > 3:
+        return None
+    if isinstance(node, ast.Name):
+        if node.id == name and depth > 0:
+            return depth
+        value = binding(facts, node.id, at)
+        return None if value is None else _product_of(facts, value, name, at, depth + 1)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Mult, ast.Add, ast.Sub)):
+        sides = [_product_of(facts, x, name, at, depth) for x in (node.left, node.right)]
+        found = [d for d in sides if d is not None]
+        if isinstance(node.op, ast.Sub) and sides[1] is not None:
+            return None  # `total - steps_per_epoch`: not a count of them
+        return min(found) if found else None
+    if isinstance(node, ast.Call) and call_name(node) == "int" and len(node.args) == 1:
+        return _product_of(facts, node.args[0], name, at, depth)
     return None
 
 
@@ -396,14 +603,20 @@ def _prepared(facts: Facts, names: set[str]) -> bool:
 def check_sg205(facts: Facts) -> list[Violation]:
     """SG205: a schedule sized with ``len(loader)`` (micro-batches) for a scheduler stepped once
     per optimizer step of a window, or prepared by an accumulating Accelerator."""
-    if not facts.scheduler_builds:
+    known = {id(c) for c in facts.scheduler_builds}
+    builds = [*facts.scheduler_builds, *_custom_schedulers(facts)]
+    if not builds:
         return []
     local = bool(windows(facts) or accumulate_blocks(facts))
     if not local and facts.project is None and not facts.functions:
         return []
     out = []
-    for call in facts.scheduler_builds:
+    for call in builds:
         names = _targets(facts, call)
+        by_loop = _caller_loop_bound(facts, names, call) if names else None
+        if by_loop is not None:
+            out.append(_loop_count_finding(facts, call, *by_loop))
+            continue
         w = _window_of(facts, call, names) if local else None
         owner, stepped = facts, names
         if w is None and names:
@@ -415,7 +628,8 @@ def check_sg205(facts: Facts) -> list[Violation]:
         k_node: ast.expr | None = None
         conditions: list[Condition]
         if w is not None:
-            if any(s in set(w.calls()) for s in _stepped_in(owner, stepped, w.loop)):
+            steps_here = _stepped_in(owner, stepped, w.loop)
+            if any(s in set(w.calls()) or _ranged(owner, w, s) for s in steps_here):
                 continue  # stepped every micro-batch: SG202's business (or consistent)
             k_text, k_node, where = w.k, w.k_node, f"the optimizer steps {where_it_steps(w)}"
             if owner is not facts:
@@ -435,6 +649,18 @@ def check_sg205(facts: Facts) -> list[Violation]:
                 f"{k_text} micro-batches, `Accelerator(gradient_accumulation_steps={k_text})`)"
             )
             conditions = [Condition(setting_name(steps), (steps,), facts, ">1")]
+        bound = _bound_given(facts, w, call) if w is not None and owner is facts else None
+        if bound is not None and w is not None:
+            message = (
+                f"`{short(call.func, 40)}` is given `{short(bound, 40)}`, the bound of the "
+                f"micro-batch loop (line {w.loop.lineno}), as its length, but {where}: the "
+                f"schedule is {k_text} times too long; count optimizer steps: "
+                f"`{short(bound, 40)} // {k_text}`"
+            )
+            out.append(violation(facts, bound, "SG205", message, (), conditions, call))
+            continue
+        if id(call) not in known:
+            continue  # a scheduler class the linter does not know: only the loop-bound shape
         for key, expr in _length_args(call):
             loader, has_div = _counts(facts, expr, call, avoid=k_names(facts, k_node, call))
             if w is None and _times_k(expr, k_node, k_text):
@@ -449,10 +675,13 @@ def check_sg205(facts: Facts) -> list[Violation]:
             if loader is None or has_div or _times_k(expr, k_node, k_text):
                 continue
             shown = f"`{key}={short(expr, 50)}`"
+            at: ast.AST = expr
             if isinstance(expr, (ast.Name, ast.Attribute)):
                 value = _bound(facts, expr, call)
                 if value is not None:
-                    shown += f" (= `{short(value, 50)}`)"
+                    shown += f" (= `{short(value, 50)}`, passed on line {expr.lineno})"
+                    # Reported where the micro-batches are counted: the fix goes there.
+                    at = facts.parents.get(value) or value
             if isinstance(loader, ast.BinOp):  # samples // batch size: batches per epoch
                 counted = f"micro-batches (`{short(loader, 50)}`)"
                 fix = f"`math.ceil(batches_per_epoch / {k_text})` per epoch"
@@ -463,5 +692,5 @@ def check_sg205(facts: Facts) -> list[Violation]:
                 f"{shown} counts {counted}, but {where}: the schedule is {k_text} times too "
                 f"long; count optimizer steps: {fix}"
             )
-            out.append(violation(facts, expr, "SG205", message, (), conditions, argument=key))
+            out.append(violation(facts, at, "SG205", message, (), conditions, expr, argument=key))
     return out

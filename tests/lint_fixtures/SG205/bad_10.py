@@ -1,0 +1,16 @@
+# A project's own scheduler class given the bound of the micro-batch loop as its length, then
+# stepped once per window: it ends after a quarter of its schedule.
+import torch
+from schedules import WarmupCosineScheduler
+
+
+def train_stage(model, data, get_batch, total_iters, grad_accum=4):
+    optimizer = torch.optim.AdamW(model.parameters(), lr=6e-4, weight_decay=0.0)
+    scheduler = WarmupCosineScheduler(optimizer, total_iters // 20, total_iters)
+    for it in range(total_iters):
+        x, y = get_batch(data)
+        (model(x, y) / grad_accum).backward()
+        if (it + 1) % grad_accum == 0:
+            optimizer.step()
+            optimizer.zero_grad(set_to_none=True)
+            scheduler.step()
