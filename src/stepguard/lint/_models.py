@@ -621,9 +621,17 @@ def _bias_words(facts: Facts, node: ast.AST, at: ast.AST) -> bool:
     return False
 
 
+def _weight_word(node: ast.expr) -> bool:
+    """`node` is the literal ``"weight"`` or ``".weight"``."""
+    return isinstance(node, ast.Constant) and node.value in ("weight", ".weight")
+
+
 def _bias_test(facts: Facts, test: ast.expr, at: ast.AST) -> bool | None:
     """True when `test` holds exactly for biases (``"bias" in name``, ``name.endswith(".bias")``,
-    ``any(nd in n for nd in ["bias"])``), False for its negation, None for any other test."""
+    ``any(nd in n for nd in ["bias"])``), False for its negation or for a test that holds for the
+    weights (``name.endswith("weight")``, ``"weight" in name``: a torch layer names its parameters
+    ``weight`` and ``bias``, so the weights are every parameter but the biases, the norm gains and
+    embedding tables included), None for any other test."""
     if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
         inner = _bias_test(facts, test.operand, at)
         return None if inner is None else not inner
@@ -631,6 +639,8 @@ def _bias_test(facts: Facts, test: ast.expr, at: ast.AST) -> bool | None:
         op = test.ops[0]
         if isinstance(op, (ast.In, ast.NotIn)) and _bias_words(facts, test.left, at):
             return isinstance(op, ast.In)
+        if isinstance(op, (ast.In, ast.NotIn)) and _weight_word(test.left):
+            return isinstance(op, ast.NotIn)
         right = test.comparators[0]
         if (
             isinstance(op, (ast.Eq, ast.NotEq))
@@ -639,6 +649,13 @@ def _bias_test(facts: Facts, test: ast.expr, at: ast.AST) -> bool | None:
         ):
             return isinstance(op, ast.Eq)  # the local name under named_parameters(recurse=False)
         return None
+    if (
+        isinstance(test, ast.Call)
+        and call_name(test) == "endswith"
+        and len(test.args) == 1
+        and _weight_word(test.args[0])
+    ):
+        return False
     if isinstance(test, ast.Call) and call_name(test) in ("endswith", "startswith") and test.args:
         return True if _bias_words(facts, test.args[0], at) else None
     if isinstance(test, ast.Call) and call_name(test) == "any" and len(test.args) == 1:
