@@ -11,8 +11,10 @@ embedding weights included. Two shapes make that harmless, and both can be seen 
 - `only_adapters_trainable` is True when the file freezes the whole model and trains adapter
   weights only (peft's ``get_peft_model``, loralib's ``mark_only_lora_as_trainable``, lit-llama's
   ``mark_only_adapter_as_trainable`` and its kin, or
-  ``model.requires_grad_(False)`` followed by LoRA / adapter parameters): those matrices have no
-  bias or norm, and frozen parameters get no gradient, so no step decays them.
+  ``model.requires_grad_(False)`` followed by LoRA / adapter parameters, or a helper that
+  attaches them, ``apply_lora(model, ...)``, with the optimizer over the ``requires_grad``
+  parameters only): those matrices have no bias or norm, and frozen parameters get no gradient,
+  so no step decays them.
 
 And the other way round, `selects_no_decay` tells when a param group holds exactly the
 parameters that must not decay (its filter is ``any(nd in n for nd in no_decay)`` or ``p.ndim <
@@ -122,6 +124,8 @@ def only_adapters_trainable(facts: Facts) -> bool:
         return True
     if not _ADAPTER.search(source):
         return False
+    if _attaches_adapters(facts) and _trains_requires_grad_only(facts):
+        return True
     for call in facts.calls:
         if (
             call_name(call) == "requires_grad_"
@@ -150,6 +154,43 @@ def only_adapters_trainable(facts: Facts) -> bool:
                 and not any(isinstance(s, ast.If) for s in loop.body)
             ):
                 return True
+    return False
+
+
+# A function that attaches adapters to a model (``apply_lora(model, rank=16)``,
+# ``add_adapters(model)``, ``inject_lora_layers(model)``), possibly defined outside the tree.
+_ATTACH = re.compile(
+    r"^(?:apply|add|inject|attach|insert|enable|setup|wrap|convert_to)_\w*(?:lora|adapter)", re.I
+)
+
+
+def _attaches_adapters(facts: Facts) -> bool:
+    """The file calls a function that attaches LoRA / adapter layers to a model it passes."""
+    return any(
+        call.args and _ATTACH.match(call_name(call) or "") is not None for call in facts.calls
+    )
+
+
+def _trains_requires_grad_only(facts: Facts) -> bool:
+    """The file hands the optimizer the trainable parameters only: ``[p for p in
+    model.parameters() if p.requires_grad]`` or ``filter(lambda p: p.requires_grad, ...)``. With
+    adapters attached, the frozen base (its biases, norms, embeddings) stays out."""
+    for node in walk(facts.tree):
+        if isinstance(node, (ast.ListComp, ast.GeneratorExp)) and len(node.generators) == 1:
+            gen = node.generators[0]
+            if call_name_of(gen.iter) in ("parameters", "named_parameters") and any(
+                isinstance(t, ast.Attribute) and t.attr == "requires_grad" for t in gen.ifs
+            ):
+                return True
+        if (
+            isinstance(node, ast.Call)
+            and call_name(node) == "filter"
+            and node.args
+            and isinstance(node.args[0], ast.Lambda)
+            and isinstance(node.args[0].body, ast.Attribute)
+            and node.args[0].body.attr == "requires_grad"
+        ):
+            return True
     return False
 
 
