@@ -29,6 +29,7 @@ import re
 
 from stepguard.lint._objects import (
     builds,
+    callee,
     callers,
     calls_of,
     class_of_call,
@@ -165,10 +166,35 @@ _ATTACH = re.compile(
 
 
 def _attaches_adapters(facts: Facts) -> bool:
-    """The file calls a function that attaches LoRA / adapter layers to a model it passes."""
-    return any(
-        call.args and _ATTACH.match(call_name(call) or "") is not None for call in facts.calls
-    )
+    """The file calls a function that attaches LoRA / adapter layers to a model it passes and
+    freezes the rest: defined outside the linted tree (its name is all there is to read), or
+    visibly setting ``requires_grad = False`` / calling ``requires_grad_(False)``. One that only
+    swaps layers (``apply_lora_to_dinov2`` leaving a trainable head) does not count."""
+    for call in facts.calls:
+        if not call.args or _ATTACH.match(call_name(call) or "") is None:
+            continue
+        found = callee(facts, call, training=False)
+        if found is None or _freezes(found[1]):
+            return True
+    return False
+
+
+def _freezes(func: ast.AST) -> bool:
+    for node in walk(func):
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant):
+            if node.value.value is False and any(
+                isinstance(t, ast.Attribute) and t.attr == "requires_grad" for t in node.targets
+            ):
+                return True
+        elif (
+            isinstance(node, ast.Call)
+            and call_name(node) == "requires_grad_"
+            and node.args
+            and isinstance(node.args[0], ast.Constant)
+            and node.args[0].value is False
+        ):
+            return True
+    return False
 
 
 def _trains_requires_grad_only(facts: Facts) -> bool:
