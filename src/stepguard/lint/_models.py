@@ -11,8 +11,10 @@ embedding weights included. Two shapes make that harmless, and both can be seen 
 - `only_adapters_trainable` is True when the file freezes the whole model and trains adapter
   weights only (peft's ``get_peft_model``, loralib's ``mark_only_lora_as_trainable``, lit-llama's
   ``mark_only_adapter_as_trainable`` and its kin, or
-  ``model.requires_grad_(False)`` followed by LoRA / adapter parameters): those matrices have no
-  bias or norm, and frozen parameters get no gradient, so no step decays them.
+  ``model.requires_grad_(False)`` followed by LoRA / adapter parameters, or a helper that
+  attaches them, ``apply_lora(model, ...)``, with the optimizer over the ``requires_grad``
+  parameters only): those matrices have no bias or norm, and frozen parameters get no gradient,
+  so no step decays them.
 
 And the other way round, `selects_no_decay` tells when a param group holds exactly the
 parameters that must not decay (its filter is ``any(nd in n for nd in no_decay)`` or ``p.ndim <
@@ -27,6 +29,7 @@ import re
 
 from stepguard.lint._objects import (
     builds,
+    callee,
     callers,
     calls_of,
     class_of_call,
@@ -122,6 +125,8 @@ def only_adapters_trainable(facts: Facts) -> bool:
         return True
     if not _ADAPTER.search(source):
         return False
+    if _attaches_adapters(facts) and _trains_requires_grad_only(facts):
+        return True
     for call in facts.calls:
         if (
             call_name(call) == "requires_grad_"
@@ -150,6 +155,68 @@ def only_adapters_trainable(facts: Facts) -> bool:
                 and not any(isinstance(s, ast.If) for s in loop.body)
             ):
                 return True
+    return False
+
+
+# A function that attaches adapters to a model (``apply_lora(model, rank=16)``,
+# ``add_adapters(model)``, ``inject_lora_layers(model)``), possibly defined outside the tree.
+_ATTACH = re.compile(
+    r"^(?:apply|add|inject|attach|insert|enable|setup|wrap|convert_to)_\w*(?:lora|adapter)", re.I
+)
+
+
+def _attaches_adapters(facts: Facts) -> bool:
+    """The file calls a function that attaches LoRA / adapter layers to a model it passes and
+    freezes the rest: defined outside the linted tree (its name is all there is to read), or
+    visibly setting ``requires_grad = False`` / calling ``requires_grad_(False)``. One that only
+    swaps layers (``apply_lora_to_dinov2`` leaving a trainable head) does not count."""
+    for call in facts.calls:
+        if not call.args or _ATTACH.match(call_name(call) or "") is None:
+            continue
+        found = callee(facts, call, training=False)
+        if found is None or _freezes(found[1]):
+            return True
+    return False
+
+
+def _freezes(func: ast.AST) -> bool:
+    for node in walk(func):
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant):
+            if node.value.value is False and any(
+                isinstance(t, ast.Attribute) and t.attr == "requires_grad" for t in node.targets
+            ):
+                return True
+        elif (
+            isinstance(node, ast.Call)
+            and call_name(node) == "requires_grad_"
+            and node.args
+            and isinstance(node.args[0], ast.Constant)
+            and node.args[0].value is False
+        ):
+            return True
+    return False
+
+
+def _trains_requires_grad_only(facts: Facts) -> bool:
+    """The file hands the optimizer the trainable parameters only: ``[p for p in
+    model.parameters() if p.requires_grad]`` or ``filter(lambda p: p.requires_grad, ...)``. With
+    adapters attached, the frozen base (its biases, norms, embeddings) stays out."""
+    for node in walk(facts.tree):
+        if isinstance(node, (ast.ListComp, ast.GeneratorExp)) and len(node.generators) == 1:
+            gen = node.generators[0]
+            if call_name_of(gen.iter) in ("parameters", "named_parameters") and any(
+                isinstance(t, ast.Attribute) and t.attr == "requires_grad" for t in gen.ifs
+            ):
+                return True
+        if (
+            isinstance(node, ast.Call)
+            and call_name(node) == "filter"
+            and node.args
+            and isinstance(node.args[0], ast.Lambda)
+            and isinstance(node.args[0].body, ast.Attribute)
+            and node.args[0].body.attr == "requires_grad"
+        ):
+            return True
     return False
 
 
@@ -621,9 +688,17 @@ def _bias_words(facts: Facts, node: ast.AST, at: ast.AST) -> bool:
     return False
 
 
+def _weight_word(node: ast.expr) -> bool:
+    """`node` is the literal ``"weight"`` or ``".weight"``."""
+    return isinstance(node, ast.Constant) and node.value in ("weight", ".weight")
+
+
 def _bias_test(facts: Facts, test: ast.expr, at: ast.AST) -> bool | None:
     """True when `test` holds exactly for biases (``"bias" in name``, ``name.endswith(".bias")``,
-    ``any(nd in n for nd in ["bias"])``), False for its negation, None for any other test."""
+    ``any(nd in n for nd in ["bias"])``), False for its negation or for a test that holds for the
+    weights (``name.endswith("weight")``, ``"weight" in name``: a torch layer names its parameters
+    ``weight`` and ``bias``, so the weights are every parameter but the biases, the norm gains and
+    embedding tables included), None for any other test."""
     if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
         inner = _bias_test(facts, test.operand, at)
         return None if inner is None else not inner
@@ -631,6 +706,8 @@ def _bias_test(facts: Facts, test: ast.expr, at: ast.AST) -> bool | None:
         op = test.ops[0]
         if isinstance(op, (ast.In, ast.NotIn)) and _bias_words(facts, test.left, at):
             return isinstance(op, ast.In)
+        if isinstance(op, (ast.In, ast.NotIn)) and _weight_word(test.left):
+            return isinstance(op, ast.NotIn)
         right = test.comparators[0]
         if (
             isinstance(op, (ast.Eq, ast.NotEq))
@@ -639,6 +716,13 @@ def _bias_test(facts: Facts, test: ast.expr, at: ast.AST) -> bool | None:
         ):
             return isinstance(op, ast.Eq)  # the local name under named_parameters(recurse=False)
         return None
+    if (
+        isinstance(test, ast.Call)
+        and call_name(test) == "endswith"
+        and len(test.args) == 1
+        and _weight_word(test.args[0])
+    ):
+        return False
     if isinstance(test, ast.Call) and call_name(test) in ("endswith", "startswith") and test.args:
         return True if _bias_words(facts, test.args[0], at) else None
     if isinstance(test, ast.Call) and call_name(test) == "any" and len(test.args) == 1:

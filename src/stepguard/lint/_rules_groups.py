@@ -16,7 +16,7 @@ import os
 
 from stepguard.lint._activity import branch_conditions
 from stepguard.lint._base import Condition, Violation, violation
-from stepguard.lint._facts import method_of
+from stepguard.lint._facts import OptimizerChoice, method_of
 from stepguard.lint._models import (
     attribute_parameters,
     bias_split,
@@ -38,6 +38,7 @@ from stepguard.lint._rules_decay import (
     _wd_text,
     _who,
     call_text,
+    choice_condition,
     decay_condition,
 )
 from stepguard.lint._scan import Facts, assigned_names, call_name, dotted, kwarg, short, walk
@@ -316,6 +317,9 @@ def check_sg102(facts: Facts) -> list[Violation]:
         if not choices:
             continue
         cls = " or ".join(dict.fromkeys(c[0] for c in choices))
+        picked = _decaying_choice(facts, call, choices, cls)
+        if picked is not None:
+            cls = picked[0]
         params = params_arg(call)
         alternatives = group_alternatives(facts, params)
         options: list[tuple[list[ast.Dict] | None, list[list[ast.expr] | None]]]
@@ -362,7 +366,7 @@ def check_sg102(facts: Facts) -> list[Violation]:
                 if found is not None:
                     out.append(found)
                 break
-            out.append(_sg102(facts, call, cls, values, groups, flat))
+            out.append(_sg102(facts, call, cls, values, groups, flat, picked))
             break
         else:
             found = _no_decay_group(facts, call, cls.split(" or ")[0])
@@ -662,6 +666,20 @@ def _sets_group_decay(facts: Facts) -> bool:
     return False
 
 
+def _decaying_choice(
+    facts: Facts, call: ast.Call, choices: list[OptimizerChoice], cls: str
+) -> OptimizerChoice | None:
+    """For a class chosen at run time (``optimizer_class = bnb.optim.AdamW8bit if ... else
+    torch.optim.AdamW``) built without a ``weight_decay``: the first choice whose own default
+    decays (torch AdamW's 0.01), when the classes together have no known default. The finding
+    then holds under the test that picks it (`choice_condition`)."""
+    if len({c[0] for c in choices}) < 2 or weight_decay_arg(call, cls, facts) is not None:
+        return None
+    if default_decay(facts, call, cls) > 0:
+        return None
+    return next((c for c in choices if default_decay(facts, call, c[0]) > 0), None)
+
+
 def _sg102(
     facts: Facts,
     call: ast.Call,
@@ -669,16 +687,18 @@ def _sg102(
     values: tuple[Decay, ...],
     groups: list[ast.Dict] | None,
     models: list[ast.expr],
+    picked: OptimizerChoice | None = None,
 ) -> Violation:
     wd, expr = _known(values, "min"), _unknown(values)
     name = _who(facts, call)
     source = ", ".join(sorted({f"{short(m, 40)}.parameters()" for m in models}))
+    test, polarity = (picked[2], picked[3]) if picked is not None else (None, True)
     if expr is None:
         wd_text = _wd_text(wd, None) + _default_note(facts, call, cls.split(" or ")[0])
-        what = f"{call_text(call, cls, wd_text, None, True)} decays"
+        what = f"{call_text(call, cls, wd_text, test, polarity)} decays"
     else:
         what = (
-            f"{call_text(call, cls, _wd_text(None, expr), None, True)}: the value is not "
+            f"{call_text(call, cls, _wd_text(None, expr), test, polarity)}: the value is not "
             "known statically; if it is > 0, it decays"
         )
     if groups is not None and len(group_alternatives(facts, params_arg(call)) or []) > 1:
@@ -690,7 +710,10 @@ def _sg102(
     )
     if expr is not None:
         wd = None
-    conditions = [decay_condition(facts, call, cls.split(" or ")[0], groups)]
+    conditions = [
+        decay_condition(facts, call, cls.split(" or ")[0], groups),
+        *choice_condition(test, polarity, facts),
+    ]
     return violation(
         facts, call, "SG102", message, (), conditions, optimizer=cls, **_data(wd, expr)
     )
