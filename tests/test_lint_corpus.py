@@ -2,10 +2,9 @@
 
 Nine corpora: benchmarks/lint_corpus (the linter is improved against it),
 benchmarks/lint_corpus_holdout, benchmarks/lint_corpus_blind, benchmarks/lint_corpus_blind2,
-benchmarks/lint_corpus_blind3, benchmarks/lint_corpus_blind4, benchmarks/lint_corpus_blind5 and
-benchmarks/lint_corpus_blind6 (built apart, measured once, now development sets too) and
-benchmarks/lint_corpus_blind7 (the next final measurement nobody tunes against); no two share a
-repository.
+benchmarks/lint_corpus_blind3, benchmarks/lint_corpus_blind4, benchmarks/lint_corpus_blind5,
+benchmarks/lint_corpus_blind6 and benchmarks/lint_corpus_blind7 (built apart, each measured once before
+anyone tuned against it, now development sets too); no two share a repository.
 These tests check each corpus itself (every label points at an existing
 statement, enough entries and repositories, every linted rule has a positive label unless the corpus
 says it has none) and the matching logic of benchmarks/bench_lint_real.py on hand-made findings. They
