@@ -1,0 +1,47 @@
+import inspect
+import os
+
+import torch
+from torch.nn.parallel import DistributedDataParallel as DDP
+
+
+class GPT(torch.nn.Module):
+    def configure_optimizers(self, weight_decay, learning_rate, betas, device_type):
+        params = {n: p for n, p in self.named_parameters() if p.requires_grad}
+        decay = [p for n, p in params.items() if p.dim() >= 2]
+        no_decay = [p for n, p in params.items() if p.dim() < 2]
+        groups = [
+            {"params": decay, "weight_decay": weight_decay},
+            {"params": no_decay, "weight_decay": 0.0},
+        ]
+        extra = dict(fused=True) if "fused" in inspect.signature(torch.optim.AdamW).parameters and device_type == "cuda" else dict()
+        optimizer = torch.optim.AdamW(groups, lr=learning_rate, betas=betas, **extra)
+        return optimizer
+
+
+ddp = int(os.environ.get("RANK", -1)) != -1
+ddp_world_size = int(os.environ["WORLD_SIZE"]) if ddp else 1
+ddp_local_rank = int(os.environ["LOCAL_RANK"]) if ddp else 0
+
+total_batch_size = 524288
+B, T = 16, 1024
+grad_accum_steps = total_batch_size // (B * T * ddp_world_size)
+
+model = GPT(GPTConfig(vocab_size=50304))
+if ddp:
+    model = DDP(model, device_ids=[ddp_local_rank])
+raw_model = model.module if ddp else model
+optimizer = raw_model.configure_optimizers(weight_decay=0.1, learning_rate=6e-4, betas=(0.9, 0.95), device_type="cpu")
+
+for step in range(19073):
+    for micro_step in range(grad_accum_steps):
+        x, y = train_loader.next_batch()
+        optimizer.zero_grad()
+        with torch.autocast(device_type="cpu", dtype=torch.bfloat16):
+            logits, loss = model(x, y)
+        loss = loss / grad_accum_steps
+        if ddp:
+            model.require_backward_grad_sync = (micro_step == grad_accum_steps - 1)
+        loss.backward()
+    norm = torch.nn.utils.clip_grad_norm_(model.parameters(), 1)
+    optimizer.step()
