@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ast
 import os
+from collections.abc import Callable
 
 from stepguard.lint._activity import branch_conditions
 from stepguard.lint._base import Condition, Violation, violation
@@ -369,26 +370,20 @@ def check_sg102(facts: Facts) -> list[Violation]:
             out.append(_sg102(facts, call, cls, values, groups, flat, picked))
             break
         else:
-            found = _no_decay_group(facts, call, cls.split(" or ")[0])
+            first = cls.split(" or ")[0]
+            found = _no_decay_group(facts, call, first)
             if found is None:
                 if adapters is None:
                     adapters = only_adapters_trainable(facts)
-                if not adapters:
-                    found = _bias_only_group(facts, call, cls.split(" or ")[0])
-                if found is None and not adapters:
-                    found = _split_groups(facts, call, cls.split(" or ")[0])
-                if found is None and not adapters:
-                    found = _imported_groups(facts, call, cls.split(" or ")[0])
-                if found is None and not adapters:
-                    found = _override_groups(facts, call, cls.split(" or ")[0])
-                if found is None and not adapters:
-                    found = _undecided_groups(facts, call, cls.split(" or ")[0])
-                if found is None and not adapters:
-                    found = _split_list(facts, call, cls.split(" or ")[0])
-                if found is None and not adapters:
-                    found = _flagged_split(facts, call, cls.split(" or ")[0])
-                if found is None and not adapters:
-                    found = _timm_split(facts, call, cls.split(" or ")[0])
+                if not adapters:  # the first group shape that reads as decaying what must not
+                    found = next(
+                        (
+                            v
+                            for shape in _GROUP_SHAPES
+                            if (v := shape(facts, call, first)) is not None
+                        ),
+                        None,
+                    )
             if found is not None:
                 out.append(found)
     if "timm" in facts.source:
@@ -1981,3 +1976,17 @@ def _kind_truth(
             return True  # the names of embedding tables match it
         return None
     return None
+
+
+#: The ways of building groups that still decay biases, norms or embeddings, tried in this order
+#: (after `_no_decay_group`, and only when more than adapters train); the first finding wins.
+_GROUP_SHAPES: tuple[Callable[[Facts, ast.Call, str], Violation | None], ...] = (
+    _bias_only_group,
+    _split_groups,
+    _imported_groups,
+    _override_groups,
+    _undecided_groups,
+    _split_list,
+    _flagged_split,
+    _timm_split,
+)
