@@ -11,6 +11,7 @@ SG208 and SG212 on a window length > 1 and more than one process.
 from __future__ import annotations
 
 import ast
+import re
 
 from stepguard.lint._activity import branch_conditions
 from stepguard.lint._base import Condition, Violation, violation
@@ -626,6 +627,9 @@ def _ddp_model(facts: Facts, w: Window) -> tuple[str, str, int | str] | None:
                 q = built_in.resolve(build.func) or ""
                 line = build.lineno if built_in is facts else f"{built_in.path}:{build.lineno}"
                 return c.func.id, "apex" if q.startswith("apex") else "torch", line
+    found = _project_ddp(facts, w, forwards)
+    if found is not None:
+        return found
     if facts.accelerators:
         here = w.scope(facts)
         cls = facts.class_of(w.loop)
@@ -648,6 +652,107 @@ def _ddp_model(facts: Facts, w: Window) -> tuple[str, str, int | str] | None:
             if isinstance(f, ast.Name) and _prepared_by_callers(facts, f.id, here):
                 return f.id, "accelerate", c.lineno
     return None
+
+
+def _passed_in(facts: Facts, node: ast.expr) -> bool:
+    """`node` (``model``, ``self.model``) holds an object handed in from outside: a parameter
+    of its function, or an attribute the class sets from a parameter of one of its methods,
+    and no construction of it is visible (its callers are not in the linted files)."""
+    if builds(facts, node):
+        return False
+    if isinstance(node, ast.Name):
+        scope = facts.function_of(node)
+        if not isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            return False
+        a = scope.args
+        return node.id in {x.arg for x in (*a.posonlyargs, *a.args, *a.kwonlyargs)}
+    d = dotted(node)
+    cls = facts.class_of(node)
+    if d is None or cls is None or not d.startswith("self.") or d.count(".") != 1:
+        return False
+    for stmt in walk(cls):
+        if not isinstance(stmt, ast.Assign) or not isinstance(stmt.value, ast.Name):
+            continue
+        if any(dotted(t) == d for t in stmt.targets):
+            method = facts.function_of(stmt)
+            if isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef)) and any(
+                x.arg == stmt.value.id for x in (*method.args.args, *method.args.kwonlyargs)
+            ):
+                return True
+    return False
+
+
+def _tree_ddp(facts: Facts) -> tuple[Facts, ast.Call] | None:
+    """The one model the linted tree wraps in DistributedDataParallel (in any file, in any
+    function), when no file of the tree switches DDP's gradient sync; else None."""
+    project = facts.project
+    if project is None:
+        return None
+    cache = project.cache.setdefault("tree_ddp", {})
+    if "found" in cache:
+        return cache["found"]  # type: ignore[no-any-return]
+    found: list[tuple[Facts, ast.Call]] = []
+    switches = False
+    for path in project.files:
+        text = project.text(path)
+        if text is None or "DistributedDataParallel" not in text:
+            continue
+        other = facts if path == facts.path else project.definitions(path)
+        if other is None:
+            continue
+        if _switches_sync(other):
+            switches = True
+            break
+        found += [(other, c) for c in other.calls if build_kind(other, c) == "ddp"]
+    wrapped = {dotted(c.args[0]) if c.args else None for _, c in found}
+    cache["found"] = found[0] if found and not switches and len(wrapped) == 1 else None
+    return cache["found"]  # type: ignore[no-any-return]
+
+
+def _project_ddp(
+    facts: Facts, w: Window, forwards: list[ast.Call]
+) -> tuple[str, str, int | str] | None:
+    """A model handed in from outside (a parameter, ``self.model`` set from ``__init__``'s
+    argument) whose construction the linted files do not show, in a tree that wraps one model in
+    DistributedDataParallel elsewhere (a launcher built with ``mp.spawn``, a factory module):
+    that wrapper is the model the window runs. The model is the one the stepped optimizer
+    trains, else a forward named like a network."""
+    if facts.accelerators or facts.project is None:
+        return None
+    owners: set[str] = set()
+    for opt in sorted(w.stepped):
+        build = facts.optimizers.get(opt)
+        params = params_arg(build) if build is not None else None
+        for n in walk(params) if params is not None else ():
+            if isinstance(n, ast.Call) and call_name(n) in ("parameters", "named_parameters"):
+                r = receiver(n)
+                d = dotted(r) if r is not None else None
+                if d is not None:
+                    owners.add(d.removesuffix(".module").removeprefix("self."))
+    candidates = []
+    for c in forwards:
+        d = dotted(c.func)
+        if d is None or facts.is_optimizer(c.func) or d.startswith(("torch.", "F.", "nn.")):
+            continue
+        if d.count(".") > 1 or (d.count(".") == 1 and not d.startswith("self.")):
+            continue
+        name = d.removeprefix("self.")
+        if name in owners or (not owners and _NETWORK.search(name)):
+            candidates.append(c)
+    for c in candidates:
+        if not _passed_in(facts, c.func):
+            continue
+        found = _tree_ddp(facts)
+        if found is None:
+            return None
+        owner, build = found
+        q = owner.resolve(build.func) or ""
+        line = build.lineno if owner is facts else f"{owner.path}:{build.lineno}"
+        return dotted(c.func) or "model", "apex" if q.startswith("apex") else "torch", line
+    return None
+
+
+_NETWORK = re.compile(r"(?i)model|net|module|encoder|ddp")
 
 
 def _prepared_by_callers(facts: Facts, name: str, func: ast.AST) -> bool:
