@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import ast
 import dataclasses
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -94,8 +95,9 @@ def _check(ev: Evaluator, cond: Condition) -> _Outcome:
     return _Outcome(False, falses[0] if falses else None)
 
 
-def branch_conditions(facts: Facts, node: ast.AST) -> list[Condition]:
-    """The tests of the ``if`` blocks around `node` in its function, as neutral conditions."""
+def branch_conditions(facts: Facts, node: ast.AST, settings: bool = False) -> list[Condition]:
+    """The tests of the ``if`` blocks around `node` in its function, as neutral conditions;
+    with `settings`, a test that reads a run setting (`_setting_test`) is not neutral."""
     out: list[Condition] = []
     child: ast.AST = node
     parent = facts.parents.get(node)
@@ -104,9 +106,61 @@ def branch_conditions(facts: Facts, node: ast.AST) -> list[Condition]:
     ):
         if isinstance(parent, ast.If) and child is not parent.test and not _periodic(parent.test):
             test = "true" if any(s is child for s in parent.body) else "false"
-            out.append(Condition(short(parent.test, 50), (parent.test,), facts, test, neutral=True))
+            neutral = not (settings and _setting_test(parent.test))
+            out.append(
+                Condition(short(parent.test, 50), (parent.test,), facts, test, neutral=neutral)
+            )
         child, parent = parent, facts.parents.get(parent)
     return out
+
+
+# The names a run's settings live under (``args.fp16``, ``config.training.grad_clip``,
+# ``self.cfg["clip"]``, ``training_args.x``, ``hparams.y``).
+_SETTINGS_ROOT = re.compile(
+    r"(?i)^(args|opts?|options|conf|c(on)?fi?g\w*|hparams|hp|hyper\w*|settings|flags"
+    r"|\w+_(args|config|cfg|conf|opts?))$"
+)
+
+
+def _setting_test(test: ast.expr) -> bool:
+    """An ``if`` test that reads a run setting, not a run-time value: an attribute or key of a
+    settings object (``if config.training.grad_clip:``), or a comparison with string literals
+    (``if scheduler.name in ["linear", "cosine"]:``, a configured choice). Such a test that the
+    linter cannot resolve leaves the finding latent (the setting was not read) instead of
+    counting as satisfied, as a test about run-time values does."""
+    for n in ast.walk(test):
+        if (
+            isinstance(n, ast.Compare)
+            and any(_strings(c) for c in (n.left, *n.comparators))
+            and not any(isinstance(c, ast.Name) and c.id == "__name__" for c in ast.walk(n))
+        ):
+            return True
+        if isinstance(n, (ast.Attribute, ast.Subscript)):
+            root = n
+            while isinstance(root, (ast.Attribute, ast.Subscript)):
+                inner = root.value
+                if (
+                    isinstance(inner, ast.Name)
+                    and inner.id == "self"
+                    and isinstance(root, ast.Attribute)
+                ):
+                    if _SETTINGS_ROOT.match(root.attr):
+                        return True
+                    break
+                root = inner
+            if isinstance(root, ast.Name) and _SETTINGS_ROOT.match(root.id):
+                return True
+    return False
+
+
+def _strings(node: ast.expr) -> bool:
+    if isinstance(node, ast.Constant):
+        return isinstance(node.value, str)
+    if isinstance(node, (ast.List, ast.Tuple, ast.Set)):
+        return bool(node.elts) and all(
+            isinstance(e, ast.Constant) and isinstance(e.value, str) for e in node.elts
+        )
+    return False
 
 
 def _periodic(test: ast.expr) -> bool:
@@ -128,7 +182,8 @@ def annotate(violations: list[Violation], facts: Facts, project: Project) -> lis
         conditions = list(v.conditions)
         context = v.context if v.context is not None else v.node
         if context is not None:
-            conditions += branch_conditions(facts, context)
+            # The window, AMP and DDP rules (SG2xx): a branch on an unread setting is latent.
+            conditions += branch_conditions(facts, context, v.finding.code.startswith("SG2"))
         activity, reason = _decide(conditions, evaluators)
         finding = v.finding
         data = {**finding.data, "activity": activity, "activity_reason": reason}

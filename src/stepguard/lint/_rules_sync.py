@@ -509,14 +509,17 @@ def _accumulate_after_forward(facts: Facts) -> list[Violation]:
         if any(dotted(c.func) in forwards for c in calls):
             continue
         around = _siblings(facts, w)
-        if around is None or not any(
-            isinstance(n, ast.Call) and dotted(n.func) in forwards
-            for s in around[0]
-            for n in walk(s)
-        ):
+        if around is None:
             continue
+        before = [n for s in around[0] for n in walk(s) if isinstance(n, ast.Call)]
+        ran = f"the forward `{model}(...)`"
+        if not any(dotted(n.func) in forwards for n in before):
+            helper = next((n for n in before if _runs_forward(facts, n, model)), None)
+            if helper is None:
+                continue
+            ran = f"`{short(helper, 50)}`, which runs the forward of `{model}`,"
         message = (
-            f"`with {short(e, 50)}:` is entered after the forward `{model}(...)` ran: on the "
+            f"`with {short(e, 50)}:` is entered after {ran} ran: on the "
             "micro-batches that do not sync, accumulate() skips the all-reduce with no_sync, "
             "but DDP decides in the forward whether the backward all-reduces, so every "
             "micro-batch still syncs; run the forward inside the context too"
@@ -524,6 +527,33 @@ def _accumulate_after_forward(facts: Facts) -> list[Violation]:
         conditions = [Condition(WORLD, (), facts, ">1", neutral=True), *conditions]
         out.append(violation(facts, w, "SG212", message, (), conditions))
     return out
+
+
+def _runs_forward(facts: Facts, call: ast.Call, model: str) -> bool:
+    """`call` hands `model` to a helper of the tree (``loss = train_batch(model, batch)``) that
+    calls it (``model(**batch)``, ``model.forward(x)``) with gradients on."""
+    if not any(dotted(a) == model for a in (*call.args, *(k.value for k in call.keywords))):
+        return False
+    found = callee(facts, call, training=False)
+    if found is None:
+        return False
+    owner, func = found
+    a = func.args
+    pos = [x.arg for x in (*a.posonlyargs, *a.args)]
+    bound = isinstance(call.func, ast.Attribute) and pos[:1] in (["self"], ["cls"])
+    names = {
+        p
+        for p in (*pos, *(x.arg for x in a.kwonlyargs))
+        if (passed := passed_argument(call, func, p, pos, bound)) is not None
+        and dotted(passed) == model
+    }
+    for n in walk(func):
+        if not isinstance(n, ast.Call) or owner.function_of(n) is not func:
+            continue
+        f = n.func.value if isinstance(n.func, ast.Attribute) and n.func.attr == "forward" else n.func
+        if isinstance(f, ast.Name) and f.id in names and not _no_grad(owner, n):
+            return True
+    return False
 
 
 def _fabric_devices(facts: Facts) -> list[Condition]:

@@ -416,7 +416,10 @@ def assigned_values(facts: Facts, name: str, at: ast.AST) -> list[ast.expr | Non
                 if isinstance(t, ast.Name) and t.id == name:
                     values.append(node.value)
                 elif name in assigned_names(t):
-                    return [None]
+                    element = _unpacked(t, node.value, name)
+                    if element is None:
+                        return [None]
+                    values.append(element)
         if values:
             return values
         if where is scope and isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef)):
@@ -424,6 +427,22 @@ def assigned_values(facts: Facts, name: str, at: ast.AST) -> list[ast.expr | Non
             if any(a.arg == name for a in [*args.posonlyargs, *args.args, *args.kwonlyargs]):
                 return [None]
     return [None]
+
+
+def _unpacked(target: ast.expr, value: ast.expr | None, name: str) -> ast.expr | None:
+    """The element of a literal tuple `value` that ``B, T = 16, 1024`` binds to `name`; None
+    when the two sides do not pair up one to one (a call's result, a starred element)."""
+    if not (
+        isinstance(target, (ast.Tuple, ast.List))
+        and isinstance(value, (ast.Tuple, ast.List))
+        and len(target.elts) == len(value.elts)
+        and not any(isinstance(e, ast.Starred) for e in (*target.elts, *value.elts))
+    ):
+        return None
+    for t, v in zip(target.elts, value.elts, strict=True):
+        if isinstance(t, ast.Name) and t.id == name:
+            return v
+    return None
 
 
 def dict_get(d: ast.Dict, key: str) -> ast.expr | None:
