@@ -162,6 +162,10 @@ class Evaluator:
             return self._call(facts, node, d)
         if isinstance(node, ast.Name):
             return self._name(facts, node, d)
+        if isinstance(node, ast.Attribute) and node.attr == "type":
+            device = self.values(facts, node.value, d)  # `device.type` of a torch.device
+            if device.values and all(_device_text(v.value) is not None for v in device.values):
+                return _map(device, lambda v: str(_device_text(v)).split(":")[0])
         if isinstance(node, (ast.Attribute, ast.Subscript)):
             return self._setting(facts, node, d)
         return _unknown(f"`{short(node, 40)}` is computed at run time")
@@ -183,6 +187,12 @@ class Evaluator:
             return _combine([self.values(facts, a, d) for a in node.args], lambda *xs: fn(xs))
         if name == "get_world_size":
             return self._world(node)
+        if q == "torch.cuda.is_available" and not node.args:
+            # `torch.device("cuda" if torch.cuda.is_available() else "cpu")`: the script is
+            # written for the GPU it looks for, as its labels and authors read it.
+            return Alts([Value(True, (f"{_loc(facts, node)} (a CUDA device present)",))])
+        if q == "torch.device" and len(node.args) == 1 and not node.keywords:
+            return _map(self.values(facts, node.args[0], d), lambda v: _device_text(v) or v)
         if name == "getattr" and len(node.args) >= 2 and _const_str(node.args[1]) is not None:
             comps = _components(node.args[0])
             key = _const_str(node.args[1])
@@ -381,6 +391,13 @@ class Evaluator:
 
 def _loc(facts: Facts, node: ast.AST) -> str:
     return f"{facts.path}:{getattr(node, 'lineno', 1)}"
+
+
+def _device_text(value: Any) -> str | None:
+    """``"cuda:0"`` for a device string torch.device accepts, else None."""
+    if isinstance(value, str) and value.split(":")[0] in ("cuda", "cpu", "mps", "xpu", "npu"):
+        return value
+    return None
 
 
 def _const_str(node: ast.AST) -> str | None:
