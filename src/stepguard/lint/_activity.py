@@ -136,7 +136,7 @@ def _setting_test(test: ast.expr) -> bool:
         ):
             return True
         if isinstance(n, (ast.Attribute, ast.Subscript)):
-            root = n
+            root: ast.expr = n
             while isinstance(root, (ast.Attribute, ast.Subscript)):
                 inner = root.value
                 if (

@@ -258,13 +258,14 @@ def check_sg211(facts: Facts) -> list[Violation]:
             continue
         for sched in _after(facts, stmt):
             via = "" if call_name(call) == "step" else " (which calls `scaler.step`)"
-            message = (
-                f"`{short(sched)}` runs even when `{short(call)}`{via} (line {call.lineno}) "
-                "skipped the optimizer step (inf/NaN gradients): the schedule runs ahead of "
-                "the optimizer; step it only when the scale did not drop"
-            )
             rec = receiver(call)
             scaler = rec if rec is not None and facts.is_scaler(rec) else None
+            message = (
+                f"`{short(sched)}` runs even when `{short(call)}`{via} (line {call.lineno}) "
+                f"skipped the optimizer step (inf/NaN gradients){_enabled_by(facts, scaler)}: "
+                "the schedule runs ahead of the optimizer; step it only when the scale did not "
+                "drop"
+            )
             conditions = amp_conditions(facts, scaler, call) or _helper_amp_conditions(facts, call)
             if scaler is not None and dotted(scaler) in facts.scaler_builds:
                 # `if args.amp: scaler.step(opt) else: opt.step()` then `scheduler.step()`: the
@@ -272,6 +273,19 @@ def check_sg211(facts: Facts) -> list[Violation]:
                 conditions += _step_only_conditions(facts, call, sched)
             out.append(violation(facts, sched, "SG211", message, (), conditions))
     return out
+
+
+def _enabled_by(facts: Facts, scaler: ast.expr | None) -> str:
+    """The clause saying when the scaler can skip a step, for a scaler built behind a setting
+    (a non-constant ``enabled=``, an ``x if test else None``); "" for one always on."""
+    value = facts.scaler_builds.get(dotted(scaler) or "") if scaler is not None else None
+    if isinstance(value, ast.IfExp):
+        return f", which it can do only when `{short(value.test, 50)}` builds the scaler"
+    if isinstance(value, ast.Call):
+        enabled = kwarg(value, "enabled")
+        if enabled is not None and not isinstance(enabled, ast.Constant):
+            return f", which it can do only while it is enabled (`enabled={short(enabled, 50)}`)"
+    return ""
 
 
 def _step_only_conditions(facts: Facts, step: ast.Call, sched: ast.Call) -> list[Condition]:
@@ -550,7 +564,11 @@ def _runs_forward(facts: Facts, call: ast.Call, model: str) -> bool:
     for n in walk(func):
         if not isinstance(n, ast.Call) or owner.function_of(n) is not func:
             continue
-        f = n.func.value if isinstance(n.func, ast.Attribute) and n.func.attr == "forward" else n.func
+        f = (
+            n.func.value
+            if isinstance(n.func, ast.Attribute) and n.func.attr == "forward"
+            else n.func
+        )
         if isinstance(f, ast.Name) and f.id in names and not _no_grad(owner, n):
             return True
     return False
@@ -720,7 +738,7 @@ def _tree_ddp(facts: Facts) -> tuple[Facts, ast.Call] | None:
         return None
     cache = project.cache.setdefault("tree_ddp", {})
     if "found" in cache:
-        return cache["found"]  # type: ignore[no-any-return]
+        return cache["found"]
     found: list[tuple[Facts, ast.Call]] = []
     switches = False
     for path in project.files:
@@ -735,8 +753,9 @@ def _tree_ddp(facts: Facts) -> tuple[Facts, ast.Call] | None:
             break
         found += [(other, c) for c in other.calls if build_kind(other, c) == "ddp"]
     wrapped = {dotted(c.args[0]) if c.args else None for _, c in found}
-    cache["found"] = found[0] if found and not switches and len(wrapped) == 1 else None
-    return cache["found"]  # type: ignore[no-any-return]
+    one = found[0] if found and not switches and len(wrapped) == 1 else None
+    cache["found"] = one
+    return one
 
 
 def _project_ddp(
