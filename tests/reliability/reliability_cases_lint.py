@@ -513,4 +513,76 @@ CASES = [
         expect="ok",
         check=lambda r: (r[0] == BAD and r[1] == [] and r[2] == 0) or repr(r),
     ),
+    # Round-4 window shapes (tests/test_lint_window4.py): odd inputs around them.
+    Case(
+        "lint",
+        "window length from a tuple unpacking with unequal sides (B, T = 16)",
+        lambda: lint_source(_WINDOW.format(sizes="B, T = 16")),
+        expect="ok",
+        check=lambda r: _latent_sg210(r),
+    ),
+    Case(
+        "lint",
+        "window length from a starred unpacking (B, *T = 16, 1024, 3)",
+        lambda: lint_source(_WINDOW.format(sizes="B, *T = 16, 1024, 3")),
+        expect="ok",
+        check=lambda r: _latent_sg210(r),
+    ),
+    Case(
+        "lint",
+        "torch.device given a name that is not a device ('tpu0').type",
+        lambda: lint_source(_AMP_DEVICE),
+        expect="ok",
+        check=lambda r: (
+            [v.finding.code for v in r] == ["SG211"]
+            and v_latent(r[0])
+            or [v.finding.message for v in r]
+        ),
+    ),
+    Case(
+        "lint",
+        "project wrapping two models in DDP around a trainer handed one of them",
+        lambda: lint_paths(
+            [
+                _project(
+                    {
+                        "launch.py": "from torch.nn.parallel import DistributedDataParallel as D\n"
+                        "from pkg.t import fit\n"
+                        "a = D(net_a)\nb = D(net_b)\nfit(a, loader, opt)\n",
+                        "t.py": _FIT,
+                    }
+                )
+            ]
+        ).findings,
+        expect="ok",
+        check=lambda r: [f.code for f in r] == [] or [f.message for f in r],
+    ),
 ]
+
+_WINDOW = (
+    "import torch\n{sizes}\nk = 524288 // (B * 1024)\nfor step in range(10):\n"
+    "    for micro in range(k):\n        optimizer.zero_grad()\n"
+    "        loss = model(x) / k\n        loss.backward()\n    optimizer.step()\n"
+)
+_AMP_DEVICE = (
+    "import torch\ndevice = torch.device('tpu0')\n"
+    "scaler = torch.cuda.amp.GradScaler(enabled=device.type == 'cuda')\n"
+    "for x in loader:\n    scaler.scale(model(x)).backward()\n    scaler.step(optimizer)\n"
+    "    scaler.update()\n    scheduler.step()\n"
+)
+_FIT = (
+    "def fit(model, loader, optimizer, k=4):\n    for i, x in enumerate(loader):\n"
+    "        (model(x) / k).backward()\n        if (i + 1) % k == 0:\n"
+    "            optimizer.step()\n            optimizer.zero_grad()\n"
+)
+
+
+def v_latent(v: Any) -> bool:
+    return bool(v.finding.data.get("activity") == "latent")
+
+
+def _latent_sg210(r: Any) -> bool | str:
+    codes = [v.finding.code for v in r]
+    if codes != ["SG210"] or not v_latent(r[0]):
+        return repr([v.finding.message for v in r])
+    return True
