@@ -534,26 +534,14 @@ CASES = [
         lambda: lint_source(_AMP_DEVICE),
         expect="ok",
         check=lambda r: (
-            [v.finding.code for v in r] == ["SG211"]
-            and v_latent(r[0])
+            ([v.finding.code for v in r] == ["SG211"] and v_latent(r[0]))
             or [v.finding.message for v in r]
         ),
     ),
     Case(
         "lint",
         "project wrapping two models in DDP around a trainer handed one of them",
-        lambda: lint_paths(
-            [
-                _project(
-                    {
-                        "launch.py": "from torch.nn.parallel import DistributedDataParallel as D\n"
-                        "from pkg.t import fit\n"
-                        "a = D(net_a)\nb = D(net_b)\nfit(a, loader, opt)\n",
-                        "t.py": _FIT,
-                    }
-                )
-            ]
-        ).findings,
+        lambda: _two_ddp_models(),
         expect="ok",
         check=lambda r: [f.code for f in r] == [] or [f.message for f in r],
     ),
@@ -575,6 +563,15 @@ _FIT = (
     "        (model(x) / k).backward()\n        if (i + 1) % k == 0:\n"
     "            optimizer.step()\n            optimizer.zero_grad()\n"
 )
+
+
+def _two_ddp_models() -> list[Any]:
+    launch = (
+        "from torch.nn.parallel import DistributedDataParallel as D\n"
+        "from pkg.t import fit\n"
+        "a = D(net_a)\nb = D(net_b)\nfit(a, loader, opt)\n"
+    )
+    return list(lint_paths([_project({"launch.py": launch, "t.py": _FIT})]).findings)
 
 
 def v_latent(v: Any) -> bool:
