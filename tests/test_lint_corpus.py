@@ -1,10 +1,10 @@
 """The real-code lint corpora are well-formed, and their scorer counts right.
 
-Nine corpora: benchmarks/lint_corpus (the linter is improved against it),
+Ten corpora: benchmarks/lint_corpus (the linter is improved against it),
 benchmarks/lint_corpus_holdout, benchmarks/lint_corpus_blind, benchmarks/lint_corpus_blind2,
 benchmarks/lint_corpus_blind3, benchmarks/lint_corpus_blind4, benchmarks/lint_corpus_blind5,
-benchmarks/lint_corpus_blind6 and benchmarks/lint_corpus_blind7 (built apart, each measured once before
-anyone tuned against it, now development sets too); no two share a repository.
+benchmarks/lint_corpus_blind6, benchmarks/lint_corpus_blind7 and benchmarks/lint_corpus_blind8 (built apart,
+each measured once before anyone tuned against it, then development sets too); no two share a repository.
 These tests check each corpus itself (every label points at an existing
 statement, enough entries and repositories, every linted rule has a positive label unless the corpus
 says it has none) and the matching logic of benchmarks/bench_lint_real.py on hand-made findings. They
@@ -34,6 +34,7 @@ BLIND4 = ROOT / "benchmarks" / "lint_corpus_blind4"
 BLIND5 = ROOT / "benchmarks" / "lint_corpus_blind5"
 BLIND6 = ROOT / "benchmarks" / "lint_corpus_blind6"
 BLIND7 = ROOT / "benchmarks" / "lint_corpus_blind7"
+BLIND8 = ROOT / "benchmarks" / "lint_corpus_blind8"
 
 
 def _bench():
@@ -116,6 +117,13 @@ CORPORA = (
         min_entries=40,
         min_repos=35,
         rules_without_positive=frozenset({"SG103", "SG201", "SG202"}),
+    ),
+    Corpus(
+        "lint_corpus_blind8",
+        BLIND8,
+        min_entries=40,
+        min_repos=40,
+        rules_without_positive=frozenset({"SG101", "SG103", "SG202", "SG210"}),
     ),
 )
 ENTRIES = {c.name: bench.load_corpus(c.path) for c in CORPORA}
