@@ -1,0 +1,25 @@
+import argparse
+
+
+def create_arg_parser():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--modality", default=["CT", "pathology"])
+    parser.add_argument("--model_CT", default="resnetMC3_18", type=str)
+    parser.add_argument("--model_pathology", default="TransMIL", type=str)
+    parser.add_argument("--aggregator", default="TransMIL", type=str)
+    parser.add_argument("--learnablePrompt", default=1, type=int)
+    parser.add_argument("--num_classes", type=int, default=2)
+    parser.add_argument("--start_epoch", type=int, default=0)
+    parser.add_argument("--n_epochs", type=int, default=1000)
+    parser.add_argument("--pretrainedExt_freeze", type=int, default=1)
+    parser.add_argument("--weight_decay", type=float, default=5e-4)
+    parser.add_argument("--lr", type=float, default=0.00001)
+    parser.add_argument("--loss", type=str, default="BCE+CLIP")
+    parser.add_argument("--schedule", default=[500], nargs="*", type=int)
+    parser.add_argument("--b1", type=float, default=0.9)
+    parser.add_argument("--b2", type=float, default=0.999)
+    parser.add_argument("--dist_url", type=str, default="tcp://localhost:4444")
+    parser.add_argument("--rank", type=int, default=0)
+    parser.add_argument("--dist_backend", type=str, default="nccl")
+    parser.add_argument("--world_size", type=int, default=1)
+    return parser.parse_args()
