@@ -359,11 +359,33 @@ class Facts:
         return name in ("opts", "optimizers", "optims") or name.endswith("_optimizers")
 
     def is_scheduler(self, node: ast.AST) -> bool:
-        """`node` names a learning-rate scheduler."""
+        """`node` names a learning-rate scheduler, or the variable of a loop over a list of
+        them (``for lrs in lr_schedulers: lrs.step()``)."""
         d = dotted(node)
         if d is not None and d in self.schedulers:
             return True
-        return "sched" in last_name(node).lower()
+        if "sched" in last_name(node).lower():
+            return True
+        return isinstance(node, ast.Name) and node.id in self._scheduler_loop_names()
+
+    def _scheduler_loop_names(self) -> frozenset[str]:
+        """The names that are the one target of a ``for`` loop over a name or attribute that
+        names schedulers (``for lrs in lr_schedulers:``, ``for s in self.schedulers:``)."""
+        cached = self.cache.get("scheduler_loop_names")
+        if isinstance(cached, frozenset):
+            return cached
+        out: set[str] = set()
+        for loop in self.loops:
+            if (
+                isinstance(loop, (ast.For, ast.AsyncFor))
+                and isinstance(loop.target, ast.Name)
+                and isinstance(loop.iter, (ast.Name, ast.Attribute))
+                and "sched" in last_name(loop.iter).lower()
+            ):
+                out.add(loop.target.id)
+        found = frozenset(out)
+        self.cache["scheduler_loop_names"] = found
+        return found
 
     def is_scaler(self, node: ast.AST) -> bool:
         """`node` names a GradScaler."""

@@ -58,6 +58,12 @@ def amp_conditions(
             for c in branch_conditions(facts, at)
             if _amp_test(c.exprs[0])
         ]
+    if isinstance(value, ast.Call) and not _builds_scaler_itself(facts, value):
+        # `optimizer, schedulers, scaler = prepare_optimizers(args, model)`: the helper's
+        # `if args.fp16: scaler = GradScaler()` decides.
+        inner = _helper_scaler_build(facts, value)
+        if inner is not None:
+            facts, value = inner
     out: list[Condition] = []
     if isinstance(value, ast.IfExp):
         build_in_body = isinstance(value.body, ast.Call) and call_name(value.body).endswith(
@@ -80,6 +86,34 @@ def amp_conditions(
     if stmt is not None:
         out += [Condition(c.what, c.exprs, c.facts, c.test) for c in branch_conditions(facts, stmt)]
     return out
+
+
+def _builds_scaler_itself(facts: Facts, call: ast.Call) -> bool:
+    """``GradScaler(...)`` / ``ShardedGradScaler(...)`` / ``amp.GradScaler(...)``: a scaler class,
+    not a helper that returns one."""
+    return call_name(call).endswith("Scaler") and callee(facts, call) is None
+
+
+def _helper_scaler_build(facts: Facts, call: ast.Call) -> tuple[Facts, ast.expr] | None:
+    """The one scaler construction inside the helper `call` calls, with that file's facts."""
+    found = callee(facts, call)
+    if found is None:
+        return None
+    owner, func = found
+    inner = [
+        c
+        for c in walk(func)
+        if isinstance(c, ast.Call)
+        and owner.function_of(c) is func
+        and _builds_scaler_itself(owner, c)
+        and build_kind(owner, c) == "scaler"
+    ]
+    if len(inner) != 1:
+        return None
+    parent = owner.parents.get(inner[0])
+    if isinstance(parent, ast.IfExp):
+        return owner, parent  # `GradScaler() if args.fp16 else None`
+    return owner, inner[0]
 
 
 _AMP_WORDS = ("amp", "fp16", "half", "mixed", "precision", "scaler", "float16", "autocast")
@@ -238,6 +272,48 @@ def _after(facts: Facts, stmt: ast.stmt) -> list[ast.Call]:
     return found
 
 
+def _before(facts: Facts, stmt: ast.stmt) -> list[ast.Call]:
+    """``scheduler.step()`` calls that run earlier in the same pass as `stmt`, whatever it then
+    does (``for lrs in schedulers: lrs.step()`` then ``take_optimizer_step(...)``): earlier
+    statements of its block, then (climbing out of ``if`` blocks, not loops or functions) of the
+    enclosing blocks. Nothing inside an ``if`` that checks the scale or a skip flag counts."""
+    found: list[ast.Call] = []
+    current: ast.stmt = stmt
+    for _ in range(4):
+        block = _block_of(facts, current)
+        if block is None:
+            break
+        idx = next(i for i, s in enumerate(block) if s is current)
+        for s in block[:idx]:
+            if isinstance(s, (ast.For, ast.AsyncFor)) and _over_schedulers(facts, s):
+                _scheduler_steps(facts, s.body, found)
+            else:
+                _scheduler_steps(facts, [s], found)
+        if found:
+            return found
+        parent = facts.parents.get(current)
+        if (
+            not isinstance(parent, ast.If)
+            or _guards_skip(parent.test)
+            or _window_test(facts, parent)
+        ):
+            break  # before a window's guard is every micro-batch: SG202's business
+        current = parent
+    return found
+
+
+def _window_test(facts: Facts, node: ast.If) -> bool:
+    """`node` is an accumulation window's guard, or tests a remainder (``(step + 1) % k``)."""
+    if any(isinstance(n, ast.BinOp) and isinstance(n.op, ast.Mod) for n in ast.walk(node.test)):
+        return True
+    return any(w.guard is node for w in windows(facts))
+
+
+def _over_schedulers(facts: Facts, loop: ast.For | ast.AsyncFor) -> bool:
+    """``for lrs in lr_schedulers:``: a loop that steps each scheduler of a list once."""
+    return isinstance(loop.target, ast.Name) and facts.is_scheduler(loop.target)
+
+
 def check_sg211(facts: Facts) -> list[Violation]:
     """SG211: ``scheduler.step()`` after ``scaler.step(optimizer)`` (in its block, or after the
     ``if``/``else`` that holds it), not behind a check that the optimizer stepped."""
@@ -256,15 +332,18 @@ def check_sg211(facts: Facts) -> list[Violation]:
             # `train_one_epoch(...)` steps many times; a scheduler stepped after it is stepped
             # per epoch, and one skipped step does not shift an epoch count.
             continue
-        for sched in _after(facts, stmt):
+        after = _after(facts, stmt)
+        for sched in after or _before(facts, stmt):
             via = "" if call_name(call) == "step" else " (which calls `scaler.step`)"
             rec = receiver(call)
             scaler = rec if rec is not None and facts.is_scaler(rec) else None
+            when = "runs even when" if after else "runs before, and advances even when,"
+            fix = "" if after else " after the optimizer, and"
             message = (
-                f"`{short(sched)}` runs even when `{short(call)}`{via} (line {call.lineno}) "
+                f"`{short(sched)}` {when} `{short(call)}`{via} (line {call.lineno}) "
                 f"skipped the optimizer step (inf/NaN gradients){_enabled_by(facts, scaler)}: "
-                "the schedule runs ahead of the optimizer; step it only when the scale did not "
-                "drop"
+                f"the schedule runs ahead of the optimizer; step it{fix} only when the scale did "
+                "not drop"
             )
             conditions = amp_conditions(facts, scaler, call) or _helper_amp_conditions(facts, call)
             if scaler is not None and dotted(scaler) in facts.scaler_builds:
