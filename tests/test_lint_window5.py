@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import textwrap
 
+import torch
+
 from stepguard.lint import lint_source as _lint_source
 
 
@@ -313,3 +315,47 @@ def test_sg211_silent_on_a_scheduler_stepped_before_a_window_guard() -> None:
     )
     assert "lrs.step()" in source
     assert _only(lint_source(source), "SG211") == []
+
+
+# -- SG211 / SG204: a GradScaler that is never enabled ---------------------------------------------
+
+NEVER_ENABLED = """
+    import torch
+
+
+    def train(model, loader, optimizer, schedule, cfg):
+        ptdtype = {{"float32": torch.float32, "bfloat16": torch.bfloat16, "float16": torch.float16}}[
+            cfg.dtype
+        ]
+        scaler = torch.cuda.amp.GradScaler(enabled={enabled})
+        for x, y in loader:
+            with torch.autocast(device_type="cuda", dtype=ptdtype):
+                loss = model(x, y)
+            scaler.scale(loss).backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            scaler.step(optimizer)
+            scaler.update()
+            optimizer.zero_grad()
+            schedule.step()
+"""
+
+
+def test_scaler_enabled_by_a_dtype_compared_with_a_string_never_skips() -> None:
+    # `torch.float16 == "float16"` is False: the scaler is never enabled, never skips a step and
+    # multiplies by 1, so neither SG211 nor SG204 applies.
+    assert (torch.float16 == "float16") is False
+    for enabled in ('(ptdtype == "float16")', '"float16" == ptdtype', "False", "ptdtype is 'x'"):
+        found = lint_source(NEVER_ENABLED.format(enabled=enabled))
+        assert _only(found, "SG211") == [] and _only(found, "SG204") == [], enabled
+
+
+def test_scaler_enabled_by_a_real_dtype_test_or_an_unresolved_value_still_reported() -> None:
+    for enabled in (
+        "ptdtype == torch.float16",  # the right comparison: enabled under float16
+        'cfg.dtype == "float16"',  # a string setting compared with a string
+        'dtype == "float16"',  # a name the file never binds: not certainly a dtype
+        'ptdtype != "float16"',  # always true: always enabled
+    ):
+        found = lint_source(NEVER_ENABLED.format(enabled=enabled))
+        assert len(_only(found, "SG211")) == 1, enabled
+        assert len(_only(found, "SG204")) == 1, enabled

@@ -116,6 +116,93 @@ def _helper_scaler_build(facts: Facts, call: ast.Call) -> tuple[Facts, ast.expr]
     return owner, inner[0]
 
 
+# The dtypes `torch` defines under these names (`torch.float16`, `torch.half`, ...).
+_TORCH_DTYPES = frozenset(
+    [
+        "float16",
+        "half",
+        "bfloat16",
+        "float32",
+        "float",
+        "float64",
+        "double",
+        "complex64",
+        "cfloat",
+        "complex128",
+        "cdouble",
+        "uint8",
+        "int8",
+        "int16",
+        "short",
+        "int32",
+        "int",
+        "int64",
+        "long",
+        "bool",
+        "float8_e4m3fn",
+        "float8_e5m2",
+    ]
+)
+
+
+def never_enabled(facts: Facts, scaler: ast.expr | None) -> bool:
+    """The scaler's ``enabled=`` is false whatever the settings: ``enabled=False``, or a
+    comparison of a ``torch.dtype`` with a string (``ptdtype == "float16"`` with ``ptdtype`` bound
+    to ``torch.float16`` or to a subscript of a dict of torch dtypes), which is always False: a
+    dtype never equals a str. Anything less certain (a setting whose default is False) is not."""
+    value = facts.scaler_builds.get(dotted(scaler) or "") if scaler is not None else None
+    if not isinstance(value, ast.Call) or not _builds_scaler_itself(facts, value):
+        return False
+    enabled = kwarg(value, "enabled")
+    return enabled is not None and _always_false(facts, enabled, value)
+
+
+def _always_false(facts: Facts, test: ast.expr, at: ast.AST) -> bool:
+    if isinstance(test, ast.Constant):
+        return test.value is False
+    if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And):
+        return any(_always_false(facts, v, at) for v in test.values)
+    if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.Or):
+        return all(_always_false(facts, v, at) for v in test.values)
+    if (
+        isinstance(test, ast.Compare)
+        and len(test.ops) == 1
+        and isinstance(test.ops[0], (ast.Eq, ast.Is))
+    ):
+        left, right = test.left, test.comparators[0]
+        for a, b in ((left, right), (right, left)):
+            if (
+                isinstance(b, ast.Constant)
+                and isinstance(b.value, str)
+                and _torch_dtype(facts, a, at, 0)
+            ):
+                return True
+    return False
+
+
+def _torch_dtype(facts: Facts, node: ast.expr, at: ast.AST, depth: int) -> bool:
+    """`node` is certainly a ``torch.dtype``: ``torch.float16``, a name bound once to one, a
+    subscript of a dict literal whose values all are, or an ``x if c else y`` of two."""
+    if depth > 3:
+        return False
+    if isinstance(node, ast.Attribute):
+        q = facts.resolve(node)
+        return q is not None and q.startswith("torch.") and q[6:] in _TORCH_DTYPES
+    if isinstance(node, ast.Name):
+        value = binding(facts, node.id, at)
+        return value is not None and _torch_dtype(facts, value, value, depth + 1)
+    if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Dict):
+        values = node.value.values
+        return bool(values) and all(
+            v is not None and _torch_dtype(facts, v, at, depth + 1) for v in values
+        )
+    if isinstance(node, ast.IfExp):
+        return _torch_dtype(facts, node.body, at, depth + 1) and _torch_dtype(
+            facts, node.orelse, at, depth + 1
+        )
+    return False
+
+
 _AMP_WORDS = ("amp", "fp16", "half", "mixed", "precision", "scaler", "float16", "autocast")
 
 
@@ -211,6 +298,8 @@ def check_sg204(facts: Facts) -> list[Violation]:
         if scale_backward is None or unscaled:
             continue
         scaler_node = _scaled_backward_scaler(facts, scale_backward)
+        if never_enabled(facts, scaler_node):
+            continue  # a disabled scaler multiplies by 1: the clip sees the real gradients
         scaler = short(scaler_node, 30)  # type: ignore[arg-type]
         message = (
             f"`{call_name(clip)}` clips gradients still multiplied by the GradScaler's scale "
@@ -337,6 +426,8 @@ def check_sg211(facts: Facts) -> list[Violation]:
             via = "" if call_name(call) == "step" else " (which calls `scaler.step`)"
             rec = receiver(call)
             scaler = rec if rec is not None and facts.is_scaler(rec) else None
+            if never_enabled(facts, scaler):
+                break  # a scaler that is never enabled never skips a step
             when = "runs even when" if after else "runs before, and advances even when,"
             fix = "" if after else " after the optimizer, and"
             message = (
