@@ -359,3 +359,68 @@ def test_scaler_enabled_by_a_real_dtype_test_or_an_unresolved_value_still_report
         found = lint_source(NEVER_ENABLED.format(enabled=enabled))
         assert len(_only(found, "SG211")) == 1, enabled
         assert len(_only(found, "SG204")) == 1, enabled
+
+
+# -- SG211: Lightning's schedulers under manual optimization ---------------------------------------
+
+LIGHTNING = """
+    import pytorch_lightning as pl
+    import torch
+    import transformers
+
+
+    class LitModel(pl.LightningModule):
+        def __init__(self):
+            super().__init__()
+    {init}
+        def training_step(self, batch, batch_idx):
+            opt = self.optimizers()
+            self.manual_backward(self.model(batch))
+            opt.step()
+            opt.zero_grad()
+
+        def configure_optimizers(self):
+            opt = torch.optim.AdamW(self.parameters(), lr=1e-4)
+            sched = {{
+                "scheduler": transformers.get_linear_schedule_with_warmup(opt, 100, 10000),
+                "interval": "step",
+            }}
+            return [opt], [sched]
+    {extra}
+
+    if __name__ == "__main__":
+        trainer = pl.Trainer(precision=16{trainer})
+        trainer.fit(LitModel())
+"""
+
+
+def _lightning(init: str = "", extra: str = "", trainer: str = "") -> str:
+    return LIGHTNING.format(init=init or "        pass\n", extra=extra, trainer=trainer)
+
+
+def test_sg211_silent_when_the_module_switches_to_manual_optimization() -> None:
+    # From Lightning 1.3 on, manual optimization leaves every scheduler to the module: Lightning
+    # steps none of them, so none advances on a skipped step (however the switch is spelled).
+    for init, extra in (
+        ("        self.automatic_optimization = False\n", ""),
+        ("        self.automatic_optimization=False\n", ""),
+        (
+            "",
+            "\n        @property\n        def automatic_optimization(self):\n"
+            "            return False\n",
+        ),
+    ):
+        assert _only(lint_source(_lightning(init, extra)), "SG211") == [], (init, extra)
+
+
+def test_sg211_lightning_steps_the_schedulers_of_a_manual_trainer_before_1_3() -> None:
+    # `Trainer(automatic_optimization=False)` exists only before Lightning 1.3, which still stepped
+    # the schedulers of `configure_optimizers` under manual optimization.
+    (sg211,) = _only(lint_source(_lightning(trainer=", automatic_optimization=False")), "SG211")
+    assert "Lightning before 1.3" in sg211.message
+    # Automatic optimization: reported, without the clause.
+    (sg211,) = _only(lint_source(_lightning()), "SG211")
+    assert "Lightning before 1.3" not in sg211.message
+    # The module attribute set to True is no switch to manual optimization.
+    on = _lightning("        self.automatic_optimization = True\n")
+    assert len(_only(lint_source(on), "SG211")) == 1
