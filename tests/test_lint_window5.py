@@ -424,3 +424,106 @@ def test_sg211_lightning_steps_the_schedulers_of_a_manual_trainer_before_1_3() -
     # The module attribute set to True is no switch to manual optimization.
     on = _lightning("        self.automatic_optimization = True\n")
     assert len(_only(lint_source(on), "SG211")) == 1
+
+
+# -- activity: a DDP wrap behind a flag; argparse defaults a required config replaces --------------
+
+DDP_FLAG = """
+    import argparse
+
+    import torch
+    import torch.distributed as dist
+    from torch.distributed.fsdp import FullyShardedDataParallel as FSDP
+    from torch.nn.parallel import DistributedDataParallel as DDP
+
+
+    def train_step(model, batch, optimizer, accumulation_steps, step):
+        loss = model(batch) / accumulation_steps
+        loss.backward()
+        if (step + 1) % accumulation_steps == 0:
+            optimizer.step()
+            optimizer.zero_grad()
+
+
+    def main():
+        parser = argparse.ArgumentParser()
+        parser.add_argument("--use-ddp", {flag})
+        parser.add_argument("--accum", type=int, default=8)
+        args = parser.parse_args()
+        dist.init_process_group("nccl")
+        model = build_model()
+        {wrap}
+        optimizer = torch.optim.AdamW(model.parameters(), lr=1e-4)
+        for step, batch in enumerate(loader()):
+            train_step(model, batch, optimizer, args.accum, step)
+"""
+
+WRAP_IF = "if {test}:\n            model = DDP(model.cuda())\n        else:\n            model = FSDP(model)"
+
+
+def test_sg208_latent_when_the_ddp_wrap_is_behind_an_unset_flag() -> None:
+    off = DDP_FLAG.format(flag='action="store_true"', wrap=WRAP_IF.format(test="args.use_ddp"))
+    (sg208,) = _only(lint_source(off), "SG208")
+    assert sg208.data["activity"] == "latent"
+    assert "only if `args.use_ddp` is true" in sg208.message
+
+
+def test_sg208_active_when_the_flag_defaults_on_or_the_wrap_is_unconditional() -> None:
+    on = DDP_FLAG.format(flag="type=int, default=1", wrap=WRAP_IF.format(test="args.use_ddp"))
+    (sg208,) = _only(lint_source(on), "SG208")
+    assert sg208.data["activity"] == "active"
+    plain = DDP_FLAG.format(flag='action="store_true"', wrap="model = DDP(model.cuda())")
+    (sg208,) = _only(lint_source(plain), "SG208")
+    assert sg208.data["activity"] == "active"
+    # A run-time test (the process count) is no setting: it stays neutral.
+    runtime = DDP_FLAG.format(
+        flag='action="store_true"', wrap=WRAP_IF.format(test="dist.get_world_size() > 1")
+    )
+    (sg208,) = _only(lint_source(runtime), "SG208")
+    assert sg208.data["activity"] == "active"
+
+
+CONFIG_PARSER = """
+    import argparse
+
+    import torch
+    from utils.misc import parse_with_config
+
+
+    def main(opts, model, loader):
+        optimizer = torch.optim.AdamW(model.parameters(), lr=1e-4)
+        for step, batch in enumerate(loader):
+            loss = criterion(model(batch), batch)
+            loss.backward()
+            if (step + 1) % opts.gradient_accumulation_steps == 0:
+                optimizer.step()
+                optimizer.zero_grad()
+
+
+    if __name__ == "__main__":
+        parser = argparse.ArgumentParser()
+        parser.add_argument("--gradient_accumulation_steps", type=int, default=16)
+        parser.add_argument("--config"{config})
+        args = {parse}
+        main(args, build_model(), build_loader())
+"""
+
+
+def test_argparse_default_a_required_config_file_replaces_is_not_certain() -> None:
+    source = CONFIG_PARSER.format(config=", required=True", parse="parse_with_config(parser)")
+    (sg201,) = _only(lint_source(source), "SG201")
+    assert sg201.data["activity"] == "latent"
+    assert "the default 16 at train.py:" in sg201.message
+    assert "`--config` file that `parse_with_config(parser)` reads" in sg201.message
+
+
+def test_argparse_default_is_certain_without_a_config_reader() -> None:
+    for config, parse in (
+        (", required=True", "parser.parse_args()"),  # argparse alone: the default holds
+        ("", "parse_with_config(parser)"),  # an optional config, not given by default
+        (", default=None", "parse_with_config(parser)"),
+    ):
+        source = CONFIG_PARSER.format(config=config, parse=parse)
+        (sg201,) = _only(lint_source(source), "SG201")
+        assert sg201.data["activity"] == "active", (config, parse)
+        assert "gradient_accumulation_steps=16 from" in sg201.message

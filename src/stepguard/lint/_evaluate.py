@@ -383,6 +383,10 @@ class Evaluator:
             return Alts([v])
         found = self.settings.defaults(comps[-1], prefer=facts.path)
         if found:
+            if not self.scenario.config:
+                why = self.settings.config_override(found)
+                if why is not None:
+                    return _unknown(why)
             return Alts(list(found))
         if default is not None:
             return self.values(facts, default, d)

@@ -714,18 +714,18 @@ def check_sg205(facts: Facts) -> list[Violation]:
         if bound is not None and w is not None:
             loop_line = getattr(_micro_loop(facts, w), "lineno", w.loop.lineno)
             shown = f"`{short(bound, 40)}`"
-            at = bound
+            site: ast.AST = bound
             value = _bound(facts, bound, call) if isinstance(bound, ast.Name) else None
             if value is not None:
                 # Reported where the loop's count is set (`total_steps = tokens // per_step`).
                 shown += f" (= `{short(value, 50)}`)"
-                at = facts.parents.get(value) or value
+                site = facts.parents.get(value) or value
             message = (
                 f"`{short(call.func, 40)}` is given {shown}, the bound of the micro-batch loop "
                 f"(line {loop_line}), as its length, but {where}: the schedule is {k_text} "
                 f"times too long; count optimizer steps: `{short(bound, 40)} // {k_text}`"
             )
-            out.append(violation(facts, at, "SG205", message, (), conditions, call))
+            out.append(violation(facts, site, "SG205", message, (), conditions, call))
             continue
         if id(call) not in known:
             continue  # a scheduler class the linter does not know: only the loop-bound shape

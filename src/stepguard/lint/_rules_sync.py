@@ -312,6 +312,9 @@ def check_sg204(facts: Facts) -> list[Violation]:
     return out
 
 
+# (model name, "torch" / "apex" / "accelerate", line, the DDP construction and its file's facts)
+DdpFound = tuple[str, str, int | str, tuple[Facts, ast.Call] | None]
+
 _SKIP_WORDS = ("scale", "skip", "stepped", "inf", "finite", "optimizer_was_run", "overflow")
 
 
@@ -803,10 +806,10 @@ def _wrapped(facts: Facts, name: str) -> str | None:
     return None
 
 
-def _ddp_model(facts: Facts, w: Window) -> tuple[str, str, int | str] | None:
-    """(model name, "torch" / "apex" / "accelerate", line) of the DDP model whose backward the
-    window runs: the one the stepped optimizer trains, else the one whose forward runs in the
-    window with gradients on."""
+def _ddp_model(facts: Facts, w: Window) -> DdpFound | None:
+    """(model name, "torch" / "apex" / "accelerate", line, the construction with its file's facts
+    when one is visible) of the DDP model whose backward the window runs: the one the stepped
+    optimizer trains, else the one whose forward runs in the window with gradients on."""
     for opt in sorted(w.stepped):
         build = facts.optimizers.get(opt)
         params = params_arg(build) if build is not None else None
@@ -817,7 +820,8 @@ def _ddp_model(facts: Facts, w: Window) -> tuple[str, str, int | str] | None:
                     owner = owner.removesuffix(".module")
                     ddp = _wrapped(facts, owner)
                     if ddp is not None:
-                        return ddp, _flavor(facts, ddp), facts.ddp_models[ddp].lineno
+                        build = facts.ddp_models[ddp]
+                        return ddp, _flavor(facts, ddp), build.lineno, (facts, build)
     forwards = [
         c
         for c in _micro_batch_calls(facts, w)
@@ -826,7 +830,8 @@ def _ddp_model(facts: Facts, w: Window) -> tuple[str, str, int | str] | None:
     for c in forwards:
         d = dotted(c.func)
         if d is not None and d in facts.ddp_models:
-            return d, _flavor(facts, d), facts.ddp_models[d].lineno
+            build = facts.ddp_models[d]
+            return d, _flavor(facts, d), build.lineno, (facts, build)
     for c in forwards:  # a model passed in: the DDP wrapper its callers built
         d = dotted(c.func)
         if d is None or facts.is_optimizer(c.func) or d.startswith(("torch.", "F.", "nn.")):
@@ -836,7 +841,7 @@ def _ddp_model(facts: Facts, w: Window) -> tuple[str, str, int | str] | None:
                 q = built_in.resolve(build.func) or ""
                 flavor = "apex" if q.startswith("apex") else "torch"
                 line = build.lineno if built_in is facts else f"{built_in.path}:{build.lineno}"
-                return d, flavor, line
+                return d, flavor, line, (built_in, build)
     for c in forwards:  # a model a helper wraps and returns (`model, opt = distributed_opt(...)`)
         if isinstance(c.func, ast.Name) and not facts.is_optimizer(c.func):
             wrapped = helper_ddp(facts, c.func)
@@ -844,7 +849,8 @@ def _ddp_model(facts: Facts, w: Window) -> tuple[str, str, int | str] | None:
                 built_in, build = wrapped
                 q = built_in.resolve(build.func) or ""
                 line = build.lineno if built_in is facts else f"{built_in.path}:{build.lineno}"
-                return c.func.id, "apex" if q.startswith("apex") else "torch", line
+                flavor = "apex" if q.startswith("apex") else "torch"
+                return c.func.id, flavor, line, (built_in, build)
     found = _project_ddp(facts, w, forwards)
     if found is not None:
         return found
@@ -862,14 +868,27 @@ def _ddp_model(facts: Facts, w: Window) -> tuple[str, str, int | str] | None:
         for c in forwards:
             d = dotted(c.func)
             if d is not None and d in prepared and not facts.is_optimizer(c.func):
-                return d, "accelerate", c.lineno
+                return d, "accelerate", c.lineno, None
         for c in forwards:  # a prepared model passed in (`train(args, model, ...)`)
             f = c.func
             if isinstance(f, ast.Attribute) and f.attr == "forward":
                 f = f.value
             if isinstance(f, ast.Name) and _prepared_by_callers(facts, f.id, here):
-                return f.id, "accelerate", c.lineno
+                return f.id, "accelerate", c.lineno, None
     return None
+
+
+def _wrap_conditions(site: tuple[Facts, ast.Call] | None) -> list[Condition]:
+    """The run settings the DDP wrap depends on: the tests of the ``if`` blocks around its
+    construction that read a setting (``if args.use_ddp: model = DDP(model)``; the other branch
+    builds FSDP or nothing). Unresolved, such a test leaves the finding latent."""
+    if site is None:
+        return []
+    owner, build = site
+    stmt = statement_of(owner, build)
+    if stmt is None:
+        return []
+    return [c for c in branch_conditions(owner, stmt, settings=True) if not c.neutral]
 
 
 def _passed_in(facts: Facts, node: ast.expr) -> bool:
@@ -928,9 +947,7 @@ def _tree_ddp(facts: Facts) -> tuple[Facts, ast.Call] | None:
     return one
 
 
-def _project_ddp(
-    facts: Facts, w: Window, forwards: list[ast.Call]
-) -> tuple[str, str, int | str] | None:
+def _project_ddp(facts: Facts, w: Window, forwards: list[ast.Call]) -> DdpFound | None:
     """A model handed in from outside (a parameter, ``self.model`` set from ``__init__``'s
     argument) whose construction the linted files do not show, in a tree that wraps one model in
     DistributedDataParallel elsewhere (a launcher built with ``mp.spawn``, a factory module):
@@ -967,7 +984,8 @@ def _project_ddp(
         owner, build = found
         q = owner.resolve(build.func) or ""
         line = build.lineno if owner is facts else f"{owner.path}:{build.lineno}"
-        return dotted(c.func) or "model", "apex" if q.startswith("apex") else "torch", line
+        flavor = "apex" if q.startswith("apex") else "torch"
+        return dotted(c.func) or "model", flavor, line, (owner, build)
     return None
 
 
@@ -1069,7 +1087,7 @@ def check_sg208(facts: Facts) -> list[Violation]:
         found = _ddp_model(facts, w)
         if found is None:
             continue
-        ddp, flavor, line = found
+        ddp, flavor, line, site = found
         built = f"line {line}" if isinstance(line, int) else line
         where = where_it_steps(w)
         if flavor == "apex":
@@ -1093,6 +1111,10 @@ def check_sg208(facts: Facts) -> list[Violation]:
                 f"backward, but the optimizer steps {where}: {w.k} times the communication; run "
                 f"all but the window's last micro-batch under `with {ddp}.no_sync():`"
             )
-        conditions = [*window_condition(facts, w), Condition(WORLD, (), facts, ">1", neutral=True)]
+        conditions = [
+            *window_condition(facts, w),
+            Condition(WORLD, (), facts, ">1", neutral=True),
+            *_wrap_conditions(site),
+        ]
         out.append(violation(facts, call, "SG208", message, (), conditions, w.outer or w.loop))
     return out
