@@ -527,3 +527,13 @@ def test_argparse_default_is_certain_without_a_config_reader() -> None:
         (sg201,) = _only(lint_source(source), "SG201")
         assert sg201.data["activity"] == "active", (config, parse)
         assert "gradient_accumulation_steps=16 from" in sg201.message
+
+
+def test_argparse_default_stays_certain_when_the_parser_only_gets_more_options() -> None:
+    source = CONFIG_PARSER.format(config=", required=True", parse="parser.parse_args()").replace(
+        "        args = parser.parse_args()\n",
+        "        add_model_args(parser)\n        args = parser.parse_args()\n",
+    )
+    assert "add_model_args(parser)" in textwrap.dedent(source)
+    (sg201,) = _only(lint_source(source), "SG201")
+    assert sg201.data["activity"] == "active"

@@ -416,6 +416,9 @@ def _python_defaults(facts: Any) -> Iterator[tuple[str, Any, int]]:
 _CONFIG_OPTION = re.compile(
     r"(?i)^-{1,2}(c(on)?fi?g|conf|config[_-]?(file|path)|yaml|json|hparams)$"
 )
+# A function that parses arguments and reads the config over them (``parse_with_config``,
+# ``load_config``, ``merge_yaml_args``).
+_READER = re.compile(r"(?i)(pars|config|conf|cfg|load|merge|yaml|json)")
 # What a parser is handed to without reading a config: argparse's own methods.
 _ARGPARSE_CALLS = frozenset(
     ("parse_args", "parse_known_args", "parse_intermixed_args", "add_argument", "print_help")
@@ -425,8 +428,8 @@ _ARGPARSE_CALLS = frozenset(
 def _config_parser(facts: Any) -> str | None:
     """Why the argparse defaults of this file may be replaced: its parser has a config-file option
     that is required (or has a default path), and the parser is handed to a function other than
-    argparse's own (``args = parse_with_config(parser)``), which reads that file over the
-    defaults. None otherwise."""
+    argparse's own whose result is assigned (``args = parse_with_config(parser)``), which reads
+    that file over the defaults. None otherwise."""
     from stepguard.lint._nodes import call_name, dotted, kwarg, receiver
 
     option: str | None = None
@@ -452,8 +455,10 @@ def _config_parser(facts: Any) -> str | None:
         return None
     for call in facts.calls:
         name = call_name(call)
-        if name in _ARGPARSE_CALLS or name == "ArgumentParser":
+        if name in _ARGPARSE_CALLS or not _READER.search(name):
             continue
+        if not isinstance(facts.parents.get(call), (ast.Assign, ast.AnnAssign)):
+            continue  # `add_model_args(parser)` adds options; a reader returns the settings
         if any(dotted(a) in parsers for a in call.args if isinstance(a, (ast.Name, ast.Attribute))):
             return f"the `{option}` file that `{short_call(call)}` reads (the linter cannot)"
     return None
