@@ -17,6 +17,7 @@ from collections.abc import Callable
 
 from stepguard.lint._activity import branch_conditions
 from stepguard.lint._base import Condition, Violation, violation
+from stepguard.lint._embeddings import embeddings_held
 from stepguard.lint._facts import OptimizerChoice, method_of
 from stepguard.lint._models import (
     attribute_parameters,
@@ -1978,6 +1979,134 @@ def _kind_truth(
     return None
 
 
+# -- nanoGPT's split by number of dimensions, over a model with embeddings ----------------------
+
+
+def _rank_split(facts: Facts, call: ast.Call, cls: str) -> Violation | None:
+    """A decaying param group that keeps a model's parameters of two or more dimensions (nanoGPT's
+    ``[p for n, p in params.items() if p.dim() >= 2]``, or a list filled under such a test) when
+    the model visibly holds an embedding (`stepguard.lint._embeddings`): the token and position
+    tables are 2-D and decay with the weight matrices. The lead's convention: stepguard keeps
+    embeddings undecayed, so this is SG102 although nanoGPT and GPT-2 do it on purpose."""
+    for g in _file_groups(facts, call):
+        found = _rank_selected(facts, dict_get(g, "params"), g)
+        if found is None:
+            continue
+        model, test = found
+        decay = _group_decay(facts, call, cls, g)
+        if decay is None:
+            continue
+        held = embeddings_held(facts, model, g)
+        if held is None:
+            continue
+        node, value = decay
+        shown = f"{value:g}" if isinstance(value, float) else f"`{short(node, 40)}` (if it is > 0)"
+        message = (
+            f"{_who(facts, call)}{cls}(...): the param group at line {g.lineno} keeps the "
+            f"parameters of `{short(model, 30)}` with `{short(test, 40)}` and gives them "
+            f"weight_decay={shown}; embedding tables are 2-D, so {held.describe()} decay. "
+            "nanoGPT and GPT-2 do this deliberately, but stepguard.param_groups leaves embeddings "
+            "undecayed: exempt the Embedding modules by type (isinstance(module, nn.Embedding)) "
+            "or build the groups with stepguard.param_groups(model, weight_decay=...)"
+        )
+        conditions = [
+            Condition("weight_decay", (node,), facts, ">0"),
+            *branch_conditions(facts, call),
+        ]
+        return violation(facts, call, "SG102", message, (), conditions, g, optimizer=cls)
+    return None
+
+
+def _rank_selected(
+    facts: Facts, params: ast.expr | None, at: ast.AST
+) -> tuple[ast.expr, ast.expr] | None:
+    """(the model, the deciding test) when `params` keeps exactly the trainable parameters a
+    rank test admits for a 2-D embedding table: a comprehension over ``M.named_parameters()``
+    / ``M.parameters()`` or over a dict of them (``{n: p for n, p in M.named_parameters() if
+    p.requires_grad}`` read through ``.items()`` / ``.values()``), or a list a loop fills under
+    such tests (`_list_holds`). Every test must be read (`_kind_truth`) and one must be about
+    the number of dimensions."""
+    if isinstance(params, ast.Name):
+        bound = facts.local_value(params.id, at)
+        if isinstance(bound, ast.List) and not bound.elts:
+            held = _list_holds(facts, params.id, at)
+            if held is None or held[0] != _KINDS[1][0]:
+                return None
+            return held[1], held[2]
+        params = bound
+    if not isinstance(params, (ast.ListComp, ast.GeneratorExp)) or len(params.generators) != 1:
+        return None
+    gen = params.generators[0]
+    source = _parameters_source(facts, gen.iter, at)
+    if source is None or not gen.ifs or gen.is_async:
+        return None
+    model, named = source
+    target = gen.target
+    if named:
+        if not (
+            isinstance(target, ast.Tuple)
+            and len(target.elts) == 2
+            and all(isinstance(e, ast.Name) for e in target.elts)
+        ):
+            return None
+        pname, param = target.elts[0].id, target.elts[1].id  # type: ignore[attr-defined]
+    else:
+        if not isinstance(target, ast.Name):
+            return None
+        pname, param = "", target.id
+    if not (isinstance(params.elt, ast.Name) and params.elt.id == param):
+        return None
+    deciding: ast.expr | None = None
+    for test in gen.ifs:
+        if _kind_truth(facts, test, pname, param, 2, True, at) is not True:
+            return None
+        if _kind_truth(facts, test, pname, param, 1, False, at) is False:
+            deciding = deciding or test  # a test about rank: keeps 2-D, drops 1-D
+    return None if deciding is None else (model, deciding)
+
+
+def _parameters_source(
+    facts: Facts, it: ast.expr, at: ast.AST
+) -> tuple[ast.expr, bool] | None:
+    """(the model, whether names come along) for ``M.named_parameters()``, ``M.parameters()``,
+    or ``D.items()`` / ``D.values()`` of a dict ``D`` of ``M``'s named parameters."""
+    if not (isinstance(it, ast.Call) and isinstance(it.func, ast.Attribute) and not it.args):
+        return None
+    name = it.func.attr
+    if name in ("named_parameters", "parameters"):
+        return it.func.value, name == "named_parameters"
+    if name not in ("items", "values") or not isinstance(it.func.value, ast.Name):
+        return None
+    bound = facts.local_value(it.func.value.id, at)
+    model: ast.expr | None = None
+    if isinstance(bound, ast.DictComp) and len(bound.generators) == 1:
+        gen = bound.generators[0]
+        inner = gen.iter
+        if (
+            isinstance(inner, ast.Call)
+            and call_name(inner) == "named_parameters"
+            and isinstance(inner.func, ast.Attribute)
+            and all(_requires_grad_only_test(t) for t in gen.ifs)
+            and isinstance(gen.target, ast.Tuple)
+            and len(gen.target.elts) == 2
+            and dotted(bound.key) == dotted(gen.target.elts[0])
+            and dotted(bound.value) == dotted(gen.target.elts[1])
+        ):
+            model = inner.func.value
+    elif (
+        isinstance(bound, ast.Call)
+        and call_name(bound) == "dict"
+        and len(bound.args) == 1
+        and isinstance(bound.args[0], ast.Call)
+        and call_name(bound.args[0]) == "named_parameters"
+        and isinstance(bound.args[0].func, ast.Attribute)
+    ):
+        model = bound.args[0].func.value
+    if model is None:
+        return None
+    return model, name == "items"
+
+
 #: The ways of building groups that still decay biases, norms or embeddings, tried in this order
 #: (after `_no_decay_group`, and only when more than adapters train); the first finding wins.
 _GROUP_SHAPES: tuple[Callable[[Facts, ast.Call, str], Violation | None], ...] = (
@@ -1989,4 +2118,5 @@ _GROUP_SHAPES: tuple[Callable[[Facts, ast.Call, str], Violation | None], ...] = 
     _split_list,
     _flagged_split,
     _timm_split,
+    _rank_split,
 )
