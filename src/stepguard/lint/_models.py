@@ -122,7 +122,7 @@ def only_adapters_trainable(facts: Facts) -> bool:
     if _unfreezes_no_decay(facts):
         return False
     if _PEFT.search(source):
-        return True
+        return not _peft_trains_more(facts)
     if not _ADAPTER.search(source):
         return False
     if _attaches_adapters(facts) and _trains_requires_grad_only(facts):
@@ -155,6 +155,36 @@ def only_adapters_trainable(facts: Facts) -> bool:
                 and not any(isinstance(s, ast.If) for s in loop.body)
             ):
                 return True
+    return False
+
+
+_PEFT_CONFIGS = re.compile(r"(Lora|AdaLora|LoHa|LoKr|IA3|Vera|Boft|Oft)Config$")
+_SAVED_WORDS = (*("embed", "norm", "bias", "ln_", "wte", "wpe"), "ln", "emb")
+
+
+def _peft_trains_more(facts: Facts) -> bool:
+    """A PEFT config of the file makes more than the adapter matrices trainable:
+    ``modules_to_save`` naming a norm or embedding (``["embed_tokens", "norm"]``: those modules
+    are copied whole and train), or ``bias="all"`` / ``"lora_only"`` (biases train). A value the
+    linter cannot read counts as adapters only (precision first)."""
+    for call in facts.calls:
+        if _PEFT_CONFIGS.search(call_name(call) or "") is None:
+            continue
+        bias = kwarg(call, "bias")
+        if isinstance(bias, ast.Constant) and bias.value in ("all", "lora_only"):
+            return True
+        saved = kwarg(call, "modules_to_save")
+        if isinstance(saved, ast.Name):
+            saved = facts.local_value(saved.id, call)
+        if not isinstance(saved, (ast.List, ast.Tuple, ast.Set)):
+            continue
+        names = [
+            e.value.lower()
+            for e in saved.elts
+            if isinstance(e, ast.Constant) and isinstance(e.value, str)
+        ]
+        if any(w == n or (len(w) > 2 and w in n) for n in names for w in _SAVED_WORDS):
+            return True
     return False
 
 
