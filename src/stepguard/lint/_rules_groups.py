@@ -31,7 +31,7 @@ from stepguard.lint._models import (
     selects_no_decay,
 )
 from stepguard.lint._nodes import FuncDef
-from stepguard.lint._objects import callee, calls_of, class_of_call, passed_argument
+from stepguard.lint._objects import callee, callers, calls_of, class_of_call, passed_argument
 from stepguard.lint._rules_decay import (
     _data,
     _default_note,
@@ -73,7 +73,7 @@ def _all_parameters(facts: Facts, node: ast.expr | None, depth: int = 0) -> list
     b.parameters())``, either side of ``x if cond else y``, or a name bound to one of these (in
     any branch).
     """
-    if node is None or depth > 4:
+    if node is None or depth > 6:
         return None
     if isinstance(node, ast.Name):
         for value in assigned_values(facts, node.id, node):
@@ -118,7 +118,7 @@ def _all_parameters(facts: Facts, node: ast.expr | None, depth: int = 0) -> list
             parts = [_all_parameters(facts, a, depth + 1) for a in node.args]
             if all(parts):
                 return [m for part in parts if part for m in part]
-        return None
+        return _returned_parameters(facts, node, depth)
     if isinstance(node, (ast.ListComp, ast.GeneratorExp)) and len(node.generators) == 1:
         gen = node.generators[0]
         it = gen.iter
@@ -131,6 +131,29 @@ def _all_parameters(facts: Facts, node: ast.expr | None, depth: int = 0) -> list
         ):
             return [it.func.value]
     return None
+
+
+def _returned_parameters(facts: Facts, call: ast.Call, depth: int) -> list[ast.expr] | None:
+    """The models whose parameters a helper of the file or tree returns (``params =
+    get_learnable_params(cfg, encoder, llm)`` where the helper builds ``params = []`` and adds
+    ``list(encoder.parameters())`` under flags): every ``return`` of it must list whole models.
+    The models are read in the helper's file."""
+    found = callee(facts, call, training=False)
+    if found is None:
+        return None
+    hf, func = found
+    returns = [
+        n.value
+        for n in walk(func)
+        if isinstance(n, ast.Return) and n.value is not None and hf.function_of(n) is func
+    ]
+    out: list[ast.expr] = []
+    for r in returns:
+        part = _all_parameters(hf, r, depth + 1)
+        if not part:
+            return None
+        out += part
+    return out or None
 
 
 def _extended_parameters(facts: Facts, node: ast.Name, depth: int) -> list[ast.expr] | None:
@@ -195,6 +218,10 @@ def _passed_parameters(facts: Facts, node: ast.Name, depth: int) -> list[ast.exp
         return None
     found: list[ast.expr] = []
     calls = [(facts, c) for c in calls_of(facts, scope)] or _dynamic_callers(facts, scope)
+    if not calls and facts.class_of(scope) is None:
+        # a module-level helper called from other files of the tree (``from train import
+        # get_optimizer(...)`` ... ``get_optimizer(configs, params=model.parameters())``)
+        calls = [(cf, c) for cf, c in callers(facts, scope) if cf is not facts]
     for cf, c in calls:
         i = pos.index(node.id) if node.id in pos else len(c.args)
         passed = (
@@ -1602,8 +1629,13 @@ def _positive_decay(facts: Facts, call: ast.Call, cls: str) -> tuple[ast.expr, s
 
 # The kinds of parameters that must not decay a filter can be read for: (what it is called, its
 # number of dimensions, whether its name carries an embedding word).
-_KINDS = (("1-D parameters (biases, normalization weights)", 1, False), ("embeddings", 2, True))
 _EMBED_WORDS = ("embed", "wte", "wpe", "tok_emb", "pos_emb")
+_NORM_WORDS = ("norm", "ln_")
+_KINDS: tuple[tuple[str, int, tuple[str, ...]], ...] = (
+    ("1-D parameters (biases, normalization weights)", 1, ()),
+    ("embeddings", 2, _EMBED_WORDS),
+    ("normalization weights", 1, _NORM_WORDS),
+)
 
 
 def _split_list(facts: Facts, call: ast.Call, cls: str) -> Violation | None:
@@ -1831,7 +1863,7 @@ def _list_holds(facts: Facts, name: str, at: ast.AST) -> tuple[str, ast.expr, as
     ]
     if len(bindings) != 1 or not isinstance(bindings[0], ast.Assign):
         return None  # rebound or extended in place (``+=``): not the plain split
-    for label, ndim, embed in _KINDS:
+    for label, ndim, words in _KINDS:
         result: tuple[str, ast.expr, ast.expr] | None = None
         for c in fills:
             loop = facts.enclosing(c, (ast.For,))
@@ -1856,7 +1888,7 @@ def _list_holds(facts: Facts, name: str, at: ast.AST) -> tuple[str, ast.expr, as
             if guards is None:
                 return None
             path += [(t, False) for t in guards]
-            decided = [(t, _kind_truth(facts, t, pname, param, ndim, embed, at)) for t, _ in path]
+            decided = [(t, _kind_truth(facts, t, pname, param, ndim, words, at)) for t, _ in path]
             if all(
                 v is not None and v == truth
                 for (_, v), (_, truth) in zip(decided, path, strict=True)
@@ -1890,15 +1922,22 @@ def _continue_guards(loop: ast.For) -> list[ast.expr] | None:
 
 
 def _kind_truth(
-    facts: Facts, test: ast.expr, pname: str, param: str, ndim: int, embed: bool, at: ast.AST
+    facts: Facts,
+    test: ast.expr,
+    pname: str,
+    param: str,
+    ndim: int,
+    words: tuple[str, ...],
+    at: ast.AST,
 ) -> bool | None:
-    """The value of `test` for a trainable parameter with `ndim` dimensions whose name does
-    (`embed`) or does not carry an embedding word; None when it depends on more than that."""
+    """The value of `test` for a trainable parameter with `ndim` dimensions whose name carries
+    one of `words` (an embedding's, a norm's; none for a bias), when a name list it is tested
+    against holds such a word; None when it depends on more than that."""
     if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
-        inner = _kind_truth(facts, test.operand, pname, param, ndim, embed, at)
+        inner = _kind_truth(facts, test.operand, pname, param, ndim, words, at)
         return None if inner is None else not inner
     if isinstance(test, ast.BoolOp):
-        values = [_kind_truth(facts, v, pname, param, ndim, embed, at) for v in test.values]
+        values = [_kind_truth(facts, v, pname, param, ndim, words, at) for v in test.values]
         if isinstance(test.op, ast.Or):
             if any(v is True for v in values):
                 return True
@@ -1965,16 +2004,16 @@ def _kind_truth(
             and dotted(gen.elt.comparators[0]) == pname
         ):
             return None
-        words = gen.generators[0].iter
-        if isinstance(words, ast.Name):
-            words = facts.local_value(words.id, at) or words
-        if not isinstance(words, (ast.Tuple, ast.List)) or not all(
-            isinstance(w, ast.Constant) and isinstance(w.value, str) for w in words.elts
+        listed = gen.generators[0].iter
+        if isinstance(listed, ast.Name):
+            listed = facts.local_value(listed.id, at) or listed
+        if not isinstance(listed, (ast.Tuple, ast.List)) or not all(
+            isinstance(w, ast.Constant) and isinstance(w.value, str) for w in listed.elts
         ):
             return None
-        texts = [w.value.lower() for w in words.elts]  # type: ignore[attr-defined]
-        if embed and any(e in t for t in texts for e in _EMBED_WORDS):
-            return True  # the names of embedding tables match it
+        texts = [w.value.lower() for w in listed.elts]  # type: ignore[attr-defined]
+        if words and any(e in t for t in texts for e in words):
+            return True  # the names of embedding tables (or norms) match it
         return None
     return None
 
@@ -2058,9 +2097,9 @@ def _rank_selected(
         return None
     deciding: ast.expr | None = None
     for test in gen.ifs:
-        if _kind_truth(facts, test, pname, param, 2, True, at) is not True:
+        if _kind_truth(facts, test, pname, param, 2, _EMBED_WORDS, at) is not True:
             return None
-        if _kind_truth(facts, test, pname, param, 1, False, at) is False:
+        if _kind_truth(facts, test, pname, param, 1, (), at) is False:
             deciding = deciding or test  # a test about rank: keeps 2-D, drops 1-D
     return None if deciding is None else (model, deciding)
 
