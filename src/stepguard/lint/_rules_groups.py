@@ -28,6 +28,7 @@ from stepguard.lint._models import (
     loop_model,
     norm_named_otherwise,
     only_adapters_trainable,
+    peft_trains_more,
     selects_no_decay,
 )
 from stepguard.lint._nodes import FuncDef
@@ -731,6 +732,14 @@ def _sg102(
         "including biases and normalization/embedding weights; build groups with "
         "stepguard.param_groups(model, weight_decay=...)"
     )
+    peft = peft_trains_more(facts)
+    if peft is not None:  # a PEFT model: only its trainable parameters reach the step
+        message = (
+            f"{name}{what} every trainable parameter of {source}: besides the LoRA matrices, "
+            f"{peft}, and those biases or normalization/embedding weights decay too; give them "
+            "a group with weight_decay=0.0 (stepguard.param_groups(model, weight_decay=...) "
+            "skips frozen parameters)"
+        )
     if expr is not None:
         wd = None
     conditions = [
@@ -2043,7 +2052,8 @@ def _rank_split(facts: Facts, call: ast.Call, cls: str) -> Violation | None:
         message = (
             f"{_who(facts, call)}{cls}(...): the param group at line {g.lineno} keeps the "
             f"parameters of `{short(model, 30)}` with `{short(test, 40)}` and gives them "
-            f"weight_decay={shown}; embedding tables are 2-D, so {held.describe()} decay. "
+            f"weight_decay={shown}; embedding tables are 2-D, so {held.describe()} "
+            f"{'decay' if len(held.names) > 1 else 'decays'}. "
             "nanoGPT and GPT-2 do this deliberately, but stepguard.param_groups leaves embeddings "
             "undecayed: exempt the Embedding modules by type (isinstance(module, nn.Embedding)) "
             "or build the groups with stepguard.param_groups(model, weight_decay=...)"
@@ -2067,7 +2077,8 @@ def _rank_selected(
     the number of dimensions."""
     if isinstance(params, ast.Name):
         bound = facts.local_value(params.id, at)
-        if isinstance(bound, ast.List) and not bound.elts:
+        if not isinstance(bound, (ast.ListComp, ast.GeneratorExp)):
+            # ``decay = []`` (or ``decay, no_decay = [], []``) filled in a loop below
             held = _list_holds(facts, params.id, at)
             if held is None or held[0] != _KINDS[1][0]:
                 return None
@@ -2105,33 +2116,37 @@ def _rank_selected(
 
 
 def _parameters_source(
-    facts: Facts, it: ast.expr, at: ast.AST
+    facts: Facts, it: ast.expr, at: ast.AST, depth: int = 0
 ) -> tuple[ast.expr, bool] | None:
     """(the model, whether names come along) for ``M.named_parameters()``, ``M.parameters()``,
-    or ``D.items()`` / ``D.values()`` of a dict ``D`` of ``M``'s named parameters."""
-    if not (isinstance(it, ast.Call) and isinstance(it.func, ast.Attribute) and not it.args):
+    or ``D.items()`` / ``D.values()`` of a dict ``D`` of ``M``'s named parameters: ``{n: p for
+    n, p in M.named_parameters()}`` or ``dict(M.named_parameters())``, maybe filtered again by
+    ``requires_grad`` into the same name (nanoGPT's two steps)."""
+    if depth > 3 or not (
+        isinstance(it, ast.Call) and isinstance(it.func, ast.Attribute) and not it.args
+    ):
         return None
     name = it.func.attr
     if name in ("named_parameters", "parameters"):
         return it.func.value, name == "named_parameters"
     if name not in ("items", "values") or not isinstance(it.func.value, ast.Name):
         return None
-    bound = facts.local_value(it.func.value.id, at)
+    bound = _reaching_value(facts, it.func.value.id, at)
     model: ast.expr | None = None
     if isinstance(bound, ast.DictComp) and len(bound.generators) == 1:
         gen = bound.generators[0]
-        inner = gen.iter
         if (
-            isinstance(inner, ast.Call)
-            and call_name(inner) == "named_parameters"
-            and isinstance(inner.func, ast.Attribute)
-            and all(_requires_grad_only_test(t) for t in gen.ifs)
+            all(_requires_grad_only_test(t) for t in gen.ifs)
             and isinstance(gen.target, ast.Tuple)
             and len(gen.target.elts) == 2
             and dotted(bound.key) == dotted(gen.target.elts[0])
             and dotted(bound.value) == dotted(gen.target.elts[1])
         ):
-            model = inner.func.value
+            inner = _parameters_source(facts, gen.iter, bound, depth + 1)
+            if inner is not None and (
+                call_name(gen.iter) == "items" or inner[1]  # names come along
+            ):
+                model = inner[0]
     elif (
         isinstance(bound, ast.Call)
         and call_name(bound) == "dict"
