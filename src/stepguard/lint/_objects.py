@@ -82,6 +82,16 @@ def callers(facts: Facts, func: FuncDef) -> list[tuple[Facts, ast.Call]]:
     if func.name == "__init__":
         return _constructions(facts, func)
     out: list[tuple[Facts, ast.Call]] = [(facts, c) for c in calls_of(facts, func)]
+    is_method = bool(func.args.args) and func.args.args[0].arg in ("self", "cls")
+    if is_method and not func.name.startswith("__") and len(facts.functions.get(func.name, [])) == 1:
+        # the same file's ``raw_model.configure_optimizers(...)``: as for other files below
+        out += [
+            (facts, c)
+            for c in facts.calls
+            if call_name(c) == func.name
+            and isinstance(c.func, ast.Attribute)
+            and dotted(c.func.value) not in ("self", "cls")
+        ]
     project = facts.project
     if project is None or func.name.startswith("__"):
         return out
@@ -91,7 +101,6 @@ def callers(facts: Facts, func: FuncDef) -> list[tuple[Facts, ast.Call]]:
         found: list[tuple[Facts, ast.Call]] = []
         cache[key] = found
         needle = f"{func.name}("
-        is_method = bool(func.args.args) and func.args.args[0].arg in ("self", "cls")
         for path in project.files:
             if path == facts.path:
                 continue
