@@ -252,7 +252,9 @@ class Evaluator:
             return override
         if alias is not None and "." in alias:
             module = alias.rsplit(".", 1)[0]
-            return _unknown(f"`{name}` is imported from `{module}`, which is not in the linted files")
+            return _unknown(
+                f"`{name}` is imported from `{module}`, which is not in the linted files"
+            )
         return _unknown(f"`{name}` is not bound where the linter can see it")
 
     def _global_override(self, facts: Facts, name: str) -> Alts | None:

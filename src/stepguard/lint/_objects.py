@@ -83,7 +83,11 @@ def callers(facts: Facts, func: FuncDef) -> list[tuple[Facts, ast.Call]]:
         return _constructions(facts, func)
     out: list[tuple[Facts, ast.Call]] = [(facts, c) for c in calls_of(facts, func)]
     is_method = bool(func.args.args) and func.args.args[0].arg in ("self", "cls")
-    if is_method and not func.name.startswith("__") and len(facts.functions.get(func.name, [])) == 1:
+    if (
+        is_method
+        and not func.name.startswith("__")
+        and len(facts.functions.get(func.name, [])) == 1
+    ):
         # the same file's ``raw_model.configure_optimizers(...)``: as for other files below
         out += [
             (facts, c)

@@ -2144,7 +2144,8 @@ def _parameters_source(
         ):
             inner = _parameters_source(facts, gen.iter, bound, depth + 1)
             if inner is not None and (
-                call_name(gen.iter) == "items" or inner[1]  # names come along
+                (isinstance(gen.iter, ast.Call) and call_name(gen.iter) == "items")
+                or inner[1]  # names come along
             ):
                 model = inner[0]
     elif (

@@ -271,10 +271,10 @@ def _literal_entries(value: ast.expr | None) -> dict[str, ast.expr] | None:
         body, orelse = _literal_entries(value.body), _literal_entries(value.orelse)
         if body is None or orelse is None:
             return None
-        for k, v in orelse.items():
-            if k in body and ast.dump(body[k]) != ast.dump(v):
+        for key, entry in orelse.items():
+            if key in body and ast.dump(body[key]) != ast.dump(entry):
                 return None
-            body.setdefault(k, v)
+            body.setdefault(key, entry)
         return body
     else:
         return None
