@@ -17,7 +17,7 @@ from collections.abc import Callable
 
 from stepguard.lint._activity import branch_conditions
 from stepguard.lint._base import Condition, Violation, violation
-from stepguard.lint._embeddings import embeddings_held
+from stepguard.lint._embeddings import Embeddings, embeddings_held
 from stepguard.lint._facts import OptimizerChoice, method_of
 from stepguard.lint._models import (
     attribute_parameters,
@@ -2035,35 +2035,63 @@ def _rank_split(facts: Facts, call: ast.Call, cls: str) -> Violation | None:
     ``[p for n, p in params.items() if p.dim() >= 2]``, or a list filled under such a test) when
     the model visibly holds an embedding (`stepguard.lint._embeddings`): the token and position
     tables are 2-D and decay with the weight matrices. The lead's convention: stepguard keeps
-    embeddings undecayed, so this is SG102 although nanoGPT and GPT-2 do it on purpose."""
-    for g in _file_groups(facts, call):
+    embeddings undecayed, so this is SG102 although nanoGPT and GPT-2 do it on purpose. The same
+    for an optimizer given such a list directly (``AdamW(matrices, weight_decay=0.1)`` beside a
+    second optimizer for the rest)."""
+    groups = _file_groups(facts, call)
+    for g in groups:
         found = _rank_selected(facts, dict_get(g, "params"), g)
-        if found is None:
+        decay = _group_decay(facts, call, cls, g) if found is not None else None
+        if found is None or decay is None:
             continue
-        model, test = found
-        decay = _group_decay(facts, call, cls, g)
-        if decay is None:
-            continue
-        held = embeddings_held(facts, model, g)
-        if held is None:
-            continue
-        node, value = decay
-        shown = f"{value:g}" if isinstance(value, float) else f"`{short(node, 40)}` (if it is > 0)"
-        message = (
-            f"{_who(facts, call)}{cls}(...): the param group at line {g.lineno} keeps the "
-            f"parameters of `{short(model, 30)}` with `{short(test, 40)}` and gives them "
-            f"weight_decay={shown}; embedding tables are 2-D, so {held.describe()} "
-            f"{'decay' if len(held.names) > 1 else 'decays'}. "
-            "nanoGPT and GPT-2 do this deliberately, but stepguard.param_groups leaves embeddings "
-            "undecayed: exempt the Embedding modules by type (isinstance(module, nn.Embedding)) "
-            "or build the groups with stepguard.param_groups(model, weight_decay=...)"
-        )
-        conditions = [
-            Condition("weight_decay", (node,), facts, ">0"),
-            *branch_conditions(facts, call),
-        ]
-        return violation(facts, call, "SG102", message, (), conditions, g, optimizer=cls)
-    return None
+        held = embeddings_held(facts, model := found[0], g)
+        if held is not None:
+            where = f"the param group at line {g.lineno}"
+            return _rank_violation(facts, call, cls, where, model, found[1], held, decay, g)
+    params = params_arg(call)
+    if groups or params is None:
+        return None
+    found = _rank_selected(facts, params, call)
+    if found is None:
+        return None
+    node = weight_decay_arg(call, cls, facts) or ast.Constant(
+        value=default_decay(facts, call, cls), lineno=call.lineno, col_offset=call.col_offset
+    )
+    value = decay_value(facts, node, call)
+    if value is None or (isinstance(value, float) and value <= 0):
+        return None
+    held = embeddings_held(facts, found[0], call)
+    if held is None:
+        return None
+    where = f"the list `{short(params, 30)}` it is given"
+    return _rank_violation(facts, call, cls, where, found[0], found[1], held, (node, value), None)
+
+
+def _rank_violation(
+    facts: Facts,
+    call: ast.Call,
+    cls: str,
+    where: str,
+    model: ast.expr,
+    test: ast.expr,
+    held: Embeddings,
+    decay: tuple[ast.expr, Decay],
+    g: ast.Dict | None,
+) -> Violation:
+    node, value = decay
+    shown = f"{value:g}" if isinstance(value, float) else f"`{short(node, 40)}` (if it is > 0)"
+    message = (
+        f"{_who(facts, call)}{cls}(...): {where} keeps the parameters of `{short(model, 30)}` "
+        f"with `{short(test, 40)}` and gives them weight_decay={shown}; embedding tables are 2-D, "
+        f"so {held.describe()} {'decay' if len(held.names) > 1 else 'decays'}. nanoGPT and GPT-2 "
+        "do this deliberately, but stepguard.param_groups leaves embeddings undecayed: exempt the "
+        "Embedding modules by type (isinstance(module, nn.Embedding)) or build the groups with "
+        "stepguard.param_groups(model, weight_decay=...)"
+    )
+    conditions = [Condition("weight_decay", (node,), facts, ">0"), *branch_conditions(facts, call)]
+    if g is None:
+        return violation(facts, call, "SG102", message, (), conditions, optimizer=cls)
+    return violation(facts, call, "SG102", message, (), conditions, g, optimizer=cls)
 
 
 def _rank_selected(
