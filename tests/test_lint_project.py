@@ -734,3 +734,26 @@ def test_dimension_split_over_a_model_the_tree_does_not_define_is_silent(tmp_pat
     split = _SPLIT.replace("from model import Decoder", "from transformers import AutoModel")
     split = split.replace("Decoder(32000, 512)", 'AutoModel.from_pretrained("gpt2")')
     assert [f.code for f in _tree(tmp_path, {"train.py": split})] == []
+
+
+def test_same_file_method_callers_on_another_object_but_not_for_generic_names() -> None:
+    import ast
+
+    from stepguard.lint._objects import callers
+    from stepguard.lint._scan import scan
+
+    source = (
+        "class GPT:\n"
+        "    def configure_optimizers(self, weight_decay):\n"
+        "        return weight_decay\n\n\n"
+        "class Warmup:\n"
+        "    def step(self, epoch):\n"
+        "        return epoch\n\n\n"
+        "raw_model = GPT()\n"
+        "optimizer = raw_model.configure_optimizers(weight_decay=0.1)\n"
+        "optimizer.step()\n"
+    )
+    facts = scan(source, ast.parse(source))
+    configure, step = facts.functions["configure_optimizers"][0], facts.functions["step"][0]
+    assert [c.lineno for _, c in callers(facts, configure)] == [11]
+    assert callers(facts, step) == []  # `optimizer.step()` is not Warmup.step

@@ -29,6 +29,38 @@ from stepguard.lint._nodes import FuncDef, call_name, dotted, kwarg
 __all__ = ["builds", "callee", "callers", "calls_of", "instance_class", "passed_argument"]
 
 _MAX_HOPS = 4
+#: Method names torch modules, optimizers, schedulers and loggers share: a same-file call
+#: ``x.step()`` says nothing about which class's ``step`` it runs.
+_GENERIC_METHODS = frozenset(
+    (
+        "step",
+        "zero_grad",
+        "backward",
+        "forward",
+        "train",
+        "eval",
+        "update",
+        "state_dict",
+        "load_state_dict",
+        "to",
+        "cuda",
+        "parameters",
+        "named_parameters",
+        "apply",
+        "get",
+        "set",
+        "run",
+        "fit",
+        "save",
+        "load",
+        "reset",
+        "log",
+        "close",
+        "append",
+        "add",
+        "item",
+    )
+)
 _MAX_BUILDS = 8
 Build = tuple[Facts, ast.Call]
 
@@ -86,6 +118,7 @@ def callers(facts: Facts, func: FuncDef) -> list[tuple[Facts, ast.Call]]:
     if (
         is_method
         and not func.name.startswith("__")
+        and func.name not in _GENERIC_METHODS
         and len(facts.functions.get(func.name, [])) == 1
     ):
         # the same file's ``raw_model.configure_optimizers(...)``: as for other files below
