@@ -755,5 +755,5 @@ def test_same_file_method_callers_on_another_object_but_not_for_generic_names() 
     )
     facts = scan(source, ast.parse(source))
     configure, step = facts.functions["configure_optimizers"][0], facts.functions["step"][0]
-    assert [c.lineno for _, c in callers(facts, configure)] == [11]
+    assert [c.lineno for _, c in callers(facts, configure)] == [12]
     assert callers(facts, step) == []  # `optimizer.step()` is not Warmup.step
