@@ -122,13 +122,17 @@ def callers(facts: Facts, func: FuncDef) -> list[tuple[Facts, ast.Call]]:
         and len(facts.functions.get(func.name, [])) == 1
     ):
         # the same file's ``raw_model.configure_optimizers(...)``: as for other files below
-        out += [
-            (facts, c)
-            for c in facts.calls
-            if call_name(c) == func.name
-            and isinstance(c.func, ast.Attribute)
-            and dotted(c.func.value) not in ("self", "cls")
-        ]
+        by_name: dict[str, list[ast.Call]] | None = facts.cache.get("method_calls")  # type: ignore[assignment]
+        if by_name is None:
+            by_name = {}
+            for c in facts.calls:
+                if isinstance(c.func, ast.Attribute) and dotted(c.func.value) not in (
+                    "self",
+                    "cls",
+                ):
+                    by_name.setdefault(c.func.attr, []).append(c)
+            facts.cache["method_calls"] = by_name
+        out += [(facts, c) for c in by_name.get(func.name, ())]
     project = facts.project
     if project is None or func.name.startswith("__"):
         return out
