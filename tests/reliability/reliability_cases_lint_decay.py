@@ -18,7 +18,7 @@ from stepguard.lint import lint_paths, lint_source
 
 
 def _codes(source: str) -> list[str]:
-    return [f.code for f in lint_source(source)]
+    return [v.finding.code for v in lint_source(source)]
 
 
 def _expect(codes: list[str]) -> Callable[[Any], bool | str]:
@@ -180,5 +180,103 @@ CASES = [
         lambda: _codes(OVERRIDE_ODD),
         expect="ok",
         check=_expect([]),
+    ),
+]
+
+# -- round 4 of the weight-decay rules: edge inputs of the shapes they now read -----------------
+
+_RANK_SPLIT = """import torch
+import torch.nn as nn
+
+
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+{init}
+
+    def configure_optimizers(self):
+        params = {{n: p for n, p in self.named_parameters() if p.requires_grad}}
+        decay = [p for n, p in params.items() if {test}]
+        rest = [p for n, p in params.items() if not ({test})]
+        return torch.optim.AdamW([{{"params": decay, "weight_decay": 0.1}}, {{"params": rest, "weight_decay": 0.0}}])
+
+
+opt = Net().configure_optimizers()
+"""
+
+
+def _sg102_count(want: int) -> Callable[[list[str]], bool | str]:
+    return lambda codes: codes.count("SG102") == want or f"SG102 x{codes.count('SG102')}: {codes}"
+
+
+CASES += [
+    Case(
+        "lint",
+        "rank split over a model class that builds itself (recursive submodule)",
+        lambda: _codes(
+            _RANK_SPLIT.format(
+                init="        self.child = Net()\n        self.emb = nn.Embedding(9, 4)",
+                test="p.dim() >= 2",
+            )
+        ),
+        expect="ok",
+        check=_sg102_count(1),
+    ),
+    Case(
+        "lint",
+        "rank split over a model whose weight is tied to itself, no embedding class",
+        lambda: _codes(
+            _RANK_SPLIT.format(
+                init="        self.fc = nn.Linear(4, 4)\n        self.fc.weight = self.fc.weight",
+                test="p.dim() >= 2",
+            )
+        ),
+        expect="ok",
+        check=_sg102_count(0),
+    ),
+    Case(
+        "lint",
+        "rank split compared with a string (p.dim() >= '2')",
+        lambda: _codes(
+            _RANK_SPLIT.format(init="        self.emb = nn.Embedding(9, 4)", test="p.dim() >= '2'")
+        ),
+        expect="ok",
+        check=_sg102_count(0),
+    ),
+    Case(
+        "lint",
+        "PEFT modules_to_save bound to None, a call and a non-string list",
+        lambda: _codes(
+            "import torch\nfrom peft import LoraConfig, get_peft_model\n"
+            "saved = None\n"
+            "a = LoraConfig(modules_to_save=saved)\n"
+            "b = LoraConfig(modules_to_save=names())\n"
+            "c = LoraConfig(modules_to_save=[1, None, b'norm'], bias=None)\n"
+            "model = get_peft_model(base, a)\n"
+            "opt = torch.optim.AdamW(model.parameters(), lr=1e-4, weight_decay=0.01)\n"
+        ),
+        expect="ok",
+        check=_sg102_count(0),
+    ),
+    Case(
+        "lint",
+        "**kwargs from `dict(**base) if flag else dict()` (keys not visible)",
+        lambda: _codes(
+            "import torch\nmodel = torch.nn.Linear(4, 2)\n"
+            "extra = dict(**base) if flag else dict()\n"
+            "opt = torch.optim.AdamW(model.parameters(), lr=1e-3, **extra)\n"
+        ),
+        expect="ok",
+        check=lambda codes: "SG102" not in codes or f"guessed a decay through **extra: {codes}",
+    ),
+    Case(
+        "lint",
+        "parameters from a helper that returns its own call (recursion)",
+        lambda: _codes(
+            "import torch\n\n\ndef get_params(m):\n    return get_params(m)\n\n\n"
+            "opt = torch.optim.AdamW(get_params(net), lr=1e-3)\n"
+        ),
+        expect="ok",
+        check=_sg102_count(0),
     ),
 ]

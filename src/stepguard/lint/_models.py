@@ -47,6 +47,7 @@ __all__ = [
     "no_decay_test",
     "norm_named_otherwise",
     "only_adapters_trainable",
+    "peft_trains_more",
     "selects_no_decay",
 ]
 
@@ -122,7 +123,7 @@ def only_adapters_trainable(facts: Facts) -> bool:
     if _unfreezes_no_decay(facts):
         return False
     if _PEFT.search(source):
-        return True
+        return peft_trains_more(facts) is None
     if not _ADAPTER.search(source):
         return False
     if _attaches_adapters(facts) and _trains_requires_grad_only(facts):
@@ -156,6 +157,40 @@ def only_adapters_trainable(facts: Facts) -> bool:
             ):
                 return True
     return False
+
+
+_PEFT_CONFIGS = re.compile(r"(Lora|AdaLora|LoHa|LoKr|IA3|Vera|Boft|Oft)Config$")
+_SAVED_WORDS = (*("embed", "norm", "bias", "ln_", "wte", "wpe"), "ln", "emb")
+
+
+def peft_trains_more(facts: Facts) -> str | None:
+    """What a PEFT config of the file makes trainable besides the adapter matrices:
+    ``modules_to_save`` naming a norm or embedding (``["embed_tokens", "norm"]``: those modules
+    are copied whole and train), or ``bias="all"`` / ``"lora_only"`` (biases train); None when
+    nothing (a value the linter cannot read counts as adapters only: precision first)."""
+    for call in facts.calls:
+        if _PEFT_CONFIGS.search(call_name(call) or "") is None:
+            continue
+        bias = kwarg(call, "bias")
+        if isinstance(bias, ast.Constant) and bias.value in ("all", "lora_only"):
+            return f'{call_name(call)}(bias="{bias.value}") (line {call.lineno}) trains biases'
+        saved = kwarg(call, "modules_to_save")
+        if isinstance(saved, ast.Name):
+            saved = facts.local_value(saved.id, call)
+        if not isinstance(saved, (ast.List, ast.Tuple, ast.Set)):
+            continue
+        names = [
+            e.value.lower()
+            for e in saved.elts
+            if isinstance(e, ast.Constant) and isinstance(e.value, str)
+        ]
+        hit = [n for n in names if any(w == n or (len(w) > 2 and w in n) for w in _SAVED_WORDS)]
+        if hit:
+            return (
+                f"{call_name(call)}(modules_to_save=[{', '.join(repr(n) for n in hit)}]) (line "
+                f"{call.lineno}) trains those modules whole"
+            )
+    return None
 
 
 # A function that attaches adapters to a model (``apply_lora(model, rank=16)``,

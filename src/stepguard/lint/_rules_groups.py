@@ -17,6 +17,7 @@ from collections.abc import Callable
 
 from stepguard.lint._activity import branch_conditions
 from stepguard.lint._base import Condition, Violation, violation
+from stepguard.lint._embeddings import Embeddings, embeddings_held
 from stepguard.lint._facts import OptimizerChoice, method_of
 from stepguard.lint._models import (
     attribute_parameters,
@@ -27,10 +28,11 @@ from stepguard.lint._models import (
     loop_model,
     norm_named_otherwise,
     only_adapters_trainable,
+    peft_trains_more,
     selects_no_decay,
 )
 from stepguard.lint._nodes import FuncDef
-from stepguard.lint._objects import callee, calls_of, class_of_call, passed_argument
+from stepguard.lint._objects import callee, callers, calls_of, class_of_call, passed_argument
 from stepguard.lint._rules_decay import (
     _data,
     _default_note,
@@ -72,7 +74,7 @@ def _all_parameters(facts: Facts, node: ast.expr | None, depth: int = 0) -> list
     b.parameters())``, either side of ``x if cond else y``, or a name bound to one of these (in
     any branch).
     """
-    if node is None or depth > 4:
+    if node is None or depth > 6:
         return None
     if isinstance(node, ast.Name):
         for value in assigned_values(facts, node.id, node):
@@ -117,7 +119,7 @@ def _all_parameters(facts: Facts, node: ast.expr | None, depth: int = 0) -> list
             parts = [_all_parameters(facts, a, depth + 1) for a in node.args]
             if all(parts):
                 return [m for part in parts if part for m in part]
-        return None
+        return _returned_parameters(facts, node, depth)
     if isinstance(node, (ast.ListComp, ast.GeneratorExp)) and len(node.generators) == 1:
         gen = node.generators[0]
         it = gen.iter
@@ -130,6 +132,29 @@ def _all_parameters(facts: Facts, node: ast.expr | None, depth: int = 0) -> list
         ):
             return [it.func.value]
     return None
+
+
+def _returned_parameters(facts: Facts, call: ast.Call, depth: int) -> list[ast.expr] | None:
+    """The models whose parameters a helper of the file or tree returns (``params =
+    get_learnable_params(cfg, encoder, llm)`` where the helper builds ``params = []`` and adds
+    ``list(encoder.parameters())`` under flags): every ``return`` of it must list whole models.
+    The models are read in the helper's file."""
+    found = callee(facts, call, training=False)
+    if found is None:
+        return None
+    hf, func = found
+    returns = [
+        n.value
+        for n in walk(func)
+        if isinstance(n, ast.Return) and n.value is not None and hf.function_of(n) is func
+    ]
+    out: list[ast.expr] = []
+    for r in returns:
+        part = _all_parameters(hf, r, depth + 1)
+        if not part:
+            return None
+        out += part
+    return out or None
 
 
 def _extended_parameters(facts: Facts, node: ast.Name, depth: int) -> list[ast.expr] | None:
@@ -194,6 +219,10 @@ def _passed_parameters(facts: Facts, node: ast.Name, depth: int) -> list[ast.exp
         return None
     found: list[ast.expr] = []
     calls = [(facts, c) for c in calls_of(facts, scope)] or _dynamic_callers(facts, scope)
+    if not calls and facts.class_of(scope) is None:
+        # a module-level helper called from other files of the tree (``from train import
+        # get_optimizer(...)`` ... ``get_optimizer(configs, params=model.parameters())``)
+        calls = [(cf, c) for cf, c in callers(facts, scope) if cf is not facts]
     for cf, c in calls:
         i = pos.index(node.id) if node.id in pos else len(c.args)
         passed = (
@@ -703,6 +732,14 @@ def _sg102(
         "including biases and normalization/embedding weights; build groups with "
         "stepguard.param_groups(model, weight_decay=...)"
     )
+    peft = peft_trains_more(facts)
+    if peft is not None:  # a PEFT model: only its trainable parameters reach the step
+        message = (
+            f"{name}{what} every trainable parameter of {source}: besides the LoRA matrices, "
+            f"{peft}, and those biases or normalization/embedding weights decay too; give them "
+            "a group with weight_decay=0.0 (stepguard.param_groups(model, weight_decay=...) "
+            "skips frozen parameters)"
+        )
     if expr is not None:
         wd = None
     conditions = [
@@ -1601,8 +1638,13 @@ def _positive_decay(facts: Facts, call: ast.Call, cls: str) -> tuple[ast.expr, s
 
 # The kinds of parameters that must not decay a filter can be read for: (what it is called, its
 # number of dimensions, whether its name carries an embedding word).
-_KINDS = (("1-D parameters (biases, normalization weights)", 1, False), ("embeddings", 2, True))
 _EMBED_WORDS = ("embed", "wte", "wpe", "tok_emb", "pos_emb")
+_NORM_WORDS = ("norm", "ln_")
+_KINDS: tuple[tuple[str, int, tuple[str, ...]], ...] = (
+    ("1-D parameters (biases, normalization weights)", 1, ()),
+    ("embeddings", 2, _EMBED_WORDS),
+    ("normalization weights", 1, _NORM_WORDS),
+)
 
 
 def _split_list(facts: Facts, call: ast.Call, cls: str) -> Violation | None:
@@ -1830,7 +1872,7 @@ def _list_holds(facts: Facts, name: str, at: ast.AST) -> tuple[str, ast.expr, as
     ]
     if len(bindings) != 1 or not isinstance(bindings[0], ast.Assign):
         return None  # rebound or extended in place (``+=``): not the plain split
-    for label, ndim, embed in _KINDS:
+    for label, ndim, words in _KINDS:
         result: tuple[str, ast.expr, ast.expr] | None = None
         for c in fills:
             loop = facts.enclosing(c, (ast.For,))
@@ -1855,7 +1897,7 @@ def _list_holds(facts: Facts, name: str, at: ast.AST) -> tuple[str, ast.expr, as
             if guards is None:
                 return None
             path += [(t, False) for t in guards]
-            decided = [(t, _kind_truth(facts, t, pname, param, ndim, embed, at)) for t, _ in path]
+            decided = [(t, _kind_truth(facts, t, pname, param, ndim, words, at)) for t, _ in path]
             if all(
                 v is not None and v == truth
                 for (_, v), (_, truth) in zip(decided, path, strict=True)
@@ -1889,15 +1931,22 @@ def _continue_guards(loop: ast.For) -> list[ast.expr] | None:
 
 
 def _kind_truth(
-    facts: Facts, test: ast.expr, pname: str, param: str, ndim: int, embed: bool, at: ast.AST
+    facts: Facts,
+    test: ast.expr,
+    pname: str,
+    param: str,
+    ndim: int,
+    words: tuple[str, ...],
+    at: ast.AST,
 ) -> bool | None:
-    """The value of `test` for a trainable parameter with `ndim` dimensions whose name does
-    (`embed`) or does not carry an embedding word; None when it depends on more than that."""
+    """The value of `test` for a trainable parameter with `ndim` dimensions whose name carries
+    one of `words` (an embedding's, a norm's; none for a bias), when a name list it is tested
+    against holds such a word; None when it depends on more than that."""
     if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
-        inner = _kind_truth(facts, test.operand, pname, param, ndim, embed, at)
+        inner = _kind_truth(facts, test.operand, pname, param, ndim, words, at)
         return None if inner is None else not inner
     if isinstance(test, ast.BoolOp):
-        values = [_kind_truth(facts, v, pname, param, ndim, embed, at) for v in test.values]
+        values = [_kind_truth(facts, v, pname, param, ndim, words, at) for v in test.values]
         if isinstance(test.op, ast.Or):
             if any(v is True for v in values):
                 return True
@@ -1964,18 +2013,181 @@ def _kind_truth(
             and dotted(gen.elt.comparators[0]) == pname
         ):
             return None
-        words = gen.generators[0].iter
-        if isinstance(words, ast.Name):
-            words = facts.local_value(words.id, at) or words
-        if not isinstance(words, (ast.Tuple, ast.List)) or not all(
-            isinstance(w, ast.Constant) and isinstance(w.value, str) for w in words.elts
+        listed = gen.generators[0].iter
+        if isinstance(listed, ast.Name):
+            listed = facts.local_value(listed.id, at) or listed
+        if not isinstance(listed, (ast.Tuple, ast.List)) or not all(
+            isinstance(w, ast.Constant) and isinstance(w.value, str) for w in listed.elts
         ):
             return None
-        texts = [w.value.lower() for w in words.elts]  # type: ignore[attr-defined]
-        if embed and any(e in t for t in texts for e in _EMBED_WORDS):
-            return True  # the names of embedding tables match it
+        texts = [w.value.lower() for w in listed.elts]  # type: ignore[attr-defined]
+        if words and any(e in t for t in texts for e in words):
+            return True  # the names of embedding tables (or norms) match it
         return None
     return None
+
+
+# -- nanoGPT's split by number of dimensions, over a model with embeddings ----------------------
+
+
+def _rank_split(facts: Facts, call: ast.Call, cls: str) -> Violation | None:
+    """A decaying param group that keeps a model's parameters of two or more dimensions (nanoGPT's
+    ``[p for n, p in params.items() if p.dim() >= 2]``, or a list filled under such a test) when
+    the model visibly holds an embedding (`stepguard.lint._embeddings`): the token and position
+    tables are 2-D and decay with the weight matrices. The lead's convention: stepguard keeps
+    embeddings undecayed, so this is SG102 although nanoGPT and GPT-2 do it on purpose. The same
+    for an optimizer given such a list directly (``AdamW(matrices, weight_decay=0.1)`` beside a
+    second optimizer for the rest)."""
+    groups = _file_groups(facts, call)
+    for g in groups:
+        found = _rank_selected(facts, dict_get(g, "params"), g)
+        decay = _group_decay(facts, call, cls, g) if found is not None else None
+        if found is None or decay is None:
+            continue
+        held = embeddings_held(facts, model := found[0], g)
+        if held is not None:
+            where = f"the param group at line {g.lineno}"
+            return _rank_violation(facts, call, cls, where, model, found[1], held, decay, g)
+    params = params_arg(call)
+    if groups or params is None:
+        return None
+    found = _rank_selected(facts, params, call)
+    if found is None:
+        return None
+    node = weight_decay_arg(call, cls, facts) or ast.Constant(
+        value=default_decay(facts, call, cls), lineno=call.lineno, col_offset=call.col_offset
+    )
+    value = decay_value(facts, node, call)
+    if value is None or (isinstance(value, float) and value <= 0):
+        return None
+    held = embeddings_held(facts, found[0], call)
+    if held is None:
+        return None
+    where = f"the list `{short(params, 30)}` it is given"
+    return _rank_violation(facts, call, cls, where, found[0], found[1], held, (node, value), None)
+
+
+def _rank_violation(
+    facts: Facts,
+    call: ast.Call,
+    cls: str,
+    where: str,
+    model: ast.expr,
+    test: ast.expr,
+    held: Embeddings,
+    decay: tuple[ast.expr, Decay],
+    g: ast.Dict | None,
+) -> Violation:
+    node, value = decay
+    shown = f"{value:g}" if isinstance(value, float) else f"`{short(node, 40)}` (if it is > 0)"
+    message = (
+        f"{_who(facts, call)}{cls}(...): {where} keeps the parameters of `{short(model, 30)}` "
+        f"with `{short(test, 40)}` and gives them weight_decay={shown}; embedding tables are 2-D, "
+        f"so {held.describe()} {'decay' if len(held.names) > 1 else 'decays'}. nanoGPT and GPT-2 "
+        "do this deliberately, but stepguard.param_groups leaves embeddings undecayed: exempt the "
+        "Embedding modules by type (isinstance(module, nn.Embedding)) or build the groups with "
+        "stepguard.param_groups(model, weight_decay=...)"
+    )
+    conditions = [Condition("weight_decay", (node,), facts, ">0"), *branch_conditions(facts, call)]
+    if g is None:
+        return violation(facts, call, "SG102", message, (), conditions, optimizer=cls)
+    return violation(facts, call, "SG102", message, (), conditions, g, optimizer=cls)
+
+
+def _rank_selected(
+    facts: Facts, params: ast.expr | None, at: ast.AST
+) -> tuple[ast.expr, ast.expr] | None:
+    """(the model, the deciding test) when `params` keeps exactly the trainable parameters a
+    rank test admits for a 2-D embedding table: a comprehension over ``M.named_parameters()``
+    / ``M.parameters()`` or over a dict of them (``{n: p for n, p in M.named_parameters() if
+    p.requires_grad}`` read through ``.items()`` / ``.values()``), or a list a loop fills under
+    such tests (`_list_holds`). Every test must be read (`_kind_truth`) and one must be about
+    the number of dimensions."""
+    if isinstance(params, ast.Name):
+        bound = facts.local_value(params.id, at)
+        if not isinstance(bound, (ast.ListComp, ast.GeneratorExp)):
+            # ``decay = []`` (or ``decay, no_decay = [], []``) filled in a loop below
+            held = _list_holds(facts, params.id, at)
+            if held is None or held[0] != _KINDS[1][0]:
+                return None
+            return held[1], held[2]
+        params = bound
+    if not isinstance(params, (ast.ListComp, ast.GeneratorExp)) or len(params.generators) != 1:
+        return None
+    gen = params.generators[0]
+    source = _parameters_source(facts, gen.iter, at)
+    if source is None or not gen.ifs or gen.is_async:
+        return None
+    model, named = source
+    target = gen.target
+    if named:
+        if not (
+            isinstance(target, ast.Tuple)
+            and len(target.elts) == 2
+            and all(isinstance(e, ast.Name) for e in target.elts)
+        ):
+            return None
+        pname, param = target.elts[0].id, target.elts[1].id  # type: ignore[attr-defined]
+    else:
+        if not isinstance(target, ast.Name):
+            return None
+        pname, param = "", target.id
+    if not (isinstance(params.elt, ast.Name) and params.elt.id == param):
+        return None
+    deciding: ast.expr | None = None
+    for test in gen.ifs:
+        if _kind_truth(facts, test, pname, param, 2, _EMBED_WORDS, at) is not True:
+            return None
+        if _kind_truth(facts, test, pname, param, 1, (), at) is False:
+            deciding = deciding or test  # a test about rank: keeps 2-D, drops 1-D
+    return None if deciding is None else (model, deciding)
+
+
+def _parameters_source(
+    facts: Facts, it: ast.expr, at: ast.AST, depth: int = 0
+) -> tuple[ast.expr, bool] | None:
+    """(the model, whether names come along) for ``M.named_parameters()``, ``M.parameters()``,
+    or ``D.items()`` / ``D.values()`` of a dict ``D`` of ``M``'s named parameters: ``{n: p for
+    n, p in M.named_parameters()}`` or ``dict(M.named_parameters())``, maybe filtered again by
+    ``requires_grad`` into the same name (nanoGPT's two steps)."""
+    if depth > 3 or not (
+        isinstance(it, ast.Call) and isinstance(it.func, ast.Attribute) and not it.args
+    ):
+        return None
+    name = it.func.attr
+    if name in ("named_parameters", "parameters"):
+        return it.func.value, name == "named_parameters"
+    if name not in ("items", "values") or not isinstance(it.func.value, ast.Name):
+        return None
+    bound = _reaching_value(facts, it.func.value.id, at)
+    model: ast.expr | None = None
+    if isinstance(bound, ast.DictComp) and len(bound.generators) == 1:
+        gen = bound.generators[0]
+        if (
+            all(_requires_grad_only_test(t) for t in gen.ifs)
+            and isinstance(gen.target, ast.Tuple)
+            and len(gen.target.elts) == 2
+            and dotted(bound.key) == dotted(gen.target.elts[0])
+            and dotted(bound.value) == dotted(gen.target.elts[1])
+        ):
+            inner = _parameters_source(facts, gen.iter, bound, depth + 1)
+            if inner is not None and (
+                (isinstance(gen.iter, ast.Call) and call_name(gen.iter) == "items")
+                or inner[1]  # names come along
+            ):
+                model = inner[0]
+    elif (
+        isinstance(bound, ast.Call)
+        and call_name(bound) == "dict"
+        and len(bound.args) == 1
+        and isinstance(bound.args[0], ast.Call)
+        and call_name(bound.args[0]) == "named_parameters"
+        and isinstance(bound.args[0].func, ast.Attribute)
+    ):
+        model = bound.args[0].func.value
+    if model is None:
+        return None
+    return model, name == "items"
 
 
 #: The ways of building groups that still decay biases, norms or embeddings, tried in this order
@@ -1989,4 +2201,5 @@ _GROUP_SHAPES: tuple[Callable[[Facts, ast.Call, str], Violation | None], ...] = 
     _split_list,
     _flagged_split,
     _timm_split,
+    _rank_split,
 )

@@ -253,8 +253,9 @@ def star_kwargs(facts: Facts, call: ast.Call) -> dict[str, ast.expr] | None:
     return out
 
 
-def _dict_entries(facts: Facts, name: str, at: ast.AST) -> dict[str, ast.expr] | None:
-    value = facts.local_value(name, at)
+def _literal_entries(value: ast.expr | None) -> dict[str, ast.expr] | None:
+    """The entries of a dict literal or ``dict(k=v)``; for nanoGPT's ``dict(fused=True) if
+    use_fused else dict()``, the entries of both sides (None when they disagree on a key)."""
     out: dict[str, ast.expr] = {}
     if isinstance(value, ast.Dict):
         for k, v in zip(value.keys, value.values, strict=True):
@@ -266,7 +267,23 @@ def _dict_entries(facts: Facts, name: str, at: ast.AST) -> dict[str, ast.expr] |
             if kw.arg is None:
                 return None
             out[kw.arg] = kw.value
+    elif isinstance(value, ast.IfExp):
+        body, orelse = _literal_entries(value.body), _literal_entries(value.orelse)
+        if body is None or orelse is None:
+            return None
+        for key, entry in orelse.items():
+            if key in body and ast.dump(body[key]) != ast.dump(entry):
+                return None
+            body.setdefault(key, entry)
+        return body
     else:
+        return None
+    return out
+
+
+def _dict_entries(facts: Facts, name: str, at: ast.AST) -> dict[str, ast.expr] | None:
+    out = _literal_entries(facts.local_value(name, at))
+    if out is None:
         return None
     scope = facts.function_of(at)
     for node in facts.assigns:
