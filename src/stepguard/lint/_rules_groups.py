@@ -17,7 +17,12 @@ from collections.abc import Callable
 
 from stepguard.lint._activity import branch_conditions
 from stepguard.lint._base import Condition, Violation, violation
-from stepguard.lint._embeddings import Embeddings, embeddings_held
+from stepguard.lint._embeddings import (
+    Embeddings,
+    embeddings_held,
+    names_embedding,
+    transformers_model,
+)
 from stepguard.lint._facts import OptimizerChoice, method_of
 from stepguard.lint._models import (
     attribute_parameters,
@@ -26,6 +31,8 @@ from stepguard.lint._models import (
     holds_no_decay_parameters,
     holds_norm_or_embedding,
     loop_model,
+    name_list,
+    no_decay_kinds,
     norm_named_otherwise,
     only_adapters_trainable,
     peft_trains_more,
@@ -553,16 +560,19 @@ def _bias_only_group(
             "biases and normalization/embedding weights"
         )
     elif kind.startswith("norm:"):
+        held = embeddings_held(gf, model, call if gf is facts else g)
         what = (
             f"keeps norms out by BERT's name `LayerNorm`, but the class of `{short(model, 30)}` "
             f"names its norms otherwise (`{kind[5:]}`): its normalization weights"
+            + (f" and {held.describe()}" if held is not None else "")
         )
     else:
         what = (
             f"keeps norms out by BERT's name `LayerNorm`, but `{short(model, 30)}` is a causal "
             f"language model ({kind}) whose norms are named otherwise (ln_1, ln_f, "
             "input_layernorm, self_attn_layer_norm, final_layer_norm, norm): its normalization "
-            "weights"
+            "weights and its input embedding tables (the list names no embedding; stepguard.audit "
+            "treats embeddings as no-decay)"
         )
     message = (
         f"{_who(facts, call)}{cls}(...): the param group at {_at(facts, gf, g)} {what} get "
@@ -727,9 +737,14 @@ def _sg102(
         )
     if groups is not None and len(group_alternatives(facts, params_arg(call)) or []) > 1:
         what += f" (with the param groups built at line {groups[0].lineno})"
+    kinds = no_decay_kinds(facts, models, call)
+    held = (
+        "its " + " and ".join(kinds)  # only what the visible classes register
+        if kinds
+        else "biases and normalization/embedding weights"
+    )
     message = (
-        f"{name}{what} every parameter of {source}, "
-        "including biases and normalization/embedding weights; build groups with "
+        f"{name}{what} every parameter of {source}, including {held}; build groups with "
         "stepguard.param_groups(model, weight_decay=...)"
     )
     peft = peft_trains_more(facts)
@@ -2190,6 +2205,144 @@ def _parameters_source(
     return model, name == "items"
 
 
+# -- a no-decay name list without embeddings (the BERT / Hugging Face recipe) --------------------
+
+#: Words of a no-decay name list: biases and norms (``["bias", "LayerNorm.weight"]``,
+#: ``["bias", "gamma", "beta", "LayerNorm"]``).
+_NAME_SPLIT_WORDS = ("bias", "norm", "ln", "gamma", "beta", "bn")
+
+
+def _name_split(facts: Facts, call: ast.Call, cls: str) -> Violation | None:
+    """A decaying param group that keeps out, by name, the biases and norms of a model but not
+    its embeddings (BERT's ``no_decay = ["bias", "LayerNorm.weight"]`` and the Hugging Face
+    examples: ``[p for n, p in model.named_parameters() if not any(nd in n for nd in
+    no_decay)]``), when the linter can establish that the model holds embeddings: a class of the
+    tree that builds an ``nn.Embedding`` (`stepguard.lint._embeddings`), or a transformers model
+    (``AutoModel*.from_pretrained``, ``BertForSequenceClassification``...: every one has input
+    embeddings). The lead's convention: decayed embeddings are SG102 whatever recipe decays them
+    (`stepguard.audit` reports the same groups); silent when the model is not known."""
+    for g in _file_groups(facts, call):
+        found = _name_selected(facts, dict_get(g, "params"), g)
+        if found is None:
+            continue
+        model, words = found
+        decay = _group_decay(facts, call, cls, g)
+        if decay is None:
+            continue
+        held = embeddings_held(facts, model, g)
+        verb = "decay"
+        if held is not None:
+            tables = held.describe()
+            verb = "decay" if len(held.names) > 1 else "decays"
+        else:
+            hf = transformers_model(facts, model, g)
+            if hf is None:
+                continue
+            tables = (
+                f"the input embedding tables of the transformers model `{short(model, 30)}` "
+                f"(`{hf}`: word / position embeddings, `get_input_embeddings()`)"
+            )
+        node, value = decay
+        shown = f"{value:g}" if isinstance(value, float) else f"`{short(node, 40)}` (if it is > 0)"
+        listed = ", ".join(repr(w) for w in words[:4]) + (", …" if len(words) > 4 else "")
+        message = (
+            f"{_who(facts, call)}{cls}(...): the param group at line {g.lineno} keeps out of "
+            f"decay only the names matching [{listed}] and gets weight_decay={shown}, so "
+            f"{tables} {verb}. This is the BERT / Hugging Face recipe (deliberate there, like "
+            "nanoGPT's), but stepguard.audit and stepguard.param_groups treat embeddings as "
+            "no-decay: exempt the Embedding modules by type (isinstance(module, nn.Embedding)) "
+            "or build the groups with stepguard.param_groups(model, weight_decay=...)"
+        )
+        conditions = [
+            Condition("weight_decay", (node,), facts, ">0"),
+            *branch_conditions(facts, call),
+        ]
+        return violation(facts, call, "SG102", message, (), conditions, g, optimizer=cls)
+    return None
+
+
+def _name_selected(
+    facts: Facts, params: ast.expr | None, at: ast.AST
+) -> tuple[ast.expr, list[str]] | None:
+    """(the model, the words) when `params` keeps the named parameters of a model whose names
+    match no word of literal no-decay lists that name biases (and maybe norms) but no embedding:
+    ``[p for n, p in M.named_parameters() if not any(nd in n for nd in no_decay)]``, the pairs
+    maybe bound first (``param_optimizer = list(M.named_parameters())``); ``p.requires_grad``
+    tests aside."""
+    if isinstance(params, ast.Name):
+        params = facts.local_value(params.id, at)
+    if not isinstance(params, (ast.ListComp, ast.GeneratorExp)) or len(params.generators) != 1:
+        return None
+    gen = params.generators[0]
+    it = gen.iter
+    if isinstance(it, ast.Name):
+        it = facts.local_value(it.id, at) or it
+    if isinstance(it, ast.Call) and call_name(it) == "list" and len(it.args) == 1:
+        it = it.args[0]
+    if not (
+        isinstance(it, ast.Call)
+        and call_name(it) == "named_parameters"
+        and isinstance(it.func, ast.Attribute)
+        and isinstance(gen.target, ast.Tuple)
+        and len(gen.target.elts) == 2
+        and isinstance(gen.target.elts[0], ast.Name)
+        and dotted(params.elt) == dotted(gen.target.elts[1])
+    ):
+        return None
+    pname = gen.target.elts[0].id
+    words: list[str] = []
+    for t in gen.ifs:
+        for c in t.values if isinstance(t, ast.BoolOp) and isinstance(t.op, ast.And) else [t]:
+            if _requires_grad_only_test(c):
+                continue
+            found = _excluded_words(facts, c, pname, at)
+            if found is None:
+                return None
+            words += found
+    if not any("bias" in w.lower() for w in words) or any(names_embedding(w) for w in words):
+        return None
+    if not all(any(k in w.lower() for k in _NAME_SPLIT_WORDS) for w in words):
+        return None
+    return it.func.value, words
+
+
+def _excluded_words(facts: Facts, test: ast.expr, pname: str, at: ast.AST) -> list[str] | None:
+    """The words of ``not any(nd in n for nd in WORDS)`` (a literal list or a name bound to one)
+    or of ``"bias" not in n``; None for any other test."""
+    if (
+        isinstance(test, ast.Compare)
+        and len(test.ops) == 1
+        and isinstance(test.ops[0], ast.NotIn)
+        and isinstance(test.left, ast.Constant)
+        and isinstance(test.left.value, str)
+        and dotted(test.comparators[0]) == pname
+    ):
+        return [test.left.value]
+    if not (isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not)):
+        return None
+    inner = test.operand
+    if not (isinstance(inner, ast.Call) and call_name(inner) == "any" and len(inner.args) == 1):
+        return None
+    gen = inner.args[0]
+    if not (
+        isinstance(gen, ast.GeneratorExp)
+        and len(gen.generators) == 1
+        and isinstance(gen.elt, ast.Compare)
+        and len(gen.elt.ops) == 1
+        and isinstance(gen.elt.ops[0], ast.In)
+        and dotted(gen.elt.left) == dotted(gen.generators[0].target)
+        and dotted(gen.elt.comparators[0]) == pname
+    ):
+        return None
+    words: ast.expr | None = gen.generators[0].iter
+    if isinstance(words, ast.Name):
+        words = name_list(facts, words.id, at)
+    if not isinstance(words, (ast.List, ast.Tuple, ast.Set)) or not words.elts:
+        return None
+    out = [e.value for e in words.elts if isinstance(e, ast.Constant) and isinstance(e.value, str)]
+    return out if len(out) == len(words.elts) else None
+
+
 #: The ways of building groups that still decay biases, norms or embeddings, tried in this order
 #: (after `_no_decay_group`, and only when more than adapters train); the first finding wins.
 _GROUP_SHAPES: tuple[Callable[[Facts, ast.Call, str], Violation | None], ...] = (
@@ -2202,4 +2355,5 @@ _GROUP_SHAPES: tuple[Callable[[Facts, ast.Call, str], Violation | None], ...] = 
     _flagged_split,
     _timm_split,
     _rank_split,
+    _name_split,
 )

@@ -47,6 +47,7 @@ __all__ = [
     "decay_values",
     "decoupled_flag",
     "default_decay",
+    "dict_constant_entry",
     "dict_get",
     "flag_arg",
     "group_alternatives",
@@ -113,7 +114,52 @@ def const_number(facts: Facts, node: ast.AST | None, at: ast.AST, depth: int = 0
         if value is None:
             return None
         return const_number(facts, value, value, depth + 1)
+    if isinstance(node, ast.Subscript):
+        entry = dict_constant_entry(facts, node, at)
+        return None if entry is None else const_number(facts, entry, entry, depth + 1)
     return None
+
+
+def dict_constant_entry(facts: Facts, node: ast.Subscript, at: ast.AST) -> ast.expr | None:
+    """The value of ``CONFIG["key"]`` when ``CONFIG`` is bound once to a dict literal (in the
+    enclosing function or at module level) that has that string key and no statement of the
+    file assigns, deletes or updates one of its keys; else None."""
+    if not (
+        isinstance(node.value, ast.Name)
+        and isinstance(node.slice, ast.Constant)
+        and isinstance(node.slice.value, str)
+    ):
+        return None
+    name = node.value.id
+    bound = binding(facts, name, at)
+    if not isinstance(bound, ast.Dict):
+        return None
+    for n in facts.calls:
+        f = n.func
+        if (
+            isinstance(f, ast.Attribute)
+            and isinstance(f.value, ast.Name)
+            and f.value.id == name
+            and f.attr in ("update", "setdefault", "pop", "__setitem__")
+        ):
+            return None
+    for a in facts.assigns:
+        targets = a.targets if isinstance(a, ast.Assign) else [a.target]
+        for t in targets:
+            if (
+                isinstance(t, ast.Subscript)
+                and isinstance(t.value, ast.Name)
+                and t.value.id == name
+            ):
+                return None
+    found = [
+        v
+        for k, v in zip(bound.keys, bound.values, strict=True)
+        if isinstance(k, ast.Constant) and k.value == node.slice.value
+    ]
+    if any(k is None for k in bound.keys) or len(found) != 1:
+        return None
+    return found[0]
 
 
 def binding(facts: Facts, name: str, at: ast.AST) -> ast.expr | None:
