@@ -51,10 +51,13 @@ class Embeddings:
     cls: str
     names: list[str] = field(default_factory=list)
     ties: list[tuple[str, str]] = field(default_factory=list)
+    implied: bool = False  # known from the class's name only (a language model not read)
 
     def describe(self) -> str:
         """``the embeddings `transformer.wte`, `transformer.wpe` of `GPT` (`transformer.wte`
         tied to the output head `lm_head`)``."""
+        if self.implied:
+            return f"the token embedding of the language model `{self.cls}` (its class not read)"
         shown = ", ".join(f"`{n}`" for n in self.names[:4])
         if len(self.names) > 4:
             shown += ", …"
@@ -77,10 +80,24 @@ def embeddings_held(facts: Facts, model: ast.expr, at: ast.AST) -> Embeddings | 
         classes.append((facts, cls))
     else:
         for owner, built in builds(facts, model):
+            while call_name(built) in _WRAPPERS:
+                # ``Model(cfg).to(device)``: the construction inside; a wrapped name's own
+                # constructions are among the others
+                inner = (
+                    built.func.value
+                    if isinstance(built.func, ast.Attribute) and call_name(built) in ("to", "cuda")
+                    else None
+                )
+                if not isinstance(inner, ast.Call):
+                    break
+                built = inner
             if call_name(built) in _WRAPPERS:
-                continue  # the wrapped model is among the constructions too
+                continue
             found = class_of_call(owner, built)
             if found is None:
+                name = call_name(built)
+                if _LANGUAGE_MODEL.search(name) or _ENCODER_OR_LLM.match(name):
+                    return Embeddings(name, ["token embedding"], implied=True)
                 return None
             classes.append(found)
     out: Embeddings | None = None
@@ -225,6 +242,10 @@ def transformers_model(facts: Facts, model: ast.expr, at: ast.AST, depth: int = 
         )
     return None
 
+
+#: Class names that say "language model" (``GPUPicoLLM``, ``MiniGPT``, ``TransformerLM``): every
+#: one reads token ids through an embedding table.
+_LANGUAGE_MODEL = re.compile(r"(LLM|GPT|LanguageModel|[a-z]LM)$")
 
 #: Model classes of the BERT / GPT / T5 families by name (NVIDIA's ``modeling.BertForPreTraining``,
 #: a fork's ``BertForPreTrainingEx``): each holds token (and position) embedding tables.

@@ -21,7 +21,7 @@ import re
 from stepguard._optimizers import TORCH_OPTIMIZERS, coupled_names
 from stepguard.lint._facts import config_bound_class, partial_class
 from stepguard.lint._nodes import FuncDef
-from stepguard.lint._objects import callee, callers, calls_of, passed_argument
+from stepguard.lint._objects import callee, callers, calls_of, class_of_call, passed_argument
 from stepguard.lint._scan import (
     Facts,
     assigned_names,
@@ -584,6 +584,9 @@ def default_decay(facts: Facts, call: ast.Call, cls: str) -> float:
     from the project's configs and command lines: its default counts only when the linter sees
     the project (not a file alone) and none of them sets ``AdamW.weight_decay``; otherwise the
     value is not known and taken as 0 (nothing reported)."""
+    own = _own_class_default(facts, call, cls)
+    if own is not None:
+        return own
     entry = TORCH_OPTIMIZERS.get(cls)
     if entry is None:
         return 0.0
@@ -593,6 +596,31 @@ def default_decay(facts: Facts, call: ast.Call, cls: str) -> float:
         if name == cls and q.startswith("torch.optim"):
             return entry.wd_default
     return 0.0
+
+
+def _own_class_default(facts: Facts, call: ast.Call, cls: str) -> float | None:
+    """For an optimizer class of the tree (a hand-written ``AdamW(torch.optim.Optimizer)``):
+    the constant default of its ``__init__``'s ``weight_decay``; None for any other class."""
+    found = class_of_call(facts, call)
+    if found is None or found[1].name != cls:
+        return None
+    init = next(
+        (s for s in found[1].body if isinstance(s, ast.FunctionDef) and s.name == "__init__"),
+        None,
+    )
+    if init is None:
+        return None
+    args = init.args
+    pos = [*args.posonlyargs, *args.args]
+    defaults = dict(
+        zip([a.arg for a in pos[len(pos) - len(args.defaults) :]], args.defaults, strict=True)
+    )
+    defaults.update(
+        {a.arg: d for a, d in zip(args.kwonlyargs, args.kw_defaults, strict=True) if d is not None}
+    )
+    node = defaults.get("weight_decay")
+    value = const_number(found[0], node, node) if node is not None else None
+    return value if value is not None else 0.0
 
 
 def decay_alternatives(facts: Facts, call: ast.Call, cls: str) -> list[tuple[Decay, ...]] | None:
