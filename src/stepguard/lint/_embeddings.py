@@ -196,6 +196,8 @@ def transformers_model(facts: Facts, model: ast.expr, at: ast.AST, depth: int = 
             model, at = bound, bound
             continue
         if isinstance(model, ast.Attribute) and not isinstance(model.ctx, ast.Store):
+            if _trainer_model(facts, model, at):
+                return "the Trainer's model"
             inner = _attribute_model(facts, model, at)
             if inner is None:
                 return None
@@ -205,6 +207,13 @@ def transformers_model(facts: Facts, model: ast.expr, at: ast.AST, depth: int = 
             name = call_name(model)
             if name in _MODEL_WRAPPERS and model.args:
                 model = model.args[0]
+                continue
+            if "load" in name.lower() and model.args and isinstance(model.args[0], ast.Call):
+                model = model.args[0]  # ``load_model(GPT2LMHeadModel(config), checkpoint)``
+                continue
+            returned = _returned_model(facts, model)
+            if returned is not None:  # ``model = prepare_model(args)``, a function of the file
+                model, at = returned, returned
                 continue
             if (
                 name in ("to", "cuda", "half", "float", "bfloat16")
@@ -272,6 +281,37 @@ def _rewrapped(facts: Facts, name: str, at: ast.AST) -> ast.expr | None:
             continue
         built.append(v)
     return built[0] if len(built) == 1 else None
+
+
+def _trainer_model(facts: Facts, node: ast.Attribute, at: ast.AST) -> bool:
+    """``self.model`` in a method of a transformers ``Trainer`` subclass (an overridden
+    ``create_optimizer``): the Trainer's model, a transformers model."""
+    if not (isinstance(node.value, ast.Name) and node.value.id == "self" and node.attr == "model"):
+        return False
+    cls = facts.class_of(at)
+    return cls is not None and any(
+        (facts.resolve(b) or "").startswith("transformers.")
+        and (dotted(b) or "").endswith("Trainer")
+        for b in cls.bases
+    )
+
+
+def _returned_model(facts: Facts, call: ast.Call) -> ast.expr | None:
+    """What a function of the file returns when it has one ``return`` (its model)."""
+    if not isinstance(call.func, ast.Name):
+        return None
+    funcs = facts.functions.get(call.func.id, [])
+    if len(funcs) != 1:
+        return None
+    returned = [
+        r.value for r in ast.walk(funcs[0]) if isinstance(r, ast.Return) and r.value is not None
+    ]
+    if len(returned) != 1:
+        return None
+    value = returned[0]
+    if isinstance(value, ast.Tuple) and value.elts:
+        value = value.elts[0]  # ``return model, tokenizer``
+    return value
 
 
 def _passed_model(facts: Facts, name: str, at: ast.AST, depth: int) -> str | None:
