@@ -300,7 +300,7 @@ opt = torch.optim.AdamW(groups, lr=1e-5)
 CASES += [
     Case(
         "lint",
-        "no-decay list that is not all strings ([\"bias\", 1, None])",
+        'no-decay list that is not all strings (["bias", 1, None])',
         lambda: _codes(_NAME_SPLIT.format(words='["bias", 1, None]')),
         expect="ok",
         check=_sg102_count(0),
