@@ -280,3 +280,105 @@ CASES += [
         check=_sg102_count(0),
     ),
 ]
+
+# -- round 5: name-list splits, language models by name, DeepSpeed configs, dict constants -------
+
+_NAME_SPLIT = """import torch
+from transformers import AutoModel
+
+model = AutoModel.from_pretrained("bert-base-uncased")
+no_decay = {words}
+groups = [
+    {{"params": [p for n, p in model.named_parameters() if not any(nd in n for nd in no_decay)],
+      "weight_decay": 0.01}},
+    {{"params": [p for n, p in model.named_parameters() if any(nd in n for nd in no_decay)],
+      "weight_decay": 0.0}},
+]
+opt = torch.optim.AdamW(groups, lr=1e-5)
+"""
+
+CASES += [
+    Case(
+        "lint",
+        'no-decay list that is not all strings (["bias", 1, None])',
+        lambda: _codes(_NAME_SPLIT.format(words='["bias", 1, None]')),
+        expect="ok",
+        check=_sg102_count(0),
+    ),
+    Case(
+        "lint",
+        "no-decay list bound to a call (not a literal)",
+        lambda: _codes(_NAME_SPLIT.format(words="load_words()")),
+        expect="ok",
+        check=_sg102_count(0),
+    ),
+    Case(
+        "lint",
+        "empty no-decay list",
+        lambda: _codes(_NAME_SPLIT.format(words="[]")),
+        expect="ok",
+        check=_sg102_count(0),
+    ),
+    Case(
+        "lint",
+        "a function returning the model that calls itself (model = build(model))",
+        lambda: _codes(
+            "import torch\n\n\ndef build(m):\n    return build(m)\n\n\n"
+            "model = build(None)\nno_decay = ['bias', 'LayerNorm.weight']\n"
+            "g = [{'params': [p for n, p in model.named_parameters() if not any(nd in n for nd in "
+            "no_decay)], 'weight_decay': 0.1}]\nopt = torch.optim.AdamW(g, lr=1e-3)\n"
+        ),
+        expect="ok",
+        check=_sg102_count(0),
+    ),
+    Case(
+        "lint",
+        "DeepSpeed config dict with a non-dict optimizer entry and a ** key",
+        lambda: _codes(
+            "import deepspeed\nimport torch.nn as nn\nm = nn.Linear(4, 4)\n"
+            "a = {'optimizer': 'AdamW'}\nb = {**base, 'optimizer': {'type': 1, 'params': None}}\n"
+            "deepspeed.initialize(model=m, model_parameters=m.parameters(), config=a)\n"
+            "deepspeed.initialize(model=m, model_parameters=m.parameters(), config=b)\n"
+            "deepspeed.initialize(model=m, config=make())\n"
+        ),
+        expect="ok",
+        check=_sg102_count(0),
+    ),
+    Case(
+        "lint",
+        "CONFIG['weight_decay'] of a dict that is updated later (value not certain)",
+        lambda: _codes(
+            "import torch\nimport torch.nn as nn\nCFG = {'weight_decay': 0.0}\n"
+            "CFG['weight_decay'] = 0.1\nmodel = nn.Sequential(nn.Linear(4, 4), nn.LayerNorm(4))\n"
+            "opt = torch.optim.AdamW(model.parameters(), weight_decay=CFG['weight_decay'])\n"
+        ),
+        expect="ok",
+        check=lambda codes: "SG102" in codes or f"read the dict's first value as certain: {codes}",
+    ),
+    Case(
+        "lint",
+        "hand-written optimizer class whose weight_decay default is not a number",
+        lambda: _codes(
+            "import torch\nimport torch.nn as nn\n\n\nclass AdamW(torch.optim.Optimizer):\n"
+            "    def __init__(self, params, lr=1e-3, weight_decay='auto'):\n"
+            "        super().__init__(params, dict(lr=lr))\n\n\n"
+            "model = nn.Sequential(nn.Embedding(9, 4), nn.LayerNorm(4))\n"
+            "opt = AdamW(model.parameters())\n"
+        ),
+        expect="ok",
+        check=_sg102_count(0),
+    ),
+    Case(
+        "lint",
+        "param_groups_lrd-style helper whose skip list default is a non-empty list",
+        lambda: _codes(
+            "import torch\nimport models_vit\n\n\n"
+            "def lrd(model, wd=0.05, no_weight_decay_list=('cls_token',)):\n"
+            "    return [{'params': [p for n, p in model.named_parameters() "
+            "if p.ndim > 1 and n not in no_weight_decay_list], 'weight_decay': wd}]\n\n\n"
+            "model = models_vit.vit_base()\nopt = torch.optim.AdamW(lrd(model, 0.05), lr=1e-3)\n"
+        ),
+        expect="ok",
+        check=_sg102_count(0),
+    ),
+]

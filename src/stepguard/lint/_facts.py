@@ -522,9 +522,12 @@ class Facts:
 
 def _optimizer_module(q: str) -> bool:
     """`q`'s module is an optimizers module by its name (``common.optimizers.Novograd``,
-    ``utils.optim.Lamb``)."""
-    parts = q.split(".")[:-1]
-    return any(p in ("optim", "optims", "optimizer", "optimizers") for p in parts)
+    ``utils.optim.Lamb``), or a module of a package named after the optimizer class it holds
+    (``cs336_basics.adamw.AdamW``)."""
+    parts = q.split(".")
+    if len(parts) > 2 and parts[-2].replace("_", "") == parts[-1].lower():
+        return True  # a module named after its one class (``cs336_basics.adamw.AdamW``)
+    return any(p in ("optim", "optims", "optimizer", "optimizers") for p in parts[:-1])
 
 
 def getattr_choices(facts: Facts, node: ast.Call) -> list[OptimizerChoice]:

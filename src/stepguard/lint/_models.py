@@ -44,6 +44,8 @@ __all__ = [
     "holds_no_decay_parameters",
     "holds_norm_or_embedding",
     "loop_model",
+    "name_list",
+    "no_decay_kinds",
     "no_decay_test",
     "norm_named_otherwise",
     "only_adapters_trainable",
@@ -1061,3 +1063,94 @@ def _norm_attribute(facts: Facts, cls: ast.ClassDef, depth: int) -> str | None:
                 if inner is not None:
                     return inner
     return None
+
+
+# -- what a visible model holds that should not decay, by kind ----------------------------------
+
+_KIND_ORDER = ("biases", "normalization weights", "embeddings", "1-D parameters")
+
+
+def no_decay_kinds(facts: Facts, models: list[ast.expr], at: ast.AST) -> list[str] | None:
+    """The kinds of parameters that should not decay which the models' visible classes register
+    (``["biases"]`` for a class of ``nn.Linear`` layers and nothing else), in a fixed order; None
+    when some model's class (or something it builds) cannot be read, so that a message never
+    claims a kind the model does not have."""
+    found: set[str] = set()
+    for model in models:
+        cls = _model_class(facts, model, at)
+        if cls is None or not _class_kinds(cls[0], cls[1], 0, found):
+            return None
+    return [k for k in _KIND_ORDER if k in found]
+
+
+def _class_kinds(facts: Facts, cls: ast.ClassDef, depth: int, out: set[str]) -> bool:
+    """Add to `out` what `cls` registers; False when something cannot be read."""
+    if depth > 4:
+        return False
+    for base in cls.bases:
+        if (dotted(base) or "").rsplit(".", 1)[-1] == "Module":
+            continue
+        parent = class_of_call(facts, ast.Call(func=base, args=[], keywords=[]))
+        if parent is None or not _class_kinds(parent[0], parent[1], depth + 1, out):
+            return False
+    init = next(
+        (s for s in cls.body if isinstance(s, ast.FunctionDef) and s.name == "__init__"), None
+    )
+    for node in walk(init) if init is not None else ():
+        if isinstance(node, ast.Call) and call_name(node) in (
+            "register_parameter",
+            "add_module",
+            "setattr",
+            "register_module",
+        ):
+            return False
+        if not isinstance(node, (ast.Assign, ast.AnnAssign)) or node.value is None:
+            continue
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+        if any(_is_self_attr(t) for t in targets) and not _value_kinds(
+            facts, node.value, depth, out
+        ):
+            return False
+    return True
+
+
+def _value_kinds(facts: Facts, value: ast.expr, depth: int, out: set[str]) -> bool:
+    if isinstance(value, (ast.Constant, ast.Name, ast.Attribute)):
+        return True
+    if isinstance(value, (ast.List, ast.Tuple)):
+        return all(_value_kinds(facts, e, depth, out) for e in value.elts)
+    if isinstance(value, (ast.ListComp, ast.GeneratorExp)):
+        return _value_kinds(facts, value.elt, depth, out)
+    if isinstance(value, ast.IfExp):
+        return _value_kinds(facts, value.body, depth, out) and _value_kinds(
+            facts, value.orelse, depth, out
+        )
+    if isinstance(value, ast.BinOp):
+        return _value_kinds(facts, value.left, depth, out) and _value_kinds(
+            facts, value.right, depth, out
+        )
+    if not isinstance(value, ast.Call):
+        return False
+    name = call_name(value)
+    if name in _FREE:
+        return True
+    if name in _BIASED:
+        flag = kwarg(value, "bias")
+        if not (isinstance(flag, ast.Constant) and flag.value is False):
+            out.add("biases")
+        return True
+    if "Norm" in name:
+        out.add("normalization weights")
+        return True
+    if "Embed" in name:
+        out.add("embeddings")
+        return True
+    if name in ("Sequential", "ModuleList") and not value.keywords:
+        return all(_value_kinds(facts, a, depth, out) for a in value.args)
+    if name == "Parameter":
+        tensor = value.args[0] if value.args else kwarg(value, "data")
+        if not _matrix(tensor):
+            out.add("1-D parameters")
+        return True
+    found = class_of_call(facts, value)
+    return found is not None and _class_kinds(found[0], found[1], depth + 1, out)

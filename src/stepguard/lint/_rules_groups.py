@@ -13,11 +13,17 @@ from __future__ import annotations
 
 import ast
 import os
+import re
 from collections.abc import Callable
 
 from stepguard.lint._activity import branch_conditions
 from stepguard.lint._base import Condition, Violation, violation
-from stepguard.lint._embeddings import Embeddings, embeddings_held
+from stepguard.lint._embeddings import (
+    Embeddings,
+    embeddings_held,
+    names_embedding,
+    transformers_model,
+)
 from stepguard.lint._facts import OptimizerChoice, method_of
 from stepguard.lint._models import (
     attribute_parameters,
@@ -26,6 +32,8 @@ from stepguard.lint._models import (
     holds_no_decay_parameters,
     holds_norm_or_embedding,
     loop_model,
+    name_list,
+    no_decay_kinds,
     norm_named_otherwise,
     only_adapters_trainable,
     peft_trains_more,
@@ -417,7 +425,167 @@ def check_sg102(facts: Facts) -> list[Violation]:
                 out.append(found)
     if "timm" in facts.source:
         out += [v for c in facts.calls if (v := _timm_wrapped(facts, c)) is not None]
+    if "deepspeed" in facts.source:
+        out += [v for c in facts.calls if (v := _deepspeed_config(facts, c)) is not None]
     return out
+
+
+# -- MAE-style layer-decay groups called without their skip list ---------------------------------
+
+#: Parameter names of a group builder's list of names to keep out of decay.
+_SKIP_PARAMS = ("no_weight_decay_list", "skip_list", "no_decay_list", "skip", "no_decay_names")
+#: The model is a vision transformer (``models_vit.__dict__[args.model]``, ``vit_base_patch16``).
+_VIT = re.compile(r"(?i)(vit|vision_?transformer|deit|beit|mae)")
+
+
+def _skip_list_omitted(facts: Facts, call: ast.Call, cls: str) -> Violation | None:
+    """An optimizer over ``param_groups_lrd(model, wd, ...)`` (MAE / BEiT layer decay), a function
+    of the tree whose ``no_weight_decay_list`` defaults to empty and is not passed, when the model
+    is a vision transformer: the split keeps only 1-D tensors out, so the ViT's ``cls_token`` and
+    ``pos_embed`` (3-D) decay. MAE passes ``model.no_weight_decay()`` there."""
+    params = params_arg(call)
+    built = facts.local_value(params.id, call) if isinstance(params, ast.Name) else params
+    if not isinstance(built, ast.Call) or not built.args:
+        return None
+    found = callee(facts, built)
+    if found is None:
+        return None
+    hf, func = found
+    args = func.args
+    pos = [a.arg for a in (*args.posonlyargs, *args.args)]
+    defaults = dict(zip(pos[len(pos) - len(args.defaults) :], args.defaults, strict=True))
+    skip = next((n for n in _SKIP_PARAMS if n in defaults), None)
+    if skip is None or passed_argument(built, func, skip, pos) is not None:
+        return None
+    default = defaults[skip]
+    if not (
+        (isinstance(default, ast.Constant) and default.value is None)
+        or (isinstance(default, (ast.List, ast.Tuple)) and not default.elts)
+    ):
+        return None
+    if not any(
+        isinstance(n, ast.Compare)
+        and any(isinstance(o, ast.In) for o in n.ops)
+        and any(dotted(c) == skip for c in n.comparators)
+        for n in walk(func)
+    ):
+        return None  # the list is not what keeps names out of decay
+    model = built.args[0]
+    origin = facts.local_value(model.id, call) if isinstance(model, ast.Name) else model
+    if origin is None or not _VIT.search(ast.unparse(origin)):
+        return None
+    wd_name = pos[1] if len(pos) > 1 else None
+    node = passed_argument(built, func, wd_name, pos) if wd_name else None
+    if node is None and wd_name in defaults:
+        node, owner = defaults[wd_name], hf
+    else:
+        owner = facts
+    if node is None or isinstance(node, ast.Starred):
+        return None
+    value = decay_value(owner, node, built if owner is facts else node)
+    if value is None or (isinstance(value, float) and value <= 0):
+        return None
+    shown = f"{value:g}" if isinstance(value, float) else f"`{short(node, 40)}` (if it is > 0)"
+    message = (
+        f"{_who(facts, call)}{cls}(...): its groups come from `{func.name}()`, called without "
+        f"`{skip}`: that split keeps only 1-D tensors out of decay, so the vision transformer's "
+        f"cls_token and pos_embed (3-D) get weight_decay={shown}; pass "
+        f"`{skip}=model.no_weight_decay()` as MAE does (or build the groups with "
+        "stepguard.param_groups(model, weight_decay=...))"
+    )
+    conditions = [Condition("weight_decay", (node,), owner, ">0"), *branch_conditions(facts, call)]
+    # reported where the list is missing: the group builder's call
+    return violation(facts, built, "SG102", message, (), conditions, call, optimizer=cls)
+
+
+# -- an optimizer DeepSpeed builds from its config dict -------------------------------------------
+
+
+def _deepspeed_config(facts: Facts, call: ast.Call) -> Violation | None:
+    """``deepspeed.initialize(model=M, model_parameters=M.parameters(), config=CFG)`` without an
+    ``optimizer=``, where CFG is a dict of the file (a literal, a name bound to one, or what a
+    function of the file returns) whose ``"optimizer"`` entry has ``"params": {"weight_decay": X}``
+    with X > 0: DeepSpeed builds that optimizer over one group, every parameter of M."""
+    if call_name(call) != "initialize" or not (facts.resolve(call.func) or "").startswith(
+        "deepspeed"
+    ):
+        return None
+    if kwarg(call, "optimizer") is not None:
+        return None
+    model = kwarg(call, "model")
+    params = kwarg(call, "model_parameters")
+    if params is not None:
+        if not (
+            isinstance(params, ast.Call)
+            and call_name(params) == "parameters"
+            and isinstance(params.func, ast.Attribute)
+            and not params.args
+        ):
+            return None
+        model = params.func.value
+    if model is None:
+        return None
+    cfg = kwarg(call, "config") or kwarg(call, "config_params")
+    found = _config_dict(facts, cfg, call)
+    if found is None:
+        return None
+    owner, config = found
+    opt = dict_get(config, "optimizer")
+    if not isinstance(opt, ast.Dict):
+        return None
+    kind = dict_get(opt, "type")
+    hyper = dict_get(opt, "params")
+    if not (isinstance(kind, ast.Constant) and isinstance(kind.value, str)) or not isinstance(
+        hyper, ast.Dict
+    ):
+        return None
+    node = dict_get(hyper, "weight_decay")
+    if node is None:
+        return None
+    value = decay_value(owner, node, hyper)
+    if value is None or (isinstance(value, float) and value <= 0):
+        return None
+    if only_adapters_trainable(facts) or not holds_no_decay_parameters(facts, model, call):
+        return None
+    kinds = no_decay_kinds(facts, [model], call)
+    held = "its " + " and ".join(kinds) if kinds else "biases and normalization/embedding weights"
+    shown = f"{value:g}" if isinstance(value, float) else f"`{short(node, 40)}` (if it is > 0)"
+    where = f"line {config.lineno}" if owner is facts else f"{owner.path}:{config.lineno}"
+    message = (
+        f"deepspeed.initialize(...) builds the config's {kind.value} (the dict at {where}: "
+        f'"optimizer" params weight_decay={shown}) over one group, every parameter of '
+        f"`{short(model, 30)}`, including {held}; pass model_parameters="
+        "stepguard.param_groups(model, weight_decay=...) so that they get weight_decay=0.0"
+    )
+    conditions = [
+        Condition("weight_decay", (node,), owner, ">0"),
+        *branch_conditions(facts, call),
+    ]
+    return violation(facts, call, "SG102", message, (), conditions, optimizer=kind.value)
+
+
+def _config_dict(
+    facts: Facts, node: ast.expr | None, at: ast.AST, depth: int = 0
+) -> tuple[Facts, ast.Dict] | None:
+    """The dict literal `node` holds: itself, a name's single binding, or the one dict a
+    function of the file returns (``make_ds_config(cfg)``)."""
+    if node is None or depth > 3:
+        return None
+    if isinstance(node, ast.Dict):
+        return facts, node
+    if isinstance(node, ast.Name):
+        bound = facts.local_value(node.id, at)
+        return None if bound is None else _config_dict(facts, bound, bound, depth + 1)
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+        funcs = facts.functions.get(node.func.id, [])
+        if len(funcs) != 1:
+            return None
+        returned = [
+            r.value for r in ast.walk(funcs[0]) if isinstance(r, ast.Return) and r.value is not None
+        ]
+        if len(returned) == 1:
+            return _config_dict(facts, returned[0], returned[0], depth + 1)
+    return None
 
 
 def _timm_split(facts: Facts, call: ast.Call, cls: str) -> Violation | None:
@@ -553,16 +721,19 @@ def _bias_only_group(
             "biases and normalization/embedding weights"
         )
     elif kind.startswith("norm:"):
+        held = embeddings_held(gf, model, call if gf is facts else g)
         what = (
             f"keeps norms out by BERT's name `LayerNorm`, but the class of `{short(model, 30)}` "
             f"names its norms otherwise (`{kind[5:]}`): its normalization weights"
+            + (f" and {held.describe()}" if held is not None else "")
         )
     else:
         what = (
             f"keeps norms out by BERT's name `LayerNorm`, but `{short(model, 30)}` is a causal "
             f"language model ({kind}) whose norms are named otherwise (ln_1, ln_f, "
             "input_layernorm, self_attn_layer_norm, final_layer_norm, norm): its normalization "
-            "weights"
+            "weights and its input embedding tables (the list names no embedding; stepguard.audit "
+            "treats embeddings as no-decay)"
         )
     message = (
         f"{_who(facts, call)}{cls}(...): the param group at {_at(facts, gf, g)} {what} get "
@@ -727,9 +898,14 @@ def _sg102(
         )
     if groups is not None and len(group_alternatives(facts, params_arg(call)) or []) > 1:
         what += f" (with the param groups built at line {groups[0].lineno})"
+    kinds = no_decay_kinds(facts, models, call)
+    held = (
+        "its " + " and ".join(kinds)  # only what the visible classes register
+        if kinds
+        else "biases and normalization/embedding weights"
+    )
     message = (
-        f"{name}{what} every parameter of {source}, "
-        "including biases and normalization/embedding weights; build groups with "
+        f"{name}{what} every parameter of {source}, including {held}; build groups with "
         "stepguard.param_groups(model, weight_decay=...)"
     )
     peft = peft_trains_more(facts)
@@ -2108,7 +2284,9 @@ def _rank_selected(
         if not isinstance(bound, (ast.ListComp, ast.GeneratorExp)):
             # ``decay = []`` (or ``decay, no_decay = [], []``) filled in a loop below
             held = _list_holds(facts, params.id, at)
-            if held is None or held[0] != _KINDS[1][0]:
+            if held is None:
+                return _chosen_list(facts, params.id, at)
+            if held[0] != _KINDS[1][0]:
                 return None
             return held[1], held[2]
         params = bound
@@ -2141,6 +2319,74 @@ def _rank_selected(
         if _kind_truth(facts, test, pname, param, 1, (), at) is False:
             deciding = deciding or test  # a test about rank: keeps 2-D, drops 1-D
     return None if deciding is None else (model, deciding)
+
+
+def _chosen_list(facts: Facts, name: str, at: ast.AST) -> tuple[ast.expr, ast.expr] | None:
+    """(the model, the rank test) when list `name` is filled only by ``(name if TEST else
+    other).append(p)`` directly in a loop over ``M.parameters()`` / ``M.named_parameters()``, and
+    TEST sends a 2-D embedding table to `name` and a 1-D tensor to the other list (PicoLLM's
+    ``(decay if parameter.ndim >= 2 else scales).append(parameter)``)."""
+    scope = facts.function_of(at)
+    fills = [
+        c
+        for c in facts.calls
+        if isinstance(c.func, ast.Attribute)
+        and facts.function_of(c) is scope
+        and (
+            dotted(c.func.value) == name
+            or (
+                isinstance(c.func.value, ast.IfExp)
+                and name in (dotted(c.func.value.body), dotted(c.func.value.orelse))
+            )
+        )
+    ]
+    if len(fills) != 1:
+        return None
+    c = fills[0]
+    choice = c.func.value  # type: ignore[attr-defined]
+    if call_name(c) != "append" or len(c.args) != 1 or not isinstance(choice, ast.IfExp):
+        return None
+    rebound = [
+        a
+        for a in facts.assigns
+        if facts.function_of(a) is scope
+        and any(name in _names(t) for t in (a.targets if isinstance(a, ast.Assign) else [a.target]))
+    ]
+    if len(rebound) != 1 or not isinstance(rebound[0], ast.Assign):
+        return None
+    loop = facts.enclosing(c, (ast.For,))
+    if (
+        not isinstance(loop, ast.For)
+        or facts.function_of(loop) is not scope
+        or any(_inside(facts, n, loop) for n, _, _ in facts.branches(c))
+        or _continue_guards(loop) != []
+    ):
+        return None
+    source = _parameters_source(facts, loop.iter, at)
+    if source is None:
+        return None
+    model, named = source
+    target = loop.target
+    if named:
+        if not (
+            isinstance(target, ast.Tuple)
+            and len(target.elts) == 2
+            and all(isinstance(e, ast.Name) for e in target.elts)
+        ):
+            return None
+        pname, param = target.elts[0].id, target.elts[1].id  # type: ignore[attr-defined]
+    elif isinstance(target, ast.Name):
+        pname, param = "", target.id
+    else:
+        return None
+    if dotted(c.args[0]) != param:
+        return None
+    into = dotted(choice.body) == name
+    if _kind_truth(facts, choice.test, pname, param, 2, _EMBED_WORDS, at) is not into:
+        return None
+    if _kind_truth(facts, choice.test, pname, param, 1, (), at) is not (not into):
+        return None
+    return model, choice.test
 
 
 def _parameters_source(
@@ -2190,6 +2436,144 @@ def _parameters_source(
     return model, name == "items"
 
 
+# -- a no-decay name list without embeddings (the BERT / Hugging Face recipe) --------------------
+
+#: Words of a no-decay name list: biases and norms (``["bias", "LayerNorm.weight"]``,
+#: ``["bias", "gamma", "beta", "LayerNorm"]``).
+_NAME_SPLIT_WORDS = ("bias", "norm", "ln", "gamma", "beta", "bn")
+
+
+def _name_split(facts: Facts, call: ast.Call, cls: str) -> Violation | None:
+    """A decaying param group that keeps out, by name, the biases and norms of a model but not
+    its embeddings (BERT's ``no_decay = ["bias", "LayerNorm.weight"]`` and the Hugging Face
+    examples: ``[p for n, p in model.named_parameters() if not any(nd in n for nd in
+    no_decay)]``), when the linter can establish that the model holds embeddings: a class of the
+    tree that builds an ``nn.Embedding`` (`stepguard.lint._embeddings`), or a transformers model
+    (``AutoModel*.from_pretrained``, ``BertForSequenceClassification``...: every one has input
+    embeddings). The lead's convention: decayed embeddings are SG102 whatever recipe decays them
+    (`stepguard.audit` reports the same groups); silent when the model is not known."""
+    for g in _file_groups(facts, call):
+        found = _name_selected(facts, dict_get(g, "params"), g)
+        if found is None:
+            continue
+        model, words = found
+        decay = _group_decay(facts, call, cls, g)
+        if decay is None:
+            continue
+        held = embeddings_held(facts, model, g)
+        verb = "decay"
+        if held is not None:
+            tables = held.describe()
+            verb = "decay" if len(held.names) > 1 else "decays"
+        else:
+            hf = transformers_model(facts, model, g)
+            if hf is None:
+                continue
+            tables = (
+                f"the input embedding tables of the transformers model `{short(model, 30)}` "
+                f"(`{hf}`: word / position embeddings, `get_input_embeddings()`)"
+            )
+        node, value = decay
+        shown = f"{value:g}" if isinstance(value, float) else f"`{short(node, 40)}` (if it is > 0)"
+        listed = ", ".join(repr(w) for w in words[:4]) + (", …" if len(words) > 4 else "")
+        message = (
+            f"{_who(facts, call)}{cls}(...): the param group at line {g.lineno} keeps out of "
+            f"decay only the names matching [{listed}] and gets weight_decay={shown}, so "
+            f"{tables} {verb}. This is the BERT / Hugging Face recipe (deliberate there, like "
+            "nanoGPT's), but stepguard.audit and stepguard.param_groups treat embeddings as "
+            "no-decay: exempt the Embedding modules by type (isinstance(module, nn.Embedding)) "
+            "or build the groups with stepguard.param_groups(model, weight_decay=...)"
+        )
+        conditions = [
+            Condition("weight_decay", (node,), facts, ">0"),
+            *branch_conditions(facts, call),
+        ]
+        return violation(facts, call, "SG102", message, (), conditions, g, optimizer=cls)
+    return None
+
+
+def _name_selected(
+    facts: Facts, params: ast.expr | None, at: ast.AST
+) -> tuple[ast.expr, list[str]] | None:
+    """(the model, the words) when `params` keeps the named parameters of a model whose names
+    match no word of literal no-decay lists that name biases (and maybe norms) but no embedding:
+    ``[p for n, p in M.named_parameters() if not any(nd in n for nd in no_decay)]``, the pairs
+    maybe bound first (``param_optimizer = list(M.named_parameters())``); ``p.requires_grad``
+    tests aside."""
+    if isinstance(params, ast.Name):
+        params = facts.local_value(params.id, at)
+    if not isinstance(params, (ast.ListComp, ast.GeneratorExp)) or len(params.generators) != 1:
+        return None
+    gen = params.generators[0]
+    it = gen.iter
+    if isinstance(it, ast.Name):
+        it = facts.local_value(it.id, at) or it
+    if isinstance(it, ast.Call) and call_name(it) == "list" and len(it.args) == 1:
+        it = it.args[0]
+    if not (
+        isinstance(it, ast.Call)
+        and call_name(it) == "named_parameters"
+        and isinstance(it.func, ast.Attribute)
+        and isinstance(gen.target, ast.Tuple)
+        and len(gen.target.elts) == 2
+        and isinstance(gen.target.elts[0], ast.Name)
+        and dotted(params.elt) == dotted(gen.target.elts[1])
+    ):
+        return None
+    pname = gen.target.elts[0].id
+    words: list[str] = []
+    for t in gen.ifs:
+        for c in t.values if isinstance(t, ast.BoolOp) and isinstance(t.op, ast.And) else [t]:
+            if _requires_grad_only_test(c):
+                continue
+            found = _excluded_words(facts, c, pname, at)
+            if found is None:
+                return None
+            words += found
+    if not any("bias" in w.lower() for w in words) or any(names_embedding(w) for w in words):
+        return None
+    if not all(any(k in w.lower() for k in _NAME_SPLIT_WORDS) for w in words):
+        return None
+    return it.func.value, words
+
+
+def _excluded_words(facts: Facts, test: ast.expr, pname: str, at: ast.AST) -> list[str] | None:
+    """The words of ``not any(nd in n for nd in WORDS)`` (a literal list or a name bound to one)
+    or of ``"bias" not in n``; None for any other test."""
+    if (
+        isinstance(test, ast.Compare)
+        and len(test.ops) == 1
+        and isinstance(test.ops[0], ast.NotIn)
+        and isinstance(test.left, ast.Constant)
+        and isinstance(test.left.value, str)
+        and dotted(test.comparators[0]) == pname
+    ):
+        return [test.left.value]
+    if not (isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not)):
+        return None
+    inner = test.operand
+    if not (isinstance(inner, ast.Call) and call_name(inner) == "any" and len(inner.args) == 1):
+        return None
+    gen = inner.args[0]
+    if not (
+        isinstance(gen, ast.GeneratorExp)
+        and len(gen.generators) == 1
+        and isinstance(gen.elt, ast.Compare)
+        and len(gen.elt.ops) == 1
+        and isinstance(gen.elt.ops[0], ast.In)
+        and dotted(gen.elt.left) == dotted(gen.generators[0].target)
+        and dotted(gen.elt.comparators[0]) == pname
+    ):
+        return None
+    words: ast.expr | None = gen.generators[0].iter
+    if isinstance(words, ast.Name):
+        words = name_list(facts, words.id, at)
+    if not isinstance(words, (ast.List, ast.Tuple, ast.Set)) or not words.elts:
+        return None
+    out = [e.value for e in words.elts if isinstance(e, ast.Constant) and isinstance(e.value, str)]
+    return out if len(out) == len(words.elts) else None
+
+
 #: The ways of building groups that still decay biases, norms or embeddings, tried in this order
 #: (after `_no_decay_group`, and only when more than adapters train); the first finding wins.
 _GROUP_SHAPES: tuple[Callable[[Facts, ast.Call, str], Violation | None], ...] = (
@@ -2202,4 +2586,6 @@ _GROUP_SHAPES: tuple[Callable[[Facts, ast.Call, str], Violation | None], ...] = 
     _flagged_split,
     _timm_split,
     _rank_split,
+    _name_split,
+    _skip_list_omitted,
 )
