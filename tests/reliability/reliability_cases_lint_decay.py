@@ -33,6 +33,22 @@ def _tree(files: dict[str, str]) -> list[str]:
     return [f.code for f in lint_paths([root]).findings]
 
 
+HF_SPLIT = """
+import torch
+import registry
+
+
+def build(args, model):
+    no_decay = ["bias", "LayerNorm.weight"]
+    groups = [
+        {"params": [p for n, p in model.named_parameters() if not any(nd in n for nd in no_decay)],
+         "weight_decay": 0.01},
+        {"params": [p for n, p in model.named_parameters() if any(nd in n for nd in no_decay)],
+         "weight_decay": 0.0},
+    ]
+    return torch.optim.AdamW(groups, lr=args.lr)
+"""
+
 RECURSIVE_HELPER = """
 import torch
 def groups(model, wd):
@@ -380,5 +396,36 @@ CASES += [
         ),
         expect="ok",
         check=_sg102_count(0),
+    ),
+    Case(
+        "lint",
+        "HF no-decay list over an unseen model; transformers imported only by another file",
+        lambda: _tree(
+            {
+                "loader.py": "from transformers import AutoModel\n\n\n"
+                "def load(name):\n    return AutoModel.from_pretrained(name)\n",
+                "train.py": HF_SPLIT + "\n\ndef main(args):\n"
+                "    return build(args, registry.get(args.model)())\n",
+            }
+        ),
+        expect="ok",
+        check=lambda codes: codes.count("SG102") == 1 or f"expected one SG102, got {codes}",
+    ),
+    Case(
+        "lint",
+        "HF no-decay list in a transformers project over a model a caller builds from a "
+        "class of the tree without embeddings",
+        lambda: _tree(
+            {
+                "net.py": "from torch import nn\n\n\nclass Net(nn.Module):\n"
+                "    def __init__(self):\n        super().__init__()\n"
+                "        self.dense = nn.Linear(4, 4)\n        self.LayerNorm = nn.LayerNorm(4)\n",
+                "train.py": "from transformers import get_linear_schedule_with_warmup\n"
+                + HF_SPLIT
+                + "\n\ndef main(args):\n    from net import Net\n\n    return build(args, Net())\n",
+            }
+        ),
+        expect="ok",
+        check=lambda codes: "SG102" not in codes or f"assumed embeddings in a seen model: {codes}",
     ),
 ]

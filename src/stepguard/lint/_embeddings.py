@@ -18,13 +18,22 @@ When the model's class cannot be seen (a library model, a name the linter cannot
 from __future__ import annotations
 
 import ast
+import os
 import re
 from dataclasses import dataclass, field
 
 from stepguard.lint._objects import builds, callers, class_of_call, passed_argument
 from stepguard.lint._scan import Facts, call_name, dotted
 
-__all__ = ["Embeddings", "embeddings_held", "names_embedding", "transformers_model"]
+__all__ = [
+    "Embeddings",
+    "embeddings_held",
+    "hf_norm_naming",
+    "imports_hf_library",
+    "model_unseen",
+    "names_embedding",
+    "transformers_model",
+]
 
 #: Classes whose weight is a token (or position) embedding table.
 _EMBEDDING_CLASSES = frozenset(
@@ -383,3 +392,136 @@ def names_embedding(word: str) -> bool:
     """A word of a no-decay name list that keeps embedding tables out of decay."""
     low = word.lower()
     return any(w in low for w in _EXEMPTS_EMBEDDINGS)
+
+
+# -- a model the linter cannot see, split by Hugging Face parameter names ---------------------
+
+#: The Hugging Face model libraries: a script importing one trains transformers models.
+_HF_LIBRARIES = frozenset(
+    (
+        "transformers",
+        "pytorch_transformers",
+        "pytorch_pretrained_bert",
+        "simpletransformers",
+        "sentence_transformers",
+    )
+)
+_HF_IMPORT = re.compile(
+    r"^\s*(?:from|import)\s+(?:" + "|".join(sorted(_HF_LIBRARIES)) + r")\b", re.MULTILINE
+)
+#: Libraries whose models are not transformers models (a construction from one shows the model).
+_OTHER_LIBRARIES = frozenset(("torch", "torchvision", "timm", "torchaudio", "monai"))
+#: BERT's norm naming in a no-decay list (``LayerNorm.weight``; T5 / BART: ``layer_norm.weight``).
+_HF_NORM = ("LayerNorm", "layer_norm")
+
+
+def hf_norm_naming(words: list[str]) -> str | None:
+    """The word of a no-decay name list that names a Hugging Face norm module
+    (``LayerNorm.weight``, ``LayerNorm.bias``, ``layer_norm.weight``), or None."""
+    return next((w for w in words if any(n in w for n in _HF_NORM)), None)
+
+
+def imports_hf_library(facts: Facts) -> str | None:
+    """Where a Hugging Face model library (`transformers`, `pytorch_transformers`,
+    `pytorch_pretrained_bert`, `simpletransformers`, `sentence_transformers`) is imported:
+    ``the file imports `transformers` `` or, in project mode, ``the project imports
+    `transformers` (in `path`)``; None when neither does."""
+    for v in facts.aliases.values():
+        root = v.split(".")[0]
+        if root in _HF_LIBRARIES:
+            return f"the file imports `{root}`"
+    project = facts.project
+    if project is None:
+        return None
+    if "imports_hf" not in project.cache:
+        found: str | None = None
+        for path in project.files:
+            text = project.text(path)
+            m = _HF_IMPORT.search(text) if text is not None else None
+            if m is not None:
+                root = m.group(0).split()[1].split(".")[0]
+                found = f"the project imports `{root}` (in `{os.path.basename(path)}`)"
+                break
+        project.cache["imports_hf"] = found
+    cached: str | None = project.cache["imports_hf"]
+    return cached
+
+
+def model_unseen(facts: Facts, model: ast.expr, at: ast.AST, depth: int = 0) -> bool:
+    """True when no construction of `model` can be seen: a parameter no caller of the tree
+    passes, a value returned by a function outside the tree, a class the linter cannot read.
+    False when some construction is a class of the tree or a model of a library other than the
+    Hugging Face ones (``torchvision.models.resnet50()``, ``timm.create_model``): the project
+    shows the model, and `embeddings_held` / `transformers_model` already answered. ``self``
+    (a class of the tree) is seen."""
+    if depth > 2 or (isinstance(model, ast.Name) and model.id == "self"):
+        return False
+    if isinstance(model, ast.Attribute) and dotted(model.value) not in (None, "self"):
+        # ``model.backbone``: unseen when its owner is; a class of the tree that sets it
+        # otherwise shows it
+        inner = _owner_attribute(facts, model, at)
+        if inner is not None:
+            shown_facts, value = inner
+            return value is not None and model_unseen(shown_facts, value, value, depth + 1)
+        return model_unseen(facts, model.value, at, depth + 1)
+    for owner, built in builds(facts, model):
+        while call_name(built) in _WRAPPERS:
+            inner_call = (
+                built.func.value
+                if isinstance(built.func, ast.Attribute) and call_name(built) in ("to", "cuda")
+                else (built.args[0] if built.args else None)
+            )
+            if not isinstance(inner_call, ast.Call):
+                break
+            built = inner_call
+        if call_name(built) in _WRAPPERS:
+            continue
+        if class_of_call(owner, built) is not None:
+            return False
+        qualified = owner.resolve(built.func) or ""
+        if qualified.split(".")[0] in _OTHER_LIBRARIES:
+            return False
+        if isinstance(built.func, ast.Name):
+            funcs = owner.functions.get(built.func.id, [])
+            if funcs:  # a function of the file: what it returns
+                returned = [
+                    r.value
+                    for f in funcs[:1]
+                    for r in ast.walk(f)
+                    if isinstance(r, ast.Return) and r.value is not None
+                ]
+                for value in returned[:4]:
+                    if isinstance(value, ast.Tuple) and value.elts:
+                        value = value.elts[0]
+                    if not model_unseen(owner, value, value, depth + 1):
+                        return False
+    return True
+
+
+def _owner_attribute(
+    facts: Facts, node: ast.Attribute, at: ast.AST
+) -> tuple[Facts, ast.expr | None] | None:
+    """What ``m.x`` was set to in ``__init__`` of the class of the tree ``m`` is built from
+    (None for the value when the class sets it elsewhere or more than once); None when no class
+    of the tree builds ``m``."""
+    for owner, built in builds(facts, node.value)[:4]:
+        found = class_of_call(owner, built)
+        if found is None:
+            continue
+        init = next(
+            (s for s in found[1].body if isinstance(s, ast.FunctionDef) and s.name == "__init__"),
+            None,
+        )
+        if init is None:
+            return found[0], None
+        values = [
+            n.value
+            for n in ast.walk(init)
+            if isinstance(n, ast.Assign)
+            and len(n.targets) == 1
+            and dotted(n.targets[0]) == f"self.{node.attr}"
+        ]
+        if len(values) == 1:
+            return found[0], values[0]
+        return found[0], None
+    return None

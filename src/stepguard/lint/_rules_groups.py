@@ -21,6 +21,9 @@ from stepguard.lint._base import Condition, Violation, violation
 from stepguard.lint._embeddings import (
     Embeddings,
     embeddings_held,
+    hf_norm_naming,
+    imports_hf_library,
+    model_unseen,
     names_embedding,
     transformers_model,
 )
@@ -2467,12 +2470,24 @@ def _name_split(facts: Facts, call: ast.Call, cls: str) -> Violation | None:
             verb = "decay" if len(held.names) > 1 else "decays"
         else:
             hf = transformers_model(facts, model, g)
-            if hf is None:
+            if hf is not None:
+                tables = (
+                    f"the input embedding tables of the transformers model `{short(model, 30)}` "
+                    f"(`{hf}`: word / position embeddings, `get_input_embeddings()`)"
+                )
+            elif (
+                (naming := hf_norm_naming(words)) is not None
+                and model_unseen(facts, model, g)
+                and (where := imports_hf_library(facts)) is not None
+            ):
+                # the model cannot be seen, but the list speaks Hugging Face's parameter names
+                tables = (
+                    f"the input embedding tables of `{short(model, 30)}` (assumed a Hugging Face "
+                    f"transformers model: the no-decay list uses its `{naming}` naming and "
+                    f"{where}; every such model has input embeddings, `get_input_embeddings()`)"
+                )
+            else:
                 continue
-            tables = (
-                f"the input embedding tables of the transformers model `{short(model, 30)}` "
-                f"(`{hf}`: word / position embeddings, `get_input_embeddings()`)"
-            )
         node, value = decay
         shown = f"{value:g}" if isinstance(value, float) else f"`{short(node, 40)}` (if it is > 0)"
         listed = ", ".join(repr(w) for w in words[:4]) + (", …" if len(words) > 4 else "")
