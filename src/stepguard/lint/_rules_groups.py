@@ -2058,15 +2058,10 @@ def _list_holds(facts: Facts, name: str, at: ast.AST) -> tuple[str, ast.expr, as
             if not isinstance(loop, ast.For) or facts.function_of(loop) is not scope:
                 return None
             model = loop_model(facts, loop)
-            target = loop.target
-            if (
-                model is None
-                or not isinstance(target, ast.Tuple)
-                or len(target.elts) != 2
-                or not all(isinstance(e, ast.Name) for e in target.elts)
-            ):
+            names = _target_names(loop.target, True)
+            if model is None or names is None:
                 return None
-            pname, param = target.elts[0].id, target.elts[1].id  # type: ignore[attr-defined]
+            pname, param = names
             arg = c.args[0]
             elts = arg.elts if isinstance(arg, ast.Tuple) else [arg]
             if not any(isinstance(e, ast.Name) and e.id == param for e in elts):
@@ -2300,19 +2295,10 @@ def _rank_selected(
     if source is None or not gen.ifs or gen.is_async:
         return None
     model, named = source
-    target = gen.target
-    if named:
-        if not (
-            isinstance(target, ast.Tuple)
-            and len(target.elts) == 2
-            and all(isinstance(e, ast.Name) for e in target.elts)
-        ):
-            return None
-        pname, param = target.elts[0].id, target.elts[1].id  # type: ignore[attr-defined]
-    else:
-        if not isinstance(target, ast.Name):
-            return None
-        pname, param = "", target.id
+    names = _target_names(gen.target, named)
+    if names is None:
+        return None
+    pname, param = names
     if not (isinstance(params.elt, ast.Name) and params.elt.id == param):
         return None
     deciding: ast.expr | None = None
@@ -2369,19 +2355,10 @@ def _chosen_list(facts: Facts, name: str, at: ast.AST) -> tuple[ast.expr, ast.ex
     if source is None:
         return None
     model, named = source
-    target = loop.target
-    if named:
-        if not (
-            isinstance(target, ast.Tuple)
-            and len(target.elts) == 2
-            and all(isinstance(e, ast.Name) for e in target.elts)
-        ):
-            return None
-        pname, param = target.elts[0].id, target.elts[1].id  # type: ignore[attr-defined]
-    elif isinstance(target, ast.Name):
-        pname, param = "", target.id
-    else:
+    names = _target_names(loop.target, named)
+    if names is None:
         return None
+    pname, param = names
     if dotted(c.args[0]) != param:
         return None
     into = dotted(choice.body) == name
@@ -2390,6 +2367,22 @@ def _chosen_list(facts: Facts, name: str, at: ast.AST) -> tuple[ast.expr, ast.ex
     if _kind_truth(facts, choice.test, pname, param, 1, (), at) is not (not into):
         return None
     return model, choice.test
+
+
+def _target_names(target: ast.expr, named: bool) -> tuple[str, str] | None:
+    """(name variable, parameter variable) bound by a loop or comprehension target over
+    ``named_parameters()`` (``n, p``) or ``parameters()`` (``p``: no name variable, ""); None for
+    any other target."""
+    if not named:
+        return ("", target.id) if isinstance(target, ast.Name) else None
+    if (
+        isinstance(target, ast.Tuple)
+        and len(target.elts) == 2
+        and isinstance(target.elts[0], ast.Name)
+        and isinstance(target.elts[1], ast.Name)
+    ):
+        return target.elts[0].id, target.elts[1].id
+    return None
 
 
 def _parameters_source(
