@@ -2029,6 +2029,18 @@ def _names(t: ast.expr) -> list[str]:
     return []
 
 
+def _bound_once(facts: Facts, name: str, scope: ast.AST) -> bool:
+    """Whether `name` is bound exactly once in `scope`, by a plain assignment (no ``+=``, no
+    second binding)."""
+    bindings = [
+        a
+        for a in facts.assigns
+        if facts.function_of(a) is scope
+        and any(name in _names(t) for t in (a.targets if isinstance(a, ast.Assign) else [a.target]))
+    ]
+    return len(bindings) == 1 and isinstance(bindings[0], ast.Assign)
+
+
 def _list_holds(facts: Facts, name: str, at: ast.AST) -> tuple[str, ast.expr, ast.expr] | None:
     """(the kind of no-decay parameters list `name` surely collects, the model, the deciding
     test) when every ``append`` to it sits in a plain loop over ``M.named_parameters()`` and its
@@ -2043,13 +2055,7 @@ def _list_holds(facts: Facts, name: str, at: ast.AST) -> tuple[str, ast.expr, as
     ]
     if not fills or any(call_name(c) != "append" or len(c.args) != 1 for c in fills):
         return None
-    bindings = [
-        a
-        for a in facts.assigns
-        if facts.function_of(a) is scope
-        and any(name in _names(t) for t in (a.targets if isinstance(a, ast.Assign) else [a.target]))
-    ]
-    if len(bindings) != 1 or not isinstance(bindings[0], ast.Assign):
+    if not _bound_once(facts, name, scope):
         return None  # rebound or extended in place (``+=``): not the plain split
     for label, ndim, words in _KINDS:
         result: tuple[str, ast.expr, ast.expr] | None = None
@@ -2335,13 +2341,7 @@ def _chosen_list(facts: Facts, name: str, at: ast.AST) -> tuple[ast.expr, ast.ex
     choice = c.func.value  # type: ignore[attr-defined]
     if call_name(c) != "append" or len(c.args) != 1 or not isinstance(choice, ast.IfExp):
         return None
-    rebound = [
-        a
-        for a in facts.assigns
-        if facts.function_of(a) is scope
-        and any(name in _names(t) for t in (a.targets if isinstance(a, ast.Assign) else [a.target]))
-    ]
-    if len(rebound) != 1 or not isinstance(rebound[0], ast.Assign):
+    if not _bound_once(facts, name, scope):
         return None
     loop = facts.enclosing(c, (ast.For,))
     if (
