@@ -647,3 +647,113 @@ def test_factory_of_a_module_imported_by_a_runtime_name_sees_its_callers_paramet
     assert report.findings[0].data["activity"] == "latent"
     assert "self.model.parameters()" in report.findings[0].message
     assert lint_paths([PROJECTS / "dynamic_optimizer_groups"]).findings == []
+
+
+# -- round 4 of the weight-decay rules: values that cross files ----------------------------------
+
+_FACTORY = """import torch.optim as optim
+
+
+def get_optimizer_and_scheduler(configs, params):
+    lr = float(configs["train"]["lr"])
+    optimizer = optim.AdamW(params=params, lr=lr)
+    return optimizer, None
+"""
+
+
+def _tree(tmp_path: Path, files: dict[str, str]) -> list[Finding]:
+    for name, text in files.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    return lint_paths([tmp_path]).findings
+
+
+@pytest.mark.parametrize(
+    ("passed", "fires"),
+    [
+        ("model.parameters()", True),  # torch AdamW's 0.01 over every parameter
+        ('[p for n, p in model.named_parameters() if "lora_" in n]', False),  # adapters by name
+    ],
+)
+def test_parameters_passed_by_keyword_to_a_factory_of_another_module(
+    tmp_path: Path, passed: str, fires: bool
+) -> None:
+    run = (
+        "from train import get_optimizer_and_scheduler\n\n\n"
+        "def main(configs, model, loader):\n"
+        f"    optimizer, _ = get_optimizer_and_scheduler(configs=configs, params={passed})\n"
+        "    for batch in loader:\n"
+        "        model(batch).backward()\n"
+        "        optimizer.step()\n"
+        "        optimizer.zero_grad()\n"
+    )
+    found = [f for f in _tree(tmp_path, {"train.py": _FACTORY, "run.py": run}) if f.code == "SG102"]
+    assert len(found) == int(fires)
+    if fires:
+        assert found[0].path is not None and found[0].path.endswith("train.py")
+        assert "0.01 (AdamW's default)" in found[0].message
+        assert found[0].data["activity"] == "active"
+
+
+_MODEL = """import torch.nn as nn
+
+
+class Decoder(nn.Module):
+    def __init__(self, vocab, dim):
+        super().__init__()
+        self.tok_emb = nn.Embedding(vocab, dim)
+        self.norm = nn.LayerNorm(dim)
+        self.head = nn.Linear(dim, vocab, bias=False)
+        self.head.weight = self.tok_emb.weight
+"""
+
+_SPLIT = """import torch
+
+from model import Decoder
+
+
+def build_optimizer(model, wd):
+    decay = [p for n, p in model.named_parameters() if p.requires_grad and p.ndim >= 2]
+    rest = [p for n, p in model.named_parameters() if p.requires_grad and p.ndim < 2]
+    return torch.optim.AdamW([{"params": decay, "weight_decay": wd}, {"params": rest, "weight_decay": 0.0}])
+
+
+optimizer = build_optimizer(Decoder(32000, 512), wd=0.1)
+"""
+
+
+def test_dimension_split_over_a_model_class_of_another_module(tmp_path: Path) -> None:
+    (sg102,) = [
+        f for f in _tree(tmp_path, {"model.py": _MODEL, "train.py": _SPLIT}) if f.code == "SG102"
+    ]
+    assert "`tok_emb` of `Decoder` (`tok_emb` tied to the output head `head`)" in sg102.message
+    assert "nanoGPT and GPT-2 do this deliberately" in sg102.message
+    assert sg102.data["activity"] == "active"
+
+
+def test_dimension_split_over_a_model_the_tree_does_not_define_is_silent(tmp_path: Path) -> None:
+    split = _SPLIT.replace("from model import Decoder", "from transformers import AutoModel")
+    split = split.replace("Decoder(32000, 512)", 'AutoModel.from_pretrained("gpt2")')
+    assert [f.code for f in _tree(tmp_path, {"train.py": split})] == []
+
+
+def test_same_file_method_callers_on_another_object_but_not_for_generic_names() -> None:
+    import ast
+
+    from stepguard.lint._objects import callers
+    from stepguard.lint._scan import scan
+
+    source = (
+        "class GPT:\n"
+        "    def configure_optimizers(self, weight_decay):\n"
+        "        return weight_decay\n\n\n"
+        "class Warmup:\n"
+        "    def step(self, epoch):\n"
+        "        return epoch\n\n\n"
+        "raw_model = GPT()\n"
+        "optimizer = raw_model.configure_optimizers(weight_decay=0.1)\n"
+        "optimizer.step()\n"
+    )
+    facts = scan(source, ast.parse(source))
+    configure, step = facts.functions["configure_optimizers"][0], facts.functions["step"][0]
+    assert [c.lineno for _, c in callers(facts, configure)] == [12]
+    assert callers(facts, step) == []  # `optimizer.step()` is not Warmup.step

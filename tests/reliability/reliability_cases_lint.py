@@ -545,7 +545,91 @@ CASES = [
         expect="ok",
         check=lambda r: [f.code for f in r] == [] or [f.message for f in r],
     ),
+    # Round-5 window shapes (tests/test_lint_window5.py): odd inputs around them.
+    Case(
+        "lint",
+        "GradScaler(enabled=<dict of a dtype and a str>[key] == 'float16'): not certainly off",
+        lambda: lint_source(_SCALER.format(dtype='{"a": torch.float16, "b": "float16"}[key]')),
+        expect="ok",
+        check=lambda r: [v.finding.code for v in r] == ["SG211"] or repr(r),
+    ),
+    Case(
+        "lint",
+        "GradScaler(enabled={}[key] == 'float16'): an empty dict is no dtype",
+        lambda: lint_source(_SCALER.format(dtype="{}[key]")),
+        expect="ok",
+        check=lambda r: [v.finding.code for v in r] == ["SG211"] or repr(r),
+    ),
+    Case(
+        "lint",
+        "GradScaler(enabled=dt == 'float16') with dt bound to itself",
+        lambda: lint_source(
+            _SCALER.format(dtype="dt").replace("    for x", "    dt = dt\n    for x")
+        ),
+        expect="ok",
+        check=lambda r: [v.finding.code for v in r] == ["SG211"] or repr(r),
+    ),
+    Case(
+        "lint",
+        "a scheduler helper that calls itself (SG205 reads helper-built lengths)",
+        lambda: lint_source(_SELF_SCHED),
+        expect="ok",
+        check=lambda r: isinstance(r, list) or repr(r),
+    ),
+    Case(
+        "lint",
+        "for i, s in enumerate(schedulers): s.step() before scaler.step (tuple target)",
+        lambda: lint_source(_TUPLE_SCHED),
+        expect="ok",
+        check=lambda r: isinstance(r, list) or repr(r),
+    ),
+    Case(
+        "lint",
+        "parse_with_config(parser) with --config required=<not a constant>",
+        lambda: lint_source(_CONFIG_READER),
+        expect="ok",
+        check=lambda r: (
+            (
+                [v.finding.code for v in r] == ["SG201"]
+                and r[0].finding.data.get("activity") == "active"
+            )
+            or repr([v.finding.message for v in r])
+        ),
+    ),
 ]
+
+_SCALER = (
+    "import torch\ndef f(model, loader, optimizer, sched, key):\n"
+    "    scaler = torch.cuda.amp.GradScaler(enabled={dtype} == 'float16')\n"
+    "    for x in loader:\n        scaler.scale(model(x)).backward()\n"
+    "        scaler.step(optimizer)\n        scaler.update()\n        sched.step()\n"
+)
+_SELF_SCHED = (
+    "import torch\ndef get_scheduler(opt, n):\n    return get_scheduler(opt, n)\n"
+    "def train(model, loader, k=4):\n    opt = torch.optim.SGD(model.parameters(), lr=0.1)\n"
+    "    sched = get_scheduler(opt, len(loader))\n    for i, x in enumerate(loader):\n"
+    "        (model(x) / k).backward()\n        if (i + 1) % k == 0:\n"
+    "            opt.step()\n            sched.step()\n            opt.zero_grad()\n"
+)
+_TUPLE_SCHED = (
+    "import torch\ndef f(model, loader, optimizer, schedulers):\n"
+    "    scaler = torch.cuda.amp.GradScaler()\n    for x in loader:\n"
+    "        scaler.scale(model(x)).backward()\n"
+    "        for i, s in enumerate(schedulers):\n            s.step()\n"
+    "        scaler.step(optimizer)\n        scaler.update()\n"
+)
+_CONFIG_READER = (
+    "import argparse\nimport torch\nfrom utils import parse_with_config, REQ\n"
+    "def main(opts, model, loader):\n"
+    "    optimizer = torch.optim.SGD(model.parameters(), lr=0.1)\n"
+    "    for step, x in enumerate(loader):\n        loss = criterion(model(x), x)\n"
+    "        loss.backward()\n        if (step + 1) % opts.accum == 0:\n"
+    "            optimizer.step()\n            optimizer.zero_grad()\n"
+    "if __name__ == '__main__':\n    parser = argparse.ArgumentParser()\n"
+    "    parser.add_argument('--accum', type=int, default=4)\n"
+    "    parser.add_argument('--config', required=REQ)\n"
+    "    main(parse_with_config(parser), None, None)\n"
+)
 
 _WINDOW = (
     "import torch\n{sizes}\nk = 524288 // (B * 1024)\nfor step in range(10):\n"

@@ -18,7 +18,7 @@ from stepguard.lint import lint_paths, lint_source
 
 
 def _codes(source: str) -> list[str]:
-    return [f.code for f in lint_source(source)]
+    return [v.finding.code for v in lint_source(source)]
 
 
 def _expect(codes: list[str]) -> Callable[[Any], bool | str]:
@@ -32,6 +32,22 @@ def _tree(files: dict[str, str]) -> list[str]:
         (root / name).write_text(text)
     return [f.code for f in lint_paths([root]).findings]
 
+
+HF_SPLIT = """
+import torch
+import registry
+
+
+def build(args, model):
+    no_decay = ["bias", "LayerNorm.weight"]
+    groups = [
+        {"params": [p for n, p in model.named_parameters() if not any(nd in n for nd in no_decay)],
+         "weight_decay": 0.01},
+        {"params": [p for n, p in model.named_parameters() if any(nd in n for nd in no_decay)],
+         "weight_decay": 0.0},
+    ]
+    return torch.optim.AdamW(groups, lr=args.lr)
+"""
 
 RECURSIVE_HELPER = """
 import torch
@@ -180,5 +196,236 @@ CASES = [
         lambda: _codes(OVERRIDE_ODD),
         expect="ok",
         check=_expect([]),
+    ),
+]
+
+# -- round 4 of the weight-decay rules: edge inputs of the shapes they now read -----------------
+
+_RANK_SPLIT = """import torch
+import torch.nn as nn
+
+
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+{init}
+
+    def configure_optimizers(self):
+        params = {{n: p for n, p in self.named_parameters() if p.requires_grad}}
+        decay = [p for n, p in params.items() if {test}]
+        rest = [p for n, p in params.items() if not ({test})]
+        return torch.optim.AdamW([{{"params": decay, "weight_decay": 0.1}}, {{"params": rest, "weight_decay": 0.0}}])
+
+
+opt = Net().configure_optimizers()
+"""
+
+
+def _sg102_count(want: int) -> Callable[[list[str]], bool | str]:
+    return lambda codes: codes.count("SG102") == want or f"SG102 x{codes.count('SG102')}: {codes}"
+
+
+CASES += [
+    Case(
+        "lint",
+        "rank split over a model class that builds itself (recursive submodule)",
+        lambda: _codes(
+            _RANK_SPLIT.format(
+                init="        self.child = Net()\n        self.emb = nn.Embedding(9, 4)",
+                test="p.dim() >= 2",
+            )
+        ),
+        expect="ok",
+        check=_sg102_count(1),
+    ),
+    Case(
+        "lint",
+        "rank split over a model whose weight is tied to itself, no embedding class",
+        lambda: _codes(
+            _RANK_SPLIT.format(
+                init="        self.fc = nn.Linear(4, 4)\n        self.fc.weight = self.fc.weight",
+                test="p.dim() >= 2",
+            )
+        ),
+        expect="ok",
+        check=_sg102_count(0),
+    ),
+    Case(
+        "lint",
+        "rank split compared with a string (p.dim() >= '2')",
+        lambda: _codes(
+            _RANK_SPLIT.format(init="        self.emb = nn.Embedding(9, 4)", test="p.dim() >= '2'")
+        ),
+        expect="ok",
+        check=_sg102_count(0),
+    ),
+    Case(
+        "lint",
+        "PEFT modules_to_save bound to None, a call and a non-string list",
+        lambda: _codes(
+            "import torch\nfrom peft import LoraConfig, get_peft_model\n"
+            "saved = None\n"
+            "a = LoraConfig(modules_to_save=saved)\n"
+            "b = LoraConfig(modules_to_save=names())\n"
+            "c = LoraConfig(modules_to_save=[1, None, b'norm'], bias=None)\n"
+            "model = get_peft_model(base, a)\n"
+            "opt = torch.optim.AdamW(model.parameters(), lr=1e-4, weight_decay=0.01)\n"
+        ),
+        expect="ok",
+        check=_sg102_count(0),
+    ),
+    Case(
+        "lint",
+        "**kwargs from `dict(**base) if flag else dict()` (keys not visible)",
+        lambda: _codes(
+            "import torch\nmodel = torch.nn.Linear(4, 2)\n"
+            "extra = dict(**base) if flag else dict()\n"
+            "opt = torch.optim.AdamW(model.parameters(), lr=1e-3, **extra)\n"
+        ),
+        expect="ok",
+        check=lambda codes: "SG102" not in codes or f"guessed a decay through **extra: {codes}",
+    ),
+    Case(
+        "lint",
+        "parameters from a helper that returns its own call (recursion)",
+        lambda: _codes(
+            "import torch\n\n\ndef get_params(m):\n    return get_params(m)\n\n\n"
+            "opt = torch.optim.AdamW(get_params(net), lr=1e-3)\n"
+        ),
+        expect="ok",
+        check=_sg102_count(0),
+    ),
+]
+
+# -- round 5: name-list splits, language models by name, DeepSpeed configs, dict constants -------
+
+_NAME_SPLIT = """import torch
+from transformers import AutoModel
+
+model = AutoModel.from_pretrained("bert-base-uncased")
+no_decay = {words}
+groups = [
+    {{"params": [p for n, p in model.named_parameters() if not any(nd in n for nd in no_decay)],
+      "weight_decay": 0.01}},
+    {{"params": [p for n, p in model.named_parameters() if any(nd in n for nd in no_decay)],
+      "weight_decay": 0.0}},
+]
+opt = torch.optim.AdamW(groups, lr=1e-5)
+"""
+
+CASES += [
+    Case(
+        "lint",
+        'no-decay list that is not all strings (["bias", 1, None])',
+        lambda: _codes(_NAME_SPLIT.format(words='["bias", 1, None]')),
+        expect="ok",
+        check=_sg102_count(0),
+    ),
+    Case(
+        "lint",
+        "no-decay list bound to a call (not a literal)",
+        lambda: _codes(_NAME_SPLIT.format(words="load_words()")),
+        expect="ok",
+        check=_sg102_count(0),
+    ),
+    Case(
+        "lint",
+        "empty no-decay list",
+        lambda: _codes(_NAME_SPLIT.format(words="[]")),
+        expect="ok",
+        check=_sg102_count(0),
+    ),
+    Case(
+        "lint",
+        "a function returning the model that calls itself (model = build(model))",
+        lambda: _codes(
+            "import torch\n\n\ndef build(m):\n    return build(m)\n\n\n"
+            "model = build(None)\nno_decay = ['bias', 'LayerNorm.weight']\n"
+            "g = [{'params': [p for n, p in model.named_parameters() if not any(nd in n for nd in "
+            "no_decay)], 'weight_decay': 0.1}]\nopt = torch.optim.AdamW(g, lr=1e-3)\n"
+        ),
+        expect="ok",
+        check=_sg102_count(0),
+    ),
+    Case(
+        "lint",
+        "DeepSpeed config dict with a non-dict optimizer entry and a ** key",
+        lambda: _codes(
+            "import deepspeed\nimport torch.nn as nn\nm = nn.Linear(4, 4)\n"
+            "a = {'optimizer': 'AdamW'}\nb = {**base, 'optimizer': {'type': 1, 'params': None}}\n"
+            "deepspeed.initialize(model=m, model_parameters=m.parameters(), config=a)\n"
+            "deepspeed.initialize(model=m, model_parameters=m.parameters(), config=b)\n"
+            "deepspeed.initialize(model=m, config=make())\n"
+        ),
+        expect="ok",
+        check=_sg102_count(0),
+    ),
+    Case(
+        "lint",
+        "CONFIG['weight_decay'] of a dict that is updated later (value not certain)",
+        lambda: _codes(
+            "import torch\nimport torch.nn as nn\nCFG = {'weight_decay': 0.0}\n"
+            "CFG['weight_decay'] = 0.1\nmodel = nn.Sequential(nn.Linear(4, 4), nn.LayerNorm(4))\n"
+            "opt = torch.optim.AdamW(model.parameters(), weight_decay=CFG['weight_decay'])\n"
+        ),
+        expect="ok",
+        check=lambda codes: "SG102" in codes or f"read the dict's first value as certain: {codes}",
+    ),
+    Case(
+        "lint",
+        "hand-written optimizer class whose weight_decay default is not a number",
+        lambda: _codes(
+            "import torch\nimport torch.nn as nn\n\n\nclass AdamW(torch.optim.Optimizer):\n"
+            "    def __init__(self, params, lr=1e-3, weight_decay='auto'):\n"
+            "        super().__init__(params, dict(lr=lr))\n\n\n"
+            "model = nn.Sequential(nn.Embedding(9, 4), nn.LayerNorm(4))\n"
+            "opt = AdamW(model.parameters())\n"
+        ),
+        expect="ok",
+        check=_sg102_count(0),
+    ),
+    Case(
+        "lint",
+        "param_groups_lrd-style helper whose skip list default is a non-empty list",
+        lambda: _codes(
+            "import torch\nimport models_vit\n\n\n"
+            "def lrd(model, wd=0.05, no_weight_decay_list=('cls_token',)):\n"
+            "    return [{'params': [p for n, p in model.named_parameters() "
+            "if p.ndim > 1 and n not in no_weight_decay_list], 'weight_decay': wd}]\n\n\n"
+            "model = models_vit.vit_base()\nopt = torch.optim.AdamW(lrd(model, 0.05), lr=1e-3)\n"
+        ),
+        expect="ok",
+        check=_sg102_count(0),
+    ),
+    Case(
+        "lint",
+        "HF no-decay list over an unseen model; transformers imported only by another file",
+        lambda: _tree(
+            {
+                "loader.py": "from transformers import AutoModel\n\n\n"
+                "def load(name):\n    return AutoModel.from_pretrained(name)\n",
+                "train.py": HF_SPLIT + "\n\ndef main(args):\n"
+                "    return build(args, registry.get(args.model)())\n",
+            }
+        ),
+        expect="ok",
+        check=lambda codes: codes.count("SG102") == 1 or f"expected one SG102, got {codes}",
+    ),
+    Case(
+        "lint",
+        "HF no-decay list in a transformers project over a model a caller builds from a "
+        "class of the tree without embeddings",
+        lambda: _tree(
+            {
+                "net.py": "from torch import nn\n\n\nclass Net(nn.Module):\n"
+                "    def __init__(self):\n        super().__init__()\n"
+                "        self.dense = nn.Linear(4, 4)\n        self.LayerNorm = nn.LayerNorm(4)\n",
+                "train.py": "from transformers import get_linear_schedule_with_warmup\n"
+                + HF_SPLIT
+                + "\n\ndef main(args):\n    from net import Net\n\n    return build(args, Net())\n",
+            }
+        ),
+        expect="ok",
+        check=lambda codes: "SG102" not in codes or f"assumed embeddings in a seen model: {codes}",
     ),
 ]

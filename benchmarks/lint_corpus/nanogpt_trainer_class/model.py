@@ -9,6 +9,17 @@ class GPTConfig:
 
 
 class GPT(nn.Module):
+    def __init__(self, config):
+        super().__init__()
+        self.config = config
+        self.transformer = nn.ModuleDict(dict(
+            wte=nn.Embedding(config.vocab_size, config.n_embd),
+            wpe=nn.Embedding(config.block_size, config.n_embd),
+            h=nn.ModuleList([Block(config) for _ in range(config.n_layer)]),
+            ln_f=nn.LayerNorm(config.n_embd),
+        ))
+        self.lm_head = nn.Linear(config.n_embd, config.vocab_size, bias=False)
+        self.transformer.wte.weight = self.lm_head.weight
     def configure_optimizers(self, weight_decay, learning_rate, betas, device_type):
         params = {n: p for n, p in self.named_parameters() if p.requires_grad}
         decay = [p for n, p in params.items() if p.dim() >= 2]

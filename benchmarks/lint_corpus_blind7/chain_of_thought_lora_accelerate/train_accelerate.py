@@ -2,7 +2,7 @@ import argparse
 
 import torch
 from accelerate import Accelerator
-from transformers import get_linear_schedule_with_warmup
+from transformers import AutoModelForCausalLM, AutoTokenizer, get_linear_schedule_with_warmup
 
 
 def train_batch(model, batch, optimizer, accelerator):
@@ -50,6 +50,26 @@ def main(args):
                     accelerator.clip_grad_norm_(model.parameters(), 1.0)
                 optimizer.step()
                 lr_scheduler.step()
+
+
+def get_tokenizer_and_model(cfg):
+    from peft import LoraConfig, get_peft_model  # imported at the top of the original file
+
+    base = cfg["model"]["base_model"]
+    tokenizer = AutoTokenizer.from_pretrained(base, use_fast=True)
+    if tokenizer.pad_token is None:
+        tokenizer.pad_token = tokenizer.eos_token
+    model = AutoModelForCausalLM.from_pretrained(base, load_in_8bit=True, device_map="auto")
+    lora_cfg = LoraConfig(
+        r=cfg["model"]["lora"]["r"],
+        lora_alpha=cfg["model"]["lora"]["alpha"],
+        target_modules=["q_proj", "v_proj"],
+        lora_dropout=cfg["model"].get("dropout", 0.1),
+        bias="none",
+        task_type="CAUSAL_LM",
+    )
+    model = get_peft_model(model, lora_cfg)
+    return tokenizer, model
 
 
 if __name__ == "__main__":

@@ -6,6 +6,17 @@ from torch.nn.parallel import DistributedDataParallel as DDP
 
 
 class GPT(torch.nn.Module):
+    def __init__(self, config):
+        super().__init__()
+        self.config = config
+        self.transformer = torch.nn.ModuleDict(dict(
+            wte=torch.nn.Embedding(config.vocab_size, config.n_embd),
+            wpe=torch.nn.Embedding(config.block_size, config.n_embd),
+            h=torch.nn.ModuleList([Block(config) for _ in range(config.n_layer)]),
+            ln_f=torch.nn.LayerNorm(config.n_embd),
+        ))
+        self.lm_head = torch.nn.Linear(config.n_embd, config.vocab_size, bias=False)
+        self.transformer.wte.weight = self.lm_head.weight
     def configure_optimizers(self, weight_decay, learning_rate, device):
         params = {n: p for n, p in self.named_parameters() if p.requires_grad}
         decay = [p for n, p in params.items() if p.dim() >= 2]

@@ -31,7 +31,7 @@ from stepguard.lint._objects import passed_argument
 from stepguard.lint._project import Project
 from stepguard.lint._scan import Facts, FuncDef, call_name, dotted, short
 from stepguard.lint._settings import Scenario, Settings, Value
-from stepguard.lint._values import assigned_values
+from stepguard.lint._values import assigned_values, dict_constant_entry
 
 __all__ = ["Alts", "Evaluator", "settings_of"]
 
@@ -166,6 +166,10 @@ class Evaluator:
             device = self.values(facts, node.value, d)  # `device.type` of a torch.device
             if device.values and all(_device_text(v.value) is not None for v in device.values):
                 return _map(device, lambda v: str(_device_text(v)).split(":")[0])
+        if isinstance(node, ast.Subscript):
+            entry = dict_constant_entry(facts, node, node)  # TRAIN_CFG["weight_decay"]
+            if entry is not None:
+                return self.values(facts, entry, d)
         if isinstance(node, (ast.Attribute, ast.Subscript)):
             return self._setting(facts, node, d)
         return _unknown(f"`{short(node, 40)}` is computed at run time")
@@ -383,6 +387,10 @@ class Evaluator:
             return Alts([v])
         found = self.settings.defaults(comps[-1], prefer=facts.path)
         if found:
+            if not self.scenario.config:
+                why = self.settings.config_override(found)
+                if why is not None:
+                    return _unknown(why)
             return Alts(list(found))
         if default is not None:
             return self.values(facts, default, d)

@@ -359,11 +359,33 @@ class Facts:
         return name in ("opts", "optimizers", "optims") or name.endswith("_optimizers")
 
     def is_scheduler(self, node: ast.AST) -> bool:
-        """`node` names a learning-rate scheduler."""
+        """`node` names a learning-rate scheduler, or the variable of a loop over a list of
+        them (``for lrs in lr_schedulers: lrs.step()``)."""
         d = dotted(node)
         if d is not None and d in self.schedulers:
             return True
-        return "sched" in last_name(node).lower()
+        if "sched" in last_name(node).lower():
+            return True
+        return isinstance(node, ast.Name) and node.id in self._scheduler_loop_names()
+
+    def _scheduler_loop_names(self) -> frozenset[str]:
+        """The names that are the one target of a ``for`` loop over a name or attribute that
+        names schedulers (``for lrs in lr_schedulers:``, ``for s in self.schedulers:``)."""
+        cached = self.cache.get("scheduler_loop_names")
+        if isinstance(cached, frozenset):
+            return cached
+        out: set[str] = set()
+        for loop in self.loops:
+            if (
+                isinstance(loop, (ast.For, ast.AsyncFor))
+                and isinstance(loop.target, ast.Name)
+                and isinstance(loop.iter, (ast.Name, ast.Attribute))
+                and "sched" in last_name(loop.iter).lower()
+            ):
+                out.add(loop.target.id)
+        found = frozenset(out)
+        self.cache["scheduler_loop_names"] = found
+        return found
 
     def is_scaler(self, node: ast.AST) -> bool:
         """`node` names a GradScaler."""
@@ -500,9 +522,12 @@ class Facts:
 
 def _optimizer_module(q: str) -> bool:
     """`q`'s module is an optimizers module by its name (``common.optimizers.Novograd``,
-    ``utils.optim.Lamb``)."""
-    parts = q.split(".")[:-1]
-    return any(p in ("optim", "optims", "optimizer", "optimizers") for p in parts)
+    ``utils.optim.Lamb``), or a module of a package named after the optimizer class it holds
+    (``cs336_basics.adamw.AdamW``)."""
+    parts = q.split(".")
+    if len(parts) > 2 and parts[-2].replace("_", "") == parts[-1].lower():
+        return True  # a module named after its one class (``cs336_basics.adamw.AdamW``)
+    return any(p in ("optim", "optims", "optimizer", "optimizers") for p in parts[:-1])
 
 
 def getattr_choices(facts: Facts, node: ast.Call) -> list[OptimizerChoice]:

@@ -44,9 +44,12 @@ __all__ = [
     "holds_no_decay_parameters",
     "holds_norm_or_embedding",
     "loop_model",
+    "name_list",
+    "no_decay_kinds",
     "no_decay_test",
     "norm_named_otherwise",
     "only_adapters_trainable",
+    "peft_trains_more",
     "selects_no_decay",
 ]
 
@@ -122,7 +125,7 @@ def only_adapters_trainable(facts: Facts) -> bool:
     if _unfreezes_no_decay(facts):
         return False
     if _PEFT.search(source):
-        return True
+        return peft_trains_more(facts) is None
     if not _ADAPTER.search(source):
         return False
     if _attaches_adapters(facts) and _trains_requires_grad_only(facts):
@@ -156,6 +159,40 @@ def only_adapters_trainable(facts: Facts) -> bool:
             ):
                 return True
     return False
+
+
+_PEFT_CONFIGS = re.compile(r"(Lora|AdaLora|LoHa|LoKr|IA3|Vera|Boft|Oft)Config$")
+_SAVED_WORDS = (*("embed", "norm", "bias", "ln_", "wte", "wpe"), "ln", "emb")
+
+
+def peft_trains_more(facts: Facts) -> str | None:
+    """What a PEFT config of the file makes trainable besides the adapter matrices:
+    ``modules_to_save`` naming a norm or embedding (``["embed_tokens", "norm"]``: those modules
+    are copied whole and train), or ``bias="all"`` / ``"lora_only"`` (biases train); None when
+    nothing (a value the linter cannot read counts as adapters only: precision first)."""
+    for call in facts.calls:
+        if _PEFT_CONFIGS.search(call_name(call) or "") is None:
+            continue
+        bias = kwarg(call, "bias")
+        if isinstance(bias, ast.Constant) and bias.value in ("all", "lora_only"):
+            return f'{call_name(call)}(bias="{bias.value}") (line {call.lineno}) trains biases'
+        saved = kwarg(call, "modules_to_save")
+        if isinstance(saved, ast.Name):
+            saved = facts.local_value(saved.id, call)
+        if not isinstance(saved, (ast.List, ast.Tuple, ast.Set)):
+            continue
+        names = [
+            e.value.lower()
+            for e in saved.elts
+            if isinstance(e, ast.Constant) and isinstance(e.value, str)
+        ]
+        hit = [n for n in names if any(w == n or (len(w) > 2 and w in n) for w in _SAVED_WORDS)]
+        if hit:
+            return (
+                f"{call_name(call)}(modules_to_save=[{', '.join(repr(n) for n in hit)}]) (line "
+                f"{call.lineno}) trains those modules whole"
+            )
+    return None
 
 
 # A function that attaches adapters to a model (``apply_lora(model, rank=16)``,
@@ -1026,3 +1063,94 @@ def _norm_attribute(facts: Facts, cls: ast.ClassDef, depth: int) -> str | None:
                 if inner is not None:
                     return inner
     return None
+
+
+# -- what a visible model holds that should not decay, by kind ----------------------------------
+
+_KIND_ORDER = ("biases", "normalization weights", "embeddings", "1-D parameters")
+
+
+def no_decay_kinds(facts: Facts, models: list[ast.expr], at: ast.AST) -> list[str] | None:
+    """The kinds of parameters that should not decay which the models' visible classes register
+    (``["biases"]`` for a class of ``nn.Linear`` layers and nothing else), in a fixed order; None
+    when some model's class (or something it builds) cannot be read, so that a message never
+    claims a kind the model does not have."""
+    found: set[str] = set()
+    for model in models:
+        cls = _model_class(facts, model, at)
+        if cls is None or not _class_kinds(cls[0], cls[1], 0, found):
+            return None
+    return [k for k in _KIND_ORDER if k in found]
+
+
+def _class_kinds(facts: Facts, cls: ast.ClassDef, depth: int, out: set[str]) -> bool:
+    """Add to `out` what `cls` registers; False when something cannot be read."""
+    if depth > 4:
+        return False
+    for base in cls.bases:
+        if (dotted(base) or "").rsplit(".", 1)[-1] == "Module":
+            continue
+        parent = class_of_call(facts, ast.Call(func=base, args=[], keywords=[]))
+        if parent is None or not _class_kinds(parent[0], parent[1], depth + 1, out):
+            return False
+    init = next(
+        (s for s in cls.body if isinstance(s, ast.FunctionDef) and s.name == "__init__"), None
+    )
+    for node in walk(init) if init is not None else ():
+        if isinstance(node, ast.Call) and call_name(node) in (
+            "register_parameter",
+            "add_module",
+            "setattr",
+            "register_module",
+        ):
+            return False
+        if not isinstance(node, (ast.Assign, ast.AnnAssign)) or node.value is None:
+            continue
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+        if any(_is_self_attr(t) for t in targets) and not _value_kinds(
+            facts, node.value, depth, out
+        ):
+            return False
+    return True
+
+
+def _value_kinds(facts: Facts, value: ast.expr, depth: int, out: set[str]) -> bool:
+    if isinstance(value, (ast.Constant, ast.Name, ast.Attribute)):
+        return True
+    if isinstance(value, (ast.List, ast.Tuple)):
+        return all(_value_kinds(facts, e, depth, out) for e in value.elts)
+    if isinstance(value, (ast.ListComp, ast.GeneratorExp)):
+        return _value_kinds(facts, value.elt, depth, out)
+    if isinstance(value, ast.IfExp):
+        return _value_kinds(facts, value.body, depth, out) and _value_kinds(
+            facts, value.orelse, depth, out
+        )
+    if isinstance(value, ast.BinOp):
+        return _value_kinds(facts, value.left, depth, out) and _value_kinds(
+            facts, value.right, depth, out
+        )
+    if not isinstance(value, ast.Call):
+        return False
+    name = call_name(value)
+    if name in _FREE:
+        return True
+    if name in _BIASED:
+        flag = kwarg(value, "bias")
+        if not (isinstance(flag, ast.Constant) and flag.value is False):
+            out.add("biases")
+        return True
+    if "Norm" in name:
+        out.add("normalization weights")
+        return True
+    if "Embed" in name:
+        out.add("embeddings")
+        return True
+    if name in ("Sequential", "ModuleList") and not value.keywords:
+        return all(_value_kinds(facts, a, depth, out) for a in value.args)
+    if name == "Parameter":
+        tensor = value.args[0] if value.args else kwarg(value, "data")
+        if not _matrix(tensor):
+            out.add("1-D parameters")
+        return True
+    found = class_of_call(facts, value)
+    return found is not None and _class_kinds(found[0], found[1], depth + 1, out)

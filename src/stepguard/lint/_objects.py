@@ -29,6 +29,38 @@ from stepguard.lint._nodes import FuncDef, call_name, dotted, kwarg
 __all__ = ["builds", "callee", "callers", "calls_of", "instance_class", "passed_argument"]
 
 _MAX_HOPS = 4
+#: Method names torch modules, optimizers, schedulers and loggers share: a same-file call
+#: ``x.step()`` says nothing about which class's ``step`` it runs.
+_GENERIC_METHODS = frozenset(
+    (
+        "step",
+        "zero_grad",
+        "backward",
+        "forward",
+        "train",
+        "eval",
+        "update",
+        "state_dict",
+        "load_state_dict",
+        "to",
+        "cuda",
+        "parameters",
+        "named_parameters",
+        "apply",
+        "get",
+        "set",
+        "run",
+        "fit",
+        "save",
+        "load",
+        "reset",
+        "log",
+        "close",
+        "append",
+        "add",
+        "item",
+    )
+)
 _MAX_BUILDS = 8
 Build = tuple[Facts, ast.Call]
 
@@ -82,6 +114,25 @@ def callers(facts: Facts, func: FuncDef) -> list[tuple[Facts, ast.Call]]:
     if func.name == "__init__":
         return _constructions(facts, func)
     out: list[tuple[Facts, ast.Call]] = [(facts, c) for c in calls_of(facts, func)]
+    is_method = bool(func.args.args) and func.args.args[0].arg in ("self", "cls")
+    if (
+        is_method
+        and not func.name.startswith("__")
+        and func.name not in _GENERIC_METHODS
+        and len(facts.functions.get(func.name, [])) == 1
+    ):
+        # the same file's ``raw_model.configure_optimizers(...)``: as for other files below
+        by_name: dict[str, list[ast.Call]] | None = facts.cache.get("method_calls")  # type: ignore[assignment]
+        if by_name is None:
+            by_name = {}
+            for c in facts.calls:
+                if isinstance(c.func, ast.Attribute) and dotted(c.func.value) not in (
+                    "self",
+                    "cls",
+                ):
+                    by_name.setdefault(c.func.attr, []).append(c)
+            facts.cache["method_calls"] = by_name
+        out += [(facts, c) for c in by_name.get(func.name, ())]
     project = facts.project
     if project is None or func.name.startswith("__"):
         return out
@@ -91,7 +142,6 @@ def callers(facts: Facts, func: FuncDef) -> list[tuple[Facts, ast.Call]]:
         found: list[tuple[Facts, ast.Call]] = []
         cache[key] = found
         needle = f"{func.name}("
-        is_method = bool(func.args.args) and func.args.args[0].arg in ("self", "cls")
         for path in project.files:
             if path == facts.path:
                 continue

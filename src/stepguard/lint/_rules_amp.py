@@ -326,8 +326,10 @@ def lightning_step_schedulers(facts: Facts) -> list[Violation]:
         "'", '"'
     ):
         return []
-    if "automatic_optimization = False" in facts.source:
-        return []  # manual optimisation: the module steps its schedulers itself
+    if _manual_module(facts):
+        # `self.automatic_optimization = False`: from Lightning 1.3 on, manual optimisation
+        # leaves every scheduler to the module (Lightning steps none of them).
+        return []
     out: list[Violation] = []
     for func in facts.functions.get("configure_optimizers", []):
         for d in walk(func):
@@ -348,15 +350,55 @@ def lightning_step_schedulers(facts: Facts) -> list[Violation]:
                 return out
             site, conditions = found
             where = "" if site is facts else f" ({site.path})"
+            old_manual = (
+                " (Lightning before 1.3, which `Trainer(automatic_optimization=False)` needs, "
+                "steps them under manual optimization too)"
+                if _manual_trainer(site)
+                else ""
+            )
             message = (
                 f"`{short(entries['scheduler'], 50)}` is stepped by Lightning after every "
-                'optimizer step (`"interval": "step"`), also when the fp16 GradScaler of the '
-                f"Trainer{where} skipped it on inf/NaN gradients: the schedule runs ahead of the "
-                "optimizer; use bf16, or step the scheduler yourself in `on_train_batch_end` "
-                "only when the scale did not drop"
+                f'optimizer step (`"interval": "step"`){old_manual}, also when the fp16 '
+                f"GradScaler of the Trainer{where} skipped it on inf/NaN gradients: the schedule "
+                "runs ahead of the optimizer; use bf16, or step the scheduler yourself in "
+                "`on_train_batch_end` only when the scale did not drop"
             )
             out.append(violation(facts, d, "SG211", message, (), conditions))
     return out
+
+
+def _manual_module(facts: Facts) -> bool:
+    """The file switches a LightningModule to manual optimization: ``self.automatic_optimization
+    = False``, or an ``automatic_optimization`` property that returns False."""
+    if "automatic_optimization" not in facts.source:
+        return False
+    for node in facts.assigns:
+        if (
+            isinstance(node, ast.Assign)
+            and isinstance(node.value, ast.Constant)
+            and node.value.value is False
+            and any(
+                isinstance(t, ast.Attribute) and t.attr == "automatic_optimization"
+                for t in node.targets
+            )
+        ):
+            return True
+    return any(
+        isinstance(r, ast.Return) and isinstance(r.value, ast.Constant) and r.value.value is False
+        for func in facts.functions.get("automatic_optimization", [])
+        for r in walk(func)
+    )
+
+
+def _manual_trainer(facts: Facts) -> bool:
+    """``Trainer(automatic_optimization=False)``: the Lightning 1.0-1.2 switch to manual
+    optimization, under which Lightning still stepped the schedulers of
+    ``configure_optimizers`` itself (it stopped doing so in 1.3)."""
+    for c in facts.calls:
+        value = kwarg(c, "automatic_optimization") if call_name(c) == "Trainer" else None
+        if isinstance(value, ast.Constant) and value.value is False:
+            return True
+    return False
 
 
 # -- a model class: the scaler steps in one method, the schedulers in a per-iteration one --------

@@ -13,10 +13,20 @@ from __future__ import annotations
 
 import ast
 import os
+import re
 from collections.abc import Callable
 
 from stepguard.lint._activity import branch_conditions
 from stepguard.lint._base import Condition, Violation, violation
+from stepguard.lint._embeddings import (
+    Embeddings,
+    embeddings_held,
+    hf_norm_naming,
+    imports_hf_library,
+    model_unseen,
+    names_embedding,
+    transformers_model,
+)
 from stepguard.lint._facts import OptimizerChoice, method_of
 from stepguard.lint._models import (
     attribute_parameters,
@@ -25,12 +35,15 @@ from stepguard.lint._models import (
     holds_no_decay_parameters,
     holds_norm_or_embedding,
     loop_model,
+    name_list,
+    no_decay_kinds,
     norm_named_otherwise,
     only_adapters_trainable,
+    peft_trains_more,
     selects_no_decay,
 )
 from stepguard.lint._nodes import FuncDef
-from stepguard.lint._objects import callee, calls_of, class_of_call, passed_argument
+from stepguard.lint._objects import callee, callers, calls_of, class_of_call, passed_argument
 from stepguard.lint._rules_decay import (
     _data,
     _default_note,
@@ -72,7 +85,7 @@ def _all_parameters(facts: Facts, node: ast.expr | None, depth: int = 0) -> list
     b.parameters())``, either side of ``x if cond else y``, or a name bound to one of these (in
     any branch).
     """
-    if node is None or depth > 4:
+    if node is None or depth > 6:
         return None
     if isinstance(node, ast.Name):
         for value in assigned_values(facts, node.id, node):
@@ -117,7 +130,7 @@ def _all_parameters(facts: Facts, node: ast.expr | None, depth: int = 0) -> list
             parts = [_all_parameters(facts, a, depth + 1) for a in node.args]
             if all(parts):
                 return [m for part in parts if part for m in part]
-        return None
+        return _returned_parameters(facts, node, depth)
     if isinstance(node, (ast.ListComp, ast.GeneratorExp)) and len(node.generators) == 1:
         gen = node.generators[0]
         it = gen.iter
@@ -130,6 +143,29 @@ def _all_parameters(facts: Facts, node: ast.expr | None, depth: int = 0) -> list
         ):
             return [it.func.value]
     return None
+
+
+def _returned_parameters(facts: Facts, call: ast.Call, depth: int) -> list[ast.expr] | None:
+    """The models whose parameters a helper of the file or tree returns (``params =
+    get_learnable_params(cfg, encoder, llm)`` where the helper builds ``params = []`` and adds
+    ``list(encoder.parameters())`` under flags): every ``return`` of it must list whole models.
+    The models are read in the helper's file."""
+    found = callee(facts, call, training=False)
+    if found is None:
+        return None
+    hf, func = found
+    returns = [
+        n.value
+        for n in walk(func)
+        if isinstance(n, ast.Return) and n.value is not None and hf.function_of(n) is func
+    ]
+    out: list[ast.expr] = []
+    for r in returns:
+        part = _all_parameters(hf, r, depth + 1)
+        if not part:
+            return None
+        out += part
+    return out or None
 
 
 def _extended_parameters(facts: Facts, node: ast.Name, depth: int) -> list[ast.expr] | None:
@@ -194,6 +230,10 @@ def _passed_parameters(facts: Facts, node: ast.Name, depth: int) -> list[ast.exp
         return None
     found: list[ast.expr] = []
     calls = [(facts, c) for c in calls_of(facts, scope)] or _dynamic_callers(facts, scope)
+    if not calls and facts.class_of(scope) is None:
+        # a module-level helper called from other files of the tree (``from train import
+        # get_optimizer(...)`` ... ``get_optimizer(configs, params=model.parameters())``)
+        calls = [(cf, c) for cf, c in callers(facts, scope) if cf is not facts]
     for cf, c in calls:
         i = pos.index(node.id) if node.id in pos else len(c.args)
         passed = (
@@ -388,7 +428,167 @@ def check_sg102(facts: Facts) -> list[Violation]:
                 out.append(found)
     if "timm" in facts.source:
         out += [v for c in facts.calls if (v := _timm_wrapped(facts, c)) is not None]
+    if "deepspeed" in facts.source:
+        out += [v for c in facts.calls if (v := _deepspeed_config(facts, c)) is not None]
     return out
+
+
+# -- MAE-style layer-decay groups called without their skip list ---------------------------------
+
+#: Parameter names of a group builder's list of names to keep out of decay.
+_SKIP_PARAMS = ("no_weight_decay_list", "skip_list", "no_decay_list", "skip", "no_decay_names")
+#: The model is a vision transformer (``models_vit.__dict__[args.model]``, ``vit_base_patch16``).
+_VIT = re.compile(r"(?i)(vit|vision_?transformer|deit|beit|mae)")
+
+
+def _skip_list_omitted(facts: Facts, call: ast.Call, cls: str) -> Violation | None:
+    """An optimizer over ``param_groups_lrd(model, wd, ...)`` (MAE / BEiT layer decay), a function
+    of the tree whose ``no_weight_decay_list`` defaults to empty and is not passed, when the model
+    is a vision transformer: the split keeps only 1-D tensors out, so the ViT's ``cls_token`` and
+    ``pos_embed`` (3-D) decay. MAE passes ``model.no_weight_decay()`` there."""
+    params = params_arg(call)
+    built = facts.local_value(params.id, call) if isinstance(params, ast.Name) else params
+    if not isinstance(built, ast.Call) or not built.args:
+        return None
+    found = callee(facts, built)
+    if found is None:
+        return None
+    hf, func = found
+    args = func.args
+    pos = [a.arg for a in (*args.posonlyargs, *args.args)]
+    defaults = dict(zip(pos[len(pos) - len(args.defaults) :], args.defaults, strict=True))
+    skip = next((n for n in _SKIP_PARAMS if n in defaults), None)
+    if skip is None or passed_argument(built, func, skip, pos) is not None:
+        return None
+    default = defaults[skip]
+    if not (
+        (isinstance(default, ast.Constant) and default.value is None)
+        or (isinstance(default, (ast.List, ast.Tuple)) and not default.elts)
+    ):
+        return None
+    if not any(
+        isinstance(n, ast.Compare)
+        and any(isinstance(o, ast.In) for o in n.ops)
+        and any(dotted(c) == skip for c in n.comparators)
+        for n in walk(func)
+    ):
+        return None  # the list is not what keeps names out of decay
+    model = built.args[0]
+    origin = facts.local_value(model.id, call) if isinstance(model, ast.Name) else model
+    if origin is None or not _VIT.search(ast.unparse(origin)):
+        return None
+    wd_name = pos[1] if len(pos) > 1 else None
+    node = passed_argument(built, func, wd_name, pos) if wd_name else None
+    if node is None and wd_name in defaults:
+        node, owner = defaults[wd_name], hf
+    else:
+        owner = facts
+    if node is None or isinstance(node, ast.Starred):
+        return None
+    value = decay_value(owner, node, built if owner is facts else node)
+    if value is None or (isinstance(value, float) and value <= 0):
+        return None
+    shown = f"{value:g}" if isinstance(value, float) else f"`{short(node, 40)}` (if it is > 0)"
+    message = (
+        f"{_who(facts, call)}{cls}(...): its groups come from `{func.name}()`, called without "
+        f"`{skip}`: that split keeps only 1-D tensors out of decay, so the vision transformer's "
+        f"cls_token and pos_embed (3-D) get weight_decay={shown}; pass "
+        f"`{skip}=model.no_weight_decay()` as MAE does (or build the groups with "
+        "stepguard.param_groups(model, weight_decay=...))"
+    )
+    conditions = [Condition("weight_decay", (node,), owner, ">0"), *branch_conditions(facts, call)]
+    # reported where the list is missing: the group builder's call
+    return violation(facts, built, "SG102", message, (), conditions, call, optimizer=cls)
+
+
+# -- an optimizer DeepSpeed builds from its config dict -------------------------------------------
+
+
+def _deepspeed_config(facts: Facts, call: ast.Call) -> Violation | None:
+    """``deepspeed.initialize(model=M, model_parameters=M.parameters(), config=CFG)`` without an
+    ``optimizer=``, where CFG is a dict of the file (a literal, a name bound to one, or what a
+    function of the file returns) whose ``"optimizer"`` entry has ``"params": {"weight_decay": X}``
+    with X > 0: DeepSpeed builds that optimizer over one group, every parameter of M."""
+    if call_name(call) != "initialize" or not (facts.resolve(call.func) or "").startswith(
+        "deepspeed"
+    ):
+        return None
+    if kwarg(call, "optimizer") is not None:
+        return None
+    model = kwarg(call, "model")
+    params = kwarg(call, "model_parameters")
+    if params is not None:
+        if not (
+            isinstance(params, ast.Call)
+            and call_name(params) == "parameters"
+            and isinstance(params.func, ast.Attribute)
+            and not params.args
+        ):
+            return None
+        model = params.func.value
+    if model is None:
+        return None
+    cfg = kwarg(call, "config") or kwarg(call, "config_params")
+    found = _config_dict(facts, cfg, call)
+    if found is None:
+        return None
+    owner, config = found
+    opt = dict_get(config, "optimizer")
+    if not isinstance(opt, ast.Dict):
+        return None
+    kind = dict_get(opt, "type")
+    hyper = dict_get(opt, "params")
+    if not (isinstance(kind, ast.Constant) and isinstance(kind.value, str)) or not isinstance(
+        hyper, ast.Dict
+    ):
+        return None
+    node = dict_get(hyper, "weight_decay")
+    if node is None:
+        return None
+    value = decay_value(owner, node, hyper)
+    if value is None or (isinstance(value, float) and value <= 0):
+        return None
+    if only_adapters_trainable(facts) or not holds_no_decay_parameters(facts, model, call):
+        return None
+    kinds = no_decay_kinds(facts, [model], call)
+    held = "its " + " and ".join(kinds) if kinds else "biases and normalization/embedding weights"
+    shown = f"{value:g}" if isinstance(value, float) else f"`{short(node, 40)}` (if it is > 0)"
+    where = f"line {config.lineno}" if owner is facts else f"{owner.path}:{config.lineno}"
+    message = (
+        f"deepspeed.initialize(...) builds the config's {kind.value} (the dict at {where}: "
+        f'"optimizer" params weight_decay={shown}) over one group, every parameter of '
+        f"`{short(model, 30)}`, including {held}; pass model_parameters="
+        "stepguard.param_groups(model, weight_decay=...) so that they get weight_decay=0.0"
+    )
+    conditions = [
+        Condition("weight_decay", (node,), owner, ">0"),
+        *branch_conditions(facts, call),
+    ]
+    return violation(facts, call, "SG102", message, (), conditions, optimizer=kind.value)
+
+
+def _config_dict(
+    facts: Facts, node: ast.expr | None, at: ast.AST, depth: int = 0
+) -> tuple[Facts, ast.Dict] | None:
+    """The dict literal `node` holds: itself, a name's single binding, or the one dict a
+    function of the file returns (``make_ds_config(cfg)``)."""
+    if node is None or depth > 3:
+        return None
+    if isinstance(node, ast.Dict):
+        return facts, node
+    if isinstance(node, ast.Name):
+        bound = facts.local_value(node.id, at)
+        return None if bound is None else _config_dict(facts, bound, bound, depth + 1)
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+        funcs = facts.functions.get(node.func.id, [])
+        if len(funcs) != 1:
+            return None
+        returned = [
+            r.value for r in ast.walk(funcs[0]) if isinstance(r, ast.Return) and r.value is not None
+        ]
+        if len(returned) == 1:
+            return _config_dict(facts, returned[0], returned[0], depth + 1)
+    return None
 
 
 def _timm_split(facts: Facts, call: ast.Call, cls: str) -> Violation | None:
@@ -524,16 +724,19 @@ def _bias_only_group(
             "biases and normalization/embedding weights"
         )
     elif kind.startswith("norm:"):
+        held = embeddings_held(gf, model, call if gf is facts else g)
         what = (
             f"keeps norms out by BERT's name `LayerNorm`, but the class of `{short(model, 30)}` "
             f"names its norms otherwise (`{kind[5:]}`): its normalization weights"
+            + (f" and {held.describe()}" if held is not None else "")
         )
     else:
         what = (
             f"keeps norms out by BERT's name `LayerNorm`, but `{short(model, 30)}` is a causal "
             f"language model ({kind}) whose norms are named otherwise (ln_1, ln_f, "
             "input_layernorm, self_attn_layer_norm, final_layer_norm, norm): its normalization "
-            "weights"
+            "weights and its input embedding tables (the list names no embedding; stepguard.audit "
+            "treats embeddings as no-decay)"
         )
     message = (
         f"{_who(facts, call)}{cls}(...): the param group at {_at(facts, gf, g)} {what} get "
@@ -698,11 +901,24 @@ def _sg102(
         )
     if groups is not None and len(group_alternatives(facts, params_arg(call)) or []) > 1:
         what += f" (with the param groups built at line {groups[0].lineno})"
+    kinds = no_decay_kinds(facts, models, call)
+    held = (
+        "its " + " and ".join(kinds)  # only what the visible classes register
+        if kinds
+        else "biases and normalization/embedding weights"
+    )
     message = (
-        f"{name}{what} every parameter of {source}, "
-        "including biases and normalization/embedding weights; build groups with "
+        f"{name}{what} every parameter of {source}, including {held}; build groups with "
         "stepguard.param_groups(model, weight_decay=...)"
     )
+    peft = peft_trains_more(facts)
+    if peft is not None:  # a PEFT model: only its trainable parameters reach the step
+        message = (
+            f"{name}{what} every trainable parameter of {source}: besides the LoRA matrices, "
+            f"{peft}, and those biases or normalization/embedding weights decay too; give them "
+            "a group with weight_decay=0.0 (stepguard.param_groups(model, weight_decay=...) "
+            "skips frozen parameters)"
+        )
     if expr is not None:
         wd = None
     conditions = [
@@ -1601,8 +1817,13 @@ def _positive_decay(facts: Facts, call: ast.Call, cls: str) -> tuple[ast.expr, s
 
 # The kinds of parameters that must not decay a filter can be read for: (what it is called, its
 # number of dimensions, whether its name carries an embedding word).
-_KINDS = (("1-D parameters (biases, normalization weights)", 1, False), ("embeddings", 2, True))
 _EMBED_WORDS = ("embed", "wte", "wpe", "tok_emb", "pos_emb")
+_NORM_WORDS = ("norm", "ln_")
+_KINDS: tuple[tuple[str, int, tuple[str, ...]], ...] = (
+    ("1-D parameters (biases, normalization weights)", 1, ()),
+    ("embeddings", 2, _EMBED_WORDS),
+    ("normalization weights", 1, _NORM_WORDS),
+)
 
 
 def _split_list(facts: Facts, call: ast.Call, cls: str) -> Violation | None:
@@ -1808,6 +2029,18 @@ def _names(t: ast.expr) -> list[str]:
     return []
 
 
+def _bound_once(facts: Facts, name: str, scope: ast.AST) -> bool:
+    """Whether `name` is bound exactly once in `scope`, by a plain assignment (no ``+=``, no
+    second binding)."""
+    bindings = [
+        a
+        for a in facts.assigns
+        if facts.function_of(a) is scope
+        and any(name in _names(t) for t in (a.targets if isinstance(a, ast.Assign) else [a.target]))
+    ]
+    return len(bindings) == 1 and isinstance(bindings[0], ast.Assign)
+
+
 def _list_holds(facts: Facts, name: str, at: ast.AST) -> tuple[str, ast.expr, ast.expr] | None:
     """(the kind of no-decay parameters list `name` surely collects, the model, the deciding
     test) when every ``append`` to it sits in a plain loop over ``M.named_parameters()`` and its
@@ -1822,30 +2055,19 @@ def _list_holds(facts: Facts, name: str, at: ast.AST) -> tuple[str, ast.expr, as
     ]
     if not fills or any(call_name(c) != "append" or len(c.args) != 1 for c in fills):
         return None
-    bindings = [
-        a
-        for a in facts.assigns
-        if facts.function_of(a) is scope
-        and any(name in _names(t) for t in (a.targets if isinstance(a, ast.Assign) else [a.target]))
-    ]
-    if len(bindings) != 1 or not isinstance(bindings[0], ast.Assign):
+    if not _bound_once(facts, name, scope):
         return None  # rebound or extended in place (``+=``): not the plain split
-    for label, ndim, embed in _KINDS:
+    for label, ndim, words in _KINDS:
         result: tuple[str, ast.expr, ast.expr] | None = None
         for c in fills:
             loop = facts.enclosing(c, (ast.For,))
             if not isinstance(loop, ast.For) or facts.function_of(loop) is not scope:
                 return None
             model = loop_model(facts, loop)
-            target = loop.target
-            if (
-                model is None
-                or not isinstance(target, ast.Tuple)
-                or len(target.elts) != 2
-                or not all(isinstance(e, ast.Name) for e in target.elts)
-            ):
+            names = _target_names(loop.target, True)
+            if model is None or names is None:
                 return None
-            pname, param = target.elts[0].id, target.elts[1].id  # type: ignore[attr-defined]
+            pname, param = names
             arg = c.args[0]
             elts = arg.elts if isinstance(arg, ast.Tuple) else [arg]
             if not any(isinstance(e, ast.Name) and e.id == param for e in elts):
@@ -1855,7 +2077,7 @@ def _list_holds(facts: Facts, name: str, at: ast.AST) -> tuple[str, ast.expr, as
             if guards is None:
                 return None
             path += [(t, False) for t in guards]
-            decided = [(t, _kind_truth(facts, t, pname, param, ndim, embed, at)) for t, _ in path]
+            decided = [(t, _kind_truth(facts, t, pname, param, ndim, words, at)) for t, _ in path]
             if all(
                 v is not None and v == truth
                 for (_, v), (_, truth) in zip(decided, path, strict=True)
@@ -1889,15 +2111,22 @@ def _continue_guards(loop: ast.For) -> list[ast.expr] | None:
 
 
 def _kind_truth(
-    facts: Facts, test: ast.expr, pname: str, param: str, ndim: int, embed: bool, at: ast.AST
+    facts: Facts,
+    test: ast.expr,
+    pname: str,
+    param: str,
+    ndim: int,
+    words: tuple[str, ...],
+    at: ast.AST,
 ) -> bool | None:
-    """The value of `test` for a trainable parameter with `ndim` dimensions whose name does
-    (`embed`) or does not carry an embedding word; None when it depends on more than that."""
+    """The value of `test` for a trainable parameter with `ndim` dimensions whose name carries
+    one of `words` (an embedding's, a norm's; none for a bias), when a name list it is tested
+    against holds such a word; None when it depends on more than that."""
     if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
-        inner = _kind_truth(facts, test.operand, pname, param, ndim, embed, at)
+        inner = _kind_truth(facts, test.operand, pname, param, ndim, words, at)
         return None if inner is None else not inner
     if isinstance(test, ast.BoolOp):
-        values = [_kind_truth(facts, v, pname, param, ndim, embed, at) for v in test.values]
+        values = [_kind_truth(facts, v, pname, param, ndim, words, at) for v in test.values]
         if isinstance(test.op, ast.Or):
             if any(v is True for v in values):
                 return True
@@ -1964,18 +2193,393 @@ def _kind_truth(
             and dotted(gen.elt.comparators[0]) == pname
         ):
             return None
-        words = gen.generators[0].iter
-        if isinstance(words, ast.Name):
-            words = facts.local_value(words.id, at) or words
-        if not isinstance(words, (ast.Tuple, ast.List)) or not all(
-            isinstance(w, ast.Constant) and isinstance(w.value, str) for w in words.elts
+        listed = gen.generators[0].iter
+        if isinstance(listed, ast.Name):
+            listed = facts.local_value(listed.id, at) or listed
+        if not isinstance(listed, (ast.Tuple, ast.List)) or not all(
+            isinstance(w, ast.Constant) and isinstance(w.value, str) for w in listed.elts
         ):
             return None
-        texts = [w.value.lower() for w in words.elts]  # type: ignore[attr-defined]
-        if embed and any(e in t for t in texts for e in _EMBED_WORDS):
-            return True  # the names of embedding tables match it
+        texts = [w.value.lower() for w in listed.elts]  # type: ignore[attr-defined]
+        if words and any(e in t for t in texts for e in words):
+            return True  # the names of embedding tables (or norms) match it
         return None
     return None
+
+
+# -- nanoGPT's split by number of dimensions, over a model with embeddings ----------------------
+
+
+def _rank_split(facts: Facts, call: ast.Call, cls: str) -> Violation | None:
+    """A decaying param group that keeps a model's parameters of two or more dimensions (nanoGPT's
+    ``[p for n, p in params.items() if p.dim() >= 2]``, or a list filled under such a test) when
+    the model visibly holds an embedding (`stepguard.lint._embeddings`): the token and position
+    tables are 2-D and decay with the weight matrices. The lead's convention: stepguard keeps
+    embeddings undecayed, so this is SG102 although nanoGPT and GPT-2 do it on purpose. The same
+    for an optimizer given such a list directly (``AdamW(matrices, weight_decay=0.1)`` beside a
+    second optimizer for the rest)."""
+    groups = _file_groups(facts, call)
+    for g in groups:
+        found = _rank_selected(facts, dict_get(g, "params"), g)
+        decay = _group_decay(facts, call, cls, g) if found is not None else None
+        if found is None or decay is None:
+            continue
+        held = embeddings_held(facts, model := found[0], g)
+        if held is not None:
+            where = f"the param group at line {g.lineno}"
+            return _rank_violation(facts, call, cls, where, model, found[1], held, decay, g)
+    params = params_arg(call)
+    if groups or params is None:
+        return None
+    found = _rank_selected(facts, params, call)
+    if found is None:
+        return None
+    node = weight_decay_arg(call, cls, facts) or ast.Constant(
+        value=default_decay(facts, call, cls), lineno=call.lineno, col_offset=call.col_offset
+    )
+    value = decay_value(facts, node, call)
+    if value is None or (isinstance(value, float) and value <= 0):
+        return None
+    held = embeddings_held(facts, found[0], call)
+    if held is None:
+        return None
+    where = f"the list `{short(params, 30)}` it is given"
+    return _rank_violation(facts, call, cls, where, found[0], found[1], held, (node, value), None)
+
+
+def _rank_violation(
+    facts: Facts,
+    call: ast.Call,
+    cls: str,
+    where: str,
+    model: ast.expr,
+    test: ast.expr,
+    held: Embeddings,
+    decay: tuple[ast.expr, Decay],
+    g: ast.Dict | None,
+) -> Violation:
+    node, value = decay
+    shown = f"{value:g}" if isinstance(value, float) else f"`{short(node, 40)}` (if it is > 0)"
+    message = (
+        f"{_who(facts, call)}{cls}(...): {where} keeps the parameters of `{short(model, 30)}` "
+        f"with `{short(test, 40)}` and gives them weight_decay={shown}; embedding tables are 2-D, "
+        f"so {held.describe()} {'decay' if len(held.names) > 1 else 'decays'}. nanoGPT and GPT-2 "
+        "do this deliberately, but stepguard.param_groups leaves embeddings undecayed: exempt the "
+        "Embedding modules by type (isinstance(module, nn.Embedding)) or build the groups with "
+        "stepguard.param_groups(model, weight_decay=...)"
+    )
+    conditions = [Condition("weight_decay", (node,), facts, ">0"), *branch_conditions(facts, call)]
+    if g is None:
+        return violation(facts, call, "SG102", message, (), conditions, optimizer=cls)
+    return violation(facts, call, "SG102", message, (), conditions, g, optimizer=cls)
+
+
+def _rank_selected(
+    facts: Facts, params: ast.expr | None, at: ast.AST
+) -> tuple[ast.expr, ast.expr] | None:
+    """(the model, the deciding test) when `params` keeps exactly the trainable parameters a
+    rank test admits for a 2-D embedding table: a comprehension over ``M.named_parameters()``
+    / ``M.parameters()`` or over a dict of them (``{n: p for n, p in M.named_parameters() if
+    p.requires_grad}`` read through ``.items()`` / ``.values()``), or a list a loop fills under
+    such tests (`_list_holds`). Every test must be read (`_kind_truth`) and one must be about
+    the number of dimensions."""
+    if isinstance(params, ast.Name):
+        bound = facts.local_value(params.id, at)
+        if not isinstance(bound, (ast.ListComp, ast.GeneratorExp)):
+            # ``decay = []`` (or ``decay, no_decay = [], []``) filled in a loop below
+            held = _list_holds(facts, params.id, at)
+            if held is None:
+                return _chosen_list(facts, params.id, at)
+            if held[0] != _KINDS[1][0]:
+                return None
+            return held[1], held[2]
+        params = bound
+    if not isinstance(params, (ast.ListComp, ast.GeneratorExp)) or len(params.generators) != 1:
+        return None
+    gen = params.generators[0]
+    source = _parameters_source(facts, gen.iter, at)
+    if source is None or not gen.ifs or gen.is_async:
+        return None
+    model, named = source
+    names = _target_names(gen.target, named)
+    if names is None:
+        return None
+    pname, param = names
+    if not (isinstance(params.elt, ast.Name) and params.elt.id == param):
+        return None
+    deciding: ast.expr | None = None
+    for test in gen.ifs:
+        if _kind_truth(facts, test, pname, param, 2, _EMBED_WORDS, at) is not True:
+            return None
+        if _kind_truth(facts, test, pname, param, 1, (), at) is False:
+            deciding = deciding or test  # a test about rank: keeps 2-D, drops 1-D
+    return None if deciding is None else (model, deciding)
+
+
+def _chosen_list(facts: Facts, name: str, at: ast.AST) -> tuple[ast.expr, ast.expr] | None:
+    """(the model, the rank test) when list `name` is filled only by ``(name if TEST else
+    other).append(p)`` directly in a loop over ``M.parameters()`` / ``M.named_parameters()``, and
+    TEST sends a 2-D embedding table to `name` and a 1-D tensor to the other list (PicoLLM's
+    ``(decay if parameter.ndim >= 2 else scales).append(parameter)``)."""
+    scope = facts.function_of(at)
+    fills = [
+        c
+        for c in facts.calls
+        if isinstance(c.func, ast.Attribute)
+        and facts.function_of(c) is scope
+        and (
+            dotted(c.func.value) == name
+            or (
+                isinstance(c.func.value, ast.IfExp)
+                and name in (dotted(c.func.value.body), dotted(c.func.value.orelse))
+            )
+        )
+    ]
+    if len(fills) != 1:
+        return None
+    c = fills[0]
+    choice = c.func.value  # type: ignore[attr-defined]
+    if call_name(c) != "append" or len(c.args) != 1 or not isinstance(choice, ast.IfExp):
+        return None
+    if not _bound_once(facts, name, scope):
+        return None
+    loop = facts.enclosing(c, (ast.For,))
+    if (
+        not isinstance(loop, ast.For)
+        or facts.function_of(loop) is not scope
+        or any(_inside(facts, n, loop) for n, _, _ in facts.branches(c))
+        or _continue_guards(loop) != []
+    ):
+        return None
+    source = _parameters_source(facts, loop.iter, at)
+    if source is None:
+        return None
+    model, named = source
+    names = _target_names(loop.target, named)
+    if names is None:
+        return None
+    pname, param = names
+    if dotted(c.args[0]) != param:
+        return None
+    into = dotted(choice.body) == name
+    if _kind_truth(facts, choice.test, pname, param, 2, _EMBED_WORDS, at) is not into:
+        return None
+    if _kind_truth(facts, choice.test, pname, param, 1, (), at) is not (not into):
+        return None
+    return model, choice.test
+
+
+def _target_names(target: ast.expr, named: bool) -> tuple[str, str] | None:
+    """(name variable, parameter variable) bound by a loop or comprehension target over
+    ``named_parameters()`` (``n, p``) or ``parameters()`` (``p``: no name variable, ""); None for
+    any other target."""
+    if not named:
+        return ("", target.id) if isinstance(target, ast.Name) else None
+    if (
+        isinstance(target, ast.Tuple)
+        and len(target.elts) == 2
+        and isinstance(target.elts[0], ast.Name)
+        and isinstance(target.elts[1], ast.Name)
+    ):
+        return target.elts[0].id, target.elts[1].id
+    return None
+
+
+def _parameters_source(
+    facts: Facts, it: ast.expr, at: ast.AST, depth: int = 0
+) -> tuple[ast.expr, bool] | None:
+    """(the model, whether names come along) for ``M.named_parameters()``, ``M.parameters()``,
+    or ``D.items()`` / ``D.values()`` of a dict ``D`` of ``M``'s named parameters: ``{n: p for
+    n, p in M.named_parameters()}`` or ``dict(M.named_parameters())``, maybe filtered again by
+    ``requires_grad`` into the same name (nanoGPT's two steps)."""
+    if depth > 3 or not (
+        isinstance(it, ast.Call) and isinstance(it.func, ast.Attribute) and not it.args
+    ):
+        return None
+    name = it.func.attr
+    if name in ("named_parameters", "parameters"):
+        return it.func.value, name == "named_parameters"
+    if name not in ("items", "values") or not isinstance(it.func.value, ast.Name):
+        return None
+    bound = _reaching_value(facts, it.func.value.id, at)
+    model: ast.expr | None = None
+    if isinstance(bound, ast.DictComp) and len(bound.generators) == 1:
+        gen = bound.generators[0]
+        if (
+            all(_requires_grad_only_test(t) for t in gen.ifs)
+            and isinstance(gen.target, ast.Tuple)
+            and len(gen.target.elts) == 2
+            and dotted(bound.key) == dotted(gen.target.elts[0])
+            and dotted(bound.value) == dotted(gen.target.elts[1])
+        ):
+            inner = _parameters_source(facts, gen.iter, bound, depth + 1)
+            if inner is not None and (
+                (isinstance(gen.iter, ast.Call) and call_name(gen.iter) == "items")
+                or inner[1]  # names come along
+            ):
+                model = inner[0]
+    elif (
+        isinstance(bound, ast.Call)
+        and call_name(bound) == "dict"
+        and len(bound.args) == 1
+        and isinstance(bound.args[0], ast.Call)
+        and call_name(bound.args[0]) == "named_parameters"
+        and isinstance(bound.args[0].func, ast.Attribute)
+    ):
+        model = bound.args[0].func.value
+    if model is None:
+        return None
+    return model, name == "items"
+
+
+# -- a no-decay name list without embeddings (the BERT / Hugging Face recipe) --------------------
+
+#: Words of a no-decay name list: biases and norms (``["bias", "LayerNorm.weight"]``,
+#: ``["bias", "gamma", "beta", "LayerNorm"]``).
+_NAME_SPLIT_WORDS = ("bias", "norm", "ln", "gamma", "beta", "bn")
+
+
+def _name_split(facts: Facts, call: ast.Call, cls: str) -> Violation | None:
+    """A decaying param group that keeps out, by name, the biases and norms of a model but not
+    its embeddings (BERT's ``no_decay = ["bias", "LayerNorm.weight"]`` and the Hugging Face
+    examples: ``[p for n, p in model.named_parameters() if not any(nd in n for nd in
+    no_decay)]``), when the linter can establish that the model holds embeddings: a class of the
+    tree that builds an ``nn.Embedding`` (`stepguard.lint._embeddings`), or a transformers model
+    (``AutoModel*.from_pretrained``, ``BertForSequenceClassification``...: every one has input
+    embeddings). The lead's convention: decayed embeddings are SG102 whatever recipe decays them
+    (`stepguard.audit` reports the same groups); silent when the model is not known."""
+    for g in _file_groups(facts, call):
+        found = _name_selected(facts, dict_get(g, "params"), g)
+        if found is None:
+            continue
+        model, words = found
+        decay = _group_decay(facts, call, cls, g)
+        if decay is None:
+            continue
+        held = embeddings_held(facts, model, g)
+        verb = "decay"
+        if held is not None:
+            tables = held.describe()
+            verb = "decay" if len(held.names) > 1 else "decays"
+        else:
+            hf = transformers_model(facts, model, g)
+            if hf is not None:
+                tables = (
+                    f"the input embedding tables of the transformers model `{short(model, 30)}` "
+                    f"(`{hf}`: word / position embeddings, `get_input_embeddings()`)"
+                )
+            elif (
+                (naming := hf_norm_naming(words)) is not None
+                and model_unseen(facts, model, g)
+                and (where := imports_hf_library(facts)) is not None
+            ):
+                # the model cannot be seen, but the list speaks Hugging Face's parameter names
+                tables = (
+                    f"the input embedding tables of `{short(model, 30)}` (assumed a Hugging Face "
+                    f"transformers model: the no-decay list uses its `{naming}` naming and "
+                    f"{where}; every such model has input embeddings, `get_input_embeddings()`)"
+                )
+            else:
+                continue
+        node, value = decay
+        shown = f"{value:g}" if isinstance(value, float) else f"`{short(node, 40)}` (if it is > 0)"
+        listed = ", ".join(repr(w) for w in words[:4]) + (", …" if len(words) > 4 else "")
+        message = (
+            f"{_who(facts, call)}{cls}(...): the param group at line {g.lineno} keeps out of "
+            f"decay only the names matching [{listed}] and gets weight_decay={shown}, so "
+            f"{tables} {verb}. This is the BERT / Hugging Face recipe (deliberate there, like "
+            "nanoGPT's), but stepguard.audit and stepguard.param_groups treat embeddings as "
+            "no-decay: exempt the Embedding modules by type (isinstance(module, nn.Embedding)) "
+            "or build the groups with stepguard.param_groups(model, weight_decay=...)"
+        )
+        conditions = [
+            Condition("weight_decay", (node,), facts, ">0"),
+            *branch_conditions(facts, call),
+        ]
+        return violation(facts, call, "SG102", message, (), conditions, g, optimizer=cls)
+    return None
+
+
+def _name_selected(
+    facts: Facts, params: ast.expr | None, at: ast.AST
+) -> tuple[ast.expr, list[str]] | None:
+    """(the model, the words) when `params` keeps the named parameters of a model whose names
+    match no word of literal no-decay lists that name biases (and maybe norms) but no embedding:
+    ``[p for n, p in M.named_parameters() if not any(nd in n for nd in no_decay)]``, the pairs
+    maybe bound first (``param_optimizer = list(M.named_parameters())``); ``p.requires_grad``
+    tests aside."""
+    if isinstance(params, ast.Name):
+        params = facts.local_value(params.id, at)
+    if not isinstance(params, (ast.ListComp, ast.GeneratorExp)) or len(params.generators) != 1:
+        return None
+    gen = params.generators[0]
+    it = gen.iter
+    if isinstance(it, ast.Name):
+        it = facts.local_value(it.id, at) or it
+    if isinstance(it, ast.Call) and call_name(it) == "list" and len(it.args) == 1:
+        it = it.args[0]
+    if not (
+        isinstance(it, ast.Call)
+        and call_name(it) == "named_parameters"
+        and isinstance(it.func, ast.Attribute)
+        and isinstance(gen.target, ast.Tuple)
+        and len(gen.target.elts) == 2
+        and isinstance(gen.target.elts[0], ast.Name)
+        and dotted(params.elt) == dotted(gen.target.elts[1])
+    ):
+        return None
+    pname = gen.target.elts[0].id
+    words: list[str] = []
+    for t in gen.ifs:
+        for c in t.values if isinstance(t, ast.BoolOp) and isinstance(t.op, ast.And) else [t]:
+            if _requires_grad_only_test(c):
+                continue
+            found = _excluded_words(facts, c, pname, at)
+            if found is None:
+                return None
+            words += found
+    if not any("bias" in w.lower() for w in words) or any(names_embedding(w) for w in words):
+        return None
+    if not all(any(k in w.lower() for k in _NAME_SPLIT_WORDS) for w in words):
+        return None
+    return it.func.value, words
+
+
+def _excluded_words(facts: Facts, test: ast.expr, pname: str, at: ast.AST) -> list[str] | None:
+    """The words of ``not any(nd in n for nd in WORDS)`` (a literal list or a name bound to one)
+    or of ``"bias" not in n``; None for any other test."""
+    if (
+        isinstance(test, ast.Compare)
+        and len(test.ops) == 1
+        and isinstance(test.ops[0], ast.NotIn)
+        and isinstance(test.left, ast.Constant)
+        and isinstance(test.left.value, str)
+        and dotted(test.comparators[0]) == pname
+    ):
+        return [test.left.value]
+    if not (isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not)):
+        return None
+    inner = test.operand
+    if not (isinstance(inner, ast.Call) and call_name(inner) == "any" and len(inner.args) == 1):
+        return None
+    gen = inner.args[0]
+    if not (
+        isinstance(gen, ast.GeneratorExp)
+        and len(gen.generators) == 1
+        and isinstance(gen.elt, ast.Compare)
+        and len(gen.elt.ops) == 1
+        and isinstance(gen.elt.ops[0], ast.In)
+        and dotted(gen.elt.left) == dotted(gen.generators[0].target)
+        and dotted(gen.elt.comparators[0]) == pname
+    ):
+        return None
+    words: ast.expr | None = gen.generators[0].iter
+    if isinstance(words, ast.Name):
+        words = name_list(facts, words.id, at)
+    if not isinstance(words, (ast.List, ast.Tuple, ast.Set)) or not words.elts:
+        return None
+    out = [e.value for e in words.elts if isinstance(e, ast.Constant) and isinstance(e.value, str)]
+    return out if len(out) == len(words.elts) else None
 
 
 #: The ways of building groups that still decay biases, norms or embeddings, tried in this order
@@ -1989,4 +2593,7 @@ _GROUP_SHAPES: tuple[Callable[[Facts, ast.Call, str], Violation | None], ...] = 
     _split_list,
     _flagged_split,
     _timm_split,
+    _rank_split,
+    _name_split,
+    _skip_list_omitted,
 )

@@ -119,7 +119,7 @@ def _counts(
                 found = n.args[0]
             continue
         if isinstance(n, ast.BinOp) and isinstance(n.op, (ast.Div, ast.FloorDiv)):
-            if _per_batch(facts, n.right, at, avoid) and _samples(n.left):
+            if _per_batch(facts, n.right, at, avoid) and _samples(facts, n.left, at):
                 # `num_samples // (batch_size * world_size)`: the number of batches per rank.
                 found = found if found is not None else n
                 stack.append(n.left)
@@ -131,7 +131,7 @@ def _counts(
                 if (
                     isinstance(inner.op, (ast.Div, ast.FloorDiv))
                     and _per_batch(facts, inner.right, at, avoid)
-                    and _samples(inner.left)
+                    and _samples(facts, inner.left, at)
                 ):
                     found = found if found is not None else inner
                     stack.append(inner.left)
@@ -180,9 +180,15 @@ def _per_batch(
     return value is not None and _per_batch(facts, value, value, avoid, depth + 1)
 
 
-def _samples(numerator: ast.expr) -> bool:
+def _samples(facts: Facts, numerator: ast.expr, at: ast.AST) -> bool:
     """`numerator` counts samples, not steps (``args.train_num_samples``, ``len(dataset)``): a
-    step or iteration count divided by a batch size is not a number of batches."""
+    step or iteration count divided by a batch size is not a number of batches. A name is judged
+    by what it is bound to when that is a ``len(...)`` (``total_steps = len(train_dataset)``
+    counts samples whatever it is called)."""
+    if isinstance(numerator, (ast.Name, ast.Attribute)):
+        value = _bound(facts, numerator, at)
+        if isinstance(value, ast.Call) and call_name(value) == "len" and len(value.args) == 1:
+            numerator = value
     text = ast.unparse(numerator).lower()
     return not any(w in text for w in ("iter", "step", "epoch", "loader"))
 
@@ -266,6 +272,36 @@ def _lengths(build: ast.Call) -> list[ast.expr]:
     return out
 
 
+def _helper_lengths(facts: Facts, call: ast.Call) -> list[tuple[str, ast.expr]]:
+    """The length of a schedule built by a helper (``scheduler = get_scheduler(cfg, optimizer,
+    num_training_steps)``), in the caller's terms: every scheduler the helper can build (one per
+    ``if``/``elif`` branch) is given the same parameter, and the caller passes a name or an
+    attribute for it. Empty when any branch's length is something else."""
+    if build_kind(facts, call) != "scheduler":
+        return []
+    found = callee(facts, call)
+    if found is None:
+        return []
+    owner, func = found
+    inner = [
+        c for c in ast.walk(func) if isinstance(c, ast.Call) and build_kind(owner, c) == "scheduler"
+    ]
+    out: list[tuple[str, ast.expr]] = []
+    for build in inner:
+        lengths = _length_args(build)
+        if not lengths:
+            return []
+        for key, expr in lengths:
+            here = _in_caller(func, call, expr)
+            if here is None:
+                return []
+            if out and ast.dump(here) != ast.dump(out[0][1]):
+                return []
+            if not out:
+                out.append((key, here))
+    return out
+
+
 def _micro_length(facts: Facts, w: Window, expr: ast.expr, at: ast.AST) -> bool:
     if _times_k(expr, w.k_node, w.k):
         return True
@@ -302,11 +338,34 @@ def _in_caller(func: ast.AST, call: ast.Call, expr: ast.expr) -> ast.expr | None
     return ast.copy_location(rewritten, call)
 
 
+def _micro_loop(facts: Facts, w: Window) -> ast.AST | None:
+    """The loop whose iterations are the window's micro-batches: the window's own loop, or, for a
+    function run once per micro-batch (``train_step(model, batch, ..., step)``), the one loop of
+    this file that calls it directly (no other loop or function in between), or None."""
+    if not isinstance(w.loop, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return w.loop
+    found: list[ast.AST] = []
+    for call in w.calls_in:
+        node: ast.AST | None = facts.parents.get(call)
+        while node is not None and not isinstance(node, (ast.For, ast.While, *_FUNCS)):
+            node = facts.parents.get(node)
+        if node is None or isinstance(node, _FUNCS):
+            return None
+        if not any(node is f for f in found):
+            found.append(node)
+    return found[0] if len(found) == 1 else None
+
+
 def _loop_bound_length(facts: Facts, w: Window, build: ast.Call) -> bool:
     """The schedule is given the bound of the micro-batch loop itself (``while step <=
-    args.total_steps`` and ``Scheduler(opt, warmup, args.total_steps)``): it counts loop
-    iterations, that is micro-batches."""
-    loop = w.loop
+    args.total_steps`` and ``Scheduler(opt, warmup, args.total_steps)``; ``for step in
+    range(total_steps): train_step(...)`` with a per-call window and ``create_scheduler(opt, cfg,
+    total_steps)``): it counts loop iterations, that is micro-batches."""
+    loop = _micro_loop(facts, w)
+    if loop is None or w.kind == "nested":
+        return False
+    if loop is not w.loop and facts.function_of(loop) is not facts.function_of(build):
+        return False  # the bound's name means something else in the scheduler's function
     bounds: list[ast.expr] = []
     if isinstance(loop, ast.While) and isinstance(loop.test, ast.Compare):
         bounds = [loop.test.left, *loop.test.comparators]
@@ -317,7 +376,7 @@ def _loop_bound_length(facts: Facts, w: Window, build: ast.Call) -> bool:
     ):
         bounds = list(loop.iter.args)
     wanted = {ast.dump(b) for b in bounds if isinstance(b, (ast.Name, ast.Attribute))}
-    if w.kind == "nested" or not wanted:
+    if not wanted:
         return False
     args = [*build.args, *(k.value for k in build.keywords)]
     return any(ast.dump(a) in wanted for a in args)
@@ -412,10 +471,12 @@ def _custom_schedulers(facts: Facts) -> list[ast.Call]:
 def _bound_given(facts: Facts, w: Window, build: ast.Call) -> ast.expr | None:
     """The argument of `build` that is the micro-batch loop's own bound (``for step in
     range(target_steps):`` and ``Scheduler(opt, warmup, target_steps)``), `_loop_bound_length`'s
-    shape, for a scheduler built in the window's function."""
-    if facts.function_of(build) is not w.scope(facts) or not _loop_bound_length(facts, w, build):
+    shape, for a scheduler built in the function of that loop."""
+    loop = _micro_loop(facts, w)
+    if loop is None or facts.function_of(build) is not facts.function_of(loop):
         return None
-    loop = w.loop
+    if not _loop_bound_length(facts, w, build):
+        return None
     bounds: list[ast.expr] = []
     if isinstance(loop, ast.While) and isinstance(loop.test, ast.Compare):
         bounds = [loop.test.left, *loop.test.comparators]
@@ -651,17 +712,24 @@ def check_sg205(facts: Facts) -> list[Violation]:
             conditions = [Condition(setting_name(steps), (steps,), facts, ">1")]
         bound = _bound_given(facts, w, call) if w is not None and owner is facts else None
         if bound is not None and w is not None:
+            loop_line = getattr(_micro_loop(facts, w), "lineno", w.loop.lineno)
+            shown = f"`{short(bound, 40)}`"
+            site: ast.AST = bound
+            value = _bound(facts, bound, call) if isinstance(bound, ast.Name) else None
+            if value is not None:
+                # Reported where the loop's count is set (`total_steps = tokens // per_step`).
+                shown += f" (= `{short(value, 50)}`)"
+                site = facts.parents.get(value) or value
             message = (
-                f"`{short(call.func, 40)}` is given `{short(bound, 40)}`, the bound of the "
-                f"micro-batch loop (line {w.loop.lineno}), as its length, but {where}: the "
-                f"schedule is {k_text} times too long; count optimizer steps: "
-                f"`{short(bound, 40)} // {k_text}`"
+                f"`{short(call.func, 40)}` is given {shown}, the bound of the micro-batch loop "
+                f"(line {loop_line}), as its length, but {where}: the schedule is {k_text} "
+                f"times too long; count optimizer steps: `{short(bound, 40)} // {k_text}`"
             )
-            out.append(violation(facts, bound, "SG205", message, (), conditions, call))
+            out.append(violation(facts, site, "SG205", message, (), conditions, call))
             continue
         if id(call) not in known:
             continue  # a scheduler class the linter does not know: only the loop-bound shape
-        for key, expr in _length_args(call):
+        for key, expr in _length_args(call) or _helper_lengths(facts, call):
             loader, has_div = _counts(facts, expr, call, avoid=k_names(facts, k_node, call))
             if w is None and _times_k(expr, k_node, k_text):
                 # A prepared scheduler advances once per optimizer step: `* k` overcounts.

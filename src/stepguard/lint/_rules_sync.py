@@ -58,6 +58,12 @@ def amp_conditions(
             for c in branch_conditions(facts, at)
             if _amp_test(c.exprs[0])
         ]
+    if isinstance(value, ast.Call) and not _builds_scaler_itself(facts, value):
+        # `optimizer, schedulers, scaler = prepare_optimizers(args, model)`: the helper's
+        # `if args.fp16: scaler = GradScaler()` decides.
+        inner = _helper_scaler_build(facts, value)
+        if inner is not None:
+            facts, value = inner
     out: list[Condition] = []
     if isinstance(value, ast.IfExp):
         build_in_body = isinstance(value.body, ast.Call) and call_name(value.body).endswith(
@@ -80,6 +86,121 @@ def amp_conditions(
     if stmt is not None:
         out += [Condition(c.what, c.exprs, c.facts, c.test) for c in branch_conditions(facts, stmt)]
     return out
+
+
+def _builds_scaler_itself(facts: Facts, call: ast.Call) -> bool:
+    """``GradScaler(...)`` / ``ShardedGradScaler(...)`` / ``amp.GradScaler(...)``: a scaler class,
+    not a helper that returns one."""
+    return call_name(call).endswith("Scaler") and callee(facts, call) is None
+
+
+def _helper_scaler_build(facts: Facts, call: ast.Call) -> tuple[Facts, ast.expr] | None:
+    """The one scaler construction inside the helper `call` calls, with that file's facts."""
+    found = callee(facts, call)
+    if found is None:
+        return None
+    owner, func = found
+    inner = [
+        c
+        for c in walk(func)
+        if isinstance(c, ast.Call)
+        and owner.function_of(c) is func
+        and _builds_scaler_itself(owner, c)
+        and build_kind(owner, c) == "scaler"
+    ]
+    if len(inner) != 1:
+        return None
+    parent = owner.parents.get(inner[0])
+    if isinstance(parent, ast.IfExp):
+        return owner, parent  # `GradScaler() if args.fp16 else None`
+    return owner, inner[0]
+
+
+# The dtypes `torch` defines under these names (`torch.float16`, `torch.half`, ...).
+_TORCH_DTYPES = frozenset(
+    [
+        "float16",
+        "half",
+        "bfloat16",
+        "float32",
+        "float",
+        "float64",
+        "double",
+        "complex64",
+        "cfloat",
+        "complex128",
+        "cdouble",
+        "uint8",
+        "int8",
+        "int16",
+        "short",
+        "int32",
+        "int",
+        "int64",
+        "long",
+        "bool",
+        "float8_e4m3fn",
+        "float8_e5m2",
+    ]
+)
+
+
+def never_enabled(facts: Facts, scaler: ast.expr | None) -> bool:
+    """The scaler's ``enabled=`` is false whatever the settings: ``enabled=False``, or a
+    comparison of a ``torch.dtype`` with a string (``ptdtype == "float16"`` with ``ptdtype`` bound
+    to ``torch.float16`` or to a subscript of a dict of torch dtypes), which is always False: a
+    dtype never equals a str. Anything less certain (a setting whose default is False) is not."""
+    value = facts.scaler_builds.get(dotted(scaler) or "") if scaler is not None else None
+    if not isinstance(value, ast.Call) or not _builds_scaler_itself(facts, value):
+        return False
+    enabled = kwarg(value, "enabled")
+    return enabled is not None and _always_false(facts, enabled, value)
+
+
+def _always_false(facts: Facts, test: ast.expr, at: ast.AST) -> bool:
+    if isinstance(test, ast.Constant):
+        return test.value is False
+    if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And):
+        return any(_always_false(facts, v, at) for v in test.values)
+    if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.Or):
+        return all(_always_false(facts, v, at) for v in test.values)
+    if (
+        isinstance(test, ast.Compare)
+        and len(test.ops) == 1
+        and isinstance(test.ops[0], (ast.Eq, ast.Is))
+    ):
+        left, right = test.left, test.comparators[0]
+        for a, b in ((left, right), (right, left)):
+            if (
+                isinstance(b, ast.Constant)
+                and isinstance(b.value, str)
+                and _torch_dtype(facts, a, at, 0)
+            ):
+                return True
+    return False
+
+
+def _torch_dtype(facts: Facts, node: ast.expr, at: ast.AST, depth: int) -> bool:
+    """`node` is certainly a ``torch.dtype``: ``torch.float16``, a name bound once to one, a
+    subscript of a dict literal whose values all are, or an ``x if c else y`` of two."""
+    if depth > 3:
+        return False
+    if isinstance(node, ast.Attribute):
+        q = facts.resolve(node)
+        return q is not None and q.startswith("torch.") and q[6:] in _TORCH_DTYPES
+    if isinstance(node, ast.Name):
+        value = binding(facts, node.id, at)
+        return value is not None and _torch_dtype(facts, value, value, depth + 1)
+    if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Dict):
+        values = node.value.values
+        return bool(values) and all(
+            v is not None and _torch_dtype(facts, v, at, depth + 1) for v in values
+        )
+    if isinstance(node, ast.IfExp):
+        return _torch_dtype(facts, node.body, at, depth + 1) and _torch_dtype(
+            facts, node.orelse, at, depth + 1
+        )
+    return False
 
 
 _AMP_WORDS = ("amp", "fp16", "half", "mixed", "precision", "scaler", "float16", "autocast")
@@ -177,6 +298,8 @@ def check_sg204(facts: Facts) -> list[Violation]:
         if scale_backward is None or unscaled:
             continue
         scaler_node = _scaled_backward_scaler(facts, scale_backward)
+        if never_enabled(facts, scaler_node):
+            continue  # a disabled scaler multiplies by 1: the clip sees the real gradients
         scaler = short(scaler_node, 30)  # type: ignore[arg-type]
         message = (
             f"`{call_name(clip)}` clips gradients still multiplied by the GradScaler's scale "
@@ -188,6 +311,9 @@ def check_sg204(facts: Facts) -> list[Violation]:
         out.append(violation(facts, clip, "SG204", message, (), conditions))
     return out
 
+
+# (model name, "torch" / "apex" / "accelerate", line, the DDP construction and its file's facts)
+DdpFound = tuple[str, str, int | str, tuple[Facts, ast.Call] | None]
 
 _SKIP_WORDS = ("scale", "skip", "stepped", "inf", "finite", "optimizer_was_run", "overflow")
 
@@ -238,6 +364,48 @@ def _after(facts: Facts, stmt: ast.stmt) -> list[ast.Call]:
     return found
 
 
+def _before(facts: Facts, stmt: ast.stmt) -> list[ast.Call]:
+    """``scheduler.step()`` calls that run earlier in the same pass as `stmt`, whatever it then
+    does (``for lrs in schedulers: lrs.step()`` then ``take_optimizer_step(...)``): earlier
+    statements of its block, then (climbing out of ``if`` blocks, not loops or functions) of the
+    enclosing blocks. Nothing inside an ``if`` that checks the scale or a skip flag counts."""
+    found: list[ast.Call] = []
+    current: ast.stmt = stmt
+    for _ in range(4):
+        block = _block_of(facts, current)
+        if block is None:
+            break
+        idx = next(i for i, s in enumerate(block) if s is current)
+        for s in block[:idx]:
+            if isinstance(s, (ast.For, ast.AsyncFor)) and _over_schedulers(facts, s):
+                _scheduler_steps(facts, s.body, found)
+            else:
+                _scheduler_steps(facts, [s], found)
+        if found:
+            return found
+        parent = facts.parents.get(current)
+        if (
+            not isinstance(parent, ast.If)
+            or _guards_skip(parent.test)
+            or _window_test(facts, parent)
+        ):
+            break  # before a window's guard is every micro-batch: SG202's business
+        current = parent
+    return found
+
+
+def _window_test(facts: Facts, node: ast.If) -> bool:
+    """`node` is an accumulation window's guard, or tests a remainder (``(step + 1) % k``)."""
+    if any(isinstance(n, ast.BinOp) and isinstance(n.op, ast.Mod) for n in ast.walk(node.test)):
+        return True
+    return any(w.guard is node for w in windows(facts))
+
+
+def _over_schedulers(facts: Facts, loop: ast.For | ast.AsyncFor) -> bool:
+    """``for lrs in lr_schedulers:``: a loop that steps each scheduler of a list once."""
+    return isinstance(loop.target, ast.Name) and facts.is_scheduler(loop.target)
+
+
 def check_sg211(facts: Facts) -> list[Violation]:
     """SG211: ``scheduler.step()`` after ``scaler.step(optimizer)`` (in its block, or after the
     ``if``/``else`` that holds it), not behind a check that the optimizer stepped."""
@@ -256,15 +424,20 @@ def check_sg211(facts: Facts) -> list[Violation]:
             # `train_one_epoch(...)` steps many times; a scheduler stepped after it is stepped
             # per epoch, and one skipped step does not shift an epoch count.
             continue
-        for sched in _after(facts, stmt):
+        after = _after(facts, stmt)
+        for sched in after or _before(facts, stmt):
             via = "" if call_name(call) == "step" else " (which calls `scaler.step`)"
             rec = receiver(call)
             scaler = rec if rec is not None and facts.is_scaler(rec) else None
+            if never_enabled(facts, scaler):
+                break  # a scaler that is never enabled never skips a step
+            when = "runs even when" if after else "runs before, and advances even when,"
+            fix = "" if after else " after the optimizer, and"
             message = (
-                f"`{short(sched)}` runs even when `{short(call)}`{via} (line {call.lineno}) "
+                f"`{short(sched)}` {when} `{short(call)}`{via} (line {call.lineno}) "
                 f"skipped the optimizer step (inf/NaN gradients){_enabled_by(facts, scaler)}: "
-                "the schedule runs ahead of the optimizer; step it only when the scale did not "
-                "drop"
+                f"the schedule runs ahead of the optimizer; step it{fix} only when the scale did "
+                "not drop"
             )
             conditions = amp_conditions(facts, scaler, call) or _helper_amp_conditions(facts, call)
             if scaler is not None and dotted(scaler) in facts.scaler_builds:
@@ -633,10 +806,10 @@ def _wrapped(facts: Facts, name: str) -> str | None:
     return None
 
 
-def _ddp_model(facts: Facts, w: Window) -> tuple[str, str, int | str] | None:
-    """(model name, "torch" / "apex" / "accelerate", line) of the DDP model whose backward the
-    window runs: the one the stepped optimizer trains, else the one whose forward runs in the
-    window with gradients on."""
+def _ddp_model(facts: Facts, w: Window) -> DdpFound | None:
+    """(model name, "torch" / "apex" / "accelerate", line, the construction with its file's facts
+    when one is visible) of the DDP model whose backward the window runs: the one the stepped
+    optimizer trains, else the one whose forward runs in the window with gradients on."""
     for opt in sorted(w.stepped):
         build = facts.optimizers.get(opt)
         params = params_arg(build) if build is not None else None
@@ -647,7 +820,8 @@ def _ddp_model(facts: Facts, w: Window) -> tuple[str, str, int | str] | None:
                     owner = owner.removesuffix(".module")
                     ddp = _wrapped(facts, owner)
                     if ddp is not None:
-                        return ddp, _flavor(facts, ddp), facts.ddp_models[ddp].lineno
+                        build = facts.ddp_models[ddp]
+                        return ddp, _flavor(facts, ddp), build.lineno, (facts, build)
     forwards = [
         c
         for c in _micro_batch_calls(facts, w)
@@ -656,7 +830,8 @@ def _ddp_model(facts: Facts, w: Window) -> tuple[str, str, int | str] | None:
     for c in forwards:
         d = dotted(c.func)
         if d is not None and d in facts.ddp_models:
-            return d, _flavor(facts, d), facts.ddp_models[d].lineno
+            build = facts.ddp_models[d]
+            return d, _flavor(facts, d), build.lineno, (facts, build)
     for c in forwards:  # a model passed in: the DDP wrapper its callers built
         d = dotted(c.func)
         if d is None or facts.is_optimizer(c.func) or d.startswith(("torch.", "F.", "nn.")):
@@ -666,7 +841,7 @@ def _ddp_model(facts: Facts, w: Window) -> tuple[str, str, int | str] | None:
                 q = built_in.resolve(build.func) or ""
                 flavor = "apex" if q.startswith("apex") else "torch"
                 line = build.lineno if built_in is facts else f"{built_in.path}:{build.lineno}"
-                return d, flavor, line
+                return d, flavor, line, (built_in, build)
     for c in forwards:  # a model a helper wraps and returns (`model, opt = distributed_opt(...)`)
         if isinstance(c.func, ast.Name) and not facts.is_optimizer(c.func):
             wrapped = helper_ddp(facts, c.func)
@@ -674,7 +849,8 @@ def _ddp_model(facts: Facts, w: Window) -> tuple[str, str, int | str] | None:
                 built_in, build = wrapped
                 q = built_in.resolve(build.func) or ""
                 line = build.lineno if built_in is facts else f"{built_in.path}:{build.lineno}"
-                return c.func.id, "apex" if q.startswith("apex") else "torch", line
+                flavor = "apex" if q.startswith("apex") else "torch"
+                return c.func.id, flavor, line, (built_in, build)
     found = _project_ddp(facts, w, forwards)
     if found is not None:
         return found
@@ -692,14 +868,27 @@ def _ddp_model(facts: Facts, w: Window) -> tuple[str, str, int | str] | None:
         for c in forwards:
             d = dotted(c.func)
             if d is not None and d in prepared and not facts.is_optimizer(c.func):
-                return d, "accelerate", c.lineno
+                return d, "accelerate", c.lineno, None
         for c in forwards:  # a prepared model passed in (`train(args, model, ...)`)
             f = c.func
             if isinstance(f, ast.Attribute) and f.attr == "forward":
                 f = f.value
             if isinstance(f, ast.Name) and _prepared_by_callers(facts, f.id, here):
-                return f.id, "accelerate", c.lineno
+                return f.id, "accelerate", c.lineno, None
     return None
+
+
+def _wrap_conditions(site: tuple[Facts, ast.Call] | None) -> list[Condition]:
+    """The run settings the DDP wrap depends on: the tests of the ``if`` blocks around its
+    construction that read a setting (``if args.use_ddp: model = DDP(model)``; the other branch
+    builds FSDP or nothing). Unresolved, such a test leaves the finding latent."""
+    if site is None:
+        return []
+    owner, build = site
+    stmt = statement_of(owner, build)
+    if stmt is None:
+        return []
+    return [c for c in branch_conditions(owner, stmt, settings=True) if not c.neutral]
 
 
 def _passed_in(facts: Facts, node: ast.expr) -> bool:
@@ -758,9 +947,7 @@ def _tree_ddp(facts: Facts) -> tuple[Facts, ast.Call] | None:
     return one
 
 
-def _project_ddp(
-    facts: Facts, w: Window, forwards: list[ast.Call]
-) -> tuple[str, str, int | str] | None:
+def _project_ddp(facts: Facts, w: Window, forwards: list[ast.Call]) -> DdpFound | None:
     """A model handed in from outside (a parameter, ``self.model`` set from ``__init__``'s
     argument) whose construction the linted files do not show, in a tree that wraps one model in
     DistributedDataParallel elsewhere (a launcher built with ``mp.spawn``, a factory module):
@@ -797,7 +984,8 @@ def _project_ddp(
         owner, build = found
         q = owner.resolve(build.func) or ""
         line = build.lineno if owner is facts else f"{owner.path}:{build.lineno}"
-        return dotted(c.func) or "model", "apex" if q.startswith("apex") else "torch", line
+        flavor = "apex" if q.startswith("apex") else "torch"
+        return dotted(c.func) or "model", flavor, line, (owner, build)
     return None
 
 
@@ -899,7 +1087,7 @@ def check_sg208(facts: Facts) -> list[Violation]:
         found = _ddp_model(facts, w)
         if found is None:
             continue
-        ddp, flavor, line = found
+        ddp, flavor, line, site = found
         built = f"line {line}" if isinstance(line, int) else line
         where = where_it_steps(w)
         if flavor == "apex":
@@ -923,6 +1111,10 @@ def check_sg208(facts: Facts) -> list[Violation]:
                 f"backward, but the optimizer steps {where}: {w.k} times the communication; run "
                 f"all but the window's last micro-batch under `with {ddp}.no_sync():`"
             )
-        conditions = [*window_condition(facts, w), Condition(WORLD, (), facts, ">1", neutral=True)]
+        conditions = [
+            *window_condition(facts, w),
+            Condition(WORLD, (), facts, ">1", neutral=True),
+            *_wrap_conditions(site),
+        ]
         out.append(violation(facts, call, "SG208", message, (), conditions, w.outer or w.loop))
     return out

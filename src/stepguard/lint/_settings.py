@@ -137,6 +137,9 @@ class Settings:
         self.notes: list[str] = []
         self._defaults: dict[str, dict[str, list[Value]]] = {}  # file -> key -> values
         self._training_arguments: bool | None = None
+        self._overrides: dict[
+            str, str | None
+        ] = {}  # file -> why its argparse defaults may not hold
 
     # -- defaults in Python ---------------------------------------------------------------------
     def defaults(self, key: str, prefer: str | None = None) -> list[Value]:
@@ -161,6 +164,30 @@ class Settings:
         if not out and key in _TRAINING_ARGUMENTS and self._uses_training_arguments():
             out.append(Value(_TRAINING_ARGUMENTS[key], ("transformers' TrainingArguments",)))
         return out
+
+    def config_override(self, found: list[Value]) -> str | None:
+        """Why the argparse defaults `found` may not be the values the run uses: each comes
+        from a file whose parser is handed to a function that reads a config file it names
+        (``args = parse_with_config(parser)`` with ``--config`` required). None when some default
+        is certain."""
+        reasons: list[str] = []
+        shown: list[str] = []
+        for v in found:
+            path = v.sources[0].rsplit(":", 1)[0] if v.sources else ""
+            reason = self._override_of(path)
+            if reason is None:
+                return None
+            reasons.append(reason)
+            shown.append(f"the default {v.value!r} at {v.where()}")
+        if not reasons:
+            return None
+        return f"{' and '.join(shown)} may be replaced by {reasons[0]}"
+
+    def _override_of(self, path: str) -> str | None:
+        if path not in self._overrides:
+            facts = self.project.definitions(path) if path.endswith(".py") else None
+            self._overrides[path] = _config_parser(facts) if facts is not None else None
+        return self._overrides[path]
 
     def _uses_training_arguments(self) -> bool:
         if self._training_arguments is None:
@@ -383,6 +410,64 @@ def _python_defaults(facts: Any) -> Iterator[tuple[str, Any, int]]:
                 ok, value = _literal(facts, value_node)
                 if ok:
                     yield target.id, value, stmt.lineno
+
+
+# An option that names a config file: ``--config``, ``--cfg``, ``--config_file``, ``--yaml``.
+_CONFIG_OPTION = re.compile(
+    r"(?i)^-{1,2}(c(on)?fi?g|conf|config[_-]?(file|path)|yaml|json|hparams)$"
+)
+# A function that parses arguments and reads the config over them (``parse_with_config``,
+# ``load_config``, ``merge_yaml_args``).
+_READER = re.compile(r"(?i)(pars|config|conf|cfg|load|merge|yaml|json)")
+# What a parser is handed to without reading a config: argparse's own methods.
+_ARGPARSE_CALLS = frozenset(
+    ("parse_args", "parse_known_args", "parse_intermixed_args", "add_argument", "print_help")
+)
+
+
+def _config_parser(facts: Any) -> str | None:
+    """Why the argparse defaults of this file may be replaced: its parser has a config-file option
+    that is required (or has a default path), and the parser is handed to a function other than
+    argparse's own whose result is assigned (``args = parse_with_config(parser)``), which reads
+    that file over the defaults. None otherwise."""
+    from stepguard.lint._nodes import call_name, dotted, kwarg, receiver
+
+    option: str | None = None
+    parsers: set[str] = set()
+    for call in facts.calls:
+        if call_name(call) != "add_argument":
+            continue
+        rec = receiver(call)
+        flags = [
+            a.value for a in call.args if isinstance(a, ast.Constant) and isinstance(a.value, str)
+        ]
+        if not any(_CONFIG_OPTION.match(f) for f in flags):
+            continue
+        required = kwarg(call, "required")
+        default = kwarg(call, "default")
+        if (isinstance(required, ast.Constant) and required.value is True) or (
+            isinstance(default, ast.Constant) and isinstance(default.value, str) and default.value
+        ):
+            option = next(f for f in flags if _CONFIG_OPTION.match(f))
+            if rec is not None and (d := dotted(rec)) is not None:
+                parsers.add(d)
+    if option is None:
+        return None
+    for call in facts.calls:
+        name = call_name(call)
+        if name in _ARGPARSE_CALLS or not _READER.search(name):
+            continue
+        if not isinstance(facts.parents.get(call), (ast.Assign, ast.AnnAssign)):
+            continue  # `add_model_args(parser)` adds options; a reader returns the settings
+        if any(dotted(a) in parsers for a in call.args if isinstance(a, (ast.Name, ast.Attribute))):
+            return f"the `{option}` file that `{short_call(call)}` reads (the linter cannot)"
+    return None
+
+
+def short_call(call: ast.Call) -> str:
+    """``parse_with_config(parser)``, shortened."""
+    text = ast.unparse(call)
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 def _is_config_class(cls: ast.ClassDef) -> bool:

@@ -21,7 +21,7 @@ import re
 from stepguard._optimizers import TORCH_OPTIMIZERS, coupled_names
 from stepguard.lint._facts import config_bound_class, partial_class
 from stepguard.lint._nodes import FuncDef
-from stepguard.lint._objects import callee, callers, calls_of, passed_argument
+from stepguard.lint._objects import callee, callers, calls_of, class_of_call, passed_argument
 from stepguard.lint._scan import (
     Facts,
     assigned_names,
@@ -47,6 +47,7 @@ __all__ = [
     "decay_values",
     "decoupled_flag",
     "default_decay",
+    "dict_constant_entry",
     "dict_get",
     "flag_arg",
     "group_alternatives",
@@ -113,7 +114,52 @@ def const_number(facts: Facts, node: ast.AST | None, at: ast.AST, depth: int = 0
         if value is None:
             return None
         return const_number(facts, value, value, depth + 1)
+    if isinstance(node, ast.Subscript):
+        entry = dict_constant_entry(facts, node, at)
+        return None if entry is None else const_number(facts, entry, entry, depth + 1)
     return None
+
+
+def dict_constant_entry(facts: Facts, node: ast.Subscript, at: ast.AST) -> ast.expr | None:
+    """The value of ``CONFIG["key"]`` when ``CONFIG`` is bound once to a dict literal (in the
+    enclosing function or at module level) that has that string key and no statement of the
+    file assigns, deletes or updates one of its keys; else None."""
+    if not (
+        isinstance(node.value, ast.Name)
+        and isinstance(node.slice, ast.Constant)
+        and isinstance(node.slice.value, str)
+    ):
+        return None
+    name = node.value.id
+    bound = binding(facts, name, at)
+    if not isinstance(bound, ast.Dict):
+        return None
+    for n in facts.calls:
+        f = n.func
+        if (
+            isinstance(f, ast.Attribute)
+            and isinstance(f.value, ast.Name)
+            and f.value.id == name
+            and f.attr in ("update", "setdefault", "pop", "__setitem__")
+        ):
+            return None
+    for a in facts.assigns:
+        targets = a.targets if isinstance(a, ast.Assign) else [a.target]
+        for t in targets:
+            if (
+                isinstance(t, ast.Subscript)
+                and isinstance(t.value, ast.Name)
+                and t.value.id == name
+            ):
+                return None
+    found = [
+        v
+        for k, v in zip(bound.keys, bound.values, strict=True)
+        if isinstance(k, ast.Constant) and k.value == node.slice.value
+    ]
+    if any(k is None for k in bound.keys) or len(found) != 1:
+        return None
+    return found[0]
 
 
 def binding(facts: Facts, name: str, at: ast.AST) -> ast.expr | None:
@@ -253,8 +299,9 @@ def star_kwargs(facts: Facts, call: ast.Call) -> dict[str, ast.expr] | None:
     return out
 
 
-def _dict_entries(facts: Facts, name: str, at: ast.AST) -> dict[str, ast.expr] | None:
-    value = facts.local_value(name, at)
+def _literal_entries(value: ast.expr | None) -> dict[str, ast.expr] | None:
+    """The entries of a dict literal or ``dict(k=v)``; for nanoGPT's ``dict(fused=True) if
+    use_fused else dict()``, the entries of both sides (None when they disagree on a key)."""
     out: dict[str, ast.expr] = {}
     if isinstance(value, ast.Dict):
         for k, v in zip(value.keys, value.values, strict=True):
@@ -266,7 +313,23 @@ def _dict_entries(facts: Facts, name: str, at: ast.AST) -> dict[str, ast.expr] |
             if kw.arg is None:
                 return None
             out[kw.arg] = kw.value
+    elif isinstance(value, ast.IfExp):
+        body, orelse = _literal_entries(value.body), _literal_entries(value.orelse)
+        if body is None or orelse is None:
+            return None
+        for key, entry in orelse.items():
+            if key in body and ast.dump(body[key]) != ast.dump(entry):
+                return None
+            body.setdefault(key, entry)
+        return body
     else:
+        return None
+    return out
+
+
+def _dict_entries(facts: Facts, name: str, at: ast.AST) -> dict[str, ast.expr] | None:
+    out = _literal_entries(facts.local_value(name, at))
+    if out is None:
         return None
     scope = facts.function_of(at)
     for node in facts.assigns:
@@ -521,6 +584,9 @@ def default_decay(facts: Facts, call: ast.Call, cls: str) -> float:
     from the project's configs and command lines: its default counts only when the linter sees
     the project (not a file alone) and none of them sets ``AdamW.weight_decay``; otherwise the
     value is not known and taken as 0 (nothing reported)."""
+    own = _own_class_default(facts, call, cls)
+    if own is not None:
+        return own
     entry = TORCH_OPTIMIZERS.get(cls)
     if entry is None:
         return 0.0
@@ -530,6 +596,31 @@ def default_decay(facts: Facts, call: ast.Call, cls: str) -> float:
         if name == cls and q.startswith("torch.optim"):
             return entry.wd_default
     return 0.0
+
+
+def _own_class_default(facts: Facts, call: ast.Call, cls: str) -> float | None:
+    """For an optimizer class of the tree (a hand-written ``AdamW(torch.optim.Optimizer)``):
+    the constant default of its ``__init__``'s ``weight_decay``; None for any other class."""
+    found = class_of_call(facts, call)
+    if found is None or found[1].name != cls:
+        return None
+    init = next(
+        (s for s in found[1].body if isinstance(s, ast.FunctionDef) and s.name == "__init__"),
+        None,
+    )
+    if init is None:
+        return None
+    args = init.args
+    pos = [*args.posonlyargs, *args.args]
+    defaults = dict(
+        zip([a.arg for a in pos[len(pos) - len(args.defaults) :]], args.defaults, strict=True)
+    )
+    defaults.update(
+        {a.arg: d for a, d in zip(args.kwonlyargs, args.kw_defaults, strict=True) if d is not None}
+    )
+    node = defaults.get("weight_decay")
+    value = const_number(found[0], node, node) if node is not None else None
+    return value if value is not None else 0.0
 
 
 def decay_alternatives(facts: Facts, call: ast.Call, cls: str) -> list[tuple[Decay, ...]] | None:

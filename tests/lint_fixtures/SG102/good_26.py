@@ -1,19 +1,21 @@
 import torch
+from torch import nn
 from transformers import AutoModelForSequenceClassification
 
 
 def main(args):
-    # BERT names its norms LayerNorm: the usual split keeps them out
+    # The BERT recipe with the embeddings exempt by type: biases, LayerNorms and every
+    # nn.Embedding table go to the weight_decay=0.0 group.
     model = AutoModelForSequenceClassification.from_pretrained("bert-base-uncased")
-    no_decay = ["bias", "LayerNorm.weight"]
+    decay, no_decay = [], []
+    for module in model.modules():
+        for name, p in module.named_parameters(recurse=False):
+            if isinstance(module, (nn.Embedding, nn.LayerNorm)) or name == "bias":
+                no_decay.append(p)
+            else:
+                decay.append(p)
     groups = [
-        {
-            "params": [p for n, p in model.named_parameters() if not any(nd in n for nd in no_decay)],
-            "weight_decay": 0.1,
-        },
-        {
-            "params": [p for n, p in model.named_parameters() if any(nd in n for nd in no_decay)],
-            "weight_decay": 0.0,
-        },
+        {"params": decay, "weight_decay": 0.1},
+        {"params": no_decay, "weight_decay": 0.0},
     ]
     return torch.optim.AdamW(groups, lr=1e-5)
