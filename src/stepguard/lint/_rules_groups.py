@@ -76,6 +76,12 @@ from stepguard.lint._values import (
 __all__ = ["check_sg102"]
 
 
+def _shown_decay(node: ast.expr, value: object) -> str:
+    """A weight decay as a message shows it: the number when it is known, else the expression with
+    the condition under which the finding bites."""
+    return f"{value:g}" if isinstance(value, float) else f"`{short(node, 40)}` (if it is > 0)"
+
+
 def _all_parameters(facts: Facts, node: ast.expr | None, depth: int = 0) -> list[ast.expr] | None:
     """The models whose parameters `node` lists without any filter by name or shape, else None.
 
@@ -488,7 +494,7 @@ def _skip_list_omitted(facts: Facts, call: ast.Call, cls: str) -> Violation | No
     value = decay_value(owner, node, built if owner is facts else node)
     if value is None or (isinstance(value, float) and value <= 0):
         return None
-    shown = f"{value:g}" if isinstance(value, float) else f"`{short(node, 40)}` (if it is > 0)"
+    shown = _shown_decay(node, value)
     message = (
         f"{_who(facts, call)}{cls}(...): its groups come from `{func.name}()`, called without "
         f"`{skip}`: that split keeps only 1-D tensors out of decay, so the vision transformer's "
@@ -552,7 +558,7 @@ def _deepspeed_config(facts: Facts, call: ast.Call) -> Violation | None:
         return None
     kinds = no_decay_kinds(facts, [model], call)
     held = "its " + " and ".join(kinds) if kinds else "biases and normalization/embedding weights"
-    shown = f"{value:g}" if isinstance(value, float) else f"`{short(node, 40)}` (if it is > 0)"
+    shown = _shown_decay(node, value)
     where = f"line {config.lineno}" if owner is facts else f"{owner.path}:{config.lineno}"
     message = (
         f"deepspeed.initialize(...) builds the config's {kind.value} (the dict at {where}: "
@@ -605,7 +611,7 @@ def _timm_split(facts: Facts, call: ast.Call, cls: str) -> Violation | None:
     value = decay_value(facts, wd, split)
     if isinstance(value, float) and value <= 0:
         return None
-    shown = f"{value:g}" if isinstance(value, float) else f"`{short(wd, 40)}` (if it is > 0)"
+    shown = _shown_decay(wd, value)
     message = (
         f"{_who(facts, call)}{cls}(...) is given timm's `{short(split.func, 40)}(...)` groups "
         f"(line {split.lineno}), which keep out only tensors of one dimension and the names of a "
@@ -712,7 +718,7 @@ def _bias_only_group(
     if not found:
         return None
     _, g, kind, model, node, value = min(found, key=lambda f: f[0])
-    shown = f"{value:g}" if isinstance(value, float) else f"`{short(node, 40)}` (if it is > 0)"
+    shown = _shown_decay(node, value)
     if kind == "no-bias":
         what = (
             f"keeps only the biases of `{short(model, 30)}` out of decay: its normalization and "
@@ -1809,7 +1815,7 @@ def _positive_decay(facts: Facts, call: ast.Call, cls: str) -> tuple[ast.expr, s
     value = decay_value(facts, node, call)
     if value is None or (isinstance(value, float) and value <= 0):
         return None
-    shown = f"{value:g}" if isinstance(value, float) else f"`{short(node, 40)}` (if it is > 0)"
+    shown = _shown_decay(node, value)
     return node, shown + (f" ({cls}'s default)" if inherited else "")
 
 
@@ -1880,7 +1886,7 @@ def _flagged_split(facts: Facts, call: ast.Call, cls: str) -> Violation | None:
         if decay is None or not holds_no_decay_parameters(facts, model, call):
             continue
         node, value = decay
-        shown = f"{value:g}" if isinstance(value, float) else f"`{short(node, 40)}` (if it is > 0)"
+        shown = _shown_decay(node, value)
         message = (
             f"{_who(facts, call)}{cls}(...): the param group at line {g.lineno} keeps out the "
             f"names in `{names.id}`, but that list is filled only under `if {short(flag, 40)}`; "
@@ -2259,7 +2265,7 @@ def _rank_violation(
     g: ast.Dict | None,
 ) -> Violation:
     node, value = decay
-    shown = f"{value:g}" if isinstance(value, float) else f"`{short(node, 40)}` (if it is > 0)"
+    shown = _shown_decay(node, value)
     message = (
         f"{_who(facts, call)}{cls}(...): {where} keeps the parameters of `{short(model, 30)}` "
         f"with `{short(test, 40)}` and gives them weight_decay={shown}; embedding tables are 2-D, "
@@ -2482,7 +2488,7 @@ def _name_split(facts: Facts, call: ast.Call, cls: str) -> Violation | None:
             else:
                 continue
         node, value = decay
-        shown = f"{value:g}" if isinstance(value, float) else f"`{short(node, 40)}` (if it is > 0)"
+        shown = _shown_decay(node, value)
         listed = ", ".join(repr(w) for w in words[:4]) + (", …" if len(words) > 4 else "")
         message = (
             f"{_who(facts, call)}{cls}(...): the param group at line {g.lineno} keeps out of "
