@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import pytest
 import torch
 import torch.nn.functional as F
@@ -524,3 +526,40 @@ def test_torch_scheduler_warnings_still_point_at_the_users_line():
     with Monitor(model, opt, scheduler=sched, audit=False), pytest.warns(UserWarning) as rec:
         sched.step()  # before any optimizer.step(): torch warns about the order
     assert [w.filename for w in rec if "lr_scheduler.step()" in str(w.message)] == [__file__]
+
+
+def test_torch_scheduler_warnings_point_at_the_users_line_for_an_unwatched_scheduler_too():
+    # While one scheduler is watched, its class's `step` is patched; another instance of the same
+    # class (not watched) goes through the patch to the original, and torch's warning still names
+    # the user's line, not stepguard's.
+    model, opt, sched = setup()
+    _, _, other = setup()
+    plain_step = type(other).step
+    with Monitor(model, opt, scheduler=sched, audit=False), pytest.warns(UserWarning) as rec:
+        assert type(other).step is not plain_step  # the class is patched while watched
+        other.step()  # the unwatched scheduler, before its optimizer stepped
+    assert type(other).step is plain_step
+    assert [w.filename for w in rec if "lr_scheduler.step()" in str(w.message)] == [__file__]
+
+
+def test_a_scheduler_step_that_warns_and_raises_keeps_its_warnings_and_its_error():
+    class Failing(torch.optim.lr_scheduler.LambdaLR):
+        def step(self, epoch=None):  # type: ignore[override]
+            if self.last_epoch < 0:  # the constructor's own first step
+                return super().step()
+            warnings.warn("named at the caller", UserWarning, stacklevel=2)
+            warnings.warn_explicit("named elsewhere", UserWarning, "elsewhere.py", 7)
+            raise RuntimeError("scheduler broke")
+
+    model, opt, _ = setup()
+    sched = Failing(opt, lambda s: 1.0)
+    with (
+        Monitor(model, opt, scheduler=sched, audit=False),
+        pytest.warns(UserWarning) as rec,
+        pytest.raises(RuntimeError, match="scheduler broke"),
+    ):
+        sched.step()
+    assert [(str(w.message), w.filename) for w in rec] == [
+        ("named at the caller", __file__),
+        ("named elsewhere", "elsewhere.py"),
+    ]

@@ -209,10 +209,10 @@ def test_a_failure_half_way_through_install_removes_what_was_installed(monkeypat
     model, opt, sched, scaler = setup()
     before = _patched_state()
 
-    def broken(obj: Any, name: str, handler: Any) -> Any:
+    def broken(obj: Any, name: str, handler: Any, **options: Any) -> Any:
         if name == "unscale_":
             raise RuntimeError("cannot patch")
-        return real(obj, name, handler)
+        return real(obj, name, handler, **options)
 
     real = _patch.watch
     monkeypatch.setattr(_patch, "watch", broken)

@@ -19,11 +19,7 @@ scheduler step and an optimizer step each cost one Python call that increments a
 
 from __future__ import annotations
 
-import os
-import sys
-import warnings
 from collections.abc import Callable
-from types import FrameType
 from typing import Any
 
 import torch
@@ -37,21 +33,6 @@ from stepguard.monitoring._instruments import ParamTable
 __all__ = ["LoopHooks"]
 
 Report = Callable[[Issue, int], None]
-
-_OWN_FILES = (__file__, _patch.__file__)
-_DYNAMO = os.path.join(os.path.dirname(torch.__file__), "_dynamo") + os.sep  # compiler.disable
-
-
-def _caller_stacklevel() -> int:
-    """The `stacklevel` that makes a warning issued here name the first frame outside the
-    Monitor's hooks and dispatchers (the user's call)."""
-    frame: FrameType | None = sys._getframe(1)
-    level = 1
-    while frame is not None and (
-        frame.f_code.co_filename in _OWN_FILES or frame.f_code.co_filename.startswith(_DYNAMO)
-    ):
-        frame, level = frame.f_back, level + 1
-    return level
 
 
 def _consumed(p: Pass) -> bool:
@@ -129,7 +110,11 @@ class LoopHooks:
             self._watches.append(_patch.watch(opt, "zero_grad", self._zero_grad))
             self._watches.append(_patch.watch(model, "zero_grad", self._zero_grad))
             if self.scheduler is not None:
-                self._watches.append(_patch.watch(self.scheduler, "step", self._scheduler_step))
+                self._watches.append(
+                    _patch.watch(
+                        self.scheduler, "step", self._scheduler_step, warnings_at_caller=True
+                    )
+                )
             if self.scaler is not None:
                 self._watches.append(_patch.watch(self.scaler, "unscale_", self._unscale))
                 self._watches.append(_patch.watch(self.scaler, "step", self._scaler_step))
@@ -286,16 +271,7 @@ class LoopHooks:
             return call(*args, **kwargs)
         for issue in s.scheduler_stepped():
             self._report(issue, s.step)
-        # torch warns about the user's call order with stacklevel=2, which would name the
-        # dispatcher; re-issue its warnings so they point at the user's scheduler.step() line.
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            out = call(*args, **kwargs)
-        if caught:
-            level = _caller_stacklevel()
-            for w in caught:
-                warnings.warn(w.message, w.category, stacklevel=level)
-        return out
+        return call(*args, **kwargs)  # (its warnings name the user's line: see `watch` below)
 
     def _unscale(self, call: Callable[..., Any], optimizer: Any, *args: Any, **kwargs: Any) -> Any:
         if optimizer is self.optimizer and self.state.active:

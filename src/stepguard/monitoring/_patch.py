@@ -36,16 +36,22 @@ its own ``__dict__`` (someone assigned ``obj.zero_grad = ...``) shadows the clas
 from __future__ import annotations
 
 import functools
+import os
 import pickle
+import sys
 import types
+import warnings
 import weakref
 from collections.abc import Callable, Iterable
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import torch
 import torch.nn.utils as nn_utils
 import torch.nn.utils.clip_grad as clip_grad_mod
 from torch.optim import optimizer as optim_mod
+
+if TYPE_CHECKING:
+    from types import FrameType
 
 __all__ = [
     "AttrPatch",
@@ -72,6 +78,43 @@ def _eager(fn: Any) -> Any:
     Python (a graph break at the call) rather than be traced into the graph."""
     disable = getattr(torch.compiler, "disable", None)
     return fn if disable is None else disable(fn)
+
+
+_OWN_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep  # the Monitor's own modules
+_DYNAMO = os.path.join(os.path.dirname(torch.__file__), "_dynamo") + os.sep  # compiler.disable
+
+
+def _ours(filename: str) -> bool:
+    return filename.startswith(_OWN_DIR) or filename.startswith(_DYNAMO)
+
+
+def caller_stacklevel() -> int:
+    """The `stacklevel` that makes a warning issued by the caller of this function name the first
+    frame outside the Monitor's modules and dispatchers (the user's call)."""
+    frame: FrameType | None = sys._getframe(1)
+    level = 1
+    while frame is not None and _ours(os.path.abspath(frame.f_code.co_filename)):
+        frame, level = frame.f_back, level + 1
+    return level
+
+
+def call_pointing_warnings_at_caller(call: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """``call(*args, **kwargs)``, with the warnings it issues that would name one of our frames
+    (a library's ``stacklevel=2`` lands on a dispatcher) re-issued at the user's line. Warnings
+    that name another file are re-issued unchanged; none is lost when the call raises."""
+    caught: list[warnings.WarningMessage] | None = None
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            return call(*args, **kwargs)
+    finally:  # (after the user's warning filters are back in place)
+        if caught:
+            level = caller_stacklevel()
+            for w in caught:
+                if _ours(os.path.abspath(w.filename)):
+                    warnings.warn(w.message, w.category, stacklevel=level)
+                else:
+                    warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
 
 
 #: ``handler(call, *args, **kwargs)``: ``call(*args, **kwargs)`` runs the next layer (in the end,
@@ -144,10 +187,11 @@ class _Dispatch:
         patch = self._patch
         call = patch.original(obj)
         entry = patch.watched.get(id(obj))
-        if entry is None or entry.ref() is not obj:
-            return call(*args, **kwargs)
-        for handler in entry.handlers:
-            call = functools.partial(handler, call)
+        if entry is not None and entry.ref() is obj:
+            for handler in entry.handlers:
+                call = functools.partial(handler, call)
+        if patch.warnings_at_caller:
+            return call_pointing_warnings_at_caller(call, *args, **kwargs)
         return call(*args, **kwargs)
 
     def __reduce__(self) -> tuple[Any, ...]:
@@ -168,6 +212,7 @@ class _MethodPatch:
         self.name = name
         self.saved = vars(cls).get(name, _MISSING)
         self.watched: dict[int, _Instance] = {}
+        self.warnings_at_caller = False
         self.dispatch = _Dispatch(self, getattr(cls, name))
         setattr(cls, name, self.dispatch)
 
@@ -218,8 +263,13 @@ class Watch:
         self.patch = patch
 
 
-def watch(obj: Any, name: str, handler: Handler) -> Watch:
+def watch(obj: Any, name: str, handler: Handler, *, warnings_at_caller: bool = False) -> Watch:
     """Route calls of ``obj.<name>(...)`` through `handler` until `unwatch`.
+
+    With ``warnings_at_caller``, warnings the method issues with a ``stacklevel`` that would name
+    the dispatcher (torch's scheduler-order warning) name the user's line instead, for every
+    instance of the patched class, watched or not (for a cheap method called once per step, not
+    for a forward).
 
     Raises TypeError when ``type(obj)`` does not have the method or its class cannot be patched
     (nothing is changed then).
@@ -231,6 +281,7 @@ def watch(obj: Any, name: str, handler: Handler) -> Watch:
     if patch is None:
         patch = _MethodPatch(cls, name)
         _method_patches[(cls, name)] = patch
+    patch.warnings_at_caller = patch.warnings_at_caller or warnings_at_caller
     entry = patch.watched.get(id(obj))
     if entry is None or entry.ref() is not obj:
         entry = patch.watched[id(obj)] = _Instance(obj)
