@@ -330,7 +330,7 @@ def _scheduler_steps(facts: Facts, stmts: list[ast.stmt], found: list[ast.Call])
     loops or functions); False when an ``if`` checks whether the optimizer stepped (stop)."""
     for s in stmts:
         if isinstance(s, ast.Expr) and isinstance(s.value, ast.Call):
-            if facts.is_scheduler_step(s.value):
+            if facts.is_scheduler_step(s.value) or _stepped_at_iteration(facts, s.value):
                 found.append(s.value)
         elif isinstance(s, ast.If):
             if _guards_skip(s.test):
@@ -358,10 +358,50 @@ def _after(facts: Facts, stmt: ast.stmt) -> list[ast.Call]:
         if found:
             return found
         parent = facts.parents.get(current)
+        if isinstance(parent, (ast.With, ast.AsyncWith)):
+            current = parent  # `with autocast(): ...; scaler.step(opt)`, the scheduler after it
+            continue
         if not isinstance(parent, ast.If) or _guards_skip(parent.test):
             break
         current = parent
     return found
+
+
+def _stepped_at_iteration(facts: Facts, call: ast.Call) -> bool:
+    """``scheduler.step(i + epoch * len(loader))``: a scheduler given the index of the loop's
+    iteration (the loop's target, or a counter the loop advances by a constant) moves on every
+    iteration like ``scheduler.step()``, whether or not the optimizer stepped. A scheduler given
+    an epoch or a metric (``step(val_loss)``) does not."""
+    rec = receiver(call)
+    if call_name(call) != "step" or rec is None or not facts.is_scheduler(rec):
+        return False
+    values = [*call.args, *(k.value for k in call.keywords)]
+    if len(values) != 1 or isinstance(values[0], ast.Starred):
+        return False
+    loop = facts.enclosing(call, (*_LOOPS, ast.FunctionDef, ast.AsyncFunctionDef))
+    if not isinstance(loop, _LOOPS):
+        return False
+    counters: set[str] = set()
+    if isinstance(loop, (ast.For, ast.AsyncFor)):
+        target = loop.target
+        if isinstance(loop.iter, ast.Call) and call_name(loop.iter) == "enumerate":
+            # `for i, batch in enumerate(loader)`: only the index counts iterations
+            target = target.elts[0] if isinstance(target, ast.Tuple) and target.elts else target
+        elif not (isinstance(loop.iter, ast.Call) and call_name(loop.iter) == "range"):
+            target = None  # `for batch in loader`: the item is no index
+        if isinstance(target, ast.Name):
+            counters.add(target.id)
+    for n in walk(loop):
+        if (
+            isinstance(n, ast.AugAssign)
+            and isinstance(n.op, ast.Add)
+            and isinstance(n.value, ast.Constant)
+            and (d := dotted(n.target)) is not None
+        ):
+            counters.add(d)
+    return any(
+        dotted(n) in counters for n in walk(values[0]) if isinstance(n, (ast.Name, ast.Attribute))
+    )
 
 
 def _before(facts: Facts, stmt: ast.stmt) -> list[ast.Call]:

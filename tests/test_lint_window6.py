@@ -1,0 +1,209 @@
+"""Round-6 window / AMP / DDP shapes of `stepguard lint` (issue 13), each bad and good.
+
+- SG210: a window under a data test that skips a batch (``if mask.sum() > 0:`` around the whole
+  iteration) with ``zero_grad()`` on every micro-batch; ``zero_grad()`` inside the step's own
+  block before that block's backward (``if boundary: zero_grad(); backward(); step() else:
+  backward()``);
+- SG211: ``scaler.step`` inside ``with autocast():`` in one arm of an ``if``/``else``, the
+  scheduler stepped after the ``if``; a scheduler given the iteration's index
+  (``scheduler.step(i + epoch * len(loader))``) moves on like ``scheduler.step()``.
+"""
+
+from __future__ import annotations
+
+import textwrap
+
+from stepguard.lint import lint_source as _lint_source
+
+
+def lint_source(source: str, path: str = "train.py") -> list:
+    """The findings (with their activity) of one file linted on its own."""
+    return [v.finding for v in _lint_source(textwrap.dedent(source), path)]
+
+
+def _only(findings: list, code: str) -> list:
+    return [f for f in findings if f.code == code]
+
+
+def _line(source: str, text: str) -> int:
+    """The 1-based line of the one line of dedented `source` that holds `text`."""
+    (n,) = [i for i, s in enumerate(textwrap.dedent(source).splitlines(), 1) if text in s]
+    return n
+
+
+# -- SG210: a window under a data test that skips a batch ------------------------------------------
+
+SKIPPING = """
+    import argparse
+
+    import torch
+
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--accum_iter", type=int, default={k})
+    opt = parser.parse_args()
+
+
+    def train(model, loader, optimizer):
+        for iteration, (x, target) in enumerate(loader):
+            mask = target < 192
+            if mask.sum() > 0:
+                {zero_top}
+                out = model(x)
+                loss = torch.nn.functional.smooth_l1_loss(out[mask], target[mask])
+                loss = loss / opt.accum_iter
+                loss.backward()
+                if (iteration + 1) % opt.accum_iter == 0:
+                    optimizer.step()
+                    {zero_after}
+"""
+
+
+def test_sg210_zero_grad_on_every_micro_batch_under_a_skip_test() -> None:
+    bad = SKIPPING.format(k=1, zero_top="optimizer.zero_grad()", zero_after="pass")
+    (sg210,) = _only(lint_source(bad), "SG210")
+    assert sg210.line == _line(bad, "optimizer.zero_grad()")
+    assert "runs on every micro-batch" in sg210.message
+    assert sg210.data["activity"] == "latent"  # --accum_iter defaults to 1
+    active = SKIPPING.format(k=4, zero_top="optimizer.zero_grad()", zero_after="pass")
+    assert _only(lint_source(active), "SG210")[0].data["activity"] == "active"
+
+
+def test_sg210_silent_under_a_skip_test_when_zeroing_after_the_step() -> None:
+    good = SKIPPING.format(k=4, zero_top="pass", zero_after="optimizer.zero_grad()")
+    findings = lint_source(good)
+    assert _only(findings, "SG210") == []
+    # The window is seen: a clip added on every micro-batch is SG203.
+    clipped = good.replace(
+        "loss.backward()\n",
+        "loss.backward()\n                torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)\n",
+    )
+    assert len(_only(lint_source(clipped), "SG203")) == 1
+
+
+def test_no_window_under_a_skip_test_when_a_step_also_runs_outside_it() -> None:
+    # The optimizer steps on every iteration outside the skipped block: no accumulation window.
+    source = SKIPPING.format(k=4, zero_top="optimizer.zero_grad()", zero_after="pass").replace(
+        "            mask = target < 192\n",
+        "            mask = target < 192\n            optimizer.step()\n",
+    )
+    assert _only(lint_source(source), "SG210") == []
+
+
+# -- SG210: zero_grad() in the step's block, before that block's backward --------------------------
+
+BOUNDARY = """
+    import torch
+
+
+    class TrainConfig:
+        gradient_accumulation_steps = 4
+        max_grad_norm = 100
+
+
+    def train(train_loader, model, optimizer, scheduler):
+        for step, (x, y) in enumerate(train_loader):
+            loss = torch.nn.BCELoss()(model(x), y)
+            loss = loss / TrainConfig.gradient_accumulation_steps
+            if (step + 1) % TrainConfig.gradient_accumulation_steps == 0:
+                {last}
+            else:
+                loss.backward()
+"""
+
+
+def test_sg210_zero_grad_before_the_last_micro_batch_backward() -> None:
+    bad = BOUNDARY.format(
+        last="scheduler.step()\n"
+        "                optimizer.zero_grad()\n"
+        "                loss.backward()\n"
+        "                optimizer.step()"
+    )
+    (sg210,) = _only(lint_source(bad), "SG210")
+    assert sg210.line == _line(bad, "optimizer.zero_grad()")
+    assert "before its backward" in sg210.message
+    assert sg210.data["activity"] == "active"  # TrainConfig.gradient_accumulation_steps = 4
+
+
+def test_sg210_silent_when_the_boundary_zeroes_after_its_step() -> None:
+    good = BOUNDARY.format(
+        last="loss.backward()\n"
+        "                optimizer.step()\n"
+        "                scheduler.step()\n"
+        "                optimizer.zero_grad()"
+    )
+    assert _only(lint_source(good), "SG210") == []
+    # Another optimizer's zero_grad before the backward is not this window's.
+    other = BOUNDARY.format(
+        last="critic_optimizer.zero_grad()\n"
+        "                loss.backward()\n"
+        "                optimizer.step()\n"
+        "                optimizer.zero_grad()"
+    ).replace(
+        "    def train(", "    critic_optimizer = torch.optim.SGD([], lr=0.1)\n\n\n    def train("
+    )
+    assert _only(lint_source(other), "SG210") == []
+
+
+# -- SG211: scaler.step in one arm of an if/else, the scheduler after it ---------------------------
+
+ONE_ARM = """
+    import argparse
+
+    import torch
+    from torch.cuda.amp import GradScaler, autocast
+
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--precision", type=str, default="{precision}")
+    args = parser.parse_args()
+
+
+    def train(model, loader, optimizer, scheduler, precision):
+        scaler = GradScaler(enabled=True)
+        for i, batch in enumerate(loader):
+            optimizer.zero_grad()
+            if precision == "float16":
+                with autocast():
+                    loss = model(batch)
+                    scaler.scale(loss).backward()
+                    scaler.step(optimizer)
+                    scaler.update()
+            else:
+                loss = model(batch)
+                loss.backward()
+                optimizer.step()
+            {sched}
+
+
+    train(None, [], None, None, args.precision)
+"""
+
+
+def test_sg211_scheduler_after_an_if_whose_amp_arm_steps_the_scaler_inside_autocast() -> None:
+    bad = ONE_ARM.format(precision="float16", sched="scheduler.step()")
+    (sg211,) = _only(lint_source(bad), "SG211")
+    assert sg211.line == _line(bad, "scheduler.step()")
+    assert "scaler.step(optimizer)" in sg211.message
+
+
+def test_sg211_scheduler_given_the_iteration_index_moves_on_like_a_plain_step() -> None:
+    bad = ONE_ARM.format(precision="float16", sched="scheduler.step(i + 7 * len(loader))")
+    (sg211,) = _only(lint_source(bad), "SG211")
+    assert sg211.line == _line(bad, "scheduler.step(i + 7")
+
+
+def test_sg211_silent_for_an_epoch_or_metric_argument_or_a_skip_check() -> None:
+    # A metric (ReduceLROnPlateau) or another loop's index does not count iterations.
+    for sched in ("scheduler.step(loss.item())", "scheduler.step(epoch)"):
+        source = ONE_ARM.format(precision="float16", sched=sched)
+        assert _only(lint_source(source), "SG211") == [], sched
+    # Stepped only when the scale did not drop.
+    checked = ONE_ARM.format(precision="float16", sched="scheduler.step()").replace(
+        "                    scaler.update()\n",
+        "                    before = scaler.get_scale()\n"
+        "                    scaler.update()\n"
+        "                    if before > scaler.get_scale():\n"
+        "                        continue\n",
+    )
+    assert _only(lint_source(checked), "SG211") == []
