@@ -207,3 +207,148 @@ def test_sg211_silent_for_an_epoch_or_metric_argument_or_a_skip_check() -> None:
         "                        continue\n",
     )
     assert _only(lint_source(checked), "SG211") == []
+
+
+# -- Lightning manual optimization: clip, schedule and DDP sync per micro-batch -------------------
+
+MANUAL = """
+    import os
+    from dataclasses import dataclass
+
+    import pytorch_lightning as pl
+    import torch
+    from transformers import get_linear_schedule_with_warmup
+
+    from src.model.base import BaseModel
+
+
+    @dataclass
+    class ModelArguments:
+        lr: float = 1e-5
+        gradient_accumulation_steps: int = {k}
+
+
+    class Model(BaseModel):
+        def __init__(self, args):
+            super().__init__()
+            self.automatic_optimization = False
+            self.args = args
+
+        def training_step(self, batch, batch_idx):
+            loss = self.compute_loss(batch)
+            optimizer = self.optimizers()
+            loss /= self.args.gradient_accumulation_steps
+            {backward}
+            self.clip_gradients(optimizer, gradient_clip_val=10.0, gradient_clip_algorithm="norm")
+            if (batch_idx + 1) % self.args.gradient_accumulation_steps == 0:
+                optimizer.step()
+                optimizer.zero_grad()
+            scheduler = self.lr_schedulers()
+            scheduler.step()
+            return loss
+
+        def configure_optimizers(self):
+            optimizer = torch.optim.AdamW(self.parameters(), lr=self.args.lr)
+            scheduler = get_linear_schedule_with_warmup(
+                optimizer, num_warmup_steps=100, num_training_steps={length}
+            )
+            return [optimizer], [scheduler]
+
+
+    def main(train_loader, epochs):
+        model = Model(ModelArguments())
+        trainer = pl.Trainer(
+            strategy={strategy},
+            devices={devices},
+            max_epochs=epochs,
+            max_steps={max_steps},
+        )
+        trainer.fit(model, train_loader)
+"""
+
+
+def _manual(**kw: object) -> str:
+    values = {
+        "k": 2,
+        "backward": "self.manual_backward(loss)",
+        "length": "self.trainer.max_steps",
+        "strategy": '"ddp"',
+        "devices": 4,
+        "max_steps": "epochs * len(train_loader)",
+    }
+    values.update(kw)
+    return MANUAL.format(**values)
+
+
+def test_lightning_clip_gradients_per_micro_batch_without_lightning_in_the_file() -> None:
+    # The LightningModule's base class is imported from the project: `self.manual_backward`
+    # and `automatic_optimization = False` say it is one.
+    source = _manual().replace("import pytorch_lightning as pl\n", "import pl_shim as pl\n")
+    (sg203,) = _only(lint_source(source), "SG203")
+    assert sg203.line == _line(source, "self.clip_gradients(")
+    assert sg203.data["activity"] == "active"  # k = 2 from the dataclass
+    # Clipped once, on the accumulated gradient: silent.
+    good = source.replace(
+        "            self.clip_gradients(optimizer, gradient_clip_val=10.0, "
+        'gradient_clip_algorithm="norm")\n',
+        "",
+    ).replace(
+        "                optimizer.step()\n",
+        "                self.clip_gradients(optimizer, gradient_clip_val=10.0)\n"
+        "                optimizer.step()\n",
+    )
+    assert _only(lint_source(good), "SG203") == []
+
+
+def test_lightning_schedule_sized_through_trainer_max_steps_in_micro_batches() -> None:
+    # max_steps = epochs * len(loader) counts training_step calls: consistent with a per-call step.
+    assert _only(lint_source(_manual()), "SG202") == []
+    assert (
+        _only(lint_source(_manual(length="self.trainer.estimated_stepping_batches")), "SG202") == []
+    )
+    # A literal number of optimizer steps, or a length of its own in optimizer steps: too fast.
+    for bad in (
+        _manual(max_steps=10000),
+        _manual(
+            length="len(self.trainer.train_dataloader) // self.args.gradient_accumulation_steps"
+        ),
+    ):
+        (sg202,) = _only(lint_source(bad), "SG202")
+        assert sg202.line == _line(bad, "scheduler.step()")
+
+
+def test_lightning_manual_backward_syncs_every_micro_batch_under_ddp() -> None:
+    source = _manual()
+    (sg208,) = _only(lint_source(source), "SG208")
+    assert sg208.line == _line(source, "self.manual_backward(loss)")
+    assert "toggle_model(sync_grad=False)" in sg208.message
+    assert sg208.data["activity"] == "active"  # strategy "ddp", 4 devices, k = 2
+    # Devices counted at run time: latent, with the reason.
+    runtime = _manual(devices='len(os.environ["CUDA_VISIBLE_DEVICES"].split(","))')
+    (latent,) = _only(lint_source(runtime), "SG208")
+    assert latent.data["activity"] == "latent" and "devices > 1" in latent.message
+    # No strategy given: Lightning picks DDP for several devices.
+    assert (
+        len(_only(lint_source(_manual(strategy="None").replace("strategy=None,", "")), "SG208"))
+        == 1
+    )
+
+
+def test_lightning_manual_backward_silent_without_ddp_or_when_the_sync_is_blocked() -> None:
+    for kw in (
+        {"strategy": '"deepspeed_stage_2"'},
+        {"strategy": '"dp"'},
+        {"devices": 1},
+        {"k": 1, "backward": "self.manual_backward(loss)"},
+    ):
+        assert _only(lint_source(_manual(**kw)), "SG208") == [] or kw.get("k") == 1, kw
+    latent_k1 = _only(lint_source(_manual(k=1)), "SG208")
+    assert [f.data["activity"] for f in latent_k1] == ["latent"]
+    blocked = _manual(
+        backward="with optimizer.toggle_model(sync_grad=(batch_idx + 1) % 2 == 0):\n"
+        "                self.manual_backward(loss)"
+    )
+    assert _only(lint_source(blocked), "SG208") == []
+    # No Trainer in the linted files: whether it runs DDP is not visible.
+    alone = _manual().split("    def main(")[0]
+    assert _only(lint_source(alone), "SG208") == []

@@ -13,7 +13,7 @@ from stepguard.lint._base import Condition
 from stepguard.lint._call_windows import call_windows
 from stepguard.lint._evaluate import Evaluator, settings_of
 from stepguard.lint._project import Project
-from stepguard.lint._scan import Facts, call_name, dotted, kwarg, short
+from stepguard.lint._scan import Facts, call_name, dotted, kwarg, short, walk
 from stepguard.lint._windows import Window, scan_windows
 
 __all__ = [
@@ -21,12 +21,76 @@ __all__ = [
     "accelerate_steps",
     "accelerator_build",
     "accumulates",
+    "lightning_trainers",
+    "manual_optimization",
     "setting_name",
     "statement_of",
     "where_it_steps",
     "window_condition",
     "windows",
 ]
+
+
+def manual_optimization(facts: Facts, node: ast.AST) -> bool:
+    """`node` sits in a LightningModule under manual optimization: its class sets
+    ``self.automatic_optimization = False``, or calls ``self.manual_backward(...)`` (the module's
+    base class may live in a file the linter did not read, ``class Model(BaseModel):``)."""
+    cls = facts.class_of(node)
+    if cls is None:
+        return False
+    for n in walk(cls):
+        if (
+            isinstance(n, ast.Assign)
+            and isinstance(n.value, ast.Constant)
+            and n.value.value is False
+            and any(dotted(t) == "self.automatic_optimization" for t in n.targets)
+        ):
+            return True
+        if (
+            isinstance(n, ast.Call)
+            and call_name(n) == "manual_backward"
+            and isinstance(n.func, ast.Attribute)
+            and dotted(n.func.value) == "self"
+        ):
+            return True
+    return False
+
+
+def lightning_trainers(facts: Facts) -> list[tuple[Facts, ast.Call]]:
+    """Every Lightning ``Trainer(...)`` construction of the linted tree (``pl.Trainer``,
+    ``lightning.pytorch.Trainer``, ``L.Trainer``), with its file's facts; computed once per run."""
+    project = facts.project
+    if not isinstance(project, Project):
+        return _trainers_in(facts)
+    cache = project.cache.setdefault("lightning_trainers", {})
+    if "found" in cache:
+        return cast(list[tuple[Facts, ast.Call]], cache["found"])
+    found: list[tuple[Facts, ast.Call]] = []
+    for path in project.files:
+        if not path.endswith(".py"):
+            continue
+        text = facts.source if path == facts.path else project.text(path)
+        if text is None or "Trainer(" not in text or "lightning" not in text:
+            continue
+        other = facts if path == facts.path else project.definitions(path)
+        if other is not None:
+            found += _trainers_in(other)
+    cache["found"] = found
+    return found
+
+
+def _trainers_in(facts: Facts) -> list[tuple[Facts, ast.Call]]:
+    out = []
+    for c in facts.calls:
+        if call_name(c) != "Trainer":
+            continue
+        q = facts.resolve(c.func) or ""
+        if q.startswith(("pytorch_lightning.", "lightning.", "lightning_fabric.")) or q in (
+            "pl.Trainer",
+            "L.Trainer",
+        ):
+            out.append((facts, c))
+    return out
 
 
 def windows(facts: Facts) -> list[Window]:
