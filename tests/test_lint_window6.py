@@ -352,3 +352,60 @@ def test_lightning_manual_backward_silent_without_ddp_or_when_the_sync_is_blocke
     # No Trainer in the linted files: whether it runs DDP is not visible.
     alone = _manual().split("    def main(")[0]
     assert _only(lint_source(alone), "SG208") == []
+
+
+# -- the literal-count convention: a local literal 1 is no window ---------------------------------
+
+LITERAL = """
+    import argparse
+
+    import torch
+
+    {module}
+
+    def train(model, loader, optimizer, scheduler{param}):
+        {local}
+        for i, (x, y) in enumerate(loader):
+            loss = torch.nn.functional.mse_loss(model(x), y) / accumulation_steps
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            scheduler.step()
+            if (i + 1) % accumulation_steps == 0:
+                optimizer.step()
+                optimizer.zero_grad()
+"""
+
+
+def _literal(module: str = "", param: str = "", local: str = "pass") -> str:
+    return LITERAL.format(module=module, param=param, local=local)
+
+
+def test_a_local_literal_one_is_no_window() -> None:
+    assert lint_source(_literal(local="accumulation_steps = 1")) == []
+    # A literal 1 in the guard itself.
+    inline = _literal(local="accumulation_steps = 1").replace(
+        "(i + 1) % accumulation_steps", "(i + 1) % 1"
+    )
+    assert lint_source(inline) == []
+
+
+def test_a_literal_one_that_is_a_setting_keeps_latent_findings() -> None:
+    for source in (
+        _literal(module="accumulation_steps = 1"),  # a module global (a settings block)
+        _literal(param=", accumulation_steps=1"),  # a parameter default
+        _literal(
+            local="accumulation_steps = 1\n        accumulation_steps = int(accumulation_steps)"
+        ),
+        _literal(
+            module='p = argparse.ArgumentParser()\n    p.add_argument("--k", type=int, default=1)'
+            "\n    args = p.parse_args()",
+            local="accumulation_steps = args.k",
+        ),
+    ):
+        codes = sorted(f.code for f in lint_source(source))
+        assert codes == ["SG202", "SG203"], source
+        assert {f.data["activity"] for f in lint_source(source)} == {"latent"}
+    # A local literal > 1 is a real window, active.
+    active = lint_source(_literal(local="accumulation_steps = 4"))
+    assert sorted(f.code for f in active) == ["SG202", "SG203"]
+    assert {f.data["activity"] for f in active} == {"active"}

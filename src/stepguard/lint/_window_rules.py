@@ -23,6 +23,7 @@ __all__ = [
     "accumulates",
     "lightning_trainers",
     "manual_optimization",
+    "one_by_construction",
     "setting_name",
     "statement_of",
     "where_it_steps",
@@ -101,8 +102,52 @@ def windows(facts: Facts) -> list[Window]:
         more = call_windows(facts, found)
         if more:
             found = sorted([*found, *more], key=lambda w: (w.loop.lineno, w.loop.col_offset))
+        found = [w for w in found if not one_by_construction(facts, w)]
         cached = facts.cache["windows"] = found
     return cast(list[Window], cached)
+
+
+def one_by_construction(facts: Facts, w: Window) -> bool:
+    """The window's length is the constant 1: a literal ``1`` in the test itself, or a local
+    variable of the window's function bound once to the literal ``1`` (``accumulation_steps =
+    1`` two lines above the loop) and never rebound. Such a count is a constant of the code, not
+    a setting, so there is no window (the rules that need k > 1 stay silent). A parameter, a
+    module global (a script's settings block, nanoGPT's configurator), an argparse / config /
+    dataclass default or an attribute of 1 stays a setting: the findings are latent."""
+    k = w.k_node
+    if isinstance(k, ast.Constant):
+        return _is_one(k.value)
+    if not isinstance(k, ast.Name):
+        return False
+    scope = w.scope(facts)
+    if not isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return False
+    a = scope.args
+    params = {x.arg for x in (*a.posonlyargs, *a.args, *a.kwonlyargs)}
+    params |= {x.arg for x in (a.vararg, a.kwarg) if x is not None}
+    if k.id in params:
+        return False
+    values: list[ast.expr | None] = []
+    for n in walk(scope):
+        if isinstance(n, (ast.Global, ast.Nonlocal)) and k.id in n.names:
+            return False
+        if isinstance(n, ast.Assign):
+            for t in n.targets:
+                if any(isinstance(x, ast.Name) and x.id == k.id for x in walk(t)):
+                    values.append(n.value if isinstance(t, ast.Name) else None)
+        elif isinstance(
+            n, (ast.AugAssign, ast.AnnAssign, ast.For, ast.AsyncFor, ast.NamedExpr, ast.withitem)
+        ):
+            target = n.optional_vars if isinstance(n, ast.withitem) else n.target
+            if target is not None and any(
+                isinstance(x, ast.Name) and x.id == k.id for x in walk(target)
+            ):
+                values.append(n.value if isinstance(n, ast.AnnAssign) else None)
+    return len(values) == 1 and isinstance(values[0], ast.Constant) and _is_one(values[0].value)
+
+
+def _is_one(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value == 1
 
 
 def statement_of(facts: Facts, node: ast.AST) -> ast.stmt | None:
