@@ -409,3 +409,36 @@ def test_a_literal_one_that_is_a_setting_keeps_latent_findings() -> None:
     active = lint_source(_literal(local="accumulation_steps = 4"))
     assert sorted(f.code for f in active) == ["SG202", "SG203"]
     assert {f.data["activity"] for f in active} == {"active"}
+
+
+# -- SG211: the Trainer built under `if __name__ == "__main__":` is the script's own -------------
+
+STEP_INTERVAL = """
+    import pytorch_lightning as pl
+    import torch
+    import transformers
+
+
+    class Module(pl.LightningModule):
+        def configure_optimizers(self):
+            optimizer = torch.optim.AdamW(self.parameters(), lr=1e-4)
+            scheduler = {
+                "scheduler": transformers.get_linear_schedule_with_warmup(optimizer, 100, 1000),
+                "interval": "step",
+            }
+            return [optimizer], [scheduler]
+
+
+    if __name__ == "__main__":
+        if USE_FP16:
+            trainer = pl.Trainer(precision=16)
+"""
+
+
+def test_sg211_main_guard_around_the_trainer_is_no_setting() -> None:
+    source = STEP_INTERVAL.replace("        if USE_FP16:\n    ", "")
+    (sg211,) = _only(lint_source(source), "SG211")
+    assert sg211.data["activity"] == "active", sg211.message
+    # A real setting around it still decides.
+    (latent,) = _only(lint_source(STEP_INTERVAL), "SG211")
+    assert latent.data["activity"] == "latent" and "USE_FP16" in latent.message
