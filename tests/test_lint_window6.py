@@ -442,3 +442,94 @@ def test_sg211_main_guard_around_the_trainer_is_no_setting() -> None:
     # A real setting around it still decides.
     (latent,) = _only(lint_source(STEP_INTERVAL), "SG211")
     assert latent.data["activity"] == "latent" and "USE_FP16" in latent.message
+
+
+# -- activity: a config dict handed down through calls; a DDP flag parameter; an unseen DDP wrap --
+
+HANDED_DOWN = """
+    import torch
+    import torch.distributed as dist
+    from torch.nn.parallel import DistributedDataParallel as DDP
+
+
+    def run_epoch(loader, model, optimizer, scheduler, accum_iter=1):
+        for i, (x, y) in enumerate(loader):
+            loss = torch.nn.functional.cross_entropy(model(x), y) / accum_iter
+            loss.backward()
+            if i % accum_iter == 0:
+                optimizer.step()
+                optimizer.zero_grad()
+            scheduler.step()
+
+
+    def train_worker(gpu, model, loader, config, is_distributed=False):
+        if is_distributed:
+            dist.init_process_group("nccl", rank=gpu, world_size=2)
+            model = DDP(model, device_ids=[gpu])
+        optimizer = torch.optim.Adam(model.parameters(), lr=config["base_lr"])
+        scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda step: 1.0)
+        run_epoch(loader, model, optimizer, scheduler, accum_iter=config["accum_iter"])
+
+
+    def train_model(model, loader, config):
+        train_worker(0, model, loader, config, {flag})
+
+
+    def main(model, loader):
+        config = {{"base_lr": 1.0, "accum_iter": {k}}}
+        train_model(model, loader, config)
+"""
+
+
+def test_a_dict_literal_handed_down_through_parameters_decides_the_window() -> None:
+    active = lint_source(HANDED_DOWN.format(k=10, flag="False"))
+    (sg202,) = _only(active, "SG202")
+    assert sg202.data["activity"] == "active"
+    assert "accum_iter=10" in sg202.data["activity_reason"]
+    (latent,) = _only(lint_source(HANDED_DOWN.format(k=1, flag="False")), "SG202")
+    assert latent.data["activity"] == "latent" and "default 1" in latent.data["activity_reason"]
+
+
+def test_sg208_follows_the_flag_parameter_that_guards_the_ddp_wrap() -> None:
+    (off,) = _only(lint_source(HANDED_DOWN.format(k=10, flag="False")), "SG208")
+    assert off.data["activity"] == "latent" and "is_distributed" in off.data["activity_reason"]
+    (on,) = _only(lint_source(HANDED_DOWN.format(k=10, flag="True")), "SG208")
+    assert on.data["activity"] == "active"
+
+
+UNSEEN_WRAP = """
+    import torch
+
+    from mypkg.utils import wrap_ddp
+
+
+    def train(model, loader, optimizer, k=8):
+        model = wrap_ddp(model)
+        for i, batch in enumerate(loader):
+            loss = model(batch) / k
+            if (i + 1) % k != 0 and hasattr(model, "no_sync"):
+                with model.no_sync():
+                    loss.backward()
+            else:
+                loss.backward()
+            if (i + 1) % k == 0:
+                optimizer.step()
+                optimizer.zero_grad()
+"""
+
+
+def test_sg212_latent_on_the_world_size_when_the_code_also_runs_without_ddp() -> None:
+    # `hasattr(model, "no_sync")`: the code runs with and without DDP, and no wrap is visible.
+    (sg212,) = _only(lint_source(UNSEEN_WRAP), "SG212")
+    assert sg212.data["activity"] == "latent"
+    assert "world size" in sg212.data["activity_reason"]
+    # The wrap visible in the file: the world size no longer decides whether it is DDP.
+    seen = UNSEEN_WRAP.replace(
+        "from mypkg.utils import wrap_ddp",
+        "from torch.nn.parallel import DistributedDataParallel as wrap_ddp",
+    )
+    (active,) = _only(lint_source(seen), "SG212")
+    assert active.data["activity"] == "active"
+    # Without the test the code says it is DDP: the world size stays a launch detail.
+    plain = UNSEEN_WRAP.replace(' and hasattr(model, "no_sync")', "")
+    assert _only(lint_source(plain), "SG212")[0].data["activity"] == "active"
