@@ -533,3 +533,55 @@ def test_sg212_latent_on_the_world_size_when_the_code_also_runs_without_ddp() ->
     # Without the test the code says it is DDP: the world size stays a launch detail.
     plain = UNSEEN_WRAP.replace(' and hasattr(model, "no_sync")', "")
     assert _only(lint_source(plain), "SG212")[0].data["activity"] == "active"
+
+
+# -- SG201: the loss from a callable object handed in, returning a tuple ---------------------------
+
+LOSS_OBJECT = """
+    import torch
+
+
+    class SimpleLossCompute:
+        def __init__(self, generator, criterion):
+            self.generator = generator
+            self.criterion = criterion
+
+        def __call__(self, x, y, norm):
+            x = self.generator(x)
+            sloss = self.criterion(x.view(-1, x.size(-1)), y.view(-1)) / norm
+            return sloss.data * norm, sloss
+
+
+    def run_epoch(data_iter, model, loss_compute, optimizer, accum_iter=1):
+        for i, batch in enumerate(data_iter):
+            out = model.forward(batch.src, batch.tgt)
+            loss, loss_node = loss_compute(out, batch.tgt_y, {norm})
+            {divide}
+            loss_node.backward()
+            if i % accum_iter == 0:
+                optimizer.step()
+                optimizer.zero_grad()
+
+
+    def train(model, generator, data_iter):
+        optimizer = torch.optim.Adam(model.parameters(), lr=1.0)
+        criterion = torch.nn.KLDivLoss(reduction="sum")
+        run_epoch(data_iter, model, SimpleLossCompute(generator, criterion), optimizer, accum_iter=10)
+"""
+
+
+def test_sg201_loss_from_a_handed_in_callable_normalised_per_micro_batch() -> None:
+    bad = LOSS_OBJECT.format(norm="batch.ntokens", divide="pass")
+    (sg201,) = _only(lint_source(bad), "SG201")
+    assert sg201.line == _line(bad, "loss_node.backward()")
+    assert sg201.data["activity"] == "active"  # accum_iter=10 from the caller
+
+
+def test_sg201_silent_when_divided_or_normalised_over_the_window() -> None:
+    divided = LOSS_OBJECT.format(norm="batch.ntokens", divide="loss_node = loss_node / accum_iter")
+    assert _only(lint_source(divided), "SG201") == []
+    # A count of the whole window (computed before the loop), or one named like k: not the
+    # micro-batch's own mean; the linter does not guess.
+    for norm in ("window_tokens", "batch.accum_tokens"):
+        source = LOSS_OBJECT.format(norm=norm, divide="pass")
+        assert _only(lint_source(source), "SG201") == [], norm
