@@ -632,6 +632,9 @@ def _lightning_ddp(trainers: list[tuple[Facts, ast.Call]]) -> tuple[str, list[Co
                 continue
         elif strategy is not None:
             conditions.append(Condition("strategy", (strategy,), owner, "ddp"))
+        elif any(k.arg is None for k in build.keywords):
+            # `Trainer(**cfg)`: the strategy may be in there; say so rather than guess.
+            conditions.append(Condition("strategy", (build,), owner, "ddp"))
         devices = kwarg(build, "devices") or kwarg(build, "gpus")
         count = _device_count(devices)
         if count is not None and count <= 1 and kwarg(build, "num_nodes") is None:
