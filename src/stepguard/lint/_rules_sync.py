@@ -383,10 +383,11 @@ def _stepped_at_iteration(facts: Facts, call: ast.Call) -> bool:
         return False
     counters: set[str] = set()
     if isinstance(loop, (ast.For, ast.AsyncFor)):
-        target = loop.target
+        target: ast.expr | None = loop.target
         if isinstance(loop.iter, ast.Call) and call_name(loop.iter) == "enumerate":
             # `for i, batch in enumerate(loader)`: only the index counts iterations
-            target = target.elts[0] if isinstance(target, ast.Tuple) and target.elts else target
+            if isinstance(target, ast.Tuple) and target.elts:
+                target = target.elts[0]
         elif not (isinstance(loop.iter, ast.Call) and call_name(loop.iter) == "range"):
             target = None  # `for batch in loader`: the item is no index
         if isinstance(target, ast.Name):
