@@ -235,3 +235,99 @@ CASES += [
         "self.loss_weight set to a constant in the class", _CLASS.format(weight="0.5"), ["SG201"]
     ),
 ]
+
+# Round 6 edge inputs: a skip test with an `else`, a scheduler given odd arguments, Lightning
+# Trainers written oddly, a literal count bound in odd ways, a config handed down as **kwargs.
+_SKIP = (
+    "def train(model, loader, optimizer, k=4):\n"
+    "    for i, (x, y) in enumerate(loader):\n"
+    "        if x.numel() > 0:\n"
+    "            optimizer.zero_grad()\n"
+    "            (model(x).mean() / k).backward()\n"
+    "            if (i + 1) % k == 0:\n"
+    "                optimizer.step()\n"
+    "        {orelse}\n"
+)
+
+_SCHED = (
+    "import torch\n"
+    "def train(model, loader, optimizer, scheduler):\n"
+    "    scaler = torch.cuda.amp.GradScaler()\n"
+    "    for i, x in enumerate(loader):\n"
+    "        with torch.autocast('cuda'):\n"
+    "            loss = model(x).mean()\n"
+    "        scaler.scale(loss).backward()\n"
+    "        scaler.step(optimizer)\n"
+    "        scaler.update()\n"
+    "        scheduler.step({args})\n"
+)
+
+_MANUAL = (
+    "import pytorch_lightning as pl\n"
+    "class M(pl.LightningModule):\n"
+    "    def __init__(self):\n"
+    "        super().__init__()\n"
+    "        self.automatic_optimization = False\n"
+    "    def training_step(self, batch, batch_idx):\n"
+    "        opt = self.optimizers()\n"
+    "        self.manual_backward(self(batch) / 4)\n"
+    "        if (batch_idx + 1) % 4 == 0:\n"
+    "            opt.step()\n"
+    "            opt.zero_grad()\n"
+    "trainer = pl.Trainer({kwargs})\n"
+)
+
+_LOCAL_K = (
+    "def train(model, loader, optimizer, scheduler):\n"
+    "    {bind}\n"
+    "    for i, x in enumerate(loader):\n"
+    "        (model(x).mean() / k).backward()\n"
+    "        scheduler.step()\n"
+    "        if (i + 1) % k == 0:\n"
+    "            optimizer.step()\n"
+    "            optimizer.zero_grad()\n"
+)
+
+CASES += [
+    _case(
+        "a skip test with an else that steps: no window under it",
+        _SKIP.format(orelse="else:\n            optimizer.step()"),
+        [],
+    ),
+    _case(
+        "a skip test with nothing else: SG210 per micro-batch", _SKIP.format(orelse=""), ["SG210"]
+    ),
+    _case("scheduler.step(*args) after scaler.step", _SCHED.format(args="*[i]"), []),
+    _case("scheduler.step(epoch=i) after scaler.step", _SCHED.format(args="epoch=i"), ["SG211"]),
+    _case("scheduler.step(i, i) after scaler.step", _SCHED.format(args="i, i"), []),
+    _case(
+        "Trainer(**kwargs): latent, the strategy is not visible",
+        _MANUAL.format(kwargs="**cfg"),
+        ["SG208"],
+    ),
+    _case("Trainer(devices=True): not a count", _MANUAL.format(kwargs="devices=True"), ["SG208"]),
+    _case("Trainer(devices='0,1')", _MANUAL.format(kwargs="devices='0,1'"), ["SG208"]),
+    _case(
+        "Trainer(devices='auto', strategy='fsdp')",
+        _MANUAL.format(kwargs="devices='auto', strategy='fsdp'"),
+        [],
+    ),
+    _case("Trainer(devices=[0], strategy=None)", _MANUAL.format(kwargs="devices=[0]"), []),
+    _case("k bound twice to 1: a setting", _LOCAL_K.format(bind="k = 1\n    k = 1"), ["SG202"]),
+    _case("k = 1 with a global statement", _LOCAL_K.format(bind="global k\n    k = 1"), ["SG202"]),
+    _case("k, j = 1, 2 (unpacked)", _LOCAL_K.format(bind="k, j = 1, 2"), ["SG202"]),
+    _case("k = True (a bool is no count)", _LOCAL_K.format(bind="k = True"), ["SG202"]),
+    _case("k = 1 (a local literal: no window)", _LOCAL_K.format(bind="k = 1"), []),
+    _case(
+        "config['k'] handed down as **kwargs",
+        "def inner(loader, model, optimizer, scheduler, config):\n"
+        "    for i, x in enumerate(loader):\n"
+        "        (model(x).mean() / config['k']).backward()\n"
+        "        scheduler.step()\n"
+        "        if (i + 1) % config['k'] == 0:\n"
+        "            optimizer.step()\n"
+        "def outer(**kw):\n"
+        "    inner(**kw)\n",
+        ["SG202"],
+    ),
+]

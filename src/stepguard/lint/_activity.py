@@ -36,10 +36,15 @@ _TEST_TEXT = {
     "true": "is true",
     "false": "is false",
     "fp16": "is 'fp16'",
+    "ddp": "is a DDP strategy",
 }
 
 
 def _satisfies(test: str, value: Any) -> bool | None:
+    if test == "ddp":  # a Lightning strategy name: "ddp", "ddp_spawn", "ddp_find_unused_..."
+        if value is None or isinstance(value, str):
+            return value is not None and "ddp" in value.strip().lower()
+        return None
     if test == "fp16":  # accelerate's mixed_precision, Lightning's precision: fp16 is scaled
         if value is None or isinstance(value, str):
             return value is not None and value.strip().lower() in ("fp16", "16", "16-mixed")

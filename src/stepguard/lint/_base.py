@@ -27,7 +27,7 @@ class Condition:
 
     `exprs` are the places the value is written (alternatives: the condition holds when any of
     them satisfies `test`), in the file of `facts`; `test` is ``">0"``, ``">1"``, ``"true"`` or
-    ``"false"`` (or ``"fp16"``: a mixed-precision mode that is fp16); `what` names the value in
+    ``"false"`` (or ``"fp16"``: a mixed-precision mode that is fp16; ``"ddp"``: a Lightning strategy that is DDP); `what` names the value in
     messages (``gradient_accumulation_steps``, ``weight_decay``). No `exprs` means the world size of the launch. A `neutral` condition that
     cannot be resolved does not make the finding latent (a branch test such as ``if rank == 0``).
     """

@@ -170,6 +170,9 @@ class Evaluator:
             entry = dict_constant_entry(facts, node, node)  # TRAIN_CFG["weight_decay"]
             if entry is not None:
                 return self.values(facts, entry, d)
+            passed = self._passed_entry(facts, node, node, d)  # config["k"], config a parameter
+            if passed is not None:
+                return passed
         if isinstance(node, (ast.Attribute, ast.Subscript)):
             return self._setting(facts, node, d)
         return _unknown(f"`{short(node, 40)}` is computed at run time")
@@ -315,6 +318,57 @@ class Evaluator:
                 f"parameter `{name}` of `{func.name}()` has no default and no caller in the linted files"
             )
         return out
+
+    def _passed_entry(
+        self, facts: Facts, node: ast.Subscript, at: ast.AST, d: int, hops: int = 0
+    ) -> Alts | None:
+        """``config["accum_iter"]`` where ``config`` is a parameter of the function holding `at`
+        and every caller of the tree passes a dict literal with that key (or a name bound once
+        to one, or a parameter of its own that its callers pass so, up to three calls up):
+        the values of those entries. None when a caller passes anything else, or none is seen."""
+        if not (
+            isinstance(node.value, ast.Name)
+            and isinstance(node.slice, ast.Constant)
+            and isinstance(node.slice.value, str)
+        ):
+            return None
+        name, key = node.value.id, node.slice.value
+        scope = facts.function_of(at)
+        if hops > 2 or not isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            return None
+        if not _is_param(scope, name) or assigned_values(facts, name, at) != [None]:
+            return None
+        pos = [a.arg for a in (*scope.args.posonlyargs, *scope.args.args)]
+        callers = find_callers(facts, scope)
+        if not callers:
+            return None
+        out = Alts([])
+        for caller_facts, call in callers[:8]:
+            passed = passed_argument(call, scope, name, pos)
+            if isinstance(passed, ast.Dict):
+                found = [
+                    v
+                    for k, v in zip(passed.keys, passed.values, strict=True)
+                    if isinstance(k, ast.Constant) and k.value == key
+                ]
+                if len(found) != 1 or any(k is None for k in passed.keys):
+                    return None
+                _extend(out, self.values(caller_facts, found[0], d))
+                continue
+            if not isinstance(passed, ast.Name):
+                return None
+            there = ast.copy_location(
+                ast.Subscript(value=passed, slice=ast.Constant(key), ctx=ast.Load()), call
+            )
+            entry = dict_constant_entry(caller_facts, there, call)
+            if entry is not None:
+                _extend(out, self.values(caller_facts, entry, d))
+                continue
+            deeper = self._passed_entry(caller_facts, there, call, d, hops + 1)
+            if deeper is None:
+                return None
+            _extend(out, deeper)
+        return out if out.values or out.unknown else None
 
     # -- settings ------------------------------------------------------------------------------
     def _setting(self, facts: Facts, node: ast.Attribute | ast.Subscript, d: int) -> Alts:

@@ -57,6 +57,7 @@ _RULES: dict[str, Callable[[Facts], list[Violation]]] = {
         rules_sync.check_sg208,
         rules_frameworks.class_ddp_windows,
         rules_frameworks.accumulate_wrapper,
+        rules_frameworks.lightning_manual_ddp,
     ),
     "SG210": rules_frameworks.adding(
         rules_loop.check_sg210,

@@ -235,11 +235,24 @@ def _precision_conditions(facts: Facts, calls: list[ast.Call]) -> list[Condition
         conditions = [
             Condition(short(t, 50), (t,), facts, "true" if truth else "false")
             for _, t, truth in facts.branches(call)
+            if not _main_guard(t)
         ]
         what = "precision" if literal else short(value, 40)
         conditions.append(Condition(what, (value,), facts, "fp16"))
         return conditions
     return None
+
+
+def _main_guard(test: ast.expr) -> bool:
+    """``__name__ == "__main__"``: true whenever the script runs, not a setting."""
+    return (
+        isinstance(test, ast.Compare)
+        and len(test.ops) == 1
+        and isinstance(test.ops[0], ast.Eq)
+        and any(
+            isinstance(n, ast.Name) and n.id == "__name__" for n in (test.left, *test.comparators)
+        )
+    )
 
 
 def fabric_skipped_steps(facts: Facts) -> list[Violation]:

@@ -60,6 +60,7 @@ from stepguard.lint._scan import (
     build_kind,
     call_name,
     dotted,
+    kwarg,
     receiver,
     short,
     walk,
@@ -70,6 +71,8 @@ from stepguard.lint._window_rules import (
     accelerate_steps,
     accelerator_build,
     accumulates,
+    lightning_trainers,
+    manual_optimization,
     statement_of,
     where_it_steps,
     window_condition,
@@ -85,6 +88,7 @@ __all__ = [
     "class_ddp_windows",
     "helper_clips",
     "hook_schedulers",
+    "lightning_manual_ddp",
     "window_helper_clips",
     "window_helper_schedulers",
     "window_helper_zero",
@@ -349,7 +353,7 @@ def _lightning_clip(facts: Facts, call: ast.Call) -> bool:
         and f.attr == "clip_gradients"
         and dotted(f.value) == "self"
         and "clip_gradients" not in facts.functions
-        and "lightning" in facts.source
+        and ("lightning" in facts.source or manual_optimization(facts, call))
     )
 
 
@@ -557,6 +561,111 @@ def _reads(func: ast.AST, name: str, classes: list[tuple[Facts, ast.ClassDef]]) 
             ):
                 todo.append(methods[n.func.attr])
     return False
+
+
+# -- SG208: Lightning manual optimization under a DDP strategy ------------------------------------
+
+_LIGHTNING_SWITCHES = ("block_backward_sync", "sync_grad", "no_backward_sync")
+
+
+def lightning_manual_ddp(facts: Facts) -> list[Violation]:
+    """SG208: a window of ``self.manual_backward(loss)`` in a LightningModule under manual
+    optimization, trained by a Lightning ``Trainer`` of the tree whose strategy is DDP (given, or
+    chosen by Lightning for several devices). Lightning skips the all-reduce of accumulating
+    micro-batches only under automatic optimization; under manual optimization every
+    ``manual_backward`` syncs unless the module blocks it (``optimizer.toggle_model(sync_grad=
+    False)``, ``self.trainer.strategy.block_backward_sync()``). No Trainer in the linted files:
+    whether the module runs under DDP is not visible, and nothing is reported."""
+    if "manual_backward" not in facts.source or not windows(facts) or _switches_sync(facts):
+        return []
+    if any(word in facts.source for word in _LIGHTNING_SWITCHES):
+        return []
+    out: list[Violation] = []
+    for w in windows(facts):
+        call = next(
+            (
+                c
+                for c in w.calls()
+                if call_name(c) == "manual_backward"
+                and isinstance(c.func, ast.Attribute)
+                and dotted(c.func.value) == "self"
+            ),
+            None,
+        )
+        if call is None or not manual_optimization(facts, call) or _ddp_model(facts, w):
+            continue
+        trainers = lightning_trainers(facts)
+        found = _lightning_ddp(trainers)
+        if found is None:
+            continue
+        where, conditions = found
+        message = (
+            f"`{short(call, 40)}` all-reduces gradients on every micro-batch under Lightning's "
+            f"DDP strategy ({where}): Lightning skips the sync of accumulating micro-batches only "
+            f"under automatic optimization, and the optimizer steps {where_it_steps(w)}: {w.k} "
+            "times the communication; run the backward of all but the window's last micro-batch "
+            "under `with optimizer.toggle_model(sync_grad=False):` (or `with "
+            "self.trainer.strategy.block_backward_sync():`)"
+        )
+        conditions = [*window_condition(facts, w), *conditions]
+        out.append(violation(facts, call, "SG208", message, (), conditions, w.outer or w.loop))
+    return out
+
+
+def _lightning_ddp(trainers: list[tuple[Facts, ast.Call]]) -> tuple[str, list[Condition]] | None:
+    """Where a Trainer of the tree runs DDP and the settings that make it (its ``strategy=`` when
+    not a literal, its ``devices=`` / ``gpus=`` when not a literal count), for the first Trainer
+    that can; None when none can (no Trainer, one device, a DataParallel, DeepSpeed or FSDP
+    strategy)."""
+    for owner, build in trainers:
+        conditions: list[Condition] = []
+        strategy = kwarg(build, "strategy")
+        if strategy is None:
+            legacy = kwarg(build, "accelerator")
+            if isinstance(legacy, ast.Constant) and "ddp" in str(legacy.value).lower():
+                strategy = legacy  # Lightning < 1.5: `accelerator="ddp"`
+        if isinstance(strategy, ast.Constant):
+            if not isinstance(strategy.value, str) or "ddp" not in strategy.value.lower():
+                continue  # "dp", "deepspeed", "fsdp", "single_device": no DDP all-reduce here
+        elif isinstance(strategy, ast.Call):
+            if "DDP" not in call_name(strategy):
+                continue
+        elif strategy is not None:
+            conditions.append(Condition("strategy", (strategy,), owner, "ddp"))
+        elif any(k.arg is None for k in build.keywords):
+            # `Trainer(**cfg)`: the strategy may be in there; say so rather than guess.
+            conditions.append(Condition("strategy", (build,), owner, "ddp"))
+        devices = kwarg(build, "devices") or kwarg(build, "gpus")
+        count = _device_count(devices)
+        if count is not None and count <= 1 and kwarg(build, "num_nodes") is None:
+            continue
+        if count is None:
+            if devices is None or isinstance(devices, ast.Constant):
+                conditions.append(Condition(WORLD, (), owner, ">1"))  # "auto", -1: all visible
+            else:
+                conditions.append(Condition("devices", (devices,), owner, ">1"))
+        return f"`Trainer` at {owner.path}:{build.lineno}", conditions
+    return None
+
+
+def _device_count(node: ast.expr | None) -> int | None:
+    """The number of devices a literal ``devices=`` asks for (``4``, ``"0,1"``, ``[0, 1]``), or
+    None when it is not a literal count (``"auto"``, ``-1``, an expression)."""
+    if isinstance(node, (ast.List, ast.Tuple)):
+        return len(node.elts)
+    if not isinstance(node, ast.Constant):
+        return None
+    value = node.value
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value if value >= 0 else None
+    if isinstance(value, str):
+        text = value.strip().rstrip(",")
+        if "," in text:
+            return len([p for p in text.split(",") if p.strip()])
+        return int(text) if text.isdigit() else None
+    return None
 
 
 def class_ddp_windows(facts: Facts) -> list[Violation]:

@@ -159,15 +159,17 @@ def _has(block: list[ast.stmt], stmt: ast.stmt) -> bool:
 
 
 def _zero_at_top_of_last(facts: Facts, w: Window) -> list[Violation]:
-    """``if (i + 1) % k == 0: optimizer.zero_grad()`` before the backward, same test as the step."""
+    """``if (i + 1) % k == 0: optimizer.zero_grad()`` before the backward, same test as the step;
+    or, in the step's own block, ``zero_grad()`` before that block's backward (``if (i + 1) % k
+    == 0: optimizer.zero_grad(); loss.backward(); optimizer.step() else: loss.backward()``)."""
     guard = w.guard
     assert guard is not None
+    out = _zero_before_last_backward(facts, w, guard)
     first_backward = min(
         (c.lineno for c in w.calls() if facts.backward_of(c) is not None), default=None
     )
     if first_backward is None:
-        return []
-    out = []
+        return out
     key = ast.dump(guard.test)
     for node in walk(w.loop):
         if (
@@ -187,6 +189,39 @@ def _zero_at_top_of_last(facts: Facts, w: Window) -> list[Violation]:
                     out.append(
                         violation(facts, call, "SG210", message, (), window_condition(facts, w))
                     )
+    return out
+
+
+def _zero_before_last_backward(facts: Facts, w: Window, guard: ast.If) -> list[Violation]:
+    """``zero_grad()`` of the stepped optimizer (or of a module) in the step's block, before that
+    block's backward and its step: the window's earlier micro-batches backpropagated already
+    (the ``else`` branch, or the statements before the guard), and this wipes them."""
+    block = [
+        n
+        for s in guard.body
+        for n in walk(s)
+        if isinstance(n, ast.Call) and not isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))
+    ]
+    if w.step not in block:
+        return []
+    backwards = [c.lineno for c in block if facts.backward_of(c) is not None]
+    out = []
+    for call in block:
+        rec = receiver(call)
+        if rec is None or not facts.is_zero_grad(call) or exclusive(facts, call, w.step):
+            continue
+        if facts.is_optimizer(rec) and w.stepped and dotted(rec) not in w.stepped:
+            continue  # another optimizer's gradients
+        if not any(call.lineno < b <= w.step.lineno for b in backwards):
+            continue  # zeroed after the step, or with no backward of its own to follow
+        if any(facts.is_optimizer_step(c) and c.lineno < call.lineno for c in block):
+            continue  # a step already ran in this block: a new window starts here
+        message = (
+            f"`{short(call)}` runs in the window's last micro-batch (`{short(guard.test, 60)}`) "
+            "before its backward: the gradients of the window's other micro-batches are wiped, "
+            "so each step sees only the last micro-batch; zero right after the step instead"
+        )
+        out.append(violation(facts, call, "SG210", message, (), window_condition(facts, w)))
     return out
 
 

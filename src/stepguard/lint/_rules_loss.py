@@ -57,10 +57,19 @@ class _Loss:
     the `window`, a parameter of a function run once per micro-batch is followed to what its
     callers pass, and a per-sample weight is told apart from a division by the window length."""
 
-    def __init__(self, facts: Facts, scope: ast.AST, window: Window | None = None) -> None:
+    def __init__(
+        self,
+        facts: Facts,
+        scope: ast.AST,
+        window: Window | None = None,
+        norms: frozenset[str] = frozenset(),
+    ) -> None:
         self.facts = facts
         self.scope = scope
         self.window = window
+        # Parameters of a helper that its caller gives the micro-batch's own item count
+        # (``loss_compute(out, y, batch.ntokens)``): a division by one is a per-micro-batch mean.
+        self.norms = norms
         self._following: set[str] = set()  # names whose bindings are being followed
         # Loss functions imported from outside the linted files, taken to return a mean.
         self.assumed: list[tuple[str, str]] = []
@@ -77,6 +86,13 @@ class _Loss:
                 for coef, loss in ((expr.left, expr.right), (expr.right, expr.left)):
                     if self._coefficient(coef) or _world_size(coef):
                         return self.unscaled(loss, depth + 1)
+            if (
+                isinstance(expr.op, ast.Div)
+                and isinstance(expr.right, ast.Name)
+                and expr.right.id in self.norms
+            ):
+                # `criterion(x, y) / norm`, norm the micro-batch's own token count: its mean
+                return self.unscaled(expr.left, depth + 1)
             ratio = self._unit_ratio(expr)
             if ratio is None and self._masked_mean(expr) is not None:
                 return True
@@ -136,9 +152,20 @@ class _Loss:
                                 if _helper_form(n.value)
                                 else None
                             )
+                            norms: frozenset[str] = frozenset()
+                            if (
+                                found is None
+                                and self.window is not None
+                                and isinstance(n.value.func, ast.Name)
+                            ):
+                                # `loss, node = loss_compute(out, y, batch.ntokens)`, the
+                                # object handed in: its class's `__call__`.
+                                found = callee(self.facts, n.value, objects=True, training=False)
+                                if found is not None:
+                                    norms = self._micro_norms(n.value, found[1])
                             if found is not None:
                                 # `loss, acc = get_loss(...)`: what the helper returns there.
-                                if not _returns_unscaled(found[0], found[1], depth + 1, idx):
+                                if not _returns_unscaled(found[0], found[1], depth + 1, idx, norms):
                                     return False
                                 unpacked = True
                             elif "loss" in call_name(n.value).lower():
@@ -189,6 +216,44 @@ class _Loss:
             return any(self._forward(v, name) or self.unscaled(v, depth + 1) for v in values)
         finally:
             self._following.discard(name)
+
+    def _micro_norms(self, call: ast.Call, func: FuncDef) -> frozenset[str]:
+        """The parameters of `func` that `call` gives a count of the micro-batch itself: an
+        attribute or key of a name the window's loop binds that names a count (``batch.ntokens``,
+        ``batch["num_tokens"]``), or its length (``len(x)``, ``x.shape[0]``)."""
+        w = self.window
+        if w is None:
+            return frozenset()
+        pos = [a.arg for a in (*func.args.posonlyargs, *func.args.args)]
+        bound = set(assigned_names(w.loop.target)) if isinstance(w.loop, ast.For) else set()
+        for x in walk(w.loop):
+            if isinstance(x, ast.Assign):
+                for t in x.targets:
+                    bound.update(assigned_names(t))
+        out = set()
+        for name in pos:
+            arg = passed_argument(call, func, name, pos, bound=True)
+            if arg is None or isinstance(arg, ast.Starred):
+                continue
+            if self._micro_size(arg, w):
+                out.add(name)
+                continue
+            key = (
+                arg.attr
+                if isinstance(arg, ast.Attribute)
+                else arg.slice.value
+                if isinstance(arg, ast.Subscript) and isinstance(arg.slice, ast.Constant)
+                else None
+            )
+            root = _root(arg) if isinstance(arg, (ast.Attribute, ast.Subscript)) else None
+            if (
+                isinstance(key, str)
+                and root in bound
+                and any(word in key.lower() for word in _COUNT_WORDS)
+                and not any(word in key.lower() for word in _K_WORDS)
+            ):
+                out.add(name)
+        return frozenset(out)
 
     def _masked_mean(self, expr: ast.expr) -> str | None:
         """``torch.sum(loss) / (torch.sum(mask) + eps)`` (or ``.sum()`` forms), where ``loss``
@@ -317,6 +382,14 @@ class _Loss:
             if isinstance(x, ast.BinOp)
             and isinstance(x.op, ast.Mult)
             and any(self._coefficient(side) or _world_size(side) for side in (x.left, x.right))
+        }
+        weighted |= {
+            id(x)
+            for x in walk(value)
+            if isinstance(x, ast.BinOp)
+            and isinstance(x.op, ast.Div)
+            and isinstance(x.right, ast.Name)
+            and x.right.id in self.norms
         }
         return any(
             isinstance(x, ast.BinOp) and isinstance(x.op, _SCALING_OPS) and id(x) not in weighted
@@ -493,6 +566,8 @@ class _Loss:
 
 _MODEL_USES = frozenset(("parameters", "named_parameters", "train", "zero_grad"))
 _K_WORDS = ("accum", "grad_acc", "num_micro", "n_micro", "micro_steps", "microbatches")
+# What a micro-batch's own item count is called (``batch.ntokens``, ``batch["num_tokens"]``).
+_COUNT_WORDS = ("token", "ntok", "num_", "n_", "count", "size", "len")
 # Whole settings objects a helper could read the window length from.
 _SETTINGS_OBJECTS = ("args", "cfg", "config", "conf", "opt", "opts", "hparams", "params", "self")
 # What a loss weight is called (``lambda_mlm``, ``kd_coeff``, ``loss_weight``, ``alpha``).
@@ -723,9 +798,11 @@ def _helper_form(call: ast.Call) -> bool:
     )
 
 
-def _returns_unscaled(facts: Facts, func: ast.AST, depth: int, index: int = 0) -> bool:
+def _returns_unscaled(
+    facts: Facts, func: ast.AST, depth: int, index: int = 0, norms: frozenset[str] = frozenset()
+) -> bool:
     """Every ``return`` of helper `func` is an undivided mean loss (its element `index`, for a
-    tuple)."""
+    tuple); a division by one of the `norms` parameters is the micro-batch's own mean."""
     returns = [
         n
         for n in walk(func)
@@ -733,7 +810,7 @@ def _returns_unscaled(facts: Facts, func: ast.AST, depth: int, index: int = 0) -
     ]
     if not returns:
         return False
-    follower = _Loss(facts, func)
+    follower = _Loss(facts, func, norms=norms)
     for r in returns:
         value = r.value
         assert value is not None

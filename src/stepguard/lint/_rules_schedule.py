@@ -34,6 +34,8 @@ from stepguard.lint._scan import (
 from stepguard.lint._values import binding
 from stepguard.lint._window_rules import (
     accelerate_steps,
+    lightning_trainers,
+    manual_optimization,
     setting_name,
     where_it_steps,
     window_condition,
@@ -235,6 +237,8 @@ def sized_in_micro_batches(facts: Facts, w: Window, step: ast.Call) -> bool:
     build = facts.schedulers.get(d or "")
     if build is None and isinstance(rec, (ast.Name, ast.Attribute)):
         bound = _bound(facts, rec, step)
+        if _lightning_schedulers_call(bound):
+            return _lightning_sized_in_micro_batches(facts, w, step)
         build = bound if isinstance(bound, ast.Call) else None
     if build is None:
         return False
@@ -260,6 +264,71 @@ def sized_in_micro_batches(facts: Facts, w: Window, step: ast.Call) -> bool:
         if here is None and _micro_length(owner, w, expr, inner[0]):
             return True
     return False
+
+
+def _lightning_schedulers_call(node: ast.AST | None) -> bool:
+    """``self.lr_schedulers()`` (or one of them: ``self.lr_schedulers()[0]``)."""
+    if isinstance(node, ast.Subscript):
+        node = node.value
+    return (
+        isinstance(node, ast.Call)
+        and call_name(node) == "lr_schedulers"
+        and isinstance(node.func, ast.Attribute)
+        and dotted(node.func.value) == "self"
+    )
+
+
+def _lightning_sized_in_micro_batches(facts: Facts, w: Window, step: ast.Call) -> bool:
+    """A LightningModule's scheduler (``sch = self.lr_schedulers(); sch.step()`` under manual
+    optimization) is sized in micro-batches: every scheduler its ``configure_optimizers`` builds
+    is given ``self.trainer.estimated_stepping_batches`` (one per ``training_step`` call, since
+    manual optimization leaves the Trainer's ``accumulate_grad_batches`` at 1), or
+    ``self.trainer.max_steps`` where every Lightning ``Trainer(max_steps=...)`` of the tree is
+    given a micro-batch count (``max_epochs * len(train_loader)``), or a length of its own that
+    counts micro-batches."""
+    cls = facts.class_of(step)
+    if cls is None or not manual_optimization(facts, step):
+        return False
+    configure = [
+        f
+        for f in cls.body
+        if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef))
+        and f.name == "configure_optimizers"
+    ]
+    if len(configure) != 1:
+        return False
+    builds = [
+        c
+        for c in ast.walk(configure[0])
+        if isinstance(c, ast.Call) and build_kind(facts, c) == "scheduler"
+    ]
+    if not builds:
+        return False
+    for build in builds:
+        lengths = _length_args(build)
+        if not lengths or not any(_lightning_micro(facts, w, e, build) for _, e in lengths):
+            return False
+    return True
+
+
+def _lightning_micro(facts: Facts, w: Window, expr: ast.expr, build: ast.Call) -> bool:
+    found = _trainer_length(facts, w, expr, build)
+    return _micro_length(facts, w, expr, build) if found is None else found
+
+
+def _trainer_length(facts: Facts, w: Window, expr: ast.expr, at: ast.AST) -> bool | None:
+    """For a length read from the Lightning Trainer of a module under manual optimization: is
+    it a micro-batch count (`_lightning_sized_in_micro_batches`)? None for any other length."""
+    names = {dotted(n) for n in ast.walk(expr) if isinstance(n, (ast.Attribute, ast.Name))}
+    wanted = ("self.trainer.estimated_stepping_batches", "self.trainer.max_steps")
+    if not any(n in names for n in wanted) or not manual_optimization(facts, at):
+        return None
+    if "self.trainer.estimated_stepping_batches" in names:
+        return True
+    trainers = [(f, kwarg(c, "max_steps")) for f, c in lightning_trainers(facts)]
+    return bool(trainers) and all(
+        value is not None and _micro_length(owner, w, value, value) for owner, value in trainers
+    )
 
 
 def _lengths(build: ast.Call) -> list[ast.expr]:
@@ -305,6 +374,9 @@ def _helper_lengths(facts: Facts, call: ast.Call) -> list[tuple[str, ast.expr]]:
 def _micro_length(facts: Facts, w: Window, expr: ast.expr, at: ast.AST) -> bool:
     if _times_k(expr, w.k_node, w.k):
         return True
+    trainer = _trainer_length(facts, w, expr, at)
+    if trainer is not None:
+        return trainer
     loader, has_div = _counts(facts, expr, at, avoid=k_names(facts, w.k_node, at))
     return loader is not None and not has_div
 

@@ -330,7 +330,7 @@ def _scheduler_steps(facts: Facts, stmts: list[ast.stmt], found: list[ast.Call])
     loops or functions); False when an ``if`` checks whether the optimizer stepped (stop)."""
     for s in stmts:
         if isinstance(s, ast.Expr) and isinstance(s.value, ast.Call):
-            if facts.is_scheduler_step(s.value):
+            if facts.is_scheduler_step(s.value) or _stepped_at_iteration(facts, s.value):
                 found.append(s.value)
         elif isinstance(s, ast.If):
             if _guards_skip(s.test):
@@ -358,10 +358,51 @@ def _after(facts: Facts, stmt: ast.stmt) -> list[ast.Call]:
         if found:
             return found
         parent = facts.parents.get(current)
+        if isinstance(parent, (ast.With, ast.AsyncWith)):
+            current = parent  # `with autocast(): ...; scaler.step(opt)`, the scheduler after it
+            continue
         if not isinstance(parent, ast.If) or _guards_skip(parent.test):
             break
         current = parent
     return found
+
+
+def _stepped_at_iteration(facts: Facts, call: ast.Call) -> bool:
+    """``scheduler.step(i + epoch * len(loader))``: a scheduler given the index of the loop's
+    iteration (the loop's target, or a counter the loop advances by a constant) moves on every
+    iteration like ``scheduler.step()``, whether or not the optimizer stepped. A scheduler given
+    an epoch or a metric (``step(val_loss)``) does not."""
+    rec = receiver(call)
+    if call_name(call) != "step" or rec is None or not facts.is_scheduler(rec):
+        return False
+    values = [*call.args, *(k.value for k in call.keywords)]
+    if len(values) != 1 or isinstance(values[0], ast.Starred):
+        return False
+    loop = facts.enclosing(call, (*_LOOPS, ast.FunctionDef, ast.AsyncFunctionDef))
+    if not isinstance(loop, _LOOPS):
+        return False
+    counters: set[str] = set()
+    if isinstance(loop, (ast.For, ast.AsyncFor)):
+        target: ast.expr | None = loop.target
+        if isinstance(loop.iter, ast.Call) and call_name(loop.iter) == "enumerate":
+            # `for i, batch in enumerate(loader)`: only the index counts iterations
+            if isinstance(target, ast.Tuple) and target.elts:
+                target = target.elts[0]
+        elif not (isinstance(loop.iter, ast.Call) and call_name(loop.iter) == "range"):
+            target = None  # `for batch in loader`: the item is no index
+        if isinstance(target, ast.Name):
+            counters.add(target.id)
+    for n in walk(loop):
+        if (
+            isinstance(n, ast.AugAssign)
+            and isinstance(n.op, ast.Add)
+            and isinstance(n.value, ast.Constant)
+            and (d := dotted(n.target)) is not None
+        ):
+            counters.add(d)
+    return any(
+        dotted(n) in counters for n in walk(values[0]) if isinstance(n, (ast.Name, ast.Attribute))
+    )
 
 
 def _before(facts: Facts, stmt: ast.stmt) -> list[ast.Call]:
@@ -772,12 +813,53 @@ def _window_around(facts: Facts, node: ast.AST) -> Window | None:
 
 
 def _sync_conditions(facts: Facts, node: ast.AST) -> list[Condition]:
-    """Skipping the sync matters only with several processes and a window longer than 1."""
-    out = [Condition(WORLD, (), facts, ">1", neutral=True)]
+    """Skipping the sync matters only with several processes and a window longer than 1. When
+    the code itself runs with and without DDP (the sync switch sits in a branch that asks
+    whether the model is DDP: ``hasattr(model, "no_sync")``, ``isinstance(model, DDP)``,
+    ``dist.is_initialized()``) and no DistributedDataParallel construction is visible in the
+    tree, whether it is DDP is decided at launch: the world size is then a real condition."""
     w = _window_around(facts, node)
-    if w is not None:
-        out += window_condition(facts, w)
-    return out
+    out = window_condition(facts, w) if w is not None else []
+    asks = any(_asks_ddp(test) for _, test, _ in facts.branches(node))
+    neutral = not asks or bool(facts.ddp_models) or _ddp_in_tree(facts)
+    return [*out, Condition(WORLD, (), facts, ">1", neutral=neutral)]
+
+
+def _asks_ddp(test: ast.expr) -> bool:
+    """A test of whether the model runs under DDP at all."""
+    for n in walk(test):
+        if not isinstance(n, ast.Call):
+            continue
+        name = call_name(n)
+        if name == "is_initialized":
+            return True
+        if (
+            name == "hasattr"
+            and len(n.args) == 2
+            and isinstance(n.args[1], ast.Constant)
+            and n.args[1].value in ("no_sync", "module", "require_backward_grad_sync")
+        ):
+            return True
+        if name == "isinstance" and len(n.args) == 2:
+            kind = ast.unparse(n.args[1])
+            if "DistributedDataParallel" in kind or "DDP" in kind:
+                return True
+    return False
+
+
+def _ddp_in_tree(facts: Facts) -> bool:
+    """Some file of the linted tree names DistributedDataParallel (a construction, an import)."""
+    project = facts.project
+    if project is None:
+        return "DistributedDataParallel" in facts.source
+    cache = project.cache.setdefault("ddp_in_tree", {})
+    if "found" not in cache:
+        cache["found"] = any(
+            "DistributedDataParallel" in (project.text(p) or "")
+            for p in project.files
+            if p.endswith(".py")
+        )
+    return bool(cache["found"])
 
 
 # -- SG208 ---------------------------------------------------------------------------------------
@@ -881,14 +963,34 @@ def _ddp_model(facts: Facts, w: Window) -> DdpFound | None:
 def _wrap_conditions(site: tuple[Facts, ast.Call] | None) -> list[Condition]:
     """The run settings the DDP wrap depends on: the tests of the ``if`` blocks around its
     construction that read a setting (``if args.use_ddp: model = DDP(model)``; the other branch
-    builds FSDP or nothing). Unresolved, such a test leaves the finding latent."""
+    builds FSDP or nothing) or a flag parameter of the function that builds it (``def
+    train_worker(..., is_distributed=False): if is_distributed: model = DDP(model)``).
+    Unresolved, such a test leaves the finding latent."""
     if site is None:
         return []
     owner, build = site
     stmt = statement_of(owner, build)
     if stmt is None:
         return []
-    return [c for c in branch_conditions(owner, stmt, settings=True) if not c.neutral]
+    func = owner.function_of(stmt)
+    return [
+        Condition(c.what, c.exprs, c.facts, c.test)
+        for c in branch_conditions(owner, stmt, settings=True)
+        if not c.neutral or _flag_parameter(func, c.exprs[0])
+    ]
+
+
+def _flag_parameter(func: ast.AST, test: ast.expr) -> bool:
+    """``if is_distributed:`` / ``if not ddp:`` on a parameter of the function that builds the
+    DDP model: its callers decide whether it wraps at all (a run-time test reads something else)."""
+    while isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        test = test.operand
+    if not isinstance(test, ast.Name) or not isinstance(
+        func, (ast.FunctionDef, ast.AsyncFunctionDef)
+    ):
+        return False
+    a = func.args
+    return any(x.arg == test.id for x in (*a.posonlyargs, *a.args, *a.kwonlyargs))
 
 
 def _passed_in(facts: Facts, node: ast.expr) -> bool:

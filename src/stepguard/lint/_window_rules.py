@@ -13,7 +13,7 @@ from stepguard.lint._base import Condition
 from stepguard.lint._call_windows import call_windows
 from stepguard.lint._evaluate import Evaluator, settings_of
 from stepguard.lint._project import Project
-from stepguard.lint._scan import Facts, call_name, dotted, kwarg, short
+from stepguard.lint._scan import Facts, call_name, dotted, kwarg, short, walk
 from stepguard.lint._windows import Window, scan_windows
 
 __all__ = [
@@ -21,12 +21,77 @@ __all__ = [
     "accelerate_steps",
     "accelerator_build",
     "accumulates",
+    "lightning_trainers",
+    "manual_optimization",
+    "one_by_construction",
     "setting_name",
     "statement_of",
     "where_it_steps",
     "window_condition",
     "windows",
 ]
+
+
+def manual_optimization(facts: Facts, node: ast.AST) -> bool:
+    """`node` sits in a LightningModule under manual optimization: its class sets
+    ``self.automatic_optimization = False``, or calls ``self.manual_backward(...)`` (the module's
+    base class may live in a file the linter did not read, ``class Model(BaseModel):``)."""
+    cls = facts.class_of(node)
+    if cls is None:
+        return False
+    for n in walk(cls):
+        if (
+            isinstance(n, ast.Assign)
+            and isinstance(n.value, ast.Constant)
+            and n.value.value is False
+            and any(dotted(t) == "self.automatic_optimization" for t in n.targets)
+        ):
+            return True
+        if (
+            isinstance(n, ast.Call)
+            and call_name(n) == "manual_backward"
+            and isinstance(n.func, ast.Attribute)
+            and dotted(n.func.value) == "self"
+        ):
+            return True
+    return False
+
+
+def lightning_trainers(facts: Facts) -> list[tuple[Facts, ast.Call]]:
+    """Every Lightning ``Trainer(...)`` construction of the linted tree (``pl.Trainer``,
+    ``lightning.pytorch.Trainer``, ``L.Trainer``), with its file's facts; computed once per run."""
+    project = facts.project
+    if not isinstance(project, Project):
+        return _trainers_in(facts)
+    cache = project.cache.setdefault("lightning_trainers", {})
+    if "found" in cache:
+        return cast(list[tuple[Facts, ast.Call]], cache["found"])
+    found: list[tuple[Facts, ast.Call]] = []
+    for path in project.files:
+        if not path.endswith(".py"):
+            continue
+        text = facts.source if path == facts.path else project.text(path)
+        if text is None or "Trainer(" not in text or "lightning" not in text:
+            continue
+        other = facts if path == facts.path else project.definitions(path)
+        if other is not None:
+            found += _trainers_in(other)
+    cache["found"] = found
+    return found
+
+
+def _trainers_in(facts: Facts) -> list[tuple[Facts, ast.Call]]:
+    out = []
+    for c in facts.calls:
+        if call_name(c) != "Trainer":
+            continue
+        q = facts.resolve(c.func) or ""
+        if q.startswith(("pytorch_lightning.", "lightning.", "lightning_fabric.")) or q in (
+            "pl.Trainer",
+            "L.Trainer",
+        ):
+            out.append((facts, c))
+    return out
 
 
 def windows(facts: Facts) -> list[Window]:
@@ -37,8 +102,52 @@ def windows(facts: Facts) -> list[Window]:
         more = call_windows(facts, found)
         if more:
             found = sorted([*found, *more], key=lambda w: (w.loop.lineno, w.loop.col_offset))
+        found = [w for w in found if not one_by_construction(facts, w)]
         cached = facts.cache["windows"] = found
     return cast(list[Window], cached)
+
+
+def one_by_construction(facts: Facts, w: Window) -> bool:
+    """The window's length is the constant 1: a literal ``1`` in the test itself, or a local
+    variable of the window's function bound once to the literal ``1`` (``accumulation_steps =
+    1`` two lines above the loop) and never rebound. Such a count is a constant of the code, not
+    a setting, so there is no window (the rules that need k > 1 stay silent). A parameter, a
+    module global (a script's settings block, nanoGPT's configurator), an argparse / config /
+    dataclass default or an attribute of 1 stays a setting: the findings are latent."""
+    k = w.k_node
+    if isinstance(k, ast.Constant):
+        return _is_one(k.value)
+    if not isinstance(k, ast.Name):
+        return False
+    scope = w.scope(facts)
+    if not isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return False
+    a = scope.args
+    params = {x.arg for x in (*a.posonlyargs, *a.args, *a.kwonlyargs)}
+    params |= {x.arg for x in (a.vararg, a.kwarg) if x is not None}
+    if k.id in params:
+        return False
+    values: list[ast.expr | None] = []
+    for n in walk(scope):
+        if isinstance(n, (ast.Global, ast.Nonlocal)) and k.id in n.names:
+            return False
+        if isinstance(n, ast.Assign):
+            for t in n.targets:
+                if any(isinstance(x, ast.Name) and x.id == k.id for x in walk(t)):
+                    values.append(n.value if isinstance(t, ast.Name) else None)
+        elif isinstance(
+            n, (ast.AugAssign, ast.AnnAssign, ast.For, ast.AsyncFor, ast.NamedExpr, ast.withitem)
+        ):
+            target = n.optional_vars if isinstance(n, ast.withitem) else n.target
+            if target is not None and any(
+                isinstance(x, ast.Name) and x.id == k.id for x in walk(target)
+            ):
+                values.append(n.value if isinstance(n, ast.AnnAssign) else None)
+    return len(values) == 1 and isinstance(values[0], ast.Constant) and _is_one(values[0].value)
+
+
+def _is_one(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value == 1
 
 
 def statement_of(facts: Facts, node: ast.AST) -> ast.stmt | None:

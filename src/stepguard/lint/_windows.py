@@ -11,7 +11,9 @@ steps only on some of them. Recognised shapes (precision first: anything else is
   (a step nested under ``if k == 1:`` is no window's step);
 - continue: ``if (i + 1) % k != 0: continue`` followed by the step;
 - nested: an inner loop (``for _ in range(k):``) that runs the backwards and never steps,
-  followed by the step in the outer loop (seed 003's shape).
+  followed by the step in the outer loop (seed 003's shape);
+- skipping: any of the shapes above under one data test that skips a batch (``for batch in
+  loader: if mask.sum() > 0: <window>``).
 
 `for`, `async for` and `while` loops all count. A loop that also steps an optimizer on every
 micro-batch (GAN-style alternating updates) is ambiguous and is not a window.
@@ -155,7 +157,13 @@ def _setting_aliases(func: FuncDef, changing: set[str]) -> set[str]:
 class _LoopView:
     """The statements of one loop body, flattened through blocks that run on every iteration."""
 
-    def __init__(self, facts: Facts, loop: Loop | FuncDef, varying: frozenset[str] = frozenset()):
+    def __init__(
+        self,
+        facts: Facts,
+        loop: Loop | FuncDef,
+        varying: frozenset[str] = frozenset(),
+        body: list[ast.stmt] | None = None,
+    ):
         self.facts = facts
         self.loop = loop
         self.assigned = _assigned_in(loop.body) | varying
@@ -164,7 +172,7 @@ class _LoopView:
         elif isinstance(loop, (ast.FunctionDef, ast.AsyncFunctionDef)):
             self.assigned -= _setting_aliases(loop, self.assigned | varying)
         self.items: list[ast.stmt] = []
-        stack: list[list[ast.stmt]] = [list(reversed(loop.body))]
+        stack: list[list[ast.stmt]] = [list(reversed(loop.body if body is None else body))]
         while stack:
             block = stack[-1]
             if not block:
@@ -690,9 +698,36 @@ def scan_windows(facts: Facts) -> list[Window]:
         w = _Finder(facts, view).find()
         if w is None:
             w = _nested(facts, view)
+        if w is None:
+            w = _skipping(facts, view)
         if w is not None:
             out.append(w)
     return out
+
+
+def _skipping(facts: Facts, view: _LoopView) -> Window | None:
+    """A window whose micro-batches all sit under one data test that skips a batch (``if
+    mask.sum() > 0:``, ``if loss is not None:``) with no ``else``: the test is no window test,
+    so the window is the one the ``if``'s body holds, read as if the test were not there."""
+    loop = view.loop
+    if isinstance(loop, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return None
+    for idx, s in enumerate(loop.body):
+        if (
+            not isinstance(s, ast.If)
+            or s.orelse
+            or view.invariant(s.test)
+            or any(isinstance(n, ast.BinOp) and isinstance(n.op, ast.Mod) for n in walk(s.test))
+            or "sync" in ast.unparse(s.test)
+            or not _steps_in(facts, s.body)
+            or not _backwards_in(facts, s.body)
+        ):
+            continue
+        if _steps_in(facts, [x for x in loop.body if x is not s]):
+            return None  # a step outside the skipped block: another shape
+        body = [*loop.body[:idx], *s.body, *loop.body[idx + 1 :]]
+        return _Finder(facts, _LoopView(facts, loop, body=body)).find()
+    return None
 
 
 def accumulate_blocks(facts: Facts) -> list[ast.With | ast.AsyncWith]:
