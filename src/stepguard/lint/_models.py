@@ -128,6 +128,8 @@ def only_adapters_trainable(facts: Facts) -> bool:
         return peft_trains_more(facts) is None
     if not _ADAPTER.search(source):
         return False
+    if _peft_helper(facts):
+        return True
     if _attaches_adapters(facts) and _trains_requires_grad_only(facts):
         return True
     for call in facts.calls:
@@ -193,6 +195,30 @@ def peft_trains_more(facts: Facts) -> str | None:
                 f"{call.lineno}) trains those modules whole"
             )
     return None
+
+
+_PEFT_HELPER = re.compile(r"lora|peft|adapter", re.I)
+
+
+def _peft_helper(facts: Facts) -> bool:
+    """The file wraps its model with a helper of the tree named for LoRA / PEFT
+    (``peft_model = get_lora_model(model, cfg)`` in ``utils.py``) whose body calls peft's
+    ``get_peft_model`` (or loralib's ``mark_only_lora_as_trainable``), and that file's PEFT config
+    trains nothing besides the adapters: the base model comes back frozen."""
+    for call in facts.calls:
+        if not call.args or _PEFT_HELPER.search(call_name(call) or "") is None:
+            continue
+        found = callee(facts, call, training=False)
+        if found is None:
+            continue
+        owner, func = found
+        wraps = any(
+            isinstance(n, ast.Call) and _PEFT.search(call_name(n) or "") is not None
+            for n in walk(func)
+        )
+        if wraps and not _unfreezes_no_decay(owner) and peft_trains_more(owner) is None:
+            return True
+    return False
 
 
 # A function that attaches adapters to a model (``apply_lora(model, rank=16)``,
