@@ -292,16 +292,17 @@ def check_sg103(facts: Facts) -> list[Violation]:
     # A visible decay > 0 is the stronger statement: prefer it over one not known statically.
     decaying.sort(key=lambda d: d[2] is None)
     out = []
-    found: list[tuple[ast.AST, ast.AST, str]] = []
+    found: list[tuple[ast.AST, ast.AST, str, ast.AST]] = []  # (report at, penalty, how, anchor)
     for node in walk(facts.tree):
         penalty = _penalty_node(facts, node)
-        if penalty is not None and _added_to_loss(facts, penalty):
-            found.append((penalty, penalty, ""))
+        added = _added_at(facts, penalty) if penalty is not None else None
+        if penalty is not None and added is not None:
+            found.append((_report_at(facts, penalty, added), penalty, "", penalty))
     for call, penalty in _penalty_calls(facts):
-        found.append((call, penalty, f" (through `{short(call, 40)}`)"))
+        found.append((call, penalty, f" (through `{short(call, 40)}`)", call))
     for added, read, where in _penalty_reads(facts):
-        found.append((added, read, f" (stored by {where})"))
-    for at, penalty, through in found:
+        found.append((added, read, f" (stored by {where})", added))
+    for at, penalty, through, anchor in found:
         paired = _optimizer_for(facts, at, decaying)
         if paired is None:
             continue
@@ -320,12 +321,30 @@ def check_sg103(facts: Facts) -> list[Violation]:
             f"while `{who}` (line {opt_call.lineno}) {applies}; drop the penalty"
         )
         conditions = [decay_condition(facts, opt_call, cls)]
-        weight = _weight(facts, at, penalty)
+        weight = _weight(facts, anchor, penalty)
         if weight is not None:
             # `loss + l2 * args.l2s`: the penalty regularizes only when its weight is > 0.
             conditions.append(Condition(_setting(weight), (weight,), facts, ">0"))
         out.append(violation(facts, at, "SG103", message, (), conditions, **_data(wd, expr)))
     return out
+
+
+def _report_at(facts: Facts, penalty: ast.AST, added: ast.AST) -> ast.AST:
+    """Where SG103 is reported: the statement that adds the penalty to the loss (``loss = loss +
+    lam * l2``), where the corpora put it, not the loop or expression that builds the penalty; a
+    loop that adds each term to the loss itself (``for p in ...: loss += lam * p.norm()``) is
+    reported on that addition."""
+    if isinstance(penalty, (ast.For, ast.AsyncFor)):
+        for s in _body_assigns(penalty):
+            target = s.target if isinstance(s, ast.AugAssign) else s.targets[0]
+            if _loss_like(facts, target):
+                return s
+    node: ast.AST | None = added
+    while node is not None and not isinstance(node, ast.stmt):
+        node = facts.parents.get(node)
+    if node is None or any(n is penalty for n in walk(node)):
+        return penalty  # built inside the statement that adds it: reported where it is
+    return node
 
 
 def _optimizer_for(
