@@ -73,7 +73,117 @@ def test_adamw_over_a_peft_model_built_by_a_helper_of_another_file_is_silent(
     # Without the helper (the whole model trains), the same optimizer is SG102.
     plain = project(
         tmp_path / "plain",
-        {"train.py": _LORA_TRAIN.replace("get_lora_model(model, {\"rank\": 8})", "model")
-         .replace("from lora_utils import get_lora_model\n", "")},
+        {
+            "train.py": _LORA_TRAIN.replace('get_lora_model(model, {"rank": 8})', "model").replace(
+                "from lora_utils import get_lora_model\n", ""
+            )
+        },
     )
     assert where(found(plain, "SG102")) == [("train.py", 9)]
+
+
+# -- weight decay through **kwargs read from a config file of the tree -----------------------
+
+_SPEC_CONFIG = """
+    model:
+      name: srnet
+    optimizer:
+      name: adamw
+      args:
+        lr: 1.0e-4
+        weight_decay: WD
+    epochs: 10
+"""
+
+_SPEC_UTILS = """
+    from torch.optim import AdamW
+
+
+    def make_optimizer(model, spec):
+        Optimizer = {"adamw": AdamW}[spec["name"]]
+        other, basis = [], []
+        for n, p in model.named_parameters():
+            if TEST:
+                basis.append(p)
+            else:
+                other.append(p)
+        return Optimizer([{"params": other}, {"params": basis, "weight_decay": 0}], **spec["args"])
+"""
+
+_SPEC_TRAIN = """
+    import yaml
+
+    import models
+    import utils
+
+
+    def main(path):
+        config = yaml.safe_load(open(path))
+        model = models.make(config["model"])
+        optimizer = utils.make_optimizer(model, config["optimizer"])
+        return model, optimizer
+"""
+
+
+def _spec_project(root: Path, wd: str = "1.e-5", test: str = '"basis" in n') -> Path:
+    return project(
+        root,
+        {
+            "configs/train.yaml": _SPEC_CONFIG.replace("WD", wd),
+            "utils.py": _SPEC_UTILS.replace("TEST", test),
+            "train.py": _SPEC_TRAIN,
+        },
+    )
+
+
+def test_decay_spread_from_a_yaml_config_over_a_split_by_an_unrelated_word(tmp_path: Path) -> None:
+    # The group kept out of decay is the one "basis" picks; every bias of the model decays at
+    # the config's 1e-5, passed as **spec["args"].
+    loud = found(_spec_project(tmp_path / "loud"), "SG102")
+    assert where(loud) == [("utils.py", 12)]
+    assert loud[0].data["activity"] == "active"
+    assert loud[0].data["activity_reason"] == (
+        "weight_decay=1e-05 from " + str(tmp_path / "loud" / "configs" / "train.yaml") + ":7"
+    )
+    assert "['basis']" in loud[0].message
+    # The config ships weight_decay 0: the same finding, latent (the corpus convention).
+    zero = found(_spec_project(tmp_path / "zero", wd="0.0"), "SG102")
+    assert [f.data["activity"] for f in zero] == ["latent"]
+    # The exempt side picked by the no-decay kinds (biases, 1-D gains) is the right split.
+    good = _spec_project(tmp_path / "good", test='p.ndim < 2 or "bias" in n')
+    assert found(good, "SG102") == []
+
+
+def test_spread_without_a_config_key_stays_unread(tmp_path: Path) -> None:
+    # No config of the tree sets `args.weight_decay`: the spread is not read, nothing is guessed.
+    root = _spec_project(tmp_path / "nokey")
+    config = root / "configs" / "train.yaml"
+    config.write_text(config.read_text().replace("weight_decay", "momentum"))
+    assert found(root, "SG102") == []
+    assert found(root, "SG101") == []
+
+
+def test_spread_of_a_name_bound_to_a_config_read(tmp_path: Path) -> None:
+    root = project(
+        tmp_path / "named",
+        {
+            "config.json": '{"optimizer": {"type": "Adam", "args": {"lr": 0.01, "weight_decay": 1e-4}}}',
+            "train.py": """
+                import json
+
+                import torch
+
+
+                def main(model, path="config.json"):
+                    config = json.load(open(path))
+                    opt_args = config["optimizer"]["args"]
+                    optimizer = torch.optim.Adam(model.parameters(), **opt_args)
+                    return optimizer
+            """,
+        },
+    )
+    sg101 = found(root, "SG101")
+    assert where(sg101) == [("train.py", 9)]
+    assert sg101[0].data["activity"] == "active"
+    assert sg101[0].data["activity_reason"].startswith("weight_decay=0.0001 from ")
+    assert where(found(root, "SG102")) == [("train.py", 9)]
