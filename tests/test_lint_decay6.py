@@ -187,3 +187,130 @@ def test_spread_of_a_name_bound_to_a_config_read(tmp_path: Path) -> None:
     assert sg101[0].data["activity"] == "active"
     assert sg101[0].data["activity_reason"].startswith("weight_decay=0.0001 from ")
     assert where(found(root, "SG102")) == [("train.py", 9)]
+
+
+# -- an optimizer instantiated by a generic helper from a config section ----------------------
+
+_INSTANCE_CONFIG = """{
+    "arch": {"type": "SegNet", "args": {"backbone": "resnet50"}},
+    "optimizer": {"type": "TYPE", "args": {"lr": 0.01, "weight_decay": 1e-4, "momentum": 0.9}},
+    "trainer": {"epochs": 80}
+}
+"""
+
+_INSTANCE_TRAIN = """
+    import json
+
+    import torch
+
+    import models
+
+
+    def get_instance(module, name, config, *args):
+        return getattr(module, config[name]["type"])(*args, **config[name]["args"])
+
+
+    def main(config):
+        model = get_instance(models, "arch", config)
+        params = filter(lambda p: p.requires_grad, model.parameters())
+        optimizer = get_instance(torch.optim, "optimizer", config, params)
+        return optimizer
+
+
+    if __name__ == "__main__":
+        main(json.load(open("config.json")))
+"""
+
+
+def test_optimizer_instantiated_from_a_config_section_by_a_helper(tmp_path: Path) -> None:
+    # getattr(torch.optim, config["optimizer"]["type"]) with **config["optimizer"]["args"]:
+    # SGD over every parameter at 1e-4 from config.json.
+    sgd = project(
+        tmp_path / "sgd",
+        {"config.json": _INSTANCE_CONFIG.replace("TYPE", "SGD"), "train.py": _INSTANCE_TRAIN},
+    )
+    sg102 = found(sgd, "SG102")
+    assert where(sg102) == [("train.py", 15)]
+    assert sg102[0].data["activity"] == "active"
+    assert sg102[0].data["activity_reason"] == (
+        f"weight_decay=0.0001 from {tmp_path / 'sgd' / 'config.json'}:3"
+    )
+    assert found(sgd, "SG101") == []  # SGD's L2 is its decay
+    # The same helper handed "Adam": coupled L2 too.
+    adam = project(
+        tmp_path / "adam",
+        {"config.json": _INSTANCE_CONFIG.replace("TYPE", "Adam"), "train.py": _INSTANCE_TRAIN},
+    )
+    assert where(found(adam, "SG101")) == [("train.py", 15)]
+    # The model built by the same helper (module `models`) is no optimizer: one finding per rule.
+    assert len(found(adam, "SG102")) == 1
+
+
+def test_config_instantiation_needs_one_named_class_and_a_visible_helper(tmp_path: Path) -> None:
+    # Two configs naming different classes: which one runs is not known, nothing is claimed.
+    two = project(
+        tmp_path / "two",
+        {
+            "config.json": _INSTANCE_CONFIG.replace("TYPE", "SGD"),
+            "configs/adam.json": _INSTANCE_CONFIG.replace("TYPE", "Adam"),
+            "train.py": _INSTANCE_TRAIN,
+        },
+    )
+    assert found(two, "SG101") == found(two, "SG102") == []
+    # The helper imported from outside the tree cannot be read: silent.
+    outside = project(
+        tmp_path / "outside",
+        {
+            "config.json": _INSTANCE_CONFIG.replace("TYPE", "SGD"),
+            "train.py": textwrap.dedent(_INSTANCE_TRAIN).replace(
+                "def get_instance(module, name, config, *args):\n"
+                '    return getattr(module, config[name]["type"])(*args, **config[name]["args"])\n',
+                "from helpers import get_instance\n",
+            ),
+        },
+    )
+    assert found(outside, "SG102") == []
+
+
+def test_config_init_obj_method_of_a_config_parser(tmp_path: Path) -> None:
+    # pytorch-template's shape: a ConfigParser whose init_obj(name, module, *args) instantiates
+    # getattr(module, self[name]["type"]) with the section's args; AdamW's decay at 0.01.
+    root = project(
+        tmp_path / "template",
+        {
+            "config.json": _INSTANCE_CONFIG.replace("TYPE", "AdamW").replace("1e-4", "0.01"),
+            "parse_config.py": """
+                import json
+
+
+                class ConfigParser:
+                    def __init__(self, path):
+                        self.config = json.load(open(path))
+
+                    def __getitem__(self, name):
+                        return self.config[name]
+
+                    def init_obj(self, name, module, *args, **kwargs):
+                        module_name = self[name]["type"]
+                        module_args = dict(self[name]["args"])
+                        module_args.update(kwargs)
+                        return getattr(module, module_name)(*args, **module_args)
+            """,
+            "train.py": """
+                import torch
+
+                from parse_config import ConfigParser
+
+
+                def main(model):
+                    config = ConfigParser("config.json")
+                    trainable_params = filter(lambda p: p.requires_grad, model.parameters())
+                    optimizer = config.init_obj("optimizer", torch.optim, trainable_params)
+                    return optimizer
+            """,
+        },
+    )
+    sg102 = found(root, "SG102")
+    assert where(sg102) == [("train.py", 9)]
+    assert sg102[0].data["activity"] == "active"
+    assert "config.json:3" in sg102[0].data["activity_reason"]

@@ -18,6 +18,7 @@ from collections.abc import Callable
 
 from stepguard.lint._activity import branch_conditions
 from stepguard.lint._base import Condition, Violation, violation
+from stepguard.lint._config_builds import decay_builds
 from stepguard.lint._embeddings import (
     Embeddings,
     embeddings_held,
@@ -359,7 +360,7 @@ def check_sg102(facts: Facts) -> list[Violation]:
     model visibly holds no bias, normalization or embedding parameter (`stepguard.lint._models`)."""
     out = []
     adapters: bool | None = None
-    for call in facts.optimizer_builds:
+    for call in decay_builds(facts):
         choices = facts.optimizer_choices(call)
         if not choices:
             continue
