@@ -314,3 +314,53 @@ def test_config_init_obj_method_of_a_config_parser(tmp_path: Path) -> None:
     assert where(sg102) == [("train.py", 9)]
     assert sg102[0].data["activity"] == "active"
     assert "config.json:3" in sg102[0].data["activity_reason"]
+
+
+# -- a model unpacked from a factory's tuple ---------------------------------------------------
+
+_NETS = """
+    import torch.nn as nn
+
+
+    class Backbone(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.conv = nn.Conv2d(3, 64, 3)
+            self.bn = nn.BatchNorm2d(64)
+
+
+    class CosineHead(nn.Module):
+        def __init__(self, dim=64, classes=10):
+            super().__init__()
+            self.fc = nn.Linear(dim, classes, bias=BIAS)
+
+
+    def get_models(classes):
+        backbone = Backbone()
+        head = CosineHead(classes=classes)
+        return backbone, head
+"""
+
+_NETS_TRAIN = """
+    import torch
+    import torch.nn as nn
+
+    from nets import get_models
+
+    G, C = get_models(10)
+    opt_c = torch.optim.SGD(list(C.parameters()), lr=1.0, momentum=0.9, weight_decay=5e-4)
+    C = nn.DataParallel(C)
+"""
+
+
+def test_model_unpacked_from_a_factory_tuple_is_read_for_its_class(tmp_path: Path) -> None:
+    # The head is a bias-free Linear: SGD's decay reaches a 2-D weight only.
+    quiet = project(
+        tmp_path / "quiet", {"nets.py": _NETS.replace("BIAS", "False"), "train.py": _NETS_TRAIN}
+    )
+    assert found(quiet, "SG102") == []
+    # With a bias, the same optimizer decays it (the later DataParallel wrap changes nothing).
+    loud = project(
+        tmp_path / "loud", {"nets.py": _NETS.replace("BIAS", "True"), "train.py": _NETS_TRAIN}
+    )
+    assert where(found(loud, "SG102")) == [("train.py", 7)]
