@@ -364,3 +364,35 @@ def test_model_unpacked_from_a_factory_tuple_is_read_for_its_class(tmp_path: Pat
         tmp_path / "loud", {"nets.py": _NETS.replace("BIAS", "True"), "train.py": _NETS_TRAIN}
     )
     assert where(found(loud, "SG102")) == [("train.py", 7)]
+
+
+# -- a decay read from a dict the caller passes ------------------------------------------------
+
+_DICT_TRAIN = """
+    import torch
+
+
+    def fit(flow, loader, config):
+        optimizer = torch.optim.Adam(flow.parameters(), lr=config["lr"], weight_decay=config["weight_decay"])
+        for batch in loader:
+            optimizer.zero_grad()
+            flow.nll(batch).backward()
+            optimizer.step()
+
+
+    if __name__ == "__main__":
+        settings = {"lr": 5e-4, "weight_decay": WD}
+        fit(None, [], settings)
+"""
+
+
+def test_decay_from_a_dict_literal_the_caller_passes(tmp_path: Path) -> None:
+    loud = project(tmp_path / "loud", {"train.py": _DICT_TRAIN.replace("WD", "1e-6")})
+    sg101 = found(loud, "SG101")
+    assert [f.data["activity"] for f in sg101] == ["active"]
+    assert (
+        sg101[0].data["activity_reason"]
+        == f"weight_decay=1e-06 from {tmp_path / 'loud' / 'train.py'}:13"
+    )
+    quiet = project(tmp_path / "quiet", {"train.py": _DICT_TRAIN.replace("WD", "0.0")})
+    assert [f.data["activity"] for f in found(quiet, "SG101")] == ["latent"]

@@ -170,6 +170,9 @@ class Evaluator:
             entry = dict_constant_entry(facts, node, node)  # TRAIN_CFG["weight_decay"]
             if entry is not None:
                 return self.values(facts, entry, d)
+            passed = self._passed_entry(facts, node, d)
+            if passed is not None:
+                return passed
         if isinstance(node, (ast.Attribute, ast.Subscript)):
             return self._setting(facts, node, d)
         return _unknown(f"`{short(node, 40)}` is computed at run time")
@@ -314,6 +317,51 @@ class Evaluator:
             return _unknown(
                 f"parameter `{name}` of `{func.name}()` has no default and no caller in the linted files"
             )
+        return out
+
+    def _passed_entry(self, facts: Facts, node: ast.Subscript, d: int) -> Alts | None:
+        """``config["wd"]`` where `config` is a parameter of the enclosing function (never
+        reassigned there) and every caller passes a dict literal, or a name bound to one, that
+        has the key (``train({"wd": 1e-6, ...})``): the entries' values; None otherwise."""
+        key = node.slice
+        if not (
+            isinstance(node.value, ast.Name)
+            and isinstance(key, ast.Constant)
+            and isinstance(key.value, str)
+        ):
+            return None
+        name = node.value.id
+        func = facts.function_of(node)
+        if not isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)) or not _is_param(
+            func, name
+        ):
+            return None
+        if assigned_values(facts, name, node) != [None]:
+            return None
+        pos = [a.arg for a in (*func.args.posonlyargs, *func.args.args)]
+        entries: list[tuple[Facts, ast.expr]] = []
+        for caller_facts, call in find_callers(facts, func):
+            passed = passed_argument(call, func, name, pos)
+            if isinstance(passed, ast.Name):
+                passed = caller_facts.local_value(passed.id, call)
+            if not isinstance(passed, ast.Dict):
+                return None
+            value = next(
+                (
+                    v
+                    for k, v in zip(passed.keys, passed.values, strict=True)
+                    if isinstance(k, ast.Constant) and k.value == key.value
+                ),
+                None,
+            )
+            if value is None:
+                return None
+            entries.append((caller_facts, value))
+        if not entries:
+            return None
+        out = Alts([])
+        for owner, value in entries:
+            _extend(out, self.values(owner, value, d))
         return out
 
     # -- settings ------------------------------------------------------------------------------
