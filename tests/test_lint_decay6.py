@@ -11,6 +11,7 @@ from pathlib import Path
 
 from stepguard.findings import Finding
 from stepguard.lint import lint_paths
+from stepguard.lint._cli import main as cli_main
 
 
 def project(root: Path, files: dict[str, str]) -> Path:
@@ -241,7 +242,13 @@ def test_optimizer_instantiated_from_a_config_section_by_a_helper(tmp_path: Path
         tmp_path / "adam",
         {"config.json": _INSTANCE_CONFIG.replace("TYPE", "Adam"), "train.py": _INSTANCE_TRAIN},
     )
-    assert where(found(adam, "SG101")) == [("train.py", 15)]
+    sg101 = found(adam, "SG101")
+    assert where(sg101) == [("train.py", 15)]
+    assert "`get_instance(...)` instantiates torch.optim.Adam" in sg101[0].message
+    # No fix touches the helper call: the construction the fix would rewrite is in the config.
+    before = (tmp_path / "adam" / "train.py").read_text()
+    assert cli_main(["lint", "--fix", str(tmp_path / "adam")]) != 0  # findings remain
+    assert (tmp_path / "adam" / "train.py").read_text() == before
     # The model built by the same helper (module `models`) is no optimizer: one finding per rule.
     assert len(found(adam, "SG102")) == 1
 

@@ -23,16 +23,18 @@ Precision first: nothing is built when the helper is not visible in the tree, wh
 from __future__ import annotations
 
 import ast
+import dataclasses
 from typing import TYPE_CHECKING
 
 from stepguard._optimizers import TORCH_OPTIMIZERS
+from stepguard.lint._base import Violation
 from stepguard.lint._objects import callee
 from stepguard.lint._scan import Facts, call_name, walk
 
 if TYPE_CHECKING:
     from stepguard.lint._nodes import FuncDef
 
-__all__ = ["config_builds", "decay_builds"]
+__all__ = ["config_builds", "decay_builds", "explain_config_builds"]
 
 _MODULE = "torch.optim"
 
@@ -55,6 +57,23 @@ def config_builds(facts: Facts) -> list[ast.Call]:
             if built is not None:
                 out.append(built)
     facts.cache["config_builds"] = out
+    return out
+
+
+def explain_config_builds(facts: Facts, violations: list[Violation]) -> list[Violation]:
+    """Findings on a stand-in construction say where its class and decay come from, and carry no
+    edit (the code at that line is the helper call, not the construction a fix would rewrite)."""
+    notes: dict[int, str] = facts.cache.get("config_build_notes", {})  # type: ignore[assignment]
+    if not notes:
+        return violations
+    out = []
+    for v in violations:
+        note = notes.get(id(v.node))
+        if note is None:
+            out.append(v)
+            continue
+        finding = dataclasses.replace(v.finding, message=f"{v.finding.message} ({note})")
+        out.append(dataclasses.replace(v, finding=finding, edits=()))
     return out
 
 
@@ -97,6 +116,13 @@ def _stand_in(facts: Facts, call: ast.Call) -> ast.Call | None:
     for kw in keywords:
         for node in ast.walk(kw.value):
             facts.parents.setdefault(node, built)
+    notes = facts.cache.setdefault("config_build_notes", {})
+    assert isinstance(notes, dict)
+    helper = call_name(call) or "the helper"
+    notes[id(built)] = (
+        f"`{helper}(...)` instantiates torch.optim.{cls}: the class is `{section}.type` in the "
+        "project's config files, and the keywords are that section's"
+    )
     return built
 
 

@@ -18,7 +18,7 @@ from typing import Any
 
 from stepguard.lint._autofix import Edit, remove_import_name
 from stepguard.lint._base import Condition, Violation, violation
-from stepguard.lint._config_builds import decay_builds
+from stepguard.lint._config_builds import decay_builds, explain_config_builds
 from stepguard.lint._facts import OptimizerChoice
 from stepguard.lint._scan import (
     Facts,
@@ -211,7 +211,7 @@ def check_sg101(facts: Facts) -> list[Violation]:
                 violation(facts, call, "SG101", message, edits, conditions, optimizer=cls, **data)
             )
             break
-    return out
+    return explain_config_builds(facts, out)
 
 
 def _from_callers(

@@ -18,7 +18,7 @@ from collections.abc import Callable
 
 from stepguard.lint._activity import branch_conditions
 from stepguard.lint._base import Condition, Violation, violation
-from stepguard.lint._config_builds import decay_builds
+from stepguard.lint._config_builds import decay_builds, explain_config_builds
 from stepguard.lint._embeddings import (
     Embeddings,
     embeddings_held,
@@ -437,7 +437,7 @@ def check_sg102(facts: Facts) -> list[Violation]:
         out += [v for c in facts.calls if (v := _timm_wrapped(facts, c)) is not None]
     if "deepspeed" in facts.source:
         out += [v for c in facts.calls if (v := _deepspeed_config(facts, c)) is not None]
-    return out
+    return explain_config_builds(facts, out)
 
 
 # -- MAE-style layer-decay groups called without their skip list ---------------------------------
