@@ -403,3 +403,59 @@ def test_decay_from_a_dict_literal_the_caller_passes(tmp_path: Path) -> None:
     )
     quiet = project(tmp_path / "quiet", {"train.py": _DICT_TRAIN.replace("WD", "0.0")})
     assert [f.data["activity"] for f in found(quiet, "SG101")] == ["latent"]
+
+
+# -- hydra's instantiate over a `_target_: torch.optim.*` config node -------------------------
+
+_HYDRA_TRAIN = """
+    import hydra
+    from hydra.utils import instantiate
+
+
+    @hydra.main(config_path="conf", config_name="config")
+    def main(cfg):
+        model = instantiate(cfg.model)
+        optimizer = instantiate(cfg.optimizer, params=model.parameters())
+        for batch in instantiate(cfg.data):
+            optimizer.zero_grad()
+            model(batch).backward()
+            optimizer.step()
+"""
+
+
+def test_hydra_instantiate_of_an_optimizer_node(tmp_path: Path) -> None:
+    # A `optimizer:` mapping of conf/config.yaml: Adam with weight decay, coupled L2 (SG101).
+    inline = project(
+        tmp_path / "inline",
+        {
+            "conf/config.yaml": "model:\n  _target_: nets.Net\noptimizer:\n"
+            "  _target_: torch.optim.Adam\n  lr: 0.001\n  weight_decay: 0.0001\n",
+            "train.py": _HYDRA_TRAIN,
+        },
+    )
+    sg101 = found(inline, "SG101")
+    assert where(sg101) == [("train.py", 8)]
+    assert sg101[0].data["activity"] == "active"
+    assert sg101[0].data["activity_reason"].endswith("config.yaml:6")
+    assert "`instantiate(...)` builds torch.optim.Adam" in sg101[0].message
+    # A config group file conf/optimizer/adamw.yaml: AdamW's decay reaches every parameter.
+    group = project(
+        tmp_path / "group",
+        {
+            "conf/config.yaml": "defaults:\n  - optimizer: adamw\n",
+            "conf/optimizer/adamw.yaml": "_target_: torch.optim.AdamW\nlr: 0.001\nweight_decay: 0.05\n",
+            "train.py": _HYDRA_TRAIN,
+        },
+    )
+    assert where(found(group, "SG102")) == [("train.py", 8)]
+    assert found(group, "SG101") == []
+    # `_partial_: true`: instantiate returns a partial called elsewhere; not read here.
+    partial = project(
+        tmp_path / "partial",
+        {
+            "conf/optimizer/adamw.yaml": "_target_: torch.optim.AdamW\n_partial_: true\n"
+            "weight_decay: 0.05\n",
+            "train.py": _HYDRA_TRAIN,
+        },
+    )
+    assert found(partial, "SG102") == []

@@ -511,6 +511,26 @@ CASES += [
     ),
     Case(
         "lint",
+        "hydra instantiate over odd optimizer nodes (a target outside torch.optim, a list "
+        "target, two classes in two files, a subscripted node)",
+        lambda: _tree(
+            {
+                "conf/a.yaml": "optimizer:\n  _target_: [torch.optim.Adam]\n",
+                "conf/b.yaml": "optimizer:\n  _target_: mylib.Fancy\n  weight_decay: 1\n",
+                "conf/c.yaml": "optimizer:\n  _target_: torch.optim.Adam\n",
+                "conf/d.yaml": "optimizer:\n  _target_: torch.optim.SGD\n",
+                "train.py": "from hydra.utils import instantiate\n"
+                "def main(cfg, model):\n"
+                "    opt = instantiate(cfg['optimizer'], model.parameters())\n"
+                "    opt2 = instantiate(cfg.optimizer)\n"
+                "    opt.step()\n",
+            }
+        ),
+        expect="ok",
+        check=_expect([]),
+    ),
+    Case(
+        "lint",
         "norm penalty with odd orders (p='nuc', a variable order, inf) beside AdamW",
         lambda: _codes(
             "import torch\n"

@@ -8,7 +8,8 @@ Many projects build every object the same way, from a section of a JSON/YAML con
     optimizer = get_instance(torch.optim, "optimizer", config, params)
 
 (pytorch-template's ``config.init_obj("optimizer", torch.optim, params)`` is the same shape as a
-method.) The helper builds a model, a loss or an optimizer depending on the module it is handed,
+method; hydra's ``instantiate(cfg.optimizer, params=...)`` over a node whose ``_target_`` is
+``torch.optim.Adam`` is the declarative form.) The helper builds a model, a loss or an optimizer depending on the module it is handed,
 so the construction is read at the call that hands it ``torch.optim``: the class is the
 section's ``type`` in the tree's configs, the parameters are the arguments the helper forwards
 through ``*args``, and the weight decay is the section's ``weight_decay`` entry.
@@ -29,7 +30,7 @@ from typing import TYPE_CHECKING
 from stepguard._optimizers import TORCH_OPTIMIZERS
 from stepguard.lint._base import Violation
 from stepguard.lint._objects import callee
-from stepguard.lint._scan import Facts, call_name, walk
+from stepguard.lint._scan import Facts, call_name, short, walk
 
 if TYPE_CHECKING:
     from stepguard.lint._nodes import FuncDef
@@ -53,7 +54,7 @@ def config_builds(facts: Facts) -> list[ast.Call]:
     out: list[ast.Call] = []
     if facts.project is not None and "optim" in facts.source:
         for call in facts.calls:
-            built = _stand_in(facts, call)
+            built = _stand_in(facts, call) or _hydra_stand_in(facts, call)
             if built is not None:
                 out.append(built)
     facts.cache["config_builds"] = out
@@ -99,30 +100,119 @@ def _stand_in(facts: Facts, call: ast.Call) -> ast.Call | None:
         (a for a in call.args if isinstance(a, ast.Name) and a is not module),
         None,
     )
-    keywords: list[ast.keyword] = []
+    decay: ast.expr | None = None
     if decay_path is not None:
-        value: ast.expr = ast.Name(id=root.id if root is not None else "config", ctx=ast.Load())
+        decay = ast.Name(id=root.id if root is not None else "config", ctx=ast.Load())
         for part in decay_path:
-            value = ast.Subscript(value=value, slice=ast.Constant(part), ctx=ast.Load())
-        keywords.append(ast.keyword(arg="weight_decay", value=value))
-    func_node = ast.Attribute(value=module, attr=cls, ctx=ast.Load())
-    built = ast.Call(func=func_node, args=forwarded, keywords=keywords)
-    for node in ast.walk(built):
-        ast.copy_location(node, call)
-    parent = facts.parents.get(call)
-    if parent is not None:
-        facts.parents[built] = parent
-    facts.parents[func_node] = built
-    for kw in keywords:
-        for node in ast.walk(kw.value):
-            facts.parents.setdefault(node, built)
-    notes = facts.cache.setdefault("config_build_notes", {})
-    assert isinstance(notes, dict)
+            decay = ast.Subscript(value=decay, slice=ast.Constant(part), ctx=ast.Load())
     helper = call_name(call) or "the helper"
-    notes[id(built)] = (
+    note = (
         f"`{helper}(...)` instantiates torch.optim.{cls}: the class is `{section}.type` in the "
         "project's config files, and the keywords are that section's"
     )
+    func_node = ast.Attribute(value=module, attr=cls, ctx=ast.Load())
+    return _build(facts, call, func_node, forwarded, decay, note)
+
+
+def _hydra_stand_in(facts: Facts, call: ast.Call) -> ast.Call | None:
+    """``hydra.utils.instantiate(cfg.optimizer, params)`` (or ``params=``) where the tree's
+    configs give that node ``_target_: torch.optim.<Class>`` (in a ``optimizer:`` mapping, or
+    as the top level of a config group file ``optimizer/<name>.yaml``), exactly one class, and
+    no ``_partial_: true`` (a partial is called later, elsewhere)."""
+    if call_name(call) != "instantiate" or not call.args:
+        return None
+    if facts.resolve(call.func) not in ("hydra.utils.instantiate", "hydra.instantiate"):
+        return None
+    node = call.args[0]
+    comps: list[str] = []
+    chain: ast.expr = node
+    while isinstance(chain, (ast.Attribute, ast.Subscript)):
+        key = chain.attr if isinstance(chain, ast.Attribute) else _const(chain.slice)
+        if key is None:
+            return None
+        comps.append(key)
+        chain = chain.value
+    if not comps or not isinstance(chain, ast.Name):
+        return None
+    section = comps[0]
+    params = call.args[1] if len(call.args) > 1 else None
+    params = params or next((k.value for k in call.keywords if k.arg == "params"), None)
+    if params is None or isinstance(params, ast.Starred):
+        return None
+    targets: set[str] = set()
+    partial = decays = False
+    for dotted_key, value, where in _entries(facts):
+        parts = dotted_key.split(".")
+        folder = where.replace("\\", "/").rsplit("/", 2)[-2] if "/" in where else ""
+        inside = parts[-2:-1] == [section] or (len(parts) == 1 and folder == section)
+        if not inside:
+            continue
+        if parts[-1] == "_target_" and isinstance(value, str):
+            targets.add(value)
+        elif parts[-1] == "_partial_" and value is True:
+            partial = True
+        elif parts[-1] == "weight_decay":
+            decays = True
+    if partial or len(targets) != 1:
+        return None
+    target = next(iter(targets))
+    module, _, name = target.rpartition(".")
+    cls = name if module == _MODULE and name in TORCH_OPTIMIZERS else None
+    if cls is None:
+        return None
+    decay = ast.Attribute(value=node, attr="weight_decay", ctx=ast.Load()) if decays else None
+    note = (
+        f"`instantiate(...)` builds {target}: the `_target_` of `{short(node, 30)}` in the "
+        "project's config files, with that node's keywords"
+    )
+    torch_node = ast.Attribute(value=ast.Name(id="torch", ctx=ast.Load()), attr="optim")
+    func_node = ast.Attribute(value=torch_node, attr=cls, ctx=ast.Load())
+    return _build(facts, call, func_node, [params], decay, note)
+
+
+def _const(node: ast.expr) -> str | None:
+    return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
+
+
+def _entries(facts: Facts) -> list[tuple[str, object, str]]:
+    """(dotted key, value, source file) of every config entry of the tree's scenarios."""
+    settings = getattr(facts.project, "settings", None)
+    if settings is None or not getattr(facts.project, "roots", ()):
+        return []
+    out = []
+    for scenario in settings.scenarios():
+        for dotted_key, value in scenario.config:
+            where = value.sources[0].rsplit(":", 1)[0] if value.sources else ""
+            out.append((dotted_key, value.value, where))
+    return out
+
+
+def _build(
+    facts: Facts,
+    call: ast.Call,
+    func_node: ast.expr,
+    args: list[ast.expr],
+    decay: ast.expr | None,
+    note: str,
+) -> ast.Call:
+    """The stand-in ``func_node(*args, weight_decay=decay)`` placed at `call`."""
+    keywords = [] if decay is None else [ast.keyword(arg="weight_decay", value=decay)]
+    built = ast.Call(func=func_node, args=args, keywords=keywords)
+    # Only the new nodes get the call's position and a parent: the code's own nodes it reuses
+    # (the parameters, the module, the config read) keep theirs.
+    original = {id(n) for n in ast.walk(call)} | {id(n) for a in args for n in ast.walk(a)}
+    for node in ast.walk(built):
+        if id(node) not in original:
+            ast.copy_location(node, call)
+    parent = facts.parents.get(call)
+    if parent is not None:
+        facts.parents[built] = parent
+    for node in [*ast.walk(func_node), *(n for kw in keywords for n in ast.walk(kw.value))]:
+        if id(node) not in original:
+            facts.parents.setdefault(node, built)
+    notes = facts.cache.setdefault("config_build_notes", {})
+    assert isinstance(notes, dict)
+    notes[id(built)] = note
     return built
 
 
