@@ -459,3 +459,59 @@ def test_hydra_instantiate_of_an_optimizer_node(tmp_path: Path) -> None:
         },
     )
     assert found(partial, "SG102") == []
+
+
+_LIT_MODULE = """
+    import torch
+    from lightning import LightningModule
+
+
+    class LitModule(LightningModule):
+        def __init__(self, net: torch.nn.Module, optimizer: torch.optim.Optimizer):
+            super().__init__()
+            self.save_hyperparameters(logger=False)
+            self.net = net
+
+        def configure_optimizers(self):
+            optimizer = self.hparams.optimizer(params=self.trainer.model.parameters())
+            return {"optimizer": optimizer}
+"""
+
+
+def test_hydra_partial_optimizer_called_with_the_parameters(tmp_path: Path) -> None:
+    # lightning-hydra-template: configs/model/mnist.yaml holds the optimizer node as a partial;
+    # the module calls it on the parameters. Adam with weight_decay 0.0 as shipped: latent.
+    config = (
+        "_target_: src.models.mnist_module.LitModule\noptimizer:\n  _target_: torch.optim.Adam\n"
+        "  _partial_: true\n  lr: 0.001\n  weight_decay: WD\n"
+    )
+    shipped = project(
+        tmp_path / "shipped",
+        {"configs/model/mnist.yaml": config.replace("WD", "0.0"), "src/models/lit.py": _LIT_MODULE},
+    )
+    sg101 = found(shipped, "SG101")
+    assert where(sg101) == [("lit.py", 12)]
+    assert sg101[0].data["activity"] == "latent"
+    assert "mnist.yaml:6" in sg101[0].data["activity_reason"]
+    assert "`_partial_: true`" in sg101[0].message
+    assert [f.data["activity"] for f in found(shipped, "SG102")] == ["latent"]
+    # The same config with weight decay: active.
+    decayed = project(
+        tmp_path / "decayed",
+        {
+            "configs/model/mnist.yaml": config.replace("WD", "1e-4"),
+            "src/models/lit.py": _LIT_MODULE,
+        },
+    )
+    assert [f.data["activity"] for f in found(decayed, "SG101")] == ["active"]
+    # Without `_partial_`, instantiate already built the optimizer: the call is something else.
+    built = project(
+        tmp_path / "built",
+        {
+            "configs/model/mnist.yaml": config.replace("  _partial_: true\n", "").replace(
+                "WD", "1e-4"
+            ),
+            "src/models/lit.py": _LIT_MODULE,
+        },
+    )
+    assert found(built, "SG101") == []

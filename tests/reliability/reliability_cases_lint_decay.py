@@ -531,6 +531,25 @@ CASES += [
     ),
     Case(
         "lint",
+        "hydra partial optimizer nodes that disagree on _partial_, a partial called with "
+        "*args, a config group folder at the tree root",
+        lambda: _tree(
+            {
+                "optimizer.yaml": "_target_: torch.optim.Adam\n_partial_: true\n",
+                "a/model.yaml": "optimizer:\n  _target_: torch.optim.Adam\n  _partial_: true\n",
+                "b/model.yaml": "optimizer:\n  _target_: torch.optim.Adam\n",
+                "lit.py": "import torch\n"
+                "class M:\n"
+                "    def configure_optimizers(self, *ps):\n"
+                "        a = self.hparams.optimizer(params=self.parameters())\n"
+                "        return self.hparams.optimizer(*ps), a\n",
+            }
+        ),
+        expect="ok",
+        check=_expect([]),
+    ),
+    Case(
+        "lint",
         "norm penalty with odd orders (p='nuc', a variable order, inf) beside AdamW",
         lambda: _codes(
             "import torch\n"

@@ -54,7 +54,11 @@ def config_builds(facts: Facts) -> list[ast.Call]:
     out: list[ast.Call] = []
     if facts.project is not None and "optim" in facts.source:
         for call in facts.calls:
-            built = _stand_in(facts, call) or _hydra_stand_in(facts, call)
+            built = (
+                _stand_in(facts, call)
+                or _hydra_stand_in(facts, call)
+                or _partial_stand_in(facts, call)
+            )
             if built is not None:
                 out.append(built)
     facts.cache["config_builds"] = out
@@ -134,40 +138,106 @@ def _hydra_stand_in(facts: Facts, call: ast.Call) -> ast.Call | None:
         chain = chain.value
     if not comps or not isinstance(chain, ast.Name):
         return None
-    section = comps[0]
     params = call.args[1] if len(call.args) > 1 else None
     params = params or next((k.value for k in call.keywords if k.arg == "params"), None)
     if params is None or isinstance(params, ast.Starred):
         return None
-    targets: set[str] = set()
-    partial = decays = False
-    for dotted_key, value, where in _entries(facts):
-        parts = dotted_key.split(".")
-        folder = where.replace("\\", "/").rsplit("/", 2)[-2] if "/" in where else ""
-        inside = parts[-2:-1] == [section] or (len(parts) == 1 and folder == section)
-        if not inside:
-            continue
-        if parts[-1] == "_target_" and isinstance(value, str):
-            targets.add(value)
-        elif parts[-1] == "_partial_" and value is True:
-            partial = True
-        elif parts[-1] == "weight_decay":
-            decays = True
-    if partial or len(targets) != 1:
-        return None
-    target = next(iter(targets))
-    module, _, name = target.rpartition(".")
-    cls = name if module == _MODULE and name in TORCH_OPTIMIZERS else None
-    if cls is None:
-        return None
+    found = _hydra_node(facts, comps[0])
+    if found is None or found[1]:
+        return None  # no single torch.optim target, or a partial (called elsewhere)
+    target, _, decays = found
     decay = ast.Attribute(value=node, attr="weight_decay", ctx=ast.Load()) if decays else None
     note = (
         f"`instantiate(...)` builds {target}: the `_target_` of `{short(node, 30)}` in the "
         "project's config files, with that node's keywords"
     )
+    return _build(facts, call, _torch_class(target), [params], decay, note)
+
+
+def _partial_stand_in(facts: Facts, call: ast.Call) -> ast.Call | None:
+    """``self.hparams.optimizer(params=self.parameters())`` (lightning-hydra-template): a
+    ``functools.partial`` hydra made from a config node ``optimizer: {_target_: torch.optim.Adam,
+    _partial_: true, ...}`` named like the attribute called, given the parameters; exactly one
+    torch.optim class across the tree's configs."""
+    func = call.func
+    if not isinstance(func, ast.Attribute) or not isinstance(func.value, (ast.Attribute, ast.Name)):
+        return None
+    if "optim" not in func.attr.lower():
+        return None  # the node is named for what it builds (`optimizer`, `optim_partial`)
+    params = call.args[0] if len(call.args) == 1 else None
+    params = params or next((k.value for k in call.keywords if k.arg == "params"), None)
+    if params is None or isinstance(params, ast.Starred):
+        return None
+    if func.attr not in _hydra_index(facts):
+        return None
+    found = _hydra_node(facts, func.attr)
+    if found is None or not found[1]:
+        return None
+    target, _, decays = found
+    decay = ast.Attribute(value=func, attr="weight_decay", ctx=ast.Load()) if decays else None
+    note = (
+        f"`{short(func, 30)}` is the partial hydra builds from the config node "
+        f"`{func.attr}` (`_target_: {target}`, `_partial_: true`), with that node's keywords"
+    )
+    return _build(facts, call, _torch_class(target), [params], decay, note)
+
+
+def _hydra_node(facts: Facts, section: str) -> tuple[str, bool, bool] | None:
+    """(the ``_target_``, whether ``_partial_: true``, whether it sets ``weight_decay``) of the
+    config nodes named `section` in the tree (a mapping under that key, or the top level of a
+    config group file ``<section>/<name>.yaml``), when they name exactly one torch.optim class
+    and agree on ``_partial_``; None otherwise."""
+    targets: set[str] = set()
+    decays = False
+    nodes: dict[str, bool] = {}  # node path -> _partial_
+    for dotted_key, value, where in _hydra_index(facts).get(section, ()):
+        parts = dotted_key.split(".")
+        node = f"{where}:{'.'.join(parts[:-1])}"
+        nodes.setdefault(node, False)
+        if parts[-1] == "_target_" and isinstance(value, str):
+            targets.add(value)
+        elif parts[-1] == "_partial_" and value is True:
+            nodes[node] = True
+        elif parts[-1] == "weight_decay":
+            decays = True
+    partial = set(nodes.values())
+    if len(targets) != 1 or len(partial) != 1:
+        return None
+    target = next(iter(targets))
+    module, _, name = target.rpartition(".")
+    if module != _MODULE or name not in TORCH_OPTIMIZERS:
+        return None
+    return target, partial.pop(), decays
+
+
+def _hydra_index(facts: Facts) -> dict[str, list[tuple[str, object, str]]]:
+    """The tree's config entries by the name of the node that holds them (the key above them,
+    or the config group folder of a top-level entry), for the trees whose configs have any
+    ``_target_``; built once per project (empty without one: the common case costs a lookup)."""
+    settings = getattr(facts.project, "settings", None)
+    if settings is None:
+        return {}
+    index: dict[str, list[tuple[str, object, str]]] | None = getattr(
+        settings, "_stepguard_hydra_index", None
+    )
+    if index is None:
+        index = {}
+        entries = _entries(facts)
+        if any(k.endswith("_target_") for k, _, _ in entries):
+            for dotted_key, value, where in entries:
+                parts = dotted_key.split(".")
+                if len(parts) >= 2:
+                    index.setdefault(parts[-2], []).append((dotted_key, value, where))
+                elif "/" in where.replace("\\", "/"):
+                    folder = where.replace("\\", "/").rsplit("/", 2)[-2]
+                    index.setdefault(folder, []).append((dotted_key, value, where))
+        settings._stepguard_hydra_index = index
+    return index
+
+
+def _torch_class(target: str) -> ast.expr:
     torch_node = ast.Attribute(value=ast.Name(id="torch", ctx=ast.Load()), attr="optim")
-    func_node = ast.Attribute(value=torch_node, attr=cls, ctx=ast.Load())
-    return _build(facts, call, func_node, [params], decay, note)
+    return ast.Attribute(value=torch_node, attr=target.rpartition(".")[2], ctx=ast.Load())
 
 
 def _const(node: ast.expr) -> str | None:
