@@ -296,7 +296,8 @@ def test_parameter_norm_added_to_a_statistic_is_not_an_l2_penalty() -> None:
     logged = "norm = sum(p.norm() ** 2 for p in model.parameters()) ** 0.5\nstats = stats + norm\n"
     penalty = "reg = sum(p.norm() ** 2 for p in model.parameters())\nloss = loss + 1e-4 * reg\n"
     assert codes(head + logged) == []
-    assert codes(head + penalty) == [("SG103", 3)]
+    # Reported on the statement that adds the penalty to the loss (the corpus convention).
+    assert codes(head + penalty) == [("SG103", 4)]
 
 
 def _decay_findings(source: str) -> list[tuple[str, int, object, object]]:

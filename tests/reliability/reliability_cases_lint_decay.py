@@ -33,6 +33,31 @@ def _tree(files: dict[str, str]) -> list[str]:
     return [f.code for f in lint_paths([root]).findings]
 
 
+SPREAD = """
+import torch
+
+
+def build(model, spec):
+    return torch.optim.AdamW(model.parameters(), **spec["args"])
+"""
+
+INSTANCE = """
+import json
+
+import torch
+
+
+def get_instance(module, name, config, *args):
+    return get_instance(module, name, config) if not args else getattr(
+        module, config[name]["type"])(*args, **config[name]["args"])
+
+
+def main(model):
+    config = json.load(open("config.json"))
+    params = model.parameters()
+    return get_instance(torch.optim, "optimizer", config, params)
+"""
+
 HF_SPLIT = """
 import torch
 import registry
@@ -427,5 +452,133 @@ CASES += [
         ),
         expect="ok",
         check=lambda codes: "SG102" not in codes or f"assumed embeddings in a seen model: {codes}",
+    ),
+    # -- round 6: weight decay from configs, generic config helpers, unsquared penalties -------
+    Case(
+        "lint",
+        "**spec['args'] spread next to a malformed YAML config (tabs, unclosed flow mapping)",
+        lambda: _tree(
+            {
+                "configs/a.yaml": "optimizer:\n\targs: {weight_decay: 1e-4\n  lr: [1, 2\n",
+                "train.py": SPREAD,
+            }
+        ),
+        expect="ok",
+        check=_expect([]),
+    ),
+    Case(
+        "lint",
+        "**spec['args'] spread; the config's weight_decay is a string, a list, null",
+        lambda: _tree(
+            {
+                "a.yaml": "optimizer:\n  args:\n    weight_decay: high\n",
+                "b.json": '{"optimizer": {"args": {"weight_decay": [1, 2]}}}',
+                "c.toml": "[optimizer.args]\nlr = 1\n",
+                "train.py": SPREAD,
+            }
+        ),
+        expect="ok",
+        check=lambda codes: all(c in ("SG101", "SG102") for c in codes) or f"got {codes}",
+    ),
+    Case(
+        "lint",
+        "getattr(torch.optim, config[name]['type']) helper; the type names no optimizer, "
+        "the section is a list, the helper recurses",
+        lambda: _tree(
+            {
+                "config.json": '{"optimizer": {"type": "NoSuchOpt", "args": {"weight_decay": 1}},'
+                ' "sched": [1, 2]}',
+                "train.py": INSTANCE,
+            }
+        ),
+        expect="ok",
+        check=_expect([]),
+    ),
+    Case(
+        "lint",
+        "getattr helper given torch.optim with no forwarded parameters and a starred call",
+        lambda: _tree(
+            {
+                "config.json": '{"optimizer": {"type": "SGD", "args": {"weight_decay": 1e-4}}}',
+                "train.py": INSTANCE.replace(
+                    'get_instance(torch.optim, "optimizer", config, params)',
+                    'get_instance(torch.optim, "optimizer", config, *[params])',
+                ),
+            }
+        ),
+        expect="ok",
+        check=_expect([]),
+    ),
+    Case(
+        "lint",
+        "hydra instantiate over odd optimizer nodes (a target outside torch.optim, a list "
+        "target, two classes in two files, a subscripted node)",
+        lambda: _tree(
+            {
+                "conf/a.yaml": "optimizer:\n  _target_: [torch.optim.Adam]\n",
+                "conf/b.yaml": "optimizer:\n  _target_: mylib.Fancy\n  weight_decay: 1\n",
+                "conf/c.yaml": "optimizer:\n  _target_: torch.optim.Adam\n",
+                "conf/d.yaml": "optimizer:\n  _target_: torch.optim.SGD\n",
+                "train.py": "from hydra.utils import instantiate\n"
+                "def main(cfg, model):\n"
+                "    opt = instantiate(cfg['optimizer'], model.parameters())\n"
+                "    opt2 = instantiate(cfg.optimizer)\n"
+                "    opt.step()\n",
+            }
+        ),
+        expect="ok",
+        check=_expect([]),
+    ),
+    Case(
+        "lint",
+        "hydra partial optimizer nodes that disagree on _partial_, a partial called with "
+        "*args, a config group folder at the tree root",
+        lambda: _tree(
+            {
+                "optimizer.yaml": "_target_: torch.optim.Adam\n_partial_: true\n",
+                "a/model.yaml": "optimizer:\n  _target_: torch.optim.Adam\n  _partial_: true\n",
+                "b/model.yaml": "optimizer:\n  _target_: torch.optim.Adam\n",
+                "lit.py": "import torch\n"
+                "class M:\n"
+                "    def configure_optimizers(self, *ps):\n"
+                "        a = self.hparams.optimizer(params=self.parameters())\n"
+                "        return self.hparams.optimizer(*ps), a\n",
+            }
+        ),
+        expect="ok",
+        check=_expect([]),
+    ),
+    Case(
+        "lint",
+        "norm penalty with odd orders (p='nuc', a variable order, inf) beside AdamW",
+        lambda: _codes(
+            "import torch\n"
+            "def f(m, loader, order):\n"
+            "    opt = torch.optim.SGD(m.parameters(), lr=0.1, weight_decay=1e-4)\n"
+            "    for x in loader:\n"
+            "        loss = m(x)\n"
+            "        loss = loss + sum(p.norm(p='nuc') for p in m.parameters())\n"
+            "        loss = loss + sum(torch.norm(p, order) for p in m.parameters())\n"
+            "        loss = loss + sum(p.norm(float('inf')) for p in m.parameters())\n"
+            "        loss.backward()\n"
+            "        opt.step()\n"
+        ),
+        expect="ok",
+        check=_expect(["SG102"]),
+    ),
+    Case(
+        "lint",
+        "model unpacked from a factory that returns tuples of different lengths or itself",
+        lambda: _tree(
+            {
+                "nets.py": "import torch.nn as nn\n\n\ndef get(k):\n    if k:\n"
+                "        return nn.Linear(2, 2), nn.Linear(2, 2, bias=False), 3\n"
+                "    return get(k - 1)\n",
+                "train.py": "import torch\nfrom nets import get\n\nG, C = get(1)\n"
+                "opt = torch.optim.SGD(C.parameters(), lr=1.0, weight_decay=5e-4)\n",
+            }
+        ),
+        expect="ok",
+        check=_expect(["SG102"]),
     ),
 ]

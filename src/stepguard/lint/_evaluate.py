@@ -345,6 +345,10 @@ class Evaluator:
         out = Alts([])
         for caller_facts, call in callers[:8]:
             passed = passed_argument(call, scope, name, pos)
+            if isinstance(passed, ast.Name):  # a name bound once to a dict literal
+                bound = caller_facts.local_value(passed.id, call)
+                if isinstance(bound, ast.Dict):
+                    passed = bound
             if isinstance(passed, ast.Dict):
                 found = [
                     v

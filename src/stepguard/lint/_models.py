@@ -35,7 +35,7 @@ from stepguard.lint._objects import (
     class_of_call,
     passed_argument,
 )
-from stepguard.lint._scan import Facts, call_name, dotted, kwarg, short, walk
+from stepguard.lint._scan import Facts, assigned_names, call_name, dotted, kwarg, short, walk
 from stepguard.lint._values import as_group
 
 __all__ = [
@@ -128,6 +128,8 @@ def only_adapters_trainable(facts: Facts) -> bool:
         return peft_trains_more(facts) is None
     if not _ADAPTER.search(source):
         return False
+    if _peft_helper(facts):
+        return True
     if _attaches_adapters(facts) and _trains_requires_grad_only(facts):
         return True
     for call in facts.calls:
@@ -193,6 +195,30 @@ def peft_trains_more(facts: Facts) -> str | None:
                 f"{call.lineno}) trains those modules whole"
             )
     return None
+
+
+_PEFT_HELPER = re.compile(r"lora|peft|adapter", re.I)
+
+
+def _peft_helper(facts: Facts) -> bool:
+    """The file wraps its model with a helper of the tree named for LoRA / PEFT
+    (``peft_model = get_lora_model(model, cfg)`` in ``utils.py``) whose body calls peft's
+    ``get_peft_model`` (or loralib's ``mark_only_lora_as_trainable``), and that file's PEFT config
+    trains nothing besides the adapters: the base model comes back frozen."""
+    for call in facts.calls:
+        if not call.args or _PEFT_HELPER.search(call_name(call) or "") is None:
+            continue
+        found = callee(facts, call, training=False)
+        if found is None:
+            continue
+        owner, func = found
+        wraps = any(
+            isinstance(n, ast.Call) and _PEFT.search(call_name(n) or "") is not None
+            for n in walk(func)
+        )
+        if wraps and not _unfreezes_no_decay(owner) and peft_trains_more(owner) is None:
+            return True
+    return False
 
 
 # A function that attaches adapters to a model (``apply_lora(model, rank=16)``,
@@ -345,10 +371,72 @@ def attribute_parameters(facts: Facts, node: ast.Attribute, at: ast.AST) -> list
 def _model_class(facts: Facts, model: ast.expr, at: ast.AST) -> tuple[Facts, ast.ClassDef] | None:
     value: ast.expr | None = None
     if isinstance(model, ast.Name):
+        unpacked = _unpacked_class(facts, model.id, at)
+        if unpacked is not None:
+            return unpacked
         value = facts.local_value(model.id, at)
     if not isinstance(value, ast.Call):
         return None
     return class_of_call(facts, value)
+
+
+def _unpacked_class(facts: Facts, name: str, at: ast.AST) -> tuple[Facts, ast.ClassDef] | None:
+    """The class of a model unpacked from a factory's tuple (``G, C1 = get_model(...)`` where the
+    factory, of this file or the tree, returns ``(model_g, model_c)`` built from classes of the
+    tree), when that unpacking is the last assignment to `name` before `at` in the same block
+    (a later ``C1 = nn.DataParallel(C1)`` does not count); None otherwise."""
+    scope = facts.function_of(at)
+    line = getattr(at, "lineno", 0)
+    before = [
+        n
+        for n in facts.assigns
+        if isinstance(n, ast.Assign)
+        and facts.function_of(n) is scope
+        and n.lineno < line
+        and any(name in assigned_names(t) for t in n.targets)
+    ]
+    if not before:
+        return None
+    last = before[-1]
+    block = facts.parents.get(last)
+    if block is not scope and not any(block is p for p in _ancestors(facts, at)):
+        return None  # assigned under a branch or loop that does not hold `at`
+    target = last.targets[0] if len(last.targets) == 1 else None
+    if not isinstance(target, ast.Tuple) or not isinstance(last.value, ast.Call):
+        return None
+    index = next(
+        (i for i, e in enumerate(target.elts) if isinstance(e, ast.Name) and e.id == name), None
+    )
+    if index is None or any(isinstance(e, ast.Starred) for e in target.elts):
+        return None
+    found = callee(facts, last.value, training=False)
+    if found is None:
+        return None
+    owner, func = found
+    classes: list[tuple[Facts, ast.ClassDef]] = []
+    for ret in walk(func):
+        if not isinstance(ret, ast.Return):
+            continue
+        value = ret.value
+        if not isinstance(value, ast.Tuple) or len(value.elts) != len(target.elts):
+            return None
+        elt = value.elts[index]
+        if isinstance(elt, ast.Name):
+            elt = owner.local_value(elt.id, ret)  # type: ignore[assignment]
+        cls = class_of_call(owner, elt) if isinstance(elt, ast.Call) else None
+        if cls is None or (classes and classes[0][1] is not cls[1]):
+            return None
+        classes.append(cls)
+    return classes[0] if classes else None
+
+
+def _ancestors(facts: Facts, node: ast.AST) -> list[ast.AST]:
+    out: list[ast.AST] = []
+    p = facts.parents.get(node)
+    while p is not None:
+        out.append(p)
+        p = facts.parents.get(p)
+    return out
 
 
 def _init_value(cls: ast.ClassDef, attr: str) -> ast.expr | None:

@@ -18,6 +18,7 @@ from typing import Any
 
 from stepguard.lint._autofix import Edit, remove_import_name
 from stepguard.lint._base import Condition, Violation, violation
+from stepguard.lint._config_builds import decay_builds, explain_config_builds
 from stepguard.lint._facts import OptimizerChoice
 from stepguard.lint._scan import (
     Facts,
@@ -165,7 +166,7 @@ def check_sg101(facts: Facts) -> list[Violation]:
     is > 0 or not known statically (and not in a decoupled mode), also when the class is chosen
     through a variable or sharded by ``ZeroRedundancyOptimizer``."""
     out = []
-    for call in facts.optimizer_builds:
+    for call in decay_builds(facts):
         for cls, q, test, polarity in _merged_lookups(facts, call):
             if cls not in COUPLED_DECAY or not q.startswith("torch.optim"):
                 continue
@@ -210,7 +211,7 @@ def check_sg101(facts: Facts) -> list[Violation]:
                 violation(facts, call, "SG101", message, edits, conditions, optimizer=cls, **data)
             )
             break
-    return out
+    return explain_config_builds(facts, out)
 
 
 def _from_callers(

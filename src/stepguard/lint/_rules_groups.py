@@ -18,6 +18,7 @@ from collections.abc import Callable
 
 from stepguard.lint._activity import branch_conditions
 from stepguard.lint._base import Condition, Violation, violation
+from stepguard.lint._config_builds import decay_builds, explain_config_builds
 from stepguard.lint._embeddings import (
     Embeddings,
     embeddings_held,
@@ -359,7 +360,7 @@ def check_sg102(facts: Facts) -> list[Violation]:
     model visibly holds no bias, normalization or embedding parameter (`stepguard.lint._models`)."""
     out = []
     adapters: bool | None = None
-    for call in facts.optimizer_builds:
+    for call in decay_builds(facts):
         choices = facts.optimizer_choices(call)
         if not choices:
             continue
@@ -436,7 +437,7 @@ def check_sg102(facts: Facts) -> list[Violation]:
         out += [v for c in facts.calls if (v := _timm_wrapped(facts, c)) is not None]
     if "deepspeed" in facts.source:
         out += [v for c in facts.calls if (v := _deepspeed_config(facts, c)) is not None]
-    return out
+    return explain_config_builds(facts, out)
 
 
 # -- MAE-style layer-decay groups called without their skip list ---------------------------------
@@ -984,6 +985,86 @@ def _split_groups(
             if not holds_no_decay_parameters(gf, model, call if gf is facts else groups[0]):
                 continue
             return _split_violation(facts, call, cls, model, decaying, gf)
+    return None
+
+
+#: Words of a name test that may pick the parameters that must not decay (a bias, a norm, an
+#: embedding, a 1-D scale): a split by such a word is read by the other shapes, never by this one.
+_KIND_WORDS = (
+    *("bias", "norm", "ln", "bn", "gamma", "beta", "embed", "emb", "wte", "wpe", "pos", "tok"),
+    *("cls", "scale", "gain", "decay", "wd", "1d", "skip", "ndim", "token", "prompt", "query"),
+)
+
+
+def _word_exempt_split(facts: Facts, call: ast.Call, cls: str) -> Violation | None:
+    """Param groups that split one model's named parameters by name words that name no bias,
+    normalization or embedding (NExpR's ``if "basis" in n: basis_params.append(p) else:
+    other_params.append(p)`` with ``{"params": basis_params, "weight_decay": 0}``): the group
+    exempted from decay is the one the word picks, and the group of every other name, which
+    holds the model's biases and norms (a ``conv.bias`` matches no such word), decays. Every test
+    must be ``"word" in name`` (or its negation); silent when the model visibly holds no bias,
+    norm or embedding, or when the decaying groups do not take the names that match no word."""
+    for groups in group_alternatives(facts, params_arg(call)) or []:
+        model: ast.expr | None = None
+        decaying: list[tuple[ast.Dict, ast.expr, Decay]] = []
+        exempt: list[str] = []
+        rest = False  # a decaying group takes the names that match none of the words
+        for g in groups:
+            found = _filtered_by(facts, dict_get(g, "params"), g)
+            if found is None:
+                break
+            m, clauses = found
+            if model is not None and ast.dump(m) != ast.dump(model):
+                break
+            model = m
+            words = [_name_word(test) for clause in clauses for _, test, _ in clause]
+            if any(w is None or any(k in w.lower() for k in _KIND_WORDS) for w in words):
+                break
+            decay = _group_decay(facts, call, cls, g)
+            if decay is None:
+                exempt += [w for w in words if w is not None]
+                continue
+            decaying.append((g, *decay))
+            rest = rest or any(all(not truth for _, _, truth in clause) for clause in clauses)
+        else:
+            if model is None or not decaying or not exempt or not rest:
+                continue
+            if not holds_no_decay_parameters(facts, model, call):
+                continue
+            g, node, value = decaying[0]
+            shown = _shown_decay(node, value)
+            listed = ", ".join(repr(w) for w in dict.fromkeys(exempt))
+            message = (
+                f"{_who(facts, call)}{cls}(...): the param groups split the parameters of "
+                f"`{short(model, 30)}` by name, and the one kept out of decay holds the names "
+                f"matching [{listed}], a word that names no bias, normalization or embedding; "
+                f"the group at line {g.lineno} takes every other parameter, biases and "
+                f"normalization weights included, and gets weight_decay={shown}; give biases and "
+                "norms their own weight_decay=0.0 group (stepguard.param_groups(model, "
+                "weight_decay=...) builds them)"
+            )
+            conditions = [
+                Condition("weight_decay", (node,), facts, ">0"),
+                *branch_conditions(facts, call),
+            ]
+            data = _data(value, None) if isinstance(value, float) else _data(None, node)
+            return violation(
+                facts, call, "SG102", message, (), conditions, g, optimizer=cls, **data
+            )
+    return None
+
+
+def _name_word(test: ast.expr) -> str | None:
+    """The word of ``"word" in name`` (the literal `_literal` keeps), else None."""
+    if (
+        isinstance(test, ast.Compare)
+        and len(test.ops) == 1
+        and isinstance(test.ops[0], (ast.In, ast.NotIn))
+        and isinstance(test.left, ast.Constant)
+        and isinstance(test.left.value, str)
+        and isinstance(test.comparators[0], ast.Name)
+    ):
+        return test.left.value
     return None
 
 
@@ -2601,5 +2682,6 @@ _GROUP_SHAPES: tuple[Callable[[Facts, ast.Call, str], Violation | None], ...] = 
     _timm_split,
     _rank_split,
     _name_split,
+    _word_exempt_split,
     _skip_list_omitted,
 )

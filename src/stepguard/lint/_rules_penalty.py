@@ -33,13 +33,60 @@ def _is_square_of(node: ast.AST, var: str) -> bool:
             and n.left.id == var
         ):
             return True
-        if isinstance(n, ast.Call) and call_name(n) in _SQUARES:
+        if isinstance(n, ast.Call) and call_name(n) in _SQUARES and _l2_order(n):
             f = n.func
             if isinstance(f, ast.Attribute) and isinstance(f.value, ast.Name) and f.value.id == var:
                 return True
             if any(isinstance(a, ast.Name) and a.id == var for a in n.args):
                 return True
     return False
+
+
+def _l2_order(call: ast.Call) -> bool:
+    """A ``norm`` call is an L2 norm: no order, ``2`` / ``2.0`` or ``"fro"`` (``p.norm(1)``,
+    ``torch.norm(p, p=1)`` are L1: an elastic-net term, not a second L2). Other calls pass."""
+    if call_name(call) != "norm":
+        return True
+    order = next((kw.value for kw in call.keywords if kw.arg in ("p", "ord")), None)
+    if order is None:
+        # `p.norm(1)`: the order is the first argument; `torch.norm(p, 1)`: the second.
+        index = 0 if isinstance(call.func, ast.Attribute) and _method_on_tensor(call) else 1
+        order = call.args[index] if len(call.args) > index else None
+    if order is None:
+        return True
+    return isinstance(order, ast.Constant) and order.value in (2, 2.0, "fro")
+
+
+def _method_on_tensor(call: ast.Call) -> bool:
+    """``p.norm(...)`` rather than ``torch.norm(p, ...)`` / ``torch.linalg.norm(p, ...)``."""
+    f = call.func
+    assert isinstance(f, ast.Attribute)
+    head = f.value
+    while isinstance(head, ast.Attribute):
+        head = head.value
+    return not (isinstance(head, ast.Name) and head.id in ("torch", "th", "np", "linalg", "LA"))
+
+
+def _unsquared(penalty: ast.AST) -> bool:
+    """The penalty sums L2 norms, not their squares (``l2 = l2 + torch.norm(p)``,
+    ``sum(p.norm(2) for p in ...)``): no power, ``pow`` or ``square`` anywhere in its terms."""
+    terms: list[ast.AST]
+    if isinstance(penalty, (ast.GeneratorExp, ast.ListComp)):
+        terms = [penalty.elt]
+    elif isinstance(penalty, (ast.For, ast.AsyncFor)):
+        terms = [s.value for s in _body_assigns(penalty)]
+    else:
+        return False
+    has_norm = any(
+        isinstance(n, ast.Call) and call_name(n) == "norm" for t in terms for n in walk(t)
+    )
+    squared = any(
+        (isinstance(n, ast.BinOp) and isinstance(n.op, ast.Pow))
+        or (isinstance(n, ast.Call) and call_name(n) in ("pow", "square"))
+        for t in terms
+        for n in walk(t)
+    )
+    return has_norm and not squared
 
 
 def _param_var(facts: Facts, gen: ast.comprehension) -> str | None:
@@ -292,16 +339,17 @@ def check_sg103(facts: Facts) -> list[Violation]:
     # A visible decay > 0 is the stronger statement: prefer it over one not known statically.
     decaying.sort(key=lambda d: d[2] is None)
     out = []
-    found: list[tuple[ast.AST, ast.AST, str]] = []
+    found: list[tuple[ast.AST, ast.AST, str, ast.AST]] = []  # (report at, penalty, how, anchor)
     for node in walk(facts.tree):
         penalty = _penalty_node(facts, node)
-        if penalty is not None and _added_to_loss(facts, penalty):
-            found.append((penalty, penalty, ""))
+        added = _added_at(facts, penalty) if penalty is not None else None
+        if penalty is not None and added is not None:
+            found.append((_report_at(facts, penalty, added), penalty, "", penalty))
     for call, penalty in _penalty_calls(facts):
-        found.append((call, penalty, f" (through `{short(call, 40)}`)"))
+        found.append((call, penalty, f" (through `{short(call, 40)}`)", call))
     for added, read, where in _penalty_reads(facts):
-        found.append((added, read, f" (stored by {where})"))
-    for at, penalty, through in found:
+        found.append((added, read, f" (stored by {where})", added))
+    for at, penalty, through, anchor in found:
         paired = _optimizer_for(facts, at, decaying)
         if paired is None:
             continue
@@ -315,17 +363,51 @@ def check_sg103(facts: Facts) -> list[Violation]:
                 f"applies {_wd_text(None, expr)} (not known statically): if it is > 0, "
                 "parameters are regularized twice"
             )
+        kind = "an L2 penalty"
+        if _unsquared(penalty):
+            kind = (
+                "an L2-norm penalty (a sum of unsquared norms ||p||, not of squares: it pulls "
+                "every tensor toward 0 at a rate independent of its size)"
+            )
         message = (
-            f"an L2 penalty over `{what}`{through} is added to the loss "
+            f"{kind} over `{what}`{through} is added to the loss "
             f"while `{who}` (line {opt_call.lineno}) {applies}; drop the penalty"
         )
         conditions = [decay_condition(facts, opt_call, cls)]
-        weight = _weight(facts, at, penalty)
+        weight = _weight(facts, anchor, penalty)
         if weight is not None:
             # `loss + l2 * args.l2s`: the penalty regularizes only when its weight is > 0.
             conditions.append(Condition(_setting(weight), (weight,), facts, ">0"))
         out.append(violation(facts, at, "SG103", message, (), conditions, **_data(wd, expr)))
     return out
+
+
+def _assigned_to_loss(facts: Facts, node: ast.AST, names: set[str]) -> bool:
+    """`node` is the value of an assignment to a loss-like name that is not the penalty's own
+    accumulator (``loss = model.nll(x) + l2_reg * lam``)."""
+    stmt = facts.parents.get(node)
+    if not isinstance(stmt, ast.Assign) or stmt.value is not node:
+        return False
+    targets = {n for t in stmt.targets for n in assigned_names(t)}
+    return not (targets & names) and any(_loss_like(facts, t) for t in stmt.targets)
+
+
+def _report_at(facts: Facts, penalty: ast.AST, added: ast.AST) -> ast.AST:
+    """Where SG103 is reported: the statement that adds the penalty to the loss (``loss = loss +
+    lam * l2``), where the corpora put it, not the loop or expression that builds the penalty; a
+    loop that adds each term to the loss itself (``for p in ...: loss += lam * p.norm()``) is
+    reported on that addition."""
+    if isinstance(penalty, (ast.For, ast.AsyncFor)):
+        for s in _body_assigns(penalty):
+            target = s.target if isinstance(s, ast.AugAssign) else s.targets[0]
+            if _loss_like(facts, target):
+                return s
+    node: ast.AST | None = added
+    while node is not None and not isinstance(node, ast.stmt):
+        node = facts.parents.get(node)
+    if node is None or any(n is penalty for n in walk(node)):
+        return penalty  # built inside the statement that adds it: reported where it is
+    return node
 
 
 def _optimizer_for(
@@ -466,6 +548,10 @@ def _added_at(facts: Facts, penalty: ast.AST) -> ast.AST | None:
                 _mentions(right, names) and _loss_like(facts, left)
             ):
                 return other
+            if (_mentions(left, names) or _mentions(right, names)) and _assigned_to_loss(
+                facts, other, names
+            ):
+                return other  # `loss = model.nll(x) + l2 * lam`: the sum is the loss
         if (
             isinstance(other, ast.AugAssign)
             and isinstance(other.op, ast.Add)

@@ -41,6 +41,7 @@ __all__ = [
     "assigned_values",
     "binding",
     "calls_of",
+    "config_spread",
     "const_number",
     "decay_alternatives",
     "decay_value",
@@ -290,13 +291,55 @@ def star_kwargs(facts: Facts, call: ast.Call) -> dict[str, ast.expr] | None:
     for kw in call.keywords:
         if kw.arg is not None:
             continue
-        if not isinstance(kw.value, ast.Name):
-            return None
-        entries = _dict_entries(facts, kw.value.id, call)
+        entries = (
+            _dict_entries(facts, kw.value.id, call) if isinstance(kw.value, ast.Name) else None
+        )
+        if entries is None:
+            entries = config_spread(facts, kw.value, call)
         if entries is None:
             return None
         out.update(entries)
     return out
+
+
+def config_spread(facts: Facts, spread: ast.expr, call: ast.Call) -> dict[str, ast.expr] | None:
+    """The ``weight_decay`` a ``**spec["args"]`` (``**cfg.optim.kwargs``, or a name bound once to
+    such a read) passes when that dict comes from a config file of the linted tree: some config
+    sets ``<...>.args.weight_decay`` under the same last key. The entry is the expression
+    ``spec["args"]["weight_decay"]``, which the activity resolves against the configs; None when
+    no config of the tree has such a key (the spread stays unreadable: nothing is guessed)."""
+    chain: ast.expr | None = spread
+    if isinstance(spread, ast.Name):
+        chain = facts.local_value(spread.id, call)
+    if not isinstance(chain, (ast.Subscript, ast.Attribute)):
+        return None
+    last = chain.attr if isinstance(chain, ast.Attribute) else _string_key(chain.slice)
+    if last is None or not _config_sets(facts, last.lower(), "weight_decay"):
+        return None
+    entry = ast.Subscript(value=spread, slice=ast.Constant("weight_decay"), ctx=ast.Load())
+    if isinstance(spread, ast.Name):
+        entry = ast.Subscript(value=chain, slice=ast.Constant("weight_decay"), ctx=ast.Load())
+    ast.copy_location(entry, spread)
+    ast.copy_location(entry.slice, spread)
+    facts.parents.setdefault(entry, call)
+    return {"weight_decay": entry}
+
+
+def _string_key(node: ast.expr) -> str | None:
+    return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
+
+
+def _config_sets(facts: Facts, parent: str, key: str) -> bool:
+    """Some config file of the linted tree sets ``<...>.<parent>.<key>``."""
+    settings = getattr(facts.project, "settings", None)
+    if settings is None or not getattr(facts.project, "roots", ()):
+        return False
+    for scenario in settings.scenarios():
+        for dotted_key, _ in scenario.config:
+            parts = dotted_key.lower().replace("-", "_").split(".")
+            if len(parts) >= 2 and parts[-1] == key and parts[-2] == parent:
+                return True
+    return False
 
 
 def _literal_entries(value: ast.expr | None) -> dict[str, ast.expr] | None:
