@@ -1,10 +1,11 @@
 """The real-code lint corpora are well-formed, and their scorer counts right.
 
-Thirteen corpora: benchmarks/lint_corpus (the linter is improved against it),
+Fourteen corpora: benchmarks/lint_corpus (the linter is improved against it),
 benchmarks/lint_corpus_holdout, benchmarks/lint_corpus_blind, benchmarks/lint_corpus_blind2,
 benchmarks/lint_corpus_blind3, benchmarks/lint_corpus_blind4, benchmarks/lint_corpus_blind5,
 benchmarks/lint_corpus_blind6, benchmarks/lint_corpus_blind7, benchmarks/lint_corpus_blind8,
-benchmarks/lint_corpus_blind9, benchmarks/lint_corpus_blind10 and benchmarks/lint_corpus_blind11 (built apart,
+benchmarks/lint_corpus_blind9, benchmarks/lint_corpus_blind10, benchmarks/lint_corpus_blind11 and
+benchmarks/lint_corpus_blind13 (built apart,
 each measured once before anyone tuned against it, then development sets too); no two share a repository.
 These tests check each corpus itself (every label points at an existing
 statement, enough entries and repositories, every linted rule has a positive label unless the corpus
@@ -39,6 +40,7 @@ BLIND8 = ROOT / "benchmarks" / "lint_corpus_blind8"
 BLIND9 = ROOT / "benchmarks" / "lint_corpus_blind9"
 BLIND10 = ROOT / "benchmarks" / "lint_corpus_blind10"
 BLIND11 = ROOT / "benchmarks" / "lint_corpus_blind11"
+BLIND13 = ROOT / "benchmarks" / "lint_corpus_blind13"
 
 
 def _bench():
@@ -149,6 +151,13 @@ CORPORA = (
         min_entries=35,
         min_repos=35,
         rules_without_positive=frozenset({"SG103", "SG202"}),
+    ),
+    Corpus(
+        "lint_corpus_blind13",
+        BLIND13,
+        min_entries=30,
+        min_repos=30,
+        rules_without_positive=frozenset(),
     ),
 )
 ENTRIES = {c.name: bench.load_corpus(c.path) for c in CORPORA}
