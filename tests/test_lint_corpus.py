@@ -1,11 +1,9 @@
 """The real-code lint corpora are well-formed, and their scorer counts right.
 
-Eleven corpora: benchmarks/lint_corpus (the linter is improved against it),
-benchmarks/lint_corpus_holdout, benchmarks/lint_corpus_blind, benchmarks/lint_corpus_blind2,
-benchmarks/lint_corpus_blind3, benchmarks/lint_corpus_blind4, benchmarks/lint_corpus_blind5,
-benchmarks/lint_corpus_blind6, benchmarks/lint_corpus_blind7, benchmarks/lint_corpus_blind8 and
-benchmarks/lint_corpus_blind9 (built apart,
-each measured once before anyone tuned against it, then development sets too); no two share a repository.
+Fifteen corpora: benchmarks/lint_corpus (the linter is improved against it),
+benchmarks/lint_corpus_holdout and benchmarks/lint_corpus_blind to benchmarks/lint_corpus_blind13
+(each built apart and measured once before anyone tuned against it, then development sets too); no two
+share a repository.
 These tests check each corpus itself (every label points at an existing
 statement, enough entries and repositories, every linted rule has a positive label unless the corpus
 says it has none) and the matching logic of benchmarks/bench_lint_real.py on hand-made findings. They
@@ -37,6 +35,10 @@ BLIND6 = ROOT / "benchmarks" / "lint_corpus_blind6"
 BLIND7 = ROOT / "benchmarks" / "lint_corpus_blind7"
 BLIND8 = ROOT / "benchmarks" / "lint_corpus_blind8"
 BLIND9 = ROOT / "benchmarks" / "lint_corpus_blind9"
+BLIND10 = ROOT / "benchmarks" / "lint_corpus_blind10"
+BLIND11 = ROOT / "benchmarks" / "lint_corpus_blind11"
+BLIND12 = ROOT / "benchmarks" / "lint_corpus_blind12"
+BLIND13 = ROOT / "benchmarks" / "lint_corpus_blind13"
 
 
 def _bench():
@@ -139,6 +141,34 @@ CORPORA = (
         min_entries=40,
         min_repos=40,
         rules_without_positive=frozenset(),
+    ),
+    Corpus(
+        "lint_corpus_blind10",
+        BLIND10,
+        min_entries=35,
+        min_repos=35,
+        rules_without_positive=frozenset(),
+    ),
+    Corpus(
+        "lint_corpus_blind11",
+        BLIND11,
+        min_entries=35,
+        min_repos=35,
+        rules_without_positive=frozenset({"SG103", "SG202"}),
+    ),
+    Corpus(
+        "lint_corpus_blind12",
+        BLIND12,
+        min_entries=34,
+        min_repos=34,
+        rules_without_positive=frozenset({"SG103", "SG202", "SG210", "SG212"}),
+    ),
+    Corpus(
+        "lint_corpus_blind13",
+        BLIND13,
+        min_entries=35,
+        min_repos=35,
+        rules_without_positive=frozenset({"SG202", "SG212"}),
     ),
 )
 ENTRIES = {c.name: bench.load_corpus(c.path) for c in CORPORA}

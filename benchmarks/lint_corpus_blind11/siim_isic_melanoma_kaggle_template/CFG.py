@@ -1,0 +1,13 @@
+apex = False
+print_freq = 100
+size = 256
+scheduler = "CosineAnnealingLR"
+epochs = 15
+cosanneal_params = {"T_max": 10, "eta_min": 1e-4 * 0.5, "last_epoch": -1}
+batch_size = 64
+lr = 1e-4
+weight_decay = 1e-4
+gradient_accumulation_steps = 1
+max_grad_norm = 1000
+nfolds = 5
+model_name = "efficientnet_b0"
