@@ -204,6 +204,11 @@ class Facts:
             and not self.star_modules
             and not self._assignments_of(node.id)
         ):
+            default = self.parameter_default(node.id, at)
+            if default is not None and depth < 3:
+                # ``def __init__(self, model, optimizer_fn=torch.optim.Adam, ...)``: the class the
+                # function builds when its caller passes none
+                return self._class_choices(default, default, depth + 1)
             return []  # a plain function or a builtin: no class to choose
         q = self.resolve(node)
         if q is not None:
@@ -256,6 +261,19 @@ class Facts:
             for n, qn, _, _ in self._class_choices(assign.value, assign, depth + 1):
                 out.append((n, qn, test, truth))
         return out
+
+    def parameter_default(self, name: str, at: ast.AST) -> ast.expr | None:
+        """The default of parameter `name` of the function enclosing `at`, else None."""
+        scope = self.function_of(at)
+        if not isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            return None
+        args = scope.args
+        pos = [*args.posonlyargs, *args.args]
+        pairs = [
+            *zip(pos[len(pos) - len(args.defaults) :], args.defaults, strict=True),
+            *zip(args.kwonlyargs, args.kw_defaults, strict=True),
+        ]
+        return next((d for a, d in pairs if a.arg == name and d is not None), None)
 
     def _assignments_of(self, name: str) -> list[ast.AST]:
         """Every assignment (plain, annotated, augmented) to the bare name `name`, any scope."""
@@ -523,9 +541,9 @@ class Facts:
 def _optimizer_module(q: str) -> bool:
     """`q`'s module is an optimizers module by its name (``common.optimizers.Novograd``,
     ``utils.optim.Lamb``), or a module of a package named after the optimizer class it holds
-    (``cs336_basics.adamw.AdamW``)."""
+    (``cs336_basics.adamw.AdamW``, a top-level ``lamb.Lamb`` beside the script)."""
     parts = q.split(".")
-    if len(parts) > 2 and parts[-2].replace("_", "") == parts[-1].lower():
+    if len(parts) > 1 and parts[-2].replace("_", "") == parts[-1].lower():
         return True  # a module named after its one class (``cs336_basics.adamw.AdamW``)
     return any(p in ("optim", "optims", "optimizer", "optimizers") for p in parts[:-1])
 

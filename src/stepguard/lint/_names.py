@@ -29,7 +29,7 @@ TORCH_OPTIMIZERS_NAMES = frozenset((*_TORCH_OPTIMIZER_FACTS, "Optimizer"))
 # Classes of other libraries recognised as optimizers by the last part of their name.
 OTHER_OPTIMIZER = re.compile(
     r"(Adam|SGD|Lion|Lamb|LAMB|Lars|LARS|Adafactor|RMSprop|Adagrad|Sophia|Shampoo|Muon|Prodigy"
-    r"|Novograd|NovoGrad)"
+    r"|Novograd|NovoGrad|MADGRAD|Madgrad|AdaBelief|AdaBound|Ranger|Yogi|Adan)"
 )
 OPTIMIZER_LIBS = (
     "transformers",

@@ -43,6 +43,7 @@ from stepguard.lint._values import (
     flag_arg,
     group_dicts,
     params_arg,
+    switched_decay,
     weight_decay_arg,
 )
 
@@ -78,7 +79,9 @@ def _known(values: tuple[Decay, ...], pick: str) -> float | None:
 
 
 def _unknown(values: tuple[Decay, ...]) -> ast.expr | None:
-    return next((v for v in values if isinstance(v, ast.expr)), None)
+    """The first value not known statically, one that is not switched off by default first."""
+    exprs = [v for v in values if isinstance(v, ast.expr)]
+    return next((v for v in exprs if switched_decay(v) is None), exprs[0] if exprs else None)
 
 
 def _decays(values: tuple[Decay, ...] | None) -> tuple[float | None, ast.expr | None] | None:
@@ -145,13 +148,31 @@ def choice_condition(test: ast.expr | None, polarity: bool, facts: Facts) -> lis
     return [Condition(short(test, 50), (test,), facts, "true" if polarity else "false")]
 
 
-def call_text(call: ast.Call, cls: str, wd_text: str, test: ast.expr | None, polarity: bool) -> str:
+def call_text(
+    call: ast.Call,
+    cls: str,
+    wd_text: str,
+    test: ast.expr | None,
+    polarity: bool,
+    facts: Facts | None = None,
+) -> str:
     """How a message shows the construction: ``Adam(..., weight_decay=0.1)``,
-    ``ZeroRedundancyOptimizer(optimizer_class=Adam, ..., weight_decay=0.1)``, or for a class chosen
-    at run time ``Adam(..., weight_decay=0.1) (`opt_cls` is Adam when `cfg.opt == 'adam'`)``."""
+    ``ZeroRedundancyOptimizer(optimizer_class=Adam, ..., weight_decay=0.1)``, for a class chosen
+    at run time ``Adam(..., weight_decay=0.1) (`opt_cls` is Adam when `cfg.opt == 'adam'`)``, or
+    for a class held in a parameter (`facts` given) ``... (`optimizer_fn` defaults to Adam)``."""
     if call_name(call) == "ZeroRedundancyOptimizer":
         return f"ZeroRedundancyOptimizer(optimizer_class={cls}, ..., {wd_text})"
     text = f"{cls}(..., {wd_text})"
+    func = call.func
+    if (
+        facts is not None
+        and test is None
+        and isinstance(func, ast.Name)
+        and func.id != cls
+        and facts.local_value(func.id, call) is None
+        and facts.parameter_default(func.id, call) is not None
+    ):
+        return f"{text} (`{func.id}` defaults to {cls}; a caller may pass another class)"
     key = _looked_up(call)
     if key is not None and test is not None:
         return f"{text} (`{short(call.func, 40)}` names the class: `{short(test, 60)}`)"
@@ -193,10 +214,10 @@ def check_sg101(facts: Facts) -> list[Violation]:
                 f"decay; use {better} and {_retune(facts, call, wd, expr)}"
             )
             if expr is None:
-                shown = call_text(call, cls, _wd_text(wd, None), test, polarity)
+                shown = call_text(call, cls, _wd_text(wd, None), test, polarity, facts)
                 message = f"{name}{shown} applies coupled L2 decay: {why}"
             else:
-                shown = call_text(call, cls, _wd_text(None, expr), test, polarity)
+                shown = call_text(call, cls, _wd_text(None, expr), test, polarity, facts)
                 message = (
                     f"{name}{shown}: the value is not known statically; if it is > 0, {cls} "
                     f"applies coupled L2 decay: {why}"

@@ -71,6 +71,7 @@ from stepguard.lint._values import (
     group_dicts,
     params_arg,
     returned_lists,
+    switched_decay,
     weight_decay_arg,
 )
 
@@ -814,6 +815,8 @@ def _no_decay_group(
             continue
         node = dict_get(g, "weight_decay")
         inherited = node is None
+        if switched_decay(node) is not None:
+            continue  # exempted unless a switch opts in (``cfg.BIAS_DECAY and wd or 0``)
         if node is None:
             node = top_node or ast.Constant(
                 value=default_decay(facts, call, cls),
@@ -900,10 +903,10 @@ def _sg102(
     test, polarity = (picked[2], picked[3]) if picked is not None else (None, True)
     if expr is None:
         wd_text = _wd_text(wd, None) + _default_note(facts, call, cls.split(" or ")[0])
-        what = f"{call_text(call, cls, wd_text, test, polarity)} decays"
+        what = f"{call_text(call, cls, wd_text, test, polarity, facts)} decays"
     else:
         what = (
-            f"{call_text(call, cls, _wd_text(None, expr), test, polarity)}: the value is not "
+            f"{call_text(call, cls, _wd_text(None, expr), test, polarity, facts)}: the value is not "
             "known statically; if it is > 0, it decays"
         )
     if groups is not None and len(group_alternatives(facts, params_arg(call)) or []) > 1:

@@ -400,7 +400,7 @@ def _report_at(facts: Facts, penalty: ast.AST, added: ast.AST) -> ast.AST:
     if isinstance(penalty, (ast.For, ast.AsyncFor)):
         for s in _body_assigns(penalty):
             target = s.target if isinstance(s, ast.AugAssign) else s.targets[0]
-            if _loss_like(facts, target):
+            if _loss_like(facts, target) and not _fresh_accumulator(facts, target, penalty):
                 return s
     node: ast.AST | None = added
     while node is not None and not isinstance(node, ast.stmt):
@@ -499,6 +499,30 @@ def _loss_like(facts: Facts, node: ast.AST) -> bool:
             return True
         if isinstance(n, ast.Call) and facts.is_loss_source(n):
             return True
+    return False
+
+
+def _fresh_accumulator(facts: Facts, target: ast.expr, loop: ast.For | ast.AsyncFor) -> bool:
+    """`target` is a penalty's own accumulator, started at zero just before `loop` (``loss_r = 0``
+    then ``for p in model.parameters(): loss_r += torch.sum(p ** 2)``), not the loss itself: the
+    penalty joins the loss later, where it is reported."""
+    if not isinstance(target, ast.Name):
+        return False
+    body = getattr(facts.parents.get(loop), "body", None)
+    if not isinstance(body, list) or loop not in body:
+        return False
+    for stmt in reversed(body[: body.index(loop)]):
+        if isinstance(stmt, ast.Assign) and any(
+            isinstance(t, ast.Name) and t.id == target.id for t in stmt.targets
+        ):
+            value = stmt.value
+            if isinstance(value, ast.Call) and call_name(value) in (
+                "tensor",
+                "zeros",
+                "zeros_like",
+            ):
+                value = value.args[0] if value.args else value
+            return isinstance(value, ast.Constant) and value.value in (0, 0.0)
     return False
 
 

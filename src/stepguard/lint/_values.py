@@ -450,6 +450,10 @@ def group_alternatives(facts: Facts, params: ast.expr | None) -> list[list[ast.D
     candidates: list[ast.expr | None] = [params]
     if isinstance(params, ast.Name):
         candidates = assigned_values(facts, params.id, params)
+        if candidates == [None]:
+            grown = grown_list(facts, params.id, params)
+            if grown is not None:
+                return [grown]
     if len(candidates) == 1 and isinstance(candidates[0], ast.Call):
         candidates = helper_groups(facts, candidates[0])
     out: list[list[ast.Dict]] = []
@@ -461,6 +465,78 @@ def group_alternatives(facts: Facts, params: ast.expr | None) -> list[list[ast.D
             return None
         out.append([g for g in groups if g is not None])
     return out or None
+
+
+def grown_list(facts: Facts, name: str, at: ast.AST) -> list[ast.Dict] | None:
+    """The param-group dicts of a list the function enclosing `at` starts empty and grows one
+    group at a time (``params = []`` then, in a loop over the named parameters, ``params +=
+    [{"params": [value], "lr": lr, "weight_decay": wd}]``, ``params.append(dict(...))`` or
+    ``params.extend([...])``), all together; None when the name changes any other way or a grown
+    element is not a param-group literal."""
+    scope = facts.function_of(at)
+    start: list[ast.AST] = []
+    grown: list[ast.expr] = []
+    for node in facts.assigns:
+        if facts.function_of(node) is not scope:
+            continue
+        if isinstance(node, ast.AugAssign):
+            if not (isinstance(node.target, ast.Name) and node.target.id == name):
+                continue
+            if not isinstance(node.op, ast.Add) or not isinstance(
+                node.value, (ast.List, ast.Tuple)
+            ):
+                return None
+            grown.extend(node.value.elts)
+            continue
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+        if any(name in assigned_names(t) for t in targets):
+            value = node.value
+            if not isinstance(t := targets[0], ast.Name) or len(targets) != 1:
+                return None
+            if not (isinstance(value, ast.List) and not value.elts) or t.id != name:
+                return None
+            start.append(node)
+    for c in facts.calls:
+        if (
+            isinstance(c.func, ast.Attribute)
+            and isinstance(c.func.value, ast.Name)
+            and c.func.value.id == name
+            and facts.function_of(c) is scope
+        ):
+            if c.func.attr == "append" and len(c.args) == 1:
+                grown.append(c.args[0])
+            elif c.func.attr == "extend" and len(c.args) == 1 and isinstance(c.args[0], ast.List):
+                grown.extend(c.args[0].elts)
+            elif c.func.attr not in ("index", "count", "copy"):
+                return None
+    if len(start) != 1 or not grown:
+        return None
+    groups = [as_group(facts, e) for e in grown]
+    if any(g is None for g in groups):
+        return None
+    return [g for g in groups if g is not None]
+
+
+def _zero(node: ast.expr) -> bool:
+    return isinstance(node, ast.Constant) and not isinstance(node.value, bool) and node.value == 0
+
+
+def switched_decay(node: ast.expr | None) -> ast.expr | None:
+    """The switch of a decay written to be 0 unless a flag turns it on (``cfg.BIAS_DECAY and
+    cfg.WEIGHT_DECAY or 0``, ``wd if args.decay_bias else 0.0``, ``0 if args.no_bias_decay else
+    wd``): the test, else None. Such a group is exempted on purpose, with a switch to opt in."""
+    if (
+        isinstance(node, ast.BoolOp)
+        and isinstance(node.op, ast.Or)
+        and len(node.values) == 2
+        and _zero(node.values[1])
+        and isinstance(node.values[0], ast.BoolOp)
+        and isinstance(node.values[0].op, ast.And)
+    ):
+        return node.values[0].values[0]
+    if isinstance(node, ast.IfExp) and (_zero(node.body) or _zero(node.orelse)):
+        return node.test
+    return None
 
 
 def helper_groups(facts: Facts, call: ast.Call) -> list[ast.expr | None]:

@@ -1,0 +1,246 @@
+"""Weight-decay shapes of round 7 (issue 13): what the blind corpora 10-13 showed real projects write.
+
+Each test writes a small project (paraphrased shapes, not copies) and lints it as a tree: the bad
+shape fires where the corpus conventions put the finding, the fixed shape stays silent.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+from stepguard.findings import Finding
+from stepguard.lint import lint_paths
+
+
+def project(root: Path, files: dict[str, str]) -> Path:
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text).lstrip())
+    return root
+
+
+def found(root: Path, code: str) -> list[Finding]:
+    return [f for f in lint_paths([root]).findings if f.code == code]
+
+
+def lines(findings: list[Finding]) -> list[int]:
+    return [f.line for f in findings]
+
+
+# -- an optimizer class of a module beside the script, named after it --------------------------
+
+_BESIDE = """
+    import torch.nn as nn
+
+    from lamb import Lamb
+
+
+    class Net(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.embed = nn.Embedding(100, 16)
+            self.norm = nn.LayerNorm(16)
+
+
+    def build(args):
+        model = Net()
+        return Lamb(model.parameters(), lr=1e-3, weight_decay=WD)
+"""
+
+
+def test_a_class_imported_from_a_top_level_module_named_after_it_is_an_optimizer(
+    tmp_path: Path,
+) -> None:
+    # online-dt's `from lamb import Lamb`: lamb.py sits beside the script, outside the linted files
+    loud = project(tmp_path / "loud", {"train.py": _BESIDE.replace("WD", "5e-4")})
+    assert lines(found(loud, "SG102")) == [15]
+    assert "Lamb(..., weight_decay=0.0005)" in found(loud, "SG102")[0].message
+    quiet = project(tmp_path / "quiet", {"train.py": _BESIDE.replace("WD", "0.0")})
+    assert found(quiet, "SG102") == []
+    # a module not named after the class is not read as an optimizer
+    other = project(
+        tmp_path / "other",
+        {"train.py": _BESIDE.replace("WD", "5e-4").replace("from lamb", "from helpers")},
+    )
+    assert found(other, "SG102") == []
+
+
+# -- optimizers of torch_optimizer / pytorch_optimizer by name -----------------------------------
+
+_MADGRAD = """
+    import torch
+    import torch_optimizer
+
+
+    def make(model, kind):
+        if kind == "madgrad":
+            return torch_optimizer.MADGRAD(model.parameters(), lr=1e-3, weight_decay=WD)
+        return torch_optimizer.Ranger(model.parameters(), lr=1e-3, weight_decay=WD)
+"""
+
+
+def test_madgrad_and_ranger_with_decay_over_every_parameter_are_sg102(tmp_path: Path) -> None:
+    loud = project(tmp_path / "loud", {"train.py": _MADGRAD.replace("WD", "1e-6")})
+    assert lines(found(loud, "SG102")) == [7, 8]
+    # their coupling is not in the table: no SG101 claim
+    assert found(loud, "SG101") == []
+    quiet = project(tmp_path / "quiet", {"train.py": _MADGRAD.replace("WD", "0")})
+    assert found(quiet, "SG102") == []
+
+
+# -- the class held in a parameter with a default, the keywords in a dict --------------------------
+
+_TRAINER = """
+    import torch
+
+
+    class CTRTrainer:
+        def __init__(self, model, optimizer_fn=CLASS, optimizer_params=None, n_epoch=10):
+            self.model = model
+            if optimizer_params is None:
+                optimizer_params = {"lr": 1e-3, "weight_decay": 1e-5}
+            self.optimizer = optimizer_fn(self.model.parameters(), **optimizer_params)
+"""
+
+
+def test_an_optimizer_class_taken_from_a_parameter_default_is_read(tmp_path: Path) -> None:
+    # torch-rechub's trainers: Adam by default, the decay in a default keyword dict
+    loud = project(tmp_path / "loud", {"trainer.py": _TRAINER.replace("CLASS", "torch.optim.Adam")})
+    sg101 = found(loud, "SG101")
+    assert lines(sg101) == [9]
+    assert "`optimizer_fn` defaults to Adam; a caller may pass another class" in sg101[0].message
+    assert "weight_decay=1e-05" in sg101[0].message
+    assert lines(found(loud, "SG102")) == [9]
+    # the call is not the class: the autofix must not rename `optimizer_fn`
+    assert sg101[0].fix is None or "optimizer_fn" not in str(sg101[0].fix)
+    # AdamW by default: decoupled, no SG101 (the single decayed group stays SG102)
+    adamw = project(
+        tmp_path / "adamw", {"trainer.py": _TRAINER.replace("CLASS", "torch.optim.AdamW")}
+    )
+    assert found(adamw, "SG101") == []
+    assert lines(found(adamw, "SG102")) == [9]
+    # no default class: nothing is claimed
+    none = project(tmp_path / "none", {"trainer.py": _TRAINER.replace("CLASS", "None")})
+    assert found(none, "SG101") == [] and found(none, "SG102") == []
+
+
+# -- per-parameter groups grown in a loop ---------------------------------------------------------
+
+_GROWN = """
+    import torch
+
+
+    def build(model, cfg, lr):
+        params = []
+        for key, value in dict(model.named_parameters()).items():
+            if value.requires_grad:
+                if "bias" in key:
+                    params += [{"params": [value], "lr": lr * 2, "weight_decay": BIAS}]
+                else:
+                    params += [{"params": [value], "lr": lr, "weight_decay": cfg.WEIGHT_DECAY}]
+        return torch.optim.CLASS(params)
+"""
+
+
+def test_adam_over_groups_grown_one_parameter_at_a_time_is_sg101(tmp_path: Path) -> None:
+    # faster-rcnn.pytorch / maskrcnn-benchmark's make_optimizer: `params += [{...}]` per tensor
+    loud = project(
+        tmp_path / "loud", {"train.py": _GROWN.replace("CLASS", "Adam").replace("BIAS", "0")}
+    )
+    sg101 = found(loud, "SG101")
+    assert lines(sg101) == [12]
+    assert "weight_decay=cfg.WEIGHT_DECAY" in sg101[0].message
+    quiet = project(
+        tmp_path / "quiet", {"train.py": _GROWN.replace("CLASS", "AdamW").replace("BIAS", "0")}
+    )
+    assert found(quiet, "SG101") == []
+    # every group at 0: nothing to decouple
+    zero = project(
+        tmp_path / "zero",
+        {
+            "train.py": _GROWN.replace("CLASS", "Adam")
+            .replace("BIAS", "0")
+            .replace("cfg.WEIGHT_DECAY", "0.0")
+        },
+    )
+    assert found(zero, "SG101") == []
+
+
+def test_a_bias_group_decayed_only_behind_an_opt_in_switch_is_not_sg102(tmp_path: Path) -> None:
+    switched = "cfg.BIAS_DECAY and cfg.WEIGHT_DECAY or 0"
+    quiet = project(
+        tmp_path / "quiet", {"train.py": _GROWN.replace("CLASS", "SGD").replace("BIAS", switched)}
+    )
+    assert found(quiet, "SG102") == []
+    ifexp = project(
+        tmp_path / "ifexp",
+        {
+            "train.py": _GROWN.replace("CLASS", "SGD").replace(
+                "BIAS", "cfg.WEIGHT_DECAY if cfg.BIAS_DECAY else 0"
+            )
+        },
+    )
+    assert found(ifexp, "SG102") == []
+    # the biases decayed unconditionally: SG102 on the group that holds them
+    loud = project(
+        tmp_path / "loud",
+        {"train.py": _GROWN.replace("CLASS", "SGD").replace("BIAS", "cfg.WEIGHT_DECAY")},
+    )
+    sg102 = found(loud, "SG102")
+    assert lines(sg102) == [12]
+    assert "line 9" in sg102[0].message
+
+
+# -- an explicit L2 accumulated in its own variable ------------------------------------------------
+
+_PENALTY = """
+    import torch
+
+
+    def train(model, loader, criterion, wd):
+        optimizer = torch.optim.SGD(model.parameters(), lr=0.1, weight_decay=wd)
+        for x, y in loader:
+            loss = criterion(model(x), y)
+            START
+            for p in model.parameters():
+                ACCUMULATE
+            ADD
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+"""
+
+
+def _penalty(start: str, accumulate: str, add: str) -> str:
+    return _PENALTY.replace("START", start).replace("ACCUMULATE", accumulate).replace("ADD", add)
+
+
+def test_sg103_on_a_penalty_accumulator_is_reported_where_it_joins_the_loss(tmp_path: Path) -> None:
+    # logit-adj: `loss_r = 0; for p in ...: loss_r += torch.sum(p**2); loss = loss + loss_r`
+    fresh = project(
+        tmp_path / "fresh",
+        {"train.py": _penalty("loss_r = 0", "loss_r += torch.sum(p**2)", "loss = loss + loss_r")},
+    )
+    assert lines(found(fresh, "SG103")) == [11]
+    # started as a zero tensor, scaled where it joins
+    tensor = project(
+        tmp_path / "tensor",
+        {
+            "train.py": _penalty(
+                "l2_reg = torch.tensor(0.0)", "l2_reg += p.pow(2).sum()", "loss += 1e-4 * l2_reg"
+            )
+        },
+    )
+    assert lines(found(tensor, "SG103")) == [11]
+    # the optimizer does not decay: no double regularisation
+    quiet = project(
+        tmp_path / "quiet",
+        {
+            "train.py": _penalty(
+                "loss_r = 0", "loss_r += torch.sum(p**2)", "loss = loss + loss_r"
+            ).replace("weight_decay=wd", "weight_decay=0.0")
+        },
+    )
+    assert found(quiet, "SG103") == []
