@@ -244,3 +244,141 @@ def test_sg103_on_a_penalty_accumulator_is_reported_where_it_joins_the_loss(tmp_
         },
     )
     assert found(quiet, "SG103") == []
+
+
+# -- a model of 2-D parameters filled by an initializer -------------------------------------------
+
+_GAT = """
+    import numpy as np
+    import torch
+    import torch.nn as nn
+
+
+    class AttentionLayer(nn.Module):
+        def __init__(self, n_in, n_out):
+            super().__init__()
+            self.W = nn.Parameter(nn.init.xavier_uniform_(torch.empty(n_in, n_out), gain=np.sqrt(2.0)))
+            self.a = nn.Parameter(nn.init.xavier_uniform_(SHAPE, gain=np.sqrt(2.0)))
+
+
+    model = AttentionLayer(16, 8)
+    optimizer = torch.optim.SGD(model.parameters(), lr=5e-3, weight_decay=5e-4)
+"""
+
+
+def test_parameters_filled_by_an_initializer_keep_their_shape(tmp_path: Path) -> None:
+    # pyGAT: `nn.Parameter(nn.init.xavier_uniform_(torch.empty(a, b)))`, weight matrices only
+    quiet = project(tmp_path / "quiet", {"gat.py": _GAT.replace("SHAPE", "torch.empty(16, 1)")})
+    assert found(quiet, "SG102") == []
+    # a 1-D parameter (a bias-like vector) filled the same way is decayed
+    loud = project(tmp_path / "loud", {"gat.py": _GAT.replace("SHAPE", "torch.empty(16)")})
+    assert lines(found(loud, "SG102")) == [14]
+    assert "1-D parameters" in found(loud, "SG102")[0].message
+
+
+# -- learning-rate groups appended per module in loops --------------------------------------------
+
+_LR_GROUPS = """
+    import torch
+
+
+    def build(model, args):
+        modules_ori = [model.layer0, model.layer1]
+        modules_new = [model.ppm, model.cls]
+        params_list = []
+        for module in modules_ori:
+            params_list.append(dict(params=module.parameters(), lr=args.base_lr))
+        for module in modules_new:
+            params_list.append(dict(params=module.parameters(), lr=args.base_lr * 10EXTRA))
+        return torch.optim.SGD(params_list, lr=args.base_lr, momentum=0.9, weight_decay=WD)
+"""
+
+
+def test_learning_rate_groups_appended_per_module_all_decay(tmp_path: Path) -> None:
+    # semseg's PSPNet: groups by module for the learning rate, none without decay
+    loud = project(
+        tmp_path / "loud", {"train.py": _LR_GROUPS.replace("EXTRA", "").replace("WD", "1e-4")}
+    )
+    sg102 = found(loud, "SG102")
+    assert lines(sg102) == [12]
+    assert "each `module.parameters()` of `modules_new`" in sg102[0].message
+    # no decay at all
+    zero = project(
+        tmp_path / "zero", {"train.py": _LR_GROUPS.replace("EXTRA", "").replace("WD", "0.0")}
+    )
+    assert found(zero, "SG102") == []
+    # an element that is no param-group literal: the groups are not read, nothing is claimed
+    other = project(
+        tmp_path / "other",
+        {
+            "train.py": _LR_GROUPS.replace("EXTRA", "")
+            .replace("WD", "1e-4")
+            .replace(
+                "params_list.append(dict(params=module.parameters(), lr=args.base_lr))",
+                "params_list.append(make_group(module))",
+            )
+        },
+    )
+    assert found(other, "SG102") == []
+
+
+# -- a no-decay filter behind an opt-in flag --------------------------------------------------------
+
+_FILTER = """
+    import argparse
+
+    import torch
+
+
+    def build_optimizer(args, model):
+        params_with_decay = []
+        params_without_decay = []
+        for name, param in model.named_parameters():
+            if param.requires_grad is False:
+                continue
+            if args.filter_biases_wd and (len(param.shape) == 1 or name.endswith("bias")):
+                params_without_decay.append(param)
+            else:
+                params_with_decay.append(param)
+        if args.filter_biases_wd:
+            param_groups = [
+                {"params": params_without_decay, "weight_decay": 0.0},
+                {"params": params_with_decay, "weight_decay": args.weight_decay},
+            ]
+        else:
+            param_groups = [{"params": params_with_decay, "weight_decay": args.weight_decay}]
+        return torch.optim.AdamW(param_groups, lr=args.base_lr)
+
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--weight_decay", default=0.1, type=float)
+    parser.add_argument("--filter_biases_wd", default=FLAG, action="store_true")
+"""
+
+
+def test_a_no_decay_filter_behind_an_opt_in_flag_is_sg102_when_the_flag_is_off(
+    tmp_path: Path,
+) -> None:
+    # 3DETR's --filter_biases_wd: off by default, every parameter decays at 0.1
+    loud = project(tmp_path / "loud", {"optimizer.py": _FILTER.replace("FLAG", "False")})
+    sg102 = found(loud, "SG102")
+    assert lines(sg102) == [23]
+    assert (
+        "line 22" in sg102[0].message
+        and "unless `args.filter_biases_wd` is set" in sg102[0].message
+    )
+    assert sg102[0].data["activity"] == "active"
+    # the flag on by default: the finding holds only when it is turned off
+    on = project(tmp_path / "on", {"optimizer.py": _FILTER.replace("FLAG", "True")})
+    assert [f.data["activity"] for f in found(on, "SG102")] == ["latent"]
+    # the split by role whatever the flag: silent
+    fixed = project(
+        tmp_path / "fixed",
+        {
+            "optimizer.py": _FILTER.replace("FLAG", "False").replace(
+                "args.filter_biases_wd and (len(param.shape) == 1",
+                "(len(param.shape) == 1",
+            )
+        },
+    )
+    assert found(fixed, "SG102") == []

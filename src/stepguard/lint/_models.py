@@ -529,7 +529,16 @@ def _value_holds(facts: Facts, value: ast.expr, depth: int) -> bool:
 
 
 def _matrix(tensor: ast.expr | None) -> bool:
-    """``torch.randn(a, b)``-style tensors with at least two dimensions."""
+    """``torch.randn(a, b)``-style tensors with at least two dimensions, also filled in place by
+    an initializer that returns them (``nn.init.xavier_uniform_(torch.empty(a, b), gain=g)``)."""
+    while (
+        isinstance(tensor, ast.Call)
+        and isinstance(tensor.func, ast.Attribute)
+        and tensor.func.attr.endswith("_")
+        and (dotted(tensor.func.value) or "").split(".")[-1] == "init"
+        and tensor.args
+    ):
+        tensor = tensor.args[0]
     if not isinstance(tensor, ast.Call) or call_name(tensor) not in _TENSOR_FACTORIES:
         return False
     dims = [a for a in tensor.args if not isinstance(a, ast.Starred)]

@@ -84,6 +84,22 @@ def _shown_decay(node: ast.expr, value: object) -> str:
     return f"{value:g}" if isinstance(value, float) else f"`{short(node, 40)}` (if it is > 0)"
 
 
+def _shown_parameters(facts: Facts, model: ast.expr) -> str:
+    """``model.parameters()``; for a loop variable (``for module in modules_new:
+    groups.append(dict(params=module.parameters(), ...))``) the modules it runs over."""
+    node: ast.AST | None = model
+    if isinstance(model, ast.Name):
+        while node is not None:
+            node = facts.parents.get(node)
+            if (
+                isinstance(node, (ast.For, ast.AsyncFor))
+                and isinstance(node.target, ast.Name)
+                and node.target.id == model.id
+            ):
+                return f"each `{model.id}.parameters()` of `{short(node.iter, 40)}`"
+    return f"{short(model, 40)}.parameters()"
+
+
 def _all_parameters(facts: Facts, node: ast.expr | None, depth: int = 0) -> list[ast.expr] | None:
     """The models whose parameters `node` lists without any filter by name or shape, else None.
 
@@ -781,7 +797,7 @@ def _whole_module_group(
         shown = f"weight_decay={v:g}" if isinstance(v, float) else _wd_text(None, node or v)
         if node is None:
             shown += _default_note(facts, call, name) or " (the optimizer's value)"
-        source = ", ".join(sorted({f"{short(m, 40)}.parameters()" for m in ms}))
+        source = ", ".join(sorted({_shown_parameters(facts, m) for m in ms}))
         unknown = "" if isinstance(v, float) else " (not known statically; if it is > 0)"
         message = (
             f"{_who(facts, call)}{cls}(...): the param group at line {g.lineno} decays every "
@@ -899,7 +915,7 @@ def _sg102(
 ) -> Violation:
     wd, expr = _known(values, "min"), _unknown(values)
     name = _who(facts, call)
-    source = ", ".join(sorted({f"{short(m, 40)}.parameters()" for m in models}))
+    source = ", ".join(sorted({_shown_parameters(facts, m) for m in models}))
     test, polarity = (picked[2], picked[3]) if picked is not None else (None, True)
     if expr is None:
         wd_text = _wd_text(wd, None) + _default_note(facts, call, cls.split(" or ")[0])
@@ -1988,6 +2004,111 @@ def _flagged_split(facts: Facts, call: ast.Call, cls: str) -> Violation | None:
     return None
 
 
+def _switched_filter(facts: Facts, call: ast.Call, cls: str) -> Violation | None:
+    """A decaying group whose list is filled in a loop over a model's parameters, on the ``else``
+    side of ``if <flag> and (<no-decay test>): no_decay.append(p)`` (3DETR's
+    ``--filter_biases_wd``): with the flag off every parameter lands in it, biases, normalization
+    and embedding weights included."""
+    for g in _file_groups(facts, call):
+        params = dict_get(g, "params")
+        if not isinstance(params, ast.Name):
+            continue
+        found = _filled_unless_flag(facts, params, g)
+        if found is None:
+            continue
+        model, flag = found
+        if _under_test(facts, g, flag):
+            continue  # the groups built when the flag is on
+        decay = _group_decay(facts, call, cls, g)
+        if decay is None or not holds_no_decay_parameters(facts, model, call):
+            continue
+        node, value = decay
+        message = (
+            f"{_who(facts, call)}{cls}(...): the param group at line {g.lineno} holds "
+            f"`{params.id}`, which the loop over `{short(model, 30)}` fills with every parameter "
+            f"unless `{short(flag, 40)}` is set; without it the biases, normalization and "
+            f"embedding weights get weight_decay={_shown_decay(node, value)}; keep them out by "
+            "role whatever the flag (stepguard.param_groups(model, weight_decay=...))"
+        )
+        conditions = [
+            Condition("weight_decay", (node,), facts, ">0"),
+            Condition(short(flag, 50), (flag,), facts, "false", neutral=True),
+            *branch_conditions(facts, call),
+        ]
+        return violation(facts, call, "SG102", message, (), conditions, g, optimizer=cls)
+    return None
+
+
+def _under_test(facts: Facts, node: ast.AST, test: ast.expr) -> bool:
+    """`node` sits in the body of an ``if`` whose test is `test`."""
+    child: ast.AST = node
+    parent = facts.parents.get(node)
+    while parent is not None:
+        if (
+            isinstance(parent, ast.If)
+            and child in parent.body
+            and ast.dump(parent.test) == ast.dump(test)
+        ):
+            return True
+        child, parent = parent, facts.parents.get(parent)
+    return False
+
+
+def _filled_unless_flag(
+    facts: Facts, name: ast.Name, at: ast.AST
+) -> tuple[ast.expr, ast.expr] | None:
+    """(M, flag) when list `name` starts empty and its one ``append`` is the ``else`` of ``if
+    flag and (...)`` inside ``for n, p in M.named_parameters()`` (or ``for p in
+    M.parameters()``), appending the loop's parameter, with only ``requires_grad`` guards that
+    ``continue``."""
+    if [type(v) for v in assigned_values(facts, name.id, at)] != [ast.List]:
+        return None
+    scope = facts.function_of(at)
+    appends = [
+        c
+        for c in facts.calls
+        if isinstance(c.func, ast.Attribute)
+        and isinstance(c.func.value, ast.Name)
+        and c.func.value.id == name.id
+        and facts.function_of(c) is scope
+    ]
+    if len(appends) != 1 or appends[0].func.attr != "append" or len(appends[0].args) != 1:  # type: ignore[attr-defined]
+        return None
+    app = appends[0]
+    stmt = facts.parents.get(app)
+    branch = facts.parents.get(stmt) if isinstance(stmt, ast.Expr) else None
+    if not (
+        isinstance(branch, ast.If)
+        and stmt in branch.orelse
+        and isinstance(branch.test, ast.BoolOp)
+        and isinstance(branch.test.op, ast.And)
+        and isinstance(branch.test.values[0], (ast.Name, ast.Attribute))
+    ):
+        return None
+    loop = facts.parents.get(branch)
+    if not isinstance(loop, ast.For) or branch not in loop.body:
+        return None
+    it = loop.iter
+    if not (
+        isinstance(it, ast.Call)
+        and isinstance(it.func, ast.Attribute)
+        and it.func.attr in ("parameters", "named_parameters")
+        and not it.args
+    ):
+        return None
+    target = loop.target
+    if it.func.attr == "named_parameters":
+        if not (isinstance(target, ast.Tuple) and len(target.elts) == 2):
+            return None
+        target = target.elts[1]
+    if not (isinstance(target, ast.Name) and dotted(app.args[0]) == target.id):
+        return None
+    guards = _continue_guards(loop)
+    if guards is None or any("requires_grad" not in ast.unparse(t) for t in guards):
+        return None
+    return it.func.value, branch.test.values[0]
+
+
 def _names_excluded(params: ast.expr | None) -> tuple[ast.expr, ast.Name] | None:
     """(M, L) for ``[p for n, p in M.named_parameters() if not any(nd in n for nd in L)]``."""
     if not isinstance(params, (ast.ListComp, ast.GeneratorExp)) or len(params.generators) != 1:
@@ -2682,6 +2803,7 @@ _GROUP_SHAPES: tuple[Callable[[Facts, ast.Call, str], Violation | None], ...] = 
     _undecided_groups,
     _split_list,
     _flagged_split,
+    _switched_filter,
     _timm_split,
     _rank_split,
     _name_split,

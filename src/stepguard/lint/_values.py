@@ -450,7 +450,9 @@ def group_alternatives(facts: Facts, params: ast.expr | None) -> list[list[ast.D
     candidates: list[ast.expr | None] = [params]
     if isinstance(params, ast.Name):
         candidates = assigned_values(facts, params.id, params)
-        if candidates == [None]:
+        if candidates == [None] or (
+            len(candidates) == 1 and isinstance(candidates[0], ast.List) and not candidates[0].elts
+        ):
             grown = grown_list(facts, params.id, params)
             if grown is not None:
                 return [grown]
