@@ -382,3 +382,78 @@ def test_a_no_decay_filter_behind_an_opt_in_flag_is_sg102_when_the_flag_is_off(
         },
     )
     assert found(fixed, "SG102") == []
+
+
+# -- a BERT task head named by its family ---------------------------------------------------------
+
+_NER = """
+    import torch
+
+    from callback.optimizater.adamw import AdamW
+    from models.bert_for_ner import CLASS
+
+
+    def train(args):
+        model = CLASS.from_pretrained("bert-base-chinese")
+        no_decay = ["bias", "LayerNorm.weight"]
+        groups = [
+            {"params": [p for n, p in model.named_parameters() if not any(nd in n for nd in no_decay)],
+             "weight_decay": args.weight_decay},
+            {"params": [p for n, p in model.named_parameters() if any(nd in n for nd in no_decay)],
+             "weight_decay": 0.0},
+        ]
+        return AdamW(groups, lr=args.learning_rate)
+"""
+
+
+def test_a_bert_task_head_class_holds_the_bert_embeddings(tmp_path: Path) -> None:
+    # BERT-NER-Pytorch's BertCrfForNer / BertSpanForNer: the name list decays the embeddings
+    for cls in ("BertCrfForNer", "RobertaSpanForTokenClassification"):
+        loud = project(tmp_path / cls, {"run_ner.py": _NER.replace("CLASS", cls)})
+        sg102 = found(loud, "SG102")
+        assert lines(sg102) == [16], cls
+        assert f"`{cls}`" in sg102[0].message
+    # a class not of those families (nor named like a language model): unknown, silent
+    quiet = project(tmp_path / "quiet", {"run_ner.py": _NER.replace("CLASS", "CrfTagger")})
+    assert found(quiet, "SG102") == []
+
+
+# -- a frozen submodule the optimizer does not take ------------------------------------------------
+
+_SAM = """
+    import torch
+    import torch.nn as nn
+
+
+    class MedSAM(nn.Module):
+        def __init__(self, image_encoder, mask_decoder, prompt_encoder):
+            super().__init__()
+            self.image_encoder = image_encoder
+            self.mask_decoder = mask_decoder
+            self.prompt_encoder = prompt_encoder
+            for param in self.FROZEN.parameters():
+                param.requires_grad = False
+
+        def forward(self, image, box):
+            sparse_prompt_embeddings = self.prompt_encoder(box)
+            return self.mask_decoder(self.image_encoder(image), sparse_prompt_embeddings)
+
+
+    def build(sam, weight_decay):
+        model = MedSAM(sam.image_encoder, sam.mask_decoder, sam.prompt_encoder)
+        params = list(model.image_encoder.parameters()) + list(model.mask_decoder.parameters())
+        return torch.optim.AdamW(params, lr=1e-4, weight_decay=weight_decay)
+"""
+
+
+def test_freezing_a_submodule_the_optimizer_does_not_take_is_no_adapter_training(
+    tmp_path: Path,
+) -> None:
+    # MedSAM freezes the prompt encoder and trains the image encoder and mask decoder whole
+    loud = project(tmp_path / "loud", {"train.py": _SAM.replace("FROZEN", "prompt_encoder")})
+    sg102 = found(loud, "SG102")
+    assert lines(sg102) == [22]
+    assert "model.image_encoder.parameters()" in sg102[0].message
+    # the frozen module is one the optimizer takes: read as adapter training, nothing claimed
+    quiet = project(tmp_path / "quiet", {"train.py": _SAM.replace("FROZEN", "image_encoder")})
+    assert found(quiet, "SG102") == []

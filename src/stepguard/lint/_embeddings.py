@@ -266,11 +266,12 @@ def transformers_model(facts: Facts, model: ast.expr, at: ast.AST, depth: int = 
 _LANGUAGE_MODEL = re.compile(r"(LLM|GPT|LanguageModel|[a-z]LM)$")
 
 #: Model classes of the BERT / GPT / T5 families by name (NVIDIA's ``modeling.BertForPreTraining``,
-#: a fork's ``BertForPreTrainingEx``): each holds token (and position) embedding tables.
+#: a fork's ``BertForPreTrainingEx``, a task head's ``BertCrfForNer``): each holds token (and
+#: position) embedding tables.
 _ENCODER_OR_LLM = re.compile(
     r"^(Bert|Roberta|XLMRoberta|Albert|Electra|Deberta(V2)?|DistilBert|XLNet|GPT2|GPTNeo\w*|GPTJ"
     r"|OPT|Llama|Mistral|Mixtral|Qwen\d*|T5|MT5|Bart|MBart|Longformer|BigBird|Camembert|Falcon"
-    r"|Bloom|Gemma\d*)(For[A-Z]\w*|Model|LMHeadModel)$"
+    r"|Bloom|Gemma\d*)((?:[A-Z][A-Za-z0-9]*)*?)(For[A-Z]\w*|Model|LMHeadModel)$"
 )
 
 

@@ -163,6 +163,41 @@ def only_adapters_trainable(facts: Facts) -> bool:
     return False
 
 
+def freezes_other_modules(facts: Facts, models: list[ast.expr]) -> bool:
+    """The file's only sign of adapter training is a loop freezing a submodule the optimizer does
+    not take (MedSAM: ``for p in self.prompt_encoder.parameters(): p.requires_grad = False``,
+    the optimizer over ``model.image_encoder`` and ``model.mask_decoder``): no PEFT call, no
+    adapter attached, and every optimized module a submodule named otherwise."""
+    if _PEFT.search(facts.source) or _peft_helper(facts) or _attaches_adapters(facts):
+        return False
+    if not models or not all(isinstance(m, ast.Attribute) for m in models):
+        return False
+    optimized = {m.attr for m in models if isinstance(m, ast.Attribute)}
+    frozen: list[str] = []
+    for node in facts.assigns:
+        if not (
+            isinstance(node, ast.Assign)
+            and any(
+                isinstance(t, ast.Attribute) and t.attr == "requires_grad" for t in node.targets
+            )
+            and isinstance(node.value, ast.Constant)
+            and node.value.value is False
+        ):
+            continue
+        loop = facts.enclosing(node, (ast.For,))
+        it = loop.iter if isinstance(loop, ast.For) else None
+        if not (
+            isinstance(it, ast.Call)
+            and isinstance(it.func, ast.Attribute)
+            and isinstance(it.func.value, ast.Attribute)
+        ):
+            return False
+        frozen.append(it.func.value.attr)
+    if any(call_name(c) == "requires_grad_" for c in facts.calls):
+        return False
+    return bool(frozen) and not (set(frozen) & optimized)
+
+
 _PEFT_CONFIGS = re.compile(r"(Lora|AdaLora|LoHa|LoKr|IA3|Vera|Boft|Oft)Config$")
 _SAVED_WORDS = (*("embed", "norm", "bias", "ln_", "wte", "wpe"), "ln", "emb")
 
@@ -326,12 +361,27 @@ def holds_no_decay_parameters(facts: Facts, model: ast.expr, at: ast.AST) -> boo
         if holder is None:
             return True
         value = _init_value(holder[1], model.attr)
+        if isinstance(value, ast.Name) and _init_argument(holder[1], value.id):
+            # ``self.image_encoder = image_encoder``: a module handed to the constructor, whose
+            # parameters the optimizer takes; what it holds is not visible here
+            return True
         return True if value is None else _value_holds(holder[0], value, 0)
     cls = _model_class(facts, model, at)
     if cls is None:
         return True
     owner, node = cls
     return _class_holds(owner, node, 0)
+
+
+def _init_argument(cls: ast.ClassDef, name: str) -> bool:
+    """`name` is a parameter of `cls`'s ``__init__``."""
+    init = next(
+        (s for s in cls.body if isinstance(s, ast.FunctionDef) and s.name == "__init__"), None
+    )
+    if init is None:
+        return False
+    args = init.args
+    return any(a.arg == name for a in [*args.posonlyargs, *args.args, *args.kwonlyargs])
 
 
 def attribute_parameters(facts: Facts, node: ast.Attribute, at: ast.AST) -> list[ast.expr] | None:

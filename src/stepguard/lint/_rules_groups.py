@@ -33,6 +33,7 @@ from stepguard.lint._models import (
     attribute_parameters,
     bias_split,
     built_groups,
+    freezes_other_modules,
     holds_no_decay_parameters,
     holds_norm_or_embedding,
     loop_model,
@@ -418,7 +419,7 @@ def check_sg102(facts: Facts) -> list[Violation]:
             if adapters is None:
                 adapters = only_adapters_trainable(facts)
             flat = [m for ms in models if ms for m in ms]
-            if adapters:
+            if adapters and not freezes_other_modules(facts, flat):
                 break
             if not all(holds_no_decay_parameters(facts, m, call) for m in flat):
                 # some groups hold weight matrices only: a group whose modules hold biases or
