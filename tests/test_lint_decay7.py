@@ -457,3 +457,147 @@ def test_freezing_a_submodule_the_optimizer_does_not_take_is_no_adapter_training
     # the frozen module is one the optimizer takes: read as adapter training, nothing claimed
     quiet = project(tmp_path / "quiet", {"train.py": _SAM.replace("FROZEN", "image_encoder")})
     assert found(quiet, "SG102") == []
+
+
+# -- a factory's decay knob that nothing in the tree calls ------------------------------------------
+
+_FACTORY = """
+    import torch
+
+
+    def get(params, optimizer, learning_rate=None, weight_decay=0):
+        if optimizer == "sgd":
+            return torch.optim.SGD(params, lr=learning_rate, weight_decay=weight_decay)
+        if optimizer == "adam":
+            return torch.optim.Adam(params, lr=learning_rate, weight_decay=weight_decay)
+        raise NotImplementedError(optimizer)
+"""
+
+
+def test_a_factory_knob_defaulting_to_zero_with_no_caller_in_the_tree_is_latent(
+    tmp_path: Path,
+) -> None:
+    # DeepXDE's optimizers.get: the library's users pass the decay; 0 is only the default
+    lib = project(tmp_path / "lib", {"optimizers.py": _FACTORY})
+    sg101 = found(lib, "SG101")
+    assert lines(sg101) == [8]
+    assert sg101[0].data["activity"] == "latent"
+    assert sg101[0].data["activity_reason"].startswith("only if weight_decay > 0; default 0")
+    # every caller of the tree keeps the default: provably no decay, silent
+    used = project(
+        tmp_path / "used",
+        {
+            "optimizers.py": _FACTORY,
+            "train.py": "from optimizers import get\n\nopt = get([], 'adam', 1e-3)\n",
+        },
+    )
+    assert found(used, "SG101") == []
+
+
+# -- a class returned by a factory of another file, keywords in a **options dict --------------------
+
+_REGISTRY = """
+    import torch
+    from torch.optim.optimizer import Optimizer
+
+
+    def get_optimizer(name):
+        if name == "Adam":
+            return torch.optim.Adam
+        elif name == "RAdam":
+            return RAdam
+
+
+    class RAdam(Optimizer):
+        def __init__(self, params, lr=1e-3, weight_decay=0):
+            super().__init__(params, dict(lr=lr, weight_decay=weight_decay))
+"""
+
+_MAIN = """
+    from optimizers import get_optimizer
+
+
+    def main(config, model):
+        optim_class = get_optimizer(config["optimizer"])
+        return optim_class(model.parameters(), lr=config["lr"], weight_decay=config["l2_reg"])
+"""
+
+
+def test_a_class_returned_by_a_factory_of_another_file_is_read_there(tmp_path: Path) -> None:
+    # mvts_transformer: `optim_class = get_optimizer(config["optimizer"])` from optimizers.py
+    root = project(tmp_path / "p", {"optimizers.py": _REGISTRY, "main.py": _MAIN})
+    sg101 = found(root, "SG101")
+    assert lines(sg101) == [6]
+    assert "(`optim_class` is Adam when `name == 'Adam'`)" in sg101[0].message
+    # the factory returns decoupled classes only: nothing to report for SG101
+    adamw = project(
+        tmp_path / "w",
+        {
+            "optimizers.py": _REGISTRY.replace("torch.optim.Adam\n", "torch.optim.AdamW\n"),
+            "main.py": _MAIN,
+        },
+    )
+    assert found(adamw, "SG101") == []
+
+
+_OPTIONS = """
+    import torch
+
+
+    def build_optimizer(args, model):
+        param_options = dict(
+            params=[
+                {"name": "embedding", "params": model.node_embedding.parameters(), "weight_decay": 0.0},
+                {"name": "products", "params": model.products.parameters(), "weight_decay": WD},
+                {"name": "readouts", "params": model.readouts.parameters(), "weight_decay": 0.0},
+            ],
+            lr=args.lr,
+            amsgrad=args.amsgrad,
+        )
+        return torch.optim.Adam(**param_options)
+"""
+
+
+def test_param_groups_passed_through_a_options_dict_are_read(tmp_path: Path) -> None:
+    # MACE's run_train: torch.optim.Adam(**param_options), groups with their own decay
+    loud = project(tmp_path / "loud", {"run_train.py": _OPTIONS.replace("WD", "args.weight_decay")})
+    assert lines(found(loud, "SG101")) == [14]
+    # the decayed group holds a module of a class the linter does not see, next to groups at 0:
+    # a deliberate split, nothing claimed about biases or norms
+    assert found(loud, "SG102") == []
+    quiet = project(tmp_path / "quiet", {"run_train.py": _OPTIONS.replace("WD", "0.0")})
+    assert found(quiet, "SG101") == []
+
+
+_SEEN = """
+    import torch
+    import torch.nn as nn
+
+
+    class GCN(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.conv1 = nn.Linear(8, 16)
+            self.conv2 = nn.Linear(16, 2)
+
+
+    model = GCN().to("cpu")
+    optimizer = torch.optim.Adam(
+        [dict(params=model.conv1.parameters(), weight_decay=5e-4), dict(params=model.conv2.parameters(), weight_decay=0)],
+        lr=0.01,
+    )
+"""
+
+
+def test_a_whole_module_group_of_a_visible_class_moved_to_a_device_is_sg102(
+    tmp_path: Path,
+) -> None:
+    # the GCN layer-wise recipe: conv1 (a biased Linear) decayed, conv2 not; `.to(device)` keeps
+    # the class visible
+    loud = project(tmp_path / "loud", {"train.py": _SEEN})
+    assert lines(found(loud, "SG102")) == [13]
+    quiet = project(
+        tmp_path / "quiet",
+        {"train.py": _SEEN.replace("nn.Linear(8, 16)", "nn.Linear(8, 16, bias=False)")},
+    )
+    assert found(quiet, "SG102") == []

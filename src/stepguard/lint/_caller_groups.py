@@ -33,7 +33,7 @@ def caller_group_decays(facts: Facts, call: ast.Call) -> list[GroupDecay] | None
     """The weight decays of the param groups the callers of the function around `call` pass as
     its params argument, when `call` sets none itself (its ``**`` only forwards the function's
     own ``**kwargs``, which no caller fills); None when not visible."""
-    params = params_arg(call)
+    params = params_arg(call, facts)
     scope = facts.function_of(call)
     if not isinstance(params, ast.Name) or not isinstance(
         scope, (ast.FunctionDef, ast.AsyncFunctionDef)

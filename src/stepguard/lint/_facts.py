@@ -698,6 +698,20 @@ def factory_choices(facts: Facts, node: ast.Call, depth: int) -> list[OptimizerC
     if not isinstance(node.func, ast.Name) or depth > 2:
         return []
     defs = facts.functions.get(node.func.id, [])
+    if not defs and facts.project is not None and node.func.id in facts.aliases:
+        # ``from optimizers import get_optimizer``: the factory of another file of the tree,
+        # read in that file (its tests name only its own parameters)
+        q = facts.aliases[node.func.id]
+        symbol = facts.project.lookup(facts, q, training=True)
+        if (
+            symbol is not None
+            and isinstance(symbol[1], (ast.FunctionDef, ast.AsyncFunctionDef))
+            and symbol[0] is not facts
+        ):
+            other = symbol[0]
+            inner = ast.Call(func=ast.Name(id=symbol[1].name, ctx=ast.Load()), args=[], keywords=[])
+            return factory_choices(other, ast.copy_location(inner, node), depth)
+        return []
     if len(defs) != 1 or facts.class_of(defs[0]) is not None:
         return []
     func = defs[0]

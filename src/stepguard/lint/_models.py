@@ -373,6 +373,13 @@ def holds_no_decay_parameters(facts: Facts, model: ast.expr, at: ast.AST) -> boo
     return _class_holds(owner, node, 0)
 
 
+def model_class_seen(facts: Facts, model: ast.expr, at: ast.AST) -> bool:
+    """The class of `model` (of its owner, for a submodule ``model.head``) is a class the linter
+    reads, so what `holds_no_decay_parameters` says about it comes from its code."""
+    owner = model.value if isinstance(model, ast.Attribute) else model
+    return _model_class(facts, owner, at) is not None
+
+
 def _init_argument(cls: ast.ClassDef, name: str) -> bool:
     """`name` is a parameter of `cls`'s ``__init__``."""
     init = next(
@@ -425,9 +432,20 @@ def _model_class(facts: Facts, model: ast.expr, at: ast.AST) -> tuple[Facts, ast
         if unpacked is not None:
             return unpacked
         value = facts.local_value(model.id, at)
+    while (
+        isinstance(value, ast.Call)
+        and isinstance(value.func, ast.Attribute)
+        and value.func.attr in _MOVES
+        and isinstance(value.func.value, ast.Call)
+    ):
+        value = value.func.value  # ``GCN(...).to(device)``: the module is the one built
     if not isinstance(value, ast.Call):
         return None
     return class_of_call(facts, value)
+
+
+#: Module methods that return the module itself.
+_MOVES = frozenset(("to", "cuda", "cpu", "float", "half", "double", "bfloat16", "train", "eval"))
 
 
 def _unpacked_class(facts: Facts, name: str, at: ast.AST) -> tuple[Facts, ast.ClassDef] | None:

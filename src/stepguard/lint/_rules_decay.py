@@ -113,7 +113,9 @@ def decay_condition(
     top = weight_decay_arg(call, cls, facts)
     if top is not None:
         exprs.append(top)
-    all_groups = groups if groups is not None else (group_dicts(facts, params_arg(call)) or [])
+    all_groups = (
+        groups if groups is not None else (group_dicts(facts, params_arg(call, facts)) or [])
+    )
     all_groups = [*all_groups, *added_groups(facts, call)]
     for g in all_groups:
         v = dict_get(g, "weight_decay")
@@ -130,7 +132,7 @@ def decay_condition(
 def _default_note(facts: Facts, call: ast.Call, cls: str) -> str:
     """ " (its default)" when the construction passes no weight_decay and the class decays."""
     if weight_decay_arg(call, cls, facts) is None and default_decay(facts, call, cls) > 0:
-        groups = group_dicts(facts, params_arg(call)) or []
+        groups = group_dicts(facts, params_arg(call, facts)) or []
         if not groups or any(dict_get(g, "weight_decay") is None for g in groups):
             if config_binding(facts, call) is not None:
                 return (

@@ -37,6 +37,7 @@ from stepguard.lint._models import (
     holds_no_decay_parameters,
     holds_norm_or_embedding,
     loop_model,
+    model_class_seen,
     name_list,
     no_decay_kinds,
     norm_named_otherwise,
@@ -386,7 +387,7 @@ def check_sg102(facts: Facts) -> list[Violation]:
         picked = _decaying_choice(facts, call, choices, cls)
         if picked is not None:
             cls = picked[0]
-        params = params_arg(call)
+        params = params_arg(call, facts)
         alternatives = group_alternatives(facts, params)
         options: list[tuple[list[ast.Dict] | None, list[list[ast.expr] | None]]]
         if alternatives is None:
@@ -471,7 +472,7 @@ def _skip_list_omitted(facts: Facts, call: ast.Call, cls: str) -> Violation | No
     of the tree whose ``no_weight_decay_list`` defaults to empty and is not passed, when the model
     is a vision transformer: the split keeps only 1-D tensors out, so the ViT's ``cls_token`` and
     ``pos_embed`` (3-D) decay. MAE passes ``model.no_weight_decay()`` there."""
-    params = params_arg(call)
+    params = params_arg(call, facts)
     built = facts.local_value(params.id, call) if isinstance(params, ast.Name) else params
     if not isinstance(built, ast.Call) or not built.args:
         return None
@@ -620,7 +621,7 @@ def _timm_split(facts: Facts, call: ast.Call, cls: str) -> Violation | None:
     """An optimizer over timm's ``add_weight_decay(model, wd)`` with no skip list, when the
     model holds a token embedding: the shape rule (``ndim <= 1``) keeps the 2-D table in the
     decayed group (`stepguard.lint._timm_decay`)."""
-    split = timm_split_call(facts, params_arg(call))
+    split = timm_split_call(facts, params_arg(call, facts))
     if split is None:
         return None
     why = split_without_skip(facts, split)
@@ -788,10 +789,15 @@ def _whole_module_group(
     biases or normalization/embedding weights: they decay, whatever the other groups do."""
     if groups is None:
         return None
+    # Other groups without decay: the code splits on purpose; a module whose class the linter
+    # does not see may hold weight matrices only (MACE's product blocks), so nothing is claimed.
+    split = any(isinstance(x, float) and x <= 0 for x in values)
     for g, ms, v in zip(groups, models, values, strict=False):
         if not ms or (isinstance(v, float) and v <= 0):
             continue
         if not all(holds_no_decay_parameters(facts, m, call) for m in ms):
+            continue
+        if split and not all(model_class_seen(facts, m, call) for m in ms):
             continue
         name = cls.split(" or ")[0]
         node = dict_get(g, "weight_decay")
@@ -926,7 +932,7 @@ def _sg102(
             f"{call_text(call, cls, _wd_text(None, expr), test, polarity, facts)}: the value is not "
             "known statically; if it is > 0, it decays"
         )
-    if groups is not None and len(group_alternatives(facts, params_arg(call)) or []) > 1:
+    if groups is not None and len(group_alternatives(facts, params_arg(call, facts)) or []) > 1:
         what += f" (with the param groups built at line {groups[0].lineno})"
     kinds = no_decay_kinds(facts, models, call)
     held = (
@@ -981,7 +987,7 @@ def _split_groups(
     not known statically) must cover every truth assignment of the tests. A group that provably
     does not decay, an ``or``, or another source of parameters ends the search."""
     gf = gfacts or facts
-    options = given if given is not None else group_alternatives(facts, params_arg(call))
+    options = given if given is not None else group_alternatives(facts, params_arg(call, facts))
     for groups in options or []:
         model: ast.expr | None = None
         clauses: list[list[_Literal]] = []
@@ -1024,7 +1030,7 @@ def _word_exempt_split(facts: Facts, call: ast.Call, cls: str) -> Violation | No
     holds the model's biases and norms (a ``conv.bias`` matches no such word), decays. Every test
     must be ``"word" in name`` (or its negation); silent when the model visibly holds no bias,
     norm or embedding, or when the decaying groups do not take the names that match no word."""
-    for groups in group_alternatives(facts, params_arg(call)) or []:
+    for groups in group_alternatives(facts, params_arg(call, facts)) or []:
         model: ast.expr | None = None
         decaying: list[tuple[ast.Dict, ast.expr, Decay]] = []
         exempt: list[str] = []
@@ -1313,7 +1319,7 @@ def _covers(clauses: list[list[_Literal]]) -> bool:
 def _file_groups(facts: Facts, call: ast.Call) -> list[ast.Dict]:
     """The param-group dicts the file shows for `call`: literals (or a same-file helper's),
     groups added with ``add_param_group``, dicts appended to the list it is given."""
-    params = params_arg(call)
+    params = params_arg(call, facts)
     return [
         *(group_dicts(facts, params) or []),
         *added_groups(facts, call),
@@ -1337,7 +1343,7 @@ def _imported_groups(facts: Facts, call: ast.Call, cls: str) -> Violation | None
     get_optimizer_grouped_parameters(model, args.weight_decay)`` imported from ``utils``),
     checked like a literal where the helper builds them: a no-decay group that decays, a split
     that keeps only the biases out, a name split where every group decays."""
-    params = params_arg(call)
+    params = params_arg(call, facts)
     if not isinstance(params, ast.Name) or facts.project is None:
         return None
     bound = assigned_values(facts, params.id, params)
@@ -1486,7 +1492,7 @@ def _override_groups(facts: Facts, call: ast.Call, cls: str) -> Violation | None
     Every test around an override must be read (a bias test on the parameter's name, an
     ``isinstance`` on norm layer types, ``arg is not None`` on the helper's arguments); anything
     else keeps the rule silent."""
-    params = params_arg(call)
+    params = params_arg(call, facts)
     if not isinstance(params, ast.Name):
         return None
     bound = assigned_values(facts, params.id, params)
@@ -1860,7 +1866,7 @@ def _undecided_groups(facts: Facts, call: ast.Call, cls: str) -> Violation | Non
     a weight_decay, none is split by bias, normalization, embedding or shape, so every group
     inherits the optimizer's weight_decay (> 0, or a value not known statically) and the model's
     biases and normalization/embedding weights decay with the rest."""
-    params = params_arg(call)
+    params = params_arg(call, facts)
     if not isinstance(params, ast.Name):
         return None
     bound = assigned_values(facts, params.id, params)
@@ -1941,7 +1947,7 @@ def _split_list(facts: Facts, call: ast.Call, cls: str) -> Violation | None:
     function that builds the optimizer or returned (in a tuple) by a helper of the file or tree.
     Every test on the way to the ``append`` must be read for the kind of parameter (its
     dimensions, or an embedding word in a name list); anything else keeps the rule silent."""
-    params = params_arg(call)
+    params = params_arg(call, facts)
     if not isinstance(params, ast.Name):
         return None
     source = _list_source(facts, params)
@@ -2440,7 +2446,7 @@ def _rank_split(facts: Facts, call: ast.Call, cls: str) -> Violation | None:
         if held is not None:
             where = f"the param group at line {g.lineno}"
             return _rank_violation(facts, call, cls, where, model, found[1], held, decay, g)
-    params = params_arg(call)
+    params = params_arg(call, facts)
     if groups or params is None:
         return None
     found = _rank_selected(facts, params, call)

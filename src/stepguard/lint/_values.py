@@ -404,11 +404,17 @@ def _dict_entries(facts: Facts, name: str, at: ast.AST) -> dict[str, ast.expr] |
     return out
 
 
-def params_arg(call: ast.Call) -> ast.expr | None:
-    """The first argument (the parameters or param groups) of an optimizer construction."""
+def params_arg(call: ast.Call, facts: Facts | None = None) -> ast.expr | None:
+    """The first argument (the parameters or param groups) of an optimizer construction; given
+    `facts`, also the ``params`` of a ``**options`` dict the file builds (MACE's
+    ``torch.optim.Adam(**param_options)`` with ``param_options = dict(params=[...], lr=...)``)."""
     if call.args and not isinstance(call.args[0], ast.Starred):
         return call.args[0]
-    return kwarg(call, "params")
+    found = kwarg(call, "params")
+    if found is None and facts is not None and has_star_kwargs(call):
+        spread = star_kwargs(facts, call)
+        found = spread.get("params") if spread else None
+    return found
 
 
 def as_group(facts: Facts, node: ast.AST | None) -> ast.Dict | None:
@@ -756,7 +762,7 @@ def decay_alternatives(facts: Facts, call: ast.Call, cls: str) -> list[tuple[Dec
     top = default_decay(facts, call, cls) if wd_node is None else decay_value(facts, wd_node, call)
     if top is None:
         return None
-    alternatives = group_alternatives(facts, params_arg(call))
+    alternatives = group_alternatives(facts, params_arg(call, facts))
     added = added_groups(facts, call)
     if alternatives is None:
         more = _group_values(facts, call, added, top)
@@ -811,7 +817,8 @@ def _parameter_values(facts: Facts, name: str, at: ast.AST) -> list[Decay] | Non
     defaults.update({a: d for a, d in zip(kwonly, args.kw_defaults, strict=True) if d is not None})
     default = defaults.get(name)
     values: list[Decay] = []
-    for where, call in _callers(facts, scope):
+    called = _callers(facts, scope)
+    for where, call in called:
         passed = passed_argument(call, scope, name, pos)
         if passed is None:
             if default is None:
@@ -829,6 +836,10 @@ def _parameter_values(facts: Facts, name: str, at: ast.AST) -> list[Decay] | Non
         values.append(passed if v is None else v)
     if default is not None and not values:
         v = const_number(facts, default, default)
+        if v == 0 and not called and facts.project is not None:
+            # a factory's knob (``def get(params, optimizer, ..., weight_decay=0)``) that nothing
+            # in the linted tree calls: its callers pass the value; 0 is only the default
+            return [ast.Name(id=name, ctx=ast.Load())]
         values.append(default if v is None else v)
     if not values:
         values.append(ast.Name(id=name, ctx=ast.Load()))  # only callers elsewhere: unknown
