@@ -709,8 +709,10 @@ def factory_choices(facts: Facts, node: ast.Call, depth: int) -> list[OptimizerC
             and symbol[0] is not facts
         ):
             other = symbol[0]
-            inner = ast.Call(func=ast.Name(id=symbol[1].name, ctx=ast.Load()), args=[], keywords=[])
-            return factory_choices(other, ast.copy_location(inner, node), depth)
+            stand_in = ast.Call(
+                func=ast.Name(id=symbol[1].name, ctx=ast.Load()), args=[], keywords=[]
+            )
+            return factory_choices(other, ast.copy_location(stand_in, node), depth)
         return []
     if len(defs) != 1 or facts.class_of(defs[0]) is not None:
         return []
