@@ -601,3 +601,76 @@ def test_a_whole_module_group_of_a_visible_class_moved_to_a_device_is_sg102(
         {"train.py": _SEEN.replace("nn.Linear(8, 16)", "nn.Linear(8, 16, bias=False)")},
     )
     assert found(quiet, "SG102") == []
+
+
+# -- an explicit L2 computed by a loss module of the tree ------------------------------------------
+
+_REG_MODULE = """
+    import torch
+    import torch.nn as nn
+
+
+    class RegularizationLoss(nn.Module):
+        def __init__(self, dense_l2=0.0):
+            super().__init__()
+            self.dense_l2 = dense_l2
+
+        def forward(self, model):
+            reg_loss = 0.0
+            for param in model.parameters():
+                if self.dense_l2 > 0:
+                    reg_loss += self.dense_l2 * torch.sum(param**2)
+            return reg_loss
+"""
+
+_REG_TRAINER = """
+    import torch
+
+    from loss_func import RegularizationLoss
+
+
+    class Trainer:
+        def __init__(self, model, dense_l2=L2):
+            self.model = model
+            self.optimizer = torch.optim.SGD(model.parameters(), lr=0.1, weight_decay=WD)
+            self.reg_loss_fn = RegularizationLoss(dense_l2=dense_l2)
+            self.criterion = torch.nn.BCELoss()
+
+        def train_one_epoch(self, loader):
+            for x, y in loader:
+                loss = self.criterion(self.model(x), y)
+                reg_loss = self.reg_loss_fn(self.model)
+                loss = loss + reg_loss
+                self.optimizer.zero_grad()
+                loss.backward()
+                self.optimizer.step()
+"""
+
+
+def test_an_l2_computed_by_a_loss_module_beside_a_decaying_optimizer_is_sg103(
+    tmp_path: Path,
+) -> None:
+    # torch-rechub's RegularizationLoss: `reg_loss = self.reg_loss_fn(self.model)` joins the loss
+    files = {"loss_func.py": _REG_MODULE, "trainer.py": _REG_TRAINER.replace("WD", "1e-5")}
+    loud = project(
+        tmp_path / "loud", {**files, "trainer.py": files["trainer.py"].replace("L2", "1e-4")}
+    )
+    sg103 = found(loud, "SG103")
+    assert lines(sg103) == [17]
+    assert "through `self.reg_loss_fn(self.model)`" in sg103[0].message
+    # the module's factor decides whether it bites: 1e-4 by default here, 0 by default there
+    assert sg103[0].data["activity"] == "active"
+    off = project(
+        tmp_path / "off", {**files, "trainer.py": files["trainer.py"].replace("L2", "0.0")}
+    )
+    assert [f.data["activity"] for f in found(off, "SG103")] == ["latent"]
+    assert "dense_l2 > 0" in found(off, "SG103")[0].data["activity_reason"]
+    # the optimizer does not decay: one regulariser only
+    quiet = project(
+        tmp_path / "quiet",
+        {
+            "loss_func.py": _REG_MODULE,
+            "trainer.py": _REG_TRAINER.replace("WD", "0.0").replace("L2", "1e-4"),
+        },
+    )
+    assert found(quiet, "SG103") == []

@@ -208,7 +208,12 @@ def _penalty_calls(facts: Facts) -> list[tuple[ast.Call, ast.AST]]:
     out: list[tuple[ast.Call, ast.AST]] = []
     for call in facts.calls:
         name = call_name(call)
-        if not name or (call.args and isinstance(call.func, ast.Attribute)):
+        if not name:
+            continue
+        if call.args and isinstance(call.func, ast.Attribute):
+            module = _penalty_module(facts, call)
+            if module is not None and _added_to_loss(facts, call):
+                out.append((call, module))
             continue
         penalty = local.get(name)
         if penalty is None and facts.project is not None and isinstance(call.func, ast.Attribute):
@@ -216,6 +221,45 @@ def _penalty_calls(facts: Facts) -> list[tuple[ast.Call, ast.AST]]:
         if penalty is not None and _added_to_loss(facts, call):
             out.append((call, penalty))
     return out
+
+
+def _penalty_module(facts: Facts, call: ast.Call) -> ast.AST | None:
+    """The L2 term of a loss module the call runs (``reg_loss = self.reg_loss_fn(self.model)``
+    with ``self.reg_loss_fn = RegularizationLoss(...)``, a class of the tree whose ``forward``
+    sums ``p ** 2`` over the parameters it is given), else None."""
+    from stepguard.lint._objects import instance_class
+
+    if "(" not in facts.source or not isinstance(call.func, ast.Attribute):
+        return None
+    found = instance_class(facts, call.func)
+    if found is None:
+        return None
+    owner, cls = found
+    forward = next(
+        (s for s in cls.body if isinstance(s, ast.FunctionDef) and s.name == "forward"), None
+    )
+    if forward is None:
+        return None
+    penalty = _penalty_functions(owner).get("forward")
+    if penalty is None or owner.function_of(penalty) is not forward:
+        return None
+    modules = facts.cache.setdefault("penalty_modules", {})
+    assert isinstance(modules, dict)
+    modules[id(call)] = (owner, _inner_weight(penalty))
+    return penalty
+
+
+def _inner_weight(penalty: ast.AST) -> ast.expr | None:
+    """The factor of the squared term inside a penalty loop (``reg += self.dense_l2 *
+    torch.sum(p ** 2)``): an attribute or name, else None."""
+    for node in walk(penalty):
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult):
+            for mine, other in ((node.left, node.right), (node.right, node.left)):
+                if isinstance(other, (ast.Name, ast.Attribute)) and any(
+                    isinstance(n, ast.BinOp) and isinstance(n.op, ast.Pow) for n in walk(mine)
+                ):
+                    return other
+    return None
 
 
 def _project_penalty(facts: Facts, name: str) -> ast.AST | None:
@@ -345,8 +389,18 @@ def check_sg103(facts: Facts) -> list[Violation]:
         added = _added_at(facts, penalty) if penalty is not None else None
         if penalty is not None and added is not None:
             found.append((_report_at(facts, penalty, added), penalty, "", penalty))
+    modules: dict[int, tuple[Facts, ast.expr | None]] = facts.cache.setdefault(
+        "penalty_modules", {}
+    )  # type: ignore[assignment]
     for call, penalty in _penalty_calls(facts):
-        found.append((call, penalty, f" (through `{short(call, 40)}`)", call))
+        at: ast.AST = call
+        if id(call) in modules:
+            # a loss module's result joins the loss in a later statement: reported there
+            added = _added_at(facts, call)
+            while added is not None and not isinstance(added, ast.stmt):
+                added = facts.parents.get(added)
+            at = added or call
+        found.append((at, penalty, f" (through `{short(call, 40)}`)", call))
     for added, read, where in _penalty_reads(facts):
         found.append((added, read, f" (stored by {where})", added))
     for at, penalty, through, anchor in found:
@@ -378,6 +432,10 @@ def check_sg103(facts: Facts) -> list[Violation]:
         if weight is not None:
             # `loss + l2 * args.l2s`: the penalty regularizes only when its weight is > 0.
             conditions.append(Condition(_setting(weight), (weight,), facts, ">0"))
+        elif id(anchor) in modules:
+            owner, inner = modules[id(anchor)]
+            if inner is not None:  # the module's own factor (``self.dense_l2 * torch.sum(p**2)``)
+                conditions.append(Condition(_setting(inner), (inner,), owner, ">0"))
         out.append(violation(facts, at, "SG103", message, (), conditions, **_data(wd, expr)))
     return out
 
