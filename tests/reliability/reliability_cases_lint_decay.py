@@ -582,3 +582,113 @@ CASES += [
         check=_expect(["SG102"]),
     ),
 ]
+
+# Round 7 (blind corpora 10-13): the new weight-decay shapes on odd inputs.
+CASES += [
+    Case(
+        "lint",
+        "param groups grown in a loop with other changes too (insert, a non-list +=, rebound), "
+        "a grown element that is no group literal",
+        lambda: _codes(
+            "import torch\n"
+            "def a(model, wd):\n"
+            "    params = []\n"
+            "    for k, v in model.named_parameters():\n"
+            "        params += [{'params': [v], 'weight_decay': wd}]\n"
+            "    params.insert(0, {'params': []})\n"
+            "    return torch.optim.Adam(params)\n"
+            "def b(model, wd, extra):\n"
+            "    params = []\n"
+            "    params += extra\n"
+            "    return torch.optim.Adam(params)\n"
+            "def c(model, wd):\n"
+            "    params = []\n"
+            "    params = []\n"
+            "    params.append({'params': [1], 'weight_decay': wd})\n"
+            "    return torch.optim.Adam(params)\n"
+            "def d(model, g):\n"
+            "    params = []\n"
+            "    params.append(g)\n"
+            "    return torch.optim.Adam(params)\n"
+        ),
+        expect="ok",
+        check=_expect([]),
+    ),
+    Case(
+        "lint",
+        "an optimizer class in a parameter default that is no class, refers to the function "
+        "itself, or is a lambda",
+        lambda: _codes(
+            "import torch\n"
+            "def f(model, opt_fn=None):\n"
+            "    return opt_fn(model.parameters(), weight_decay=0.1)\n"
+            "def g(model, opt_fn=g):\n"
+            "    return opt_fn(model.parameters(), weight_decay=0.1)\n"
+            "def h(model, opt_fn=lambda p, **k: torch.optim.Adam(p, **k)):\n"
+            "    return opt_fn(model.parameters(), weight_decay=0.1)\n"
+        ),
+        expect="ok",
+        check=_expect([]),
+    ),
+    Case(
+        "lint",
+        "a class factory imported from another file that imports it back, and one returning a "
+        "non-class",
+        lambda: _tree(
+            {
+                "a.py": "import torch\nfrom b import get\n\n\ndef get2(name):\n"
+                "    return get(name)\n",
+                "b.py": "import torch\nfrom a import get2\n\n\ndef get(name):\n"
+                "    if name == 'x':\n        return get2(name)\n    return 3\n",
+                "train.py": "import torch\nfrom a import get2\n\n\ndef main(model, cfg):\n"
+                "    cls = get2(cfg.name)\n"
+                "    return cls(model.parameters(), weight_decay=0.1)\n",
+            }
+        ),
+        expect="ok",
+        check=_expect([]),
+    ),
+    Case(
+        "lint",
+        "a loss-module call whose class has no forward, a recursive forward, or a module built "
+        "two ways",
+        lambda: _tree(
+            {
+                "reg.py": "import torch\nimport torch.nn as nn\n\n\nclass A(nn.Module):\n"
+                "    pass\n\n\nclass B(nn.Module):\n    def forward(self, m):\n"
+                "        return self.forward(m)\n",
+                "train.py": "import torch\nfrom reg import A, B\n\n\nclass T:\n"
+                "    def __init__(self, model, flag):\n"
+                "        self.model = model\n"
+                "        self.opt = torch.optim.SGD(model.parameters(), lr=0.1, weight_decay=1e-4)\n"
+                "        self.a = A()\n        self.b = B() if flag else A()\n\n"
+                "    def step(self, x):\n"
+                "        loss = self.model(x).sum()\n"
+                "        loss = loss + self.a(self.model) + self.b(self.model)\n"
+                "        loss.backward()\n        self.opt.step()\n",
+            }
+        ),
+        expect="ok",
+        check=lambda got: "SG103" not in got or f"unexpected SG103 in {got}",
+    ),
+    Case(
+        "lint",
+        "parameters filled by initializers with no argument, nested initializers, a switched "
+        "decay with three operands",
+        lambda: _codes(
+            "import torch\nimport torch.nn as nn\n"
+            "class M(nn.Module):\n"
+            "    def __init__(self):\n"
+            "        super().__init__()\n"
+            "        self.a = nn.Parameter(nn.init.zeros_())\n"
+            "        self.b = nn.Parameter(nn.init.ones_(nn.init.zeros_(torch.empty(3, 3))))\n"
+            "model = M()\n"
+            "opt = torch.optim.SGD([\n"
+            "    {'params': [p for n, p in model.named_parameters() if 'bias' in n],\n"
+            "     'weight_decay': cfg.A and cfg.B or cfg.C or 0},\n"
+            "], lr=0.1)\n"
+        ),
+        expect="ok",
+        check=lambda got: isinstance(got, list) or f"expected a list, got {got!r}",
+    ),
+]
