@@ -674,3 +674,48 @@ def test_an_l2_computed_by_a_loss_module_beside_a_decaying_optimizer_is_sg103(
         },
     )
     assert found(quiet, "SG103") == []
+
+
+# -- layer-wise LR decay groups grown from a head group -------------------------------------------
+
+_LLRD = """
+    from torch.optim import AdamW
+    from transformers import AutoModel
+
+
+    def grouped(model, cfg):
+        no_decay = ["bias", "LayerNorm.bias", "LayerNorm.weight"]
+        groups = [{"params": [p for n, p in model.named_parameters() if "backbone" not in n], "lr": cfg.head_lr}]
+        layers = LAYERS
+        layers.reverse()
+        lr = cfg.lr
+        for layer in layers:
+            lr *= cfg.llrd
+            groups += [
+                {"params": [p for n, p in layer.named_parameters() if not any(nd in n for nd in no_decay)],
+                 "weight_decay": cfg.weight_decay, "lr": lr},
+                {"params": [p for n, p in layer.named_parameters() if any(nd in n for nd in no_decay)],
+                 "weight_decay": 0.0, "lr": lr},
+            ]
+        return groups
+
+
+    def get_optimizer(model, cfg):
+        return AdamW(grouped(model, cfg), lr=cfg.lr)
+"""
+
+
+def test_layer_wise_groups_over_the_embedding_module_decay_its_tables(tmp_path: Path) -> None:
+    # the Kaggle DeBERTa LLRD recipe: the embeddings module is one of the layers, and the BERT
+    # no-decay list names no embedding
+    with_embeddings = "[model.backbone.embeddings] + list(model.backbone.encoder.layer)"
+    loud = project(tmp_path / "loud", {"opt.py": _LLRD.replace("LAYERS", with_embeddings)})
+    sg102 = found(loud, "SG102")
+    assert lines(sg102) == [23]
+    assert "the embedding tables of `model.backbone.embeddings`" in sg102[0].message
+    # the loop runs over the encoder layers only: no embedding table in those groups
+    quiet = project(
+        tmp_path / "quiet",
+        {"opt.py": _LLRD.replace("LAYERS", "list(model.backbone.encoder.layer)")},
+    )
+    assert found(quiet, "SG102") == []

@@ -2657,6 +2657,39 @@ def _parameters_source(
 _NAME_SPLIT_WORDS = ("bias", "norm", "ln", "gamma", "beta", "bn")
 
 
+def _looped_modules(facts: Facts, model: ast.expr) -> tuple[ast.expr, list[ast.expr]] | None:
+    """For a loop variable (``for layer in layers:``), the loop's iterable and the modules it
+    visibly lists (``[model.backbone.embeddings] + list(model.backbone.encoder.layer)``, or a name
+    bound once to that, also reversed in place); None when `model` is not a loop variable."""
+    if not isinstance(model, ast.Name):
+        return None
+    node: ast.AST | None = model
+    while node is not None:
+        node = facts.parents.get(node)
+        if (
+            isinstance(node, (ast.For, ast.AsyncFor))
+            and isinstance(node.target, ast.Name)
+            and node.target.id == model.id
+        ):
+            break
+    else:
+        return None
+    assert isinstance(node, (ast.For, ast.AsyncFor))
+    it: ast.expr | None = node.iter
+    if isinstance(it, ast.Name):
+        bound = assigned_values(facts, it.id, it)
+        it = bound[0] if len(bound) == 1 else None
+    listed: list[ast.expr] = []
+    parts = [it]
+    while parts:
+        part = parts.pop()
+        if isinstance(part, ast.BinOp) and isinstance(part.op, ast.Add):
+            parts += [part.left, part.right]
+        elif isinstance(part, (ast.List, ast.Tuple)):
+            listed += part.elts
+    return node.iter, listed
+
+
 def _name_split(facts: Facts, call: ast.Call, cls: str) -> Violation | None:
     """A decaying param group that keeps out, by name, the biases and norms of a model but not
     its embeddings (BERT's ``no_decay = ["bias", "LayerNorm.weight"]`` and the Hugging Face
@@ -2676,7 +2709,22 @@ def _name_split(facts: Facts, call: ast.Call, cls: str) -> Violation | None:
             continue
         held = embeddings_held(facts, model, g)
         verb = "decay"
-        if held is not None:
+        looped = _looped_modules(facts, model)
+        if looped is not None:
+            # ``for layer in [model.backbone.embeddings] + list(model.backbone.encoder.layer)``
+            # (layer-wise LR decay): only a listed embedding module holds tables
+            embedding = next(
+                (e for e in looped[1] if names_embedding((dotted(e) or "").rsplit(".", 1)[-1])),
+                None,
+            )
+            if embedding is None:
+                continue
+            tables = (
+                f"the embedding tables of `{short(embedding, 40)}`, which the loop over "
+                f"`{short(looped[0], 40)}` puts in this group"
+            )
+            verb = "decay"
+        elif held is not None:
             tables = held.describe()
             verb = "decay" if len(held.names) > 1 else "decays"
         else:

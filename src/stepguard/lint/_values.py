@@ -476,8 +476,8 @@ def group_alternatives(facts: Facts, params: ast.expr | None) -> list[list[ast.D
 
 
 def grown_list(facts: Facts, name: str, at: ast.AST) -> list[ast.Dict] | None:
-    """The param-group dicts of a list the function enclosing `at` starts empty and grows one
-    group at a time (``params = []`` then, in a loop over the named parameters, ``params +=
+    """The param-group dicts of a list the function enclosing `at` starts as a literal (empty, or
+    some groups) and grows one group at a time (``params = []`` then, in a loop over the named parameters, ``params +=
     [{"params": [value], "lr": lr, "weight_decay": wd}]``, ``params.append(dict(...))`` or
     ``params.extend([...])``), all together; None when the name changes any other way or a grown
     element is not a param-group literal."""
@@ -501,9 +501,10 @@ def grown_list(facts: Facts, name: str, at: ast.AST) -> list[ast.Dict] | None:
             value = node.value
             if not isinstance(t := targets[0], ast.Name) or len(targets) != 1:
                 return None
-            if not (isinstance(value, ast.List) and not value.elts) or t.id != name:
+            if not isinstance(value, ast.List) or t.id != name:
                 return None
             start.append(node)
+            grown[:0] = value.elts  # a list literal to start from (``groups = [{head}]``)
     for c in facts.calls:
         if (
             isinstance(c.func, ast.Attribute)
@@ -570,6 +571,10 @@ def returned_lists(facts: Facts, func: FuncDef) -> list[ast.expr | None]:
         built: ast.expr | None = value
         if isinstance(value, ast.Name):
             bound = assigned_values(facts, value.id, value)
+            if bound == [None]:
+                grown = grown_list(facts, value.id, value)
+                if grown is not None:  # ``groups = [...]`` then ``groups += [...]`` in a loop
+                    bound = [ast.copy_location(ast.List(elts=list(grown), ctx=ast.Load()), value)]
             if len(bound) != 1:
                 return [None]
             built = bound[0]
