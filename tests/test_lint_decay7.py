@@ -719,3 +719,33 @@ def test_layer_wise_groups_over_the_embedding_module_decay_its_tables(tmp_path: 
         {"opt.py": _LLRD.replace("LAYERS", "list(model.backbone.encoder.layer)")},
     )
     assert found(quiet, "SG102") == []
+
+
+# -- GaLore's regular parameters: everything but the projected Linear weights ---------------------
+
+_GALORE = """
+    import torch
+    import torch.nn as nn
+    from galore_torch import GaLoreAdamW
+
+
+    def build(model, args):
+        galore_params = []
+        for module_name, module in model.named_modules():
+            if isinstance(module, KIND) and any(key in module_name for key in ["attn", "mlp"]):
+                galore_params.append(module.weight)
+        ids = [id(p) for p in galore_params]
+        regular_params = [p for p in model.parameters() if id(p) not in ids]
+        param_groups = [{"params": regular_params}, {"params": galore_params, "rank": args.rank}]
+        return GaLoreAdamW(param_groups, lr=args.lr, weight_decay=args.weight_decay)
+"""
+
+
+def test_the_complement_of_linear_weights_holds_every_no_decay_parameter(tmp_path: Path) -> None:
+    loud = project(tmp_path / "loud", {"train.py": _GALORE.replace("KIND", "nn.Linear")})
+    sg102 = found(loud, "SG102")
+    assert lines(sg102) == [14]
+    assert "but the nn.Linear weights picked for the other group" in sg102[0].message
+    # picked by another test (any module with a weight, norms included): not read, silent
+    quiet = project(tmp_path / "quiet", {"train.py": _GALORE.replace("KIND", "nn.Module")})
+    assert found(quiet, "SG102") == []

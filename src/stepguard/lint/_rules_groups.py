@@ -158,6 +158,9 @@ def _all_parameters(facts: Facts, node: ast.expr | None, depth: int = 0) -> list
                 return [m for part in parts if part for m in part]
         return _returned_parameters(facts, node, depth)
     if isinstance(node, (ast.ListComp, ast.GeneratorExp)) and len(node.generators) == 1:
+        rest = _all_but_linear_weights(facts, node)
+        if rest is not None:
+            return [rest]
         gen = node.generators[0]
         it = gen.iter
         if (
@@ -169,6 +172,77 @@ def _all_parameters(facts: Facts, node: ast.expr | None, depth: int = 0) -> list
         ):
             return [it.func.value]
     return None
+
+
+def _all_but_linear_weights(facts: Facts, node: ast.ListComp | ast.GeneratorExp) -> ast.expr | None:
+    """M for ``[p for p in M.parameters() if id(p) not in ids]`` where ``ids = [id(p) for p in
+    picked]`` and ``picked`` gets only ``module.weight`` of ``nn.Linear`` modules of M (GaLore's
+    ``regular_params``): every parameter of M but some weight matrices, so all its biases,
+    normalization and embedding weights."""
+    gen = node.generators[0]
+    it = gen.iter
+    if not (
+        isinstance(it, ast.Call)
+        and call_name(it) == "parameters"
+        and isinstance(it.func, ast.Attribute)
+        and isinstance(gen.target, ast.Name)
+        and len(gen.ifs) == 1
+    ):
+        return None
+    test = gen.ifs[0]
+    if not (
+        isinstance(test, ast.Compare)
+        and len(test.ops) == 1
+        and isinstance(test.ops[0], ast.NotIn)
+        and isinstance(test.left, ast.Call)
+        and call_name(test.left) == "id"
+        and isinstance(test.comparators[0], ast.Name)
+    ):
+        return None
+    bound = assigned_values(facts, test.comparators[0].id, node)
+    ids = bound[0] if len(bound) == 1 else None
+    if not (
+        isinstance(ids, (ast.ListComp, ast.SetComp))
+        and len(ids.generators) == 1
+        and isinstance(ids.elt, ast.Call)
+        and call_name(ids.elt) == "id"
+        and isinstance(ids.generators[0].iter, ast.Name)
+    ):
+        return None
+    picked = ids.generators[0].iter.id
+    scope = facts.function_of(node)
+    adds = [
+        c
+        for c in facts.calls
+        if isinstance(c.func, ast.Attribute)
+        and isinstance(c.func.value, ast.Name)
+        and c.func.value.id == picked
+        and facts.function_of(c) is scope
+    ]
+    if not adds:
+        return None
+    for c in adds:
+        if not (
+            isinstance(c.func, ast.Attribute)
+            and c.func.attr == "append"
+            and len(c.args) == 1
+            and isinstance(c.args[0], ast.Attribute)
+            and c.args[0].attr == "weight"
+        ):
+            return None
+        owner = dotted(c.args[0].value)
+        guard = facts.parents.get(facts.parents.get(c) or c)
+        linear = isinstance(guard, ast.If) and any(
+            isinstance(n, ast.Call)
+            and call_name(n) == "isinstance"
+            and len(n.args) == 2
+            and dotted(n.args[0]) == owner
+            and (dotted(n.args[1]) or "").rsplit(".", 1)[-1] == "Linear"
+            for n in walk(guard.test)
+        )
+        if not linear:
+            return None
+    return it.func.value
 
 
 def _returned_parameters(facts: Facts, call: ast.Call, depth: int) -> list[ast.expr] | None:
@@ -805,6 +879,12 @@ def _whole_module_group(
         if node is None:
             shown += _default_note(facts, call, name) or " (the optimizer's value)"
         source = ", ".join(sorted({_shown_parameters(facts, m) for m in ms}))
+        listed = dict_get(g, "params")
+        if isinstance(listed, ast.Name):
+            bound = assigned_values(facts, listed.id, listed)
+            listed = bound[0] if len(bound) == 1 else None
+        if isinstance(listed, ast.ListComp) and _all_but_linear_weights(facts, listed):
+            source += " but the nn.Linear weights picked for the other group"
         unknown = "" if isinstance(v, float) else " (not known statically; if it is > 0)"
         message = (
             f"{_who(facts, call)}{cls}(...): the param group at line {g.lineno} decays every "
