@@ -749,3 +749,45 @@ def test_the_complement_of_linear_weights_holds_every_no_decay_parameter(tmp_pat
     # picked by another test (any module with a weight, norms included): not read, silent
     quiet = project(tmp_path / "quiet", {"train.py": _GALORE.replace("KIND", "nn.Module")})
     assert found(quiet, "SG102") == []
+
+
+# -- fastai v1's OptimWrapper with bn_wd ------------------------------------------------------------
+
+_FASTAI = """
+    from functools import partial
+
+    import torch.nn as nn
+    import torch.optim as optim
+
+    from .fastai_optim import OptimWrapper
+
+
+    def build_optimizer(model, optim_cfg):
+        optimizer_func = partial(optim.Adam, betas=(0.9, 0.99))
+        groups = [nn.Sequential(*model.children())]
+        return OptimWrapper.create(optimizer_func, 3e-3, groups, wd=WD, true_wd=True BN)
+"""
+
+
+def test_fastai_optim_wrapper_with_bn_wd_decays_norms_and_biases(tmp_path: Path) -> None:
+    # OpenPCDet's adam_onecycle: bn_wd=True puts BatchNorm parameters and biases in decay
+    for bn in (", bn_wd=True", ""):
+        loud = project(
+            tmp_path / f"loud{len(bn)}",
+            {"pkg/opt.py": _FASTAI.replace("WD", "0.01").replace(" BN", bn)},
+        )
+        sg102 = found(loud, "SG102")
+        assert lines(sg102) == [12], bn
+        assert (
+            "puts the BatchNorm weights and biases and every bias in the decayed groups"
+            in sg102[0].message
+        )
+    off = project(
+        tmp_path / "off",
+        {"pkg/opt.py": _FASTAI.replace("WD", "0.01").replace(" BN", ", bn_wd=False")},
+    )
+    assert found(off, "SG102") == []
+    zero = project(
+        tmp_path / "zero", {"pkg/opt.py": _FASTAI.replace("WD", "0.0").replace(" BN", "")}
+    )
+    assert found(zero, "SG102") == []

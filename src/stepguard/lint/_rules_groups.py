@@ -530,7 +530,46 @@ def check_sg102(facts: Facts) -> list[Violation]:
         out += [v for c in facts.calls if (v := _timm_wrapped(facts, c)) is not None]
     if "deepspeed" in facts.source:
         out += [v for c in facts.calls if (v := _deepspeed_config(facts, c)) is not None]
+    if "OptimWrapper" in facts.source:
+        out += [v for c in facts.calls if (v := _fastai_bn_wd(facts, c)) is not None]
     return explain_config_builds(facts, out)
+
+
+def _fastai_bn_wd(facts: Facts, call: ast.Call) -> Violation | None:
+    """fastai v1's ``OptimWrapper.create(opt_func, lr, layer_groups, wd=X, true_wd=...,
+    bn_wd=True)`` (copied into OpenPCDet, SECOND, Det3D, CenterPoint as ``fastai_optim.py``):
+    with ``bn_wd`` true (its default) the BatchNorm weights and biases and every bias are in the
+    decayed groups; ``bn_wd=False`` splits them out with no decay."""
+    if not (
+        call_name(call) == "create"
+        and isinstance(call.func, ast.Attribute)
+        and (dotted(call.func.value) or "").rsplit(".", 1)[-1] == "OptimWrapper"
+    ):
+        return None
+    bn_wd = kwarg(call, "bn_wd")
+    if bn_wd is None and len(call.args) > 6:
+        bn_wd = call.args[6]
+    if isinstance(bn_wd, ast.Constant) and not bn_wd.value:
+        return None
+    if bn_wd is not None and not isinstance(bn_wd, ast.Constant):
+        return None  # a flag the linter does not follow: nothing claimed
+    node = kwarg(call, "wd") or (call.args[3] if len(call.args) > 3 else None)
+    if node is None:
+        return None  # OptimWrapper.create's own default is wd=0
+    value = decay_value(facts, node, call)
+    if value is None or (isinstance(value, float) and value <= 0):
+        return None
+    if only_adapters_trainable(facts):
+        return None
+    shown = _shown_decay(node, value)
+    message = (
+        f"OptimWrapper.create(..., wd={shown}, bn_wd={'True' if bn_wd is not None else 'True (its default)'}) "
+        "puts the BatchNorm weights and biases and every bias in the decayed groups; pass "
+        "bn_wd=False (fastai then gives them weight decay 0), or build the groups with "
+        "stepguard.param_groups(model, weight_decay=...)"
+    )
+    conditions = [Condition("wd", (node,), facts, ">0"), *branch_conditions(facts, call)]
+    return violation(facts, call, "SG102", message, (), conditions, optimizer="OptimWrapper")
 
 
 # -- MAE-style layer-decay groups called without their skip list ---------------------------------
