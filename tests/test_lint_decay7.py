@@ -791,3 +791,37 @@ def test_fastai_optim_wrapper_with_bn_wd_decays_norms_and_biases(tmp_path: Path)
         tmp_path / "zero", {"pkg/opt.py": _FASTAI.replace("WD", "0.0").replace(" BN", "")}
     )
     assert found(zero, "SG102") == []
+
+
+# -- an OpenMMLab config without paramwise_cfg ------------------------------------------------------
+
+_MM = """
+    model = dict(
+        type="FCOS",
+        backbone=dict(type="ResNet", depth=50, norm_cfg=dict(type="BN", requires_grad=True)),
+        neck=dict(type="FPN", in_channels=[256, 512, 1024, 2048], out_channels=256),
+    )
+    OPTIMIZER
+    lr_config = dict(policy="step", step=[8, 11])
+    runner = dict(type="EpochBasedRunner", max_epochs=12)
+"""
+
+
+def test_an_openmmlab_config_optimizer_without_paramwise_cfg_is_sg102(tmp_path: Path) -> None:
+    plain = 'optimizer = dict(type="SGD", lr=0.01, momentum=0.9, weight_decay=0.0001)'
+    loud = project(tmp_path / "loud", {"configs/fcos.py": _MM.replace("OPTIMIZER", plain)})
+    sg102 = found(loud, "SG102")
+    assert lines(sg102) == [6]
+    assert "has no paramwise_cfg" in sg102[0].message and sg102[0].data["activity"] == "active"
+    wrapper = 'optim_wrapper = dict(optimizer=dict(type="AdamW", lr=1e-4, weight_decay=0.05))'
+    assert lines(
+        found(project(tmp_path / "w", {"c.py": _MM.replace("OPTIMIZER", wrapper)}), "SG102")
+    ) == [6]
+    # the exemption configured, a base file that may configure it, or no decay: silent
+    exempt = plain[:-1] + ", paramwise_cfg=dict(norm_decay_mult=0.0, bias_decay_mult=0.0))"
+    for name, text in (
+        ("exempt", _MM.replace("OPTIMIZER", exempt)),
+        ("base", '_base_ = ["./base.py"]\n' + textwrap.dedent(_MM).replace("OPTIMIZER", plain)),
+        ("zero", _MM.replace("OPTIMIZER", plain.replace("0.0001", "0"))),
+    ):
+        assert found(project(tmp_path / name, {"c.py": text}), "SG102") == [], name

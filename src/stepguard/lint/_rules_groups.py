@@ -532,7 +532,66 @@ def check_sg102(facts: Facts) -> list[Violation]:
         out += [v for c in facts.calls if (v := _deepspeed_config(facts, c)) is not None]
     if "OptimWrapper" in facts.source:
         out += [v for c in facts.calls if (v := _fastai_bn_wd(facts, c)) is not None]
+    if "type=" in facts.source and "model" in facts.source:
+        found = _mm_config(facts)
+        if found is not None:
+            out.append(found)
     return explain_config_builds(facts, out)
+
+
+def _mm_config(facts: Facts) -> Violation | None:
+    """An OpenMMLab (mmcv / mmengine) Python config that defines the model (``model =
+    dict(type=...)``) and its optimizer (``optimizer = dict(type="SGD", ..., weight_decay=X)``,
+    or ``optim_wrapper = dict(optimizer=dict(...))``) without a ``paramwise_cfg``: the runner builds
+    one group over every parameter, so the norms, biases and embeddings decay (``paramwise_cfg=
+    dict(norm_decay_mult=0.0, bias_decay_mult=0.0)`` keeps them out). A config with ``_base_``
+    files may inherit a ``paramwise_cfg``: nothing is claimed there."""
+    top: dict[str, ast.expr] = {}
+    for stmt in facts.tree.body:
+        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
+            t = stmt.targets[0]
+            if isinstance(t, ast.Name):
+                top[t.id] = stmt.value
+        elif not isinstance(stmt, (ast.Expr, ast.Import, ast.ImportFrom)):
+            return None  # code, not a config
+    if "_base_" in top or not _dict_call(top.get("model")):
+        return None
+    holder = top.get("optim_wrapper")
+    opt = top.get("optimizer")
+    if _dict_call(holder):
+        assert isinstance(holder, ast.Call)
+        if kwarg(holder, "paramwise_cfg") is not None or any(
+            k.arg is None for k in holder.keywords
+        ):
+            return None
+        opt = kwarg(holder, "optimizer")
+    elif holder is not None or "paramwise_cfg" in top:
+        return None
+    if not _dict_call(opt):
+        return None
+    assert isinstance(opt, ast.Call)
+    if kwarg(opt, "paramwise_cfg") is not None or any(k.arg is None for k in opt.keywords):
+        return None
+    kind = kwarg(opt, "type")
+    node = kwarg(opt, "weight_decay")
+    if not (isinstance(kind, ast.Constant) and isinstance(kind.value, str)) or node is None:
+        return None
+    value = decay_value(facts, node, opt)
+    if value is None or (isinstance(value, float) and value <= 0):
+        return None
+    shown = _shown_decay(node, value)
+    message = (
+        f"the config's optimizer ({kind.value}, weight_decay={shown}) has no paramwise_cfg: the "
+        "runner builds one group over every parameter of the config's model, so its "
+        "normalization weights, biases and embeddings decay; add paramwise_cfg=dict("
+        "norm_decay_mult=0.0, bias_decay_mult=0.0) (and custom_keys for embeddings)"
+    )
+    conditions = [Condition("weight_decay", (node,), facts, ">0")]
+    return violation(facts, opt, "SG102", message, (), conditions, optimizer=kind.value)
+
+
+def _dict_call(node: ast.expr | None) -> bool:
+    return isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "dict"
 
 
 def _fastai_bn_wd(facts: Facts, call: ast.Call) -> Violation | None:
