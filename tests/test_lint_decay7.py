@@ -825,3 +825,33 @@ def test_an_openmmlab_config_optimizer_without_paramwise_cfg_is_sg102(tmp_path: 
         ("zero", _MM.replace("OPTIMIZER", plain.replace("0.0001", "0"))),
     ):
         assert found(project(tmp_path / name, {"c.py": text}), "SG102") == [], name
+
+
+# -- the model a branch builds, read in that branch ----------------------------------------------
+
+_BRANCH_MODELS = """
+    import torch
+    import torch.nn as nn
+
+
+    class Shallow(nn.Module):
+        def __init__(self, n):
+            super().__init__()
+            self.weight = nn.Parameter(torch.empty(n, n))
+
+
+    def main(args):
+        if args.shallow:
+            model = Shallow(100)
+            optimizer = torch.optim.SGD(model.parameters(), lr=1e-3, weight_decay=args.wd)
+        else:
+            model = nn.Sequential(nn.Linear(100, 10), nn.Linear(10, 100))
+            optimizer = torch.optim.SGD(model.parameters(), lr=1e-3, weight_decay=args.wd)
+        return optimizer
+"""
+
+
+def test_the_model_each_branch_builds_decides_that_branch(tmp_path: Path) -> None:
+    # vae-cf: `--shallow` trains one weight matrix (nothing to exempt), the default a biased MLP
+    root = project(tmp_path / "p", {"main.py": _BRANCH_MODELS})
+    assert lines(found(root, "SG102")) == [17]

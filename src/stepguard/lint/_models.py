@@ -431,7 +431,7 @@ def _model_class(facts: Facts, model: ast.expr, at: ast.AST) -> tuple[Facts, ast
         unpacked = _unpacked_class(facts, model.id, at)
         if unpacked is not None:
             return unpacked
-        value = facts.local_value(model.id, at)
+        value = facts.local_value(model.id, at) or _reaching(facts, model.id, at)
     while (
         isinstance(value, ast.Call)
         and isinstance(value.func, ast.Attribute)
@@ -442,6 +442,38 @@ def _model_class(facts: Facts, model: ast.expr, at: ast.AST) -> tuple[Facts, ast
     if not isinstance(value, ast.Call):
         return None
     return class_of_call(facts, value)
+
+
+def _reaching(facts: Facts, name: str, at: ast.AST) -> ast.expr | None:
+    """The value of the last plain ``name = value`` before `at` in its function, when that
+    assignment's block holds `at` (``if args.shallow: model = MultiSAE(n); opt = Adam(model...)``
+    reads MultiSAE in that branch); else None."""
+    scope = facts.function_of(at)
+    line = getattr(at, "lineno", 0)
+    before = [
+        a
+        for a in facts.assigns
+        if facts.function_of(a) is scope
+        and a.lineno < line
+        and any(
+            name in assigned_names(t)
+            for t in (a.targets if isinstance(a, ast.Assign) else [a.target])
+        )
+    ]
+    if not before:
+        return None
+    last = max(before, key=lambda a: (a.lineno, a.col_offset))
+    if not (
+        isinstance(last, ast.Assign)
+        and len(last.targets) == 1
+        and isinstance(last.targets[0], ast.Name)
+    ):
+        return None
+    block = facts.parents.get(last)
+    node: ast.AST | None = at
+    while node is not None and node is not block:
+        node = facts.parents.get(node)
+    return last.value if node is block else None
 
 
 #: Module methods that return the module itself.
