@@ -855,3 +855,50 @@ def test_the_model_each_branch_builds_decides_that_branch(tmp_path: Path) -> Non
     # vae-cf: `--shallow` trains one weight matrix (nothing to exempt), the default a biased MLP
     root = project(tmp_path / "p", {"main.py": _BRANCH_MODELS})
     assert lines(found(root, "SG102")) == [17]
+
+
+# -- a PEFT wrap behind a flag ----------------------------------------------------------------------
+
+_GATED_LORA = """
+    import argparse
+
+    import torch
+    from peft import LoraConfig, get_peft_model
+    from transformers import AutoModelForCausalLM
+
+
+    def main(args):
+        model = AutoModelForCausalLM.from_pretrained("gpt2")
+        GATE
+            config = LoraConfig(r=args.lora_r, target_modules=["c_attn"], bias="none")
+            model = get_peft_model(model, config)
+        return torch.optim.AdamW(model.parameters(), lr=1e-4, weight_decay=0.1)
+
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--lora_r", type=int, default=DEFAULT)
+"""
+
+
+def test_a_peft_wrap_behind_a_flag_leaves_the_full_model_reported_under_it(tmp_path: Path) -> None:
+    # the LoRA wrap runs only with --lora_r > 0 (default 0): the whole model trains and decays
+    off = project(
+        tmp_path / "off",
+        {"train.py": _GATED_LORA.replace("GATE", "if args.lora_r > 0:").replace("DEFAULT", "0")},
+    )
+    sg102 = found(off, "SG102")
+    assert lines(sg102) == [13]
+    assert "trains whole unless `args.lora_r > 0`" in sg102[0].message
+    assert sg102[0].data["activity"] == "active"
+    on = project(
+        tmp_path / "on",
+        {"train.py": _GATED_LORA.replace("GATE", "if args.lora_r > 0:").replace("DEFAULT", "8")},
+    )
+    assert [f.data["activity"] for f in found(on, "SG102")] == ["latent"]
+    # the wrap always runs (a constant test, or none): adapters only, silent
+    for gate in ("if True:", "for _ in range(1):"):
+        always = project(
+            tmp_path / gate[:3].strip(),
+            {"train.py": _GATED_LORA.replace("GATE", gate).replace("DEFAULT", "8")},
+        )
+        assert found(always, "SG102") == [], gate

@@ -198,6 +198,38 @@ def freezes_other_modules(facts: Facts, models: list[ast.expr]) -> bool:
     return bool(frozen) and not (set(frozen) & optimized)
 
 
+def peft_gate(facts: Facts) -> ast.expr | None:
+    """The test of the ``if`` every PEFT call of the file sits under (``if args.lora_r > 0:
+    model = get_peft_model(model, LoraConfig(...))``), when no optimizer is built under it and
+    nothing else in the file freezes parameters: with the test false the whole model trains.
+    None otherwise."""
+    peft = [c for c in facts.calls if _PEFT.search(call_name(c) or "")]
+    if not peft or _peft_helper(facts) or _attaches_adapters(facts):
+        return None
+    gates: list[ast.If] = []
+    for c in peft:
+        node: ast.AST | None = facts.parents.get(c)
+        while node is not None and not isinstance(node, ast.If):
+            node = facts.parents.get(node)
+        if not isinstance(node, ast.If) or any(c is n for n in walk(node.test)):
+            return None
+        gates.append(node)
+    if any(g is not gates[0] for g in gates):
+        return None
+    gate = gates[0]
+    if isinstance(gate.test, ast.Constant) or any(n in facts.optimizer_builds for n in walk(gate)):
+        return None
+    for node in facts.assigns:
+        if any(
+            isinstance(t, ast.Attribute) and t.attr == "requires_grad"
+            for t in (node.targets if isinstance(node, ast.Assign) else [node.target])
+        ):
+            return None
+    if any(call_name(c) == "requires_grad_" for c in facts.calls):
+        return None
+    return gate.test
+
+
 _PEFT_CONFIGS = re.compile(r"(Lora|AdaLora|LoHa|LoKr|IA3|Vera|Boft|Oft)Config$")
 _SAVED_WORDS = (*("embed", "norm", "bias", "ln_", "wte", "wpe"), "ln", "emb")
 

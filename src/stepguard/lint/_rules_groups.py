@@ -12,6 +12,7 @@ the model visibly holds no such parameter (`stepguard.lint._models`).
 from __future__ import annotations
 
 import ast
+import dataclasses
 import os
 import re
 from collections.abc import Callable
@@ -42,6 +43,7 @@ from stepguard.lint._models import (
     no_decay_kinds,
     norm_named_otherwise,
     only_adapters_trainable,
+    peft_gate,
     peft_trains_more,
     selects_no_decay,
 )
@@ -453,6 +455,9 @@ def check_sg102(facts: Facts) -> list[Violation]:
     model visibly holds no bias, normalization or embedding parameter (`stepguard.lint._models`)."""
     out = []
     adapters: bool | None = None
+    gate = peft_gate(facts)
+    if gate is not None:
+        adapters = False  # adapters only when the gate is on: reported under it being off
     for call in decay_builds(facts):
         choices = facts.optimizer_choices(call)
         if not choices:
@@ -530,6 +535,20 @@ def check_sg102(facts: Facts) -> list[Violation]:
         out += [v for c in facts.calls if (v := _timm_wrapped(facts, c)) is not None]
     if "deepspeed" in facts.source:
         out += [v for c in facts.calls if (v := _deepspeed_config(facts, c)) is not None]
+    if gate is not None:
+        off = Condition(short(gate, 50), (gate,), facts, "false", neutral=True)
+        note = (
+            f"; the model trains whole unless `{short(gate, 50)}` (the only PEFT wrap of the file "
+            "is under that test)"
+        )
+        out = [
+            dataclasses.replace(
+                v,
+                conditions=(*v.conditions, off),
+                finding=dataclasses.replace(v.finding, message=v.finding.message + note),
+            )
+            for v in out
+        ]
     if "OptimWrapper" in facts.source:
         out += [v for c in facts.calls if (v := _fastai_bn_wd(facts, c)) is not None]
     if "type=" in facts.source and "model" in facts.source:
