@@ -902,3 +902,37 @@ def test_a_peft_wrap_behind_a_flag_leaves_the_full_model_reported_under_it(tmp_p
             {"train.py": _GATED_LORA.replace("GATE", gate).replace("DEFAULT", "8")},
         )
         assert found(always, "SG102") == [], gate
+
+
+# -- weight_decay forwarded through a factory's own **kwargs -----------------------------------------
+
+_FORWARD = """
+    import torch.optim as optim
+
+
+    def get_optimizer(name, groups, lr, **kwargs):
+        if name.lower() == "sgd":
+            return optim.SGD(groups, lr=lr, **kwargs)
+        if name.lower() == "adam":
+            return optim.Adam(groups, lr=lr, **kwargs)
+        return optim.AdamW(groups, lr=lr, **kwargs)
+
+
+    def configure(model, cfg):
+        return get_optimizer(cfg.optimizer, model.parameters(), lr=cfg.lr, PASSED)
+"""
+
+
+def test_weight_decay_forwarded_through_a_factorys_kwargs_is_read(tmp_path: Path) -> None:
+    # DecisionTransformerInterpretability: every caller passes weight_decay into **kwargs
+    loud = project(
+        tmp_path / "loud", {"utils.py": _FORWARD.replace("PASSED", "weight_decay=cfg.wd")}
+    )
+    sg101 = found(loud, "SG101")
+    assert lines(sg101) == [8]
+    assert "weight_decay=cfg.wd" in sg101[0].message
+    # no caller passes one: Adam's default of 0, nothing to report
+    quiet = project(
+        tmp_path / "quiet", {"utils.py": _FORWARD.replace("PASSED", "betas=(0.9, 0.99)")}
+    )
+    assert found(quiet, "SG101") == []

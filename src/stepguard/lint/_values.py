@@ -294,6 +294,8 @@ def star_kwargs(facts: Facts, call: ast.Call) -> dict[str, ast.expr] | None:
         entries = (
             _dict_entries(facts, kw.value.id, call) if isinstance(kw.value, ast.Name) else None
         )
+        if entries is None and isinstance(kw.value, ast.Name):
+            entries = _forwarded_kwargs(facts, kw.value.id, call)
         if entries is None:
             entries = config_spread(facts, kw.value, call)
         if entries is None:
@@ -368,6 +370,44 @@ def _literal_entries(value: ast.expr | None) -> dict[str, ast.expr] | None:
     else:
         return None
     return out
+
+
+def _forwarded_kwargs(facts: Facts, name: str, at: ast.AST) -> dict[str, ast.expr] | None:
+    """The ``weight_decay`` a function's own ``**kwargs`` forwards (``def get_optimizer(name,
+    groups, lr, **kwargs): return optim.Adam(groups, lr=lr, **kwargs)``) when every call of it in
+    the file passes the same expression by keyword (``get_optimizer(..., weight_decay=cfg.wd)``);
+    ``{}`` when none passes one; None when the callers disagree or cannot be read."""
+    scope = facts.function_of(at)
+    if not (
+        isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef))
+        and scope.args.kwarg is not None
+        and scope.args.kwarg.arg == name
+        and not any(
+            facts.function_of(a) is scope
+            and any(
+                name in assigned_names(t)
+                for t in (a.targets if isinstance(a, ast.Assign) else [a.target])
+            )
+            for a in facts.assigns
+        )
+    ):
+        return None
+    calls = calls_of(facts, scope)
+    if not calls:
+        return None
+    passed: list[ast.expr | None] = []
+    for c in calls:
+        if any(k.arg is None for k in c.keywords) or any(
+            isinstance(a, ast.Starred) for a in c.args
+        ):
+            return None
+        passed.append(kwarg(c, "weight_decay"))
+    if all(p is None for p in passed):
+        return {}
+    first = passed[0]
+    if first is None or any(p is None or ast.dump(p) != ast.dump(first) for p in passed):
+        return None
+    return {"weight_decay": first}
 
 
 def _dict_entries(facts: Facts, name: str, at: ast.AST) -> dict[str, ast.expr] | None:
