@@ -1,9 +1,9 @@
 """The real-code lint corpora are well-formed, and their scorer counts right.
 
-Fifteen corpora: benchmarks/lint_corpus (the linter is improved against it),
+Sixteen corpora: benchmarks/lint_corpus (the linter is improved against it),
 benchmarks/lint_corpus_holdout and benchmarks/lint_corpus_blind to benchmarks/lint_corpus_blind13
-(each built apart and measured once before anyone tuned against it, then development sets too); no two
-share a repository.
+(each built apart and measured once before anyone tuned against it, then development sets too), and
+benchmarks/lint_corpus_blind15 (kept for one blind measurement); no two share a repository.
 These tests check each corpus itself (every label points at an existing
 statement, enough entries and repositories, every linted rule has a positive label unless the corpus
 says it has none) and the matching logic of benchmarks/bench_lint_real.py on hand-made findings. They
@@ -39,6 +39,7 @@ BLIND10 = ROOT / "benchmarks" / "lint_corpus_blind10"
 BLIND11 = ROOT / "benchmarks" / "lint_corpus_blind11"
 BLIND12 = ROOT / "benchmarks" / "lint_corpus_blind12"
 BLIND13 = ROOT / "benchmarks" / "lint_corpus_blind13"
+BLIND15 = ROOT / "benchmarks" / "lint_corpus_blind15"
 
 
 def _bench():
@@ -169,6 +170,13 @@ CORPORA = (
         min_entries=35,
         min_repos=35,
         rules_without_positive=frozenset({"SG202", "SG212"}),
+    ),
+    Corpus(
+        "lint_corpus_blind15",
+        BLIND15,
+        min_entries=30,
+        min_repos=30,
+        rules_without_positive=frozenset(),
     ),
 )
 ENTRIES = {c.name: bench.load_corpus(c.path) for c in CORPORA}
