@@ -179,6 +179,7 @@ CORPORA = (
         min_repos=18,
         rules_without_positive=frozenset(
             {"SG103", "SG201", "SG202", "SG204", "SG205", "SG210", "SG212"}
+        ),
     ),
     Corpus(
         "lint_corpus_blind15",
