@@ -116,6 +116,8 @@ class _Loss:
             if outside is not None and not self._may_know_k(expr):
                 self.assumed.append((call_name(expr), outside))
                 return True
+            if self._model_loss(expr):
+                return True
         if _scaled(expr):
             return False
         return _mean_loss(facts, expr)
@@ -168,12 +170,16 @@ class _Loss:
                                 if not _returns_unscaled(found[0], found[1], depth + 1, idx, norms):
                                     return False
                                 unpacked = True
+                            elif "loss" in name.lower() and self._model_loss(n.value):
+                                unpacked = True  # `logits, loss = model.get_logits_loss(x, y)`
                             elif "loss" in call_name(n.value).lower():
                                 return False  # `loss, items = compute_loss(...)`: unknown
                             else:
                                 unpacked = True  # `logits, loss = model(x, y)`: a forward's mean
                         elif isinstance(n.value, ast.Name) and n.value.id == name:
                             pass  # `loss, items = loss` when the loss came as a tuple: the same
+                        elif "loss" in name.lower() and self._model_loss(n.value):
+                            unpacked = True  # `logits, loss = model.get_logits_loss(x, y)`
                         else:
                             return False
             elif isinstance(n, ast.AugAssign) and dotted(n.target) == name:
@@ -395,6 +401,37 @@ class _Loss:
             isinstance(x, ast.BinOp) and isinstance(x.op, _SCALING_OPS) and id(x) not in weighted
             for x in walk(value)
         )
+
+    def _model_loss(self, value: ast.expr) -> bool:
+        """`value` calls a loss method of the trained model whose class is not in the file
+        (``model.loss(scores, y)``, ``model.module.get_logits_loss(data, y)``, or an ``a if c
+        else b`` of two such calls), with no ``reduction=`` and no argument that could hand it
+        the window length: taken, like an imported loss function, to return the micro-batch's
+        mean; the assumption goes into the message."""
+        calls = [value.body, value.orelse] if isinstance(value, ast.IfExp) else [value]
+        names = []
+        for call in calls:
+            if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute)):
+                return False
+            method = call.func.attr
+            rec = call.func.value
+            if rec is not None and isinstance(rec, ast.Attribute) and rec.attr == "module":
+                rec = rec.value  # `model.module.loss(...)`: the model a wrapper holds
+            model = dotted(rec)
+            if (
+                "loss" not in method.lower()
+                or model is None
+                or model not in _trained_models(self.facts)
+                or method in self.facts.functions  # defined in this file: not assumed
+                or kwarg(call, "reduction") is not None
+                or not call.args
+                or self._may_know_k(call)
+            ):
+                return False
+            names.append(f"{model}.{method}")
+        for name in dict.fromkeys(names):
+            self.assumed.append((name, ""))
+        return True
 
     def _may_know_k(self, call: ast.Call) -> bool:
         """An argument of `call` could hand it the window length: it names the length (or its
@@ -1051,6 +1088,9 @@ def check_sg201(facts: Facts) -> list[Violation]:
             name = short(loss, 40)
             assumed = "".join(
                 f" (assuming `{func}`, imported from `{module}` outside the linted files, "
+                "returns the micro-batch's mean loss)"
+                if module
+                else f" (assuming `{func}`, a method of a model class outside the linted files, "
                 "returns the micro-batch's mean loss)"
                 for func, module in dict.fromkeys(loss_follower.assumed)
             )
