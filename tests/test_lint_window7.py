@@ -1,0 +1,261 @@
+"""Round-7 window / AMP / DDP shapes of `stepguard lint` (issue 13), each bad and good.
+
+- SG211: a skip flag bound to a scale comparison (``update_lr = scale_prev <= scaler.get_scale()``)
+  guards the scheduler; a string compared in a test (``optimizer_name == "ScaledAdam"``) is no skip
+  check; a scheduler's bound ``step`` handed to a helper (``ifexists_call(sched, sched.step)``) and
+  ``new_lr = scheduler.step()`` step the scheduler;
+- SG201: a loss method of the trained model whose class is outside the file (``model.loss(scores,
+  y)``, ``model.module.get_logits_loss(data, y)``) is taken as the micro-batch's mean, and the
+  message says so.
+"""
+
+from __future__ import annotations
+
+import textwrap
+
+from stepguard.lint import lint_source as _lint_source
+
+
+def lint_source(source: str, path: str = "train.py") -> list:
+    """The findings (with their activity) of one file linted on its own."""
+    return [v.finding for v in _lint_source(textwrap.dedent(source), path)]
+
+
+def _only(findings: list, code: str) -> list:
+    return [f for f in findings if f.code == code]
+
+
+def _line(source: str, text: str) -> int:
+    """The 1-based line of the one line of dedented `source` that holds `text`."""
+    (n,) = [i for i, s in enumerate(textwrap.dedent(source).splitlines(), 1) if text in s]
+    return n
+
+
+# -- SG211: a skip flag bound to the scale comparison ---------------------------------------------
+
+FLAGGED = """
+    import torch
+
+
+    class Runner:
+        def __init__(self, model, optimizer, scheduler):
+            self.model = model
+            self.optimizer = optimizer
+            self.scheduler = scheduler
+            self.scaler = torch.cuda.amp.GradScaler()
+
+        def optimize(self, loss, step_optimizer=True):
+            update_lr = True
+            self.scaler.scale(loss).backward()
+            if step_optimizer:
+                scale_prev = self.scaler.get_scale()
+                self.scaler.step(self.optimizer)
+                self.scaler.update()
+                {flag}
+            if self.scheduler is not None and update_lr and step_optimizer:
+                self.scheduler.step()
+            if step_optimizer:
+                self.optimizer.zero_grad()
+"""
+
+
+def test_sg211_silent_when_the_scheduler_waits_for_a_flag_bound_to_the_scale() -> None:
+    good = FLAGGED.format(flag="update_lr = scale_prev <= self.scaler.get_scale()")
+    assert _only(lint_source(good), "SG211") == []
+    # The same flag written the other way round, as a skip flag.
+    skipped = good.replace(
+        "update_lr = scale_prev <= self.scaler.get_scale()",
+        "update_lr = not (self.scaler.get_scale() < scale_prev)",
+    )
+    assert _only(lint_source(skipped), "SG211") == []
+
+
+def test_sg211_fires_when_the_flag_never_reads_the_scale() -> None:
+    # A flag bound to something else (here: a logging switch) checks nothing.
+    bad = FLAGGED.format(flag="update_lr = self.model.training")
+    (sg211,) = _only(lint_source(bad), "SG211")
+    assert sg211.line == _line(bad, "self.scheduler.step()")
+    # A name that merely contains "inf" (`info_dict`) is no finiteness check either.
+    info = FLAGGED.format(flag="update_lr = info_dict.get('lr', True)")
+    assert len(_only(lint_source(info), "SG211")) == 1
+
+
+# -- SG211: a string in the test is no skip check -------------------------------------------------
+
+BRANCHED = """
+    import torch
+
+
+    def train(model, loader, optimizer, scheduler, args):
+        scaler = torch.cuda.amp.GradScaler()
+        for batch in loader:
+            with torch.cuda.amp.autocast():
+                loss = model(batch)
+            scaler.scale(loss).backward()
+            scaler.step(optimizer)
+            scaler.update()
+            optimizer.zero_grad()
+            if {test}:
+                scheduler.step_batch(batch)
+            else:
+                scheduler.step()
+"""
+
+
+def test_sg211_fires_when_a_branch_compares_a_name_with_a_string() -> None:
+    bad = BRANCHED.format(test='args.optimizer_name == "ScaledAdam"')
+    (sg211,) = _only(lint_source(bad), "SG211")
+    assert sg211.line == _line(bad, "scheduler.step()")
+    assert "runs even when `scaler.step(optimizer)`" in sg211.message
+
+
+def test_sg211_silent_when_the_branch_tests_whether_the_step_ran() -> None:
+    good = BRANCHED.format(test="scaler.get_scale() < 65536.0")
+    assert _only(lint_source(good), "SG211") == []
+
+
+# -- SG211: the scheduler stepped through a helper, or with its rate bound -------------------------
+
+HANDED = """
+    import argparse
+
+    import torch
+    from tools import exists, ifexists_call
+
+
+    def train_one_epoch(model, optim, schedular, loader, scaler=None):
+        for i, batch in enumerate(loader):
+            loss = model(batch)
+            scaler.scale(loss).backward() if exists(scaler) else loss.backward()
+            scaler.step(optim) if exists(scaler) else optim.step()
+            ifexists_call(scaler, scaler.update)
+            optim.zero_grad()
+            {sched_step}
+
+
+    def main(args, model, loader):
+        optim = torch.optim.AdamW(model.parameters(), lr=1e-3)
+        schedular = torch.optim.lr_scheduler.CyclicLR(optim, base_lr=1e-5, max_lr=1e-3)
+        scaler = torch.cuda.amp.GradScaler() if args.mixed_precision else None
+        train_one_epoch(model, optim, schedular, loader, scaler)
+
+
+    if __name__ == "__main__":
+        parser = argparse.ArgumentParser()
+        parser.add_argument("--mixed_precision", action="store_true")
+        main(parser.parse_args(), None, None)
+"""
+
+
+def test_sg211_fires_on_a_scheduler_step_handed_to_a_helper() -> None:
+    bad = HANDED.format(sched_step="ifexists_call(schedular, schedular.step)")
+    (sg211,) = _only(lint_source(bad), "SG211")
+    assert sg211.line == _line(bad, "ifexists_call(schedular, schedular.step)")
+    assert sg211.data["activity"] == "latent"  # the scaler exists only with --mixed_precision
+    assert "mixed_precision" in sg211.message
+
+
+def test_sg211_silent_when_the_helper_is_handed_something_else() -> None:
+    # The EMA's update handed to the same helper steps no scheduler.
+    good = HANDED.format(sched_step="ifexists_call(model, model.eval)")
+    assert _only(lint_source(good), "SG211") == []
+
+
+BOUND_RATE = """
+    import torch
+
+
+    def train(encoder, loader, optimizer, scheduler, wd_scheduler, use_bfloat16=True):
+        scaler = torch.cuda.amp.GradScaler() if use_bfloat16 else None
+        for itr, imgs in enumerate(loader):
+
+            def train_step():
+                {before}
+                with torch.cuda.amp.autocast(dtype=torch.bfloat16):
+                    loss = encoder(imgs).mean()
+                scaler.scale(loss).backward()
+                scaler.step(optimizer)
+                scaler.update()
+                optimizer.zero_grad()
+                {after}
+                return float(loss)
+
+            train_step()
+"""
+
+
+def test_sg211_fires_on_schedulers_whose_rate_is_bound_before_the_scaler_step() -> None:
+    bad = BOUND_RATE.format(
+        before="_new_lr = scheduler.step()\n                _new_wd = wd_scheduler.step()",
+        after="pass",
+    )
+    found = _only(lint_source(bad), "SG211")
+    assert sorted(f.line for f in found) == [
+        _line(bad, "_new_lr = scheduler.step()"),
+        _line(bad, "_new_wd = wd_scheduler.step()"),
+    ]
+    assert all("runs before, and advances even when" in f.message for f in found)
+
+
+def test_sg211_silent_when_the_rate_is_bound_only_after_a_check() -> None:
+    good = BOUND_RATE.format(
+        before="scale_prev = scaler.get_scale()",
+        after=(
+            "if scaler.get_scale() >= scale_prev:\n"
+            "                    _new_lr = scheduler.step()"
+        ),
+    )
+    assert _only(lint_source(good), "SG211") == []
+
+
+# -- SG201: a loss method of the trained model, class outside the file -----------------------------
+
+MODEL_LOSS = """
+    import torch
+
+
+    def train_epoch_dense(model, optimizer, loader, batch_size):
+        model.train()
+        optimizer.zero_grad()
+        for it, (x, targets) in enumerate(loader):
+            scores = model.forward(x)
+            {loss_line}
+            loss.backward()
+            if not (it % batch_size):
+                optimizer.step()
+                optimizer.zero_grad()
+"""
+
+
+def test_sg201_fires_on_a_model_loss_method_and_says_what_it_assumes() -> None:
+    bad = MODEL_LOSS.format(loss_line="loss = model.loss(scores, targets)")
+    (sg201,) = _only(lint_source(bad), "SG201")
+    assert sg201.line == _line(bad, "loss.backward()")
+    assert "assuming `model.loss`, a method of a model class outside the linted files" in (
+        sg201.message
+    )
+    assert "loss / batch_size" in sg201.message
+
+
+def test_sg201_fires_on_a_tuple_from_the_model_or_its_wrapped_module() -> None:
+    bad = MODEL_LOSS.format(
+        loss_line=(
+            "logits, loss = model.get_logits_loss(x, targets) if not hasattr(model, 'module') "
+            "else model.module.get_logits_loss(x, targets)"
+        )
+    )
+    (sg201,) = _only(lint_source(bad), "SG201")
+    assert "model.get_logits_loss" in sg201.message
+
+
+def test_sg201_silent_when_the_model_loss_is_divided_or_may_know_k() -> None:
+    divided = MODEL_LOSS.format(loss_line="loss = model.loss(scores, targets) / batch_size")
+    assert _only(lint_source(divided), "SG201") == []
+    # An argument that could hand the method the window length: not assumed.
+    handed = MODEL_LOSS.format(loss_line="loss = model.loss(scores, targets, batch_size)")
+    assert _only(lint_source(handed), "SG201") == []
+    # A method the file defines is followed, not assumed (here it divides).
+    defined = textwrap.dedent(MODEL_LOSS.format(loss_line="loss = model.loss(scores, targets)")) + (
+        "\n\ndef loss(scores, targets):\n    return torch.nn.functional.l1_loss(scores, targets) / 4\n"
+    )
+    assert _only(lint_source(defined), "SG201") == []
