@@ -259,3 +259,150 @@ def test_sg201_silent_when_the_model_loss_is_divided_or_may_know_k() -> None:
         "\n\ndef loss(scores, targets):\n    return torch.nn.functional.l1_loss(scores, targets) / 4\n"
     )
     assert _only(lint_source(defined), "SG201") == []
+
+
+# -- SG205: samples over a batch size written as a config key or a `*_bs` name ---------------------
+
+KEYED = """
+    import torch
+    from transformers import get_cosine_schedule_with_warmup
+
+    CFG = {{"batch_size": 8, "epochs": 3, "gradient_accumulation_steps": 4}}
+
+
+    def train_loop(model, train_folds, loader):
+        optimizer = torch.optim.AdamW(model.parameters(), lr=1e-5)
+        num_train_steps = {length}
+        scheduler = get_cosine_schedule_with_warmup(optimizer, 0, num_train_steps)
+        for epoch in range(CFG["epochs"]):
+            for step, (x, y) in enumerate(loader):
+                loss = torch.nn.functional.mse_loss(model(x), y) / CFG["gradient_accumulation_steps"]
+                loss.backward()
+                if (step + 1) % CFG["gradient_accumulation_steps"] == 0:
+                    optimizer.step()
+                    optimizer.zero_grad()
+                    scheduler.step()
+"""
+
+
+def test_sg205_fires_on_samples_over_a_batch_size_key() -> None:
+    bad = KEYED.format(length='int(len(train_folds) / CFG["batch_size"] * CFG["epochs"])')
+    (sg205,) = _only(lint_source(bad), "SG205")
+    assert sg205.line == _line(bad, "num_train_steps = int(")
+    assert "counts micro-batches" in sg205.message
+    assert sg205.data["activity"] == "active"  # k = 4 in the dict literal
+
+
+def test_sg205_silent_when_the_key_is_divided_by_k_or_is_a_total_batch() -> None:
+    per_step = 'int(len(train_folds) / CFG["batch_size"] / CFG["gradient_accumulation_steps"] * 3)'
+    assert _only(lint_source(KEYED.format(length=per_step)), "SG205") == []
+    total = 'int(len(train_folds) / CFG["total_batch_size"] * CFG["epochs"])'
+    assert _only(lint_source(KEYED.format(length=total)), "SG205") == []
+
+
+BS_NAME = """
+    import torch
+
+
+    def run(model, loader, train_bs=16, epochs=15):
+        n_accumulate = max(1, 32 // train_bs)
+        optimizer = torch.optim.Adam(model.parameters(), lr=2e-3)
+        scheduler = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max={t_max})
+        for step, (x, y) in enumerate(loader):
+            loss = torch.nn.functional.mse_loss(model(x), y) / n_accumulate
+            loss.backward()
+            if (step + 1) % n_accumulate == 0:
+                optimizer.step()
+                optimizer.zero_grad()
+                scheduler.step()
+"""
+
+
+def test_sg205_fires_on_a_count_over_a_bs_name() -> None:
+    bad = BS_NAME.format(t_max="int(30000 / train_bs * epochs) + 50")
+    (sg205,) = _only(lint_source(bad), "SG205")
+    assert "30000 / train_bs" in sg205.message
+
+
+def test_sg205_silent_on_a_bs_name_divided_by_the_window() -> None:
+    good = BS_NAME.format(t_max="int(30000 / (train_bs * n_accumulate) * epochs) + 50")
+    assert _only(lint_source(good), "SG205") == []
+    # A name that only contains the letters (`abs_steps`) is no batch size.
+    other = BS_NAME.format(t_max="int(30000 / abs_steps * epochs)")
+    assert _only(lint_source(other), "SG205") == []
+
+
+# -- SG205: a scheduler factory outside the tree, given the length by keyword ----------------------
+
+FACTORY = """
+    import torch
+    from medal.model import fetch_scheduler
+
+
+    def train_fn(cfg, loader, model, optimizer, scheduler):
+        for step, (x, y) in enumerate(loader):
+            loss = torch.nn.functional.mse_loss(model(x), y) / cfg.grad_accum
+            loss.backward()
+            if (step + 1) % cfg.grad_accum == 0:
+                optimizer.step()
+                optimizer.zero_grad()
+                scheduler.step()
+
+
+    def main(cfg, loader, model, train_fold_len):
+        optimizer = torch.optim.AdamW(model.parameters(), lr=1e-5)
+        num_train_steps = {length}
+        scheduler = fetch_scheduler(optimizer, cfg, num_train_steps=num_train_steps)
+        train_fn(cfg, loader, model, optimizer, scheduler)
+"""
+
+
+def test_sg205_fires_on_a_length_handed_to_an_outside_factory() -> None:
+    bad = FACTORY.format(length="int(train_fold_len / cfg.batch_size * cfg.epochs)")
+    (sg205,) = _only(lint_source(bad), "SG205")
+    assert sg205.line == _line(bad, "num_train_steps = int(")
+    assert "`num_train_steps=num_train_steps`" in sg205.message
+
+
+def test_sg205_silent_when_the_factory_length_counts_optimizer_steps() -> None:
+    good = FACTORY.format(
+        length="int(train_fold_len / cfg.batch_size / cfg.grad_accum * cfg.epochs)"
+    )
+    assert _only(lint_source(good), "SG205") == []
+
+
+# -- SG205: a prepared scheduler stepped with the optimizer or not ---------------------------------
+
+PREPARED = """
+    import torch
+    from accelerate import Accelerator
+    from transformers import get_scheduler
+
+
+    def main(args, model, loader):
+        accelerator = Accelerator(gradient_accumulation_steps=4{flag})
+        optimizer = torch.optim.AdamW(model.parameters(), lr=1e-5)
+        lr_scheduler = get_scheduler(
+            "linear", optimizer=optimizer, num_warmup_steps=0,
+            num_training_steps=args.max_train_steps * 4,
+        )
+        model, optimizer, loader, lr_scheduler = accelerator.prepare(model, optimizer, loader, lr_scheduler)
+        for batch in loader:
+            with accelerator.accumulate(model):
+                loss = model(**batch).loss
+                accelerator.backward(loss)
+                optimizer.step()
+                lr_scheduler.step()
+                optimizer.zero_grad()
+"""
+
+
+def test_sg205_fires_on_a_length_times_k_for_a_prepared_scheduler() -> None:
+    bad = PREPARED.format(flag="")
+    (sg205,) = _only(lint_source(bad), "SG205")
+    assert "multiplies by the window length" in sg205.message
+
+
+def test_sg205_silent_when_the_scheduler_is_not_stepped_with_the_optimizer() -> None:
+    good = PREPARED.format(flag=", step_scheduler_with_optimizer=False")
+    assert _only(lint_source(good), "SG205") == []

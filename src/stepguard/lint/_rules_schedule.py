@@ -216,12 +216,21 @@ def _samples(facts: Facts, numerator: ast.expr, at: ast.AST) -> bool:
 
 def k_names(facts: Facts, k: ast.expr | None, at: ast.AST) -> frozenset[str]:
     """The dotted names the window length is written with, and those of its definition (``k =
-    batch_size // micro_batch_size``)."""
+    batch_size // micro_batch_size``). A name the definition divides by is left out: ``k = max(1,
+    32 // train_bs)`` makes `train_bs` the micro-batch's size, a batch size like any other."""
     out: set[str] = set()
     stack: list[tuple[ast.AST, int]] = [(k, 0)] if k is not None else []
     while stack:
         node, depth = stack.pop()
+        divisors = {
+            id(x)
+            for d in ast.walk(node)
+            if isinstance(d, ast.BinOp) and isinstance(d.op, (ast.Div, ast.FloorDiv)) and depth
+            for x in ast.walk(d.right)
+        }
         for x in ast.walk(node):
+            if id(x) in divisors:
+                continue
             if isinstance(x, (ast.Name, ast.Attribute)) and (d := dotted(x)) is not None:
                 if d in out or d in ("self", "args", "cfg", "config"):
                     continue
