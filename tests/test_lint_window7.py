@@ -406,3 +406,57 @@ def test_sg205_fires_on_a_length_times_k_for_a_prepared_scheduler() -> None:
 def test_sg205_silent_when_the_scheduler_is_not_stepped_with_the_optimizer() -> None:
     good = PREPARED.format(flag=", step_scheduler_with_optimizer=False")
     assert _only(lint_source(good), "SG205") == []
+
+
+# -- SG201: a loss divided inside the file's model forward -----------------------------------------
+
+FORWARD = """
+    import torch
+    import torch.nn as nn
+
+
+    class GCF:
+        ACCUMULATE = 4
+
+
+    class Net(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.fc = nn.Linear(8, 1)
+
+        def forward(self, x, target):
+            h = self.fc(x).squeeze(-1)
+            loss = nn.BCEWithLogitsLoss()(h, target)
+            {scale}
+            return loss, h
+
+
+    def train_loop(model, loader, optimizer):
+        for step, (x, y) in enumerate(loader):
+            loss, _ = model(x, y)
+            loss.backward()
+            if step % GCF.ACCUMULATE == 0:
+                optimizer.step()
+                optimizer.zero_grad()
+"""
+
+
+def test_sg201_silent_when_the_model_forward_divides_the_loss() -> None:
+    good = FORWARD.format(scale="loss = loss / GCF.ACCUMULATE")
+    assert _only(lint_source(good), "SG201") == []
+
+
+def test_sg201_fires_when_the_model_forward_returns_a_plain_mean() -> None:
+    bad = FORWARD.format(scale="pass")
+    (sg201,) = _only(lint_source(bad), "SG201")
+    assert sg201.line == _line(bad, "loss.backward()")
+    # A token mean in the forward is still the micro-batch's mean.
+    token_mean = FORWARD.format(
+        scale=(
+            "mask = (target != -1).float()\n"
+            "            per_token = nn.functional.binary_cross_entropy_with_logits(h, target, "
+            "reduction='none') * mask\n"
+            "            loss = torch.sum(per_token) / torch.sum(mask)"
+        )
+    )
+    assert len(_only(lint_source(token_mean), "SG201")) == 1

@@ -174,6 +174,8 @@ class _Loss:
                                 unpacked = True  # `logits, loss = model.get_logits_loss(x, y)`
                             elif "loss" in call_name(n.value).lower():
                                 return False  # `loss, items = compute_loss(...)`: unknown
+                            elif _forward_divides(self.facts, idx):
+                                return False  # a `forward` of the file divides what it returns
                             else:
                                 unpacked = True  # `logits, loss = model(x, y)`: a forward's mean
                         elif isinstance(n.value, ast.Name) and n.value.id == name:
@@ -826,6 +828,31 @@ def _trained_models(facts: Facts) -> set[str]:
 
 def _loss_dict(node: ast.AST | None) -> bool:
     return node is not None and "loss" in (dotted(node) or "").lower()
+
+
+def _forward_divides(facts: Facts, index: int) -> bool:
+    """A ``forward`` method of the file returns a tuple whose element `index` is divided or
+    multiplied there (``loss = loss / GCF.ACCUMULATE; return loss, h``): a loss unpacked from a
+    model call may be the window's share already, so it is not taken as a plain mean."""
+    for func in facts.functions.get("forward", []):
+        if facts.class_of(func) is None:
+            continue
+        for r in walk(func):
+            if not (isinstance(r, ast.Return) and facts.function_of(r) is func):
+                continue
+            value = r.value
+            if not isinstance(value, ast.Tuple) or index >= len(value.elts):
+                continue
+            elt = value.elts[index]
+            if _Loss(facts, func).unscaled(elt, 1):
+                continue  # a plain (or token) mean of the micro-batch
+            if _scaled(elt):
+                return True
+            if isinstance(elt, ast.Name) and any(
+                _scaled(v) for v in _bindings(func).get(elt.id, [])
+            ):
+                return True
+    return False
 
 
 def _helper_form(call: ast.Call) -> bool:
