@@ -460,3 +460,56 @@ def test_sg201_fires_when_the_model_forward_returns_a_plain_mean() -> None:
         )
     )
     assert len(_only(lint_source(token_mean), "SG201")) == 1
+
+
+# -- Activity: a config dict stored on `self` in `__init__` -----------------------------------------
+
+STORED = """
+    import torch
+
+
+    class Trainer:
+        def __init__(self, model, optimizer, criterion, train_params):
+            self.model = model
+            self.optimizer = optimizer
+            self.criterion = criterion
+            self.train_params = train_params
+
+        def train(self, loader):
+            aggregation = self.train_params["aggregation"]
+            for i, (x, y) in enumerate(loader):
+                loss = self.criterion(self.model(x), y)
+                loss.backward()
+                if (i + 1) % aggregation == 0:
+                    self.optimizer.step()
+                    self.optimizer.zero_grad()
+
+
+    def training(model, optimizer, train_params):
+        criterion = torch.nn.CrossEntropyLoss()
+        Trainer(model, optimizer, criterion, train_params).train(None)
+
+
+    if __name__ == "__main__":
+        train_params = {{"epochs": 100, "aggregation": {k}}}
+        training(None, None, train_params)
+"""
+
+
+def test_activity_reads_a_dict_stored_on_self_from_its_callers() -> None:
+    (sg201,) = _only(lint_source(STORED.format(k=4)), "SG201")
+    assert sg201.data["activity"] == "active"
+    assert "aggregation=4" in sg201.message
+    (one,) = _only(lint_source(STORED.format(k=1)), "SG201")
+    assert one.data["activity"] == "latent"
+
+
+def test_activity_stays_unresolved_when_the_attribute_is_rebound() -> None:
+    rebound = STORED.format(k=4).replace(
+        "        def train(self, loader):\n",
+        "        def reset(self, params):\n            self.train_params = params\n\n"
+        "        def train(self, loader):\n",
+    )
+    (sg201,) = _only(lint_source(rebound), "SG201")
+    assert sg201.data["activity"] == "latent"
+    assert "not resolved" in sg201.message
