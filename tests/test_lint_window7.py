@@ -513,3 +513,45 @@ def test_activity_stays_unresolved_when_the_attribute_is_rebound() -> None:
     (sg201,) = _only(lint_source(rebound), "SG201")
     assert sg201.data["activity"] == "latent"
     assert "not resolved" in sg201.message
+
+
+# -- SG201: a micro-batch's own token count, and a sum the other branch divides by it --------------
+
+SLICED = """
+    import torch
+
+
+    def train(model, loader, optimizer, scheduler, scaler, args):
+        for batch in loader:
+            all_inds = list(range(len(batch["y"])))
+            for j in range(args.gradient_accumulation_steps):
+                cur = {{key: batch[key][all_inds[j :: args.gradient_accumulation_steps]] for key in batch}}
+                out = model(cur)
+                if args.optimizer_name == "ScaledAdam":
+                    scaler.scale(out["loss"]).backward()
+                else:
+                    scaler.scale({adam_loss}).backward()
+            scaler.unscale_(optimizer)
+            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            scaler.step(optimizer)
+            scaler.update()
+            optimizer.zero_grad()
+"""
+
+
+def test_sg201_fires_on_a_mean_over_the_micro_batch_token_count() -> None:
+    bad = SLICED.format(adam_loss='out["loss"] / out["effective_ntoken"]')
+    (sg201,) = _only(lint_source(bad), "SG201")
+    # Only the branch that takes a mean per slice; the other backpropagates a token sum.
+    assert sg201.line == _line(bad, 'scaler.scale(out["loss"] / out["effective_ntoken"])')
+    assert "/ args.gradient_accumulation_steps" in sg201.message
+
+
+def test_sg201_silent_on_a_count_over_the_window() -> None:
+    # Both branches divided by the window's token count (of the batch the slices come from, not
+    # of a slice): the window's mean.
+    good = SLICED.format(adam_loss='out["loss"] / batch["window_ntoken"]').replace(
+        'scaler.scale(out["loss"]).backward()',
+        'scaler.scale(out["loss"] / batch["window_ntoken"]).backward()',
+    )
+    assert _only(lint_source(good), "SG201") == []

@@ -93,6 +93,10 @@ class _Loss:
             ):
                 # `criterion(x, y) / norm`, norm the micro-batch's own token count: its mean
                 return self.unscaled(expr.left, depth + 1)
+            if isinstance(expr.op, ast.Div) and self._micro_count(expr.right):
+                # `out["loss"] / out["effective_ntoken"]`: the count of the micro-batch the
+                # loop just ran, so a mean over it, not the window's share.
+                return self._summed_loss(expr.left)
             ratio = self._unit_ratio(expr)
             if ratio is None and self._masked_mean(expr) is not None:
                 return True
@@ -403,6 +407,32 @@ class _Loss:
             isinstance(x, ast.BinOp) and isinstance(x.op, _SCALING_OPS) and id(x) not in weighted
             for x in walk(value)
         )
+
+    def _micro_count(self, node: ast.expr) -> bool:
+        """`node` is a count the window's loop binds for its micro-batch: a key or attribute
+        naming a count (``out["effective_ntoken"]``, ``batch.ntokens``) of a name bound in the
+        loop, nothing about the window in its name."""
+        w = self.window
+        if w is None or not isinstance(node, (ast.Subscript, ast.Attribute)):
+            return False
+        key = (
+            node.attr
+            if isinstance(node, ast.Attribute)
+            else node.slice.value
+            if isinstance(node.slice, ast.Constant)
+            else None
+        )
+        if not isinstance(key, str):
+            return False
+        low = key.lower()
+        if not any(w_ in low for w_ in _COUNT_WORDS) or any(w_ in low for w_ in _K_WORDS):
+            return False
+        return _root(node) in _loop_bound(w)
+
+    def _summed_loss(self, loss: ast.expr) -> bool:
+        """The numerator of a division by the micro-batch's count: a loss the code shows (a
+        model output's ``loss``, a loss function's result), summed over the items it counts."""
+        return self.facts.is_loss_source(loss) or self.unscaled(loss, 1)
 
     def _model_loss(self, value: ast.expr) -> bool:
         """`value` calls a loss method of the trained model whose class is not in the file
@@ -830,6 +860,31 @@ def _loss_dict(node: ast.AST | None) -> bool:
     return node is not None and "loss" in (dotted(node) or "").lower()
 
 
+def _loop_bound(w: Window) -> set[str]:
+    """The names the window's loop binds: its target and every assignment in it."""
+    bound = set(assigned_names(w.loop.target)) if isinstance(w.loop, ast.For) else set()
+    for n in walk(w.loop):
+        if isinstance(n, ast.Assign):
+            for t in n.targets:
+                bound.update(assigned_names(t))
+    return bound
+
+
+def _divided_by_count(follower: _Loss, w: Window, loss: ast.expr) -> bool:
+    """The same loss expression is divided by the micro-batch's own count elsewhere in the
+    window (``if adam: scale(out["loss"] / out["ntoken"]) else: scale(out["loss"])``): the code
+    treats it as a sum over those items, and a sum summed over the micro-batches is the whole
+    batch's sum, whatever k is."""
+    want = ast.dump(loss)
+    return any(
+        isinstance(n, ast.BinOp)
+        and isinstance(n.op, ast.Div)
+        and ast.dump(n.left) == want
+        and follower._micro_count(n.right)
+        for n in walk(w.loop)
+    )
+
+
 def _forward_divides(facts: Facts, index: int) -> bool:
     """A ``forward`` method of the file returns a tuple whose element `index` is divided or
     multiplied there (``loss = loss / GCF.ACCUMULATE; return loss, h``): a loss unpacked from a
@@ -1112,6 +1167,8 @@ def check_sg201(facts: Facts) -> list[Violation]:
             lost = _lost_division(w, loss) if at is call else None
             if lost is None and not loss_follower.unscaled(loss):
                 continue
+            if lost is None and at is call and _divided_by_count(follower, w, loss):
+                continue  # a sum over the items another branch divides by: consistent
             name = short(loss, 40)
             assumed = "".join(
                 f" (assuming `{func}`, imported from `{module}` outside the linted files, "
