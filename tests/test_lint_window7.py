@@ -12,7 +12,9 @@
 from __future__ import annotations
 
 import textwrap
+from pathlib import Path
 
+from stepguard.lint import lint_paths
 from stepguard.lint import lint_source as _lint_source
 
 
@@ -555,3 +557,84 @@ def test_sg201_silent_on_a_count_over_the_window() -> None:
         'scaler.scale(out["loss"] / batch["window_ntoken"]).backward()',
     )
     assert _only(lint_source(good), "SG201") == []
+
+
+# -- SG205: a prepared scheduler handed to a trainer class in another file -------------------------
+
+SETUP = """
+    import torch
+    from accelerate import Accelerator
+    from transformers import get_scheduler
+
+    from trainer import Trainer
+
+
+    def main(args, model, loader):
+        accelerator = Accelerator(gradient_accumulation_steps=args.gradient_accumulation_steps)
+        optimizer = torch.optim.AdamW(model.parameters(), lr=1e-5)
+        lr_scheduler = get_scheduler(
+            "cosine", optimizer=optimizer, num_warmup_steps=0,
+            num_training_steps={length},
+        )
+        optimizer, loader, lr_scheduler = accelerator.prepare(optimizer, loader, lr_scheduler)
+        Trainer(accelerator, model, loader, optimizer, lr_scheduler).train()
+"""
+
+TRAINER = """
+    class Trainer:
+        def __init__(self, accelerator, model, loader, optimizer, lr_scheduler):
+            self.accelerator = accelerator
+            self.model = model
+            self.loader = loader
+            self.optimizer = optimizer
+            self.lr_scheduler = lr_scheduler
+
+        def train(self):
+            for batch in self.loader:
+                with self.accelerator.{context}(self.model):
+                    loss = self.model(**batch).loss
+                    self.accelerator.backward(loss)
+                    self.optimizer.step()
+                    self.lr_scheduler.step()
+                    self.optimizer.zero_grad()
+"""
+
+
+def _write(root: Path, files: dict[str, str]) -> Path:
+    for rel, text in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return root
+
+
+def test_sg205_fires_on_a_prepared_scheduler_a_trainer_in_another_file_steps(
+    tmp_path: Path,
+) -> None:
+    root = _write(
+        tmp_path,
+        {
+            "train.py": SETUP.format(length="args.max_train_steps * args.gradient_accumulation_steps"),
+            "trainer.py": TRAINER.format(context="accumulate"),
+        },
+    )
+    (sg205,) = [f for f in lint_paths([root]).findings if f.code == "SG205"]
+    assert sg205.path.endswith("train.py")
+    assert "multiplies by the window length" in sg205.message
+
+
+def test_sg205_silent_when_the_other_file_does_not_accumulate(tmp_path: Path) -> None:
+    times_k = SETUP.format(length="args.max_train_steps * args.gradient_accumulation_steps")
+    plain = _write(
+        tmp_path / "plain",
+        {"train.py": times_k, "trainer.py": TRAINER.format(context="autocast")},
+    )
+    assert [f for f in lint_paths([plain]).findings if f.code == "SG205"] == []
+    counted = _write(
+        tmp_path / "counted",
+        {
+            "train.py": SETUP.format(length="args.max_train_steps"),
+            "trainer.py": TRAINER.format(context="accumulate"),
+        },
+    )
+    assert [f for f in lint_paths([counted]).findings if f.code == "SG205"] == []

@@ -771,6 +771,28 @@ def _product_of(facts: Facts, node: ast.expr, name: str, at: ast.AST, depth: int
     return None
 
 
+def _handed_blocks(facts: Facts, names: set[str]) -> list[ast.With | ast.AsyncWith]:
+    """The ``accumulate()`` blocks, in another file of the tree, of the class or function the
+    scheduler is handed to (``MftTrainer(accelerator, model, ..., lr_scheduler, args)`` whose
+    ``accelerate_train`` loops under ``self.accelerator.accumulate(...)``)."""
+    out: list[ast.With | ast.AsyncWith] = []
+    for call in facts.calls:
+        if not any(dotted(a) in names for a in [*call.args, *(k.value for k in call.keywords)]):
+            continue
+        target: tuple[Facts, ast.AST] | None = None
+        f = call.func
+        if isinstance(f, ast.Name) and f.id in facts.aliases and facts.project is not None:
+            target = facts.project.lookup(facts, facts.aliases[f.id], training=True)
+        if target is None:
+            target = callee(facts, call)
+        if target is None or target[0] is facts:
+            continue
+        owner, node = target
+        inside = {id(x) for x in ast.walk(node)}
+        out += [b for b in accumulate_blocks(owner) if id(b) in inside]
+    return out
+
+
 def _steps_with_optimizer(facts: Facts, block: ast.With | ast.AsyncWith) -> bool:
     """The Accelerator of an ``accumulate()`` block steps a prepared scheduler with the optimizer
     (its default); False for ``Accelerator(step_scheduler_with_optimizer=False)``, whose prepared
@@ -833,6 +855,8 @@ def check_sg205(facts: Facts) -> list[Violation]:
             conditions = window_condition(owner, w)
         else:
             blocks = accumulate_blocks(facts) if local else []
+            if not blocks and names and accelerator_build(facts) is not None:
+                blocks = _handed_blocks(facts, names)
             if not blocks or not names or not _prepared(facts, names):
                 continue
             steps = accelerate_steps(facts, blocks[0])
