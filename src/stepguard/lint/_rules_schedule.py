@@ -804,6 +804,23 @@ def _steps_with_optimizer(facts: Facts, block: ast.With | ast.AsyncWith) -> bool
     return not (isinstance(flag, ast.Constant) and flag.value is False)
 
 
+def counts_micro_batches(facts: Facts, scheduler: ast.expr, k: ast.expr | None) -> bool:
+    """A scheduler named `scheduler` is built in the file with a length that visibly counts
+    micro-batches (``len(loader)`` undivided, or multiplied by the window length `k`)."""
+    name = dotted(scheduler)
+    if name is None:
+        return False
+    k_text = short(k, 40) if k is not None else "k"
+    for build in facts.scheduler_builds:
+        if name not in _targets(facts, build):
+            continue
+        for _, expr in _length_args(build):
+            loader, has_div = _counts(facts, expr, build, avoid=k_names(facts, k, build))
+            if (loader is not None and not has_div) or _times_k(expr, k, k_text):
+                return True
+    return False
+
+
 def _prepared(facts: Facts, names: set[str]) -> bool:
     for c in facts.calls:
         rec = receiver(c)
