@@ -638,3 +638,57 @@ def test_sg205_silent_when_the_other_file_does_not_accumulate(tmp_path: Path) ->
         },
     )
     assert [f for f in lint_paths([counted]).findings if f.code == "SG205"] == []
+
+
+# -- SG202 / SG210: steps outside a window guard that clips ----------------------------------------
+
+GATE = """
+    import torch
+    from transformers import get_linear_schedule_with_warmup
+
+    gradient_accumulation_steps = 4
+
+
+    def train(model, loader, args):
+        optimizer = torch.optim.AdamW(model.parameters(), lr=0.3)
+        scheduler = get_linear_schedule_with_warmup(optimizer, 500, {length})
+        actual_step = glb_step = 0
+        for step, inputs in enumerate(loader):
+            loss = model(inputs)
+            loss.backward()
+            actual_step += 1
+            if actual_step % gradient_accumulation_steps == 0:
+                torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+                glb_step += 1
+                {inside}
+            {outside}
+"""
+
+OUTSIDE = "optimizer.step()\n            optimizer.zero_grad()\n            scheduler.step()"
+INSIDE = "optimizer.step()\n                optimizer.zero_grad()\n                scheduler.step()"
+
+
+def test_sg210_sg202_fire_on_steps_outside_a_clipping_guard() -> None:
+    bad = GATE.format(length="args.max_steps", inside="pass", outside=OUTSIDE)
+    found = lint_source(bad)
+    (sg210,) = _only(found, "SG210")
+    (sg202,) = _only(found, "SG202")
+    assert sg210.line == _line(bad, "optimizer.zero_grad()")
+    assert sg202.line == _line(bad, "scheduler.step()")
+    assert "clips once per window" in sg210.message
+    assert sg210.data["activity"] == "active"  # the module sets k = 4
+
+
+def test_sg210_sg202_silent_when_the_guard_steps_or_does_not_clip() -> None:
+    good = GATE.format(length="args.max_steps", inside=INSIDE, outside="pass")
+    found = lint_source(good)
+    assert _only(found, "SG210") == [] and _only(found, "SG202") == []
+    # A guard that only logs says nothing about accumulation: a plain per-batch loop.
+    logging = GATE.format(length="args.max_steps", inside="pass", outside=OUTSIDE).replace(
+        "torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)", "print(loss.item())"
+    )
+    found = lint_source(logging)
+    assert _only(found, "SG210") == [] and _only(found, "SG202") == []
+    # A schedule counted in micro-batches is consistent with a step per micro-batch.
+    counted = GATE.format(length="len(loader) * 3", inside="pass", outside=OUTSIDE)
+    assert _only(lint_source(counted), "SG202") == []
