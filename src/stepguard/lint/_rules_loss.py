@@ -400,8 +400,10 @@ class _Loss:
             for x in walk(value)
             if isinstance(x, ast.BinOp)
             and isinstance(x.op, ast.Div)
-            and isinstance(x.right, ast.Name)
-            and x.right.id in self.norms
+            and (
+                (isinstance(x.right, ast.Name) and x.right.id in self.norms)
+                or self._micro_count(x.right)
+            )
         }
         return any(
             isinstance(x, ast.BinOp) and isinstance(x.op, _SCALING_OPS) and id(x) not in weighted
