@@ -203,8 +203,7 @@ def test_sg211_silent_when_the_rate_is_bound_only_after_a_check() -> None:
     good = BOUND_RATE.format(
         before="scale_prev = scaler.get_scale()",
         after=(
-            "if scaler.get_scale() >= scale_prev:\n"
-            "                    _new_lr = scheduler.step()"
+            "if scaler.get_scale() >= scale_prev:\n                    _new_lr = scheduler.step()"
         ),
     )
     assert _only(lint_source(good), "SG211") == []
@@ -614,7 +613,9 @@ def test_sg205_fires_on_a_prepared_scheduler_a_trainer_in_another_file_steps(
     root = _write(
         tmp_path,
         {
-            "train.py": SETUP.format(length="args.max_train_steps * args.gradient_accumulation_steps"),
+            "train.py": SETUP.format(
+                length="args.max_train_steps * args.gradient_accumulation_steps"
+            ),
             "trainer.py": TRAINER.format(context="accumulate"),
         },
     )

@@ -401,11 +401,7 @@ def _hands_scheduler_step(facts: Facts, call: ast.Call) -> bool:
     """``ifexists_call(scheduler, scheduler.step)``: a scheduler's bound ``step`` handed, not
     called, to a helper that calls it (a helper's job when it is given a bound method)."""
     for arg in [*call.args, *(k.value for k in call.keywords)]:
-        if (
-            isinstance(arg, ast.Attribute)
-            and arg.attr == "step"
-            and facts.is_scheduler(arg.value)
-        ):
+        if isinstance(arg, ast.Attribute) and arg.attr == "step" and facts.is_scheduler(arg.value):
             return True
     return False
 
