@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import ast
 
+from stepguard.lint._activity import branch_conditions
 from stepguard.lint._base import Condition, Violation, violation
 from stepguard.lint._rules_schedule import counts_micro_batches
 from stepguard.lint._scan import Facts, receiver, short, walk
@@ -93,8 +94,9 @@ def _gates(facts: Facts) -> list[tuple[ast.If, ast.expr, list[ast.Call]]]:
     return out
 
 
-def _condition(facts: Facts, k: ast.expr) -> list[Condition]:
-    return [Condition(setting_name(k), (k,), facts, ">1")]
+def _condition(facts: Facts, k: ast.expr, call: ast.Call) -> list[Condition]:
+    """k > 1, and the tests of the ``if`` blocks around `call` (``if scheduler1 is not None:``)."""
+    return [Condition(setting_name(k), (k,), facts, ">1"), *branch_conditions(facts, call, True)]
 
 
 def gate_zero_grads(facts: Facts) -> list[Violation]:
@@ -112,7 +114,7 @@ def gate_zero_grads(facts: Facts) -> list[Violation]:
                 f"apply and wipe each micro-batch's gradient, so nothing accumulates; step and "
                 f"zero inside the guard"
             )
-            out.append(violation(facts, call, "SG210", message, (), _condition(facts, k)))
+            out.append(violation(facts, call, "SG210", message, (), _condition(facts, k, call)))
     return out
 
 
@@ -133,5 +135,5 @@ def gate_schedulers(facts: Facts) -> list[Violation]:
                 f"its steps there: the schedule advances {short(k, 30)} times per window; step "
                 f"it inside the guard"
             )
-            out.append(violation(facts, call, "SG202", message, (), _condition(facts, k)))
+            out.append(violation(facts, call, "SG202", message, (), _condition(facts, k, call)))
     return out
