@@ -693,3 +693,17 @@ def test_sg210_sg202_silent_when_the_guard_steps_or_does_not_clip() -> None:
     # A schedule counted in micro-batches is consistent with a step per micro-batch.
     counted = GATE.format(length="len(loader) * 3", inside="pass", outside=OUTSIDE)
     assert _only(lint_source(counted), "SG202") == []
+
+
+def test_sg210_gate_is_latent_under_a_setting_that_guards_the_step() -> None:
+    guarded = GATE.format(
+        length="args.max_steps",
+        inside="pass",
+        outside=(
+            "if args.tune_plm:\n                optimizer.step()\n"
+            "                optimizer.zero_grad()"
+        ),
+    )
+    (sg210,) = _only(lint_source(guarded), "SG210")
+    assert sg210.data["activity"] == "latent"
+    assert "tune_plm" in sg210.message
