@@ -66,8 +66,15 @@ def _remainder(test: ast.expr) -> ast.expr | None:
 
 def _gates(facts: Facts) -> list[tuple[ast.If, ast.expr, list[ast.Call]]]:
     """(the guard, its k, the calls of the loop body outside it) for each loop whose body runs a
-    backward and a guard that clips without stepping, and steps the optimizer outside it."""
-    out = []
+    backward and a guard that clips without stepping, and steps the optimizer outside it
+    (computed once per file; nothing to look for in a file with no clip)."""
+    cached = facts.cache.get("clip_gates")
+    if isinstance(cached, list):
+        return cached
+    out: list[tuple[ast.If, ast.expr, list[ast.Call]]] = []
+    facts.cache["clip_gates"] = out
+    if "%" not in facts.source or not any(facts.is_clip(c) for c in facts.calls):
+        return out
     for loop in facts.loops:
         if not isinstance(loop, _LOOPS):
             continue

@@ -343,14 +343,28 @@ def _guards_skip(test: ast.expr, facts: Facts | None = None) -> bool:
     names = {n.id for n in ast.walk(test) if isinstance(n, ast.Name)}
     if not names:
         return False
-    func = facts.function_of(test)
-    return any(
-        isinstance(a, ast.Assign)
-        and any(isinstance(t, ast.Name) and t.id in names for t in a.targets)
-        and facts.function_of(a) is func
-        and _reads_skip(a.value)
+    bound = _skip_bindings(facts)
+    if not bound:
+        return False
+    func = id(facts.function_of(test))
+    return any((func, name) in bound for name in names)
+
+
+def _skip_bindings(facts: Facts) -> frozenset[tuple[int, str]]:
+    """(id of the function, name) of every name the file binds to a value that reads the scale
+    or a finiteness check (`_reads_skip`), computed once per file."""
+    cached = facts.cache.get("skip_bindings")
+    if isinstance(cached, frozenset):
+        return cached
+    found = frozenset(
+        (id(facts.function_of(a)), t.id)
         for a in facts.assigns
+        if isinstance(a, ast.Assign) and _reads_skip(a.value)
+        for t in a.targets
+        if isinstance(t, ast.Name)
     )
+    facts.cache["skip_bindings"] = found
+    return found
 
 
 # Words of an identifier (split at "_" and ".") that read whether a step ran.
