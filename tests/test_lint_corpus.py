@@ -1,7 +1,7 @@
 """The real-code lint corpora are well-formed, and their scorer counts right.
 
-Fifteen corpora: benchmarks/lint_corpus (the linter is improved against it),
-benchmarks/lint_corpus_holdout and benchmarks/lint_corpus_blind to benchmarks/lint_corpus_blind13
+Seventeen corpora: benchmarks/lint_corpus (the linter is improved against it),
+benchmarks/lint_corpus_holdout and benchmarks/lint_corpus_blind to benchmarks/lint_corpus_blind15
 (each built apart and measured once before anyone tuned against it, then development sets too); no two
 share a repository.
 These tests check each corpus itself (every label points at an existing
@@ -39,6 +39,8 @@ BLIND10 = ROOT / "benchmarks" / "lint_corpus_blind10"
 BLIND11 = ROOT / "benchmarks" / "lint_corpus_blind11"
 BLIND12 = ROOT / "benchmarks" / "lint_corpus_blind12"
 BLIND13 = ROOT / "benchmarks" / "lint_corpus_blind13"
+BLIND14 = ROOT / "benchmarks" / "lint_corpus_blind14"
+BLIND15 = ROOT / "benchmarks" / "lint_corpus_blind15"
 
 
 def _bench():
@@ -169,6 +171,24 @@ CORPORA = (
         min_entries=35,
         min_repos=35,
         rules_without_positive=frozenset({"SG202", "SG212"}),
+    ),
+    Corpus(
+        "lint_corpus_blind14",
+        BLIND14,
+        min_entries=19,
+        min_repos=18,
+        rules_without_positive=frozenset(
+            {"SG103", "SG201", "SG202", "SG204", "SG205", "SG210", "SG212"}
+        ),
+    ),
+    Corpus(
+        "lint_corpus_blind15",
+        BLIND15,
+        min_entries=23,
+        min_repos=23,
+        rules_without_positive=frozenset(
+            {"SG103", "SG201", "SG202", "SG203", "SG204", "SG210", "SG211", "SG212"}
+        ),
     ),
 )
 ENTRIES = {c.name: bench.load_corpus(c.path) for c in CORPORA}

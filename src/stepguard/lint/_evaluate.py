@@ -326,11 +326,20 @@ class Evaluator:
         and every caller of the tree passes a dict literal with that key (or a name bound once
         to one, or a parameter of its own that its callers pass so, up to three calls up):
         the values of those entries. None when a caller passes anything else, or none is seen."""
-        if not (
-            isinstance(node.value, ast.Name)
-            and isinstance(node.slice, ast.Constant)
-            and isinstance(node.slice.value, str)
-        ):
+        if not (isinstance(node.slice, ast.Constant) and isinstance(node.slice.value, str)):
+            return None
+        if isinstance(node.value, ast.Attribute):
+            # `self.train_params["k"]`, the attribute bound in `__init__` to a parameter of the
+            # same name's role: read as that parameter's entry there (its callers build the class).
+            init = self._init_binding(facts, node.value)
+            if init is None:
+                return None
+            assign, param = init
+            there = ast.copy_location(
+                ast.Subscript(value=param, slice=node.slice, ctx=ast.Load()), assign
+            )
+            return self._passed_entry(facts, there, assign, d, hops)
+        if not isinstance(node.value, ast.Name):
             return None
         name, key = node.value.id, node.slice.value
         scope = facts.function_of(at)
@@ -373,6 +382,35 @@ class Evaluator:
                 return None
             _extend(out, deeper)
         return out if out.values or out.unknown else None
+
+    def _init_binding(
+        self, facts: Facts, attr: ast.Attribute
+    ) -> tuple[ast.Assign, ast.Name] | None:
+        """For ``self.x``: the one ``self.x = p`` of its class's ``__init__`` with ``p`` a
+        parameter of ``__init__`` (the assignment and ``p``); None otherwise."""
+        if not (isinstance(attr.value, ast.Name) and attr.value.id == "self"):
+            return None
+        cls = facts.class_of(attr)
+        if cls is None:
+            return None
+        target = f"self.{attr.attr}"
+        found: list[tuple[ast.Assign, ast.Name]] = []
+        for stmt in ast.walk(cls):
+            if isinstance(stmt, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
+                targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+                if not any(dotted(x) == target for x in targets):
+                    continue
+                func = facts.function_of(stmt)
+                if (
+                    not isinstance(stmt, ast.Assign)
+                    or not isinstance(func, ast.FunctionDef)
+                    or func.name != "__init__"
+                    or not isinstance(stmt.value, ast.Name)
+                    or not _is_param(func, stmt.value.id)
+                ):
+                    return None  # bound elsewhere too, or to something else
+                found.append((stmt, stmt.value))
+        return found[0] if len(found) == 1 else None
 
     # -- settings ------------------------------------------------------------------------------
     def _setting(self, facts: Facts, node: ast.Attribute | ast.Subscript, d: int) -> Alts:

@@ -51,7 +51,9 @@ OPTIMIZER_LIBS = (
     "fairseq",
     "colossalai",
 )
-SCHEDULER_FACTORIES = re.compile(r"^get_\w*schedule\w*$|^get_scheduler$|^create_scheduler\w*$")
+SCHEDULER_FACTORIES = re.compile(
+    r"^get_\w*schedule\w*$|^get_scheduler$|^create_scheduler\w*$|^(fetch|build|make)_(lr_)?scheduler$"
+)
 CLIP_FUNCS = ("clip_grad_norm_", "clip_grad_value_", "clip_grad_norm")
 LOSS_FUNCS = frozenset(
     (

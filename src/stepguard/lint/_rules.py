@@ -22,6 +22,7 @@ from stepguard.lint import _rules_accelerate as rules_accelerate
 from stepguard.lint import _rules_amp as rules_amp
 from stepguard.lint import _rules_decay as rules_decay
 from stepguard.lint import _rules_frameworks as rules_frameworks
+from stepguard.lint import _rules_gate as rules_gate
 from stepguard.lint import _rules_groups as rules_groups
 from stepguard.lint import _rules_loop as rules_loop
 from stepguard.lint import _rules_loss as rules_loss
@@ -47,6 +48,7 @@ _RULES: dict[str, Callable[[Facts], list[Violation]]] = {
         rules_loop.check_sg202,
         rules_frameworks.window_helper_schedulers,
         rules_prepared.unprepared_handed_schedulers,
+        rules_gate.gate_schedulers,
     ),
     "SG203": rules_frameworks.adding(rules_loop.check_sg203, rules_frameworks.window_helper_clips),
     "SG204": rules_frameworks.adding(
@@ -63,6 +65,7 @@ _RULES: dict[str, Callable[[Facts], list[Violation]]] = {
         rules_loop.check_sg210,
         rules_frameworks.accumulate_zero_first,
         rules_frameworks.window_helper_zero,
+        rules_gate.gate_zero_grads,
     ),
     "SG211": rules_frameworks.adding(
         rules_sync.check_sg211,

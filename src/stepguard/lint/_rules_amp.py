@@ -185,7 +185,7 @@ def wrapped_scaler_steps(facts: Facts) -> list[Violation]:
         stmt = statement_of(facts, call)
         if not isinstance(stmt, ast.Expr):
             continue
-        if any(_guards_skip(test) for _, test, _ in facts.branches(call)):
+        if any(_guards_skip(test, facts) for _, test, _ in facts.branches(call)):
             continue
         scheds = _after(facts, stmt)
         if not scheds:
@@ -288,7 +288,7 @@ def fabric_skipped_steps(facts: Facts) -> list[Violation]:
             continue
         stmt = statement_of(facts, call)
         if not isinstance(stmt, ast.Expr) or any(
-            _guards_skip(test) for _, test, _ in facts.branches(call)
+            _guards_skip(test, facts) for _, test, _ in facts.branches(call)
         ):
             continue
         for sched in _after(facts, stmt):
@@ -508,7 +508,7 @@ def model_class_schedulers(facts: Facts) -> list[Violation]:
                 and facts.function_of(c) is func
                 and facts.is_scheduler_step(c)
                 and _once(facts, func, c)
-                and not any(_guards_skip(t) for _, t, _ in facts.branches(c))
+                and not any(_guards_skip(t, facts) for _, t, _ in facts.branches(c))
             ]
             if not scheds:
                 continue

@@ -474,7 +474,7 @@ def accelerate_skipped_steps(facts: Facts) -> list[Violation]:
             continue
         stmt = statement_of(facts, call)
         if not isinstance(stmt, ast.Expr) or any(
-            _guards_skip(test) for _, test, _ in facts.branches(call)
+            _guards_skip(test, facts) for _, test, _ in facts.branches(call)
         ):
             continue
         for sched in _after(facts, stmt):
@@ -822,7 +822,7 @@ def _unguarded_scheduler_steps(facts: Facts, func: ast.AST) -> list[ast.Call]:
         if isinstance(c, ast.Call)
         and facts.function_of(c) is func
         and facts.is_scheduler_step(c)
-        and not any(_guards_skip(test) for _, test, _ in facts.branches(c))
+        and not any(_guards_skip(test, facts) for _, test, _ in facts.branches(c))
     ]
 
 

@@ -93,6 +93,10 @@ class _Loss:
             ):
                 # `criterion(x, y) / norm`, norm the micro-batch's own token count: its mean
                 return self.unscaled(expr.left, depth + 1)
+            if isinstance(expr.op, ast.Div) and self._micro_count(expr.right):
+                # `out["loss"] / out["effective_ntoken"]`: the count of the micro-batch the
+                # loop just ran, so a mean over it, not the window's share.
+                return self._summed_loss(expr.left)
             ratio = self._unit_ratio(expr)
             if ratio is None and self._masked_mean(expr) is not None:
                 return True
@@ -115,6 +119,8 @@ class _Loss:
             outside = _outside_loss(facts, expr)
             if outside is not None and not self._may_know_k(expr):
                 self.assumed.append((call_name(expr), outside))
+                return True
+            if self._model_loss(expr):
                 return True
         if _scaled(expr):
             return False
@@ -168,12 +174,18 @@ class _Loss:
                                 if not _returns_unscaled(found[0], found[1], depth + 1, idx, norms):
                                     return False
                                 unpacked = True
+                            elif "loss" in name.lower() and self._model_loss(n.value):
+                                unpacked = True  # `logits, loss = model.get_logits_loss(x, y)`
                             elif "loss" in call_name(n.value).lower():
                                 return False  # `loss, items = compute_loss(...)`: unknown
+                            elif _forward_divides(self.facts, idx):
+                                return False  # a `forward` of the file divides what it returns
                             else:
                                 unpacked = True  # `logits, loss = model(x, y)`: a forward's mean
                         elif isinstance(n.value, ast.Name) and n.value.id == name:
                             pass  # `loss, items = loss` when the loss came as a tuple: the same
+                        elif "loss" in name.lower() and self._model_loss(n.value):
+                            unpacked = True  # `logits, loss = model.get_logits_loss(x, y)`
                         else:
                             return False
             elif isinstance(n, ast.AugAssign) and dotted(n.target) == name:
@@ -388,13 +400,72 @@ class _Loss:
             for x in walk(value)
             if isinstance(x, ast.BinOp)
             and isinstance(x.op, ast.Div)
-            and isinstance(x.right, ast.Name)
-            and x.right.id in self.norms
+            and (
+                (isinstance(x.right, ast.Name) and x.right.id in self.norms)
+                or self._micro_count(x.right)
+            )
         }
         return any(
             isinstance(x, ast.BinOp) and isinstance(x.op, _SCALING_OPS) and id(x) not in weighted
             for x in walk(value)
         )
+
+    def _micro_count(self, node: ast.expr) -> bool:
+        """`node` is a count the window's loop binds for its micro-batch: a key or attribute
+        naming a count (``out["effective_ntoken"]``, ``batch.ntokens``) of a name bound in the
+        loop, nothing about the window in its name."""
+        w = self.window
+        if w is None or not isinstance(node, (ast.Subscript, ast.Attribute)):
+            return False
+        key = (
+            node.attr
+            if isinstance(node, ast.Attribute)
+            else node.slice.value
+            if isinstance(node.slice, ast.Constant)
+            else None
+        )
+        if not isinstance(key, str):
+            return False
+        low = key.lower()
+        if not any(w_ in low for w_ in _COUNT_WORDS) or any(w_ in low for w_ in _K_WORDS):
+            return False
+        return _root(node) in _loop_bound(w)
+
+    def _summed_loss(self, loss: ast.expr) -> bool:
+        """The numerator of a division by the micro-batch's count: a loss the code shows (a
+        model output's ``loss``, a loss function's result), summed over the items it counts."""
+        return self.facts.is_loss_source(loss) or self.unscaled(loss, 1)
+
+    def _model_loss(self, value: ast.expr) -> bool:
+        """`value` calls a loss method of the trained model whose class is not in the file
+        (``model.loss(scores, y)``, ``model.module.get_logits_loss(data, y)``, or an ``a if c
+        else b`` of two such calls), with no ``reduction=`` and no argument that could hand it
+        the window length: taken, like an imported loss function, to return the micro-batch's
+        mean; the assumption goes into the message."""
+        calls = [value.body, value.orelse] if isinstance(value, ast.IfExp) else [value]
+        names = []
+        for call in calls:
+            if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute)):
+                return False
+            method = call.func.attr
+            rec = call.func.value
+            if rec is not None and isinstance(rec, ast.Attribute) and rec.attr == "module":
+                rec = rec.value  # `model.module.loss(...)`: the model a wrapper holds
+            model = dotted(rec)
+            if (
+                "loss" not in method.lower()
+                or model is None
+                or model not in _trained_models(self.facts)
+                or method in self.facts.functions  # defined in this file: not assumed
+                or kwarg(call, "reduction") is not None
+                or not call.args
+                or self._may_know_k(call)
+            ):
+                return False
+            names.append(f"{model}.{method}")
+        for name in dict.fromkeys(names):
+            self.assumed.append((name, ""))
+        return True
 
     def _may_know_k(self, call: ast.Call) -> bool:
         """An argument of `call` could hand it the window length: it names the length (or its
@@ -791,6 +862,56 @@ def _loss_dict(node: ast.AST | None) -> bool:
     return node is not None and "loss" in (dotted(node) or "").lower()
 
 
+def _loop_bound(w: Window) -> set[str]:
+    """The names the window's loop binds: its target and every assignment in it."""
+    bound = set(assigned_names(w.loop.target)) if isinstance(w.loop, ast.For) else set()
+    for n in walk(w.loop):
+        if isinstance(n, ast.Assign):
+            for t in n.targets:
+                bound.update(assigned_names(t))
+    return bound
+
+
+def _divided_by_count(follower: _Loss, w: Window, loss: ast.expr) -> bool:
+    """The same loss expression is divided by the micro-batch's own count elsewhere in the
+    window (``if adam: scale(out["loss"] / out["ntoken"]) else: scale(out["loss"])``): the code
+    treats it as a sum over those items, and a sum summed over the micro-batches is the whole
+    batch's sum, whatever k is."""
+    want = ast.dump(loss)
+    return any(
+        isinstance(n, ast.BinOp)
+        and isinstance(n.op, ast.Div)
+        and ast.dump(n.left) == want
+        and follower._micro_count(n.right)
+        for n in walk(w.loop)
+    )
+
+
+def _forward_divides(facts: Facts, index: int) -> bool:
+    """A ``forward`` method of the file returns a tuple whose element `index` is divided or
+    multiplied there (``loss = loss / GCF.ACCUMULATE; return loss, h``): a loss unpacked from a
+    model call may be the window's share already, so it is not taken as a plain mean."""
+    for func in facts.functions.get("forward", []):
+        if facts.class_of(func) is None:
+            continue
+        for r in walk(func):
+            if not (isinstance(r, ast.Return) and facts.function_of(r) is func):
+                continue
+            value = r.value
+            if not isinstance(value, ast.Tuple) or index >= len(value.elts):
+                continue
+            elt = value.elts[index]
+            if _Loss(facts, func).unscaled(elt, 1):
+                continue  # a plain (or token) mean of the micro-batch
+            if _scaled(elt):
+                return True
+            if isinstance(elt, ast.Name) and any(
+                _scaled(v) for v in _bindings(func).get(elt.id, [])
+            ):
+                return True
+    return False
+
+
 def _helper_form(call: ast.Call) -> bool:
     f = call.func
     return isinstance(f, ast.Name) or (
@@ -1048,9 +1169,14 @@ def check_sg201(facts: Facts) -> list[Violation]:
             lost = _lost_division(w, loss) if at is call else None
             if lost is None and not loss_follower.unscaled(loss):
                 continue
+            if lost is None and at is call and _divided_by_count(follower, w, loss):
+                continue  # a sum over the items another branch divides by: consistent
             name = short(loss, 40)
             assumed = "".join(
                 f" (assuming `{func}`, imported from `{module}` outside the linted files, "
+                "returns the micro-batch's mean loss)"
+                if module
+                else f" (assuming `{func}`, a method of a model class outside the linted files, "
                 "returns the micro-batch's mean loss)"
                 for func, module in dict.fromkeys(loss_follower.assumed)
             )

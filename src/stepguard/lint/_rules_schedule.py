@@ -34,6 +34,7 @@ from stepguard.lint._scan import (
 from stepguard.lint._values import binding
 from stepguard.lint._window_rules import (
     accelerate_steps,
+    accelerator_build,
     lightning_trainers,
     manual_optimization,
     setting_name,
@@ -169,6 +170,14 @@ def _per_batch(
         return _per_batch(facts, divisor.args[0], at, avoid, depth)
     if isinstance(divisor, ast.Call) and call_name(divisor) == "get_world_size":
         return True
+    if (
+        isinstance(divisor, ast.Subscript)
+        and isinstance(divisor.slice, ast.Constant)
+        and isinstance(divisor.slice.value, str)
+    ):
+        # `CFG["batch_size"]`: a config dict's key names the value as an attribute would.
+        name = divisor.slice.value.lower()
+        return not any(w in name for w in _NOT_PER_BATCH) and _batch_word(name)
     if not isinstance(divisor, (ast.Name, ast.Attribute)) or dotted(divisor) in avoid:
         return False
     name = setting_name(divisor).lower()
@@ -177,9 +186,19 @@ def _per_batch(
         # `total_batch_size = batch_size * world_size` is per batch; one that multiplies the
         # accumulation steps in (or cannot be read) is not.
         return value is not None and _per_batch(facts, value, value, avoid, depth + 1)
-    if any(w in name for w in _BATCH_WORDS) or name in ("bs", "world", "ngpus"):
+    if _batch_word(name):
         return True
     return value is not None and _per_batch(facts, value, value, avoid, depth + 1)
+
+
+def _batch_word(name: str) -> bool:
+    """`name` (lower case) names a batch size or a number of processes: ``batch_size``,
+    ``bsz``, ``world_size``, and ``bs`` as a whole word (``train_bs``, ``bs_per_gpu``)."""
+    return (
+        any(w in name for w in _BATCH_WORDS)
+        or name in ("world", "ngpus")
+        or "bs" in name.split("_")
+    )
 
 
 def _samples(facts: Facts, numerator: ast.expr, at: ast.AST) -> bool:
@@ -197,12 +216,21 @@ def _samples(facts: Facts, numerator: ast.expr, at: ast.AST) -> bool:
 
 def k_names(facts: Facts, k: ast.expr | None, at: ast.AST) -> frozenset[str]:
     """The dotted names the window length is written with, and those of its definition (``k =
-    batch_size // micro_batch_size``)."""
+    batch_size // micro_batch_size``). A name the definition divides by is left out: ``k = max(1,
+    32 // train_bs)`` makes `train_bs` the micro-batch's size, a batch size like any other."""
     out: set[str] = set()
     stack: list[tuple[ast.AST, int]] = [(k, 0)] if k is not None else []
     while stack:
         node, depth = stack.pop()
+        divisors = {
+            id(x)
+            for d in ast.walk(node)
+            if isinstance(d, ast.BinOp) and isinstance(d.op, (ast.Div, ast.FloorDiv)) and depth
+            for x in ast.walk(d.right)
+        }
         for x in ast.walk(node):
+            if id(x) in divisors:
+                continue
             if isinstance(x, (ast.Name, ast.Attribute)) and (d := dotted(x)) is not None:
                 if d in out or d in ("self", "args", "cfg", "config"):
                     continue
@@ -339,6 +367,29 @@ def _lengths(build: ast.Call) -> list[ast.expr]:
         if kw.arg and any(w in kw.arg for w in ("step", "iters", "total", "t_max")):
             out.append(kw.value)
     return out
+
+
+# Keywords a scheduler factory outside the linted files takes the schedule's length by.
+_LENGTH_KEYWORDS = frozenset(
+    (
+        "num_training_steps",
+        "num_train_steps",
+        "total_steps",
+        "total_training_steps",
+        "t_total",
+        "max_steps",
+        "num_steps",
+    )
+)
+
+
+def _factory_lengths(facts: Facts, call: ast.Call) -> list[tuple[str, ast.expr]]:
+    """The length handed by keyword to a scheduler factory the linter cannot read
+    (``fetch_scheduler(optimizer, cfg, num_train_steps=n)``, imported from outside the tree): the
+    keyword names the schedule's length, whatever the factory builds with it."""
+    if build_kind(facts, call) != "scheduler" or callee(facts, call) is not None:
+        return []
+    return [(k.arg, k.value) for k in call.keywords if k.arg in _LENGTH_KEYWORDS]
 
 
 def _helper_lengths(facts: Facts, call: ast.Call) -> list[tuple[str, ast.expr]]:
@@ -720,6 +771,56 @@ def _product_of(facts: Facts, node: ast.expr, name: str, at: ast.AST, depth: int
     return None
 
 
+def _handed_blocks(facts: Facts, names: set[str]) -> list[ast.With | ast.AsyncWith]:
+    """The ``accumulate()`` blocks, in another file of the tree, of the class or function the
+    scheduler is handed to (``MftTrainer(accelerator, model, ..., lr_scheduler, args)`` whose
+    ``accelerate_train`` loops under ``self.accelerator.accumulate(...)``)."""
+    out: list[ast.With | ast.AsyncWith] = []
+    for call in facts.calls:
+        if not any(dotted(a) in names for a in [*call.args, *(k.value for k in call.keywords)]):
+            continue
+        target: tuple[Facts, ast.AST] | None = None
+        f = call.func
+        if isinstance(f, ast.Name) and f.id in facts.aliases and facts.project is not None:
+            target = facts.project.lookup(facts, facts.aliases[f.id], training=True)
+        if target is None:
+            target = callee(facts, call)
+        if target is None or target[0] is facts:
+            continue
+        owner, node = target
+        inside = {id(x) for x in ast.walk(node)}
+        out += [b for b in accumulate_blocks(owner) if id(b) in inside]
+    return out
+
+
+def _steps_with_optimizer(facts: Facts, block: ast.With | ast.AsyncWith) -> bool:
+    """The Accelerator of an ``accumulate()`` block steps a prepared scheduler with the optimizer
+    (its default); False for ``Accelerator(step_scheduler_with_optimizer=False)``, whose prepared
+    scheduler advances on every call, sync or not."""
+    e = block.items[0].context_expr
+    rec = e.func.value if isinstance(e, ast.Call) and isinstance(e.func, ast.Attribute) else None
+    build = accelerator_build(facts, dotted(rec) if rec is not None else None)
+    flag = kwarg(build, "step_scheduler_with_optimizer") if build is not None else None
+    return not (isinstance(flag, ast.Constant) and flag.value is False)
+
+
+def counts_micro_batches(facts: Facts, scheduler: ast.expr, k: ast.expr | None) -> bool:
+    """A scheduler named `scheduler` is built in the file with a length that visibly counts
+    micro-batches (``len(loader)`` undivided, or multiplied by the window length `k`)."""
+    name = dotted(scheduler)
+    if name is None:
+        return False
+    k_text = short(k, 40) if k is not None else "k"
+    for build in facts.scheduler_builds:
+        if name not in _targets(facts, build):
+            continue
+        for _, expr in _length_args(build):
+            loader, has_div = _counts(facts, expr, build, avoid=k_names(facts, k, build))
+            if (loader is not None and not has_div) or _times_k(expr, k, k_text):
+                return True
+    return False
+
+
 def _prepared(facts: Facts, names: set[str]) -> bool:
     for c in facts.calls:
         rec = receiver(c)
@@ -771,11 +872,15 @@ def check_sg205(facts: Facts) -> list[Violation]:
             conditions = window_condition(owner, w)
         else:
             blocks = accumulate_blocks(facts) if local else []
+            if not blocks and names and accelerator_build(facts) is not None:
+                blocks = _handed_blocks(facts, names)
             if not blocks or not names or not _prepared(facts, names):
                 continue
             steps = accelerate_steps(facts, blocks[0])
             if steps is None or (isinstance(steps, ast.Constant) and steps.value in (0, 1)):
                 continue
+            if not _steps_with_optimizer(facts, blocks[0]):
+                continue  # `step_scheduler_with_optimizer=False`: it advances every micro-batch
             k_node, k_text = steps, short(steps, 40)
             where = (
                 f"the prepared scheduler advances only on the steps that sync (once per "
@@ -801,7 +906,9 @@ def check_sg205(facts: Facts) -> list[Violation]:
             continue
         if id(call) not in known:
             continue  # a scheduler class the linter does not know: only the loop-bound shape
-        for key, expr in _length_args(call) or _helper_lengths(facts, call):
+        for key, expr in (
+            _length_args(call) or _helper_lengths(facts, call) or _factory_lengths(facts, call)
+        ):
             loader, has_div = _counts(facts, expr, call, avoid=k_names(facts, k_node, call))
             if w is None and _times_k(expr, k_node, k_text):
                 # A prepared scheduler advances once per optimizer step: `* k` overcounts.

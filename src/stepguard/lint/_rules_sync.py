@@ -318,11 +318,70 @@ DdpFound = tuple[str, str, int | str, tuple[Facts, ast.Call] | None]
 _SKIP_WORDS = ("scale", "skip", "stepped", "inf", "finite", "optimizer_was_run", "overflow")
 
 
-def _guards_skip(test: ast.expr) -> bool:
+def _guards_skip(test: ast.expr, facts: Facts | None = None) -> bool:
     """A test that looks at whether the optimizer really stepped (the scale, a skip flag); a
-    test of the scaler object itself (``if scaler is not None:``) is not one."""
-    text = ast.unparse(test).lower().replace("scaler", "")
-    return any(w in text for w in _SKIP_WORDS)
+    test of the scaler object itself (``if scaler is not None:``) is not one. Given the file's
+    facts, a name of the test bound in its function to such a comparison counts too
+    (``update_lr = scale_prev <= scaler.get_scale()``, then ``if sched and update_lr:``)."""
+    # Identifiers only: a string compared in the test (``optimizer_name == "ScaledAdam"``) says
+    # nothing about a skipped step.
+    words: list[str] = []
+    for n in ast.walk(test):
+        if isinstance(n, ast.Name):
+            words.append(n.id)
+        elif isinstance(n, ast.Attribute):
+            words.append(n.attr)
+        elif isinstance(n, ast.keyword) and n.arg:
+            words.append(n.arg)
+        elif isinstance(n, ast.Constant) and str(n.value).lower().strip("+-") in ("inf", "nan"):
+            words.append("inf")  # `grad_norm < float("inf")`
+    text = " ".join(words).lower().replace("scaler", "")
+    if any(w in text for w in _SKIP_WORDS):
+        return True
+    if facts is None:
+        return False
+    names = {n.id for n in ast.walk(test) if isinstance(n, ast.Name)}
+    if not names:
+        return False
+    bound = _skip_bindings(facts)
+    if not bound:
+        return False
+    func = id(facts.function_of(test))
+    return any((func, name) in bound for name in names)
+
+
+def _skip_bindings(facts: Facts) -> frozenset[tuple[int, str]]:
+    """(id of the function, name) of every name the file binds to a value that reads the scale
+    or a finiteness check (`_reads_skip`), computed once per file."""
+    cached = facts.cache.get("skip_bindings")
+    if isinstance(cached, frozenset):
+        return cached
+    found = frozenset(
+        (id(facts.function_of(a)), t.id)
+        for a in facts.assigns
+        if isinstance(a, ast.Assign) and _reads_skip(a.value)
+        for t in a.targets
+        if isinstance(t, ast.Name)
+    )
+    facts.cache["skip_bindings"] = found
+    return found
+
+
+# Words of an identifier (split at "_" and ".") that read whether a step ran.
+_SKIP_TOKENS = frozenset(
+    {"scale", "skip", "skipped", "stepped", "inf", "isinf", "finite", "isfinite", "overflow"}
+)
+
+
+def _reads_skip(value: ast.expr) -> bool:
+    """`value` reads the scale or a finiteness check (``scale_prev <= scaler.get_scale()``,
+    ``torch.isfinite(norm)``), judged by whole words of its identifiers (``info_dict`` is no
+    ``inf``)."""
+    for n in ast.walk(value):
+        name = n.id if isinstance(n, ast.Name) else n.attr if isinstance(n, ast.Attribute) else ""
+        if name == "optimizer_was_run" or _SKIP_TOKENS & set(name.lower().split("_")):
+            return True
+    return False
 
 
 def _scheduler_steps(facts: Facts, stmts: list[ast.stmt], found: list[ast.Call]) -> bool:
@@ -330,16 +389,35 @@ def _scheduler_steps(facts: Facts, stmts: list[ast.stmt], found: list[ast.Call])
     loops or functions); False when an ``if`` checks whether the optimizer stepped (stop)."""
     for s in stmts:
         if isinstance(s, ast.Expr) and isinstance(s.value, ast.Call):
-            if facts.is_scheduler_step(s.value) or _stepped_at_iteration(facts, s.value):
+            if (
+                facts.is_scheduler_step(s.value)
+                or _stepped_at_iteration(facts, s.value)
+                or _hands_scheduler_step(facts, s.value)
+            ):
                 found.append(s.value)
+        elif (
+            isinstance(s, ast.Assign)
+            and isinstance(s.value, ast.Call)
+            and facts.is_scheduler_step(s.value)
+        ):
+            found.append(s.value)  # `new_lr = scheduler.step()`: a scheduler that returns its rate
         elif isinstance(s, ast.If):
-            if _guards_skip(s.test):
+            if _guards_skip(s.test, facts):
                 return False
             if not _scheduler_steps(facts, s.body, found) or not _scheduler_steps(
                 facts, s.orelse, found
             ):
                 return False
     return True
+
+
+def _hands_scheduler_step(facts: Facts, call: ast.Call) -> bool:
+    """``ifexists_call(scheduler, scheduler.step)``: a scheduler's bound ``step`` handed, not
+    called, to a helper that calls it (a helper's job when it is given a bound method)."""
+    for arg in [*call.args, *(k.value for k in call.keywords)]:
+        if isinstance(arg, ast.Attribute) and arg.attr == "step" and facts.is_scheduler(arg.value):
+            return True
+    return False
 
 
 def _after(facts: Facts, stmt: ast.stmt) -> list[ast.Call]:
@@ -361,7 +439,7 @@ def _after(facts: Facts, stmt: ast.stmt) -> list[ast.Call]:
         if isinstance(parent, (ast.With, ast.AsyncWith)):
             current = parent  # `with autocast(): ...; scaler.step(opt)`, the scheduler after it
             continue
-        if not isinstance(parent, ast.If) or _guards_skip(parent.test):
+        if not isinstance(parent, ast.If) or _guards_skip(parent.test, facts):
             break
         current = parent
     return found
@@ -427,7 +505,7 @@ def _before(facts: Facts, stmt: ast.stmt) -> list[ast.Call]:
         parent = facts.parents.get(current)
         if (
             not isinstance(parent, ast.If)
-            or _guards_skip(parent.test)
+            or _guards_skip(parent.test, facts)
             or _window_test(facts, parent)
         ):
             break  # before a window's guard is every micro-batch: SG202's business
@@ -457,7 +535,7 @@ def check_sg211(facts: Facts) -> list[Violation]:
         stmt = statement_of(facts, call)
         if stmt is None or not _runs_alone(stmt, call):
             continue
-        if any(_guards_skip(test) for _, test, _ in facts.branches(call)):
+        if any(_guards_skip(test, facts) for _, test, _ in facts.branches(call)):
             # `if not torch.isfinite(grad_norm): ... else: scaler.step(...)`: the gradients were
             # checked finite, so the scaler does not skip this step.
             continue

@@ -1,0 +1,3 @@
+from torch import optim
+
+UNET = {"optimizer": optim.Adam, "alpha": 1e-3, "gamma": 1e-3}
