@@ -50,6 +50,7 @@ __all__ = [
     "norm_named_otherwise",
     "only_adapters_trainable",
     "peft_trains_more",
+    "reaching_value",
     "selects_no_decay",
 ]
 
@@ -463,7 +464,7 @@ def _model_class(facts: Facts, model: ast.expr, at: ast.AST) -> tuple[Facts, ast
         unpacked = _unpacked_class(facts, model.id, at)
         if unpacked is not None:
             return unpacked
-        value = facts.local_value(model.id, at) or _reaching(facts, model.id, at)
+        value = facts.local_value(model.id, at) or reaching_value(facts, model.id, at)
     while (
         isinstance(value, ast.Call)
         and isinstance(value.func, ast.Attribute)
@@ -476,10 +477,11 @@ def _model_class(facts: Facts, model: ast.expr, at: ast.AST) -> tuple[Facts, ast
     return class_of_call(facts, value)
 
 
-def _reaching(facts: Facts, name: str, at: ast.AST) -> ast.expr | None:
+def reaching_value(facts: Facts, name: str, at: ast.AST) -> ast.expr | None:
     """The value of the last plain ``name = value`` before `at` in its function, when that
-    assignment's block holds `at` (``if args.shallow: model = MultiSAE(n); opt = Adam(model...)``
-    reads MultiSAE in that branch); else None."""
+    assignment's block holds `at` (no branch or loop of its own decides whether it ran:
+    ``if args.shallow: model = MultiSAE(n); opt = Adam(model...)`` reads MultiSAE in that branch);
+    else None."""
     scope = facts.function_of(at)
     line = getattr(at, "lineno", 0)
     before = [

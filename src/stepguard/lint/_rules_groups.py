@@ -45,6 +45,7 @@ from stepguard.lint._models import (
     only_adapters_trainable,
     peft_gate,
     peft_trains_more,
+    reaching_value,
     selects_no_decay,
 )
 from stepguard.lint._nodes import FuncDef
@@ -60,7 +61,7 @@ from stepguard.lint._rules_decay import (
     choice_condition,
     decay_condition,
 )
-from stepguard.lint._scan import Facts, assigned_names, call_name, dotted, kwarg, short, walk
+from stepguard.lint._scan import Facts, call_name, dotted, kwarg, short, walk
 from stepguard.lint._timm_decay import split_without_skip, timm_split_call, wrapped_skip_list
 from stepguard.lint._values import (
     Decay,
@@ -1573,38 +1574,6 @@ def _imported_groups(facts: Facts, call: ast.Call, cls: str) -> Violation | None
 _CAUSAL_LM = ("ForCausalLM", "LMHeadModel")
 
 
-def _reaching_value(facts: Facts, name: str, at: ast.AST) -> ast.expr | None:
-    """The value of the last plain ``name = value`` before `at` in its function, when that
-    assignment's block holds `at` (no branch or loop of its own decides whether it ran) and no
-    other kind of assignment to `name` comes between; else None."""
-    scope = facts.function_of(at)
-    line = getattr(at, "lineno", 0)
-    before = [
-        a
-        for a in facts.assigns
-        if facts.function_of(a) is scope
-        and a.lineno < line
-        and any(
-            name in assigned_names(t)
-            for t in (a.targets if isinstance(a, ast.Assign) else [a.target])
-        )
-    ]
-    if not before:
-        return None
-    last = max(before, key=lambda a: (a.lineno, a.col_offset))
-    if not (
-        isinstance(last, ast.Assign)
-        and len(last.targets) == 1
-        and isinstance(last.targets[0], ast.Name)
-    ):
-        return None
-    block = facts.parents.get(last)
-    node: ast.AST | None = at
-    while node is not None and node is not block:
-        node = facts.parents.get(node)
-    return last.value if node is block else None
-
-
 def _causal_lm(
     facts: Facts,
     gf: Facts,
@@ -1626,7 +1595,7 @@ def _causal_lm(
     for _ in range(3):
         if not isinstance(model, ast.Name):
             break
-        value = _reaching_value(where, model.id, at)
+        value = reaching_value(where, model.id, at)
         if value is None:
             return None
         model, at = value, value
@@ -2199,13 +2168,21 @@ def _flagged_split(facts: Facts, call: ast.Call, cls: str) -> Violation | None:
             f"weight_decay={shown}; keep them out by role whatever the flag "
             "(stepguard.param_groups(model, weight_decay=...))"
         )
-        conditions = [
-            Condition("weight_decay", (node,), facts, ">0"),
-            Condition(short(flag, 50), (flag,), facts, "false", neutral=True),
-            *branch_conditions(facts, call),
-        ]
+        conditions = _decay_unless_flag(facts, call, node, flag)
         return violation(facts, call, "SG102", message, (), conditions, g, optimizer=cls)
     return None
+
+
+def _decay_unless_flag(
+    facts: Facts, call: ast.Call, decay: ast.expr, flag: ast.expr
+) -> list[Condition]:
+    """What a finding that holds while `flag` is off depends on: a decay > 0 at `decay`, the flag
+    false, and the branches around the optimizer call."""
+    return [
+        Condition("weight_decay", (decay,), facts, ">0"),
+        Condition(short(flag, 50), (flag,), facts, "false", neutral=True),
+        *branch_conditions(facts, call),
+    ]
 
 
 def _switched_filter(facts: Facts, call: ast.Call, cls: str) -> Violation | None:
@@ -2234,11 +2211,7 @@ def _switched_filter(facts: Facts, call: ast.Call, cls: str) -> Violation | None
             f"embedding weights get weight_decay={_shown_decay(node, value)}; keep them out by "
             "role whatever the flag (stepguard.param_groups(model, weight_decay=...))"
         )
-        conditions = [
-            Condition("weight_decay", (node,), facts, ">0"),
-            Condition(short(flag, 50), (flag,), facts, "false", neutral=True),
-            *branch_conditions(facts, call),
-        ]
+        conditions = _decay_unless_flag(facts, call, node, flag)
         return violation(facts, call, "SG102", message, (), conditions, g, optimizer=cls)
     return None
 
@@ -2816,7 +2789,7 @@ def _parameters_source(
         return it.func.value, name == "named_parameters"
     if name not in ("items", "values") or not isinstance(it.func.value, ast.Name):
         return None
-    bound = _reaching_value(facts, it.func.value.id, at)
+    bound = reaching_value(facts, it.func.value.id, at)
     model: ast.expr | None = None
     if isinstance(bound, ast.DictComp) and len(bound.generators) == 1:
         gen = bound.generators[0]
